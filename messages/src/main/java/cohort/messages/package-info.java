@@ -1,0 +1,6 @@
+/**
+ * The protocol every Cohort JVM shares: messages between coordinator and nodes ({@link
+ * cohort.messages.CoordinatorProtocol}, {@link cohort.messages.WorkerProtocol}), the values they
+ * carry, and the size limits of the transport. Records only; behaviour lives in the role modules.
+ */
+package cohort.messages;
