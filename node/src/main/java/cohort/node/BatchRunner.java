@@ -1,0 +1,193 @@
+package cohort.node;
+
+import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.FailureKind;
+import cohort.messages.CoordinatorProtocol.InputFailure;
+import cohort.messages.Payloads;
+import cohort.messages.TaskError;
+import cohort.messages.WorkerProtocol;
+import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.messages.task.TaskContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Runs the inputs of one batch, one after the other, on the calling slot thread, and cuts the
+ * results into messages small enough for the transport.
+ *
+ * <p>Every failure of one input stays with that input: an input that does not convert, a task that
+ * throws, an output too large to send. Only a cancel stops the batch early.
+ */
+final class BatchRunner {
+
+  private final String node;
+  private final ActorRef<WorkerProtocol.Command> worker;
+
+  BatchRunner(String node, ActorRef<WorkerProtocol.Command> worker) {
+    this.node = node;
+    this.worker = worker;
+  }
+
+  /**
+   * Runs the batch and returns its result messages, the last one marked {@code last}. After a
+   * cancel the results stop at the last input that finished.
+   */
+  List<BatchFinished> run(RunBatch batch, BoundTask task, BatchControl control) {
+    control.attach();
+    try {
+      return runAttached(batch, task, control);
+    } finally {
+      control.detach();
+    }
+  }
+
+  private List<BatchFinished> runAttached(RunBatch batch, BoundTask task, BatchControl control) {
+    Parts parts = new Parts(batch);
+    List<JsonNode> inputs = batch.inputs();
+    for (int offset = 0; offset < inputs.size(); offset++) {
+      if (control.cancelled()) {
+        break;
+      }
+      long index = batch.firstIndex() + offset;
+      JsonNode input = inputs.get(offset);
+      Object converted;
+      try {
+        converted = task.convertInput(input);
+      } catch (IllegalArgumentException e) {
+        parts.failed(
+            offset,
+            FailureKind.INPUT,
+            new TaskError(TaskError.INPUT_ERROR, e.getMessage(), node, batch.attempt(), null),
+            0);
+        continue;
+      }
+      Context context = new Context(batch.jobId(), index, batch.attempt(), node, control);
+      long start = System.nanoTime();
+      try {
+        JsonNode output = task.run(converted, context);
+        long busy = System.nanoTime() - start;
+        long size = Payloads.estimateBytes(output);
+        if (size > Payloads.MAX_VALUE_BYTES) {
+          parts.failed(offset, FailureKind.TASK, tooLarge(size, batch.attempt()), busy);
+        } else {
+          parts.succeeded(output, size, busy);
+        }
+      } catch (Throwable failure) {
+        rethrowIfFatal(failure);
+        long busy = System.nanoTime() - start;
+        if (control.cancelled()) {
+          break;
+        }
+        parts.failed(offset, FailureKind.TASK, TaskErrors.of(failure, node, batch.attempt()), busy);
+      }
+    }
+    return parts.finish();
+  }
+
+  /**
+   * Result messages that give every input of the batch the same error, for a batch that cannot
+   * run at all.
+   */
+  List<BatchFinished> failAll(RunBatch batch, String type, String reason) {
+    Parts parts = new Parts(batch);
+    TaskError error = new TaskError(type, reason, node, batch.attempt(), null);
+    for (int offset = 0; offset < batch.inputs().size(); offset++) {
+      parts.failed(offset, FailureKind.TASK, error, 0);
+    }
+    return parts.finish();
+  }
+
+  /** The result of a batch that was dropped before it ran: no results, and its credit back. */
+  BatchFinished dropped(RunBatch batch) {
+    return new Parts(batch).finish().get(0);
+  }
+
+  private TaskError tooLarge(long size, int attempt) {
+    return new TaskError(
+        "cohort.OutputTooLarge",
+        "the output is about "
+            + (size / 1024)
+            + " KiB; a value sent through the cluster may have at most "
+            + (Payloads.MAX_VALUE_BYTES / 1024)
+            + " KiB: write large outputs to files and return their paths",
+        node,
+        attempt,
+        null);
+  }
+
+  /** Errors that mean the JVM itself is broken end the node rather than one input. */
+  private static void rethrowIfFatal(Throwable failure) {
+    if (failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError)) {
+      throw (VirtualMachineError) failure;
+    }
+  }
+
+  /** Collects results into parts of about {@link Payloads#TARGET_MESSAGE_BYTES}. */
+  private final class Parts {
+    private final RunBatch batch;
+    private final List<BatchFinished> done = new ArrayList<>();
+    private List<JsonNode> outputs = new ArrayList<>();
+    private List<InputFailure> failures = new ArrayList<>();
+    private int fromOffset;
+    private long bytes;
+    private long busyNanos;
+
+    Parts(RunBatch batch) {
+      this.batch = batch;
+    }
+
+    void succeeded(JsonNode output, long size, long busy) {
+      outputs.add(output);
+      add(size, busy);
+    }
+
+    void failed(int offset, FailureKind kind, TaskError error, long busy) {
+      outputs.add(NullNode.getInstance());
+      failures.add(new InputFailure(offset, kind, error));
+      add(256 + (error.trace() == null ? 0 : 3L * error.trace().length()), busy);
+    }
+
+    private void add(long size, long busy) {
+      bytes += size;
+      busyNanos += busy;
+      if (bytes >= Payloads.TARGET_MESSAGE_BYTES) {
+        cut(false);
+      }
+    }
+
+    private void cut(boolean last) {
+      done.add(
+          new BatchFinished(
+              batch.jobId(),
+              batch.batchId(),
+              fromOffset,
+              outputs,
+              failures,
+              last,
+              busyNanos,
+              worker));
+      fromOffset += outputs.size();
+      outputs = new ArrayList<>();
+      failures = new ArrayList<>();
+      bytes = 0;
+      busyNanos = 0;
+    }
+
+    List<BatchFinished> finish() {
+      cut(true);
+      return done;
+    }
+  }
+
+  private record Context(
+      String jobId, long index, int attempt, String node, BatchControl control)
+      implements TaskContext {
+    @Override
+    public boolean isCancelled() {
+      return control.cancelled();
+    }
+  }
+}

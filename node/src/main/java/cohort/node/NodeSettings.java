@@ -1,0 +1,51 @@
+package cohort.node;
+
+import cohort.messages.HostPort;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+
+/**
+ * A node's settings, read once from the {@code cohort} block and validated.
+ *
+ * @param host the interface the node's cluster port binds to
+ * @param clusterPort the node's cluster port; 0 picks a free one
+ * @param join the coordinator's cluster address
+ * @param workers worker slots; already resolved from 0 to the processor count
+ */
+public record NodeSettings(String host, int clusterPort, HostPort join, int workers) {
+
+  /** Most slots one node may have: far above any sensible number of threads per JVM. */
+  public static final int MAX_WORKERS = 1024;
+
+  /**
+   * Reads and validates the settings.
+   *
+   * @throws IllegalArgumentException naming the bad key, its value and the accepted range
+   */
+  public static NodeSettings fromConfig(Config config) {
+    try {
+      String host = config.getString("cohort.host");
+      int port = port(config, "cohort.node.cluster-port");
+      HostPort join = HostPort.parse(config.getString("cohort.node.join"), "cohort.node.join");
+      int workers = config.getInt("cohort.node.workers");
+      if (workers < 0 || workers > MAX_WORKERS) {
+        throw new IllegalArgumentException(
+            "cohort.node.workers = "
+                + workers
+                + " is out of range: use 1 to "
+                + MAX_WORKERS
+                + ", or 0 for one per processor");
+      }
+      if (workers == 0) {
+        workers = Runtime.getRuntime().availableProcessors();
+      }
+      return new NodeSettings(host, port, join, workers);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private static int port(Config config, String key) {
+    return HostPort.requirePort(config.getInt(key), key);
+  }
+}

@@ -1,0 +1,57 @@
+package cohort.node;
+
+import cohort.messages.TaskError;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Turns a task's exception into the {@link TaskError} the user sees. */
+final class TaskErrors {
+
+  /** Lines of stack trace kept: enough to see where user code failed, not the whole thread. */
+  private static final int MAX_TRACE_LINES = 40;
+
+  private TaskErrors() {}
+
+  static TaskError of(Throwable failure, String node, int attempt) {
+    return new TaskError(
+        failure.getClass().getName(),
+        failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage(),
+        node,
+        attempt,
+        trace(failure));
+  }
+
+  /**
+   * The stack trace as the user needs it: the task's own frames and causes, without the frames of
+   * Cohort's slot machinery below the task, at most {@link #MAX_TRACE_LINES} lines.
+   */
+  static String trace(Throwable failure) {
+    StringWriter text = new StringWriter();
+    failure.printStackTrace(new PrintWriter(text));
+    StringBuilder kept = new StringBuilder();
+    int lines = 0;
+    int dropped = 0;
+    boolean inCohort = false;
+    for (String line : text.toString().split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("Caused by:") || trimmed.startsWith("Suppressed:")) {
+        inCohort = false;
+      } else if (trimmed.startsWith("at " + BoundTask.class.getName() + ".")) {
+        inCohort = true;
+      }
+      if (inCohort || trimmed.matches("\\.\\.\\. \\d+ more")) {
+        continue;
+      }
+      if (lines < MAX_TRACE_LINES) {
+        kept.append(line.stripTrailing()).append('\n');
+        lines++;
+      } else {
+        dropped++;
+      }
+    }
+    if (dropped > 0) {
+      kept.append("\t... ").append(dropped).append(" more\n");
+    }
+    return kept.toString().stripTrailing();
+  }
+}

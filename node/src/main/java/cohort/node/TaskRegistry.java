@@ -1,0 +1,260 @@
+package cohort.node;
+
+import cohort.messages.ParamInfo;
+import cohort.messages.TaskInfo;
+import cohort.messages.TaskSpec;
+import cohort.messages.task.Task;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The tasks a node can run, found with {@link ServiceLoader}, and the binding of a job's task
+ * name and parameters to one of them.
+ */
+public final class TaskRegistry {
+
+  private final Map<String, Task<?, ?, ?>> tasks;
+  private final ObjectMapper mapper;
+
+  private TaskRegistry(Map<String, Task<?, ?, ?>> tasks) {
+    this.tasks = tasks;
+    this.mapper =
+        JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+  }
+
+  /**
+   * Finds every task on the class path of {@code loader}.
+   *
+   * @throws IllegalStateException when two tasks share a name or a task cannot be loaded, naming
+   *     the classes involved
+   */
+  public static TaskRegistry load(ClassLoader loader) {
+    Map<String, Task<?, ?, ?>> found = new TreeMap<>();
+    ServiceLoader<Task> services = ServiceLoader.load(Task.class, loader);
+    try {
+      for (Task<?, ?, ?> task : services) {
+        add(found, task);
+      }
+    } catch (ServiceConfigurationError e) {
+      throw new IllegalStateException("cannot load a task: " + e.getMessage(), e);
+    }
+    return new TaskRegistry(found);
+  }
+
+  /** A registry of exactly these tasks; for tests and embedding. */
+  public static TaskRegistry of(Collection<? extends Task<?, ?, ?>> tasks) {
+    Map<String, Task<?, ?, ?>> found = new TreeMap<>();
+    tasks.forEach(task -> add(found, task));
+    return new TaskRegistry(found);
+  }
+
+  private static void add(Map<String, Task<?, ?, ?>> found, Task<?, ?, ?> task) {
+    String name = task.name();
+    if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
+      throw new IllegalStateException(
+          "task class "
+              + task.getClass().getName()
+              + " has the name '"
+              + name
+              + "'; use lower-case letters, digits and dashes");
+    }
+    Task<?, ?, ?> previous = found.putIfAbsent(name, task);
+    if (previous != null) {
+      throw new IllegalStateException(
+          "two tasks are named '"
+              + name
+              + "': "
+              + previous.getClass().getName()
+              + " and "
+              + task.getClass().getName()
+              + "; remove one of the jars or rename one task");
+    }
+  }
+
+  /** The task names, sorted. */
+  public List<String> names() {
+    return List.copyOf(tasks.keySet());
+  }
+
+  /** Describes every task, sorted by name. */
+  public List<TaskInfo> describe() {
+    List<TaskInfo> infos = new ArrayList<>();
+    for (Task<?, ?, ?> task : tasks.values()) {
+      infos.add(
+          new TaskInfo(
+              task.name(),
+              task.description(),
+              typeName(task.inputType()),
+              describeParams(task.paramsType()),
+              task.combiner()));
+    }
+    return infos;
+  }
+
+  /**
+   * Binds a job's task and parameters.
+   *
+   * @throws IllegalArgumentException when the task is unknown (naming the known ones) or a
+   *     parameter is unknown or malformed (naming it and what it accepts)
+   */
+  public BoundTask bind(TaskSpec spec) {
+    Task<?, ?, ?> task = tasks.get(spec.name());
+    if (task == null) {
+      throw new IllegalArgumentException(
+          "unknown task '" + spec.name() + "'; known tasks: " + String.join(", ", names()));
+    }
+    return bind(task, spec.params());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private BoundTask bind(Task task, Map<String, JsonNode> params) {
+    ObjectNode tree = mapper.createObjectNode();
+    params.forEach(tree::set);
+    Object bound;
+    try {
+      bound = mapper.treeToValue(tree, task.paramsType());
+    } catch (UnrecognizedPropertyException e) {
+      List<String> known = paramNames(task.paramsType());
+      throw new IllegalArgumentException(
+          "unknown parameter '"
+              + e.getPropertyName()
+              + "' for task '"
+              + task.name()
+              + "'; "
+              + (known.isEmpty()
+                  ? "it takes no parameters"
+                  : "known parameters: " + String.join(", ", known)));
+    } catch (MismatchedInputException e) {
+      String param = e.getPath().isEmpty() ? "?" : e.getPath().get(0).getFieldName();
+      JsonNode given = param == null ? null : params.get(param);
+      throw new IllegalArgumentException(
+          "parameter '"
+              + param
+              + "' of task '"
+              + task.name()
+              + "' is "
+              + given
+              + ", not a valid "
+              + typeName(e.getTargetType()));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "bad parameters for task '" + task.name() + "': " + rootMessage(e));
+    }
+    try {
+      task.validate(bound);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "bad parameters for task '" + task.name() + "': " + rootMessage(e));
+    }
+    return new BoundTask(task, bound, mapper);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    if (message == null) {
+      return root.getClass().getSimpleName();
+    }
+    // Jackson appends source locations and reference chains that mean nothing to a user.
+    int cut = message.indexOf("\n at [Source");
+    return cut >= 0 ? message.substring(0, cut) : message;
+  }
+
+  private static List<String> paramNames(Class<?> paramsType) {
+    return describeParams(paramsType).stream().map(ParamInfo::name).collect(Collectors.toList());
+  }
+
+  private static List<ParamInfo> describeParams(Class<?> paramsType) {
+    if (!paramsType.isRecord()) {
+      return List.of();
+    }
+    List<ParamInfo> params = new ArrayList<>();
+    for (RecordComponent component : paramsType.getRecordComponents()) {
+      JsonPropertyDescription description =
+          component.getAccessor().getAnnotation(JsonPropertyDescription.class);
+      if (description == null) {
+        try {
+          description =
+              paramsType
+                  .getDeclaredField(component.getName())
+                  .getAnnotation(JsonPropertyDescription.class);
+        } catch (NoSuchFieldException e) {
+          description = null;
+        }
+      }
+      params.add(
+          new ParamInfo(
+              component.getName(),
+              typeName(component.getType()),
+              description == null ? null : description.value()));
+    }
+    return params;
+  }
+
+  /** A readable name for a Java type, as users know JSON values. */
+  static String typeName(Class<?> type) {
+    if (type == null) {
+      return "value";
+    }
+    if (type == long.class
+        || type == Long.class
+        || type == int.class
+        || type == Integer.class
+        || type == short.class
+        || type == Short.class
+        || type == java.math.BigInteger.class) {
+      return "integer";
+    }
+    if (type == double.class
+        || type == Double.class
+        || type == float.class
+        || type == Float.class
+        || type == java.math.BigDecimal.class) {
+      return "number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "boolean";
+    }
+    if (type == String.class) {
+      return "string";
+    }
+    if (JsonNode.class.isAssignableFrom(type)) {
+      return "any JSON value";
+    }
+    if (type.isEnum()) {
+      return "one of "
+          + java.util.Arrays.stream(type.getEnumConstants())
+              .map(Object::toString)
+              .collect(Collectors.joining("|"));
+    }
+    if (type.isRecord()) {
+      return "object {"
+          + java.util.Arrays.stream(type.getRecordComponents())
+              .map(c -> c.getName() + ": " + typeName(c.getType()))
+              .collect(Collectors.joining(", "))
+          + "}";
+    }
+    return type.getSimpleName();
+  }
+}
