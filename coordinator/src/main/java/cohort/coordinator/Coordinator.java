@@ -1,0 +1,512 @@
+package cohort.coordinator;
+
+import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.job.Batch;
+import cohort.coordinator.job.Combiner;
+import cohort.coordinator.job.InputSource;
+import cohort.coordinator.job.JobEvent;
+import cohort.coordinator.job.JobEvent.BatchCompleted;
+import cohort.coordinator.job.JobEvent.BatchFailed;
+import cohort.coordinator.job.JobEvent.Cancelled;
+import cohort.coordinator.job.JobEvent.Dispatched;
+import cohort.coordinator.job.JobSpec;
+import cohort.coordinator.job.JobState;
+import cohort.coordinator.results.ResultLog;
+import cohort.coordinator.results.ResultWriter;
+import cohort.messages.CoordinatorProtocol;
+import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.RegisterNode;
+import cohort.messages.HostPort;
+import cohort.messages.TaskInfo;
+import cohort.messages.WorkerProtocol;
+import cohort.messages.WorkerProtocol.CheckTask;
+import cohort.messages.WorkerProtocol.Registered;
+import cohort.messages.WorkerProtocol.RegistrationRefused;
+import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.messages.WorkerProtocol.TaskChecked;
+import cohort.messages.api.ClusterStatus;
+import cohort.messages.api.JobStatus;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * The coordinator: accepts jobs, splits them into batches, sends batches to nodes as they have
+ * credit, collects results, and answers the HTTP API.
+ *
+ * <p>It owns two immutable values, the {@link NodeTable} and each job's {@link JobState}, and only
+ * routes messages to them. Node registrations and results come from other JVMs ({@link
+ * CoordinatorProtocol}); the HTTP API talks to it with the local messages nested here. Each job's
+ * results go to a {@link ResultWriter} child that spools them to disk for the HTTP streams.
+ */
+public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Command> {
+
+  // ---- local protocol: the HTTP API's questions; never crosses JVMs -------------------------
+
+  /**
+   * Accept a job, once a node has checked its task and parameters.
+   *
+   * @param taskCombiner use the task's default combiner, as the job named none
+   */
+  public record SubmitJob(
+      JobSpec spec, InputSource inputs, boolean taskCombiner, ActorRef<SubmitReply> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** Answer to {@link SubmitJob}. */
+  public sealed interface SubmitReply {}
+
+  /** The job was accepted. */
+  public record Accepted(JobStatus status) implements SubmitReply {}
+
+  /**
+   * The job was refused.
+   *
+   * @param httpStatus 400 when the job is wrong, 503 when the cluster cannot take it now
+   * @param error what is wrong and how to fix it
+   */
+  public record Rejected(int httpStatus, String error) implements SubmitReply {}
+
+  /** The job's status, or empty for an unknown id. */
+  public record GetJob(String id, ActorRef<Optional<JobStatus>> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** Every job the coordinator remembers, oldest first. */
+  public record ListJobs(ActorRef<List<JobStatus>> replyTo) implements CoordinatorProtocol.Command {}
+
+  /** Cancel a job; answers its status after the cancel, or empty for an unknown id. */
+  public record CancelJob(String id, ActorRef<Optional<JobStatus>> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** The job's result log, or empty for an unknown id. */
+  public record OpenResults(String id, ActorRef<Optional<ResultLog>> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** The nodes and their slots. */
+  public record GetCluster(ActorRef<ClusterStatus> replyTo) implements CoordinatorProtocol.Command {}
+
+  /** Every task some node offers. */
+  public record GetTasks(ActorRef<List<TaskInfo>> replyTo) implements CoordinatorProtocol.Command {}
+
+  // ---- private messages ---------------------------------------------------------------------
+
+  private record TaskCheckDone(SubmitJob submit, String node, TaskChecked reply, Throwable failure)
+      implements CoordinatorProtocol.Command {}
+
+  private record WorkerStopped(ActorRef<WorkerProtocol.Command> worker)
+      implements CoordinatorProtocol.Command {}
+
+  /** A job's mutable slot in the registry: its state value and the things that serve it. */
+  private static final class Job {
+    JobState state;
+    final InputSource inputs;
+    final ResultLog log;
+    final ActorRef<ResultWriter.Command> writer;
+
+    Job(JobState state, InputSource inputs, ResultLog log, ActorRef<ResultWriter.Command> writer) {
+      this.state = state;
+      this.inputs = inputs;
+      this.log = log;
+      this.writer = writer;
+    }
+  }
+
+  private final CoordinatorSettings settings;
+  private final Path dataDir;
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final String address;
+  private final String incarnation;
+  private long sequence;
+
+  private NodeTable nodes = NodeTable.empty();
+  private final Map<String, Job> jobs = new LinkedHashMap<>();
+  private final ArrayDeque<String> active = new ArrayDeque<>();
+  private final ArrayDeque<String> finished = new ArrayDeque<>();
+
+  /**
+   * Creates the coordinator.
+   *
+   * @param dataDir where result logs are written
+   * @param json writes result lines
+   * @param clock the time jobs are stamped with
+   */
+  public static Behavior<CoordinatorProtocol.Command> create(
+      CoordinatorSettings settings, Path dataDir, ObjectMapper json, Clock clock) {
+    return Behaviors.setup(context -> new Coordinator(context, settings, dataDir, json, clock));
+  }
+
+  private Coordinator(
+      ActorContext<CoordinatorProtocol.Command> context,
+      CoordinatorSettings settings,
+      Path dataDir,
+      ObjectMapper json,
+      Clock clock) {
+    super(context);
+    this.settings = settings;
+    this.dataDir = dataDir;
+    this.json = json;
+    this.clock = clock;
+    this.address = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
+    this.incarnation = Long.toString(ThreadLocalRandom.current().nextLong(36 * 36, 36 * 36 * 36), 36);
+    context
+        .getSystem()
+        .receptionist()
+        .tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, context.getSelf()));
+    context.getLog().info("coordinator {} started; results spool in {}", address, dataDir);
+  }
+
+  @Override
+  public Receive<CoordinatorProtocol.Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RegisterNode.class, this::onRegisterNode)
+        .onMessage(BatchFinished.class, this::onBatchFinished)
+        .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(SubmitJob.class, this::onSubmitJob)
+        .onMessage(TaskCheckDone.class, this::onTaskCheckDone)
+        .onMessage(GetJob.class, this::onGetJob)
+        .onMessage(ListJobs.class, this::onListJobs)
+        .onMessage(CancelJob.class, this::onCancelJob)
+        .onMessage(OpenResults.class, this::onOpenResults)
+        .onMessage(GetCluster.class, this::onGetCluster)
+        .onMessage(GetTasks.class, this::onGetTasks)
+        .build();
+  }
+
+  // ---- nodes --------------------------------------------------------------------------------
+
+  private Behavior<CoordinatorProtocol.Command> onRegisterNode(RegisterNode register) {
+    ActorRef<WorkerProtocol.Command> worker = register.worker();
+    if (register.version() != CoordinatorProtocol.VERSION) {
+      String reason =
+          String.format(
+              "protocol version mismatch: the node speaks version %d, the coordinator %d. "
+                  + "Run the same Cohort build on every machine.",
+              register.version(), CoordinatorProtocol.VERSION);
+      getContext().getLog().warn("refused node {}: {}", worker.path().address(), reason);
+      worker.tell(new RegistrationRefused(reason));
+      return this;
+    }
+    String node = nodeAddress(worker);
+    boolean known = nodes.get(node).isPresent();
+    nodes =
+        nodes.registered(
+            worker, node, register.slots(), settings.prefetchPerSlot(), register.tasks());
+    if (!known) {
+      getContext().watchWith(worker, new WorkerStopped(worker));
+      getContext()
+          .getLog()
+          .info(
+              "node {} joined with {} slots; the cluster has {} nodes, {} slots",
+              node,
+              register.slots(),
+              nodes.nodes().size(),
+              nodes.view(address, active.size()).slots());
+    }
+    worker.tell(new Registered(address));
+    dispatch();
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onWorkerStopped(WorkerStopped stopped) {
+    Optional<String> node = nodes.addressOf(stopped.worker());
+    if (node.isEmpty()) {
+      return this;
+    }
+    nodes = nodes.removed(node.get());
+    int requeued = 0;
+    for (String id : List.copyOf(active)) {
+      Job job = jobs.get(id);
+      for (JobState.InFlight flight : List.copyOf(job.state.inFlight().values())) {
+        if (flight.node().equals(node.get())) {
+          apply(job, new BatchFailed(flight.batch().id(), "node " + node.get() + " left"));
+          requeued++;
+        }
+      }
+    }
+    getContext()
+        .getLog()
+        .info(
+            "node {} left; {} batches it held go to other nodes; {} nodes remain",
+            node.get(),
+            requeued,
+            nodes.nodes().size());
+    dispatch();
+    return this;
+  }
+
+  private String nodeAddress(ActorRef<?> ref) {
+    Address remote = ref.path().address();
+    return remote.hasLocalScope() ? address : HostPort.of(remote).toString();
+  }
+
+  // ---- dispatch and results -----------------------------------------------------------------
+
+  /** Sends batches while some node has credit and some job has work it can run. */
+  private void dispatch() {
+    boolean sent = !active.isEmpty();
+    while (sent) {
+      sent = false;
+      for (NodeTable.Node node : nodes.withCredit()) {
+        sent |= sendOne(node);
+      }
+    }
+  }
+
+  /** Sends the node one batch from the next job in turn that it can run; false if none. */
+  private boolean sendOne(NodeTable.Node node) {
+    for (int turn = active.size(); turn > 0; turn--) {
+      String id = active.pollFirst();
+      active.addLast(id);
+      Job job = jobs.get(id);
+      String task = job.state.spec().task().name();
+      if (!job.state.hasWork() || !node.offers(task)) {
+        continue;
+      }
+      Optional<Batch> next =
+          settings.batching().next(job.state, job.inputs, nodes.slotsFor(task));
+      if (next.isEmpty()) {
+        continue;
+      }
+      Batch batch = next.get();
+      apply(job, new Dispatched(batch, node.address()));
+      nodes = nodes.taken(node.address(), key(id, batch.id()));
+      node.worker()
+          .tell(
+              new RunBatch(
+                  id,
+                  batch.id(),
+                  job.state.spec().task(),
+                  batch.firstIndex(),
+                  batch.inputs(),
+                  batch.attempt(),
+                  0,
+                  getContext().getSelf()));
+      return true;
+    }
+    return false;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onBatchFinished(BatchFinished finished) {
+    if (finished.last()) {
+      nodes
+          .addressOf(finished.worker())
+          .ifPresent(node -> nodes = nodes.returned(node, key(finished.jobId(), finished.batchId())));
+    }
+    Job job = jobs.get(finished.jobId());
+    if (job != null) {
+      apply(
+          job,
+          new BatchCompleted(
+              finished.batchId(),
+              finished.fromOffset(),
+              finished.outputs(),
+              finished.failures(),
+              finished.last(),
+              finished.busyNanos()));
+    }
+    dispatch();
+    return this;
+  }
+
+  /** Applies an event to a job, hands released results to its writer, and ends it when done. */
+  private void apply(Job job, JobEvent event) {
+    boolean wasTerminal = job.state.terminal();
+    job.state = job.state.updated(event, clock.instant());
+    if (!job.state.released().isEmpty()) {
+      job.writer.tell(new ResultWriter.Append(job.state.released()));
+    }
+    if (!wasTerminal && job.state.terminal()) {
+      finish(job);
+    }
+  }
+
+  private void finish(Job job) {
+    String id = job.state.id();
+    job.writer.tell(ResultWriter.Close.INSTANCE);
+    active.remove(id);
+    finished.addLast(id);
+    JobStatus status = job.state.status(clock.instant());
+    getContext()
+        .getLog()
+        .info(
+            "job {} {}: {} succeeded, {} failed, in {} ms",
+            id,
+            status.state().name().toLowerCase(),
+            status.succeeded(),
+            status.failed(),
+            status.elapsedMillis());
+    while (finished.size() > settings.retainedJobs()) {
+      Job old = jobs.remove(finished.pollFirst());
+      if (old != null) {
+        old.log.delete();
+      }
+    }
+  }
+
+  private static String key(String jobId, long batchId) {
+    return jobId + "#" + batchId;
+  }
+
+  // ---- the API ------------------------------------------------------------------------------
+
+  private Behavior<CoordinatorProtocol.Command> onSubmitJob(SubmitJob submit) {
+    String task = submit.spec().task().name();
+    if (nodes.isEmpty()) {
+      submit
+          .replyTo()
+          .tell(
+              new Rejected(
+                  503,
+                  "no node has joined the cluster yet; start one with: cohort node --join "
+                      + address));
+      return this;
+    }
+    Optional<NodeTable.Node> checker =
+        nodes.nodes().stream().filter(node -> node.reachable() && node.offers(task)).findFirst();
+    if (checker.isEmpty()) {
+      String known = nodes.tasks().stream().map(TaskInfo::name).collect(Collectors.joining(", "));
+      submit
+          .replyTo()
+          .tell(new Rejected(400, "unknown task '" + task + "'; known tasks: " + known));
+      return this;
+    }
+    NodeTable.Node node = checker.get();
+    getContext()
+        .ask(
+            TaskChecked.class,
+            node.worker(),
+            settings.checkTimeout(),
+            replyTo -> new CheckTask(submit.spec().task(), replyTo),
+            (reply, failure) -> new TaskCheckDone(submit, node.address(), reply, failure));
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onTaskCheckDone(TaskCheckDone done) {
+    SubmitJob submit = done.submit();
+    if (done.failure() != null) {
+      submit
+          .replyTo()
+          .tell(
+              new Rejected(
+                  503,
+                  "node "
+                      + done.node()
+                      + " did not check the task within "
+                      + settings.checkTimeout().toMillis()
+                      + " ms; try again"));
+      return this;
+    }
+    if (!done.reply().ok()) {
+      submit.replyTo().tell(new Rejected(400, done.reply().error()));
+      return this;
+    }
+    JobSpec spec = submit.spec();
+    if (submit.taskCombiner()) {
+      spec = spec.withCombiner(taskCombiner(spec.task().name()));
+    }
+    String id = incarnation + "-" + (++sequence);
+    ResultLog log = new ResultLog(dataDir.resolve(id + ".ndjson"));
+    ActorRef<ResultWriter.Command> writer =
+        getContext()
+            .spawn(ResultWriter.create(log, json), "results-" + id, DispatcherSelector.blocking());
+    JobState state =
+        JobState.accepted(
+            id, spec, submit.inputs().size(), settings.orderedWindow(), clock.instant());
+    Job job = new Job(state, submit.inputs(), log, writer);
+    jobs.put(id, job);
+    getContext()
+        .getLog()
+        .info("job {} accepted: task {}, {} inputs", id, spec.task().name(), state.available());
+    if (state.terminal()) {
+      finish(job);
+    } else {
+      active.addLast(id);
+    }
+    submit.replyTo().tell(new Accepted(state.status(clock.instant())));
+    dispatch();
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onGetJob(GetJob get) {
+    get.replyTo().tell(Optional.ofNullable(jobs.get(get.id())).map(job -> status(job)));
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onListJobs(ListJobs list) {
+    List<JobStatus> all = new ArrayList<>();
+    for (Job job : jobs.values()) {
+      all.add(status(job));
+    }
+    list.replyTo().tell(all);
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onCancelJob(CancelJob cancel) {
+    Job job = jobs.get(cancel.id());
+    if (job == null) {
+      cancel.replyTo().tell(Optional.empty());
+      return this;
+    }
+    if (!job.state.terminal()) {
+      apply(job, new Cancelled("cancelled on request"));
+      for (NodeTable.Node node : nodes.nodes()) {
+        node.worker().tell(new WorkerProtocol.CancelJob(cancel.id()));
+      }
+    }
+    cancel.replyTo().tell(Optional.of(status(job)));
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onOpenResults(OpenResults open) {
+    open.replyTo().tell(Optional.ofNullable(jobs.get(open.id())).map(job -> job.log));
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onGetCluster(GetCluster get) {
+    get.replyTo().tell(nodes.view(address, active.size()));
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onGetTasks(GetTasks get) {
+    get.replyTo().tell(nodes.tasks());
+    return this;
+  }
+
+  /** The combiner the task names as its default, or null. */
+  private Combiner taskCombiner(String task) {
+    for (TaskInfo info : nodes.tasks()) {
+      if (info.name().equals(task) && info.combiner() != null) {
+        try {
+          return Combiner.parse(info.combiner());
+        } catch (IllegalArgumentException e) {
+          getContext().getLog().warn("task {} names a default combiner Cohort lacks: {}", task,
+              e.getMessage());
+        }
+      }
+    }
+    return null;
+  }
+
+  private JobStatus status(Job job) {
+    return job.state.status(clock.instant());
+  }
+}

@@ -1,0 +1,174 @@
+package cohort.coordinator;
+
+import cohort.coordinator.http.HttpApi;
+import cohort.messages.CoordinatorProtocol;
+import cohort.messages.HostPort;
+import cohort.messages.api.ApiJson;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.stream.Stream;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/** Starts a coordinator: an actor system that founds the cluster, the coordinator, the HTTP API. */
+public final class CoordinatorApp {
+
+  private CoordinatorApp() {}
+
+  /**
+   * Loads the coordinator's configuration: {@code overrides} (from command-line flags) over {@code
+   * coordinator.conf} (with its environment variables) over Pekko's defaults. System properties
+   * win.
+   */
+  public static Config loadConfig(Map<String, ?> overrides) {
+    return ConfigFactory.systemProperties()
+        .withFallback(ConfigFactory.parseMap(overrides))
+        .withFallback(ConfigFactory.parseResources("coordinator.conf"))
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+
+  /** Adds the Pekko settings that follow from the coordinator's settings. */
+  public static Config clusterConfig(CoordinatorSettings settings, Config config) {
+    return ConfigFactory.parseMap(
+            Map.of(
+                "pekko.remote.artery.canonical.hostname", settings.host(),
+                "pekko.remote.artery.canonical.port", settings.clusterPort()))
+        .withFallback(config);
+  }
+
+  /** Where a started coordinator can be reached. */
+  public record Started(String clusterAddress, String httpUrl) {}
+
+  /** A running coordinator: its actor system, and when it serves HTTP. */
+  public record Running(ActorSystem<Void> system, CompletionStage<Started> started) {}
+
+  /**
+   * Starts a coordinator JVM's actor system, founding a new cluster with itself as first member.
+   *
+   * @throws IllegalArgumentException when a setting is invalid
+   */
+  public static Running start(Config config) {
+    CoordinatorSettings settings = CoordinatorSettings.fromConfig(config);
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.empty(), CoordinatorProtocol.SYSTEM_NAME, clusterConfig(settings, config));
+    return new Running(system, init(system, settings));
+  }
+
+  /**
+   * Makes this actor system found the cluster and starts the coordinator and its HTTP API once it
+   * is Up. The coordinator is the oldest member, which the split brain resolver keeps.
+   */
+  public static CompletionStage<Started> init(ActorSystem<?> system, CoordinatorSettings settings) {
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    Path dataDir = dataDir(system, settings);
+    CompletableFuture<Started> started = new CompletableFuture<>();
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
+        .registerOnMemberUp(
+            () -> {
+              try {
+                ActorRef<CoordinatorProtocol.Command> coordinator =
+                    system.systemActorOf(
+                        Coordinator.create(settings, dataDir, ApiJson.newMapper(), Clock.systemUTC()),
+                        "coordinator",
+                        Props.empty());
+                serveHttp(system, settings, coordinator, started);
+              } catch (RuntimeException e) {
+                started.completeExceptionally(e);
+              }
+            });
+    return started;
+  }
+
+  private static void serveHttp(
+      ActorSystem<?> system,
+      CoordinatorSettings settings,
+      ActorRef<CoordinatorProtocol.Command> coordinator,
+      CompletableFuture<Started> started) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    HttpApi api =
+        new HttpApi(
+            coordinator,
+            system,
+            ApiJson.newMapper(),
+            settings.checkTimeout().plus(Duration.ofSeconds(5)),
+            blocking);
+    String cluster = HostPort.of(Cluster.get(system).selfMember().address()).toString();
+    Http.get(system)
+        .newServerAt(settings.host(), settings.httpPort())
+        .bind(api.routes())
+        .whenComplete(
+            (binding, failure) -> {
+              if (failure != null) {
+                started.completeExceptionally(
+                    new IllegalStateException(
+                        "cannot serve HTTP on "
+                            + settings.host()
+                            + ":"
+                            + settings.httpPort()
+                            + " ("
+                            + failure.getMessage()
+                            + "); pick another port with --http-port",
+                        failure));
+                return;
+              }
+              binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+              started.complete(new Started(cluster, url(settings.host(), binding)));
+            });
+  }
+
+  private static String url(String host, ServerBinding binding) {
+    return "http://" + host + ":" + binding.localAddress().getPort();
+  }
+
+  private static Path dataDir(ActorSystem<?> system, CoordinatorSettings settings) {
+    try {
+      if (settings.dataDir().isPresent()) {
+        return Files.createDirectories(settings.dataDir().get());
+      }
+      Path temp = Files.createTempDirectory("cohort-results-");
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseActorSystemTerminate(),
+              "delete-results-spool",
+              () -> {
+                deleteTree(temp);
+                return CompletableFuture.completedFuture(Done.getInstance());
+              });
+      return temp;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the results folder: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // A temporary folder left behind is harmless.
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package cohort.coordinator;
+
+import cohort.coordinator.job.Batching;
+import cohort.messages.HostPort;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The coordinator's settings, read once from the {@code cohort} block and validated.
+ *
+ * @param host the interface the cluster and HTTP ports bind to
+ * @param clusterPort the Pekko Cluster port nodes join
+ * @param httpPort the HTTP API port; 0 picks a free one
+ * @param dataDir where results are spooled; empty for a temporary folder
+ * @param retainedJobs finished jobs kept before the oldest are forgotten
+ * @param checkTimeout how long a node may take to check a job's task
+ * @param prefetchPerSlot batches a node may hold beyond its slots
+ * @param batching how batches are sized
+ * @param orderedWindow how far an ordered job may run ahead of its first missing result
+ */
+public record CoordinatorSettings(
+    String host,
+    int clusterPort,
+    int httpPort,
+    Optional<Path> dataDir,
+    int retainedJobs,
+    Duration checkTimeout,
+    int prefetchPerSlot,
+    Batching batching,
+    long orderedWindow) {
+
+  /**
+   * Reads and validates the settings.
+   *
+   * @throws IllegalArgumentException naming the bad key, its value and the accepted range
+   */
+  public static CoordinatorSettings fromConfig(Config config) {
+    try {
+      String dir = config.getString("cohort.coordinator.data-dir").trim();
+      return new CoordinatorSettings(
+          config.getString("cohort.host"),
+          port(config, "cohort.coordinator.cluster-port"),
+          port(config, "cohort.coordinator.http-port"),
+          dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)),
+          atLeast(config, "cohort.coordinator.retained-jobs", 1),
+          positive(config, "cohort.coordinator.check-timeout"),
+          atLeast(config, "cohort.dispatch.prefetch-per-slot", 0),
+          new Batching(
+              positive(config, "cohort.dispatch.target-batch-time"),
+              atLeast(config, "cohort.dispatch.max-batch", 1)),
+          atLeast(config, "cohort.dispatch.ordered-window", 1));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private static int port(Config config, String key) {
+    return HostPort.requirePort(config.getInt(key), key);
+  }
+
+  private static int atLeast(Config config, String key, int min) {
+    int value = config.getInt(key);
+    if (value < min) {
+      throw new IllegalArgumentException(key + " = " + value + " is too small: use " + min + " or more");
+    }
+    return value;
+  }
+
+  private static Duration positive(Config config, String key) {
+    Duration value = config.getDuration(key);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(key + " = " + value + ": use a positive duration such as 5s");
+    }
+    return value;
+  }
+}

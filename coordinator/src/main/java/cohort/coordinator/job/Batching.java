@@ -1,0 +1,79 @@
+package cohort.coordinator.job;
+
+import cohort.messages.Payloads;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides what a job sends next and how many inputs go in one batch.
+ *
+ * <p>Batches that wait to run again go first. Fresh batches are sized from the job's measured time
+ * per input so that a batch runs for about {@code targetBatchTime}: tiny tasks travel thousands at
+ * a time, slow ones one by one. Guided self-scheduling caps a batch at the remaining inputs over
+ * twice the cluster's slots, so the end of a job stays balanced across nodes. Until the first
+ * measurement, batches hold one input. A batch is also cut before its inputs outgrow a message.
+ *
+ * @param targetBatchTime how long a batch should run
+ * @param maxBatch the most inputs a batch may hold
+ */
+public record Batching(Duration targetBatchTime, int maxBatch) {
+
+  public Batching {
+    if (targetBatchTime.isNegative() || targetBatchTime.isZero()) {
+      throw new IllegalArgumentException(
+          "cohort.dispatch.target-batch-time = " + targetBatchTime + ": use a positive duration");
+    }
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException(
+          "cohort.dispatch.max-batch = " + maxBatch + ": use 1 or more");
+    }
+  }
+
+  /** How many inputs the next fresh batch of {@code job} should hold. */
+  public int size(JobState job, int clusterSlots) {
+    if (job.spec().batch() > 0) {
+      return Math.min(job.spec().batch(), maxBatch);
+    }
+    double mean = job.meanTaskNanos();
+    if (mean < 0) {
+      return 1;
+    }
+    double byTime = targetBatchTime.toNanos() / Math.max(mean, 1.0);
+    double byBalance = Math.ceil((double) job.remainingFresh() / (2.0 * Math.max(clusterSlots, 1)));
+    long size = (long) Math.min(Math.min(byTime, byBalance), maxBatch);
+    return (int) Math.max(1, size);
+  }
+
+  /**
+   * The batch {@code job} should send next, or empty when it has nothing to send now.
+   *
+   * @param clusterSlots slots of the nodes that can run the job, for balancing
+   */
+  public Optional<Batch> next(JobState job, InputSource source, int clusterSlots) {
+    if (job.terminal()) {
+      return Optional.empty();
+    }
+    if (!job.ready().isEmpty()) {
+      return Optional.of(job.ready().get(0));
+    }
+    long count = Math.min(size(job, clusterSlots), job.admissible());
+    if (count <= 0) {
+      return Optional.empty();
+    }
+    List<JsonNode> inputs = new ArrayList<>((int) count);
+    long bytes = 0;
+    for (long i = 0; i < count; i++) {
+      JsonNode input = source.get(job.nextFresh() + i);
+      long size = Payloads.estimateBytes(input);
+      if (!inputs.isEmpty() && bytes + size > Payloads.TARGET_MESSAGE_BYTES) {
+        break;
+      }
+      inputs.add(input);
+      bytes += size;
+    }
+    return Optional.of(new Batch(job.nextBatchId(), job.nextFresh(), inputs, 1));
+  }
+}

@@ -1,0 +1,103 @@
+package cohort.coordinator.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * Where a job's inputs come from, by index. Ranges generate their inputs on demand, so a job over
+ * a billion integers holds none of them in memory.
+ */
+public interface InputSource {
+
+  /** How many inputs there are. */
+  long size();
+
+  /** The input at {@code index}, for {@code 0 <= index < size()}. */
+  JsonNode get(long index);
+
+  /** Explicit inputs, as given in the request. */
+  static InputSource of(List<JsonNode> inputs) {
+    List<JsonNode> copy = List.copyOf(inputs);
+    return new InputSource() {
+      @Override
+      public long size() {
+        return copy.size();
+      }
+
+      @Override
+      public JsonNode get(long index) {
+        return copy.get(Math.toIntExact(index));
+      }
+    };
+  }
+
+  /** The integers {@code start, start+1, ..., end-1}. */
+  static InputSource range(long start, long end) {
+    if (end < start) {
+      throw new IllegalArgumentException("range " + start + ".." + end + " ends before it starts");
+    }
+    long size = end - start;
+    if (size < 0) {
+      throw new IllegalArgumentException(
+          "range " + start + ".." + end + " has more than " + Long.MAX_VALUE + " integers");
+    }
+    return new InputSource() {
+      @Override
+      public long size() {
+        return size;
+      }
+
+      @Override
+      public JsonNode get(long index) {
+        return LongNode.valueOf(start + index);
+      }
+    };
+  }
+
+  /**
+   * The range {@code [start, end)} cut into {@code parts} contiguous parts of nearly equal size,
+   * each one input {@code {"start":a,"end":b}}.
+   */
+  static InputSource split(long start, long end, long parts) {
+    if (end < start) {
+      throw new IllegalArgumentException("range " + start + ".." + end + " ends before it starts");
+    }
+    BigInteger first = BigInteger.valueOf(start);
+    BigInteger length = BigInteger.valueOf(end).subtract(first);
+    if (parts < 1 || BigInteger.valueOf(parts).compareTo(length.max(BigInteger.ONE)) > 0) {
+      throw new IllegalArgumentException(
+          "cannot split "
+              + start
+              + ".."
+              + end
+              + " into "
+              + parts
+              + " parts; use 1 to "
+              + length.max(BigInteger.ONE)
+              + " parts");
+    }
+    BigInteger count = BigInteger.valueOf(parts);
+    return new InputSource() {
+      @Override
+      public long size() {
+        return parts;
+      }
+
+      @Override
+      public JsonNode get(long index) {
+        ObjectNode span = JsonNodeFactory.instance.objectNode();
+        span.put("start", bound(index));
+        span.put("end", bound(index + 1));
+        return span;
+      }
+
+      private long bound(long part) {
+        return first.add(length.multiply(BigInteger.valueOf(part)).divide(count)).longValueExact();
+      }
+    };
+  }
+}

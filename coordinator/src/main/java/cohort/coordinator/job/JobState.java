@@ -1,0 +1,490 @@
+package cohort.coordinator.job;
+
+import cohort.coordinator.job.JobEvent.BatchCompleted;
+import cohort.coordinator.job.JobEvent.BatchFailed;
+import cohort.coordinator.job.JobEvent.Cancelled;
+import cohort.coordinator.job.JobEvent.Dispatched;
+import cohort.messages.CoordinatorProtocol.InputFailure;
+import cohort.messages.api.JobStatus;
+import cohort.messages.api.JobStatus.State;
+import cohort.messages.api.Result;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+import org.pcollections.PSortedMap;
+import org.pcollections.PVector;
+import org.pcollections.TreePMap;
+import org.pcollections.TreePVector;
+
+/**
+ * The progress of one job: an immutable value changed only by {@link JobEvent}s through {@link
+ * #updated}, so it can be tested without actors and journaled as it is.
+ *
+ * <p>It tracks which inputs have gone out (in batches, by node), which results are in, and which
+ * results are ready to hand to the client. Every input gets exactly one result: a result for a
+ * batch no longer in flight is a duplicate and changes nothing. For ordered jobs, results wait in
+ * a reorder buffer until every earlier input has one; dispatch may run at most {@code window}
+ * inputs ahead of the first input without a result, which bounds that buffer.
+ *
+ * <p>{@link #released()} holds the results the last event made ready, in delivery order.
+ */
+public final class JobState {
+
+  /** A batch out on a node, and how many of its results have come back. */
+  public record InFlight(Batch batch, String node, int received) {}
+
+  private final String id;
+  private final JobSpec spec;
+  private final long window;
+  private final Instant submittedAt;
+  private final Instant finishedAt;
+  private final State phase;
+  private final long available;
+  private final long nextFresh;
+  private final long nextBatchId;
+  private final PVector<Batch> ready;
+  private final PMap<Long, InFlight> inFlight;
+  private final long inFlightInputs;
+  private final PSortedMap<Long, List<Result>> reorder;
+  private final long delivered;
+  private final long succeeded;
+  private final long failed;
+  private final long retried;
+  private final JsonNode combined;
+  private final String combineError;
+  private final double meanTaskNanos;
+  private final String message;
+  private final List<Result> released;
+
+  private JobState(Draft d) {
+    this.id = d.id;
+    this.spec = d.spec;
+    this.window = d.window;
+    this.submittedAt = d.submittedAt;
+    this.finishedAt = d.finishedAt;
+    this.phase = d.phase;
+    this.available = d.available;
+    this.nextFresh = d.nextFresh;
+    this.nextBatchId = d.nextBatchId;
+    this.ready = d.ready;
+    this.inFlight = d.inFlight;
+    this.inFlightInputs = d.inFlightInputs;
+    this.reorder = d.reorder;
+    this.delivered = d.delivered;
+    this.succeeded = d.succeeded;
+    this.failed = d.failed;
+    this.retried = d.retried;
+    this.combined = d.combined;
+    this.combineError = d.combineError;
+    this.meanTaskNanos = d.meanTaskNanos;
+    this.message = d.message;
+    this.released = List.copyOf(d.released);
+    check();
+  }
+
+  /**
+   * A job just accepted, with all of its {@code total} inputs known.
+   *
+   * @param window how far an ordered job's dispatch may run ahead of its first missing result
+   */
+  public static JobState accepted(String id, JobSpec spec, long total, long window, Instant now) {
+    if (total < 0) {
+      throw new IllegalArgumentException("total " + total + " is negative");
+    }
+    if (window < 1) {
+      throw new IllegalArgumentException("window " + window + " must be at least 1");
+    }
+    Draft d = new Draft();
+    d.id = id;
+    d.spec = spec;
+    d.window = window;
+    d.submittedAt = now;
+    d.phase = State.PENDING;
+    d.available = total;
+    d.combined = spec.combiner() == null ? null : spec.combiner().zero();
+    d.finishIfDone(now);
+    return new JobState(d);
+  }
+
+  /** Returns the state after {@code event}; an event that changes nothing returns an equal state. */
+  public JobState updated(JobEvent event, Instant now) {
+    Draft d = new Draft(this);
+    if (event instanceof Dispatched e) {
+      d.dispatched(e);
+    } else if (event instanceof BatchCompleted e) {
+      d.completed(e);
+    } else if (event instanceof BatchFailed e) {
+      d.failed(e);
+    } else if (event instanceof Cancelled e) {
+      d.cancelled(e);
+    } else {
+      throw new IllegalArgumentException("unknown event " + event);
+    }
+    d.finishIfDone(now);
+    return new JobState(d);
+  }
+
+  // ---- queries ------------------------------------------------------------------------------
+
+  public String id() {
+    return id;
+  }
+
+  public JobSpec spec() {
+    return spec;
+  }
+
+  public State phase() {
+    return phase;
+  }
+
+  public boolean terminal() {
+    return phase.terminal();
+  }
+
+  /** Results the last event made ready for the client, in delivery order. */
+  public List<Result> released() {
+    return released;
+  }
+
+  /** Batches out on nodes now, by batch id. */
+  public Map<Long, InFlight> inFlight() {
+    return inFlight;
+  }
+
+  /** Batches waiting to run again, first to go first. */
+  public List<Batch> ready() {
+    return ready;
+  }
+
+  /** Index of the first input never sent yet. */
+  public long nextFresh() {
+    return nextFresh;
+  }
+
+  /** The id the next new batch gets. */
+  public long nextBatchId() {
+    return nextBatchId;
+  }
+
+  /** Inputs known so far. */
+  public long available() {
+    return available;
+  }
+
+  /** How many results have been handed out for delivery. */
+  public long delivered() {
+    return delivered;
+  }
+
+  public long succeeded() {
+    return succeeded;
+  }
+
+  public long failed() {
+    return failed;
+  }
+
+  /** The combined value of the outputs so far, or null. */
+  public JsonNode combined() {
+    return combined;
+  }
+
+  /** Mean time one input took on a node, or a negative number before any was measured. */
+  public double meanTaskNanos() {
+    return meanTaskNanos;
+  }
+
+  /** Whether this job has anything to send now: a batch to run again, or fresh inputs. */
+  public boolean hasWork() {
+    return !terminal() && (!ready.isEmpty() || admissible() > 0);
+  }
+
+  /**
+   * How many fresh inputs may be sent now: those known and, for ordered jobs, within the window
+   * ahead of the first input still waiting for its result.
+   */
+  public long admissible() {
+    if (terminal()) {
+      return 0;
+    }
+    long limit = available;
+    if (spec.ordered()) {
+      limit = Math.min(limit, delivered + window);
+    }
+    return Math.max(0, limit - nextFresh);
+  }
+
+  /** Fresh inputs not sent yet, whatever the window allows now. */
+  public long remainingFresh() {
+    return available - nextFresh;
+  }
+
+  /** The job as the API shows it, with elapsed time measured up to {@code now}. */
+  public JobStatus status(Instant now) {
+    long running = inFlightInputs;
+    long pending = available - succeeded - failed - running;
+    if (terminal()) {
+      running = 0;
+      pending = 0;
+    }
+    Instant end = finishedAt == null ? now : finishedAt;
+    return new JobStatus(
+        id,
+        spec.task().name(),
+        phase,
+        spec.ordered(),
+        spec.combiner() == null ? null : spec.combiner().label(),
+        available,
+        succeeded,
+        failed,
+        running,
+        pending,
+        retried,
+        combined,
+        combineError,
+        submittedAt.toString(),
+        Duration.between(submittedAt, end).toMillis(),
+        message);
+  }
+
+  private void check() {
+    if (delivered != succeeded + failed) {
+      throw new IllegalStateException(
+          "job " + id + ": delivered " + delivered + " != " + succeeded + " + " + failed);
+    }
+    if (nextFresh > available || delivered > available) {
+      throw new IllegalStateException("job " + id + ": counts beyond " + available + " inputs");
+    }
+    if (terminal() && !inFlight.isEmpty()) {
+      throw new IllegalStateException("job " + id + " is " + phase + " with batches in flight");
+    }
+  }
+
+  /** The mutable working copy one event is applied to; never escapes {@link JobState}. */
+  private static final class Draft {
+    String id;
+    JobSpec spec;
+    long window;
+    Instant submittedAt;
+    Instant finishedAt;
+    State phase;
+    long available;
+    long nextFresh;
+    long nextBatchId;
+    PVector<Batch> ready = TreePVector.empty();
+    PMap<Long, InFlight> inFlight = HashTreePMap.empty();
+    long inFlightInputs;
+    PSortedMap<Long, List<Result>> reorder = TreePMap.empty();
+    long delivered;
+    long succeeded;
+    long failed;
+    long retried;
+    JsonNode combined;
+    String combineError;
+    double meanTaskNanos = -1;
+    String message;
+    List<Result> released = new ArrayList<>();
+
+    Draft() {}
+
+    Draft(JobState s) {
+      id = s.id;
+      spec = s.spec;
+      window = s.window;
+      submittedAt = s.submittedAt;
+      finishedAt = s.finishedAt;
+      phase = s.phase;
+      available = s.available;
+      nextFresh = s.nextFresh;
+      nextBatchId = s.nextBatchId;
+      ready = s.ready;
+      inFlight = s.inFlight;
+      inFlightInputs = s.inFlightInputs;
+      reorder = s.reorder;
+      delivered = s.delivered;
+      succeeded = s.succeeded;
+      failed = s.failed;
+      retried = s.retried;
+      combined = s.combined;
+      combineError = s.combineError;
+      meanTaskNanos = s.meanTaskNanos;
+      message = s.message;
+    }
+
+    void dispatched(Dispatched e) {
+      if (phase.terminal()) {
+        throw new IllegalStateException("job " + id + " is " + phase + ": nothing may be sent");
+      }
+      Batch batch = e.batch();
+      if (!ready.isEmpty() && ready.get(0).equals(batch)) {
+        ready = ready.minus(0);
+      } else if (batch.firstIndex() == nextFresh && batch.id() == nextBatchId) {
+        long admissible = Math.min(available, spec.ordered() ? delivered + window : available);
+        if (nextFresh + batch.size() > admissible) {
+          throw new IllegalStateException(
+              "job " + id + ": batch " + batch.id() + " goes beyond the admissible inputs");
+        }
+        nextFresh += batch.size();
+        nextBatchId++;
+      } else {
+        throw new IllegalStateException(
+            "job " + id + ": batch " + batch.id() + " at " + batch.firstIndex()
+                + " is neither the next fresh batch nor the next one to run again");
+      }
+      inFlight = inFlight.plus(batch.id(), new InFlight(batch, e.node(), 0));
+      inFlightInputs += batch.size();
+      if (phase == State.PENDING) {
+        phase = State.RUNNING;
+      }
+    }
+
+    void completed(BatchCompleted e) {
+      InFlight flight = inFlight.get(e.batchId());
+      if (flight == null || e.fromOffset() != flight.received()) {
+        return; // a duplicate: the batch or this part of it already has its results
+      }
+      Batch batch = flight.batch();
+      int count = e.outputs().size();
+      if (e.fromOffset() + count > batch.size()) {
+        throw new IllegalArgumentException(
+            "job " + id + ": batch " + batch.id() + " has " + batch.size() + " inputs, a part reports "
+                + (e.fromOffset() + count));
+      }
+      Map<Integer, InputFailure> failures = new HashMap<>();
+      for (InputFailure failure : e.failures()) {
+        failures.put(failure.offset(), failure);
+      }
+      List<Result> results = new ArrayList<>(count);
+      for (int k = 0; k < count; k++) {
+        int offset = e.fromOffset() + k;
+        long index = batch.firstIndex() + offset;
+        JsonNode input = batch.inputs().get(offset);
+        InputFailure failure = failures.get(offset);
+        if (failure != null) {
+          results.add(Result.failed(index, input, failure.error().withAttempts(batch.attempt())));
+        } else {
+          results.add(Result.ok(index, input, e.outputs().get(k)));
+        }
+      }
+      int received = e.fromOffset() + count;
+      inFlightInputs -= count;
+      if (e.last()) {
+        inFlight = inFlight.minus(batch.id());
+        if (received < batch.size()) {
+          // The node stopped before the end of the batch; the rest runs again elsewhere.
+          requeue(batch, received);
+        }
+      } else {
+        inFlight = inFlight.plus(batch.id(), new InFlight(batch, flight.node(), received));
+      }
+      if (count > 0 && e.busyNanos() > 0) {
+        double sample = (double) e.busyNanos() / count;
+        meanTaskNanos = meanTaskNanos < 0 ? sample : 0.7 * meanTaskNanos + 0.3 * sample;
+      }
+      if (!results.isEmpty()) {
+        deliver(results);
+      }
+    }
+
+    void failed(BatchFailed e) {
+      InFlight flight = inFlight.get(e.batchId());
+      if (flight == null) {
+        return;
+      }
+      inFlight = inFlight.minus(e.batchId());
+      inFlightInputs -= flight.batch().size() - flight.received();
+      requeue(flight.batch(), flight.received());
+    }
+
+    void cancelled(Cancelled e) {
+      if (phase.terminal()) {
+        return;
+      }
+      phase = State.CANCELLED;
+      message = e.reason();
+      inFlight = HashTreePMap.empty();
+      inFlightInputs = 0;
+      ready = TreePVector.empty();
+      // Results that completed stay readable, even those still waiting for earlier inputs.
+      for (List<Result> segment : reorder.values()) {
+        release(segment);
+      }
+      reorder = TreePMap.empty();
+    }
+
+    /** Puts the inputs of {@code batch} from {@code offset} on back in the queue, under a new id. */
+    private void requeue(Batch batch, int offset) {
+      List<JsonNode> rest = batch.inputs().subList(offset, batch.size());
+      ready =
+          ready.plus(new Batch(nextBatchId++, batch.firstIndex() + offset, rest, batch.attempt() + 1));
+      retried += rest.size();
+    }
+
+    private void deliver(List<Result> results) {
+      if (!spec.ordered()) {
+        release(results);
+        return;
+      }
+      reorder = reorder.plus(results.get(0).index(), results);
+      while (!reorder.isEmpty() && reorder.firstKey() == delivered) {
+        List<Result> segment = reorder.get(reorder.firstKey());
+        reorder = reorder.minusFirstEntry();
+        release(segment);
+      }
+    }
+
+    private void release(List<Result> results) {
+      for (Result result : results) {
+        if (result.succeeded()) {
+          succeeded++;
+          combine(result.output());
+        } else {
+          failed++;
+        }
+      }
+      delivered += results.size();
+      released.addAll(results);
+    }
+
+    private void combine(JsonNode output) {
+      if (spec.combiner() == null || combineError != null) {
+        return;
+      }
+      try {
+        combined = spec.combiner().add(combined, output);
+      } catch (RuntimeException e) {
+        combineError = e.getMessage();
+        combined = null;
+      }
+    }
+
+    void finishIfDone(Instant now) {
+      if (phase.terminal()) {
+        if (finishedAt == null) {
+          finishedAt = now;
+        }
+        return;
+      }
+      if (delivered < available) {
+        return;
+      }
+      if (failed > 0 || combineError != null) {
+        phase = State.FAILED;
+        message =
+            failed > 0
+                ? failed + " of " + available + " inputs failed"
+                : "the outputs could not be combined: " + combineError;
+      } else {
+        phase = State.SUCCEEDED;
+      }
+      finishedAt = now;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package cohort.coordinator.results;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * A job's results as newline-delimited JSON in a file on the coordinator: written once, in
+ * delivery order, by the job's {@link ResultWriter}, and read by any number of HTTP streams, each
+ * from the start, following the file while the job runs.
+ *
+ * <p>Results live on disk rather than in memory, so a job of ten million inputs costs the
+ * coordinator's heap nothing and its results stay readable after it ends. Readers only see bytes
+ * the writer has flushed, which always end at a line boundary.
+ */
+public final class ResultLog {
+
+  private static final int CHUNK = 64 * 1024;
+
+  private final Path file;
+  private long committed;
+  private boolean closed;
+  private String failure;
+  private CompletableFuture<Void> grown = new CompletableFuture<>();
+
+  public ResultLog(Path file) {
+    this.file = file;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Bytes readers may read. */
+  public synchronized long committed() {
+    return committed;
+  }
+
+  /** Whether the log is complete: no more bytes will come. */
+  public synchronized boolean closed() {
+    return closed;
+  }
+
+  /** Makes the first {@code length} bytes readable and wakes waiting readers. */
+  synchronized void advance(long length) {
+    if (length < committed) {
+      throw new IllegalArgumentException("the log cannot shrink from " + committed + " to " + length);
+    }
+    committed = length;
+    wake();
+  }
+
+  /** Marks the log complete; {@code error} is null unless writing failed. */
+  synchronized void close(String error) {
+    closed = true;
+    failure = error;
+    wake();
+  }
+
+  private void wake() {
+    CompletableFuture<Void> waiting = grown;
+    grown = new CompletableFuture<>();
+    waiting.complete(null);
+  }
+
+  private synchronized CompletableFuture<Void> awaitBeyond(long position) {
+    return committed > position || closed ? CompletableFuture.completedFuture(null) : grown;
+  }
+
+  /**
+   * The whole log from the start as a stream of bytes that ends when the log is complete.
+   *
+   * @param blocking runs the file reads, off the actor and stream threads
+   */
+  public Source<ByteString, NotUsed> source(Executor blocking) {
+    return Source.unfoldResourceAsync(
+        () -> CompletableFuture.supplyAsync(this::openReader, blocking),
+        reader -> read(reader, blocking),
+        reader ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  reader.close();
+                  return org.apache.pekko.Done.getInstance();
+                },
+                blocking));
+  }
+
+  private Reader openReader() {
+    try {
+      return new Reader(FileChannel.open(file, StandardOpenOption.READ));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read results file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private CompletionStage<Optional<ByteString>> read(Reader reader, Executor blocking) {
+    long end;
+    boolean complete;
+    String error;
+    synchronized (this) {
+      end = committed;
+      complete = closed;
+      error = failure;
+    }
+    if (reader.position < end) {
+      long limit = end;
+      return CompletableFuture.supplyAsync(() -> Optional.of(reader.read(limit)), blocking);
+    }
+    if (complete) {
+      if (error != null) {
+        return CompletableFuture.failedFuture(new IOException(error));
+      }
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return awaitBeyond(reader.position).thenComposeAsync(done -> read(reader, blocking), blocking);
+  }
+
+  /** Deletes the file; readers still open keep what they hold. */
+  public void delete() {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // A leftover file in the spool folder is harmless; it goes with the folder.
+    }
+  }
+
+  private static final class Reader {
+    private final FileChannel channel;
+    private long position;
+
+    Reader(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    ByteString read(long limit) {
+      int size = (int) Math.min(CHUNK, limit - position);
+      ByteBuffer buffer = ByteBuffer.allocate(size);
+      try {
+        while (buffer.hasRemaining()) {
+          int n = channel.read(buffer, position + buffer.position());
+          if (n < 0) {
+            throw new IOException("results file ended early");
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read results: " + e.getMessage(), e);
+      }
+      position += size;
+      buffer.flip();
+      return ByteString.fromByteBuffer(buffer);
+    }
+
+    void close() {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // nothing to do: the reader is done
+      }
+    }
+  }
+}
