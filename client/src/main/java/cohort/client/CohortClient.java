@@ -1,0 +1,224 @@
+package cohort.client;
+
+import cohort.messages.TaskInfo;
+import cohort.messages.api.ApiError;
+import cohort.messages.api.ApiJson;
+import cohort.messages.api.ClusterStatus;
+import cohort.messages.api.JobRequest;
+import cohort.messages.api.JobStatus;
+import cohort.messages.api.Result;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A Java client of the coordinator's HTTP API.
+ *
+ * <pre>{@code
+ * CohortClient client = CohortClient.connect(URI.create("http://127.0.0.1:8470"));
+ * JobStatus job = client.submit(JobRequest.of("echo", inputs));
+ * try (Stream<Result> results = client.results(job.id())) {
+ *   results.forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * Every method throws {@link CohortException} when the coordinator cannot be reached or answers
+ * with an error; its message is the coordinator's explanation.
+ */
+public final class CohortClient {
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  private final URI base;
+  private final HttpClient http;
+  private final ObjectMapper json = ApiJson.newMapper();
+
+  private CohortClient(URI base) {
+    this.base = base;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .build();
+  }
+
+  /**
+   * A client of the coordinator at {@code base}, such as {@code http://127.0.0.1:8470}. Nothing is
+   * sent until the first call.
+   *
+   * @throws IllegalArgumentException when {@code base} is not an http URL
+   */
+  public static CohortClient connect(URI base) {
+    if (base.getScheme() == null
+        || !base.getScheme().equals("http")
+        || base.getHost() == null) {
+      throw new IllegalArgumentException(
+          "coordinator URL '" + base + "' is not an http URL such as http://127.0.0.1:8470");
+    }
+    String text = base.toString();
+    return new CohortClient(URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text));
+  }
+
+  /** The coordinator's URL. */
+  public URI base() {
+    return base;
+  }
+
+  /** Submits a job; returns its status as accepted. */
+  public JobStatus submit(JobRequest request) {
+    byte[] body;
+    try {
+      body = json.writeValueAsBytes(request);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write the job as JSON: " + e.getMessage(), e);
+    }
+    HttpRequest post =
+        request("/jobs")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    return read(send(post), JobStatus.class);
+  }
+
+  /** A job's status. */
+  public JobStatus status(String id) {
+    return read(send(request("/jobs/" + id).GET().build()), JobStatus.class);
+  }
+
+  /** Every job the coordinator remembers, oldest first. */
+  public List<JobStatus> jobs() {
+    return read(send(request("/jobs").GET().build()), new TypeReference<List<JobStatus>>() {});
+  }
+
+  /** Cancels a job; returns its status after the cancel. */
+  public JobStatus cancel(String id) {
+    return read(send(request("/jobs/" + id).DELETE().build()), JobStatus.class);
+  }
+
+  /** The nodes and their slots. */
+  public ClusterStatus cluster() {
+    return read(send(request("/cluster").GET().build()), ClusterStatus.class);
+  }
+
+  /** The tasks the cluster's nodes offer. */
+  public List<TaskInfo> tasks() {
+    return read(send(request("/tasks").GET().build()), new TypeReference<List<TaskInfo>>() {});
+  }
+
+  /**
+   * A job's results as the raw JSON lines the coordinator streams, from the first; the stream
+   * ends when the job does. Close it to stop reading early.
+   */
+  public Stream<String> resultLines(String id) {
+    HttpRequest get = HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/results")).GET().build();
+    HttpResponse<Stream<String>> response;
+    try {
+      response = http.send(get, HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CohortException("interrupted while waiting for the coordinator", 0, e);
+    }
+    if (response.statusCode() != 200) {
+      String body;
+      try (Stream<String> lines = response.body()) {
+        body = String.join("\n", (Iterable<String>) lines::iterator);
+      }
+      throw failure(response.statusCode(), body);
+    }
+    return response.body();
+  }
+
+  /** A job's results, parsed, from the first; the stream ends when the job does. */
+  public Stream<Result> results(String id) {
+    return resultLines(id).map(this::parseResult);
+  }
+
+  /** Parses one line of a results stream. */
+  public Result parseResult(String line) {
+    try {
+      return json.readValue(line, Result.class);
+    } catch (JsonProcessingException e) {
+      throw new CohortException("the coordinator sent a malformed result: " + line, 200, e);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT);
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest request) {
+    try {
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() >= 300) {
+        throw failure(
+            response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+      }
+      return response;
+    } catch (HttpTimeoutException e) {
+      throw new CohortException(
+          "the coordinator at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds()
+              + " s; check that it is running and not overloaded",
+          0,
+          e);
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CohortException("interrupted while waiting for the coordinator", 0, e);
+    }
+  }
+
+  private CohortException unreachable(IOException e) {
+    String reason = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
+    return new CohortException(
+        "cannot reach the coordinator at "
+            + base
+            + " ("
+            + reason
+            + "); start one with 'cohort coordinator' or 'cohort local', or point --coordinator"
+            + " or COHORT_COORDINATOR at a running one",
+        0,
+        e);
+  }
+
+  private CohortException failure(int status, String body) {
+    String message;
+    try {
+      message = json.readValue(body, ApiError.class).error();
+    } catch (JsonProcessingException e) {
+      message = body.isBlank() ? "no explanation" : body;
+    }
+    return new CohortException(message, status, null);
+  }
+
+  private <T> T read(HttpResponse<byte[]> response, Class<T> type) {
+    try {
+      return json.readValue(response.body(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the coordinator sent malformed JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T read(HttpResponse<byte[]> response, TypeReference<T> type) {
+    try {
+      return json.readValue(response.body(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the coordinator sent malformed JSON: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package cohort.client.cli;
+
+import cohort.client.local.JvmProcess;
+import cohort.client.local.LocalCluster;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cohort local --nodes N}: a coordinator and N node JVMs of one slot each on this machine,
+ * the {@code Pool(N)} of Cohort. Ctrl-C stops the nodes, then the coordinator.
+ */
+@Command(
+    name = "local",
+    sortOptions = false,
+    description = {
+      "Run a coordinator and N node JVMs (one worker slot each) on this machine: Pool(N) as a cluster.",
+      "Prints the coordinator's URL; Ctrl-C stops every JVM cleanly."
+    })
+final class LocalCommand implements Callable<Integer> {
+
+  @Option(names = "--nodes", paramLabel = "N", description = "Node JVMs to start (default: the cores).")
+  int nodes = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 127.0.0.1).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--cluster-port", paramLabel = "P", description = "The coordinator's cluster port (default 25520).")
+  int clusterPort = 25520;
+
+  @Option(names = "--http-port", paramLabel = "Q", description = "The HTTP API port, 0 for a free one (default 8470).")
+  int httpPort = 8470;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (nodes < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 1 or more");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    LocalCluster.Options options =
+        new LocalCluster.Options(
+            System.getProperty("java.class.path"),
+            JvmProcess.userJvmFlags(),
+            host,
+            clusterPort,
+            httpPort,
+            Optional.empty(),
+            line -> {
+              out.println(line);
+              out.flush();
+            },
+            true);
+    LocalCluster cluster = LocalCluster.start(options, nodes);
+    Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "stop-local-cluster"));
+    out.println("cohort local ready http=" + cluster.url() + " cluster=" + cluster.clusterAddress() + " nodes=" + nodes);
+    out.println("  " + nodes + " node JVMs with one worker slot each; the coordinator serves " + cluster.url());
+    out.println("  in another terminal: export COHORT_COORDINATOR=" + cluster.url());
+    out.println("  Ctrl-C stops the cluster.");
+    out.flush();
+    int code = cluster.coordinator().onExit().join();
+    return code == 0 ? CohortCommand.OK : CohortCommand.JOB_FAILED;
+  }
+}

@@ -1,0 +1,155 @@
+package cohort.client.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A coordinator and N node JVMs on this machine, one worker slot each: {@code Pool(N)} as a
+ * cluster. Used by {@code cohort local} and by the system tests.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  /** How long a child may take to start. */
+  public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** How long a child may take to stop after SIGTERM before it is killed. */
+  public static final Duration STOP_GRACE = Duration.ofSeconds(40);
+
+  /**
+   * How to start the children.
+   *
+   * @param classPath the children's class path
+   * @param jvmFlags extra flags for every child JVM
+   * @param host the interface every port binds to
+   * @param clusterPort the coordinator's cluster port; 0 picks a free one
+   * @param httpPort the coordinator's HTTP port; 0 picks a free one
+   * @param logDir where children's logs go; empty to share this JVM's stderr
+   * @param output receives the children's other stdout lines
+   * @param ownSessions start children in sessions of their own, so that a terminal's Ctrl-C
+   *     reaches only this JVM, which stops them in order
+   */
+  public record Options(
+      String classPath,
+      List<String> jvmFlags,
+      String host,
+      int clusterPort,
+      int httpPort,
+      Optional<Path> logDir,
+      Consumer<String> output,
+      boolean ownSessions) {}
+
+  private final Options options;
+  private final JvmProcess coordinator;
+  private final String clusterAddress;
+  private final String url;
+  private final List<JvmProcess> nodes = new ArrayList<>();
+  private int started;
+
+  private LocalCluster(Options options, JvmProcess coordinator, Map<String, String> ready) {
+    this.options = options;
+    this.coordinator = coordinator;
+    this.clusterAddress = ready.get("cluster");
+    this.url = ready.get("http");
+  }
+
+  /** Starts the coordinator, then {@code nodeCount} nodes, and waits until all are ready. */
+  public static LocalCluster start(Options options, int nodeCount) {
+    JvmProcess coordinator =
+        JvmProcess.start(
+            "coordinator",
+            options.classPath(),
+            options.jvmFlags(),
+            List.of(
+                "coordinator",
+                "--host", options.host(),
+                "--cluster-port", String.valueOf(options.clusterPort()),
+                "--http-port", String.valueOf(options.httpPort())),
+            options.logDir().map(dir -> dir.resolve("coordinator.log")),
+            options.output(),
+            options.ownSessions());
+    LocalCluster cluster;
+    try {
+      cluster = new LocalCluster(options, coordinator, coordinator.awaitReady(START_TIMEOUT));
+    } catch (RuntimeException e) {
+      coordinator.stop(Duration.ofSeconds(5));
+      throw e;
+    }
+    try {
+      List<JvmProcess> starting = new ArrayList<>();
+      for (int i = 0; i < nodeCount; i++) {
+        starting.add(cluster.launchNode(1));
+      }
+      for (JvmProcess node : starting) {
+        node.awaitReady(START_TIMEOUT);
+      }
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  /** Starts one more node with {@code workers} slots and returns it without waiting. */
+  public synchronized JvmProcess launchNode(int workers) {
+    started++;
+    String name = "node-" + started;
+    JvmProcess node =
+        JvmProcess.start(
+            name,
+            options.classPath(),
+            options.jvmFlags(),
+            List.of(
+                "node",
+                "--join", clusterAddress,
+                "--workers", String.valueOf(workers),
+                "--host", options.host()),
+            options.logDir().map(dir -> dir.resolve(name + ".log")),
+            options.output(),
+            options.ownSessions());
+    nodes.add(node);
+    return node;
+  }
+
+  /** The coordinator's HTTP URL. */
+  public String url() {
+    return url;
+  }
+
+  /** The coordinator's cluster address, {@code host:port}. */
+  public String clusterAddress() {
+    return clusterAddress;
+  }
+
+  public JvmProcess coordinator() {
+    return coordinator;
+  }
+
+  /** The node JVMs started so far, running or not. */
+  public synchronized List<JvmProcess> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /**
+   * Stops every child: nodes first, all at once, while the coordinator still runs (so they leave
+   * the cluster cleanly), then the coordinator.
+   */
+  @Override
+  public void close() {
+    List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    for (JvmProcess node : nodes()) {
+      stopping.add(CompletableFuture.runAsync(() -> node.stop(STOP_GRACE), runnable -> {
+        Thread thread = new Thread(runnable, "stop-" + node.name());
+        thread.setDaemon(true);
+        thread.start();
+      }));
+    }
+    CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
+    coordinator.stop(STOP_GRACE);
+  }
+}
