@@ -206,7 +206,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       return this;
     }
     String node = nodeAddress(worker);
-    boolean known = nodes.get(node).isPresent();
+    boolean known = nodes.get(NodeTable.idOf(worker)).isPresent();
     nodes =
         nodes.registered(
             worker, node, register.slots(), settings.prefetchPerSlot(), register.tasks());
@@ -227,17 +227,17 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   private Behavior<CoordinatorProtocol.Command> onWorkerStopped(WorkerStopped stopped) {
-    Optional<String> node = nodes.addressOf(stopped.worker());
+    Optional<NodeTable.Node> node = nodes.get(NodeTable.idOf(stopped.worker()));
     if (node.isEmpty()) {
       return this;
     }
-    nodes = nodes.removed(node.get());
+    nodes = nodes.removed(node.get().id());
     int requeued = 0;
     for (String id : List.copyOf(active)) {
       Job job = jobs.get(id);
       for (JobState.InFlight flight : List.copyOf(job.state.inFlight().values())) {
-        if (flight.node().equals(node.get())) {
-          apply(job, new BatchFailed(flight.batch().id(), "node " + node.get() + " left"));
+        if (flight.node().equals(node.get().id())) {
+          apply(job, new BatchFailed(flight.batch().id(), "node " + node.get().address() + " left"));
           requeued++;
         }
       }
@@ -246,7 +246,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .getLog()
         .info(
             "node {} left; {} batches it held go to other nodes; {} nodes remain",
-            node.get(),
+            node.get().address(),
             requeued,
             nodes.nodes().size());
     dispatch();
@@ -287,8 +287,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         continue;
       }
       Batch batch = next.get();
-      apply(job, new Dispatched(batch, node.address()));
-      nodes = nodes.taken(node.address(), key(id, batch.id()));
+      apply(job, new Dispatched(batch, node.id()));
+      nodes = nodes.taken(node.id(), key(id, batch.id()));
       node.worker()
           .tell(
               new RunBatch(
@@ -307,9 +307,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private Behavior<CoordinatorProtocol.Command> onBatchFinished(BatchFinished finished) {
     if (finished.last()) {
-      nodes
-          .addressOf(finished.worker())
-          .ifPresent(node -> nodes = nodes.returned(node, key(finished.jobId(), finished.batchId())));
+      nodes =
+          nodes.returned(NodeTable.idOf(finished.worker()), key(finished.jobId(), finished.batchId()));
     }
     Job job = jobs.get(finished.jobId());
     if (job != null) {

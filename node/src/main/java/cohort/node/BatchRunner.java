@@ -140,22 +140,28 @@ final class BatchRunner {
     }
 
     void succeeded(JsonNode output, long size, long busy) {
+      startPartIfFull();
       outputs.add(output);
       add(size, busy);
     }
 
     void failed(int offset, FailureKind kind, TaskError error, long busy) {
+      startPartIfFull();
       outputs.add(NullNode.getInstance());
       failures.add(new InputFailure(offset, kind, error));
       add(256 + (error.trace() == null ? 0 : 3L * error.trace().length()), busy);
     }
 
-    private void add(long size, long busy) {
-      bytes += size;
-      busyNanos += busy;
+    /** Cuts before the next result, not after the last, so the final part is never empty. */
+    private void startPartIfFull() {
       if (bytes >= Payloads.TARGET_MESSAGE_BYTES) {
         cut(false);
       }
+    }
+
+    private void add(long size, long busy) {
+      bytes += size;
+      busyNanos += busy;
     }
 
     private void cut(boolean last) {

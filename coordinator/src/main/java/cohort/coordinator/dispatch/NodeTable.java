@@ -29,8 +29,9 @@ public final class NodeTable {
   /**
    * One node.
    *
+   * @param id the node's key: its worker actor's path, unique even for nodes sharing a JVM
    * @param worker the node's worker actor
-   * @param address the node's {@code host:port}
+   * @param address the node's {@code host:port}, as people and cluster membership know it
    * @param slots inputs it runs at once
    * @param capacity batches it may hold: slots plus prefetch
    * @param tasks what it offers
@@ -38,6 +39,7 @@ public final class NodeTable {
    * @param reachable false while the failure detector doubts the node
    */
   public record Node(
+      String id,
       ActorRef<WorkerProtocol.Command> worker,
       String address,
       int slots,
@@ -62,7 +64,7 @@ public final class NodeTable {
     }
 
     Node withOutstanding(PSet<String> keys) {
-      return new Node(worker, address, slots, capacity, tasks, keys, reachable);
+      return new Node(id, worker, address, slots, capacity, tasks, keys, reachable);
     }
   }
 
@@ -78,9 +80,15 @@ public final class NodeTable {
     return EMPTY;
   }
 
+  /** The key a worker's node has in the table: the worker actor's full path. */
+  public static String idOf(ActorRef<WorkerProtocol.Command> worker) {
+    return worker.path().toString();
+  }
+
   /**
-   * Adds a node, or refreshes one that registers again; a refresh from the same worker keeps the
-   * batches it holds.
+   * Adds a node, or refreshes one that registers again, keeping the batches it holds.
+   *
+   * @param address the node's {@code host:port}
    */
   public NodeTable registered(
       ActorRef<WorkerProtocol.Command> worker,
@@ -88,61 +96,50 @@ public final class NodeTable {
       int slots,
       int prefetchPerSlot,
       List<TaskInfo> tasks) {
-    Node previous = nodes.get(address);
-    PSet<String> outstanding =
-        previous != null && previous.worker().equals(worker)
-            ? previous.outstanding()
-            : HashTreePSet.empty();
+    String id = idOf(worker);
+    Node previous = nodes.get(id);
+    PSet<String> outstanding = previous != null ? previous.outstanding() : HashTreePSet.empty();
     Node node =
         new Node(
-            worker, address, slots, slots * (1 + prefetchPerSlot), List.copyOf(tasks), outstanding,
-            true);
-    return new NodeTable(nodes.plus(address, node));
+            id, worker, address, slots, slots * (1 + prefetchPerSlot), List.copyOf(tasks),
+            outstanding, true);
+    return new NodeTable(nodes.plus(id, node));
   }
 
   /** Forgets a node. */
-  public NodeTable removed(String address) {
-    return nodes.containsKey(address) ? new NodeTable(nodes.minus(address)) : this;
+  public NodeTable removed(String id) {
+    return nodes.containsKey(id) ? new NodeTable(nodes.minus(id)) : this;
   }
 
   /** Records that the node now holds the batch {@code key}. */
-  public NodeTable taken(String address, String key) {
-    Node node = require(address);
+  public NodeTable taken(String id, String key) {
+    Node node = require(id);
     if (node.free() <= 0) {
-      throw new IllegalStateException("node " + address + " has no credit left for " + key);
+      throw new IllegalStateException("node " + node.address() + " has no credit left for " + key);
     }
-    return new NodeTable(nodes.plus(address, node.withOutstanding(node.outstanding().plus(key))));
+    return new NodeTable(nodes.plus(id, node.withOutstanding(node.outstanding().plus(key))));
   }
 
   /** Records that the node reported the last result of batch {@code key}; unknown keys change nothing. */
-  public NodeTable returned(String address, String key) {
-    Node node = nodes.get(address);
+  public NodeTable returned(String id, String key) {
+    Node node = nodes.get(id);
     if (node == null || !node.outstanding().contains(key)) {
       return this;
     }
-    return new NodeTable(nodes.plus(address, node.withOutstanding(node.outstanding().minus(key))));
+    return new NodeTable(nodes.plus(id, node.withOutstanding(node.outstanding().minus(key))));
   }
 
-  private Node require(String address) {
-    Node node = nodes.get(address);
+  private Node require(String id) {
+    Node node = nodes.get(id);
     if (node == null) {
-      throw new IllegalStateException("no node " + address + " is registered");
+      throw new IllegalStateException("no node " + id + " is registered");
     }
     return node;
   }
 
-  public Optional<Node> get(String address) {
-    return Optional.ofNullable(nodes.get(address));
-  }
-
-  /** The address registered for a worker actor, if any. */
-  public Optional<String> addressOf(ActorRef<WorkerProtocol.Command> worker) {
-    for (Node node : nodes.values()) {
-      if (node.worker().equals(worker)) {
-        return Optional.of(node.address());
-      }
-    }
-    return Optional.empty();
+  /** The node with this id, if registered. */
+  public Optional<Node> get(String id) {
+    return Optional.ofNullable(nodes.get(id));
   }
 
   public List<Node> nodes() {
