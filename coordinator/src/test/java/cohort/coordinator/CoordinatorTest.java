@@ -1,0 +1,302 @@
+package cohort.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.coordinator.job.Batching;
+import cohort.coordinator.job.Combiner;
+import cohort.coordinator.job.InputSource;
+import cohort.coordinator.job.JobSpec;
+import cohort.coordinator.results.ResultLog;
+import cohort.messages.CoordinatorProtocol;
+import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.RegisterNode;
+import cohort.messages.TaskInfo;
+import cohort.messages.TaskSpec;
+import cohort.messages.WorkerProtocol;
+import cohort.messages.WorkerProtocol.CheckTask;
+import cohort.messages.WorkerProtocol.Registered;
+import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.messages.WorkerProtocol.TaskChecked;
+import cohort.messages.api.ApiJson;
+import cohort.messages.api.ClusterStatus;
+import cohort.messages.api.JobStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coordinator actor against test probes standing in for nodes. */
+class CoordinatorTest {
+
+  private static ActorTestKit testKit;
+
+  @TempDir static Path dataDir;
+
+  private static final List<TaskInfo> TASKS =
+      List.of(
+          new TaskInfo("echo", "returns its input", "any", List.of(), null),
+          new TaskInfo("sum-range", "sums", "object", List.of(), "sum"));
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create("cohort", ConfigFactory.load("application-test"));
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+              return null;
+            });
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static CoordinatorSettings settings(int prefetch) {
+    return new CoordinatorSettings(
+        "127.0.0.1", 0, 0, Optional.of(dataDir), 10, Duration.ofSeconds(3), prefetch,
+        new Batching(Duration.ofMillis(20), 4096), 1000);
+  }
+
+  private ActorRef<CoordinatorProtocol.Command> coordinator(int prefetch) {
+    return testKit.spawn(
+        Coordinator.create(settings(prefetch), dataDir, ApiJson.newMapper(), Clock.systemUTC()));
+  }
+
+  private static List<JsonNode> longs(int n) {
+    List<JsonNode> list = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      list.add(LongNode.valueOf(i));
+    }
+    return list;
+  }
+
+  /** Registers a probe as a node and answers its task check. */
+  private TestProbe<WorkerProtocol.Command> node(
+      ActorRef<CoordinatorProtocol.Command> coordinator, int slots) {
+    TestProbe<WorkerProtocol.Command> node = testKit.createTestProbe();
+    coordinator.tell(new RegisterNode(node.ref(), slots, TASKS, CoordinatorProtocol.VERSION));
+    node.expectMessageClass(Registered.class);
+    return node;
+  }
+
+  private JobStatus submit(
+      ActorRef<CoordinatorProtocol.Command> coordinator,
+      TestProbe<WorkerProtocol.Command> checker,
+      JobSpec spec,
+      InputSource inputs,
+      boolean taskCombiner) {
+    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    coordinator.tell(new Coordinator.SubmitJob(spec, inputs, taskCombiner, reply.ref()));
+    CheckTask check = checker.expectMessageClass(CheckTask.class);
+    check.replyTo().tell(new TaskChecked(null));
+    return ((Coordinator.Accepted) reply.receiveMessage()).status();
+  }
+
+  private static BatchFinished echo(RunBatch batch, ActorRef<WorkerProtocol.Command> worker) {
+    return new BatchFinished(
+        batch.jobId(), batch.batchId(), 0, batch.inputs(), List.of(), true, 1000, worker);
+  }
+
+  private static JobSpec spec(String task) {
+    return new JobSpec(new TaskSpec(task, Map.of()), true, null, 0);
+  }
+
+  /** Tests that a job goes out no faster than the node's credit and completes with every result. */
+  @Test
+  void dispatchesByCreditUntilDone() throws Exception {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    JobStatus accepted = submit(coordinator, node, spec("echo"), InputSource.of(longs(50)), true);
+    assertThat(accepted.total()).isEqualTo(50);
+
+    // One slot plus one prefetch: two batches out, then nothing until one reports.
+    RunBatch first = node.expectMessageClass(RunBatch.class);
+    RunBatch second = node.expectMessageClass(RunBatch.class);
+    node.expectNoMessage(Duration.ofMillis(200));
+    assertThat(first.inputs()).hasSize(1);
+
+    long covered = first.inputs().size() + second.inputs().size();
+    coordinator.tell(echo(first, node.ref()));
+    coordinator.tell(echo(second, node.ref()));
+    while (covered < 50) {
+      RunBatch batch = node.expectMessageClass(RunBatch.class);
+      covered += batch.inputs().size();
+      coordinator.tell(echo(batch, node.ref()));
+    }
+    JobStatus done = awaitState(coordinator, accepted.id(), JobStatus.State.SUCCEEDED);
+    assertThat(done.succeeded()).isEqualTo(50);
+
+    ResultLog log = results(coordinator, accepted.id());
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertThat(log.closed()).isTrue();
+      return null;
+    });
+    List<String> lines = Files.readAllLines(log.file());
+    assertThat(lines).hasSize(50);
+    assertThat(lines.get(49)).isEqualTo("{\"index\":49,\"input\":49,\"output\":49}");
+  }
+
+  /** Tests that a job with no node offering its task is refused and names the known tasks. */
+  @Test
+  void refusesUnknownTask() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    node(coordinator, 1);
+    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    coordinator.tell(
+        new Coordinator.SubmitJob(spec("thumbnial"), InputSource.of(longs(1)), true, reply.ref()));
+    Coordinator.Rejected rejected = (Coordinator.Rejected) reply.receiveMessage();
+    assertThat(rejected.httpStatus()).isEqualTo(400);
+    assertThat(rejected.error()).isEqualTo("unknown task 'thumbnial'; known tasks: echo, sum-range");
+  }
+
+  /** Tests that a job is refused with 503 while no node has joined. */
+  @Test
+  void refusesWithoutNodes() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    coordinator.tell(new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
+    Coordinator.Rejected rejected = (Coordinator.Rejected) reply.receiveMessage();
+    assertThat(rejected.httpStatus()).isEqualTo(503);
+    assertThat(rejected.error()).contains("cohort node --join");
+  }
+
+  /** Tests that the node's parameter check failing refuses the job with the node's message. */
+  @Test
+  void refusesBadParameters() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    coordinator.tell(new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
+    node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked("unknown parameter 'x'"));
+    assertThat(((Coordinator.Rejected) reply.receiveMessage()).error()).isEqualTo("unknown parameter 'x'");
+    node.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  /** Tests that a task's default combiner applies unless the job names one. */
+  @Test
+  void appliesTheTaskCombiner() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    JobStatus job = submit(coordinator, node, spec("sum-range"), InputSource.of(longs(1)), true);
+    assertThat(job.combine()).isEqualTo("sum");
+    coordinator.tell(echo(node.expectMessageClass(RunBatch.class), node.ref()));
+    JobStatus other =
+        submit(coordinator, node, spec("sum-range").withCombiner(Combiner.MAX), InputSource.of(longs(1)), false);
+    assertThat(other.combine()).isEqualTo("max");
+  }
+
+  /** Tests that a cancel reaches every node, frees the job's credit when nodes report, and keeps results. */
+  @Test
+  void cancelReachesEveryNode() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
+    TestProbe<WorkerProtocol.Command> a = node(coordinator, 1);
+    JobStatus job = submit(coordinator, a, spec("echo"), InputSource.of(longs(10)), true);
+    TestProbe<WorkerProtocol.Command> b = node(coordinator, 1);
+    RunBatch onA = a.expectMessageClass(RunBatch.class);
+    RunBatch onB = b.expectMessageClass(RunBatch.class);
+    coordinator.tell(echo(onA, a.ref()));
+    a.expectMessageClass(RunBatch.class);
+
+    TestProbe<Optional<JobStatus>> cancelled = testKit.createTestProbe();
+    coordinator.tell(new Coordinator.CancelJob(job.id(), cancelled.ref()));
+    assertThat(cancelled.receiveMessage().orElseThrow().state()).isEqualTo(JobStatus.State.CANCELLED);
+    a.expectMessage(new WorkerProtocol.CancelJob(job.id()));
+    b.expectMessage(new WorkerProtocol.CancelJob(job.id()));
+
+    TestProbe<ClusterStatus> cluster = testKit.createTestProbe();
+    coordinator.tell(new Coordinator.GetCluster(cluster.ref()));
+    assertThat(cluster.receiveMessage().busySlots()).isEqualTo(2);
+    coordinator.tell(new BatchFinished(job.id(), onB.batchId(), 0, List.of(), List.of(), true, 0, b.ref()));
+    coordinator.tell(new Coordinator.GetCluster(cluster.ref()));
+    assertThat(cluster.receiveMessage().busySlots()).isEqualTo(1);
+
+    JobStatus status = awaitState(coordinator, job.id(), JobStatus.State.CANCELLED);
+    assertThat(status.succeeded()).isEqualTo(onA.inputs().size());
+  }
+
+  /** Tests that a node of another protocol version is refused with a message naming both versions. */
+  @Test
+  void refusesOtherProtocolVersions() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    TestProbe<WorkerProtocol.Command> node = testKit.createTestProbe();
+    coordinator.tell(new RegisterNode(node.ref(), 1, TASKS, CoordinatorProtocol.VERSION + 1));
+    WorkerProtocol.RegistrationRefused refused =
+        node.expectMessageClass(WorkerProtocol.RegistrationRefused.class);
+    assertThat(refused.reason()).contains("version mismatch").contains("same Cohort build");
+  }
+
+  /** Tests that the batches a stopped node held go to another node, and late results are dropped. */
+  @Test
+  void batchesOfAStoppedNodeMoveOn() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
+    TestProbe<WorkerProtocol.Command> a = node(coordinator, 1);
+    JobStatus job = submit(coordinator, a, spec("echo"), InputSource.of(longs(3)), true);
+    RunBatch lost = a.expectMessageClass(RunBatch.class);
+    a.stop();
+    TestProbe<ClusterStatus> cluster = testKit.createTestProbe();
+    cluster.awaitAssert(
+        () -> {
+          coordinator.tell(new Coordinator.GetCluster(cluster.ref()));
+          assertThat(cluster.receiveMessage().nodes()).isEmpty();
+          return null;
+        });
+    TestProbe<WorkerProtocol.Command> b = node(coordinator, 1);
+    RunBatch again = b.expectMessageClass(RunBatch.class);
+    assertThat(again.firstIndex()).isEqualTo(lost.firstIndex());
+    assertThat(again.attempt()).isEqualTo(2);
+    coordinator.tell(echo(again, b.ref()));
+    coordinator.tell(echo(lost, a.ref()));
+    while (true) {
+      RunBatch batch = b.expectMessageClass(RunBatch.class);
+      coordinator.tell(echo(batch, b.ref()));
+      if (batch.firstIndex() + batch.inputs().size() == 3) {
+        break;
+      }
+    }
+    JobStatus done = awaitState(coordinator, job.id(), JobStatus.State.SUCCEEDED);
+    assertThat(done.succeeded()).isEqualTo(3);
+    assertThat(done.retried()).isEqualTo(1);
+  }
+
+  private JobStatus awaitState(
+      ActorRef<CoordinatorProtocol.Command> coordinator, String id, JobStatus.State state) {
+    TestProbe<Optional<JobStatus>> probe = testKit.createTestProbe();
+    return probe.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          coordinator.tell(new Coordinator.GetJob(id, probe.ref()));
+          JobStatus status = probe.receiveMessage().orElseThrow();
+          assertThat(status.state()).isEqualTo(state);
+          return status;
+        });
+  }
+
+  private ResultLog results(ActorRef<CoordinatorProtocol.Command> coordinator, String id) {
+    TestProbe<Optional<ResultLog>> probe = testKit.createTestProbe();
+    coordinator.tell(new Coordinator.OpenResults(id, probe.ref()));
+    return probe.receiveMessage().orElseThrow();
+  }
+}

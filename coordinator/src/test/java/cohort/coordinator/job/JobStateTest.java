@@ -1,0 +1,295 @@
+package cohort.coordinator.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cohort.coordinator.job.JobEvent.BatchCompleted;
+import cohort.coordinator.job.JobEvent.BatchFailed;
+import cohort.coordinator.job.JobEvent.Cancelled;
+import cohort.coordinator.job.JobEvent.Dispatched;
+import cohort.messages.CoordinatorProtocol.FailureKind;
+import cohort.messages.CoordinatorProtocol.InputFailure;
+import cohort.messages.TaskError;
+import cohort.messages.TaskSpec;
+import cohort.messages.api.JobStatus.State;
+import cohort.messages.api.Result;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class JobStateTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static JobSpec spec(boolean ordered, Combiner combiner) {
+    return new JobSpec(new TaskSpec("echo", Map.of()), ordered, combiner, 0);
+  }
+
+  private static List<JsonNode> longs(long from, long to) {
+    return LongStream.range(from, to).mapToObj(i -> (JsonNode) LongNode.valueOf(i)).toList();
+  }
+
+  private static Batch fresh(JobState state, int size) {
+    long from = state.nextFresh();
+    return new Batch(state.nextBatchId(), from, longs(from, from + size), 1);
+  }
+
+  /** Outputs equal to the batch's inputs times ten, as a task would compute them. */
+  private static BatchCompleted doneTimesTen(Batch batch) {
+    List<JsonNode> outputs = new ArrayList<>();
+    for (JsonNode input : batch.inputs()) {
+      outputs.add(LongNode.valueOf(input.longValue() * 10));
+    }
+    return new BatchCompleted(batch.id(), 0, outputs, List.of(), true, 1000L * batch.size());
+  }
+
+  private static JobState accepted(long total, boolean ordered) {
+    return JobState.accepted("j-1", spec(ordered, null), total, 1000, T0);
+  }
+
+  /** Tests that every input gets one result, with its index, input and output, and the job succeeds. */
+  @Test
+  void completesWithOneResultPerInput() {
+    JobState state = accepted(5, true);
+    assertThat(state.phase()).isEqualTo(State.PENDING);
+    Batch a = fresh(state, 3);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    Batch b = fresh(state, 2);
+    state = state.updated(new Dispatched(b, "n2"), T0);
+    assertThat(state.phase()).isEqualTo(State.RUNNING);
+    assertThat(state.admissible()).isZero();
+
+    state = state.updated(doneTimesTen(a), T0);
+    assertThat(state.released()).extracting(Result::index).containsExactly(0L, 1L, 2L);
+    assertThat(state.released()).extracting(r -> r.output().longValue()).containsExactly(0L, 10L, 20L);
+    state = state.updated(doneTimesTen(b), T0.plusSeconds(2));
+
+    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+    assertThat(state.status(T0.plusSeconds(9)).elapsedMillis()).isEqualTo(2000);
+    assertThat(state.succeeded()).isEqualTo(5);
+  }
+
+  /** Tests that an ordered job holds back results until every earlier input has one. */
+  @Test
+  void orderedJobReleasesInInputOrder() {
+    JobState state = accepted(6, true);
+    Batch a = fresh(state, 2);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    Batch b = fresh(state, 2);
+    state = state.updated(new Dispatched(b, "n2"), T0);
+    Batch c = fresh(state, 2);
+    state = state.updated(new Dispatched(c, "n2"), T0);
+
+    state = state.updated(doneTimesTen(c), T0);
+    assertThat(state.released()).isEmpty();
+    state = state.updated(doneTimesTen(b), T0);
+    assertThat(state.released()).isEmpty();
+    state = state.updated(doneTimesTen(a), T0);
+    assertThat(state.released()).extracting(Result::index).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+  }
+
+  /** Tests that an unordered job releases results as they complete. */
+  @Test
+  void unorderedJobReleasesAtOnce() {
+    JobState state = accepted(4, false);
+    Batch a = fresh(state, 2);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    Batch b = fresh(state, 2);
+    state = state.updated(new Dispatched(b, "n2"), T0);
+    state = state.updated(doneTimesTen(b), T0);
+    assertThat(state.released()).extracting(Result::index).containsExactly(2L, 3L);
+  }
+
+  /** Tests that a repeated result for the same batch changes nothing: no duplicates reach the client. */
+  @Test
+  void duplicateResultsAreDropped() {
+    JobState state = accepted(2, false);
+    Batch a = fresh(state, 2);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(doneTimesTen(a), T0);
+    JobState again = state.updated(doneTimesTen(a), T0);
+    assertThat(again.released()).isEmpty();
+    assertThat(again.succeeded()).isEqualTo(2);
+    assertThat(again.delivered()).isEqualTo(2);
+  }
+
+  /** Tests that results arriving in parts are accepted part by part and a repeated part is dropped. */
+  @Test
+  void resultsInParts() {
+    JobState state = accepted(4, true);
+    Batch a = fresh(state, 4);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    BatchCompleted first = new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), false, 10);
+    state = state.updated(first, T0);
+    assertThat(state.released()).hasSize(2);
+    assertThat(state.status(T0).running()).isEqualTo(2);
+    assertThat(state.updated(first, T0).released()).isEmpty();
+    state = state.updated(new BatchCompleted(a.id(), 2, longs(2, 4), List.of(), true, 10), T0);
+    assertThat(state.released()).extracting(Result::index).containsExactly(2L, 3L);
+    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+  }
+
+  /** Tests that a failed input becomes an error result and the job ends FAILED with the count. */
+  @Test
+  void taskErrorsAreResults() {
+    JobState state = accepted(3, true);
+    Batch a = fresh(state, 3);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    TaskError boom = new TaskError("java.lang.IllegalStateException", "boom", "n1", 1, "trace");
+    state =
+        state.updated(
+            new BatchCompleted(
+                a.id(),
+                0,
+                List.of(LongNode.valueOf(0), NullNode.getInstance(), LongNode.valueOf(2)),
+                List.of(new InputFailure(1, FailureKind.TASK, boom)),
+                true,
+                10),
+            T0);
+    assertThat(state.released().get(1).error().message()).isEqualTo("boom");
+    assertThat(state.released().get(1).output()).isNull();
+    assertThat(state.released().get(2).output().longValue()).isEqualTo(2);
+    assertThat(state.phase()).isEqualTo(State.FAILED);
+    assertThat(state.status(T0).message()).isEqualTo("1 of 3 inputs failed");
+  }
+
+  /** Tests that a lost batch goes back to the queue under a new id, and its old results are ignored. */
+  @Test
+  void failedBatchRunsAgain() {
+    JobState state = accepted(3, true);
+    Batch a = fresh(state, 3);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), false, 10), T0);
+    state = state.updated(new BatchFailed(a.id(), "node n1 left"), T0);
+
+    assertThat(state.ready()).hasSize(1);
+    Batch again = state.ready().get(0);
+    assertThat(again.id()).isNotEqualTo(a.id());
+    assertThat(again.firstIndex()).isEqualTo(1);
+    assertThat(again.inputs()).isEqualTo(longs(1, 3));
+    assertThat(again.attempt()).isEqualTo(2);
+    assertThat(state.status(T0).retried()).isEqualTo(2);
+
+    state = state.updated(new Dispatched(again, "n2"), T0);
+    assertThat(state.updated(doneTimesTen(a), T0).released()).isEmpty();
+    state = state.updated(doneTimesTen(again), T0);
+    assertThat(state.released()).extracting(Result::index).containsExactly(1L, 2L);
+    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+  }
+
+  /** Tests that a batch a node stopped early has its unfinished inputs queued again. */
+  @Test
+  void unfinishedInputsOfALastPartRunAgain() {
+    JobState state = accepted(3, false);
+    Batch a = fresh(state, 3);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), true, 10), T0);
+    assertThat(state.ready()).singleElement().satisfies(b -> assertThat(b.firstIndex()).isEqualTo(1));
+    assertThat(state.hasWork()).isTrue();
+  }
+
+  /** Tests that a cancel stops the job, keeps finished results and drops whatever comes later. */
+  @Test
+  void cancelKeepsFinishedResults() {
+    JobState state = accepted(6, true);
+    Batch a = fresh(state, 2);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    Batch b = fresh(state, 2);
+    state = state.updated(new Dispatched(b, "n2"), T0);
+    state = state.updated(doneTimesTen(b), T0);
+    state = state.updated(new Cancelled("cancelled on request"), T0.plusSeconds(1));
+
+    assertThat(state.phase()).isEqualTo(State.CANCELLED);
+    assertThat(state.released()).extracting(Result::index).containsExactly(2L, 3L);
+    assertThat(state.inFlight()).isEmpty();
+    assertThat(state.hasWork()).isFalse();
+    assertThat(state.updated(doneTimesTen(a), T0).released()).isEmpty();
+    assertThat(state.status(T0.plusSeconds(5)).elapsedMillis()).isEqualTo(1000);
+  }
+
+  /** Tests that an ordered job never sends inputs more than the window ahead of its first gap. */
+  @Test
+  void orderedWindowBoundsDispatch() {
+    JobState state = JobState.accepted("j", spec(true, null), 100, 10, T0);
+    assertThat(state.admissible()).isEqualTo(10);
+    Batch a = fresh(state, 4);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    Batch b = fresh(state, 6);
+    state = state.updated(new Dispatched(b, "n1"), T0);
+    assertThat(state.admissible()).isZero();
+    JobState blocked = state.updated(doneTimesTen(b), T0);
+    assertThat(blocked.admissible()).isZero();
+    JobState open = blocked.updated(doneTimesTen(a), T0);
+    assertThat(open.admissible()).isEqualTo(10);
+    Batch tooFar = new Batch(state.nextBatchId(), state.nextFresh(), longs(10, 11), 1);
+    assertThatThrownBy(() -> blocked.updated(new Dispatched(tooFar, "n1"), T0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("admissible");
+  }
+
+  /** Tests that only the next fresh batch or the head of the retry queue may be dispatched. */
+  @Test
+  void refusesABatchOutOfTurn() {
+    JobState state = accepted(10, false);
+    Batch skipping = new Batch(state.nextBatchId(), 3, longs(3, 4), 1);
+    assertThatThrownBy(() -> state.updated(new Dispatched(skipping, "n1"), T0))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  /** Tests that sums are exact beyond 64 bits and the combined value follows every output. */
+  @Test
+  void combinesOutputsExactly() {
+    JobState state = JobState.accepted("j", spec(false, Combiner.SUM), 2, 10, T0);
+    Batch a = fresh(state, 2);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    state =
+        state.updated(
+            new BatchCompleted(
+                a.id(), 0, List.of(LongNode.valueOf(Long.MAX_VALUE), LongNode.valueOf(Long.MAX_VALUE)),
+                List.of(), true, 10),
+            T0);
+    assertThat(state.combined().bigIntegerValue())
+        .isEqualTo(java.math.BigInteger.valueOf(Long.MAX_VALUE).multiply(java.math.BigInteger.TWO));
+    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+  }
+
+  /** Tests that outputs which cannot be combined fail the job with the reason. */
+  @Test
+  void combineErrorFailsTheJob() {
+    JobState state = JobState.accepted("j", spec(false, Combiner.SUM), 1, 10, T0);
+    Batch a = fresh(state, 1);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    state =
+        state.updated(
+            new BatchCompleted(
+                a.id(), 0, List.of(com.fasterxml.jackson.databind.node.TextNode.valueOf("x")),
+                List.of(), true, 10),
+            T0);
+    assertThat(state.phase()).isEqualTo(State.FAILED);
+    assertThat(state.status(T0).combineError()).contains("sum needs numbers");
+  }
+
+  /** Tests that a job without inputs succeeds at once. */
+  @Test
+  void emptyJobSucceedsAtOnce() {
+    assertThat(accepted(0, true).phase()).isEqualTo(State.SUCCEEDED);
+  }
+
+  /** Tests that the mean task time follows the measurements. */
+  @Test
+  void measuresTaskTime() {
+    JobState state = accepted(4, false);
+    assertThat(state.meanTaskNanos()).isNegative();
+    Batch a = fresh(state, 2);
+    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), true, 2000), T0);
+    assertThat(state.meanTaskNanos()).isEqualTo(1000.0);
+  }
+}

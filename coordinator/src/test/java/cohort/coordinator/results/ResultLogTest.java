@@ -1,0 +1,90 @@
+package cohort.coordinator.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.messages.api.ApiJson;
+import cohort.messages.api.Result;
+import com.fasterxml.jackson.databind.node.IntNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultLogTest {
+
+  private static ActorTestKit testKit;
+  private static Executor blocking;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local"));
+    blocking = testKit.system().dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static Result result(int index) {
+    return Result.ok(index, IntNode.valueOf(index), IntNode.valueOf(index * 2));
+  }
+
+  /** Tests that a reader started before the results follows the log until it is closed. */
+  @Test
+  void readerFollowsTheWriter(@TempDir Path dir) throws Exception {
+    ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
+    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(log, ApiJson.newMapper()));
+    CompletionStage<ByteString> read =
+        log.source(blocking).runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
+
+    writer.tell(new ResultWriter.Append(List.of(result(0), result(1))));
+    writer.tell(new ResultWriter.Append(List.of(result(2))));
+    assertThat(read.toCompletableFuture().isDone()).isFalse();
+    writer.tell(ResultWriter.Close.INSTANCE);
+
+    String text = read.toCompletableFuture().get(10, TimeUnit.SECONDS).utf8String();
+    assertThat(text.split("\n"))
+        .containsExactly(
+            "{\"index\":0,\"input\":0,\"output\":0}",
+            "{\"index\":1,\"input\":1,\"output\":2}",
+            "{\"index\":2,\"input\":2,\"output\":4}");
+    assertThat(Files.readString(log.file(), StandardCharsets.UTF_8)).isEqualTo(text);
+  }
+
+  /** Tests that a reader started after the end reads everything and stops. */
+  @Test
+  void lateReaderReadsAll(@TempDir Path dir) throws Exception {
+    ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
+    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(log, ApiJson.newMapper()));
+    for (int i = 0; i < 5000; i++) {
+      writer.tell(new ResultWriter.Append(List.of(result(i))));
+    }
+    writer.tell(ResultWriter.Close.INSTANCE);
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(log.closed()).isTrue();
+      return null;
+    });
+    ByteString all =
+        log.source(blocking)
+            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    String[] lines = all.utf8String().split("\n");
+    assertThat(lines).hasSize(5000);
+    assertThat(lines[4999]).isEqualTo("{\"index\":4999,\"input\":4999,\"output\":9998}");
+  }
+}

@@ -1,0 +1,105 @@
+package cohort.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.messages.CborSerializable;
+import cohort.messages.CoordinatorProtocol;
+import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.FailureKind;
+import cohort.messages.CoordinatorProtocol.InputFailure;
+import cohort.messages.CoordinatorProtocol.RegisterNode;
+import cohort.messages.ParamInfo;
+import cohort.messages.TaskError;
+import cohort.messages.TaskInfo;
+import cohort.messages.TaskSpec;
+import cohort.messages.WorkerProtocol;
+import cohort.messages.WorkerProtocol.CancelJob;
+import cohort.messages.WorkerProtocol.CheckTask;
+import cohort.messages.WorkerProtocol.Registered;
+import cohort.messages.WorkerProtocol.RegistrationRefused;
+import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.messages.WorkerProtocol.TaskChecked;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.typesafe.config.ConfigFactory;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every message that crosses JVMs goes through Jackson CBOR and comes back equal. */
+class ProtocolSerializationTest {
+
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create("cohort", ConfigFactory.load("application-test"));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static Object roundTrip(Object message) {
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    Serializer serializer = serialization.findSerializerFor(message);
+    assertThat(serializer.getClass().getName()).contains("JacksonCborSerializer");
+    byte[] bytes = serialization.serialize(message).get();
+    String manifest = Serializers.manifestFor(serializer, message);
+    return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+  }
+
+  /** Tests that every protocol record survives the trip, JSON values and actor refs included. */
+  @Test
+  void everyMessageRoundTrips() {
+    ActorRef<WorkerProtocol.Command> worker = testKit.<WorkerProtocol.Command>createTestProbe().ref();
+    ActorRef<CoordinatorProtocol.Command> coordinator =
+        testKit.<CoordinatorProtocol.Command>createTestProbe().ref();
+    ActorRef<TaskChecked> checked = testKit.<TaskChecked>createTestProbe().ref();
+    JsonNode object = JsonNodeFactory.instance.objectNode().put("start", 1).put("end", 9);
+    List<JsonNode> values =
+        List.of(
+            object,
+            TextNode.valueOf("ünïcode"),
+            BigIntegerNode.valueOf(new BigInteger("123456789012345678901234567890")),
+            DecimalNode.valueOf(new BigDecimal("0.10")),
+            NullNode.getInstance());
+    TaskSpec spec = new TaskSpec("sum-range", Map.of("size", TextNode.valueOf("75x75")));
+    TaskError error = new TaskError("java.lang.IllegalStateException", "boom", "n:1", 2, "trace");
+    List<CborSerializable> messages =
+        List.of(
+            new RunBatch("j-1", 3, spec, 10, values, 2, 5000, coordinator),
+            new CancelJob("j-1"),
+            new CheckTask(spec, checked),
+            new TaskChecked(null),
+            new TaskChecked("bad"),
+            new Registered("c:1"),
+            new RegistrationRefused("version"),
+            new RegisterNode(
+                worker,
+                4,
+                List.of(new TaskInfo("scale", "d", "integer", List.of(new ParamInfo("factor", "integer", null)), "sum")),
+                CoordinatorProtocol.VERSION),
+            new BatchFinished(
+                "j-1", 3, 2, values, List.of(new InputFailure(4, FailureKind.TIMEOUT, error)), true, 99, worker));
+    for (CborSerializable message : messages) {
+      assertThat(roundTrip(message)).as(message.getClass().getSimpleName()).isEqualTo(message);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package cohort.node;
+
+import cohort.messages.task.NoParams;
+import cohort.messages.task.Task;
+import cohort.messages.task.TaskContext;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/** Small tasks for the node's unit tests. */
+final class TestTasks {
+
+  private TestTasks() {}
+
+  /** Parameters with a default, a description and validation. */
+  record ScaleParams(
+      @JsonPropertyDescription("what to multiply by") Long factor, Boolean negate) {
+    ScaleParams {
+      factor = factor == null ? 1L : factor;
+      negate = negate != null && negate;
+    }
+  }
+
+  /** Multiplies integer inputs; throws on 13. */
+  static final class ScaleTask implements Task<Long, ScaleParams, Long> {
+    @Override
+    public String name() {
+      return "scale";
+    }
+
+    @Override
+    public String description() {
+      return "multiplies by factor";
+    }
+
+    @Override
+    public Class<Long> inputType() {
+      return Long.class;
+    }
+
+    @Override
+    public Class<ScaleParams> paramsType() {
+      return ScaleParams.class;
+    }
+
+    @Override
+    public void validate(ScaleParams params) {
+      if (params.factor() == 0) {
+        throw new IllegalArgumentException("factor must not be 0");
+      }
+    }
+
+    @Override
+    public Long run(Long input, ScaleParams params, TaskContext context) {
+      if (input == 13) {
+        throw new IllegalStateException("unlucky " + input);
+      }
+      long value = input * params.factor();
+      return params.negate() ? -value : value;
+    }
+  }
+
+  /** Returns a string of the input's length in characters. */
+  static final class BlowUpTask implements Task<Long, NoParams, String> {
+    @Override
+    public String name() {
+      return "blow-up";
+    }
+
+    @Override
+    public String description() {
+      return "returns a long string";
+    }
+
+    @Override
+    public Class<Long> inputType() {
+      return Long.class;
+    }
+
+    @Override
+    public Class<NoParams> paramsType() {
+      return NoParams.class;
+    }
+
+    @Override
+    public String run(Long length, NoParams params, TaskContext context) {
+      return "x".repeat(length.intValue());
+    }
+  }
+
+  /** Sleeps its input ignoring nothing: returns how it ended. */
+  static final class WaitTask implements Task<Long, NoParams, String> {
+    @Override
+    public String name() {
+      return "wait";
+    }
+
+    @Override
+    public String description() {
+      return "waits";
+    }
+
+    @Override
+    public Class<Long> inputType() {
+      return Long.class;
+    }
+
+    @Override
+    public Class<NoParams> paramsType() {
+      return NoParams.class;
+    }
+
+    @Override
+    public String run(Long millis, NoParams params, TaskContext context) throws InterruptedException {
+      Thread.sleep(millis);
+      return "slept";
+    }
+  }
+
+  static List<Task<?, ?, ?>> all() {
+    return List.of(new ScaleTask(), new BlowUpTask(), new WaitTask());
+  }
+}

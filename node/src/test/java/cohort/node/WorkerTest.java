@@ -1,0 +1,137 @@
+package cohort.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.messages.CoordinatorProtocol;
+import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.RegisterNode;
+import cohort.messages.TaskSpec;
+import cohort.messages.WorkerProtocol;
+import cohort.messages.WorkerProtocol.CancelJob;
+import cohort.messages.WorkerProtocol.CheckTask;
+import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.messages.WorkerProtocol.TaskChecked;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The worker actor in a real one-member cluster, with a probe as its coordinator. */
+class WorkerTest {
+
+  private static ActorTestKit testKit;
+  private static TestProbe<CoordinatorProtocol.Command> coordinator;
+  private static ActorRef<WorkerProtocol.Command> worker;
+  private static CompletableFuture<String> registered = new CompletableFuture<>();
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create("cohort", ConfigFactory.load("application-test"));
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+      return null;
+    });
+    coordinator = testKit.createTestProbe();
+    testKit
+        .system()
+        .receptionist()
+        .tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, coordinator.ref()));
+    worker =
+        testKit.spawn(
+            Worker.create(1, TaskRegistry.of(TestTasks.all()), NodeApp.slotExecutor(1), registered));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static RunBatch batch(String job, long id, String task, long... inputs) {
+    List<JsonNode> values = java.util.Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
+    return new RunBatch(job, id, new TaskSpec(task, Map.of()), 0, values, 1, 0, coordinator.ref());
+  }
+
+  /** Tests that the worker registers with the coordinator it finds through the receptionist. */
+  @Test
+  void registersWithTheCoordinator() {
+    RegisterNode register = expect(RegisterNode.class);
+    assertThat(register.slots()).isEqualTo(1);
+    assertThat(register.version()).isEqualTo(CoordinatorProtocol.VERSION);
+    assertThat(register.tasks()).extracting(t -> t.name()).containsExactly("blow-up", "scale", "wait");
+    worker.tell(new WorkerProtocol.Registered("c:1"));
+    assertThat(registered.join()).isEqualTo("c:1");
+  }
+
+  /** Tests that a batch runs and its results come back to the coordinator. */
+  @Test
+  void runsABatch() {
+    worker.tell(batch("run", 1, "scale", 1, 2, 3));
+    BatchFinished finished = expectFinished("run");
+    assertThat(finished.outputs()).extracting(JsonNode::longValue).containsExactly(1L, 2L, 3L);
+    assertThat(finished.last()).isTrue();
+    assertThat(finished.busyNanos()).isPositive();
+    assertThat(finished.worker()).isEqualTo(worker);
+  }
+
+  /** Tests that the worker checks a task and its parameters for the coordinator. */
+  @Test
+  void checksTasks() {
+    TestProbe<TaskChecked> reply = testKit.createTestProbe();
+    worker.tell(new CheckTask(new TaskSpec("scale", Map.of("factor", IntNode.valueOf(2))), reply.ref()));
+    assertThat(reply.receiveMessage().ok()).isTrue();
+    worker.tell(new CheckTask(new TaskSpec("nope", Map.of()), reply.ref()));
+    assertThat(reply.receiveMessage().error()).startsWith("unknown task 'nope'");
+  }
+
+  /** Tests that a cancel interrupts the running batch and drops the queued one, reporting both. */
+  @Test
+  void cancelStopsRunningAndQueuedBatches() {
+    worker.tell(batch("slow", 1, "wait", 60_000));
+    worker.tell(batch("slow", 2, "wait", 60_000));
+    coordinator.expectNoMessage(Duration.ofMillis(200));
+    worker.tell(new CancelJob("slow"));
+    BatchFinished first = expectFinished("slow");
+    BatchFinished second = expectFinished("slow");
+    assertThat(List.of(first.batchId(), second.batchId())).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(first.outputs()).isEmpty();
+    assertThat(second.outputs()).isEmpty();
+    // A batch of a cancelled job that arrives late is answered at once, without running.
+    worker.tell(batch("slow", 3, "wait", 60_000));
+    assertThat(expectFinished("slow").batchId()).isEqualTo(3);
+  }
+
+  private static BatchFinished expectFinished(String job) {
+    while (true) {
+      BatchFinished finished = expect(BatchFinished.class);
+      if (finished.jobId().equals(job)) {
+        return finished;
+      }
+    }
+  }
+
+  /** The next message of the type; other messages (a repeated registration) are skipped. */
+  private static <T> T expect(Class<T> type) {
+    while (true) {
+      CoordinatorProtocol.Command message = coordinator.receiveMessage(Duration.ofSeconds(10));
+      if (type.isInstance(message)) {
+        return type.cast(message);
+      }
+    }
+  }
+}
