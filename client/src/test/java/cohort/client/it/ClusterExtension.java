@@ -1,0 +1,64 @@
+package cohort.client.it;
+
+import cohort.client.CohortClient;
+import cohort.client.local.LocalCluster;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Starts a real cluster for a test class: a coordinator JVM and two node JVMs on loopback, on free
+ * ports, each logging to {@code target/it-logs/<test class>/}. Stops them after the class, and
+ * prints their logs when a test fails.
+ */
+public final class ClusterExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+
+  private final int nodes;
+  private LocalCluster cluster;
+  private Path logs;
+
+  public ClusterExtension(int nodes) {
+    this.nodes = nodes;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    logs = Children.logDir(context.getRequiredTestClass());
+    try {
+      cluster =
+          LocalCluster.start(
+              new LocalCluster.Options(
+                  Children.classPath(), List.of("-Xmx256m"), "127.0.0.1", 0, 0, Optional.of(logs),
+                  line -> {}, false),
+              nodes);
+    } catch (RuntimeException e) {
+      Children.printLogs(logs);
+      throw e;
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    Children.printLogs(logs);
+  }
+
+  public LocalCluster cluster() {
+    return cluster;
+  }
+
+  public CohortClient client() {
+    return CohortClient.connect(URI.create(cluster.url()));
+  }
+}

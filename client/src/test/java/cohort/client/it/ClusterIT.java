@@ -1,0 +1,206 @@
+package cohort.client.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.client.CohortClient;
+import cohort.client.local.JvmProcess;
+import cohort.messages.api.ApiJson;
+import cohort.messages.api.JobRequest;
+import cohort.messages.api.JobStatus;
+import cohort.messages.api.Result;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.LongNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A real coordinator and two node JVMs on loopback, driven through the HTTP API and the CLI. */
+class ClusterIT {
+
+  @RegisterExtension static final ClusterExtension CLUSTER = new ClusterExtension(2);
+
+  private final ObjectMapper json = ApiJson.newMapper();
+
+  private static JobRequest range(String task, String range, Integer split, Boolean ordered) {
+    return new JobRequest(task, null, null, range, split, ordered, null, null);
+  }
+
+  /** Tests that 10,000 echo inputs come back once each, in input order, across two nodes. */
+  @Test
+  void echoReturnsEveryIndexOnceInOrder() {
+    CohortClient client = CLUSTER.client();
+    JobStatus job = client.submit(range("echo", "0..10000", null, null));
+    long expected = 0;
+    try (Stream<Result> results = client.results(job.id())) {
+      for (Iterator<Result> it = results.iterator(); it.hasNext(); ) {
+        Result result = it.next();
+        assertThat(result.index()).isEqualTo(expected);
+        assertThat(result.input().longValue()).isEqualTo(expected);
+        assertThat(result.output().longValue()).isEqualTo(expected);
+        expected++;
+      }
+    }
+    assertThat(expected).isEqualTo(10_000);
+    JobStatus end = client.status(job.id());
+    assertThat(end.state()).isEqualTo(JobStatus.State.SUCCEEDED);
+    assertThat(end.succeeded()).isEqualTo(10_000);
+  }
+
+  /** Tests the documents' CPU-bound example: sum-range over 0..10^9 in 64 parts. */
+  @Test
+  void sumRangeOfABillion() {
+    CohortClient client = CLUSTER.client();
+    JobStatus job = client.submit(range("sum-range", "0..1000000000", 64, null));
+    try (Stream<Result> results = client.results(job.id())) {
+      assertThat(results.count()).isEqualTo(64);
+    }
+    JobStatus end = client.status(job.id());
+    assertThat(end.state()).isEqualTo(JobStatus.State.SUCCEEDED);
+    assertThat(end.combine()).isEqualTo("sum");
+    assertThat(end.combined().bigIntegerValue()).hasToString("499999999500000000");
+  }
+
+  /** Tests that a node started while a job runs receives that job's inputs. */
+  @Test
+  void nodeStartedMidJobReceivesTasks() {
+    CohortClient client = CLUSTER.client();
+    List<JsonNode> inputs = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      inputs.add(LongNode.valueOf(50));
+    }
+    JobStatus job =
+        client.submit(new JobRequest("where", null, inputs, null, null, false, null, null));
+    Set<Long> seen = new HashSet<>();
+    String newcomer = null;
+    try (Stream<Result> results = client.results(job.id())) {
+      Iterator<Result> it = results.iterator();
+      Result first = it.next();
+      seen.add(first.index());
+      JvmProcess node = CLUSTER.cluster().launchNode(1);
+      newcomer = node.awaitReady(Duration.ofSeconds(60)).get("node");
+      while (it.hasNext()) {
+        Result result = it.next();
+        assertThat(seen.add(result.index())).as("index %d once", result.index()).isTrue();
+        if (newcomer.equals(result.output().textValue())) {
+          break;
+        }
+      }
+      assertThat(it.hasNext()).as("a result came from the new node %s", newcomer).isTrue();
+    } finally {
+      client.cancel(job.id());
+    }
+  }
+
+  /** Tests that the HTTP API refuses malformed jobs with 400 and a JSON error saying why. */
+  @Test
+  void httpRefusesMalformedJobs() throws Exception {
+    assertError(post("{\"task\": \"echo\", \"inputs\": [1,"), 400, "not a valid job");
+    assertError(post("{\"task\": \"echo\", \"inptus\": [1]}"), 400, "unknown field 'inptus'");
+    assertError(post("{\"task\": \"echo\"}"), 400, "no inputs");
+    assertError(post("{\"task\": \"echo\", \"inputs\": [1], \"range\": \"0..2\"}"), 400, "not both");
+    assertError(post("{\"task\": \"echo\", \"range\": \"0..x\"}"), 400, "A..B");
+    assertError(post("{\"task\": \"thumbnial\", \"inputs\": [1]}"), 400, "unknown task 'thumbnial'; known tasks: echo, sleep, sum-range, where");
+    assertError(post("{\"task\": \"sleep\", \"params\": {\"ms\": 1}, \"inputs\": [1]}"), 400, "unknown parameter 'ms'");
+    assertError(post(""), 400, "the body is empty");
+    assertError(send(HttpRequest.newBuilder(uri("/jobs/nope")).GET()), 404, "no job 'nope'");
+    assertError(send(HttpRequest.newBuilder(uri("/jobs/nope/results")).GET()), 404, "no job 'nope'");
+    assertError(send(HttpRequest.newBuilder(uri("/nowhere")).GET()), 404, "no endpoint");
+    assertError(
+        send(HttpRequest.newBuilder(uri("/jobs")).PUT(HttpRequest.BodyPublishers.noBody())), 405,
+        "method not allowed");
+  }
+
+  /** Tests the read-only endpoints: cluster, tasks and the job list. */
+  @Test
+  void httpDescribesTheCluster() throws Exception {
+    HttpResponse<String> cluster = send(HttpRequest.newBuilder(uri("/cluster")).GET());
+    assertThat(cluster.statusCode()).isEqualTo(200);
+    JsonNode body = json.readTree(cluster.body());
+    assertThat(body.get("nodes").size()).isGreaterThanOrEqualTo(2);
+    assertThat(body.get("slots").intValue()).isGreaterThanOrEqualTo(2);
+    HttpResponse<String> tasks = send(HttpRequest.newBuilder(uri("/tasks")).GET());
+    assertThat(tasks.body()).contains("\"name\":\"sum-range\"").contains("\"combiner\":\"sum\"");
+    HttpResponse<String> jobs = send(HttpRequest.newBuilder(uri("/jobs")).GET());
+    assertThat(jobs.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(jobs.body()).isArray()).isTrue();
+  }
+
+  /** Tests the CLI's exit codes: 0 all succeeded, 1 some failed, 2 usage or connection errors. */
+  @Test
+  void cliExitCodes() {
+    String url = CLUSTER.cluster().url();
+    Cli.Run ok = Cli.run("submit", "echo", "1", "2", "x", "--combine", "count", "--coordinator", url);
+    assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+    assertThat(ok.stdout())
+        .containsExactly(
+            "{\"index\":0,\"input\":1,\"output\":1}",
+            "{\"index\":1,\"input\":2,\"output\":2}",
+            "{\"index\":2,\"input\":\"x\",\"output\":\"x\"}",
+            "3");
+
+    Cli.Run someFailed = Cli.run("submit", "sleep", "1", "abc", "--coordinator", url);
+    assertThat(someFailed.exitCode()).as(someFailed.stderr()).isEqualTo(1);
+    assertThat(someFailed.stdout().get(1)).contains("\"error\":{\"type\":\"cohort.InputError\"");
+    assertThat(someFailed.stderr()).contains("FAILED: 1 succeeded, 1 failed");
+
+    Cli.Run unknownTask = Cli.run("submit", "nosuch", "1", "--coordinator", url);
+    assertThat(unknownTask.exitCode()).isEqualTo(2);
+    assertThat(unknownTask.stderr()).contains("unknown task 'nosuch'; known tasks: echo");
+
+    Cli.Run unreachable = Cli.run("submit", "echo", "1", "--coordinator", "http://127.0.0.1:1");
+    assertThat(unreachable.exitCode()).isEqualTo(2);
+    assertThat(unreachable.stderr()).contains("cannot reach the coordinator at http://127.0.0.1:1");
+
+    Cli.Run usage = Cli.run("submit", "echo", "--coordinator", url);
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(usage.stderr()).contains("give the inputs");
+
+    Cli.Run nodes = Cli.run("nodes", "--coordinator", url);
+    assertThat(nodes.exitCode()).isZero();
+    assertThat(String.join("\n", nodes.stdout())).contains("UP").contains("slots");
+  }
+
+  /** Tests that submit without a coordinator runs the job on a cluster inside its own JVM. */
+  @Test
+  void submitWithoutCoordinatorRunsEmbedded() {
+    Cli.Run run = Cli.run("submit", "sum-range", "--range", "0..1000000000", "--split", "64", "-q");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).containsExactly("499999999500000000");
+  }
+
+  private HttpResponse<String> post(String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(uri("/jobs"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private static URI uri(String path) {
+    return URI.create(CLUSTER.cluster().url() + path);
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void assertError(HttpResponse<String> response, int status, String message)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    Map<String, String> body = json.readValue(response.body(), json.getTypeFactory()
+        .constructMapType(Map.class, String.class, String.class));
+    assertThat(body.get("error")).contains(message);
+  }
+}
