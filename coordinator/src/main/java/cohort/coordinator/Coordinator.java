@@ -6,7 +6,7 @@ import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
-import cohort.coordinator.job.JobEvent.BatchFailed;
+import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobSpec;
@@ -15,6 +15,7 @@ import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.results.ResultWriter;
 import cohort.messages.CoordinatorProtocol;
 import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.NodeDraining;
 import cohort.messages.CoordinatorProtocol.RegisterNode;
 import cohort.messages.HostPort;
 import cohort.messages.TaskInfo;
@@ -47,7 +48,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * The coordinator: accepts jobs, splits them into batches, sends batches to nodes as they have
@@ -114,6 +117,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private record WorkerStopped(ActorRef<WorkerProtocol.Command> worker)
       implements CoordinatorProtocol.Command {}
 
+  private record ReachabilityChanged(ClusterEvent.ReachabilityEvent event)
+      implements CoordinatorProtocol.Command {}
+
+  private record MemberRemoved(ClusterEvent.MemberRemoved event)
+      implements CoordinatorProtocol.Command {}
+
   /** A job's mutable slot in the registry: its state value and the things that serve it. */
   private static final class Job {
     JobState state;
@@ -171,6 +180,19 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .getSystem()
         .receptionist()
         .tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, context.getSelf()));
+    Cluster cluster = Cluster.get(context.getSystem());
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new),
+                ClusterEvent.ReachabilityEvent.class));
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new),
+                ClusterEvent.MemberRemoved.class));
     context.getLog().info("coordinator {} started; results spool in {}", address, dataDir);
   }
 
@@ -180,6 +202,9 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(RegisterNode.class, this::onRegisterNode)
         .onMessage(BatchFinished.class, this::onBatchFinished)
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(ReachabilityChanged.class, this::onReachabilityChanged)
+        .onMessage(MemberRemoved.class, this::onMemberRemoved)
+        .onMessage(NodeDraining.class, this::onNodeDraining)
         .onMessage(SubmitJob.class, this::onSubmitJob)
         .onMessage(TaskCheckDone.class, this::onTaskCheckDone)
         .onMessage(GetJob.class, this::onGetJob)
@@ -227,30 +252,78 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   private Behavior<CoordinatorProtocol.Command> onWorkerStopped(WorkerStopped stopped) {
-    Optional<NodeTable.Node> node = nodes.get(NodeTable.idOf(stopped.worker()));
-    if (node.isEmpty()) {
-      return this;
+    nodes.get(NodeTable.idOf(stopped.worker())).ifPresent(node -> forget(node, "it stopped"));
+    dispatch();
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onMemberRemoved(MemberRemoved removed) {
+    String member = HostPort.of(removed.event().member().address()).toString();
+    for (NodeTable.Node node : nodes.at(member)) {
+      forget(node, "it was removed from the cluster");
     }
-    nodes = nodes.removed(node.get().id());
-    int requeued = 0;
-    for (String id : List.copyOf(active)) {
-      Job job = jobs.get(id);
-      for (JobState.InFlight flight : List.copyOf(job.state.inFlight().values())) {
-        if (flight.node().equals(node.get().id())) {
-          apply(job, new BatchFailed(flight.batch().id(), "node " + node.get().address() + " left"));
-          requeued++;
-        }
+    dispatch();
+    return this;
+  }
+
+  /**
+   * The failure detector doubts a node: everything it holds runs again elsewhere at once, not
+   * after the node is downed. If it comes back, its late results are duplicates and dropped.
+   */
+  private Behavior<CoordinatorProtocol.Command> onReachabilityChanged(ReachabilityChanged changed) {
+    String member = HostPort.of(changed.event().member().address()).toString();
+    boolean reachable = changed.event() instanceof ClusterEvent.ReachableMember;
+    for (NodeTable.Node node : nodes.at(member)) {
+      nodes = nodes.reachable(node.id(), reachable);
+      if (reachable) {
+        getContext().getLog().info("node {} is reachable again", node.address());
+      } else {
+        int batches = lose(node, "the cluster lost contact with it");
+        getContext()
+            .getLog()
+            .warn("node {} is unreachable; {} batches it held run again elsewhere", node.address(), batches);
       }
     }
+    dispatch();
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onNodeDraining(NodeDraining draining) {
+    String id = NodeTable.idOf(draining.worker());
+    nodes.get(id).ifPresent(node -> getContext().getLog().info("node {} is draining", node.address()));
+    nodes = nodes.draining(id);
+    return this;
+  }
+
+  /** Removes a node; what it still held runs again elsewhere. */
+  private void forget(NodeTable.Node node, String why) {
+    int batches = lose(node, why);
+    nodes = nodes.removed(node.id());
     getContext()
         .getLog()
         .info(
-            "node {} left; {} batches it held go to other nodes; {} nodes remain",
-            node.get().address(),
-            requeued,
+            "node {} left ({}); {} batches it held run again elsewhere; {} nodes remain",
+            node.address(),
+            why,
+            batches,
             nodes.nodes().size());
-    dispatch();
-    return this;
+  }
+
+  /** Tells every job that holds work on the node that the node is lost; returns the batches. */
+  private int lose(NodeTable.Node node, String why) {
+    int batches = 0;
+    for (String id : List.copyOf(active)) {
+      Job job = jobs.get(id);
+      if (job.state.holdsWorkOn(node.id())) {
+        batches +=
+            (int)
+                job.state.inFlight().values().stream()
+                    .filter(flight -> flight.node().equals(node.id()))
+                    .count();
+        apply(job, new NodeLost(node.id(), why));
+      }
+    }
+    return batches;
   }
 
   private String nodeAddress(ActorRef<?> ref) {
@@ -282,12 +355,14 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         continue;
       }
       Optional<Batch> next =
-          settings.batching().next(job.state, job.inputs, nodes.slotsFor(task));
+          settings
+              .batching()
+              .next(job.state, job.inputs, nodes.slotsFor(task), node.address(), nodes.candidates(task));
       if (next.isEmpty()) {
         continue;
       }
       Batch batch = next.get();
-      apply(job, new Dispatched(batch, node.id()));
+      apply(job, new Dispatched(batch, node.id(), node.address()));
       nodes = nodes.taken(node.id(), key(id, batch.id()));
       node.worker()
           .tell(
@@ -298,7 +373,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
                   batch.firstIndex(),
                   batch.inputs(),
                   batch.attempt(),
-                  0,
+                  job.state.spec().taskTimeout().toMillis(),
                   getContext().getSelf()));
       return true;
     }
@@ -380,12 +455,20 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       return this;
     }
     Optional<NodeTable.Node> checker =
-        nodes.nodes().stream().filter(node -> node.reachable() && node.offers(task)).findFirst();
+        nodes.nodes().stream().filter(node -> node.available() && node.offers(task)).findFirst();
     if (checker.isEmpty()) {
+      boolean offered = nodes.nodes().stream().anyMatch(node -> node.offers(task));
       String known = nodes.tasks().stream().map(TaskInfo::name).collect(Collectors.joining(", "));
       submit
           .replyTo()
-          .tell(new Rejected(400, "unknown task '" + task + "'; known tasks: " + known));
+          .tell(
+              offered
+                  ? new Rejected(
+                      503,
+                      "every node that offers task '"
+                          + task
+                          + "' is unreachable or draining; try again once one is up")
+                  : new Rejected(400, "unknown task '" + task + "'; known tasks: " + known));
       return this;
     }
     NodeTable.Node node = checker.get();

@@ -121,7 +121,7 @@ class CoordinatorTest {
   }
 
   private static JobSpec spec(String task) {
-    return new JobSpec(new TaskSpec(task, Map.of()), true, null, 0);
+    return JobSpec.of(new TaskSpec(task, Map.of()));
   }
 
   /** Tests that a job goes out no faster than the node's credit and completes with every result. */

@@ -45,6 +45,13 @@ public interface CoordinatorProtocol {
     }
   }
 
+  /**
+   * The node is shutting down: send it nothing more. It finishes or returns what it holds, then
+   * leaves the cluster.
+   */
+  record NodeDraining(ActorRef<WorkerProtocol.Command> worker)
+      implements Command, CborSerializable {}
+
   /** How an input failed, which decides whether it is run again. */
   enum FailureKind {
     /** The task threw: retried up to the job's {@code retries}. */
@@ -52,7 +59,17 @@ public interface CoordinatorProtocol {
     /** The input ran past the job's task timeout: a system failure, retried up to max-attempts. */
     TIMEOUT,
     /** The input could not be converted to the task's input type: never retried. */
-    INPUT
+    INPUT,
+    /**
+     * The input's task took its JVM down (it called {@code System.exit}): a system failure,
+     * retried up to max-attempts on other nodes, then quarantined.
+     */
+    CRASH;
+
+    /** Whether this failure counts against max-attempts rather than retries. */
+    public boolean system() {
+      return this == TIMEOUT || this == CRASH;
+    }
   }
 
   /**
@@ -73,8 +90,10 @@ public interface CoordinatorProtocol {
    * @param fromOffset batch offset of {@code outputs.get(0)}
    * @param outputs one entry per input from {@code fromOffset}; an entry whose offset appears in
    *     {@code failures} is a placeholder
-   * @param failures the inputs among these that failed
-   * @param last true on the batch's final part
+   * @param failures the inputs among these that failed; on the last part also inputs beyond the
+   *     outputs that failed without output (an abandoned or crashing input)
+   * @param last true on the batch's final part; inputs it covers neither with an output nor with a
+   *     failure did not run (the node stopped early) and run again elsewhere
    * @param busyNanos time the task spent on these inputs, for batch sizing
    * @param worker the node's worker that ran them
    */

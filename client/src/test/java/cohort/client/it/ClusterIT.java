@@ -34,7 +34,7 @@ class ClusterIT {
   private final ObjectMapper json = ApiJson.newMapper();
 
   private static JobRequest range(String task, String range, Integer split, Boolean ordered) {
-    return new JobRequest(task, null, null, range, split, ordered, null, null);
+    return JobRequest.range(task, range).withSplit(split).withOrdered(ordered);
   }
 
   /** Tests that 10,000 echo inputs come back once each, in input order, across two nodes. */
@@ -81,7 +81,7 @@ class ClusterIT {
       inputs.add(LongNode.valueOf(50));
     }
     JobStatus job =
-        client.submit(new JobRequest("where", null, inputs, null, null, false, null, null));
+        client.submit(JobRequest.of("where", inputs).withOrdered(false));
     Set<Long> seen = new HashSet<>();
     String newcomer = null;
     try (Stream<Result> results = client.results(job.id())) {

@@ -37,6 +37,7 @@ public final class NodeTable {
    * @param tasks what it offers
    * @param outstanding keys of the batches it holds now
    * @param reachable false while the failure detector doubts the node
+   * @param draining true once the node announced it is shutting down
    */
   public record Node(
       String id,
@@ -46,11 +47,22 @@ public final class NodeTable {
       int capacity,
       List<TaskInfo> tasks,
       PSet<String> outstanding,
-      boolean reachable) {
+      boolean reachable,
+      boolean draining) {
+
+    /** Whether the node takes work now. */
+    public boolean available() {
+      return reachable && !draining;
+    }
 
     /** Credit left: batches it may still take. */
     public int free() {
-      return reachable ? capacity - outstanding.size() : 0;
+      return available() ? capacity - outstanding.size() : 0;
+    }
+
+    /** The node's state as {@code GET /cluster} shows it. */
+    public String state() {
+      return !reachable ? "UNREACHABLE" : draining ? "DRAINING" : "UP";
     }
 
     /** Whether the node offers the task. */
@@ -64,7 +76,15 @@ public final class NodeTable {
     }
 
     Node withOutstanding(PSet<String> keys) {
-      return new Node(id, worker, address, slots, capacity, tasks, keys, reachable);
+      return new Node(id, worker, address, slots, capacity, tasks, keys, reachable, draining);
+    }
+
+    Node withReachable(boolean value) {
+      return new Node(id, worker, address, slots, capacity, tasks, outstanding, value, draining);
+    }
+
+    Node withDraining(boolean value) {
+      return new Node(id, worker, address, slots, capacity, tasks, outstanding, reachable, value);
     }
   }
 
@@ -102,8 +122,35 @@ public final class NodeTable {
     Node node =
         new Node(
             id, worker, address, slots, slots * (1 + prefetchPerSlot), List.copyOf(tasks),
-            outstanding, true);
+            outstanding, true, false);
     return new NodeTable(nodes.plus(id, node));
+  }
+
+  /** Marks the node reachable or not, as the failure detector sees it. */
+  public NodeTable reachable(String id, boolean reachable) {
+    Node node = nodes.get(id);
+    return node == null ? this : new NodeTable(nodes.plus(id, node.withReachable(reachable)));
+  }
+
+  /** Marks the node as shutting down: it gets no more work. */
+  public NodeTable draining(String id) {
+    Node node = nodes.get(id);
+    return node == null ? this : new NodeTable(nodes.plus(id, node.withDraining(true)));
+  }
+
+  /** The nodes at a cluster address (one per JVM, except when roles share a JVM). */
+  public List<Node> at(String address) {
+    return nodes.values().stream()
+        .filter(node -> node.address().equals(address))
+        .collect(Collectors.toList());
+  }
+
+  /** Addresses of the nodes that take work now and offer the task. */
+  public java.util.Set<String> candidates(String task) {
+    return nodes.values().stream()
+        .filter(node -> node.available() && node.offers(task))
+        .map(Node::address)
+        .collect(Collectors.toSet());
   }
 
   /** Forgets a node. */
@@ -162,7 +209,7 @@ public final class NodeTable {
   public int slotsFor(String task) {
     int slots = 0;
     for (Node node : nodes.values()) {
-      if (node.reachable() && node.offers(task)) {
+      if (node.available() && node.offers(task)) {
         slots += node.slots();
       }
     }
@@ -190,7 +237,7 @@ public final class NodeTable {
       list.add(
           new NodeStatus(
               node.address(),
-              node.reachable() ? "UP" : "UNREACHABLE",
+              node.state(),
               node.slots(),
               nodeBusy,
               node.tasks().stream().map(TaskInfo::name).collect(Collectors.toList())));

@@ -176,8 +176,8 @@ public final class HttpApi extends AllDirectives {
       throw new IllegalArgumentException(
           "unknown field '"
               + e.getPropertyName()
-              + "' in the job; known fields: task, params, inputs, range, split, ordered, combine,"
-              + " batch");
+              + "' in the job; known fields: "
+              + JobRequest.FIELDS);
     } catch (JsonProcessingException e) {
       String where =
           e.getLocation() == null

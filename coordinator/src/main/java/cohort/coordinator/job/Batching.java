@@ -6,11 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides what a job sends next and how many inputs go in one batch.
  *
- * <p>Batches that wait to run again go first. Fresh batches are sized from the job's measured time
+ * <p>Batches that wait to run again go first, each preferably on a node where it has not failed. Fresh batches are sized from the job's measured time
  * per input so that a batch runs for about {@code targetBatchTime}: tiny tasks travel thousands at
  * a time, slow ones one by one. Guided self-scheduling caps a batch at the remaining inputs over
  * twice the cluster's slots, so the end of a job stays balanced across nodes. Until the first
@@ -48,16 +49,22 @@ public record Batching(Duration targetBatchTime, int maxBatch) {
   }
 
   /**
-   * The batch {@code job} should send next, or empty when it has nothing to send now.
+   * The batch {@code job} should send next to the node at {@code address}, or empty when it has
+   * nothing to send there now. A batch that failed on that node waits for another, unless every
+   * node that could run it has seen it fail.
    *
    * @param clusterSlots slots of the nodes that can run the job, for balancing
+   * @param candidates addresses of every node that can run the job now
    */
-  public Optional<Batch> next(JobState job, InputSource source, int clusterSlots) {
+  public Optional<Batch> next(
+      JobState job, InputSource source, int clusterSlots, String address, Set<String> candidates) {
     if (job.terminal()) {
       return Optional.empty();
     }
-    if (!job.ready().isEmpty()) {
-      return Optional.of(job.ready().get(0));
+    for (Batch waiting : job.ready()) {
+      if (!waiting.failedOn(address) || waiting.failedOn().containsAll(candidates)) {
+        return Optional.of(waiting);
+      }
     }
     long count = Math.min(size(job, clusterSlots), job.admissible());
     if (count <= 0) {
@@ -74,6 +81,6 @@ public record Batching(Duration targetBatchTime, int maxBatch) {
       inputs.add(input);
       bytes += size;
     }
-    return Optional.of(new Batch(job.nextBatchId(), job.nextFresh(), inputs, 1));
+    return Optional.of(Batch.fresh(job.nextBatchId(), job.nextFresh(), inputs));
   }
 }

@@ -7,8 +7,13 @@ import java.util.List;
 /** The named events that change a {@link JobState}; nothing else does. */
 public sealed interface JobEvent {
 
-  /** A batch went out to a node: a fresh one, or one waiting to run again. */
-  record Dispatched(Batch batch, String node) implements JobEvent {}
+  /**
+   * A batch went out to a node: a fresh one, or one waiting to run again.
+   *
+   * @param node the node's id, which {@link NodeLost} names
+   * @param address the node's {@code host:port}, remembered where inputs fail
+   */
+  record Dispatched(Batch batch, String node, String address) implements JobEvent {}
 
   /**
    * A node reported results for a part of a batch, as {@code BatchFinished} carries them.
@@ -16,8 +21,9 @@ public sealed interface JobEvent {
    * @param batchId the batch
    * @param fromOffset batch offset of the first output
    * @param outputs outputs from {@code fromOffset} on; failed positions hold placeholders
-   * @param failures the inputs among these that failed
-   * @param last whether this is the batch's final part
+   * @param failures the inputs among these that failed, and on the last part inputs beyond the
+   *     outputs that failed without one
+   * @param last whether this is the batch's final part; inputs it leaves uncovered run again
    * @param busyNanos time the task spent on these inputs
    */
   record BatchCompleted(
@@ -30,10 +36,11 @@ public sealed interface JobEvent {
       implements JobEvent {}
 
   /**
-   * A batch in flight will not report: its node was lost. Its inputs without a result go back to
-   * the queue.
+   * A node was lost (unreachable, crashed, removed) with batches of this job in flight: each of
+   * their inputs without a result counts a system failure and runs again alone elsewhere, or is
+   * quarantined once it has used up max-attempts.
    */
-  record BatchFailed(long batchId, String reason) implements JobEvent {}
+  record NodeLost(String node, String reason) implements JobEvent {}
 
   /** The job was cancelled: nothing more is sent, late results are dropped. */
   record Cancelled(String reason) implements JobEvent {}

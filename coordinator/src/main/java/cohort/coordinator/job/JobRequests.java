@@ -4,7 +4,11 @@ import cohort.messages.Payloads;
 import cohort.messages.TaskSpec;
 import cohort.messages.api.JobRequest;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,9 +53,53 @@ public final class JobRequests {
           "'batch' is " + batch + "; use 0 (sized from task time) or a positive number of inputs");
     }
     boolean ordered = request.ordered() == null || request.ordered();
+    int retries = request.retries() == null ? JobSpec.DEFAULT_RETRIES : request.retries();
+    if (retries < 0 || retries > MAX_RUNS) {
+      throw new IllegalArgumentException(
+          "'retries' is " + retries + "; use 0 to " + MAX_RUNS);
+    }
+    int maxAttempts =
+        request.maxAttempts() == null ? JobSpec.DEFAULT_MAX_ATTEMPTS : request.maxAttempts();
+    if (maxAttempts < 1 || maxAttempts > MAX_RUNS) {
+      throw new IllegalArgumentException(
+          "'maxAttempts' is " + maxAttempts + "; use 1 to " + MAX_RUNS);
+    }
     JobSpec spec =
-        new JobSpec(new TaskSpec(request.task().trim(), request.params()), ordered, combiner, batch);
+        new JobSpec(
+            new TaskSpec(request.task().trim(), request.params()),
+            ordered,
+            combiner,
+            batch,
+            retries,
+            maxAttempts,
+            timeout(request.taskTimeout()));
     return new Parsed(spec, inputs(request), combine == null);
+  }
+
+  /** A bound on retries and attempts, so a typo cannot make an input run forever. */
+  static final int MAX_RUNS = 100;
+
+  /**
+   * Parses a duration such as {@code 500ms}, {@code 30s} or {@code 2m} (HOCON's units; a bare
+   * number is milliseconds).
+   *
+   * @throws IllegalArgumentException saying what was wrong and giving examples
+   */
+  public static Duration parseDuration(String text, String what) {
+    try {
+      Duration value = ConfigFactory.parseMap(Map.of("d", text.trim())).getDuration("d");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " '" + text + "' must be positive");
+      }
+      return value;
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(
+          what + " '" + text + "' is not a duration; write for example 500ms, 30s or 5m");
+    }
+  }
+
+  private static Duration timeout(String text) {
+    return text == null ? Duration.ZERO : parseDuration(text, "'taskTimeout'");
   }
 
   private static InputSource inputs(JobRequest request) {

@@ -1,6 +1,7 @@
 package cohort.coordinator.job;
 
 import cohort.messages.TaskSpec;
+import java.time.Duration;
 
 /**
  * A job's validated settings: what runs and how results come back.
@@ -9,16 +10,47 @@ import cohort.messages.TaskSpec;
  * @param ordered results in input order, or as they complete
  * @param combiner how outputs are reduced at the coordinator, or null
  * @param batch inputs per dispatch; 0 lets the coordinator size batches from task time
+ * @param retries times an input whose task threw runs again
+ * @param maxAttempts runs an input gets in all when it times out or takes its node down
+ * @param taskTimeout how long one input may run before it is interrupted; zero for no limit
  */
-public record JobSpec(TaskSpec task, boolean ordered, Combiner combiner, int batch) {
+public record JobSpec(
+    TaskSpec task,
+    boolean ordered,
+    Combiner combiner,
+    int batch,
+    int retries,
+    int maxAttempts,
+    Duration taskTimeout) {
+
+  /** Default {@link #retries}: a task that throws fails at once, as in a plain pool. */
+  public static final int DEFAULT_RETRIES = 0;
+
+  /** Default {@link #maxAttempts}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
   public JobSpec {
     if (batch < 0) {
       throw new IllegalArgumentException("batch " + batch + " is negative: use 0 (adaptive) or more");
     }
+    if (retries < 0) {
+      throw new IllegalArgumentException("retries " + retries + " is negative: use 0 or more");
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("max-attempts " + maxAttempts + " must be 1 or more");
+    }
+    if (taskTimeout == null || taskTimeout.isNegative()) {
+      throw new IllegalArgumentException("task timeout " + taskTimeout + " must be zero (none) or positive");
+    }
+  }
+
+  /** A spec with the default order, batching and failure handling. */
+  public static JobSpec of(TaskSpec task) {
+    return new JobSpec(task, true, null, 0, DEFAULT_RETRIES, DEFAULT_MAX_ATTEMPTS, Duration.ZERO);
   }
 
   /** This spec with another combiner. */
   public JobSpec withCombiner(Combiner other) {
-    return new JobSpec(task, ordered, other, batch);
+    return new JobSpec(task, ordered, other, batch, retries, maxAttempts, taskTimeout);
   }
 }

@@ -1,10 +1,12 @@
 package cohort.coordinator.job;
 
 import cohort.coordinator.job.JobEvent.BatchCompleted;
-import cohort.coordinator.job.JobEvent.BatchFailed;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
+import cohort.coordinator.job.JobEvent.NodeLost;
+import cohort.messages.CoordinatorProtocol.FailureKind;
 import cohort.messages.CoordinatorProtocol.InputFailure;
+import cohort.messages.TaskError;
 import cohort.messages.api.JobStatus;
 import cohort.messages.api.JobStatus.State;
 import cohort.messages.api.Result;
@@ -13,8 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 import org.pcollections.PSortedMap;
@@ -32,12 +37,22 @@ import org.pcollections.TreePVector;
  * a reorder buffer until every earlier input has one; dispatch may run at most {@code window}
  * inputs ahead of the first input without a result, which bounds that buffer.
  *
+ * <p>Failures follow the job's spec: an input whose task threw runs again up to {@code retries}
+ * times; one that timed out, or whose node was lost while it ran, runs again on another node up
+ * to {@code maxAttempts} runs in all, then gets an error result (for a lost node: quarantined, as
+ * it may crash every JVM it runs in). Inputs that run again travel alone, with their own counts.
+ *
  * <p>{@link #released()} holds the results the last event made ready, in delivery order.
  */
 public final class JobState {
 
-  /** A batch out on a node, and how many of its results have come back. */
-  public record InFlight(Batch batch, String node, int received) {}
+  /**
+   * A batch out on a node, and how many of its results have come back.
+   *
+   * @param node the node's id
+   * @param address the node's {@code host:port}
+   */
+  public record InFlight(Batch batch, String node, String address, int received) {}
 
   private final String id;
   private final JobSpec spec;
@@ -119,8 +134,8 @@ public final class JobState {
       d.dispatched(e);
     } else if (event instanceof BatchCompleted e) {
       d.completed(e);
-    } else if (event instanceof BatchFailed e) {
-      d.failed(e);
+    } else if (event instanceof NodeLost e) {
+      d.nodeLost(e);
     } else if (event instanceof Cancelled e) {
       d.cancelled(e);
     } else {
@@ -156,6 +171,16 @@ public final class JobState {
   /** Batches out on nodes now, by batch id. */
   public Map<Long, InFlight> inFlight() {
     return inFlight;
+  }
+
+  /** Whether any batch of this job is out on the node with this id. */
+  public boolean holdsWorkOn(String node) {
+    for (InFlight flight : inFlight.values()) {
+      if (flight.node().equals(node)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Batches waiting to run again, first to go first. */
@@ -323,9 +348,10 @@ public final class JobState {
         throw new IllegalStateException("job " + id + " is " + phase + ": nothing may be sent");
       }
       Batch batch = e.batch();
-      if (!ready.isEmpty() && ready.get(0).equals(batch)) {
-        ready = ready.minus(0);
-      } else if (batch.firstIndex() == nextFresh && batch.id() == nextBatchId) {
+      int waiting = indexInReady(batch);
+      if (waiting >= 0) {
+        ready = ready.minus(waiting);
+      } else if (batch.firstIndex() == nextFresh && batch.id() == nextBatchId && batch.attempt() == 1) {
         long admissible = Math.min(available, spec.ordered() ? delivered + window : available);
         if (nextFresh + batch.size() > admissible) {
           throw new IllegalStateException(
@@ -336,13 +362,25 @@ public final class JobState {
       } else {
         throw new IllegalStateException(
             "job " + id + ": batch " + batch.id() + " at " + batch.firstIndex()
-                + " is neither the next fresh batch nor the next one to run again");
+                + " is neither the next fresh batch nor one waiting to run again");
       }
-      inFlight = inFlight.plus(batch.id(), new InFlight(batch, e.node(), 0));
+      inFlight = inFlight.plus(batch.id(), new InFlight(batch, e.node(), e.address(), 0));
       inFlightInputs += batch.size();
       if (phase == State.PENDING) {
         phase = State.RUNNING;
       }
+    }
+
+    private int indexInReady(Batch batch) {
+      for (int i = 0; i < ready.size(); i++) {
+        if (ready.get(i).id() == batch.id()) {
+          if (!ready.get(i).equals(batch)) {
+            throw new IllegalStateException("job " + id + ": batch " + batch.id() + " was altered");
+          }
+          return i;
+        }
+      }
+      return -1;
     }
 
     void completed(BatchCompleted e) {
@@ -364,43 +402,99 @@ public final class JobState {
       List<Result> results = new ArrayList<>(count);
       for (int k = 0; k < count; k++) {
         int offset = e.fromOffset() + k;
-        long index = batch.firstIndex() + offset;
-        JsonNode input = batch.inputs().get(offset);
         InputFailure failure = failures.get(offset);
-        if (failure != null) {
-          results.add(Result.failed(index, input, failure.error().withAttempts(batch.attempt())));
+        if (failure == null) {
+          results.add(Result.ok(batch.firstIndex() + offset, batch.inputs().get(offset), e.outputs().get(k)));
         } else {
-          results.add(Result.ok(index, input, e.outputs().get(k)));
+          failedInput(flight, offset, failure, results);
         }
       }
       int received = e.fromOffset() + count;
       inFlightInputs -= count;
       if (e.last()) {
         inFlight = inFlight.minus(batch.id());
-        if (received < batch.size()) {
-          // The node stopped before the end of the batch; the rest runs again elsewhere.
-          requeue(batch, received);
+        inFlightInputs -= batch.size() - received;
+        // Inputs the last part leaves without output: failed ones per their failure, the others
+        // did not run (the node stopped early) and run again, contiguous ones together.
+        int runStart = -1;
+        for (int offset = received; offset <= batch.size(); offset++) {
+          InputFailure failure = offset < batch.size() ? failures.get(offset) : null;
+          boolean rerun = offset < batch.size() && failure == null;
+          if (rerun && runStart < 0) {
+            runStart = offset;
+          }
+          if (!rerun && runStart >= 0) {
+            rerun(batch, runStart, offset);
+            runStart = -1;
+          }
+          if (failure != null) {
+            failedInput(flight, offset, failure, results);
+          }
         }
       } else {
-        inFlight = inFlight.plus(batch.id(), new InFlight(batch, flight.node(), received));
+        inFlight = inFlight.plus(batch.id(), new InFlight(batch, flight.node(), flight.address(), received));
       }
       if (count > 0 && e.busyNanos() > 0) {
         double sample = (double) e.busyNanos() / count;
         meanTaskNanos = meanTaskNanos < 0 ? sample : 0.7 * meanTaskNanos + 0.3 * sample;
       }
-      if (!results.isEmpty()) {
-        deliver(results);
-      }
+      deliver(results);
     }
 
-    void failed(BatchFailed e) {
-      InFlight flight = inFlight.get(e.batchId());
-      if (flight == null) {
+    /** Decides what becomes of one failed input: its final error result, or another run. */
+    private void failedInput(InFlight flight, int offset, InputFailure failure, List<Result> results) {
+      Batch batch = flight.batch();
+      long index = batch.firstIndex() + offset;
+      JsonNode input = batch.inputs().get(offset);
+      TaskError error = failure.error();
+      FailureKind kind = failure.kind();
+      if (kind == FailureKind.TASK && batch.taskFailures() < spec.retries()) {
+        runAlone(batch, offset, batch.taskFailures() + 1, batch.systemFailures(), batch.failedOn(), error);
         return;
       }
-      inFlight = inFlight.minus(e.batchId());
-      inFlightInputs -= flight.batch().size() - flight.received();
-      requeue(flight.batch(), flight.received());
+      if (kind.system()) {
+        Set<String> failedOn = with(batch.failedOn(), flight.address());
+        if (batch.systemFailures() + 1 < spec.maxAttempts()) {
+          runAlone(batch, offset, batch.taskFailures(), batch.systemFailures() + 1, failedOn, error);
+          return;
+        }
+        if (kind == FailureKind.CRASH) {
+          error = quarantined(batch, failedOn, error);
+        } else {
+          error =
+              new TaskError(
+                  error.type(),
+                  error.message() + "; gave up after " + batch.attempt() + " runs (max-attempts "
+                      + spec.maxAttempts() + ")",
+                  error.node(),
+                  batch.attempt(),
+                  error.trace());
+        }
+      }
+      results.add(Result.failed(index, input, error.withAttempts(batch.attempt())));
+    }
+
+    void nodeLost(NodeLost e) {
+      List<Result> results = new ArrayList<>();
+      for (InFlight flight : List.copyOf(inFlight.values())) {
+        if (!flight.node().equals(e.node())) {
+          continue;
+        }
+        Batch batch = flight.batch();
+        inFlight = inFlight.minus(batch.id());
+        inFlightInputs -= batch.size() - flight.received();
+        TaskError lost =
+            new TaskError(
+                "cohort.NodeLost",
+                "node " + flight.address() + " was lost while it held the input: " + e.reason(),
+                flight.address(),
+                batch.attempt(),
+                null);
+        for (int offset = flight.received(); offset < batch.size(); offset++) {
+          failedInput(flight, offset, new InputFailure(offset, FailureKind.CRASH, lost), results);
+        }
+      }
+      deliver(results);
     }
 
     void cancelled(Cancelled e) {
@@ -419,20 +513,81 @@ public final class JobState {
       reorder = TreePMap.empty();
     }
 
-    /** Puts the inputs of {@code batch} from {@code offset} on back in the queue, under a new id. */
-    private void requeue(Batch batch, int offset) {
-      List<JsonNode> rest = batch.inputs().subList(offset, batch.size());
-      ready =
-          ready.plus(new Batch(nextBatchId++, batch.firstIndex() + offset, rest, batch.attempt() + 1));
-      retried += rest.size();
+    private TaskError quarantined(Batch batch, Set<String> failedOn, TaskError last) {
+      return new TaskError(
+          "cohort.Quarantined",
+          "quarantined after its node went down on each of its "
+              + batch.attempt()
+              + " runs (max-attempts "
+              + spec.maxAttempts()
+              + "), on "
+              + String.join(", ", new TreeSet<>(failedOn))
+              + "; the task may crash its JVM for this input (System.exit, Runtime.halt, out of"
+              + " memory). Last: "
+              + last.message(),
+          last.node(),
+          batch.attempt(),
+          last.trace());
     }
 
+    /** Puts one input of {@code batch} back in the queue, alone, with its updated history. */
+    private void runAlone(
+        Batch batch, int offset, int taskFailures, int systemFailures, Set<String> failedOn,
+        TaskError error) {
+      ready =
+          ready.plus(
+              new Batch(
+                  nextBatchId++,
+                  batch.firstIndex() + offset,
+                  List.of(batch.inputs().get(offset)),
+                  batch.attempt() + 1,
+                  taskFailures,
+                  systemFailures,
+                  failedOn,
+                  error));
+      retried++;
+    }
+
+    /** Puts inputs {@code [from, to)} of a batch back in the queue; they did not fail, only stopped. */
+    private void rerun(Batch batch, int from, int to) {
+      ready =
+          ready.plus(
+              new Batch(
+                  nextBatchId++,
+                  batch.firstIndex() + from,
+                  batch.inputs().subList(from, to),
+                  batch.attempt() + 1,
+                  batch.taskFailures(),
+                  batch.systemFailures(),
+                  batch.failedOn(),
+                  batch.lastError()));
+      retried += to - from;
+    }
+
+    private static Set<String> with(Set<String> set, String element) {
+      Set<String> copy = new HashSet<>(set);
+      copy.add(element);
+      return copy;
+    }
+
+    /** Hands out results: unordered at once, ordered once every earlier input has its result. */
     private void deliver(List<Result> results) {
-      if (!spec.ordered()) {
+      if (results.isEmpty()) {
+        return;
+      }
+      if (!spec.ordered() || phase.terminal()) {
         release(results);
         return;
       }
-      reorder = reorder.plus(results.get(0).index(), results);
+      results.sort((a, b) -> Long.compare(a.index(), b.index()));
+      int start = 0;
+      for (int i = 1; i <= results.size(); i++) {
+        if (i == results.size() || results.get(i).index() != results.get(i - 1).index() + 1) {
+          List<Result> segment = List.copyOf(results.subList(start, i));
+          reorder = reorder.plus(segment.get(0).index(), segment);
+          start = i;
+        }
+      }
       while (!reorder.isEmpty() && reorder.firstKey() == delivered) {
         List<Result> segment = reorder.get(reorder.firstKey());
         reorder = reorder.minusFirstEntry();

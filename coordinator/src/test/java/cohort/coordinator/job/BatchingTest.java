@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BatchingTest {
@@ -23,13 +24,17 @@ class BatchingTest {
 
   private static JobState job(long total, int batch) {
     return JobState.accepted(
-        "j", new JobSpec(new TaskSpec("echo", Map.of()), false, null, batch), total, 1000, T0);
+        "j",
+        new JobSpec(new TaskSpec("echo", Map.of()), false, null, batch, 0, 3, Duration.ZERO),
+        total,
+        1000,
+        T0);
   }
 
   /** Runs one batch of {@code size} inputs that took {@code nanosEach} per input. */
   private JobState measured(JobState state, InputSource inputs, long nanosEach) {
-    Batch batch = batching.next(state, inputs, 2).orElseThrow();
-    state = state.updated(new Dispatched(batch, "n"), T0);
+    Batch batch = batching.next(state, inputs, 2, "n:1", Set.of("n:1")).orElseThrow();
+    state = state.updated(new Dispatched(batch, "n", "n:1"), T0);
     List<JsonNode> outputs = new ArrayList<>(batch.inputs());
     return state.updated(
         new BatchCompleted(batch.id(), 0, outputs, List.of(), true, nanosEach * batch.size()), T0);
@@ -92,7 +97,7 @@ class BatchingTest {
     }
     InputSource inputs = InputSource.of(list);
     JobState state = job(100, 100);
-    Batch batch = batching.next(state, inputs, 1).orElseThrow();
+    Batch batch = batching.next(state, inputs, 1, "n:1", Set.of("n:1")).orElseThrow();
     long bytes = batch.inputs().stream().mapToLong(Payloads::estimateBytes).sum();
     assertThat(batch.size()).isBetween(1, 99);
     assertThat(bytes).isLessThanOrEqualTo(Payloads.TARGET_MESSAGE_BYTES);
@@ -103,12 +108,26 @@ class BatchingTest {
   void retriesGoFirst() {
     InputSource inputs = InputSource.range(0, 10);
     JobState state = job(10, 2);
-    Batch first = batching.next(state, inputs, 1).orElseThrow();
-    state = state.updated(new Dispatched(first, "n"), T0);
-    state = state.updated(new JobEvent.BatchFailed(first.id(), "lost"), T0);
-    Batch next = batching.next(state, inputs, 1).orElseThrow();
+    Batch first = batching.next(state, inputs, 1, "n:1", Set.of("n:1")).orElseThrow();
+    state = state.updated(new Dispatched(first, "n", "n:1"), T0);
+    state = state.updated(new JobEvent.NodeLost("n", "lost"), T0);
+    Batch next = batching.next(state, inputs, 1, "n:1", Set.of("n:1")).orElseThrow();
     assertThat(next.firstIndex()).isZero();
     assertThat(next.attempt()).isEqualTo(2);
+  }
+
+  /** Tests that an input that failed on a node goes to another node when one can take it. */
+  @Test
+  void retriesAvoidTheNodeTheyFailedOn() {
+    InputSource inputs = InputSource.range(0, 1);
+    JobState state = job(1, 1);
+    Batch first = batching.next(state, inputs, 2, "a:1", Set.of("a:1", "b:1")).orElseThrow();
+    state = state.updated(new Dispatched(first, "a", "a:1"), T0);
+    state = state.updated(new JobEvent.NodeLost("a", "lost"), T0);
+    assertThat(batching.next(state, inputs, 2, "a:1", Set.of("a:1", "b:1"))).isEmpty();
+    assertThat(batching.next(state, inputs, 2, "b:1", Set.of("a:1", "b:1"))).isPresent();
+    // With no other node to go to, it runs where it failed rather than not at all.
+    assertThat(batching.next(state, inputs, 2, "a:1", Set.of("a:1"))).isPresent();
   }
 
   /** Tests that nothing is offered by a finished job. */
@@ -117,7 +136,7 @@ class BatchingTest {
     JobState state = job(1, 0);
     InputSource inputs = InputSource.range(0, 1);
     state = measured(state, inputs, 10);
-    assertThat(batching.next(state, inputs, 1)).isEmpty();
+    assertThat(batching.next(state, inputs, 1, "n:1", Set.of("n:1"))).isEmpty();
   }
 
   /** Tests that bad settings are refused with the key's name. */

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 class JobRequestsTest {
 
   private static JobRequest range(String range, Integer split) {
-    return new JobRequest("sum-range", null, null, range, split, null, null, null);
+    return JobRequest.range("sum-range", range).withSplit(split);
+  }
+
+  private static JobRequest echo() {
+    return JobRequest.of("echo", List.of());
   }
 
   /** Tests that a plain request gets the defaults: ordered, no combiner, adaptive batches. */
@@ -39,7 +43,7 @@ class JobRequestsTest {
   /** Tests that 'none' turns the task's default combiner off. */
   @Test
   void noneCombiner() {
-    JobRequest request = new JobRequest("sum-range", null, null, "0..10", 2, null, "none", null);
+    JobRequest request = range("0..10", 2).withCombine("none");
     JobRequests.Parsed parsed = JobRequests.parse(request);
     assertThat(parsed.spec().combiner()).isNull();
     assertThat(parsed.taskCombiner()).isFalse();
@@ -48,23 +52,42 @@ class JobRequestsTest {
   /** Tests that each malformed request is refused with a message that says what to do. */
   @Test
   void refusesMalformedRequests() {
-    assertThatThrownBy(() -> JobRequests.parse(new JobRequest(null, null, List.of(), null, null, null, null, null)))
+    assertThatThrownBy(() -> JobRequests.parse(JobRequest.of(null, List.of())))
         .hasMessageContaining("no 'task'");
-    assertThatThrownBy(() -> JobRequests.parse(new JobRequest("echo", null, null, null, null, null, null, null)))
+    assertThatThrownBy(() -> JobRequests.parse(JobRequest.of("echo", null)))
         .hasMessageContaining("no inputs");
     assertThatThrownBy(
-            () -> JobRequests.parse(new JobRequest("echo", null, List.of(), "0..2", null, null, null, null)))
+            () -> JobRequests.parse(new JobRequest("echo", null, List.of(), "0..2", null, null, null, null, null, null, null)))
         .hasMessageContaining("not both");
-    assertThatThrownBy(() -> JobRequests.parse(new JobRequest("echo", null, List.of(), null, 3, null, null, null)))
+    assertThatThrownBy(() -> JobRequests.parse(echo().withSplit(3)))
         .hasMessageContaining("'split'");
     assertThatThrownBy(() -> JobRequests.parse(range("0...5", null))).hasMessageContaining("A..B");
     assertThatThrownBy(() -> JobRequests.parse(range("9..5", null))).hasMessageContaining("ends before");
     assertThatThrownBy(() -> JobRequests.parse(range("0..99999999999999999999", null)))
         .hasMessageContaining("64-bit");
-    assertThatThrownBy(() -> JobRequests.parse(new JobRequest("echo", null, List.of(), null, null, null, "avg", null)))
+    assertThatThrownBy(() -> JobRequests.parse(echo().withCombine("avg")))
         .hasMessageContaining("unknown combiner 'avg'; use one of sum, count, min, max, or none");
-    assertThatThrownBy(() -> JobRequests.parse(new JobRequest("echo", null, List.of(), null, null, null, null, -1)))
+    assertThatThrownBy(() -> JobRequests.parse(echo().withBatch(-1)))
         .hasMessageContaining("'batch' is -1");
+    assertThatThrownBy(() -> JobRequests.parse(echo().withRetries(-2))).hasMessage("'retries' is -2; use 0 to 100");
+    assertThatThrownBy(() -> JobRequests.parse(echo().withMaxAttempts(0)))
+        .hasMessage("'maxAttempts' is 0; use 1 to 100");
+    assertThatThrownBy(() -> JobRequests.parse(echo().withTaskTimeout("soon")))
+        .hasMessage("'taskTimeout' 'soon' is not a duration; write for example 500ms, 30s or 5m");
+    assertThatThrownBy(() -> JobRequests.parse(echo().withTaskTimeout("0s"))).hasMessageContaining("must be positive");
+  }
+
+  /** Tests that failure settings reach the spec. */
+  @Test
+  void failureSettings() {
+    JobSpec spec = JobRequests.parse(echo().withRetries(2).withMaxAttempts(5).withTaskTimeout("1.5s")).spec();
+    assertThat(spec.retries()).isEqualTo(2);
+    assertThat(spec.maxAttempts()).isEqualTo(5);
+    assertThat(spec.taskTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+    JobSpec defaults = JobRequests.parse(echo()).spec();
+    assertThat(defaults.retries()).isZero();
+    assertThat(defaults.maxAttempts()).isEqualTo(3);
+    assertThat(defaults.taskTimeout()).isZero();
   }
 
   /** Tests that an input too large for a cluster message is refused with its index. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cohort.coordinator.job.JobEvent.BatchCompleted;
-import cohort.coordinator.job.JobEvent.BatchFailed;
+import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.messages.CoordinatorProtocol.FailureKind;
@@ -28,7 +28,7 @@ class JobStateTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   private static JobSpec spec(boolean ordered, Combiner combiner) {
-    return new JobSpec(new TaskSpec("echo", Map.of()), ordered, combiner, 0);
+    return new JobSpec(new TaskSpec("echo", Map.of()), ordered, combiner, 0, 0, 3, java.time.Duration.ZERO);
   }
 
   private static List<JsonNode> longs(long from, long to) {
@@ -37,7 +37,7 @@ class JobStateTest {
 
   private static Batch fresh(JobState state, int size) {
     long from = state.nextFresh();
-    return new Batch(state.nextBatchId(), from, longs(from, from + size), 1);
+    return Batch.fresh(state.nextBatchId(), from, longs(from, from + size));
   }
 
   /** Outputs equal to the batch's inputs times ten, as a task would compute them. */
@@ -59,9 +59,9 @@ class JobStateTest {
     JobState state = accepted(5, true);
     assertThat(state.phase()).isEqualTo(State.PENDING);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 2);
-    state = state.updated(new Dispatched(b, "n2"), T0);
+    state = state.updated(new Dispatched(b, "n2", "n2:1"), T0);
     assertThat(state.phase()).isEqualTo(State.RUNNING);
     assertThat(state.admissible()).isZero();
 
@@ -80,11 +80,11 @@ class JobStateTest {
   void orderedJobReleasesInInputOrder() {
     JobState state = accepted(6, true);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 2);
-    state = state.updated(new Dispatched(b, "n2"), T0);
+    state = state.updated(new Dispatched(b, "n2", "n2:1"), T0);
     Batch c = fresh(state, 2);
-    state = state.updated(new Dispatched(c, "n2"), T0);
+    state = state.updated(new Dispatched(c, "n2", "n2:1"), T0);
 
     state = state.updated(doneTimesTen(c), T0);
     assertThat(state.released()).isEmpty();
@@ -100,9 +100,9 @@ class JobStateTest {
   void unorderedJobReleasesAtOnce() {
     JobState state = accepted(4, false);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 2);
-    state = state.updated(new Dispatched(b, "n2"), T0);
+    state = state.updated(new Dispatched(b, "n2", "n2:1"), T0);
     state = state.updated(doneTimesTen(b), T0);
     assertThat(state.released()).extracting(Result::index).containsExactly(2L, 3L);
   }
@@ -112,7 +112,7 @@ class JobStateTest {
   void duplicateResultsAreDropped() {
     JobState state = accepted(2, false);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(doneTimesTen(a), T0);
     JobState again = state.updated(doneTimesTen(a), T0);
     assertThat(again.released()).isEmpty();
@@ -125,7 +125,7 @@ class JobStateTest {
   void resultsInParts() {
     JobState state = accepted(4, true);
     Batch a = fresh(state, 4);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     BatchCompleted first = new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), false, 10);
     state = state.updated(first, T0);
     assertThat(state.released()).hasSize(2);
@@ -141,7 +141,7 @@ class JobStateTest {
   void taskErrorsAreResults() {
     JobState state = accepted(3, true);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     TaskError boom = new TaskError("java.lang.IllegalStateException", "boom", "n1", 1, "trace");
     state =
         state.updated(
@@ -160,27 +160,37 @@ class JobStateTest {
     assertThat(state.status(T0).message()).isEqualTo("1 of 3 inputs failed");
   }
 
-  /** Tests that a lost batch goes back to the queue under a new id, and its old results are ignored. */
+  /**
+   * Tests that the inputs a lost node held run again alone, on another node, under new ids, and
+   * that the lost node's late results are ignored.
+   */
   @Test
-  void failedBatchRunsAgain() {
+  void inputsOfALostNodeRunAgainAlone() {
     JobState state = accepted(3, true);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), false, 10), T0);
-    state = state.updated(new BatchFailed(a.id(), "node n1 left"), T0);
+    state = state.updated(new NodeLost("n1", "unreachable"), T0);
 
-    assertThat(state.ready()).hasSize(1);
+    assertThat(state.ready()).hasSize(2);
     Batch again = state.ready().get(0);
     assertThat(again.id()).isNotEqualTo(a.id());
     assertThat(again.firstIndex()).isEqualTo(1);
-    assertThat(again.inputs()).isEqualTo(longs(1, 3));
+    assertThat(again.inputs()).isEqualTo(longs(1, 2));
     assertThat(again.attempt()).isEqualTo(2);
+    assertThat(again.systemFailures()).isEqualTo(1);
+    assertThat(again.failedOn()).containsExactly("n1:1");
     assertThat(state.status(T0).retried()).isEqualTo(2);
+    assertThat(state.status(T0).running()).isZero();
 
-    state = state.updated(new Dispatched(again, "n2"), T0);
+    state = state.updated(new Dispatched(again, "n2", "n2:1"), T0);
     assertThat(state.updated(doneTimesTen(a), T0).released()).isEmpty();
     state = state.updated(doneTimesTen(again), T0);
-    assertThat(state.released()).extracting(Result::index).containsExactly(1L, 2L);
+    assertThat(state.released()).extracting(Result::index).containsExactly(1L);
+    Batch last = state.ready().get(0);
+    state = state.updated(new Dispatched(last, "n2", "n2:1"), T0);
+    state = state.updated(doneTimesTen(last), T0);
+    assertThat(state.released()).extracting(Result::index).containsExactly(2L);
     assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
   }
 
@@ -189,7 +199,7 @@ class JobStateTest {
   void unfinishedInputsOfALastPartRunAgain() {
     JobState state = accepted(3, false);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), true, 10), T0);
     assertThat(state.ready()).singleElement().satisfies(b -> assertThat(b.firstIndex()).isEqualTo(1));
     assertThat(state.hasWork()).isTrue();
@@ -200,9 +210,9 @@ class JobStateTest {
   void cancelKeepsFinishedResults() {
     JobState state = accepted(6, true);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 2);
-    state = state.updated(new Dispatched(b, "n2"), T0);
+    state = state.updated(new Dispatched(b, "n2", "n2:1"), T0);
     state = state.updated(doneTimesTen(b), T0);
     state = state.updated(new Cancelled("cancelled on request"), T0.plusSeconds(1));
 
@@ -220,16 +230,16 @@ class JobStateTest {
     JobState state = JobState.accepted("j", spec(true, null), 100, 10, T0);
     assertThat(state.admissible()).isEqualTo(10);
     Batch a = fresh(state, 4);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 6);
-    state = state.updated(new Dispatched(b, "n1"), T0);
+    state = state.updated(new Dispatched(b, "n1", "n1:1"), T0);
     assertThat(state.admissible()).isZero();
     JobState blocked = state.updated(doneTimesTen(b), T0);
     assertThat(blocked.admissible()).isZero();
     JobState open = blocked.updated(doneTimesTen(a), T0);
     assertThat(open.admissible()).isEqualTo(10);
-    Batch tooFar = new Batch(state.nextBatchId(), state.nextFresh(), longs(10, 11), 1);
-    assertThatThrownBy(() -> blocked.updated(new Dispatched(tooFar, "n1"), T0))
+    Batch tooFar = Batch.fresh(state.nextBatchId(), state.nextFresh(), longs(10, 11));
+    assertThatThrownBy(() -> blocked.updated(new Dispatched(tooFar, "n1", "n1:1"), T0))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("admissible");
   }
@@ -238,8 +248,8 @@ class JobStateTest {
   @Test
   void refusesABatchOutOfTurn() {
     JobState state = accepted(10, false);
-    Batch skipping = new Batch(state.nextBatchId(), 3, longs(3, 4), 1);
-    assertThatThrownBy(() -> state.updated(new Dispatched(skipping, "n1"), T0))
+    Batch skipping = Batch.fresh(state.nextBatchId(), 3, longs(3, 4));
+    assertThatThrownBy(() -> state.updated(new Dispatched(skipping, "n1", "n1:1"), T0))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -248,7 +258,7 @@ class JobStateTest {
   void combinesOutputsExactly() {
     JobState state = JobState.accepted("j", spec(false, Combiner.SUM), 2, 10, T0);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state =
         state.updated(
             new BatchCompleted(
@@ -265,7 +275,7 @@ class JobStateTest {
   void combineErrorFailsTheJob() {
     JobState state = JobState.accepted("j", spec(false, Combiner.SUM), 1, 10, T0);
     Batch a = fresh(state, 1);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state =
         state.updated(
             new BatchCompleted(
@@ -288,8 +298,159 @@ class JobStateTest {
     JobState state = accepted(4, false);
     assertThat(state.meanTaskNanos()).isNegative();
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1"), T0);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), true, 2000), T0);
     assertThat(state.meanTaskNanos()).isEqualTo(1000.0);
+  }
+
+  private static JobState withSpec(long total, int retries, int maxAttempts) {
+    JobSpec spec =
+        new JobSpec(new TaskSpec("echo", Map.of()), true, null, 0, retries, maxAttempts, java.time.Duration.ZERO);
+    return JobState.accepted("j", spec, total, 1000, T0);
+  }
+
+  private static BatchCompleted failing(Batch batch, int offset, FailureKind kind, String message) {
+    List<JsonNode> outputs = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      outputs.add(i == offset ? NullNode.getInstance() : batch.inputs().get(i));
+    }
+    TaskError error = new TaskError("java.lang.RuntimeException", message, "n", 1, "at Task.run");
+    return new BatchCompleted(
+        batch.id(), 0, outputs, List.of(new InputFailure(offset, kind, error)), true, 10);
+  }
+
+  /** Tests that a throwing input runs again alone up to --retries times, then reports its error. */
+  @Test
+  void retriesTaskFailuresThenReports() {
+    JobState state = withSpec(3, 2, 3);
+    Batch a = fresh(state, 3);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = state.updated(failing(a, 1, FailureKind.TASK, "flaky"), T0);
+    assertThat(state.released()).extracting(Result::index).containsExactly(0L);
+    for (int run = 2; run <= 3; run++) {
+      Batch retry = state.ready().get(0);
+      assertThat(retry.inputs()).containsExactly(LongNode.valueOf(1));
+      assertThat(retry.attempt()).isEqualTo(run);
+      assertThat(retry.taskFailures()).isEqualTo(run - 1);
+      state = state.updated(new Dispatched(retry, "n1", "n1:1"), T0);
+      state = state.updated(failing(retry, 0, FailureKind.TASK, "flaky"), T0);
+    }
+    assertThat(state.released()).extracting(Result::index).containsExactly(1L, 2L);
+    Result error = state.released().get(0);
+    assertThat(error.error().message()).isEqualTo("flaky");
+    assertThat(error.error().type()).isEqualTo("java.lang.RuntimeException");
+    assertThat(error.error().trace()).isEqualTo("at Task.run");
+    assertThat(error.error().attempts()).isEqualTo(3);
+    assertThat(state.phase()).isEqualTo(State.FAILED);
+    assertThat(state.status(T0).retried()).isEqualTo(2);
+  }
+
+  /** Tests that a retried input that succeeds counts as a success. */
+  @Test
+  void retryThatSucceeds() {
+    JobState state = withSpec(1, 1, 3);
+    Batch a = fresh(state, 1);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = state.updated(failing(a, 0, FailureKind.TASK, "flaky"), T0);
+    Batch retry = state.ready().get(0);
+    state = state.updated(new Dispatched(retry, "n1", "n1:1"), T0);
+    state = state.updated(doneTimesTen(retry), T0);
+    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+  }
+
+  /** Tests that a timed-out input runs elsewhere up to max-attempts runs, then says it gave up. */
+  @Test
+  void timeoutsUseMaxAttempts() {
+    JobState state = withSpec(1, 0, 2);
+    Batch a = fresh(state, 1);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = state.updated(failing(a, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
+    Batch retry = state.ready().get(0);
+    assertThat(retry.systemFailures()).isEqualTo(1);
+    assertThat(retry.failedOn()).containsExactly("n1:1");
+    state = state.updated(new Dispatched(retry, "n2", "n2:1"), T0);
+    state = state.updated(failing(retry, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
+    Result error = state.released().get(0);
+    assertThat(error.error().message())
+        .isEqualTo("ran longer than the task timeout; gave up after 2 runs (max-attempts 2)");
+    assertThat(state.phase()).isEqualTo(State.FAILED);
+  }
+
+  /** Tests that input errors are final: no retries for an input the task cannot take. */
+  @Test
+  void inputErrorsAreNotRetried() {
+    JobState state = withSpec(1, 5, 5);
+    Batch a = fresh(state, 1);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = state.updated(failing(a, 0, FailureKind.INPUT, "not an integer"), T0);
+    assertThat(state.ready()).isEmpty();
+    assertThat(state.phase()).isEqualTo(State.FAILED);
+  }
+
+  /** Tests that an input whose node goes down on every run is quarantined, naming the nodes. */
+  @Test
+  void poisonInputIsQuarantined() {
+    JobState state = withSpec(2, 0, 3);
+    Batch a = fresh(state, 2);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = state.updated(new NodeLost("n1", "unreachable"), T0);
+    // The innocent input completes elsewhere.
+    Batch innocent = state.ready().get(1);
+    state = state.updated(new Dispatched(innocent, "n2", "n2:1"), T0);
+    state = state.updated(doneTimesTen(innocent), T0);
+    Batch poison = state.ready().get(0);
+    for (String node : List.of("n2", "n3")) {
+      state = state.updated(new Dispatched(poison, node, node + ":1"), T0);
+      state = state.updated(new NodeLost(node, "unreachable"), T0);
+      if (!state.ready().isEmpty()) {
+        poison = state.ready().get(0);
+      }
+    }
+    assertThat(state.ready()).isEmpty();
+    assertThat(state.phase()).isEqualTo(State.FAILED);
+    Result quarantined = state.released().get(0);
+    assertThat(quarantined.index()).isZero();
+    assertThat(quarantined.error().type()).isEqualTo("cohort.Quarantined");
+    assertThat(quarantined.error().message())
+        .startsWith("quarantined after its node went down on each of its 3 runs (max-attempts 3), on n1:1, n2:1, n3:1");
+    assertThat(quarantined.error().attempts()).isEqualTo(3);
+    assertThat(state.succeeded()).isEqualTo(1);
+  }
+
+  /** Tests that a crash a draining node reports counts like a lost node. */
+  @Test
+  void reportedCrashCountsAsSystemFailure() {
+    JobState state = withSpec(1, 0, 1);
+    Batch a = fresh(state, 1);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = state.updated(failing(a, 0, FailureKind.CRASH, "the task called System.exit(3)"), T0);
+    assertThat(state.released().get(0).error().type()).isEqualTo("cohort.Quarantined");
+    assertThat(state.released().get(0).error().message()).endsWith("Last: the task called System.exit(3)");
+  }
+
+  /**
+   * Tests that a last part covering only some inputs reports the failure it names and runs the
+   * others again, without counting them as failures.
+   */
+  @Test
+  void abandonedInputFailsAndTheRestRunAgain() {
+    JobState state = withSpec(5, 0, 3);
+    Batch a = fresh(state, 5);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    TaskError abandoned = new TaskError("cohort.TaskAbandoned", "ignored interruption", "n1:1", 1, null);
+    state =
+        state.updated(
+            new BatchCompleted(
+                a.id(), 0, longs(0, 1), List.of(new InputFailure(2, FailureKind.TIMEOUT, abandoned)), true, 10),
+            T0);
+    assertThat(state.released()).extracting(Result::index).containsExactly(0L);
+    assertThat(state.ready()).hasSize(3);
+    Batch rerunBefore = state.ready().stream().filter(b -> b.firstIndex() == 1).findFirst().orElseThrow();
+    assertThat(rerunBefore.systemFailures()).isZero();
+    Batch timedOut = state.ready().stream().filter(b -> b.firstIndex() == 2).findFirst().orElseThrow();
+    assertThat(timedOut.systemFailures()).isEqualTo(1);
+    Batch rerunAfter = state.ready().stream().filter(b -> b.firstIndex() == 3).findFirst().orElseThrow();
+    assertThat(rerunAfter.inputs()).hasSize(2);
+    assertThat(state.status(T0).pending()).isEqualTo(4);
   }
 }

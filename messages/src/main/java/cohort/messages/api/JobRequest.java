@@ -22,6 +22,10 @@ import java.util.Map;
  * @param combine reduce the outputs at the coordinator: {@code sum}, {@code count}, {@code min} or
  *     {@code max}
  * @param batch inputs per dispatch; 0 or absent lets Cohort size batches from measured task time
+ * @param retries times an input whose task threw runs again (default 0)
+ * @param maxAttempts runs an input gets in all when it times out or its node is lost (default 3)
+ * @param taskTimeout how long one input may run, such as {@code "500ms"} or {@code "2m"}; absent
+ *     for no limit
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -32,10 +36,63 @@ public record JobRequest(
     Integer split,
     Boolean ordered,
     String combine,
-    Integer batch) {
+    Integer batch,
+    Integer retries,
+    Integer maxAttempts,
+    String taskTimeout) {
+
+  /** The field names, for error messages. */
+  public static final String FIELDS =
+      "task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts,"
+          + " taskTimeout";
 
   /** A request for the task over explicit inputs, with every option at its default. */
   public static JobRequest of(String task, List<JsonNode> inputs) {
-    return new JobRequest(task, null, inputs, null, null, null, null, null);
+    return new JobRequest(task, null, inputs, null, null, null, null, null, null, null, null);
+  }
+
+  /** A request for the task over the integers of {@code range} ({@code "A..B"}). */
+  public static JobRequest range(String task, String range) {
+    return new JobRequest(task, null, null, range, null, null, null, null, null, null, null);
+  }
+
+  /** This request with parameters. */
+  public JobRequest withParams(Map<String, JsonNode> value) {
+    return new JobRequest(task, value, inputs, range, split, ordered, combine, batch, retries, maxAttempts, taskTimeout);
+  }
+
+  /** This request with its range cut into {@code value} parts. */
+  public JobRequest withSplit(Integer value) {
+    return new JobRequest(task, params, inputs, range, value, ordered, combine, batch, retries, maxAttempts, taskTimeout);
+  }
+
+  /** This request with results in input order or not. */
+  public JobRequest withOrdered(Boolean value) {
+    return new JobRequest(task, params, inputs, range, split, value, combine, batch, retries, maxAttempts, taskTimeout);
+  }
+
+  /** This request with a combiner. */
+  public JobRequest withCombine(String value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, value, batch, retries, maxAttempts, taskTimeout);
+  }
+
+  /** This request with a fixed batch size. */
+  public JobRequest withBatch(Integer value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, combine, value, retries, maxAttempts, taskTimeout);
+  }
+
+  /** This request with retries for inputs whose task throws. */
+  public JobRequest withRetries(Integer value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, combine, batch, value, maxAttempts, taskTimeout);
+  }
+
+  /** This request with max-attempts for timeouts and lost nodes. */
+  public JobRequest withMaxAttempts(Integer value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, combine, batch, retries, value, taskTimeout);
+  }
+
+  /** This request with a task timeout such as {@code "500ms"}. */
+  public JobRequest withTaskTimeout(String value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts, value);
   }
 }

@@ -6,7 +6,8 @@ import java.util.List;
  * A node as {@code GET /cluster} shows it.
  *
  * @param address the node's cluster address
- * @param status {@code UP}, or {@code UNREACHABLE} while the failure detector doubts it
+ * @param status {@code UP}; {@code UNREACHABLE} while the failure detector doubts it; {@code
+ *     DRAINING} while it shuts down
  * @param slots how many inputs it runs at once
  * @param busy slots running or holding work for a job now
  * @param tasks the tasks it offers
