@@ -311,17 +311,23 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   /** Tells every job that holds work on the node that the node is lost; returns the batches. */
   private int lose(NodeTable.Node node, String why) {
+    java.util.Set<String> running = node.running();
     int batches = 0;
     for (String id : List.copyOf(active)) {
       Job job = jobs.get(id);
-      if (job.state.holdsWorkOn(node.id())) {
-        batches +=
-            (int)
-                job.state.inFlight().values().stream()
-                    .filter(flight -> flight.node().equals(node.id()))
-                    .count();
-        apply(job, new NodeLost(node.id(), why));
+      if (!job.state.holdsWorkOn(node.id())) {
+        continue;
       }
+      java.util.Set<Long> suspects = new java.util.HashSet<>();
+      for (JobState.InFlight flight : job.state.inFlight().values()) {
+        if (flight.node().equals(node.id())) {
+          batches++;
+          if (running.contains(key(id, flight.batch().id()))) {
+            suspects.add(flight.batch().id());
+          }
+        }
+      }
+      apply(job, new NodeLost(node.id(), why, suspects));
     }
     return batches;
   }

@@ -1,13 +1,23 @@
 package cohort.node;
 
 /**
- * The stop switch of one batch running on a slot thread: a cancel flag, and an interrupt aimed at
- * the thread only while that thread runs this batch, never at whatever it runs next.
+ * The stop switch of one batch running on a slot thread, shared by the thread and the worker
+ * actor.
+ *
+ * <p>The thread marks which input it runs ({@link #begin}, {@link #end}); the actor may interrupt
+ * that input for its timeout, cancel the whole batch, or give the thread up for lost. Interrupts
+ * are aimed under a lock at the input they are meant for, never at the next input or whatever the
+ * thread runs after this batch.
  */
 final class BatchControl {
 
   private Thread thread;
+  private int current = -1;
+  private long startedNanos;
+  private int timedOut = -1;
   private volatile boolean cancelled;
+  private volatile boolean abandoned;
+  private long cancelledNanos;
 
   /** Called by the slot thread when it starts the batch. */
   synchronized void attach() {
@@ -20,12 +30,64 @@ final class BatchControl {
   /** Called by the slot thread when the batch ends; clears an interrupt the task left unhandled. */
   synchronized void detach() {
     thread = null;
+    current = -1;
     Thread.interrupted();
+  }
+
+  /** Called by the slot thread before it runs the input at {@code offset}. */
+  synchronized void begin(int offset) {
+    current = offset;
+    startedNanos = System.nanoTime();
+  }
+
+  /** Called by the slot thread after an input; clears an interrupt meant for that input. */
+  synchronized void end() {
+    if (timedOut == current) {
+      Thread.interrupted();
+    }
+    current = -1;
+  }
+
+  /** The offset of the input running now, or -1 between inputs. */
+  synchronized int current() {
+    return current;
+  }
+
+  /** How long the current input has run, in nanoseconds; 0 between inputs. */
+  synchronized long runningNanos() {
+    return current < 0 ? 0 : System.nanoTime() - startedNanos;
+  }
+
+  /** The thread running the batch, or null when it is not running. */
+  synchronized Thread thread() {
+    return thread;
+  }
+
+  /**
+   * Interrupts the input at {@code offset} for its timeout, if it still runs.
+   *
+   * @return true when it was interrupted now
+   */
+  synchronized boolean timeOut(int offset) {
+    if (current != offset || timedOut == offset || thread == null) {
+      return false;
+    }
+    timedOut = offset;
+    thread.interrupt();
+    return true;
+  }
+
+  /** Whether the input at {@code offset} was interrupted for its timeout. */
+  synchronized boolean timedOut(int offset) {
+    return timedOut == offset;
   }
 
   /** Asks the batch to stop: sets the flag and interrupts its thread if it is running. */
   synchronized void cancel() {
-    cancelled = true;
+    if (!cancelled) {
+      cancelled = true;
+      cancelledNanos = System.nanoTime();
+    }
     if (thread != null) {
       thread.interrupt();
     }
@@ -33,5 +95,23 @@ final class BatchControl {
 
   boolean cancelled() {
     return cancelled;
+  }
+
+  /** How long ago the batch was cancelled, in nanoseconds; 0 if it was not. */
+  synchronized long sinceCancelNanos() {
+    return cancelled ? System.nanoTime() - cancelledNanos : 0;
+  }
+
+  /**
+   * Gives the thread up for lost: the worker has reported the batch and replaced the slot; when
+   * the thread comes back, if ever, whatever it computed is thrown away.
+   */
+  void abandon() {
+    abandoned = true;
+    cancel();
+  }
+
+  boolean abandoned() {
+    return abandoned;
   }
 }

@@ -33,7 +33,8 @@ final class BatchRunner {
 
   /**
    * Runs the batch and returns its result messages, the last one marked {@code last}. After a
-   * cancel the results stop at the last input that finished.
+   * cancel the results stop at the last input that finished; after the batch was abandoned they
+   * are empty and meaningless.
    */
   List<BatchFinished> run(RunBatch batch, BoundTask task, BatchControl control) {
     control.attach();
@@ -65,26 +66,68 @@ final class BatchRunner {
         continue;
       }
       Context context = new Context(batch.jobId(), index, batch.attempt(), node, control);
+      JsonNode output = null;
+      Throwable failure = null;
+      control.begin(offset);
       long start = System.nanoTime();
       try {
-        JsonNode output = task.run(converted, context);
-        long busy = System.nanoTime() - start;
+        output = task.run(converted, context);
+      } catch (Throwable thrown) {
+        rethrowIfFatal(thrown);
+        failure = thrown;
+      } finally {
+        control.end();
+      }
+      long busy = System.nanoTime() - start;
+      if (control.abandoned()) {
+        return List.of();
+      }
+      if (control.timedOut(offset)) {
+        parts.failed(offset, FailureKind.TIMEOUT, timedOut(batch, busy), busy);
+      } else if (control.cancelled()) {
+        break;
+      } else if (failure != null) {
+        parts.failed(offset, FailureKind.TASK, TaskErrors.of(failure, node, batch.attempt()), busy);
+      } else {
         long size = Payloads.estimateBytes(output);
         if (size > Payloads.MAX_VALUE_BYTES) {
           parts.failed(offset, FailureKind.TASK, tooLarge(size, batch.attempt()), busy);
         } else {
           parts.succeeded(output, size, busy);
         }
-      } catch (Throwable failure) {
-        rethrowIfFatal(failure);
-        long busy = System.nanoTime() - start;
-        if (control.cancelled()) {
-          break;
-        }
-        parts.failed(offset, FailureKind.TASK, TaskErrors.of(failure, node, batch.attempt()), busy);
       }
     }
     return parts.finish();
+  }
+
+  private TaskError timedOut(RunBatch batch, long busyNanos) {
+    return new TaskError(
+        "cohort.TimedOut",
+        "ran longer than the task timeout of "
+            + batch.taskTimeoutMillis()
+            + " ms and was interrupted after "
+            + busyNanos / 1_000_000
+            + " ms",
+        node,
+        batch.attempt(),
+        null);
+  }
+
+  /**
+   * The report of a batch whose input at {@code offset} will not finish: that input fails with
+   * {@code error}, the inputs before and after it run again elsewhere. Outputs the batch had
+   * computed are given up with it.
+   */
+  BatchFinished gaveUp(RunBatch batch, int offset, FailureKind kind, TaskError error) {
+    return new BatchFinished(
+        batch.jobId(),
+        batch.batchId(),
+        0,
+        List.of(),
+        List.of(new InputFailure(offset, kind, error)),
+        true,
+        0,
+        worker);
   }
 
   /**

@@ -1,25 +1,38 @@
 package cohort.node;
 
 import cohort.messages.CoordinatorProtocol;
+import cohort.messages.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 
-/** Starts a node: an actor system that joins the coordinator and runs a {@link Worker}. */
+/**
+ * Starts nodes: an actor system that joins the coordinator and runs a {@link Worker}, and the
+ * {@link Runner} that keeps a node JVM in the cluster across coordinator restarts.
+ */
 public final class NodeApp {
+
+  /** Slot threads are named with this prefix, so thread dumps show which threads run user code. */
+  public static final String SLOT_THREAD_PREFIX = "cohort-slot-";
 
   private NodeApp() {}
 
@@ -35,7 +48,10 @@ public final class NodeApp {
         .resolve();
   }
 
-  /** Adds the Pekko settings that follow from the node's settings: address, seed, role. */
+  /**
+   * Adds the Pekko settings that follow from the node's settings: address, seed, and a shutdown
+   * phase long enough to drain.
+   */
   public static Config clusterConfig(NodeSettings settings, Config config) {
     return ConfigFactory.parseMap(
             Map.of(
@@ -48,51 +64,79 @@ public final class NodeApp {
                             + "@"
                             + settings.join().host()
                             + ":"
-                            + settings.join().port())))
+                            + settings.join().port()),
+                "pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
+                    (settings.drainTimeout().toMillis() + 10_000) + "ms"))
         .withFallback(config);
   }
 
-  /** A running node: its actor system, and when the coordinator accepted it. */
-  public record Running(ActorSystem<Void> system, CompletionStage<String> registered) {}
+  /** Why a node's actor system stops when its coordinator is gone: it rejoins in a new one. */
+  public static final class CoordinatorLost implements CoordinatedShutdown.Reason {
+    static final CoordinatorLost INSTANCE = new CoordinatorLost();
 
-  /**
-   * Starts a node JVM's actor system and worker.
-   *
-   * @throws IllegalArgumentException when a setting is invalid
-   */
-  public static Running start(Config config) {
-    NodeSettings settings = NodeSettings.fromConfig(config);
-    ActorSystem<Void> system =
-        ActorSystem.create(
-            Behaviors.empty(), CoordinatorProtocol.SYSTEM_NAME, clusterConfig(settings, config));
-    CompletionStage<String> registered = init(system, settings.workers());
-    return new Running(system, registered);
+    private CoordinatorLost() {}
+
+    @Override
+    public String toString() {
+      return "CoordinatorLost";
+    }
   }
 
   /**
-   * Starts the worker in a running actor system once this member is Up.
+   * Starts the worker in a running actor system once this member is Up, and drains it when the
+   * JVM shuts down.
    *
+   * @param drainTimeout how long running batches may take to finish when the node stops
    * @return completed with the coordinator's address once it accepts the node
    */
-  public static CompletionStage<String> init(ActorSystem<?> system, int workers) {
+  public static CompletionStage<String> init(
+      ActorSystem<?> system, int workers, Duration drainTimeout) {
     TaskRegistry registry = TaskRegistry.load(NodeApp.class.getClassLoader());
     CompletableFuture<String> registered = new CompletableFuture<>();
-    org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+    AtomicReference<ActorRef<cohort.messages.WorkerProtocol.Command>> worker = new AtomicReference<>();
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
         .registerOnMemberUp(
             () ->
-                system.systemActorOf(
-                    Worker.create(workers, registry, slotExecutor(workers), registered),
-                    "worker",
-                    Props.empty()));
+                worker.set(
+                    system.systemActorOf(
+                        Worker.create(workers, registry, slotExecutor(workers), registered),
+                        "worker",
+                        Props.empty())));
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+            "drain-worker",
+            () -> drain(system, worker.get(), drainTimeout));
     return registered;
   }
 
-  /** One thread per slot, named so thread dumps show which threads run user code. */
-  static ExecutorService slotExecutor(int slots) {
+  /** Drains the worker when the JVM or the user stops the node; not when it lost the cluster. */
+  private static CompletionStage<Done> drain(
+      ActorSystem<?> system,
+      ActorRef<cohort.messages.WorkerProtocol.Command> worker,
+      Duration timeout) {
+    boolean stopping =
+        CoordinatedShutdown.get(system)
+            .getShutdownReason()
+            .map(reason -> reason == CoordinatedShutdown.jvmExitReason()
+                || reason == CoordinatedShutdown.unknownReason())
+            .orElse(false);
+    if (worker == null || !stopping) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    return AskPattern.ask(
+        worker,
+        (ActorRef<Done> replyTo) -> new Worker.Drain(timeout, replyTo),
+        timeout.plusSeconds(5),
+        system.scheduler());
+  }
+
+  /** One thread per slot, grown by the worker when it gives up a thread stuck in user code. */
+  static ThreadPoolExecutor slotExecutor(int slots) {
     AtomicInteger count = new AtomicInteger();
     ThreadFactory threads =
         runnable -> {
-          Thread thread = new Thread(runnable, "cohort-slot-" + count.incrementAndGet());
+          Thread thread = new Thread(runnable, SLOT_THREAD_PREFIX + count.incrementAndGet());
           thread.setDaemon(true);
           return thread;
         };
@@ -102,6 +146,102 @@ public final class NodeApp {
 
   /** The address this node's cluster member has, as {@code host:port}. */
   public static String address(ActorSystem<?> system) {
-    return cohort.messages.HostPort.of(Cluster.get(system).selfMember().address()).toString();
+    return HostPort.of(Cluster.get(system).selfMember().address()).toString();
+  }
+
+  /** What a node JVM tells the one who started it. */
+  public interface Listener {
+    /** The coordinator accepted the node; called again after each rejoin. */
+    void registered(String node, String coordinator, boolean again);
+
+    /** The node lost its coordinator and rejoins in a new actor system. */
+    void rejoining(String reason);
+  }
+
+  /**
+   * Keeps a node JVM in the cluster: runs one actor system per membership and, when the
+   * coordinator is gone (it left, or the node downed itself when it stopped answering), starts a
+   * new one that joins again and waits for a coordinator to come back. It ends when the JVM shuts
+   * down or the coordinator refuses the node.
+   */
+  public static final class Runner {
+
+    private static final Duration REJOIN_PAUSE = Duration.ofSeconds(1);
+
+    private final Config config;
+    private final NodeSettings settings;
+    private final AtomicReference<ActorSystem<Void>> current = new AtomicReference<>();
+    private volatile boolean stopping;
+
+    public Runner(Config config) {
+      this.config = config;
+      this.settings = NodeSettings.fromConfig(config);
+    }
+
+    public NodeSettings settings() {
+      return settings;
+    }
+
+    /** The actor system of the current membership, if one runs. */
+    public ActorSystem<Void> system() {
+      return current.get();
+    }
+
+    /** Says the JVM is stopping: the runner starts no new membership. */
+    public void stop() {
+      stopping = true;
+    }
+
+    /**
+     * Runs memberships until the node stops for good.
+     *
+     * @throws IllegalStateException when the coordinator refuses the node
+     */
+    public void run(Listener listener) {
+      boolean again = false;
+      while (!stopping) {
+        ActorSystem<Void> system;
+        try {
+          system =
+              ActorSystem.create(
+                  Behaviors.empty(), CoordinatorProtocol.SYSTEM_NAME, clusterConfig(settings, config));
+        } catch (IllegalStateException e) {
+          return; // the JVM began to shut down while the system started
+        }
+        current.set(system);
+        boolean rejoined = again;
+        CompletableFuture<Void> refused = new CompletableFuture<>();
+        init(system, settings.workers(), settings.drainTimeout())
+            .whenComplete(
+                (coordinator, failure) -> {
+                  if (failure != null) {
+                    refused.completeExceptionally(failure);
+                    system.terminate();
+                  } else {
+                    listener.registered(address(system), coordinator, rejoined);
+                  }
+                });
+        system.getWhenTerminated().toCompletableFuture().join();
+        if (refused.isCompletedExceptionally()) {
+          throw new IllegalStateException(
+              "the coordinator refused this node: " + refused.handle((v, e) -> e.getMessage()).join());
+        }
+        String reason =
+            CoordinatedShutdown.get(system).getShutdownReason().map(Object::toString).orElse("unknown");
+        if (stopping
+            || CoordinatedShutdown.get(system).getShutdownReason().orElse(null)
+                == CoordinatedShutdown.jvmExitReason()) {
+          return;
+        }
+        listener.rejoining(reason);
+        again = true;
+        try {
+          Thread.sleep(REJOIN_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 }

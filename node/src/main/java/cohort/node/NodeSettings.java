@@ -3,6 +3,7 @@ package cohort.node;
 import cohort.messages.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.time.Duration;
 
 /**
  * A node's settings, read once from the {@code cohort} block and validated.
@@ -11,8 +12,10 @@ import com.typesafe.config.ConfigException;
  * @param clusterPort the node's cluster port; 0 picks a free one
  * @param join the coordinator's cluster address
  * @param workers worker slots; already resolved from 0 to the processor count
+ * @param drainTimeout how long a stopping node may take to finish the batches it runs
  */
-public record NodeSettings(String host, int clusterPort, HostPort join, int workers) {
+public record NodeSettings(
+    String host, int clusterPort, HostPort join, int workers, Duration drainTimeout) {
 
   /** Most slots one node may have: far above any sensible number of threads per JVM. */
   public static final int MAX_WORKERS = 1024;
@@ -39,7 +42,12 @@ public record NodeSettings(String host, int clusterPort, HostPort join, int work
       if (workers == 0) {
         workers = Runtime.getRuntime().availableProcessors();
       }
-      return new NodeSettings(host, port, join, workers);
+      Duration drain = config.getDuration("cohort.node.drain-timeout");
+      if (drain.isNegative()) {
+        throw new IllegalArgumentException(
+            "cohort.node.drain-timeout = " + drain + " is negative: use 0s or more, such as 30s");
+      }
+      return new NodeSettings(host, port, join, workers, drain);
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -54,4 +54,30 @@ final class TaskErrors {
     }
     return kept.toString().stripTrailing();
   }
+
+  /** The current stack of a thread, for an input stuck in it; null if the thread is gone. */
+  static String stackOf(Thread thread) {
+    if (thread == null) {
+      return null;
+    }
+    StringBuilder text = new StringBuilder("thread ").append(thread.getName());
+    StackTraceElement[] frames = thread.getStackTrace();
+    for (int i = 0; i < Math.min(frames.length, MAX_TRACE_LINES); i++) {
+      if (frames[i].getClassName().equals(BoundTask.class.getName())) {
+        break;
+      }
+      text.append("\n\tat ").append(frames[i]);
+    }
+    return text.toString();
+  }
+
+  /** Whether the thread is inside {@code System.exit}: its task is shutting the JVM down. */
+  static boolean isExiting(Thread thread) {
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      if (frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

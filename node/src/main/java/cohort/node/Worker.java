@@ -2,8 +2,11 @@ package cohort.node;
 
 import cohort.messages.CoordinatorProtocol;
 import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.FailureKind;
+import cohort.messages.CoordinatorProtocol.NodeDraining;
 import cohort.messages.CoordinatorProtocol.RegisterNode;
 import cohort.messages.HostPort;
+import cohort.messages.TaskError;
 import cohort.messages.WorkerProtocol;
 import cohort.messages.WorkerProtocol.CancelJob;
 import cohort.messages.WorkerProtocol.CheckTask;
@@ -11,7 +14,9 @@ import cohort.messages.WorkerProtocol.Registered;
 import cohort.messages.WorkerProtocol.RegistrationRefused;
 import cohort.messages.WorkerProtocol.RunBatch;
 import cohort.messages.WorkerProtocol.TaskChecked;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -29,8 +36,13 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * A node's worker: owns the node's slots and runs the coordinator's batches on them.
@@ -40,9 +52,18 @@ import org.apache.pekko.cluster.typed.Cluster;
  * piped back to this actor, which sends them to the coordinator and starts the next queued batch.
  * The coordinator sends no more batches than the node has credit for, so the queue stays short.
  *
- * <p>Protocol: {@link WorkerProtocol}.
+ * <p>A watchdog tick interrupts inputs that run past their job's timeout, and gives up on a slot
+ * thread whose task ignores the interrupt (or a cancel): the worker reports the batch, adds a
+ * thread so the node keeps its capacity, and ignores whatever the lost thread returns later. On
+ * {@link Drain} it takes no more work, returns what it has not started, and answers once the
+ * running batches are done or the drain timeout has passed.
+ *
+ * <p>Protocol: {@link WorkerProtocol}, plus {@link Drain} from the node's own shutdown.
  */
 public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
+
+  /** Finish or return every batch, then answer; sent by the node's coordinated shutdown. */
+  public record Drain(Duration timeout, ActorRef<Done> replyTo) implements WorkerProtocol.Command {}
 
   /** Bound tasks are cached per job; a node rarely serves more jobs at once than this. */
   private static final int BOUND_TASK_CACHE = 64;
@@ -50,17 +71,41 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   /** Cancelled job ids remembered, so a batch already on its way is dropped, not run. */
   private static final int CANCELLED_MEMORY = 1024;
 
+  /** How often running inputs are checked against their deadlines. */
+  private static final Duration TICK = Duration.ofMillis(50);
+
+  /** How long a cancelled task may ignore its interrupt before its thread is given up. */
+  private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  /** How long running batches may take to stop once the drain timeout has passed. */
+  private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+
   private record BatchRan(RunBatch batch, List<BatchFinished> parts, Throwable failure)
       implements WorkerProtocol.Command {}
 
   private record CoordinatorsChanged(Receptionist.Listing listing)
       implements WorkerProtocol.Command {}
 
+  private record MemberRemoved(ClusterEvent.MemberRemoved event) implements WorkerProtocol.Command {}
+
+  private enum Tick implements WorkerProtocol.Command {
+    INSTANCE
+  }
+
+  private enum DrainDeadline implements WorkerProtocol.Command {
+    INSTANCE
+  }
+
+  private enum DrainGraceOver implements WorkerProtocol.Command {
+    INSTANCE
+  }
+
   private record RunningBatch(RunBatch batch, BatchControl control) {}
 
   private final int slots;
   private final TaskRegistry registry;
-  private final ExecutorService executor;
+  private final ThreadPoolExecutor executor;
+  private final TimerScheduler<WorkerProtocol.Command> timers;
   private final BatchRunner runner;
   private final String node;
   private final CompletableFuture<String> registered;
@@ -70,32 +115,40 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final Set<ActorRef<CoordinatorProtocol.Command>> coordinators = new HashSet<>();
   private final Map<String, BoundTask> boundTasks = lru(BOUND_TASK_CACHE);
   private final Set<String> cancelledJobs = Collections.newSetFromMap(lru(CANCELLED_MEMORY));
+  private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
+  private int abandonedThreads;
+  private boolean draining;
 
   /**
    * Creates the worker.
    *
    * @param slots inputs run at once
    * @param registry the tasks this node offers
-   * @param executor runs batches, one per slot thread; shut down when the worker stops
+   * @param executor runs batches, one per slot thread; grown when a thread is given up, shut down
+   *     when the worker stops
    * @param registered completed with the coordinator's address once it accepts this node, or
    *     exceptionally when it refuses
    */
   public static Behavior<WorkerProtocol.Command> create(
       int slots,
       TaskRegistry registry,
-      ExecutorService executor,
+      ThreadPoolExecutor executor,
       CompletableFuture<String> registered) {
-    return Behaviors.setup(
-        context -> new Worker(context, slots, registry, executor, registered));
+    return Behaviors.withTimers(
+        timers ->
+            Behaviors.setup(
+                context -> new Worker(context, timers, slots, registry, executor, registered)));
   }
 
   private Worker(
       ActorContext<WorkerProtocol.Command> context,
+      TimerScheduler<WorkerProtocol.Command> timers,
       int slots,
       TaskRegistry registry,
-      ExecutorService executor,
+      ThreadPoolExecutor executor,
       CompletableFuture<String> registered) {
     super(context);
+    this.timers = timers;
     this.slots = slots;
     this.registry = registry;
     this.executor = executor;
@@ -108,6 +161,12 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .getSystem()
         .receptionist()
         .tell(Receptionist.subscribe(CoordinatorProtocol.SERVICE_KEY, listings));
+    Cluster.get(context.getSystem())
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new),
+                ClusterEvent.MemberRemoved.class));
     context.getLog().info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
   }
 
@@ -121,12 +180,19 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(RegistrationRefused.class, this::onRegistrationRefused)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(MemberRemoved.class, this::onMemberRemoved)
+        .onMessageEquals(DrainDeadline.INSTANCE, this::onDrainDeadline)
+        .onMessageEquals(DrainGraceOver.INSTANCE, this::onDrainGraceOver)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
+  // ---- running batches ----------------------------------------------------------------------
+
   private Behavior<WorkerProtocol.Command> onRunBatch(RunBatch batch) {
-    if (cancelledJobs.contains(batch.jobId())) {
+    if (draining || cancelledJobs.contains(batch.jobId())) {
       batch.replyTo().tell(runner.dropped(batch));
       return this;
     }
@@ -152,10 +218,22 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       CompletableFuture<List<BatchFinished>> result =
           CompletableFuture.supplyAsync(() -> runner.run(batch, task, control), executor);
       getContext().pipeToSelf(result, (parts, failure) -> new BatchRan(batch, parts, failure));
+      if (batch.taskTimeoutMillis() > 0) {
+        watch();
+      }
     }
   }
 
   private Behavior<WorkerProtocol.Command> onBatchRan(BatchRan ran) {
+    RunningBatch run = running.get(key(ran.batch()));
+    if (run == null || run.control().abandoned()) {
+      // A thread given up for lost came back; the batch was reported when it was given up.
+      if (abandonedThreads > 0) {
+        abandonedThreads--;
+        resizeExecutor(-1);
+      }
+      return this;
+    }
     running.remove(key(ran.batch()));
     if (ran.failure() != null) {
       getContext()
@@ -169,6 +247,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       ran.parts().forEach(part -> ran.batch().replyTo().tell(part));
     }
     startQueued();
+    if (draining && running.isEmpty()) {
+      finishDrain();
+    }
     return this;
   }
 
@@ -193,6 +274,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         interrupted++;
       }
     }
+    if (interrupted > 0) {
+      watch();
+    }
     if (dropped + interrupted > 0) {
       getContext()
           .getLog()
@@ -204,6 +288,185 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     }
     return this;
   }
+
+  // ---- the watchdog -------------------------------------------------------------------------
+
+  /** Starts the watchdog tick unless it runs already. */
+  private void watch() {
+    if (!timers.isTimerActive(Tick.INSTANCE)) {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+    }
+  }
+
+  private Behavior<WorkerProtocol.Command> onTick() {
+    boolean watching = false;
+    for (RunningBatch run : List.copyOf(running.values())) {
+      BatchControl control = run.control();
+      RunBatch batch = run.batch();
+      if (control.cancelled()) {
+        watching = true;
+        if (control.sinceCancelNanos() > CANCEL_GRACE_NANOS) {
+          giveUp(run, runner.dropped(batch), "it ignored the cancel");
+        }
+        continue;
+      }
+      if (batch.taskTimeoutMillis() <= 0) {
+        continue;
+      }
+      watching = true;
+      int current = control.current();
+      long limit = TimeUnit.MILLISECONDS.toNanos(batch.taskTimeoutMillis());
+      long ran = control.runningNanos();
+      if (current < 0 || ran <= limit) {
+        continue;
+      }
+      if (!control.timedOut(current)) {
+        control.timeOut(current);
+      } else if (ran > limit + graceNanos(batch)) {
+        TaskError error =
+            new TaskError(
+                "cohort.TaskAbandoned",
+                "ran longer than the task timeout of "
+                    + batch.taskTimeoutMillis()
+                    + " ms and ignored the interrupt for "
+                    + TimeUnit.NANOSECONDS.toMillis(ran - limit)
+                    + " ms; its thread was abandoned and the slot replaced",
+                node,
+                batch.attempt(),
+                TaskErrors.stackOf(control.thread()));
+        giveUp(run, runner.gaveUp(batch, current, FailureKind.TIMEOUT, error), "it ignored the interrupt");
+      }
+    }
+    if (!watching) {
+      timers.cancel(Tick.INSTANCE);
+    }
+    return this;
+  }
+
+  /** How long an interrupted input may take to stop: half its timeout, within 0.5 to 5 s. */
+  private static long graceNanos(RunBatch batch) {
+    long half = TimeUnit.MILLISECONDS.toNanos(batch.taskTimeoutMillis()) / 2;
+    return Math.max(TimeUnit.MILLISECONDS.toNanos(500), Math.min(half, TimeUnit.SECONDS.toNanos(5)));
+  }
+
+  /**
+   * Reports a batch whose thread will not come back in time, adds a thread so the node keeps its
+   * slots, and frees the slot for the next batch.
+   */
+  private void giveUp(RunningBatch run, BatchFinished report, String why) {
+    run.control().abandon();
+    running.remove(key(run.batch()));
+    run.batch().replyTo().tell(report);
+    abandonedThreads++;
+    resizeExecutor(+1);
+    getContext()
+        .getLog()
+        .warn(
+            "gave up a slot thread running job {} because {}; the slot is replaced ({} threads given up)",
+            run.batch().jobId(),
+            why,
+            abandonedThreads);
+    startQueued();
+    if (draining && running.isEmpty()) {
+      finishDrain();
+    }
+  }
+
+  private void resizeExecutor(int delta) {
+    int size = executor.getMaximumPoolSize() + delta;
+    if (delta > 0) {
+      executor.setMaximumPoolSize(size);
+      executor.setCorePoolSize(size);
+    } else {
+      executor.setCorePoolSize(size);
+      executor.setMaximumPoolSize(size);
+    }
+  }
+
+  // ---- draining -----------------------------------------------------------------------------
+
+  private Behavior<WorkerProtocol.Command> onDrain(Drain drain) {
+    drainWaiters.add(drain.replyTo());
+    if (draining) {
+      return this;
+    }
+    draining = true;
+    coordinators.forEach(coordinator -> coordinator.tell(new NodeDraining(getContext().getSelf())));
+    for (RunBatch batch : queued) {
+      batch.replyTo().tell(runner.dropped(batch));
+    }
+    int returned = queued.size();
+    queued.clear();
+    reportJvmExit();
+    getContext()
+        .getLog()
+        .info(
+            "node {} draining: finishing {} running batches within {} s, returned {} queued",
+            node,
+            running.size(),
+            drain.timeout().toSeconds(),
+            returned);
+    if (running.isEmpty()) {
+      finishDrain();
+    } else {
+      timers.startSingleTimer(DrainDeadline.INSTANCE, drain.timeout());
+    }
+    return this;
+  }
+
+  /**
+   * A task that called {@code System.exit} started this shutdown: its thread waits inside the exit
+   * for ever. Report its input as the crash it is, so it is not run again blindly.
+   */
+  private void reportJvmExit() {
+    for (RunningBatch run : List.copyOf(running.values())) {
+      Thread thread = run.control().thread();
+      int current = run.control().current();
+      if (thread == null || current < 0 || !TaskErrors.isExiting(thread)) {
+        continue;
+      }
+      TaskError error =
+          new TaskError(
+              "cohort.JvmExit",
+              "the task called System.exit while running this input, which shut node " + node + " down",
+              node,
+              run.batch().attempt(),
+              TaskErrors.stackOf(thread));
+      run.control().abandon();
+      running.remove(key(run.batch()));
+      run.batch().replyTo().tell(runner.gaveUp(run.batch(), current, FailureKind.CRASH, error));
+      getContext().getLog().error("a task of job {} called System.exit; reported it", run.batch().jobId());
+    }
+  }
+
+  private Behavior<WorkerProtocol.Command> onDrainDeadline() {
+    getContext()
+        .getLog()
+        .warn("drain timeout passed with {} batches running; interrupting them", running.size());
+    running.values().forEach(run -> run.control().cancel());
+    timers.startSingleTimer(DrainGraceOver.INSTANCE, DRAIN_GRACE);
+    return this;
+  }
+
+  private Behavior<WorkerProtocol.Command> onDrainGraceOver() {
+    for (RunningBatch run : List.copyOf(running.values())) {
+      giveUp(run, runner.dropped(run.batch()), "it did not stop when the node drained");
+    }
+    finishDrain();
+    return this;
+  }
+
+  private void finishDrain() {
+    timers.cancel(DrainDeadline.INSTANCE);
+    timers.cancel(DrainGraceOver.INSTANCE);
+    if (!drainWaiters.isEmpty()) {
+      getContext().getLog().info("node {} drained", node);
+    }
+    drainWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
+    drainWaiters.clear();
+  }
+
+  // ---- coordinator ---------------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onCheckTask(CheckTask check) {
     try {
@@ -220,7 +483,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         changed.listing().getServiceInstances(CoordinatorProtocol.SERVICE_KEY);
     coordinators.retainAll(current);
     for (ActorRef<CoordinatorProtocol.Command> coordinator : current) {
-      if (coordinators.add(coordinator)) {
+      if (coordinators.add(coordinator) && !draining) {
         coordinator.tell(
             new RegisterNode(
                 getContext().getSelf(), slots, registry.describe(), CoordinatorProtocol.VERSION));
@@ -242,9 +505,26 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return Behaviors.stopped();
   }
 
+  /**
+   * The coordinator left the cluster: this membership is over. The node's runner starts a new one
+   * that joins again, since a cluster member cannot join another cluster.
+   */
+  private Behavior<WorkerProtocol.Command> onMemberRemoved(MemberRemoved removed) {
+    Member member = removed.event().member();
+    Cluster cluster = Cluster.get(getContext().getSystem());
+    if (member.hasRole("coordinator") && !member.address().equals(cluster.selfMember().address())) {
+      getContext()
+          .getLog()
+          .warn("the coordinator {} left the cluster; node {} will join again", HostPort.of(member.address()), node);
+      CoordinatedShutdown.get(getContext().getSystem()).run(NodeApp.CoordinatorLost.INSTANCE);
+    }
+    return this;
+  }
+
   private Behavior<WorkerProtocol.Command> onPostStop() {
     running.values().forEach(run -> run.control().cancel());
     executor.shutdownNow();
+    finishDrain();
     return this;
   }
 

@@ -34,7 +34,7 @@ class TaskRegistryTest {
   @Test
   void unknownTaskListsTheKnownOnes() {
     assertThatThrownBy(() -> registry.bind(new TaskSpec("scael", Map.of())))
-        .hasMessage("unknown task 'scael'; known tasks: blow-up, scale, wait");
+        .hasMessage("unknown task 'scael'; known tasks: blow-up, scale, stubborn, wait");
   }
 
   /** Tests that parameters bind to the task's record, strings coerced, defaults kept. */

@@ -116,7 +116,43 @@ final class TestTasks {
     }
   }
 
+  /** Keeps running for its input in milliseconds, whatever interrupts it: a badly behaved task. */
+  static final class StubbornTask implements Task<Long, NoParams, String> {
+    @Override
+    public String name() {
+      return "stubborn";
+    }
+
+    @Override
+    public String description() {
+      return "ignores interrupts";
+    }
+
+    @Override
+    public Class<Long> inputType() {
+      return Long.class;
+    }
+
+    @Override
+    public Class<NoParams> paramsType() {
+      return NoParams.class;
+    }
+
+    @Override
+    public String run(Long millis, NoParams params, TaskContext context) {
+      long end = System.nanoTime() + millis * 1_000_000;
+      while (System.nanoTime() < end) {
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException ignored) {
+          // deliberately ignored
+        }
+      }
+      return "done";
+    }
+  }
+
   static List<Task<?, ?, ?>> all() {
-    return List.of(new ScaleTask(), new BlowUpTask(), new WaitTask());
+    return List.of(new ScaleTask(), new BlowUpTask(), new WaitTask(), new StubbornTask());
   }
 }

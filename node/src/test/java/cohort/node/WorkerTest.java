@@ -73,7 +73,7 @@ class WorkerTest {
     RegisterNode register = expect(RegisterNode.class);
     assertThat(register.slots()).isEqualTo(1);
     assertThat(register.version()).isEqualTo(CoordinatorProtocol.VERSION);
-    assertThat(register.tasks()).extracting(t -> t.name()).containsExactly("blow-up", "scale", "wait");
+    assertThat(register.tasks()).extracting(t -> t.name()).containsExactly("blow-up", "scale", "stubborn", "wait");
     worker.tell(new WorkerProtocol.Registered("c:1"));
     assertThat(registered.join()).isEqualTo("c:1");
   }

@@ -34,6 +34,9 @@ public final class CohortCommand implements Runnable {
   /** Exit code: bad usage, or the coordinator could not be reached or refused the request. */
   public static final int USAGE = 2;
 
+  /** Exit code: the user cancelled the job with Ctrl-C (128 + SIGINT, as shells report it). */
+  public static final int INTERRUPTED = 130;
+
   /** Subcommands that run a server and log their lifecycle at INFO. */
   private static final Set<String> SERVERS = Set.of("coordinator", "node", "local");
 

@@ -47,6 +47,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     CoordinatorApp.Running running = CoordinatorApp.start(CoordinatorApp.loadConfig(overrides));
     CoordinatorApp.Started started =
         Servers.await(running.started(), Duration.ofSeconds(60), running.system(), "coordinator");
+    Servers.exitZeroAfterCleanStop(running::system, Duration.ofSeconds(60));
     PrintWriter out = spec.commandLine().getOut();
     out.println(
         "cohort coordinator ready cluster=" + started.clusterAddress() + " http=" + started.httpUrl());

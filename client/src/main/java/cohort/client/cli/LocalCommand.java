@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Run a coordinator and N node JVMs (one worker slot each) on this machine: Pool(N) as a cluster.",
-      "Prints the coordinator's URL; Ctrl-C stops every JVM cleanly."
+      "Prints the coordinator's URL; a node JVM that dies is started again, like a process",
+      "supervisor would; Ctrl-C stops every JVM cleanly, nodes first."
     })
 final class LocalCommand implements Callable<Integer> {
 
@@ -54,6 +55,7 @@ final class LocalCommand implements Callable<Integer> {
               out.println(line);
               out.flush();
             },
+            true,
             true);
     LocalCluster cluster = LocalCluster.start(options, nodes);
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "stop-local-cluster"));

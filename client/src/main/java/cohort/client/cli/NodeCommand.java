@@ -1,9 +1,8 @@
 package cohort.client.cli;
 
 import cohort.node.NodeApp;
-import cohort.node.NodeSettings;
-import com.typesafe.config.Config;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,6 +19,9 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Run a node: it joins the coordinator's cluster and runs tasks on N worker slots.",
+      "SIGTERM or Ctrl-C drains it: no new work, running tasks finish within --drain-timeout,",
+      "what cannot finish runs elsewhere; then it leaves and exits 0. If the coordinator goes",
+      "away, the node keeps trying to join again and serves a restarted coordinator.",
       "Every option overrides conf/node.conf and its environment variable."
     })
 final class NodeCommand implements Callable<Integer> {
@@ -36,6 +38,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--cluster-port", paramLabel = "P", description = "This node's cluster port, 0 for a free one (default 0, env COHORT_NODE_PORT).")
   Integer clusterPort;
 
+  @Option(names = "--drain-timeout", paramLabel = "D", description = "Time to finish running tasks when stopping, such as 30s (default 30s, env COHORT_DRAIN_TIMEOUT).")
+  String drainTimeout;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -45,20 +50,31 @@ final class NodeCommand implements Callable<Integer> {
     CoordinatorCommand.put(overrides, "cohort.node.workers", workers);
     CoordinatorCommand.put(overrides, "cohort.host", host);
     CoordinatorCommand.put(overrides, "cohort.node.cluster-port", clusterPort);
-    Config config = NodeApp.loadConfig(overrides);
-    NodeSettings settings = NodeSettings.fromConfig(config);
-    NodeApp.Running running = NodeApp.start(config);
-    String coordinator = Servers.await(running.registered(), null, running.system(), "node");
+    CoordinatorCommand.put(overrides, "cohort.node.drain-timeout", drainTimeout);
+    NodeApp.Runner runner = new NodeApp.Runner(NodeApp.loadConfig(overrides));
+    Runtime.getRuntime().addShutdownHook(new Thread(runner::stop, "stop-node-runner"));
+    Servers.exitZeroAfterCleanStop(
+        runner::system, runner.settings().drainTimeout().plus(Duration.ofSeconds(60)));
     PrintWriter out = spec.commandLine().getOut();
-    out.println(
-        "cohort node ready node="
-            + NodeApp.address(running.system())
-            + " coordinator="
-            + coordinator
-            + " slots="
-            + settings.workers());
-    out.flush();
-    Servers.awaitTermination(running.system());
+    runner.run(
+        new NodeApp.Listener() {
+          @Override
+          public void registered(String node, String coordinator, boolean again) {
+            if (!again) {
+              out.println(
+                  "cohort node ready node=" + node + " coordinator=" + coordinator + " slots="
+                      + runner.settings().workers());
+              out.flush();
+            }
+          }
+
+          @Override
+          public void rejoining(String reason) {
+            LOG.warn("the node lost its cluster ({}); joining {} again", reason, runner.settings().join());
+          }
+        });
     return CohortCommand.OK;
   }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeCommand.class);
 }

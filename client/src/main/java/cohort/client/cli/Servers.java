@@ -39,4 +39,48 @@ final class Servers {
   static void awaitTermination(ActorSystem<?> system) {
     system.getWhenTerminated().toCompletableFuture().join();
   }
+
+  /**
+   * Makes a stop by SIGTERM or Ctrl-C end the JVM with exit code 0 once the server has shut down
+   * cleanly; the JVM would otherwise report the signal (143 or 130). When a task brought the JVM
+   * down with {@code System.exit}, its exit code stands.
+   *
+   * @param system the actor system to wait for, looked up when the JVM stops
+   * @param limit how long to wait for it before leaving the exit code as it is
+   */
+  static void exitZeroAfterCleanStop(java.util.function.Supplier<ActorSystem<?>> system, Duration limit) {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  ActorSystem<?> current = system.get();
+                  if (current == null) {
+                    return;
+                  }
+                  try {
+                    current.getWhenTerminated().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+                  } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                    return;
+                  }
+                  if (!taskCalledExit()) {
+                    Runtime.getRuntime().halt(CohortCommand.OK);
+                  }
+                },
+                "exit-after-clean-stop"));
+  }
+
+  /** Whether a slot thread is inside {@code System.exit}: a task shut the JVM down. */
+  private static boolean taskCalledExit() {
+    for (var entry : Thread.getAllStackTraces().entrySet()) {
+      if (!entry.getKey().getName().startsWith(cohort.node.NodeApp.SLOT_THREAD_PREFIX)) {
+        continue;
+      }
+      for (StackTraceElement frame : entry.getValue()) {
+        if (frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 }

@@ -2,11 +2,9 @@ package cohort.client.cli;
 
 import cohort.client.CohortClient;
 import cohort.client.local.EmbeddedCluster;
-import cohort.messages.api.ApiJson;
 import cohort.messages.api.JobRequest;
 import cohort.messages.api.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -45,7 +43,9 @@ import picocli.CommandLine.Parameters;
       "  {\"index\":0,\"input\":..,\"output\":..}  or  {\"index\":..,\"input\":..,\"error\":{..}}",
       "With --combine the combined value is printed alone on the last line.",
       "Without a coordinator, the job runs on a cluster inside this JVM.",
-      "Exit code: 0 every input succeeded, 1 some failed, 2 usage or connection error."
+      "Ctrl-C cancels the job on every node and waits for that; a second Ctrl-C quits at once.",
+      "Exit code: 0 every input succeeded, 1 some failed, 2 usage or connection error,",
+      "130 cancelled by Ctrl-C."
     })
 final class SubmitCommand implements Callable<Integer> {
 
@@ -89,6 +89,18 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--batch", paramLabel = "N", description = "Inputs per dispatch; default: sized from measured task time.")
   Integer batch;
 
+  @Option(names = "--retries", paramLabel = "N", description = "Run an input whose task threw up to N more times (default 0).")
+  Integer retries;
+
+  @Option(
+      names = "--max-attempts",
+      paramLabel = "N",
+      description = "Runs an input gets in all when it times out or its node is lost; then it fails, or is quarantined (default 3).")
+  Integer maxAttempts;
+
+  @Option(names = "--task-timeout", paramLabel = "D", description = "Interrupt an input that runs longer, such as 500ms or 2m; counts as a system failure.")
+  String taskTimeout;
+
   @Mixin CoordinatorOption coordinator;
 
   @Option(names = "--detach", description = "Print the job id and return at once; follow with 'cohort status'.")
@@ -104,8 +116,6 @@ final class SubmitCommand implements Callable<Integer> {
   int workers = Runtime.getRuntime().availableProcessors();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  private final ObjectMapper json = ApiJson.newMapper();
 
   @Override
   public Integer call() {
@@ -149,7 +159,10 @@ final class SubmitCommand implements Callable<Integer> {
         split,
         order.unordered ? Boolean.FALSE : null,
         combine,
-        batch);
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout);
   }
 
   private static List<JsonNode> readLines(String file) {
@@ -181,6 +194,7 @@ final class SubmitCommand implements Callable<Integer> {
       err.flush();
       return CohortCommand.OK;
     }
+    Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
     ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "stdout-flusher");
       thread.setDaemon(true);
@@ -212,6 +226,9 @@ final class SubmitCommand implements Callable<Integer> {
     out.flush();
     err.println(summary(end));
     err.flush();
+    if (interrupts.cancelled() && end.state() == JobStatus.State.CANCELLED) {
+      return CohortCommand.INTERRUPTED;
+    }
     return end.state() == JobStatus.State.SUCCEEDED ? CohortCommand.OK : CohortCommand.JOB_FAILED;
   }
 

@@ -52,7 +52,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             CoordinatorApp.clusterConfig(settings, config));
     try {
       CompletionStage<CoordinatorApp.Started> started = CoordinatorApp.init(system, settings);
-      CompletionStage<String> registered = NodeApp.init(system, workers);
+      CompletionStage<String> registered = NodeApp.init(system, workers, Duration.ZERO);
       CoordinatorApp.Started up = await(started, timeout);
       await(registered, timeout);
       return new EmbeddedCluster(system, URI.create(up.httpUrl()));

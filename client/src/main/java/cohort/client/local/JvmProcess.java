@@ -144,7 +144,8 @@ public final class JvmProcess implements AutoCloseable {
     }
   }
 
-  static Map<String, String> parseReady(String line) {
+  /** The {@code key=value} fields of a readiness line. */
+  public static Map<String, String> parseReady(String line) {
     Map<String, String> fields = new LinkedHashMap<>();
     for (String word : line.split("\\s+")) {
       int eq = word.indexOf('=');
@@ -172,6 +173,13 @@ public final class JvmProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + name, e);
     }
+  }
+
+  /** The readiness line's fields, once the child printed it. */
+  public Optional<Map<String, String>> readiness() {
+    return ready.isDone() && !ready.isCompletedExceptionally()
+        ? Optional.of(ready.join())
+        : Optional.empty();
   }
 
   private String logHint() {

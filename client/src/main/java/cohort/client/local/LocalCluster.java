@@ -33,6 +33,7 @@ public final class LocalCluster implements AutoCloseable {
    * @param output receives the children's other stdout lines
    * @param ownSessions start children in sessions of their own, so that a terminal's Ctrl-C
    *     reaches only this JVM, which stops them in order
+   * @param restartNodes start a new node in place of one that dies, like a process supervisor
    */
   public record Options(
       String classPath,
@@ -42,14 +43,23 @@ public final class LocalCluster implements AutoCloseable {
       int httpPort,
       Optional<Path> logDir,
       Consumer<String> output,
-      boolean ownSessions) {}
+      boolean ownSessions,
+      boolean restartNodes) {}
+
+  /** Restarts allowed within {@link #RESTART_WINDOW} before the supervisor gives up on a crash loop. */
+  static final int MAX_RESTARTS = 10;
+
+  static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
 
   private final Options options;
-  private final JvmProcess coordinator;
+  private JvmProcess coordinator;
   private final String clusterAddress;
-  private final String url;
+  private String url;
   private final List<JvmProcess> nodes = new ArrayList<>();
+  private final java.util.ArrayDeque<Long> restarts = new java.util.ArrayDeque<>();
   private int started;
+  private int coordinators = 1;
+  private volatile boolean closing;
 
   private LocalCluster(Options options, JvmProcess coordinator, Map<String, String> ready) {
     this.options = options;
@@ -60,19 +70,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the coordinator, then {@code nodeCount} nodes, and waits until all are ready. */
   public static LocalCluster start(Options options, int nodeCount) {
-    JvmProcess coordinator =
-        JvmProcess.start(
-            "coordinator",
-            options.classPath(),
-            options.jvmFlags(),
-            List.of(
-                "coordinator",
-                "--host", options.host(),
-                "--cluster-port", String.valueOf(options.clusterPort()),
-                "--http-port", String.valueOf(options.httpPort())),
-            options.logDir().map(dir -> dir.resolve("coordinator.log")),
-            options.output(),
-            options.ownSessions());
+    JvmProcess coordinator = launchCoordinator(options, options.clusterPort(), "coordinator");
     LocalCluster cluster;
     try {
       cluster = new LocalCluster(options, coordinator, coordinator.awaitReady(START_TIMEOUT));
@@ -95,6 +93,35 @@ public final class LocalCluster implements AutoCloseable {
     return cluster;
   }
 
+  private static JvmProcess launchCoordinator(Options options, int clusterPort, String name) {
+    return JvmProcess.start(
+        name,
+        options.classPath(),
+        options.jvmFlags(),
+        List.of(
+            "coordinator",
+            "--host", options.host(),
+            "--cluster-port", String.valueOf(clusterPort),
+            "--http-port", String.valueOf(options.httpPort())),
+        options.logDir().map(dir -> dir.resolve(name + ".log")),
+        options.output(),
+        options.ownSessions());
+  }
+
+  /**
+   * Starts a new coordinator on the cluster port of the old one, which must have exited, and waits
+   * until it serves. The nodes find it and join again by themselves.
+   */
+  public synchronized String restartCoordinator() {
+    if (coordinator.isAlive()) {
+      throw new IllegalStateException("the coordinator still runs; stop it first");
+    }
+    int port = Integer.parseInt(clusterAddress.substring(clusterAddress.lastIndexOf(':') + 1));
+    coordinator = launchCoordinator(options, port, "coordinator-" + (++coordinators));
+    url = coordinator.awaitReady(START_TIMEOUT).get("http");
+    return url;
+  }
+
   /** Starts one more node with {@code workers} slots and returns it without waiting. */
   public synchronized JvmProcess launchNode(int workers) {
     started++;
@@ -113,11 +140,39 @@ public final class LocalCluster implements AutoCloseable {
             options.output(),
             options.ownSessions());
     nodes.add(node);
+    if (options.restartNodes()) {
+      node.onExit().thenAccept(code -> replace(node, workers, code));
+    }
     return node;
   }
 
+  /**
+   * Starts a node in place of one that died, unless the cluster is stopping or crash-looping. A
+   * node that exits 0 was stopped on purpose (drained) and stays stopped.
+   */
+  private synchronized void replace(JvmProcess dead, int workers, int code) {
+    if (closing || code == 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    while (!restarts.isEmpty() && now - restarts.peekFirst() > RESTART_WINDOW.toNanos()) {
+      restarts.pollFirst();
+    }
+    if (restarts.size() >= MAX_RESTARTS) {
+      System.err.printf(
+          "cohort local: %s exited with code %d; not restarting it: %d nodes died within %d s%n",
+          dead.name(), code, restarts.size(), RESTART_WINDOW.toSeconds());
+      return;
+    }
+    restarts.addLast(now);
+    JvmProcess replacement = launchNode(workers);
+    System.err.printf(
+        "cohort local: %s (pid %d) exited with code %d; started %s in its place%n",
+        dead.name(), dead.pid(), code, replacement.name());
+  }
+
   /** The coordinator's HTTP URL. */
-  public String url() {
+  public synchronized String url() {
     return url;
   }
 
@@ -126,7 +181,7 @@ public final class LocalCluster implements AutoCloseable {
     return clusterAddress;
   }
 
-  public JvmProcess coordinator() {
+  public synchronized JvmProcess coordinator() {
     return coordinator;
   }
 
@@ -141,6 +196,7 @@ public final class LocalCluster implements AutoCloseable {
    */
   @Override
   public void close() {
+    closing = true;
     List<CompletableFuture<Void>> stopping = new ArrayList<>();
     for (JvmProcess node : nodes()) {
       stopping.add(CompletableFuture.runAsync(() -> node.stop(STOP_GRACE), runnable -> {
@@ -150,6 +206,6 @@ public final class LocalCluster implements AutoCloseable {
       }));
     }
     CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
-    coordinator.stop(STOP_GRACE);
+    coordinator().stop(STOP_GRACE);
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the {@code cohort} command line in a child JVM, as a user would, and captures it. */
@@ -21,18 +22,121 @@ final class Cli {
 
   private Cli() {}
 
+  /** A CLI process still running, for tests that interact with it. */
+  static final class Running {
+    private final Process process;
+    private final Path out;
+    private final Path err;
+
+    Running(Process process, Path out, Path err) {
+      this.process = process;
+      this.out = out;
+      this.err = err;
+    }
+
+    /** Waits until stdout has at least {@code count} lines. */
+    void awaitStdoutLines(int count, Duration timeout) throws IOException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (Files.readAllLines(out, StandardCharsets.UTF_8).size() < count) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError("the CLI printed fewer than " + count + " lines: "
+              + Files.readString(out) + Files.readString(err));
+        }
+        Jobs.pause(20);
+      }
+    }
+
+    /** Waits for a stdout line that starts with {@code prefix} and returns it. */
+    String awaitStdoutLine(String prefix, Duration timeout) throws IOException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+          if (line.startsWith(prefix)) {
+            return line;
+          }
+        }
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError("the CLI printed no line starting with '" + prefix + "': "
+              + Files.readString(out) + Files.readString(err));
+        }
+        Jobs.pause(50);
+      }
+    }
+
+    ProcessHandle handle() {
+      return process.toHandle();
+    }
+
+    void signal(String signal) {
+      Signals.send(process.pid(), signal);
+    }
+
+    Run await(Duration timeout) throws IOException, InterruptedException {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("the CLI did not end within " + timeout);
+      }
+      Run run =
+          new Run(
+              process.exitValue(),
+              Files.readAllLines(out, StandardCharsets.UTF_8),
+              Files.readString(err, StandardCharsets.UTF_8));
+      Files.delete(out);
+      Files.delete(err);
+      return run;
+    }
+  }
+
+  /**
+   * Starts the CLI. Where this JVM inherited an ignored SIGINT (a background job of a
+   * non-interactive shell), the child is started through Python, which restores SIGINT's default
+   * so the CLI can handle Ctrl-C as it would in a terminal.
+   */
+  static Running start(String... args) throws IOException {
+    Path out = Files.createTempFile("cohort-cli", ".out");
+    Path err = Files.createTempFile("cohort-cli", ".err");
+    List<String> command = new ArrayList<>();
+    if (sigintIgnored()) {
+      command.addAll(List.of("python3", "-c",
+          "import os,signal,sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
+    }
+    command.addAll(javaCommand(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("COHORT_COORDINATOR");
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    return new Running(builder.start(), out, err);
+  }
+
+  private static boolean sigintIgnored() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          long mask = Long.parseLong(line.substring(7).trim(), 16);
+          return (mask & 0x2) != 0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+    return false;
+  }
+
+  private static List<String> javaCommand(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(JvmProcess.javaCommand());
+    command.addAll(JvmProcess.STANDARD_JVM_FLAGS);
+    command.add("-cp");
+    command.add(Children.classPath());
+    command.add(JvmProcess.MAIN_CLASS);
+    command.addAll(List.of(args));
+    return command;
+  }
+
   static Run run(String... args) {
     try {
       Path out = Files.createTempFile("cohort-cli", ".out");
       Path err = Files.createTempFile("cohort-cli", ".err");
-      List<String> command = new ArrayList<>();
-      command.add(JvmProcess.javaCommand());
-      command.addAll(JvmProcess.STANDARD_JVM_FLAGS);
-      command.add("-cp");
-      command.add(Children.classPath());
-      command.add(JvmProcess.MAIN_CLASS);
-      command.addAll(List.of(args));
-      ProcessBuilder builder = new ProcessBuilder(command);
+      ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
       builder.environment().remove("COHORT_COORDINATOR");
       builder.redirectOutput(out.toFile()).redirectError(err.toFile());
       Process process = builder.start();

@@ -19,11 +19,17 @@ import org.junit.jupiter.api.extension.TestWatcher;
 public final class ClusterExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
 
   private final int nodes;
+  private final boolean restartNodes;
   private LocalCluster cluster;
   private Path logs;
 
-  public ClusterExtension(int nodes) {
+  /**
+   * @param nodes node JVMs to start, one slot each
+   * @param restartNodes start a new node when one dies, as {@code cohort local} does
+   */
+  public ClusterExtension(int nodes, boolean restartNodes) {
     this.nodes = nodes;
+    this.restartNodes = restartNodes;
   }
 
   @Override
@@ -34,7 +40,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
           LocalCluster.start(
               new LocalCluster.Options(
                   Children.classPath(), List.of("-Xmx256m"), "127.0.0.1", 0, 0, Optional.of(logs),
-                  line -> {}, false),
+                  line -> {}, false, restartNodes),
               nodes);
     } catch (RuntimeException e) {
       Children.printLogs(logs);

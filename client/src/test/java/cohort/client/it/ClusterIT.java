@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A real coordinator and two node JVMs on loopback, driven through the HTTP API and the CLI. */
 class ClusterIT {
 
-  @RegisterExtension static final ClusterExtension CLUSTER = new ClusterExtension(2);
+  @RegisterExtension static final ClusterExtension CLUSTER = new ClusterExtension(2, false);
 
   private final ObjectMapper json = ApiJson.newMapper();
 
@@ -111,7 +111,7 @@ class ClusterIT {
     assertError(post("{\"task\": \"echo\"}"), 400, "no inputs");
     assertError(post("{\"task\": \"echo\", \"inputs\": [1], \"range\": \"0..2\"}"), 400, "not both");
     assertError(post("{\"task\": \"echo\", \"range\": \"0..x\"}"), 400, "A..B");
-    assertError(post("{\"task\": \"thumbnial\", \"inputs\": [1]}"), 400, "unknown task 'thumbnial'; known tasks: echo, sleep, sum-range, where");
+    assertError(post("{\"task\": \"thumbnial\", \"inputs\": [1]}"), 400, "unknown task 'thumbnial'; known tasks: echo, flaky, poison, sleep, stubborn, sum-range, where");
     assertError(post("{\"task\": \"sleep\", \"params\": {\"ms\": 1}, \"inputs\": [1]}"), 400, "unknown parameter 'ms'");
     assertError(post(""), 400, "the body is empty");
     assertError(send(HttpRequest.newBuilder(uri("/jobs/nope")).GET()), 404, "no job 'nope'");

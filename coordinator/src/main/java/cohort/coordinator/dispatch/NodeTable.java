@@ -12,8 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.pcollections.HashTreePSet;
-import org.pcollections.PSet;
+import org.pcollections.OrderedPSet;
 import org.pcollections.PSortedMap;
 import org.pcollections.TreePMap;
 
@@ -35,7 +34,7 @@ public final class NodeTable {
    * @param slots inputs it runs at once
    * @param capacity batches it may hold: slots plus prefetch
    * @param tasks what it offers
-   * @param outstanding keys of the batches it holds now
+   * @param outstanding keys of the batches it holds now, oldest first
    * @param reachable false while the failure detector doubts the node
    * @param draining true once the node announced it is shutting down
    */
@@ -46,7 +45,7 @@ public final class NodeTable {
       int slots,
       int capacity,
       List<TaskInfo> tasks,
-      PSet<String> outstanding,
+      OrderedPSet<String> outstanding,
       boolean reachable,
       boolean draining) {
 
@@ -75,7 +74,23 @@ public final class NodeTable {
       return false;
     }
 
-    Node withOutstanding(PSet<String> keys) {
+    /**
+     * Keys of the batches the node most likely runs now: it runs batches in the order they came,
+     * as many at once as it has slots, so these are its oldest outstanding ones. The others wait
+     * in its queue.
+     */
+    public java.util.Set<String> running() {
+      java.util.Set<String> running = new java.util.HashSet<>();
+      for (String key : outstanding) {
+        if (running.size() == slots) {
+          break;
+        }
+        running.add(key);
+      }
+      return running;
+    }
+
+    Node withOutstanding(OrderedPSet<String> keys) {
       return new Node(id, worker, address, slots, capacity, tasks, keys, reachable, draining);
     }
 
@@ -118,7 +133,8 @@ public final class NodeTable {
       List<TaskInfo> tasks) {
     String id = idOf(worker);
     Node previous = nodes.get(id);
-    PSet<String> outstanding = previous != null ? previous.outstanding() : HashTreePSet.empty();
+    OrderedPSet<String> outstanding =
+        previous != null ? previous.outstanding() : OrderedPSet.empty();
     Node node =
         new Node(
             id, worker, address, slots, slots * (1 + prefetchPerSlot), List.copyOf(tasks),

@@ -36,11 +36,14 @@ public sealed interface JobEvent {
       implements JobEvent {}
 
   /**
-   * A node was lost (unreachable, crashed, removed) with batches of this job in flight: each of
-   * their inputs without a result counts a system failure and runs again alone elsewhere, or is
-   * quarantined once it has used up max-attempts.
+   * A node was lost (unreachable, crashed, removed) with batches of this job in flight. Inputs of
+   * the batches it was running count a system failure and run again alone elsewhere, or are
+   * quarantined once they have used up max-attempts; batches still in its queue did nothing wrong
+   * and simply run again.
+   *
+   * @param running ids of the batches the node was running, as far as the coordinator knows
    */
-  record NodeLost(String node, String reason) implements JobEvent {}
+  record NodeLost(String node, String reason, java.util.Set<Long> running) implements JobEvent {}
 
   /** The job was cancelled: nothing more is sent, late results are dropped. */
   record Cancelled(String reason) implements JobEvent {}

@@ -483,6 +483,10 @@ public final class JobState {
         Batch batch = flight.batch();
         inFlight = inFlight.minus(batch.id());
         inFlightInputs -= batch.size() - flight.received();
+        if (!e.running().contains(batch.id())) {
+          rerun(batch, flight.received(), batch.size());
+          continue;
+        }
         TaskError lost =
             new TaskError(
                 "cohort.NodeLost",

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class BatchingTest {
 
+  private static final Set<Long> ALL = java.util.stream.LongStream.range(0, 1000).boxed().collect(java.util.stream.Collectors.toSet());
+
   private static final Instant T0 = Instant.EPOCH;
   private final Batching batching = new Batching(Duration.ofMillis(20), 4096);
 
@@ -110,7 +112,7 @@ class BatchingTest {
     JobState state = job(10, 2);
     Batch first = batching.next(state, inputs, 1, "n:1", Set.of("n:1")).orElseThrow();
     state = state.updated(new Dispatched(first, "n", "n:1"), T0);
-    state = state.updated(new JobEvent.NodeLost("n", "lost"), T0);
+    state = state.updated(new JobEvent.NodeLost("n", "lost", ALL), T0);
     Batch next = batching.next(state, inputs, 1, "n:1", Set.of("n:1")).orElseThrow();
     assertThat(next.firstIndex()).isZero();
     assertThat(next.attempt()).isEqualTo(2);
@@ -123,7 +125,7 @@ class BatchingTest {
     JobState state = job(1, 1);
     Batch first = batching.next(state, inputs, 2, "a:1", Set.of("a:1", "b:1")).orElseThrow();
     state = state.updated(new Dispatched(first, "a", "a:1"), T0);
-    state = state.updated(new JobEvent.NodeLost("a", "lost"), T0);
+    state = state.updated(new JobEvent.NodeLost("a", "lost", ALL), T0);
     assertThat(batching.next(state, inputs, 2, "a:1", Set.of("a:1", "b:1"))).isEmpty();
     assertThat(batching.next(state, inputs, 2, "b:1", Set.of("a:1", "b:1"))).isPresent();
     // With no other node to go to, it runs where it failed rather than not at all.

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 
 class JobStateTest {
 
+  /** Every batch id: the lost node was running whatever it held. */
+  private static final java.util.Set<Long> ALL = java.util.stream.LongStream.range(0, 1000).boxed().collect(java.util.stream.Collectors.toSet());
+
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   private static JobSpec spec(boolean ordered, Combiner combiner) {
@@ -170,7 +173,7 @@ class JobStateTest {
     Batch a = fresh(state, 3);
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), false, 10), T0);
-    state = state.updated(new NodeLost("n1", "unreachable"), T0);
+    state = state.updated(new NodeLost("n1", "unreachable", ALL), T0);
 
     assertThat(state.ready()).hasSize(2);
     Batch again = state.ready().get(0);
@@ -393,7 +396,7 @@ class JobStateTest {
     JobState state = withSpec(2, 0, 3);
     Batch a = fresh(state, 2);
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(new NodeLost("n1", "unreachable"), T0);
+    state = state.updated(new NodeLost("n1", "unreachable", ALL), T0);
     // The innocent input completes elsewhere.
     Batch innocent = state.ready().get(1);
     state = state.updated(new Dispatched(innocent, "n2", "n2:1"), T0);
@@ -401,7 +404,7 @@ class JobStateTest {
     Batch poison = state.ready().get(0);
     for (String node : List.of("n2", "n3")) {
       state = state.updated(new Dispatched(poison, node, node + ":1"), T0);
-      state = state.updated(new NodeLost(node, "unreachable"), T0);
+      state = state.updated(new NodeLost(node, "unreachable", ALL), T0);
       if (!state.ready().isEmpty()) {
         poison = state.ready().get(0);
       }
@@ -452,5 +455,24 @@ class JobStateTest {
     Batch rerunAfter = state.ready().stream().filter(b -> b.firstIndex() == 3).findFirst().orElseThrow();
     assertThat(rerunAfter.inputs()).hasSize(2);
     assertThat(state.status(T0).pending()).isEqualTo(4);
+  }
+
+  /** Tests that a lost node's queued batches run again without counting against their inputs. */
+  @Test
+  void queuedBatchesOfALostNodeAreNotPenalised() {
+    JobState state = withSpec(2, 0, 1);
+    Batch running = fresh(state, 1);
+    state = state.updated(new Dispatched(running, "n1", "n1:1"), T0);
+    Batch queued = fresh(state, 1);
+    state = state.updated(new Dispatched(queued, "n1", "n1:1"), T0);
+    state = state.updated(new NodeLost("n1", "unreachable", java.util.Set.of(running.id())), T0);
+    assertThat(state.released()).singleElement().satisfies(r -> {
+      assertThat(r.index()).isZero();
+      assertThat(r.error().type()).isEqualTo("cohort.Quarantined");
+    });
+    assertThat(state.ready()).singleElement().satisfies(b -> {
+      assertThat(b.firstIndex()).isEqualTo(1);
+      assertThat(b.systemFailures()).isZero();
+    });
   }
 }

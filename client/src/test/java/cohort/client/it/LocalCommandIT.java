@@ -1,0 +1,64 @@
+package cohort.client.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.client.CohortClient;
+import cohort.client.local.JvmProcess;
+import cohort.messages.api.JobRequest;
+import cohort.messages.api.JobStatus;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code cohort local}: Pool(N) as a cluster, with node JVMs supervised. */
+class LocalCommandIT {
+
+  /**
+   * Tests that cohort local starts a coordinator and N nodes, starts a new node when one is
+   * killed, and stops every JVM it started when it is stopped.
+   */
+  @Test
+  void startsSupervisesAndStopsAClusterOfJvms() throws Exception {
+    Cli.Running local = Cli.start("local", "--nodes", "2", "--cluster-port", "0", "--http-port", "0");
+    ProcessHandle handle = local.handle();
+    try {
+      String ready = local.awaitStdoutLine("cohort local ready", Duration.ofSeconds(120));
+      Map<String, String> fields = JvmProcess.parseReady(ready);
+      CohortClient client = CohortClient.connect(URI.create(fields.get("http")));
+      assertThat(fields).containsEntry("nodes", "2");
+      Jobs.awaitCluster(client, status -> status.nodes().size() == 2, Duration.ofSeconds(30), "two nodes");
+
+      List<ProcessHandle> nodes =
+          handle.descendants().filter(p -> commandLine(p).contains(" node ")).toList();
+      assertThat(nodes).hasSize(2);
+      nodes.get(0).destroyForcibly();
+      Jobs.awaitCluster(
+          client,
+          status -> status.nodes().size() == 2
+              && status.nodes().stream().allMatch(n -> n.status().equals("UP"))
+              && handle.descendants().filter(p -> commandLine(p).contains(" node ")).count() == 2
+              && handle.descendants().noneMatch(p -> p.pid() == nodes.get(0).pid()),
+          Duration.ofSeconds(90),
+          "a new node in place of the killed one");
+
+      JobStatus job = client.submit(JobRequest.range("sum-range", "0..1000000").withSplit(8));
+      assertThat(Jobs.results(client, job.id())).hasSize(8);
+      assertThat(client.status(job.id()).combined().longValue()).isEqualTo(499999500000L);
+
+      List<ProcessHandle> children = handle.descendants().toList();
+      local.signal("TERM");
+      Cli.Run stopped = local.await(Duration.ofSeconds(90));
+      assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as(commandLine(child)).isFalse());
+      assertThat(stopped.stderr()).contains("exited with code").contains("in its place");
+    } finally {
+      handle.descendants().forEach(ProcessHandle::destroyForcibly);
+      handle.destroyForcibly();
+    }
+  }
+
+  private static String commandLine(ProcessHandle process) {
+    return process.info().commandLine().orElse("");
+  }
+}

@@ -1,0 +1,172 @@
+package cohort.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.messages.CoordinatorProtocol;
+import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.FailureKind;
+import cohort.messages.CoordinatorProtocol.InputFailure;
+import cohort.messages.CoordinatorProtocol.NodeDraining;
+import cohort.messages.TaskSpec;
+import cohort.messages.WorkerProtocol;
+import cohort.messages.WorkerProtocol.RunBatch;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Timeouts, stuck tasks and draining, each against a fresh one-slot worker. */
+class WorkerFaultsTest {
+
+  private static ActorTestKit testKit;
+  private static TestProbe<CoordinatorProtocol.Command> coordinator;
+  private TestProbe<CoordinatorProtocol.Command> results;
+  private ThreadPoolExecutor executor;
+  private ActorRef<WorkerProtocol.Command> worker;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create("cohort", ConfigFactory.load("application-test"));
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+      return null;
+    });
+    coordinator = testKit.createTestProbe();
+    testKit.system().receptionist().tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, coordinator.ref()));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void newWorker() {
+    results = testKit.createTestProbe();
+    executor = NodeApp.slotExecutor(1);
+    worker = testKit.spawn(Worker.create(1, TaskRegistry.of(TestTasks.all()), executor, new CompletableFuture<>()));
+  }
+
+  private RunBatch batch(String job, long id, String task, long timeoutMillis, long... inputs) {
+    List<JsonNode> values = Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
+    return new RunBatch(job, id, new TaskSpec(task, Map.of()), 0, values, 1, timeoutMillis, results.ref());
+  }
+
+  private BatchFinished finished(Duration within) {
+    return (BatchFinished) results.receiveMessage(within);
+  }
+
+  /** Tests that an input past its timeout is interrupted and reported, and the batch goes on. */
+  @Test
+  void interruptsAnInputPastItsTimeout() {
+    worker.tell(batch("t", 1, "wait", 200, 60_000, 1));
+    BatchFinished part = finished(Duration.ofSeconds(5));
+    assertThat(part.last()).isTrue();
+    assertThat(part.outputs()).hasSize(2);
+    assertThat(part.outputs().get(1).textValue()).isEqualTo("slept");
+    InputFailure failure = part.failures().get(0);
+    assertThat(failure.offset()).isZero();
+    assertThat(failure.kind()).isEqualTo(FailureKind.TIMEOUT);
+    assertThat(failure.error().type()).isEqualTo("cohort.TimedOut");
+    assertThat(failure.error().message()).startsWith("ran longer than the task timeout of 200 ms");
+  }
+
+  /**
+   * Tests that a task which ignores its interrupt is given up: its input is reported, the slot is
+   * replaced so the next batch runs at once, and the node keeps its capacity.
+   */
+  @Test
+  void givesUpAStuckThreadAndReplacesTheSlot() {
+    worker.tell(batch("s", 1, "stubborn", 100, 1, 20_000, 1));
+    worker.tell(batch("s2", 2, "scale", 0, 7));
+    BatchFinished stuck = finished(Duration.ofSeconds(5));
+    assertThat(stuck.batchId()).isEqualTo(1);
+    assertThat(stuck.outputs()).isEmpty();
+    assertThat(stuck.failures()).singleElement().satisfies(f -> {
+      assertThat(f.offset()).isEqualTo(1);
+      assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT);
+      assertThat(f.error().type()).isEqualTo("cohort.TaskAbandoned");
+      assertThat(f.error().trace()).contains("StubbornTask.run");
+    });
+    BatchFinished next = finished(Duration.ofSeconds(5));
+    assertThat(next.batchId()).isEqualTo(2);
+    assertThat(next.failures()).isEmpty();
+    assertThat(next.outputs().get(0).longValue()).isEqualTo(7);
+    assertThat(executor.getMaximumPoolSize()).isEqualTo(2);
+  }
+
+  /** Tests that a cancelled task that ignores the cancel frees its slot within a second. */
+  @Test
+  void cancelFreesAStuckSlot() {
+    worker.tell(batch("c", 1, "stubborn", 0, 20_000));
+    results.expectNoMessage(Duration.ofMillis(100));
+    worker.tell(new WorkerProtocol.CancelJob("c"));
+    BatchFinished freed = finished(Duration.ofSeconds(1));
+    assertThat(freed.last()).isTrue();
+    assertThat(freed.outputs()).isEmpty();
+  }
+
+  /**
+   * Tests that a drain returns queued batches at once, finishes the running one, tells the
+   * coordinator, refuses new work, and then answers.
+   */
+  @Test
+  void drainFinishesRunningAndReturnsQueued() {
+    worker.tell(batch("d", 1, "wait", 0, 300));
+    worker.tell(batch("d", 2, "wait", 0, 300));
+    results.expectNoMessage(Duration.ofMillis(50));
+    TestProbe<Done> drained = testKit.createTestProbe();
+    worker.tell(new Worker.Drain(Duration.ofSeconds(10), drained.ref()));
+    BatchFinished returned = finished(Duration.ofSeconds(1));
+    assertThat(returned.batchId()).isEqualTo(2);
+    assertThat(returned.outputs()).isEmpty();
+    worker.tell(batch("d", 3, "wait", 0, 1));
+    assertThat(finished(Duration.ofSeconds(1)).batchId()).isEqualTo(3);
+    BatchFinished done = finished(Duration.ofSeconds(5));
+    assertThat(done.batchId()).isEqualTo(1);
+    assertThat(done.outputs().get(0).textValue()).isEqualTo("slept");
+    drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+    assertThat(receivedDraining()).isTrue();
+  }
+
+  /** Tests that a drain that runs out of time interrupts what runs and still answers. */
+  @Test
+  void drainTimeoutInterruptsRunningBatches() {
+    worker.tell(batch("e", 1, "wait", 0, 60_000, 1));
+    results.expectNoMessage(Duration.ofMillis(50));
+    TestProbe<Done> drained = testKit.createTestProbe();
+    worker.tell(new Worker.Drain(Duration.ofMillis(200), drained.ref()));
+    BatchFinished stopped = finished(Duration.ofSeconds(5));
+    assertThat(stopped.last()).isTrue();
+    assertThat(stopped.outputs()).isEmpty();
+    drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+  }
+
+  private boolean receivedDraining() {
+    while (true) {
+      CoordinatorProtocol.Command message = coordinator.receiveMessage(Duration.ofSeconds(5));
+      if (message instanceof NodeDraining draining && draining.worker().equals(worker)) {
+        return true;
+      }
+    }
+  }
+}
