@@ -37,7 +37,7 @@ final class RecoveryBench {
       try (LocalCluster cluster =
           LocalCluster.start(
               new LocalCluster.Options(
-                  classPath, List.of("-Xmx256m"), "127.0.0.1", 0, 0, Optional.of(logs), line -> {}, false, false),
+                  classPath, List.of("-Xmx256m"), "127.0.0.1", 0, 0, Optional.of(logs), line -> {}, false, false, List.of()),
               3)) {
         CohortClient client = CohortClient.connect(URI.create(cluster.url()));
         double baseline = jobSeconds(client, inputs, null);

@@ -93,6 +93,59 @@ public final class CohortClient {
     return read(send(post), JobStatus.class);
   }
 
+  /**
+   * Sends a streamed job's inputs, one JSON value per line, pulling each from {@code inputs} only
+   * when the coordinator admits more. Blocks until every input is admitted and the inputs are
+   * closed; returns how many the job has.
+   *
+   * @throws CohortException when the coordinator refuses them or the upload breaks
+   */
+  public long sendInputs(String id, java.util.Iterator<? extends com.fasterxml.jackson.databind.JsonNode> inputs) {
+    HttpRequest post =
+        HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/inputs"))
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new NdjsonInputStream(inputs, json)))
+            .build();
+    try {
+      HttpResponse<byte[]> response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() >= 300) {
+        throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+      }
+      return json.readTree(response.body()).path("inputs").asLong();
+    } catch (IOException e) {
+      throw new CohortException(
+          "the upload of the inputs of job " + id + " to " + base + " broke: " + e.getMessage(), 0, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CohortException("interrupted while sending inputs", 0, e);
+    }
+  }
+
+  /**
+   * Sends a file's bytes to the coordinator for one of the job's inputs.
+   *
+   * @return the blob id an input names as {@code "blob"}
+   * @throws CohortException when the coordinator refuses it, for example as too large
+   */
+  public String uploadBlob(String id, java.nio.file.Path file) {
+    HttpRequest post;
+    try {
+      post =
+          HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/blobs"))
+              .header("Content-Type", "application/octet-stream")
+              .POST(HttpRequest.BodyPublishers.ofFile(file))
+              .build();
+    } catch (java.io.FileNotFoundException e) {
+      throw new IllegalArgumentException(file + ": no such file");
+    }
+    HttpResponse<byte[]> response = send(post);
+    try {
+      return json.readTree(response.body()).path("blob").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the coordinator sent malformed JSON: " + e.getMessage(), e);
+    }
+  }
+
   /** A job's status. */
   public JobStatus status(String id) {
     return read(send(request("/jobs/" + id).GET().build()), JobStatus.class);

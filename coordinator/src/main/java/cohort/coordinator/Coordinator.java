@@ -1,5 +1,6 @@
 package cohort.coordinator;
 
+import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.Batch;
 import cohort.coordinator.job.Combiner;
@@ -9,8 +10,11 @@ import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
+import cohort.coordinator.job.JobEvent.InputsAdded;
+import cohort.coordinator.job.JobEvent.InputsClosed;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.job.StreamedInputs;
 import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.results.ResultWriter;
 import cohort.messages.CoordinatorProtocol;
@@ -27,6 +31,7 @@ import cohort.messages.WorkerProtocol.RunBatch;
 import cohort.messages.WorkerProtocol.TaskChecked;
 import cohort.messages.api.ClusterStatus;
 import cohort.messages.api.JobStatus;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
@@ -103,6 +109,36 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   public record OpenResults(String id, ActorRef<Optional<ResultLog>> replyTo)
       implements CoordinatorProtocol.Command {}
 
+  /**
+   * Append inputs to a streamed job. The answer waits until the job has room for them, which is
+   * how a slow cluster slows the producer down.
+   */
+  public record AddInputs(String id, List<JsonNode> inputs, ActorRef<InputsReply> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** A streamed job's inputs have ended. */
+  public record CloseInputs(String id, ActorRef<InputsReply> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** A streamed job's upload broke: cancel the job, since its inputs cannot be complete. */
+  public record AbortInputs(String id, String reason) implements CoordinatorProtocol.Command {}
+
+  /** Answer to {@link AddInputs} and {@link CloseInputs}. */
+  public sealed interface InputsReply {}
+
+  /** The inputs were admitted; the job has {@code total} inputs so far. */
+  public record InputsAccepted(long total) implements InputsReply {}
+
+  /**
+   * The inputs were refused.
+   *
+   * @param httpStatus 404 for an unknown job, 409 for a job that takes no more inputs
+   */
+  public record InputsRefused(int httpStatus, String error) implements InputsReply {}
+
+  /** The HTTP API serves at {@code url}: nodes fetch file inputs from there. */
+  public record HttpServing(String url) implements CoordinatorProtocol.Command {}
+
   /** The nodes and their slots. */
   public record GetCluster(ActorRef<ClusterStatus> replyTo) implements CoordinatorProtocol.Command {}
 
@@ -111,11 +147,14 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   // ---- private messages ---------------------------------------------------------------------
 
-  private record TaskCheckDone(SubmitJob submit, String node, TaskChecked reply, Throwable failure)
+  private record TaskCheckDone(
+      SubmitJob submit, Set<String> asked, String node, TaskChecked reply, Throwable failure)
       implements CoordinatorProtocol.Command {}
 
   private record WorkerStopped(ActorRef<WorkerProtocol.Command> worker)
       implements CoordinatorProtocol.Command {}
+
+  private record ResultsWritten(String jobId, int count) implements CoordinatorProtocol.Command {}
 
   private record ReachabilityChanged(ClusterEvent.ReachabilityEvent event)
       implements CoordinatorProtocol.Command {}
@@ -129,6 +168,10 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     final InputSource inputs;
     final ResultLog log;
     final ActorRef<ResultWriter.Command> writer;
+    /** Uploads of a streamed job waiting for room, oldest first. */
+    final ArrayDeque<AddInputs> waiting = new ArrayDeque<>();
+    /** Results handed to the writer and not written yet: held in memory until they are. */
+    long unwritten;
 
     Job(JobState state, InputSource inputs, ResultLog log, ActorRef<ResultWriter.Command> writer) {
       this.state = state;
@@ -138,8 +181,22 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     }
   }
 
+  /** Nodes asked in turn to check a job's task before the job is refused. */
+  public static final int MAX_CHECKERS = 2;
+
+  /**
+   * Results of one job that may wait for its writer before the job sends no more work: the writer
+   * is slower than the nodes at times, and results waiting for the disk are held in memory.
+   */
+  static final long MAX_UNWRITTEN = 50_000;
+
+  /** The fewest inputs a streamed job may buffer, whatever its batches. */
+  static final long MIN_STREAM_BUFFER = 64;
+
   private final CoordinatorSettings settings;
   private final Path dataDir;
+  private final BlobStore blobs;
+  private String httpUrl;
   private final ObjectMapper json;
   private final Clock clock;
   private final String address;
@@ -155,23 +212,26 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
    * Creates the coordinator.
    *
    * @param dataDir where result logs are written
+   * @param blobs the file inputs clients send
    * @param json writes result lines
    * @param clock the time jobs are stamped with
    */
   public static Behavior<CoordinatorProtocol.Command> create(
-      CoordinatorSettings settings, Path dataDir, ObjectMapper json, Clock clock) {
-    return Behaviors.setup(context -> new Coordinator(context, settings, dataDir, json, clock));
+      CoordinatorSettings settings, Path dataDir, BlobStore blobs, ObjectMapper json, Clock clock) {
+    return Behaviors.setup(context -> new Coordinator(context, settings, dataDir, blobs, json, clock));
   }
 
   private Coordinator(
       ActorContext<CoordinatorProtocol.Command> context,
       CoordinatorSettings settings,
       Path dataDir,
+      BlobStore blobs,
       ObjectMapper json,
       Clock clock) {
     super(context);
     this.settings = settings;
     this.dataDir = dataDir;
+    this.blobs = blobs;
     this.json = json;
     this.clock = clock;
     this.address = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
@@ -202,6 +262,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(RegisterNode.class, this::onRegisterNode)
         .onMessage(BatchFinished.class, this::onBatchFinished)
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(ResultsWritten.class, this::onResultsWritten)
         .onMessage(ReachabilityChanged.class, this::onReachabilityChanged)
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
         .onMessage(NodeDraining.class, this::onNodeDraining)
@@ -211,7 +272,11 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(ListJobs.class, this::onListJobs)
         .onMessage(CancelJob.class, this::onCancelJob)
         .onMessage(OpenResults.class, this::onOpenResults)
+        .onMessage(AddInputs.class, this::onAddInputs)
+        .onMessage(CloseInputs.class, this::onCloseInputs)
+        .onMessage(AbortInputs.class, this::onAbortInputs)
         .onMessage(GetCluster.class, this::onGetCluster)
+        .onMessage(HttpServing.class, this::onHttpServing)
         .onMessage(GetTasks.class, this::onGetTasks)
         .build();
   }
@@ -246,7 +311,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
               nodes.nodes().size(),
               nodes.view(address, active.size()).slots());
     }
-    worker.tell(new Registered(address));
+    worker.tell(new Registered(address, httpUrl));
     dispatch();
     return this;
   }
@@ -339,15 +404,51 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   // ---- dispatch and results -----------------------------------------------------------------
 
-  /** Sends batches while some node has credit and some job has work it can run. */
+  /**
+   * Sends batches while some node has credit and some job has work it can run, then lets waiting
+   * streamed inputs in where jobs have room again.
+   */
   private void dispatch() {
-    boolean sent = !active.isEmpty();
-    while (sent) {
-      sent = false;
-      for (NodeTable.Node node : nodes.withCredit()) {
-        sent |= sendOne(node);
+    boolean progress = !active.isEmpty();
+    while (progress) {
+      boolean sent = true;
+      while (sent) {
+        sent = false;
+        for (NodeTable.Node node : nodes.withCredit()) {
+          sent |= sendOne(node);
+        }
+      }
+      progress = admitWaiting();
+    }
+  }
+
+  /** Admits uploads that waited for room; true if any got in (so there may be more to send). */
+  private boolean admitWaiting() {
+    boolean admitted = false;
+    for (String id : List.copyOf(active)) {
+      Job job = jobs.get(id);
+      while (!job.waiting.isEmpty() && job.state.admitsInputs(bufferLimit(job))) {
+        admit(job, job.waiting.pollFirst());
+        admitted = true;
       }
     }
+    return admitted;
+  }
+
+  /**
+   * How many inputs a streamed job may hold before the next dispatch: two rounds of batches for
+   * every node that can run it, and never fewer than {@link #MIN_STREAM_BUFFER}.
+   */
+  private long bufferLimit(Job job) {
+    String task = job.state.spec().task().name();
+    long batch = settings.batching().size(job.state, nodes.slotsFor(task));
+    return Math.max(MIN_STREAM_BUFFER, 2L * nodes.capacityFor(task) * batch);
+  }
+
+  private void admit(Job job, AddInputs add) {
+    ((StreamedInputs) job.inputs).append(add.inputs());
+    apply(job, new InputsAdded(add.inputs().size()));
+    add.replyTo().tell(new InputsAccepted(job.state.available()));
   }
 
   /** Sends the node one batch from the next job in turn that it can run; false if none. */
@@ -357,7 +458,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       active.addLast(id);
       Job job = jobs.get(id);
       String task = job.state.spec().task().name();
-      if (!job.state.hasWork() || !node.offers(task)) {
+      if (!job.state.hasWork() || !node.offers(task) || job.unwritten > MAX_UNWRITTEN) {
         continue;
       }
       Optional<Batch> next =
@@ -369,6 +470,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       }
       Batch batch = next.get();
       apply(job, new Dispatched(batch, node.id(), node.address()));
+      job.inputs.releaseBefore(job.state.nextFresh());
       nodes = nodes.taken(node.id(), key(id, batch.id()));
       node.worker()
           .tell(
@@ -412,6 +514,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     boolean wasTerminal = job.state.terminal();
     job.state = job.state.updated(event, clock.instant());
     if (!job.state.released().isEmpty()) {
+      job.unwritten += job.state.released().size();
       job.writer.tell(new ResultWriter.Append(job.state.released()));
     }
     if (!wasTerminal && job.state.terminal()) {
@@ -422,6 +525,10 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private void finish(Job job) {
     String id = job.state.id();
     job.writer.tell(ResultWriter.Close.INSTANCE);
+    for (AddInputs add : job.waiting) {
+      add.replyTo().tell(new InputsRefused(409, "job " + id + " is " + job.state.phase() + "; it takes no more inputs"));
+    }
+    job.waiting.clear();
     active.remove(id);
     finished.addLast(id);
     JobStatus status = job.state.status(clock.instant());
@@ -460,47 +567,54 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
                       + address));
       return this;
     }
+    if (!askToCheck(submit, Set.of())) {
+      submit.replyTo().tell(refusal(task));
+    }
+    return this;
+  }
+
+  /**
+   * Asks a node that offers the job's task, and was not asked before, to check the task and its
+   * parameters; false when there is none.
+   */
+  private boolean askToCheck(SubmitJob submit, Set<String> asked) {
+    String task = submit.spec().task().name();
     Optional<NodeTable.Node> checker =
-        nodes.nodes().stream().filter(node -> node.available() && node.offers(task)).findFirst();
+        nodes.nodes().stream()
+            .filter(node -> node.available() && node.offers(task) && !asked.contains(node.id()))
+            .findFirst();
     if (checker.isEmpty()) {
-      boolean offered = nodes.nodes().stream().anyMatch(node -> node.offers(task));
-      String known = nodes.tasks().stream().map(TaskInfo::name).collect(Collectors.joining(", "));
-      submit
-          .replyTo()
-          .tell(
-              offered
-                  ? new Rejected(
-                      503,
-                      "every node that offers task '"
-                          + task
-                          + "' is unreachable or draining; try again once one is up")
-                  : new Rejected(400, "unknown task '" + task + "'; known tasks: " + known));
-      return this;
+      return false;
     }
     NodeTable.Node node = checker.get();
+    Set<String> now = new java.util.HashSet<>(asked);
+    now.add(node.id());
     getContext()
         .ask(
             TaskChecked.class,
             node.worker(),
             settings.checkTimeout(),
             replyTo -> new CheckTask(submit.spec().task(), replyTo),
-            (reply, failure) -> new TaskCheckDone(submit, node.address(), reply, failure));
-    return this;
+            (reply, failure) -> new TaskCheckDone(submit, Set.copyOf(now), node.address(), reply, failure));
+    return true;
   }
 
   private Behavior<CoordinatorProtocol.Command> onTaskCheckDone(TaskCheckDone done) {
     SubmitJob submit = done.submit();
     if (done.failure() != null) {
-      submit
-          .replyTo()
-          .tell(
-              new Rejected(
-                  503,
-                  "node "
-                      + done.node()
-                      + " did not check the task within "
-                      + settings.checkTimeout().toMillis()
-                      + " ms; try again"));
+      // The node may have died just now, before the failure detector noticed: ask one other.
+      if (done.asked().size() >= MAX_CHECKERS || !askToCheck(submit, done.asked())) {
+        submit
+            .replyTo()
+            .tell(
+                new Rejected(
+                    503,
+                    "node "
+                        + done.node()
+                        + " did not check the task within "
+                        + settings.checkTimeout().toMillis()
+                        + " ms, and no other node can; try again"));
+      }
       return this;
     }
     if (!done.reply().ok()) {
@@ -515,15 +629,24 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     ResultLog log = new ResultLog(dataDir.resolve(id + ".ndjson"));
     ActorRef<ResultWriter.Command> writer =
         getContext()
-            .spawn(ResultWriter.create(log, json), "results-" + id, DispatcherSelector.blocking());
+            .spawn(
+                ResultWriter.create(log, json, id, blobs, getContext().getSelf(), ResultsWritten::new),
+                "results-" + id,
+                DispatcherSelector.blocking());
     JobState state =
-        JobState.accepted(
-            id, spec, submit.inputs().size(), settings.orderedWindow(), clock.instant());
+        submit.inputs() instanceof StreamedInputs
+            ? JobState.streamed(id, spec, settings.orderedWindow(), clock.instant())
+            : JobState.accepted(
+                id, spec, submit.inputs().size(), settings.orderedWindow(), clock.instant());
     Job job = new Job(state, submit.inputs(), log, writer);
     jobs.put(id, job);
     getContext()
         .getLog()
-        .info("job {} accepted: task {}, {} inputs", id, spec.task().name(), state.available());
+        .info(
+            "job {} accepted: task {}, {}",
+            id,
+            spec.task().name(),
+            state.inputsOpen() ? "inputs streamed" : state.available() + " inputs");
     if (state.terminal()) {
       finish(job);
     } else {
@@ -555,17 +678,100 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       return this;
     }
     if (!job.state.terminal()) {
-      apply(job, new Cancelled("cancelled on request"));
-      for (NodeTable.Node node : nodes.nodes()) {
-        node.worker().tell(new WorkerProtocol.CancelJob(cancel.id()));
-      }
+      cancel(job, "cancelled on request");
     }
     cancel.replyTo().tell(Optional.of(status(job)));
     return this;
   }
 
+  /** Cancels a job and tells every node, so running tasks are interrupted everywhere. */
+  private void cancel(Job job, String reason) {
+    apply(job, new Cancelled(reason));
+    for (NodeTable.Node node : nodes.nodes()) {
+      node.worker().tell(new WorkerProtocol.CancelJob(job.state.id()));
+    }
+  }
+
+  /** The writer caught up with some results; a job it held back may send work again. */
+  private Behavior<CoordinatorProtocol.Command> onResultsWritten(ResultsWritten written) {
+    Job job = jobs.get(written.jobId());
+    if (job != null) {
+      boolean heldBack = job.unwritten > MAX_UNWRITTEN;
+      job.unwritten -= written.count();
+      if (heldBack && job.unwritten <= MAX_UNWRITTEN) {
+        dispatch();
+      }
+    }
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onAddInputs(AddInputs add) {
+    Job job = jobs.get(add.id());
+    Optional<InputsRefused> refused = refuseInputs(add.id(), job);
+    if (refused.isPresent()) {
+      add.replyTo().tell(refused.get());
+      return this;
+    }
+    if (job.waiting.isEmpty() && job.state.admitsInputs(bufferLimit(job))) {
+      admit(job, add);
+      dispatch();
+    } else {
+      job.waiting.addLast(add);
+    }
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onCloseInputs(CloseInputs close) {
+    Job job = jobs.get(close.id());
+    Optional<InputsRefused> refused = refuseInputs(close.id(), job);
+    if (refused.isPresent()) {
+      close.replyTo().tell(refused.get());
+      return this;
+    }
+    apply(job, new InputsClosed());
+    getContext().getLog().info("job {}: all {} inputs arrived", close.id(), job.state.available());
+    close.replyTo().tell(new InputsAccepted(job.state.available()));
+    dispatch();
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onAbortInputs(AbortInputs abort) {
+    Job job = jobs.get(abort.id());
+    if (job != null && !job.state.terminal()) {
+      getContext().getLog().warn("job {} cancelled: {}", abort.id(), abort.reason());
+      cancel(job, abort.reason());
+    }
+    return this;
+  }
+
+  private Optional<InputsRefused> refuseInputs(String id, Job job) {
+    if (job == null) {
+      return Optional.of(new InputsRefused(404, "no job '" + id + "'; GET /jobs lists the jobs"));
+    }
+    if (!(job.inputs instanceof StreamedInputs)) {
+      return Optional.of(
+          new InputsRefused(409, "job " + id + " has its inputs already; only a job created with"
+              + " \"stream\": true takes inputs here"));
+    }
+    if (job.state.terminal()) {
+      return Optional.of(new InputsRefused(409, "job " + id + " is " + job.state.phase() + "; it takes no more inputs"));
+    }
+    if (!job.state.inputsOpen()) {
+      return Optional.of(new InputsRefused(409, "the inputs of job " + id + " have ended already"));
+    }
+    return Optional.empty();
+  }
+
   private Behavior<CoordinatorProtocol.Command> onOpenResults(OpenResults open) {
     open.replyTo().tell(Optional.ofNullable(jobs.get(open.id())).map(job -> job.log));
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onHttpServing(HttpServing serving) {
+    httpUrl = serving.url();
+    for (NodeTable.Node node : nodes.nodes()) {
+      node.worker().tell(new Registered(address, httpUrl));
+    }
     return this;
   }
 
@@ -577,6 +783,22 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private Behavior<CoordinatorProtocol.Command> onGetTasks(GetTasks get) {
     get.replyTo().tell(nodes.tasks());
     return this;
+  }
+
+  /** Why no node can take a job for the task now: off everywhere, all busy leaving, or unknown. */
+  private Rejected refusal(String task) {
+    if (nodes.nodes().stream().anyMatch(node -> node.offers(task))) {
+      return new Rejected(
+          503, "every node that offers task '" + task + "' is unreachable or draining; try again once one is up");
+    }
+    Optional<TaskInfo> off =
+        nodes.tasks().stream().filter(info -> info.name().equals(task) && !info.enabled()).findFirst();
+    if (off.isPresent()) {
+      return new Rejected(400, "task '" + task + "' is off on every node: " + off.get().disabled());
+    }
+    String known =
+        nodes.tasks().stream().filter(TaskInfo::enabled).map(TaskInfo::name).collect(Collectors.joining(", "));
+    return new Rejected(400, "unknown task '" + task + "'; known tasks: " + known);
   }
 
   /** The combiner the task names as its default, or null. */

@@ -1,5 +1,6 @@
 package cohort.coordinator;
 
+import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.http.HttpApi;
 import cohort.messages.CoordinatorProtocol;
 import cohort.messages.HostPort;
@@ -90,12 +91,13 @@ public final class CoordinatorApp {
         .registerOnMemberUp(
             () -> {
               try {
+                BlobStore blobs = new BlobStore(dataDir.resolve("blobs"));
                 ActorRef<CoordinatorProtocol.Command> coordinator =
                     system.systemActorOf(
-                        Coordinator.create(settings, dataDir, ApiJson.newMapper(), Clock.systemUTC()),
+                        Coordinator.create(settings, dataDir, blobs, ApiJson.newMapper(), Clock.systemUTC()),
                         "coordinator",
                         Props.empty());
-                serveHttp(system, settings, coordinator, started);
+                serveHttp(system, settings, coordinator, blobs, started);
               } catch (RuntimeException e) {
                 started.completeExceptionally(e);
               }
@@ -107,6 +109,7 @@ public final class CoordinatorApp {
       ActorSystem<?> system,
       CoordinatorSettings settings,
       ActorRef<CoordinatorProtocol.Command> coordinator,
+      BlobStore blobs,
       CompletableFuture<Started> started) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     HttpApi api =
@@ -114,8 +117,9 @@ public final class CoordinatorApp {
             coordinator,
             system,
             ApiJson.newMapper(),
-            settings.checkTimeout().plus(Duration.ofSeconds(5)),
-            blocking);
+            settings.checkTimeout().multipliedBy(Coordinator.MAX_CHECKERS).plus(Duration.ofSeconds(5)),
+            blocking,
+            blobs);
     String cluster = HostPort.of(Cluster.get(system).selfMember().address()).toString();
     Http.get(system)
         .newServerAt(settings.host(), settings.httpPort())
@@ -136,7 +140,9 @@ public final class CoordinatorApp {
                 return;
               }
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-              started.complete(new Started(cluster, url(settings.host(), binding)));
+              String url = url(settings.host(), binding);
+              coordinator.tell(new Coordinator.HttpServing(url));
+              started.complete(new Started(cluster, url));
             });
   }
 

@@ -2,6 +2,7 @@ package cohort.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.Batching;
 import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.InputSource;
@@ -51,8 +52,8 @@ class CoordinatorTest {
 
   private static final List<TaskInfo> TASKS =
       List.of(
-          new TaskInfo("echo", "returns its input", "any", List.of(), null),
-          new TaskInfo("sum-range", "sums", "object", List.of(), "sum"));
+          new TaskInfo("echo", "returns its input", "any", List.of(), null, null),
+          new TaskInfo("sum-range", "sums", "object", List.of(), "sum", null));
 
   @BeforeAll
   static void start() {
@@ -82,7 +83,8 @@ class CoordinatorTest {
 
   private ActorRef<CoordinatorProtocol.Command> coordinator(int prefetch) {
     return testKit.spawn(
-        Coordinator.create(settings(prefetch), dataDir, ApiJson.newMapper(), Clock.systemUTC()));
+        Coordinator.create(
+            settings(prefetch), dataDir, new BlobStore(dataDir.resolve("blobs")), ApiJson.newMapper(), Clock.systemUTC()));
   }
 
   private static List<JsonNode> longs(int n) {
@@ -298,5 +300,54 @@ class CoordinatorTest {
     TestProbe<Optional<ResultLog>> probe = testKit.createTestProbe();
     coordinator.tell(new Coordinator.OpenResults(id, probe.ref()));
     return probe.receiveMessage().orElseThrow();
+  }
+
+  /**
+   * Tests that streamed inputs are admitted only while the job has room: the answer to an upload
+   * waits for the node to take work, which is how backpressure reaches the producer.
+   */
+  @Test
+  void streamedInputsWaitForRoom() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    JobStatus job = submit(coordinator, node, spec("echo"), InputSource.streamed(), true);
+    assertThat(job.inputsOpen()).isTrue();
+    TestProbe<Coordinator.InputsReply> upload = testKit.createTestProbe();
+
+    // The buffer holds 64 inputs at least: the first chunk gets in at once.
+    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(64), upload.ref()));
+    assertThat(((Coordinator.InputsAccepted) upload.receiveMessage()).total()).isEqualTo(64);
+    RunBatch first = node.expectMessageClass(RunBatch.class);
+    assertThat(first.inputs()).hasSize(1);
+
+    // 63 still buffered: the next chunk fills the buffer; the one after must wait.
+    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(1), upload.ref()));
+    upload.expectMessageClass(Coordinator.InputsAccepted.class);
+    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(10), upload.ref()));
+    upload.expectNoMessage(Duration.ofMillis(200));
+
+    // The node reports, takes more work, and the buffer has room again.
+    coordinator.tell(echo(first, node.ref()));
+    node.expectMessageClass(RunBatch.class);
+    assertThat(((Coordinator.InputsAccepted) upload.receiveMessage()).total()).isEqualTo(75);
+
+    TestProbe<Coordinator.InputsReply> close = testKit.createTestProbe();
+    coordinator.tell(new Coordinator.CloseInputs(job.id(), close.ref()));
+    close.expectMessageClass(Coordinator.InputsAccepted.class);
+    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(1), upload.ref()));
+    assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).httpStatus()).isEqualTo(409);
+  }
+
+  /** Tests that inputs for a job with its inputs given are refused, and unknown jobs are 404. */
+  @Test
+  void refusesInputsForOtherJobs() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    JobStatus job = submit(coordinator, node, spec("echo"), InputSource.of(longs(1)), true);
+    TestProbe<Coordinator.InputsReply> upload = testKit.createTestProbe();
+    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(1), upload.ref()));
+    assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).error()).contains("only a job created with");
+    coordinator.tell(new Coordinator.AddInputs("nope", longs(1), upload.ref()));
+    assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).httpStatus()).isEqualTo(404);
   }
 }

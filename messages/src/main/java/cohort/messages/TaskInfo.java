@@ -11,12 +11,24 @@ import java.util.List;
  * @param input a readable description of the input type
  * @param params the parameters the task accepts
  * @param combiner the combiner its jobs use when they name none, or null
+ * @param disabled why the node does not run this task, and how to enable it; null when it does
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskInfo(
-    String name, String description, String input, List<ParamInfo> params, String combiner)
+    String name,
+    String description,
+    String input,
+    List<ParamInfo> params,
+    String combiner,
+    String disabled)
     implements CborSerializable {
   public TaskInfo {
     params = params == null ? List.of() : List.copyOf(params);
+  }
+
+  /** Whether the node runs this task. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean enabled() {
+    return disabled == null;
   }
 }

@@ -66,8 +66,14 @@ public interface WorkerProtocol {
     }
   }
 
-  /** The coordinator accepted this node's registration. */
-  record Registered(String coordinator) implements Command, CborSerializable {}
+  /**
+   * The coordinator accepted this node's registration.
+   *
+   * @param coordinator the coordinator's cluster address
+   * @param httpUrl the coordinator's HTTP API, where nodes fetch file inputs; null until it serves
+   *     (the coordinator sends this message again then)
+   */
+  record Registered(String coordinator, String httpUrl) implements Command, CborSerializable {}
 
   /** The coordinator refused this node, for example because their protocol versions differ. */
   record RegistrationRefused(String reason) implements Command, CborSerializable {}

@@ -7,6 +7,7 @@ import cohort.messages.Payloads;
 import cohort.messages.TaskError;
 import cohort.messages.WorkerProtocol;
 import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.messages.task.FileRef;
 import cohort.messages.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -25,10 +26,12 @@ final class BatchRunner {
 
   private final String node;
   private final ActorRef<WorkerProtocol.Command> worker;
+  private final FileInputs files;
 
-  BatchRunner(String node, ActorRef<WorkerProtocol.Command> worker) {
+  BatchRunner(String node, ActorRef<WorkerProtocol.Command> worker, FileInputs files) {
     this.node = node;
     this.worker = worker;
+    this.files = files;
   }
 
   /**
@@ -65,7 +68,7 @@ final class BatchRunner {
             0);
         continue;
       }
-      Context context = new Context(batch.jobId(), index, batch.attempt(), node, control);
+      Context context = new Context(batch.jobId(), index, batch.attempt(), node, control, files);
       JsonNode output = null;
       Throwable failure = null;
       control.begin(offset);
@@ -232,11 +235,16 @@ final class BatchRunner {
   }
 
   private record Context(
-      String jobId, long index, int attempt, String node, BatchControl control)
+      String jobId, long index, int attempt, String node, BatchControl control, FileInputs files)
       implements TaskContext {
     @Override
     public boolean isCancelled() {
       return control.cancelled();
+    }
+
+    @Override
+    public byte[] read(FileRef file) throws java.io.IOException {
+      return files.read(file);
     }
   }
 }

@@ -83,15 +83,24 @@ public final class NodeApp {
   }
 
   /**
+   * The tasks of a node: the built-in ones, and those in the jars of its plugin folder.
+   *
+   * @throws IllegalStateException when a plugin cannot be loaded, naming it
+   */
+  public static TaskRegistry tasks(NodeSettings settings) {
+    return TaskRegistry.load(Plugins.classLoader(settings.plugins()), settings.allowExec());
+  }
+
+  /**
    * Starts the worker in a running actor system once this member is Up, and drains it when the
    * JVM shuts down.
    *
+   * @param registry the tasks the node offers
    * @param drainTimeout how long running batches may take to finish when the node stops
    * @return completed with the coordinator's address once it accepts the node
    */
   public static CompletionStage<String> init(
-      ActorSystem<?> system, int workers, Duration drainTimeout) {
-    TaskRegistry registry = TaskRegistry.load(NodeApp.class.getClassLoader());
+      ActorSystem<?> system, TaskRegistry registry, int workers, Duration drainTimeout) {
     CompletableFuture<String> registered = new CompletableFuture<>();
     AtomicReference<ActorRef<cohort.messages.WorkerProtocol.Command>> worker = new AtomicReference<>();
     org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
@@ -170,12 +179,18 @@ public final class NodeApp {
 
     private final Config config;
     private final NodeSettings settings;
+    private final TaskRegistry registry;
     private final AtomicReference<ActorSystem<Void>> current = new AtomicReference<>();
     private volatile boolean stopping;
 
+    /**
+     * @throws IllegalArgumentException when a setting is invalid
+     * @throws IllegalStateException when a plugin cannot be loaded
+     */
     public Runner(Config config) {
       this.config = config;
       this.settings = NodeSettings.fromConfig(config);
+      this.registry = tasks(settings);
     }
 
     public NodeSettings settings() {
@@ -211,7 +226,7 @@ public final class NodeApp {
         current.set(system);
         boolean rejoined = again;
         CompletableFuture<Void> refused = new CompletableFuture<>();
-        init(system, settings.workers(), settings.drainTimeout())
+        init(system, registry, settings.workers(), settings.drainTimeout())
             .whenComplete(
                 (coordinator, failure) -> {
                   if (failure != null) {

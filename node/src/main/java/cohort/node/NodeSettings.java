@@ -3,7 +3,10 @@ package cohort.node;
 import cohort.messages.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A node's settings, read once from the {@code cohort} block and validated.
@@ -13,9 +16,17 @@ import java.time.Duration;
  * @param join the coordinator's cluster address
  * @param workers worker slots; already resolved from 0 to the processor count
  * @param drainTimeout how long a stopping node may take to finish the batches it runs
+ * @param allowExec whether jobs may run commands on this node (the exec task)
+ * @param plugins a folder of jars with more tasks, if any
  */
 public record NodeSettings(
-    String host, int clusterPort, HostPort join, int workers, Duration drainTimeout) {
+    String host,
+    int clusterPort,
+    HostPort join,
+    int workers,
+    Duration drainTimeout,
+    boolean allowExec,
+    Optional<Path> plugins) {
 
   /** Most slots one node may have: far above any sensible number of threads per JVM. */
   public static final int MAX_WORKERS = 1024;
@@ -47,7 +58,14 @@ public record NodeSettings(
         throw new IllegalArgumentException(
             "cohort.node.drain-timeout = " + drain + " is negative: use 0s or more, such as 30s");
       }
-      return new NodeSettings(host, port, join, workers, drain);
+      String plugins = config.getString("cohort.node.plugins").trim();
+      Optional<Path> pluginDir = plugins.isEmpty() ? Optional.empty() : Optional.of(Path.of(plugins));
+      if (pluginDir.isPresent() && !Files.isDirectory(pluginDir.get())) {
+        throw new IllegalArgumentException(
+            "cohort.node.plugins = " + plugins + ": no such folder; give a folder of task jars");
+      }
+      return new NodeSettings(
+          host, port, join, workers, drain, config.getBoolean("cohort.node.allow-exec"), pluginDir);
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

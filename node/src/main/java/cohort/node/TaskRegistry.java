@@ -28,11 +28,18 @@ import java.util.stream.Collectors;
  */
 public final class TaskRegistry {
 
+  /** Why a task that runs commands is off, and how to turn it on. */
+  static final String EXEC_DISABLED =
+      "this node does not run commands: start it with --allow-exec (or COHORT_ALLOW_EXEC=true) to"
+          + " let jobs run commands on it, as the user the node runs as";
+
   private final Map<String, Task<?, ?, ?>> tasks;
+  private final boolean allowExec;
   private final ObjectMapper mapper;
 
-  private TaskRegistry(Map<String, Task<?, ?, ?>> tasks) {
+  private TaskRegistry(Map<String, Task<?, ?, ?>> tasks, boolean allowExec) {
     this.tasks = tasks;
+    this.allowExec = allowExec;
     this.mapper =
         JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -43,10 +50,11 @@ public final class TaskRegistry {
   /**
    * Finds every task on the class path of {@code loader}.
    *
+   * @param allowExec whether tasks that run commands ({@link Task#needsAllowExec()}) may run here
    * @throws IllegalStateException when two tasks share a name or a task cannot be loaded, naming
    *     the classes involved
    */
-  public static TaskRegistry load(ClassLoader loader) {
+  public static TaskRegistry load(ClassLoader loader, boolean allowExec) {
     Map<String, Task<?, ?, ?>> found = new TreeMap<>();
     ServiceLoader<Task> services = ServiceLoader.load(Task.class, loader);
     try {
@@ -56,14 +64,14 @@ public final class TaskRegistry {
     } catch (ServiceConfigurationError e) {
       throw new IllegalStateException("cannot load a task: " + e.getMessage(), e);
     }
-    return new TaskRegistry(found);
+    return new TaskRegistry(found, allowExec);
   }
 
-  /** A registry of exactly these tasks; for tests and embedding. */
+  /** A registry of exactly these tasks, commands allowed; for tests and embedding. */
   public static TaskRegistry of(Collection<? extends Task<?, ?, ?>> tasks) {
     Map<String, Task<?, ?, ?>> found = new TreeMap<>();
     tasks.forEach(task -> add(found, task));
-    return new TaskRegistry(found);
+    return new TaskRegistry(found, true);
   }
 
   private static void add(Map<String, Task<?, ?, ?>> found, Task<?, ?, ?> task) {
@@ -104,9 +112,14 @@ public final class TaskRegistry {
               task.description(),
               typeName(task.inputType()),
               describeParams(task.paramsType()),
-              task.combiner()));
+              task.combiner(),
+              disabledReason(task)));
     }
     return infos;
+  }
+
+  private String disabledReason(Task<?, ?, ?> task) {
+    return task.needsAllowExec() && !allowExec ? EXEC_DISABLED : null;
   }
 
   /**
@@ -120,6 +133,10 @@ public final class TaskRegistry {
     if (task == null) {
       throw new IllegalArgumentException(
           "unknown task '" + spec.name() + "'; known tasks: " + String.join(", ", names()));
+    }
+    String disabled = disabledReason(task);
+    if (disabled != null) {
+      throw new IllegalArgumentException("task '" + spec.name() + "' is off: " + disabled);
     }
     return bind(task, spec.params());
   }

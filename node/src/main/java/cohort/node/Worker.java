@@ -107,6 +107,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final ThreadPoolExecutor executor;
   private final TimerScheduler<WorkerProtocol.Command> timers;
   private final BatchRunner runner;
+  private final FileInputs files = new FileInputs();
   private final String node;
   private final CompletableFuture<String> registered;
 
@@ -154,7 +155,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     this.executor = executor;
     this.registered = registered;
     this.node = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
-    this.runner = new BatchRunner(node, context.getSelf());
+    this.runner = new BatchRunner(node, context.getSelf(), files);
     ActorRef<Receptionist.Listing> listings =
         context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new);
     context
@@ -343,10 +344,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return this;
   }
 
-  /** How long an interrupted input may take to stop: half its timeout, within 0.5 to 5 s. */
+  /**
+   * How long an interrupted input may take to stop before its thread is given up: half its timeout,
+   * within 1 to 5 s, time enough to stop a command's processes or close files.
+   */
   private static long graceNanos(RunBatch batch) {
     long half = TimeUnit.MILLISECONDS.toNanos(batch.taskTimeoutMillis()) / 2;
-    return Math.max(TimeUnit.MILLISECONDS.toNanos(500), Math.min(half, TimeUnit.SECONDS.toNanos(5)));
+    return Math.max(TimeUnit.SECONDS.toNanos(1), Math.min(half, TimeUnit.SECONDS.toNanos(5)));
   }
 
   /**
@@ -493,9 +497,14 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onRegistered(Registered registeredWith) {
-    getContext().getLog().info("node {} registered with coordinator {}", node,
-        registeredWith.coordinator());
-    registered.complete(registeredWith.coordinator());
+    if (registeredWith.httpUrl() != null) {
+      files.coordinatorUrl(registeredWith.httpUrl());
+    }
+    if (!registered.isDone()) {
+      getContext().getLog().info("node {} registered with coordinator {}", node,
+          registeredWith.coordinator());
+      registered.complete(registeredWith.coordinator());
+    }
     return this;
   }
 

@@ -31,7 +31,7 @@ class BatchRunnerTest {
   private static ActorRef<CoordinatorProtocol.Command> coordinator;
 
   private final TaskRegistry registry = TaskRegistry.of(TestTasks.all());
-  private final BatchRunner runner = new BatchRunner("n1:1", worker);
+  private final BatchRunner runner = new BatchRunner("n1:1", worker, new FileInputs());
 
   @BeforeAll
   static void start() {

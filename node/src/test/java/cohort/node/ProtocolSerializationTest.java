@@ -89,12 +89,12 @@ class ProtocolSerializationTest {
             new CheckTask(spec, checked),
             new TaskChecked(null),
             new TaskChecked("bad"),
-            new Registered("c:1"),
+            new Registered("c:1", "http://127.0.0.1:8470"),
             new RegistrationRefused("version"),
             new RegisterNode(
                 worker,
                 4,
-                List.of(new TaskInfo("scale", "d", "integer", List.of(new ParamInfo("factor", "integer", null)), "sum")),
+                List.of(new TaskInfo("scale", "d", "integer", List.of(new ParamInfo("factor", "integer", null)), "sum", null)),
                 CoordinatorProtocol.VERSION),
             new BatchFinished(
                 "j-1", 3, 2, values, List.of(new InputFailure(4, FailureKind.TIMEOUT, error)), true, 99, worker));

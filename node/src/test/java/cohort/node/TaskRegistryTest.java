@@ -22,7 +22,7 @@ class TaskRegistryTest {
   /** Tests that ServiceLoader finds the built-in tasks. */
   @Test
   void findsBuiltInTasks() {
-    TaskRegistry loaded = TaskRegistry.load(getClass().getClassLoader());
+    TaskRegistry loaded = TaskRegistry.load(getClass().getClassLoader(), false);
     assertThat(loaded.names()).contains("echo", "sleep", "sum-range");
     TaskInfo sumRange =
         loaded.describe().stream().filter(t -> t.name().equals("sum-range")).findFirst().orElseThrow();

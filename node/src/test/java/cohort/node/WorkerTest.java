@@ -74,7 +74,7 @@ class WorkerTest {
     assertThat(register.slots()).isEqualTo(1);
     assertThat(register.version()).isEqualTo(CoordinatorProtocol.VERSION);
     assertThat(register.tasks()).extracting(t -> t.name()).containsExactly("blow-up", "scale", "stubborn", "wait");
-    worker.tell(new WorkerProtocol.Registered("c:1"));
+    worker.tell(new WorkerProtocol.Registered("c:1", null));
     assertThat(registered.join()).isEqualTo("c:1");
   }
 

@@ -54,7 +54,21 @@ public final class CohortCommand implements Runnable {
     }
     // Start logging before any thread can log, so no early lines are queued and replayed.
     org.slf4j.LoggerFactory.getILoggerFactory();
-    System.exit(commandLine().execute(args));
+    System.exit(execute(commandLine(), args));
+  }
+
+  /**
+   * Runs the command line. {@code submit exec ... -- CMD ARG...} takes everything after {@code --}
+   * as exec's command, which picocli alone would mix with the inputs.
+   */
+  public static int execute(CommandLine commandLine, String[] args) {
+    int split = java.util.Arrays.asList(args).indexOf("--");
+    if (args.length > 0 && args[0].equals("submit") && split > 0) {
+      SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();
+      submit.command = java.util.List.of(args).subList(split + 1, args.length);
+      args = java.util.Arrays.copyOf(args, split);
+    }
+    return commandLine.execute(args);
   }
 
   /** The configured command line, for {@link #main} and for tests. */

@@ -35,7 +35,25 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--http-port", paramLabel = "Q", description = "The HTTP API port, 0 for a free one (default 8470).")
   int httpPort = 8470;
 
+  @Option(names = "--allow-exec", description = "Let jobs run commands on the nodes (the exec task); see the README's security note.")
+  boolean allowExec;
+
+  @Option(names = "--plugins", paramLabel = "DIR", description = "A folder of jars with more tasks, for every node.")
+  String plugins;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private java.util.List<String> nodeArgs() {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    if (allowExec) {
+      args.add("--allow-exec");
+    }
+    if (plugins != null) {
+      args.add("--plugins");
+      args.add(java.nio.file.Path.of(plugins).toAbsolutePath().toString());
+    }
+    return args;
+  }
 
   @Override
   public Integer call() {
@@ -56,7 +74,8 @@ final class LocalCommand implements Callable<Integer> {
               out.flush();
             },
             true,
-            true);
+            true,
+            nodeArgs());
     LocalCluster cluster = LocalCluster.start(options, nodes);
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "stop-local-cluster"));
     out.println("cohort local ready http=" + cluster.url() + " cluster=" + cluster.clusterAddress() + " nodes=" + nodes);

@@ -41,6 +41,12 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--drain-timeout", paramLabel = "D", description = "Time to finish running tasks when stopping, such as 30s (default 30s, env COHORT_DRAIN_TIMEOUT).")
   String drainTimeout;
 
+  @Option(names = "--allow-exec", description = "Let jobs run commands on this node (the exec task), as its user; see the README's security note (env COHORT_ALLOW_EXEC).")
+  Boolean allowExec;
+
+  @Option(names = "--plugins", paramLabel = "DIR", description = "A folder of jars with more tasks (env COHORT_PLUGINS).")
+  String plugins;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -51,6 +57,8 @@ final class NodeCommand implements Callable<Integer> {
     CoordinatorCommand.put(overrides, "cohort.host", host);
     CoordinatorCommand.put(overrides, "cohort.node.cluster-port", clusterPort);
     CoordinatorCommand.put(overrides, "cohort.node.drain-timeout", drainTimeout);
+    CoordinatorCommand.put(overrides, "cohort.node.allow-exec", allowExec);
+    CoordinatorCommand.put(overrides, "cohort.node.plugins", plugins);
     NodeApp.Runner runner = new NodeApp.Runner(NodeApp.loadConfig(overrides));
     Runtime.getRuntime().addShutdownHook(new Thread(runner::stop, "stop-node-runner"));
     Servers.exitZeroAfterCleanStop(

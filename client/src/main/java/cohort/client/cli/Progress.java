@@ -14,7 +14,10 @@ final class Progress implements AutoCloseable {
     this.bar = bar;
   }
 
-  /** A bar for {@code total} results, or a silent one when stderr is not a terminal. */
+  /**
+   * A bar for {@code total} results ({@code -1} when unknown, as for streamed inputs), or a silent
+   * one when stderr is not a terminal.
+   */
   static Progress create(String jobId, long total) {
     if (!stderrIsTerminal()) {
       return new Progress(null);

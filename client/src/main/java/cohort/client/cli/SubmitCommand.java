@@ -2,9 +2,12 @@ package cohort.client.cli;
 
 import cohort.client.CohortClient;
 import cohort.client.local.EmbeddedCluster;
+import cohort.messages.api.ApiJson;
 import cohort.messages.api.JobRequest;
 import cohort.messages.api.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,9 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +48,7 @@ import picocli.CommandLine.Parameters;
       "  {\"index\":0,\"input\":..,\"output\":..}  or  {\"index\":..,\"input\":..,\"error\":{..}}",
       "With --combine the combined value is printed alone on the last line.",
       "Without a coordinator, the job runs on a cluster inside this JVM.",
+      "exec takes its command after --: cohort submit exec a b -- wc -c {}",
       "Ctrl-C cancels the job on every node and waits for that; a second Ctrl-C quits at once.",
       "Exit code: 0 every input succeeded, 1 some failed, 2 usage or connection error,",
       "130 cancelled by Ctrl-C."
@@ -57,7 +63,7 @@ final class SubmitCommand implements Callable<Integer> {
   @Parameters(
       index = "1..*",
       paramLabel = "INPUT",
-      description = "Inputs, each read as JSON when it is JSON (42, true, {\"a\":1}) and as a string otherwise.")
+      description = "Inputs, each read as JSON when it is JSON (42, true, {\"a\":1}) and as a string otherwise; file paths with --files or --out.")
   List<String> inputs = new ArrayList<>();
 
   @Option(names = "--range", paramLabel = "A..B", description = "The integers A, A+1, .. B-1 as inputs, like Python's range(A, B).")
@@ -66,11 +72,29 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--split", paramLabel = "K", description = "Cut --range into K parts, one input {\"start\":a,\"end\":b} each.")
   Integer split;
 
-  @Option(names = "--input-file", paramLabel = "FILE", description = "One input per line of FILE, as a string; - reads stdin.")
+  @Option(
+      names = "--input-file",
+      paramLabel = "FILE",
+      description = "One input per line of FILE, as a string; - reads stdin. Lines are read as the cluster takes them, so the file may be larger than memory.")
   String inputFile;
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "Every file under DIR is an input (the task reads its bytes).")
+  Path dir;
+
+  @Option(names = "--files", description = "The INPUTs are files (the task reads their bytes).")
+  boolean files;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Write the files the outputs carry (thumbnails) under DIR; implies --files.")
+  Path out;
+
+  @Option(names = "--shared-fs", description = "Every node sees the files at the same paths: send paths, not bytes; nodes write --out themselves.")
+  boolean sharedFs;
 
   @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "A task parameter; repeat for more.")
   Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--shell", description = "exec: run the command through /bin/sh -c, inputs quoted.")
+  boolean shell;
 
   @ArgGroup(exclusive = true)
   Order order = new Order();
@@ -83,7 +107,7 @@ final class SubmitCommand implements Callable<Integer> {
     boolean unordered;
   }
 
-  @Option(names = "--combine", paramLabel = "OP", description = "Reduce the outputs at the coordinator: sum, count, min or max.")
+  @Option(names = "--combine", paramLabel = "OP", description = "Reduce the outputs at the coordinator: sum, count, min, max, or none.")
   String combine;
 
   @Option(names = "--batch", paramLabel = "N", description = "Inputs per dispatch; default: sized from measured task time.")
@@ -117,6 +141,11 @@ final class SubmitCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The command after {@code --}, for exec; set by {@link CohortCommand} before the run. */
+  List<String> command = List.of();
+
+  private final ObjectMapper json = ApiJson.newMapper();
+
   @Override
   public Integer call() {
     JobRequest request = request();
@@ -131,26 +160,51 @@ final class SubmitCommand implements Callable<Integer> {
     }
   }
 
+  private boolean fileMode() {
+    return dir != null || files || out != null;
+  }
+
   private JobRequest request() {
-    int sources = (inputs.isEmpty() ? 0 : 1) + (range == null ? 0 : 1) + (inputFile == null ? 0 : 1);
-    if (sources != 1) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          sources == 0
-              ? "give the inputs: INPUT..., --range A..B or --input-file FILE"
-              : "give the inputs one way only: INPUT..., --range A..B or --input-file FILE");
+    boolean fileMode = fileMode();
+    int sources =
+        (inputs.isEmpty() && !fileMode ? 0 : 1) + (range == null ? 0 : 1) + (inputFile == null ? 0 : 1);
+    if (sources != 1 || (fileMode && inputs.isEmpty() && dir == null)) {
+      throw usage(
+          sources == 0 || (fileMode && inputs.isEmpty() && dir == null)
+              ? "give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR"
+              : "give the inputs one way only: INPUT..., --range A..B, --input-file FILE or --dir DIR");
     }
     if (split != null && range == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--split needs --range");
+      throw usage("--split needs --range");
     }
-    List<JsonNode> list = null;
-    if (!inputs.isEmpty()) {
-      list = inputs.stream().map(JsonArgs::parse).toList();
-    } else if (inputFile != null) {
-      list = readLines(inputFile);
+    if (sharedFs && !fileMode) {
+      throw usage("--shared-fs goes with --dir, --files or --out");
+    }
+    if (inputFile != null && !inputFile.equals("-") && !Files.isRegularFile(Path.of(inputFile))) {
+      throw new IllegalArgumentException("--input-file " + inputFile + ": no such file");
+    }
+    if (!command.isEmpty() && !task.equals("exec")) {
+      throw usage("only exec takes a command after --; task " + task + " takes its parameters with -p");
+    }
+    if (task.equals("exec") && command.isEmpty() && !params.containsKey("command")) {
+      throw usage("give exec its command after --, for example: cohort submit exec a.txt -- wc -l {}");
+    }
+    if (detach && (inputFile != null || fileMode)) {
+      throw usage("--detach cannot be used with --input-file or files: their inputs are sent while the job runs");
     }
     Map<String, JsonNode> parameters = new LinkedHashMap<>();
     params.forEach((key, value) -> parameters.put(key, JsonArgs.parse(value)));
+    if (!command.isEmpty()) {
+      parameters.put("command", json.valueToTree(command));
+    }
+    if (shell) {
+      parameters.put("shell", BooleanNode.TRUE);
+    }
+    List<JsonNode> list = null;
+    if (!inputs.isEmpty() && !fileMode) {
+      list = inputs.stream().map(JsonArgs::parse).toList();
+    }
+    boolean streamed = inputFile != null || fileMode;
     return new JobRequest(
         task,
         parameters.isEmpty() ? null : parameters,
@@ -162,31 +216,30 @@ final class SubmitCommand implements Callable<Integer> {
         batch,
         retries,
         maxAttempts,
-        taskTimeout);
+        taskTimeout,
+        streamed ? Boolean.TRUE : null);
   }
 
-  private static List<JsonNode> readLines(String file) {
-    try (BufferedReader reader =
-        file.equals("-")
-            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-            : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-      List<JsonNode> lines = new ArrayList<>();
-      String line;
-      while ((line = reader.readLine()) != null) {
-        lines.add(TextNode.valueOf(line));
-      }
-      return lines;
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new IllegalArgumentException("--input-file " + file + ": no such file");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read --input-file " + file + ": " + e.getMessage(), e);
-    }
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 
   private int run(CohortClient client, JobRequest request) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    FileJob fileJob = fileMode() ? FileJob.of(dir, inputs, sharedFs, this.out, json) : null;
+    if (fileJob != null && fileJob.sharedOut() != null) {
+      Map<String, JsonNode> withOut = new LinkedHashMap<>(request.params() == null ? Map.of() : request.params());
+      withOut.put("out", TextNode.valueOf(fileJob.sharedOut()));
+      request = request.withParams(withOut);
+    }
     JobStatus job = client.submit(request);
+    Upload upload = null;
+    if (fileJob != null) {
+      upload = Upload.start(client, job.id(), fileJob.inputs(client, job.id()));
+    } else if (inputFile != null) {
+      upload = Upload.start(client, job.id(), lines());
+    }
     if (detach) {
       out.println(job.id());
       out.flush();
@@ -202,12 +255,14 @@ final class SubmitCommand implements Callable<Integer> {
     });
     // Results appear promptly even when they trickle in, without a flush per line.
     flusher.scheduleWithFixedDelay(out::flush, 100, 100, TimeUnit.MILLISECONDS);
-    try (Progress progress = Progress.create(job.id(), job.total());
+    long total = fileJob != null ? fileJob.size() : upload != null ? -1 : job.total();
+    try (Progress progress = Progress.create(job.id(), total);
         Stream<String> lines = client.resultLines(job.id())) {
       lines.forEach(
           line -> {
+            String shown = fileJob == null ? line : fileJob.handle(line);
             if (!quiet) {
-              out.println(line);
+              out.println(shown);
             }
             progress.step();
           });
@@ -216,6 +271,12 @@ final class SubmitCommand implements Callable<Integer> {
       out.flush();
     }
     JobStatus end = client.status(job.id());
+    if (upload != null && upload.failure() != null) {
+      err.println("cohort: " + upload.failure().getMessage());
+      err.println(summary(end));
+      err.flush();
+      return CohortCommand.USAGE;
+    }
     if (end.combine() != null) {
       if (end.combineError() != null) {
         err.println("cohort: the outputs could not be combined with " + end.combine() + ": " + end.combineError());
@@ -230,6 +291,86 @@ final class SubmitCommand implements Callable<Integer> {
       return CohortCommand.INTERRUPTED;
     }
     return end.state() == JobStatus.State.SUCCEEDED ? CohortCommand.OK : CohortCommand.JOB_FAILED;
+  }
+
+  /** The lines of the input file (or stdin), read one at a time as the upload asks for them. */
+  private Iterator<JsonNode> lines() {
+    try {
+      BufferedReader reader =
+          inputFile.equals("-")
+              ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+              : Files.newBufferedReader(Path.of(inputFile), StandardCharsets.UTF_8);
+      return new Lines(reader, inputFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read --input-file " + inputFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Each line of a reader as a string input. */
+  private static final class Lines implements Iterator<JsonNode> {
+    private final BufferedReader reader;
+    private final String name;
+    private String next;
+    private boolean done;
+
+    Lines(BufferedReader reader, String name) {
+      this.reader = reader;
+      this.name = name;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next == null && !done) {
+        try {
+          next = reader.readLine();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read --input-file " + name + ": " + e.getMessage(), e);
+        }
+        done = next == null;
+      }
+      return next != null;
+    }
+
+    @Override
+    public JsonNode next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      String line = next;
+      next = null;
+      return TextNode.valueOf(line);
+    }
+  }
+
+  /** The upload of a streamed job's inputs, on a thread of its own while results come back. */
+  private static final class Upload {
+    private volatile RuntimeException failure;
+
+    static Upload start(CohortClient client, String jobId, Iterator<JsonNode> inputs) {
+      Upload upload = new Upload();
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  client.sendInputs(jobId, inputs);
+                } catch (RuntimeException e) {
+                  upload.failure = e;
+                  try {
+                    client.cancel(jobId);
+                  } catch (RuntimeException ignored) {
+                    // the coordinator cancels a job whose upload broke by itself
+                  }
+                }
+              },
+              "upload-inputs");
+      thread.setDaemon(true);
+      thread.start();
+      return upload;
+    }
+
+    RuntimeException failure() {
+      return failure;
+    }
   }
 
   static String summary(JobStatus status) {

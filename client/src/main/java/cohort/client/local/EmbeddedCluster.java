@@ -4,6 +4,7 @@ import cohort.coordinator.CoordinatorApp;
 import cohort.coordinator.CoordinatorSettings;
 import cohort.messages.CoordinatorProtocol;
 import cohort.node.NodeApp;
+import cohort.node.TaskRegistry;
 import com.typesafe.config.Config;
 import java.net.URI;
 import java.time.Duration;
@@ -52,7 +53,9 @@ public final class EmbeddedCluster implements AutoCloseable {
             CoordinatorApp.clusterConfig(settings, config));
     try {
       CompletionStage<CoordinatorApp.Started> started = CoordinatorApp.init(system, settings);
-      CompletionStage<String> registered = NodeApp.init(system, workers, Duration.ZERO);
+      // The user runs this cluster in their own JVM, on their own machine: commands are theirs.
+      TaskRegistry tasks = TaskRegistry.load(EmbeddedCluster.class.getClassLoader(), true);
+      CompletionStage<String> registered = NodeApp.init(system, tasks, workers, Duration.ZERO);
       CoordinatorApp.Started up = await(started, timeout);
       await(registered, timeout);
       return new EmbeddedCluster(system, URI.create(up.httpUrl()));

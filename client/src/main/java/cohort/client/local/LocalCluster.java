@@ -34,6 +34,7 @@ public final class LocalCluster implements AutoCloseable {
    * @param ownSessions start children in sessions of their own, so that a terminal's Ctrl-C
    *     reaches only this JVM, which stops them in order
    * @param restartNodes start a new node in place of one that dies, like a process supervisor
+   * @param nodeArgs more options for every node, such as {@code --allow-exec}
    */
   public record Options(
       String classPath,
@@ -44,7 +45,8 @@ public final class LocalCluster implements AutoCloseable {
       Optional<Path> logDir,
       Consumer<String> output,
       boolean ownSessions,
-      boolean restartNodes) {}
+      boolean restartNodes,
+      List<String> nodeArgs) {}
 
   /** Restarts allowed within {@link #RESTART_WINDOW} before the supervisor gives up on a crash loop. */
   static final int MAX_RESTARTS = 10;
@@ -126,16 +128,18 @@ public final class LocalCluster implements AutoCloseable {
   public synchronized JvmProcess launchNode(int workers) {
     started++;
     String name = "node-" + started;
+    List<String> args = new ArrayList<>(List.of(
+        "node",
+        "--join", clusterAddress,
+        "--workers", String.valueOf(workers),
+        "--host", options.host()));
+    args.addAll(options.nodeArgs());
     JvmProcess node =
         JvmProcess.start(
             name,
             options.classPath(),
             options.jvmFlags(),
-            List.of(
-                "node",
-                "--join", clusterAddress,
-                "--workers", String.valueOf(workers),
-                "--host", options.host()),
+            args,
             options.logDir().map(dir -> dir.resolve(name + ".log")),
             options.output(),
             options.ownSessions());

@@ -27,7 +27,7 @@ class CommandLineTest {
   void submitNeedsInputs() {
     Outcome outcome = run("submit", "echo", "--coordinator", "http://127.0.0.1:1");
     assertThat(outcome.code()).isEqualTo(2);
-    assertThat(outcome.err()).contains("give the inputs: INPUT..., --range A..B or --input-file FILE");
+    assertThat(outcome.err()).contains("give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR");
   }
 
   /** Tests that two input sources at once are refused. */
@@ -77,5 +77,27 @@ class CommandLineTest {
     assertThat(outcome.code()).isZero();
     assertThat(outcome.out())
         .contains("submit", "status", "cancel", "nodes", "tasks", "coordinator", "node", "local");
+  }
+
+  /** Tests that exec needs its command after -- and other tasks take none. */
+  @Test
+  void execCommandAfterDoubleDash() {
+    Outcome noCommand = run("submit", "exec", "a", "--coordinator", "http://127.0.0.1:1");
+    assertThat(noCommand.code()).isEqualTo(2);
+    assertThat(noCommand.err()).contains("give exec its command after --");
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = CohortCommand.commandLine();
+    commandLine.setErr(new PrintWriter(err));
+    int code = CohortCommand.execute(commandLine, new String[] {"submit", "echo", "a", "--coordinator", "http://127.0.0.1:1", "--", "ls"});
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("only exec takes a command after --");
+  }
+
+  /** Tests that --shared-fs needs files. */
+  @Test
+  void sharedFsNeedsFiles() {
+    Outcome outcome = run("submit", "echo", "a", "--shared-fs", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err()).contains("--shared-fs goes with --dir, --files or --out");
   }
 }

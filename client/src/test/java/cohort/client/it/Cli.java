@@ -67,6 +67,10 @@ final class Cli {
       return process.toHandle();
     }
 
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
     void signal(String signal) {
       Signals.send(process.pid(), signal);
     }
@@ -93,6 +97,14 @@ final class Cli {
    * so the CLI can handle Ctrl-C as it would in a terminal.
    */
   static Running start(String... args) throws IOException {
+    return start(List.of(), null, args);
+  }
+
+  /**
+   * Starts the CLI with extra JVM flags and, if {@code stdin} is given, that file as its standard
+   * input.
+   */
+  static Running start(List<String> jvmFlags, Path stdin, String... args) throws IOException {
     Path out = Files.createTempFile("cohort-cli", ".out");
     Path err = Files.createTempFile("cohort-cli", ".err");
     List<String> command = new ArrayList<>();
@@ -100,10 +112,13 @@ final class Cli {
       command.addAll(List.of("python3", "-c",
           "import os,signal,sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
     }
-    command.addAll(javaCommand(args));
+    command.addAll(javaCommand(jvmFlags, args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("COHORT_COORDINATOR");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    if (stdin != null) {
+      builder.redirectInput(stdin.toFile());
+    }
     return new Running(builder.start(), out, err);
   }
 
@@ -122,9 +137,14 @@ final class Cli {
   }
 
   private static List<String> javaCommand(String... args) {
+    return javaCommand(List.of(), args);
+  }
+
+  private static List<String> javaCommand(List<String> jvmFlags, String... args) {
     List<String> command = new ArrayList<>();
     command.add(JvmProcess.javaCommand());
     command.addAll(JvmProcess.STANDARD_JVM_FLAGS);
+    command.addAll(jvmFlags);
     command.add("-cp");
     command.add(Children.classPath());
     command.add(JvmProcess.MAIN_CLASS);

@@ -20,6 +20,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 
   private final int nodes;
   private final boolean restartNodes;
+  private final List<String> nodeArgs;
   private LocalCluster cluster;
   private Path logs;
 
@@ -28,8 +29,16 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
    * @param restartNodes start a new node when one dies, as {@code cohort local} does
    */
   public ClusterExtension(int nodes, boolean restartNodes) {
+    this(nodes, restartNodes, List.of());
+  }
+
+  /**
+   * @param nodeArgs more options for every node, such as {@code --allow-exec}
+   */
+  public ClusterExtension(int nodes, boolean restartNodes, List<String> nodeArgs) {
     this.nodes = nodes;
     this.restartNodes = restartNodes;
+    this.nodeArgs = nodeArgs;
   }
 
   @Override
@@ -40,7 +49,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
           LocalCluster.start(
               new LocalCluster.Options(
                   Children.classPath(), List.of("-Xmx256m"), "127.0.0.1", 0, 0, Optional.of(logs),
-                  line -> {}, false, restartNodes),
+                  line -> {}, false, restartNodes, nodeArgs),
               nodes);
     } catch (RuntimeException e) {
       Children.printLogs(logs);

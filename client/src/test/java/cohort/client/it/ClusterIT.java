@@ -109,10 +109,13 @@ class ClusterIT {
     assertError(post("{\"task\": \"echo\", \"inputs\": [1,"), 400, "not a valid job");
     assertError(post("{\"task\": \"echo\", \"inptus\": [1]}"), 400, "unknown field 'inptus'");
     assertError(post("{\"task\": \"echo\"}"), 400, "no inputs");
-    assertError(post("{\"task\": \"echo\", \"inputs\": [1], \"range\": \"0..2\"}"), 400, "not both");
+    assertError(post("{\"task\": \"echo\", \"inputs\": [1], \"range\": \"0..2\"}"), 400, "not several");
     assertError(post("{\"task\": \"echo\", \"range\": \"0..x\"}"), 400, "A..B");
-    assertError(post("{\"task\": \"thumbnial\", \"inputs\": [1]}"), 400, "unknown task 'thumbnial'; known tasks: echo, flaky, poison, sleep, stubborn, sum-range, where");
+    assertError(post("{\"task\": \"thumbnial\", \"inputs\": [1]}"), 400, "unknown task 'thumbnial'; known tasks: echo, flaky, poison, sleep, stubborn, sum-range, thumbnail, where");
     assertError(post("{\"task\": \"sleep\", \"params\": {\"ms\": 1}, \"inputs\": [1]}"), 400, "unknown parameter 'ms'");
+    assertError(
+        post("{\"task\": \"exec\", \"params\": {\"command\": [\"ls\"]}, \"inputs\": [\"/\"]}"), 400,
+        "task 'exec' is off on every node: this node does not run commands: start it with --allow-exec");
     assertError(post(""), 400, "the body is empty");
     assertError(send(HttpRequest.newBuilder(uri("/jobs/nope")).GET()), 404, "no job 'nope'");
     assertError(send(HttpRequest.newBuilder(uri("/jobs/nope/results")).GET()), 404, "no job 'nope'");

@@ -64,14 +64,19 @@ public final class NodeTable {
       return !reachable ? "UNREACHABLE" : draining ? "DRAINING" : "UP";
     }
 
-    /** Whether the node offers the task. */
+    /** Whether the node runs the task. */
     public boolean offers(String task) {
+      return describes(task).map(TaskInfo::enabled).orElse(false);
+    }
+
+    /** What the node says about the task, if it knows it, whether it runs it or not. */
+    public Optional<TaskInfo> describes(String task) {
       for (TaskInfo info : tasks) {
         if (info.name().equals(task)) {
-          return true;
+          return Optional.of(info);
         }
       }
-      return false;
+      return Optional.empty();
     }
 
     /**
@@ -232,12 +237,29 @@ public final class NodeTable {
     return slots;
   }
 
-  /** Every task some node offers, by name; the first node's description wins. */
+  /** Batches the nodes that take work now and offer the task may hold at once. */
+  public int capacityFor(String task) {
+    int capacity = 0;
+    for (Node node : nodes.values()) {
+      if (node.available() && node.offers(task)) {
+        capacity += node.capacity();
+      }
+    }
+    return capacity;
+  }
+
+  /**
+   * Every task some node knows, by name: as a node that runs it describes it, or, when none does,
+   * with the reason it is off.
+   */
   public List<TaskInfo> tasks() {
     Map<String, TaskInfo> byName = new TreeMap<>();
     for (Node node : nodes.values()) {
       for (TaskInfo info : node.tasks()) {
-        byName.putIfAbsent(info.name(), info);
+        TaskInfo known = byName.get(info.name());
+        if (known == null || (!known.enabled() && info.enabled())) {
+          byName.put(info.name(), info);
+        }
       }
     }
     return new ArrayList<>(byName.values());
@@ -256,7 +278,7 @@ public final class NodeTable {
               node.state(),
               node.slots(),
               nodeBusy,
-              node.tasks().stream().map(TaskInfo::name).collect(Collectors.toList())));
+              node.tasks().stream().filter(TaskInfo::enabled).map(TaskInfo::name).collect(Collectors.toList())));
       slots += node.slots();
       busy += nodeBusy;
     }

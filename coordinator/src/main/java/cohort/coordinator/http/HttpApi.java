@@ -5,11 +5,20 @@ import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.results.ResultLog;
 import cohort.messages.CoordinatorProtocol;
 import cohort.messages.api.ApiError;
+import cohort.coordinator.blobs.BlobStore;
+import cohort.messages.Payloads;
+import cohort.messages.task.FileRef;
 import cohort.messages.api.JobRequest;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -33,6 +42,12 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Framing;
+import org.apache.pekko.stream.javadsl.FramingTruncation;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
 
 /**
  * The coordinator's HTTP/JSON API.
@@ -42,6 +57,10 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * GET    /jobs               every job the coordinator remembers
  * GET    /jobs/{id}          one job's status
  * GET    /jobs/{id}/results  its results as newline-delimited JSON, streamed while it runs
+ * POST   /jobs/{id}/inputs   a streamed job's inputs, one JSON value per line, admitted as the
+ *                            cluster has room
+ * POST   /jobs/{id}/blobs    a file for the job's inputs (at most 64 MiB); 201 with its blob id
+ * GET    /blobs/{job}/{n}    a blob's bytes, for the nodes
  * DELETE /jobs/{id}          cancel it
  * GET    /cluster            nodes, slots, busy slots
  * GET    /tasks              the tasks the nodes offer
@@ -61,23 +80,27 @@ public final class HttpApi extends AllDirectives {
   private final ObjectMapper json;
   private final Duration askTimeout;
   private final Executor blocking;
+  private final BlobStore blobs;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for
    *     a node to check the task
    * @param blocking runs file reads for result streams
+   * @param blobs where file inputs are kept
    */
   public HttpApi(
       ActorRef<CoordinatorProtocol.Command> coordinator,
       ActorSystem<?> system,
       ObjectMapper json,
       Duration askTimeout,
-      Executor blocking) {
+      Executor blocking,
+      BlobStore blobs) {
     this.coordinator = coordinator;
     this.system = system;
     this.json = json;
     this.askTimeout = askTimeout;
     this.blocking = blocking;
+    this.blobs = blobs;
   }
 
   /** Every route, with JSON errors for rejections and exceptions. */
@@ -105,7 +128,8 @@ public final class HttpApi extends AllDirectives {
                                 "no endpoint at "
                                     + path
                                     + "; the API has /jobs, /jobs/{id}, /jobs/{id}/results,"
-                                    + " /cluster and /tasks"))))
+                                    + " /jobs/{id}/inputs, /jobs/{id}/blobs, /blobs, /cluster and"
+                                    + " /tasks"))))
             .build();
     ExceptionHandler exceptions =
         ExceptionHandler.newBuilder()
@@ -124,6 +148,9 @@ public final class HttpApi extends AllDirectives {
                 () ->
                     concat(
                         pathPrefix("jobs", this::jobRoutes),
+                        pathPrefix(
+                            "blobs",
+                            () -> path(PathMatchers.segment().slash(PathMatchers.segment()), (job, n) -> get(() -> blob(job + "/" + n)))),
                         path("cluster", () -> get(this::cluster)),
                         path("tasks", () -> get(this::tasks)))));
   }
@@ -134,7 +161,176 @@ public final class HttpApi extends AllDirectives {
         path(
             PathMatchers.segment(),
             id -> concat(get(() -> jobStatus(id)), delete(() -> cancel(id)))),
-        path(PathMatchers.segment().slash("results"), id -> get(() -> results(id))));
+        path(PathMatchers.segment().slash("results"), id -> get(() -> results(id))),
+        path(
+            PathMatchers.segment().slash("blobs"),
+            id ->
+                post(
+                    () ->
+                        withSizeLimit(
+                            FileRef.MAX_BLOB_BYTES, () -> withoutRequestTimeout(() -> upload(id))))),
+        path(
+            PathMatchers.segment().slash("inputs"),
+            id -> post(() -> withoutSizeLimit(() -> withoutRequestTimeout(() -> inputs(id))))));
+  }
+
+  /**
+   * Streams a job's inputs in: newline-delimited JSON, parsed as it arrives and admitted as the
+   * job has room, so a slow cluster slows the upload down through TCP. Answers once the body ended
+   * and every input was admitted; a malformed line or a broken upload cancels the job.
+   */
+  private Route inputs(String id) {
+    return extractRequestEntity(
+        entity -> {
+          long[] lines = new long[1];
+          CompletionStage<HttpResponse> done =
+              entity
+                  .getDataBytes()
+                  .via(Framing.delimiter(ByteString.fromString("\n"), MAX_INPUT_LINE, FramingTruncation.ALLOW))
+                  .map(line -> parseInput(line, ++lines[0]))
+                  .filter(Optional::isPresent)
+                  .map(Optional::get)
+                  .groupedWithin(INPUT_CHUNK, INPUT_CHUNK_WAIT)
+                  .mapAsync(1, chunk -> admitted(askPatiently(replyTo -> new Coordinator.AddInputs(id, chunk, replyTo))))
+                  .runWith(Sink.ignore(), system)
+                  .thenCompose(ignored -> admitted(ask(replyTo -> new Coordinator.CloseInputs(id, replyTo))))
+                  .handle(
+                      (total, failure) -> {
+                        if (failure == null) {
+                          return ok(StatusCodes.OK, java.util.Map.of("job", id, "inputs", total));
+                        }
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                        if (cause instanceof InputsRefusedException refused) {
+                          return error(StatusCodes.get(refused.status), refused.getMessage());
+                        }
+                        String reason = cause instanceof IllegalArgumentException
+                            ? cause.getMessage()
+                            : "the input stream broke: " + cause.getMessage();
+                        coordinator.tell(new Coordinator.AbortInputs(id, reason));
+                        return error(StatusCodes.BAD_REQUEST, reason + "; the job is cancelled");
+                      });
+          return completeWithFuture(done);
+        });
+  }
+
+  /**
+   * Stores a file for a job's inputs: the body is the file's bytes, streamed to disk. Answers 201
+   * with the blob's id, which an input names as {@code "blob"}.
+   */
+  private Route upload(String id) {
+    return extractRequestEntity(
+        entity -> {
+          CompletionStage<HttpResponse> done =
+              ask((ActorRef<Optional<cohort.messages.api.JobStatus>> r) -> new Coordinator.GetJob(id, r))
+                  .thenCompose(
+                      found -> {
+                        if (found.isEmpty() || found.get().state().terminal()) {
+                          entity.discardBytes(system);
+                          return CompletableFuture.completedFuture(
+                              found.isEmpty()
+                                  ? unknownJob(id)
+                                  : error(StatusCodes.CONFLICT, "job " + id + " is " + found.get().state() + "; it takes no more files"));
+                        }
+                        String blob = blobs.newId(id);
+                        Path file = blobs.pathOf(blob);
+                        return CompletableFuture.runAsync(() -> createParent(file), blocking)
+                            .thenCompose(ignored -> entity.getDataBytes().runWith(FileIO.toPath(file), system))
+                            .handle(
+                                (written, failure) -> {
+                                  if (failure == null) {
+                                    return ok(StatusCodes.CREATED, Map.of("blob", blob, "size", written.getCount()));
+                                  }
+                                  blobs.delete(blob);
+                                  Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                                  if (cause instanceof EntityStreamSizeException) {
+                                    return error(
+                                        StatusCodes.PAYLOAD_TOO_LARGE,
+                                        "a file sent through the cluster may have at most "
+                                            + FileRef.MAX_BLOB_BYTES / (1024 * 1024)
+                                            + " MiB; use shared storage (--shared-fs) for larger files");
+                                  }
+                                  return error(StatusCodes.BAD_REQUEST, "the upload broke: " + cause.getMessage());
+                                });
+                      });
+          return completeWithFuture(done);
+        });
+  }
+
+  private static void createParent(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot store files in " + file.getParent() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Serves a blob's bytes to a node. */
+  private Route blob(String id) {
+    Path file;
+    try {
+      file = blobs.pathOf(id);
+    } catch (IllegalArgumentException e) {
+      return complete(error(StatusCodes.NOT_FOUND, e.getMessage()));
+    }
+    if (!Files.isRegularFile(file)) {
+      return complete(
+          error(
+              StatusCodes.NOT_FOUND,
+              "blob " + id + " is gone: its input has a result already, or its job ended"));
+    }
+    return complete(
+        HttpResponse.create()
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, file)));
+  }
+
+  /** Longest input line accepted: a value at the size limit, written out as JSON text. */
+  private static final int MAX_INPUT_LINE = 4 * Payloads.MAX_VALUE_BYTES;
+
+  /** Inputs handed to the coordinator at once, and how long a partial group may wait. */
+  private static final int INPUT_CHUNK = 1000;
+
+  private static final Duration INPUT_CHUNK_WAIT = Duration.ofMillis(20);
+
+  private Optional<JsonNode> parseInput(ByteString line, long number) {
+    if (line.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode input;
+    try {
+      input = json.readTree(line.toArray());
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("input line " + number + " is not JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("input line " + number + " cannot be read: " + e.getMessage());
+    }
+    long size = Payloads.estimateBytes(input);
+    if (size > Payloads.MAX_VALUE_BYTES) {
+      throw new IllegalArgumentException(
+          "input line " + number + " is about " + size / 1024 + " KiB; an input may have at most "
+              + Payloads.MAX_VALUE_BYTES / 1024 + " KiB");
+    }
+    return Optional.of(input);
+  }
+
+  private static CompletionStage<Long> admitted(CompletionStage<Coordinator.InputsReply> reply) {
+    return reply.thenApply(
+        answer -> {
+          if (answer instanceof Coordinator.InputsAccepted accepted) {
+            return accepted.total();
+          }
+          Coordinator.InputsRefused refused = (Coordinator.InputsRefused) answer;
+          throw new InputsRefusedException(refused.httpStatus(), refused.error());
+        });
+  }
+
+  /** The coordinator refused inputs; carries its HTTP status to the response. */
+  private static final class InputsRefusedException extends RuntimeException {
+    final int status;
+
+    InputsRefusedException(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
   }
 
   private Route submit() {
@@ -233,6 +429,14 @@ public final class HttpApi extends AllDirectives {
 
   private <T> CompletionStage<T> ask(Function<ActorRef<T>, CoordinatorProtocol.Command> message) {
     return AskPattern.ask(coordinator, message::apply, askTimeout, system.scheduler());
+  }
+
+  /**
+   * An ask that may wait as long as it takes: admission of streamed inputs waits for the cluster,
+   * however slow it is.
+   */
+  private <T> CompletionStage<T> askPatiently(Function<ActorRef<T>, CoordinatorProtocol.Command> message) {
+    return AskPattern.ask(coordinator, message::apply, Duration.ofDays(1), system.scheduler());
   }
 
   private HttpResponse unknownJob(String id) {

@@ -43,7 +43,11 @@ public record Batching(Duration targetBatchTime, int maxBatch) {
       return 1;
     }
     double byTime = targetBatchTime.toNanos() / Math.max(mean, 1.0);
-    double byBalance = Math.ceil((double) job.remainingFresh() / (2.0 * Math.max(clusterSlots, 1)));
+    // A streamed job's end is unknown, so there is no tail to balance yet.
+    double byBalance =
+        job.inputsOpen()
+            ? Double.MAX_VALUE
+            : Math.ceil((double) job.remainingFresh() / (2.0 * Math.max(clusterSlots, 1)));
     long size = (long) Math.min(Math.min(byTime, byBalance), maxBatch);
     return (int) Math.max(1, size);
   }

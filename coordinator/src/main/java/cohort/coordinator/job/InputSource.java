@@ -19,6 +19,17 @@ public interface InputSource {
   /** The input at {@code index}, for {@code 0 <= index < size()}. */
   JsonNode get(long index);
 
+  /**
+   * Says inputs before {@code index} will not be asked for again (they went out in batches, which
+   * keep their own copies), so a source that buffers them may let them go.
+   */
+  default void releaseBefore(long index) {}
+
+  /** Inputs that stream in while the job runs; see {@link StreamedInputs}. */
+  static StreamedInputs streamed() {
+    return new StreamedInputs();
+  }
+
   /** Explicit inputs, as given in the request. */
   static InputSource of(List<JsonNode> inputs) {
     List<JsonNode> copy = List.copyOf(inputs);

@@ -45,6 +45,12 @@ public sealed interface JobEvent {
    */
   record NodeLost(String node, String reason, java.util.Set<Long> running) implements JobEvent {}
 
+  /** More inputs of a streamed job arrived, in order after those before. */
+  record InputsAdded(long count) implements JobEvent {}
+
+  /** A streamed job's inputs ended: the job can finish once they all have results. */
+  record InputsClosed() implements JobEvent {}
+
   /** The job was cancelled: nothing more is sent, late results are dropped. */
   record Cancelled(String reason) implements JobEvent {}
 }

@@ -105,13 +105,22 @@ public final class JobRequests {
   private static InputSource inputs(JobRequest request) {
     boolean hasList = request.inputs() != null;
     boolean hasRange = request.range() != null;
-    if (hasList && hasRange) {
-      throw new IllegalArgumentException("give either 'inputs' or 'range', not both");
-    }
-    if (!hasList && !hasRange) {
+    boolean streamed = Boolean.TRUE.equals(request.stream());
+    if ((hasList ? 1 : 0) + (hasRange ? 1 : 0) + (streamed ? 1 : 0) > 1) {
       throw new IllegalArgumentException(
-          "the job has no inputs; give 'inputs' (a JSON list) or 'range' (\"A..B\", the integers"
-              + " from A up to B, B excluded)");
+          "give the inputs one way: 'inputs', 'range' or 'stream', not several");
+    }
+    if (!hasList && !hasRange && !streamed) {
+      throw new IllegalArgumentException(
+          "the job has no inputs; give 'inputs' (a JSON list), 'range' (\"A..B\", the integers"
+              + " from A up to B, B excluded) or \"stream\": true (then POST them, one JSON value"
+              + " per line, to /jobs/{id}/inputs)");
+    }
+    if (streamed) {
+      if (request.split() != null) {
+        throw new IllegalArgumentException("'split' cuts a 'range' into parts; a streamed job has none");
+      }
+      return InputSource.streamed();
     }
     if (request.split() != null && !hasRange) {
       throw new IllegalArgumentException("'split' cuts a 'range' into parts; give a 'range' too");

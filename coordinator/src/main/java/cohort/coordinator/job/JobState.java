@@ -3,6 +3,8 @@ package cohort.coordinator.job;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
+import cohort.coordinator.job.JobEvent.InputsAdded;
+import cohort.coordinator.job.JobEvent.InputsClosed;
 import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.messages.CoordinatorProtocol.FailureKind;
 import cohort.messages.CoordinatorProtocol.InputFailure;
@@ -61,6 +63,7 @@ public final class JobState {
   private final Instant finishedAt;
   private final State phase;
   private final long available;
+  private final boolean inputsOpen;
   private final long nextFresh;
   private final long nextBatchId;
   private final PVector<Batch> ready;
@@ -85,6 +88,7 @@ public final class JobState {
     this.finishedAt = d.finishedAt;
     this.phase = d.phase;
     this.available = d.available;
+    this.inputsOpen = d.inputsOpen;
     this.nextFresh = d.nextFresh;
     this.nextBatchId = d.nextBatchId;
     this.ready = d.ready;
@@ -122,8 +126,25 @@ public final class JobState {
     d.submittedAt = now;
     d.phase = State.PENDING;
     d.available = total;
-    d.combined = spec.combiner() == null ? null : spec.combiner().zero();
     d.finishIfDone(now);
+    return new JobState(d);
+  }
+
+  /**
+   * A job just accepted whose inputs will stream in: none are known yet; {@link InputsAdded}
+   * brings them and {@link InputsClosed} ends them.
+   */
+  public static JobState streamed(String id, JobSpec spec, long window, Instant now) {
+    if (window < 1) {
+      throw new IllegalArgumentException("window " + window + " must be at least 1");
+    }
+    Draft d = new Draft();
+    d.id = id;
+    d.spec = spec;
+    d.window = window;
+    d.submittedAt = now;
+    d.phase = State.PENDING;
+    d.inputsOpen = true;
     return new JobState(d);
   }
 
@@ -138,6 +159,10 @@ public final class JobState {
       d.nodeLost(e);
     } else if (event instanceof Cancelled e) {
       d.cancelled(e);
+    } else if (event instanceof InputsAdded e) {
+      d.inputsAdded(e);
+    } else if (event instanceof InputsClosed) {
+      d.inputsOpen = false;
     } else {
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -203,6 +228,27 @@ public final class JobState {
     return available;
   }
 
+  /** Whether more inputs may still stream in. */
+  public boolean inputsOpen() {
+    return inputsOpen;
+  }
+
+  /** Inputs known but not sent yet: what a streamed job holds in its buffer. */
+  public long buffered() {
+    return available - nextFresh;
+  }
+
+  /**
+   * Whether a streamed job may take more inputs: its buffer is below {@code bufferLimit} and, for
+   * an ordered job, its window ahead of the first missing result has room.
+   */
+  public boolean admitsInputs(long bufferLimit) {
+    if (!inputsOpen || terminal()) {
+      return false;
+    }
+    return buffered() < bufferLimit && (!spec.ordered() || available < delivered + window);
+  }
+
   /** How many results have been handed out for delivery. */
   public long delivered() {
     return delivered;
@@ -216,9 +262,9 @@ public final class JobState {
     return failed;
   }
 
-  /** The combined value of the outputs so far, or null. */
+  /** The combined value of the outputs so far, or null without a combiner. */
   public JsonNode combined() {
-    return combined;
+    return spec.combiner() == null || combineError != null ? null : spec.combiner().result(combined);
   }
 
   /** Mean time one input took on a node, or a negative number before any was measured. */
@@ -272,11 +318,12 @@ public final class JobState {
         running,
         pending,
         retried,
-        combined,
+        combined(),
         combineError,
         submittedAt.toString(),
         Duration.between(submittedAt, end).toMillis(),
-        message);
+        message,
+        inputsOpen);
   }
 
   private void check() {
@@ -301,6 +348,7 @@ public final class JobState {
     Instant finishedAt;
     State phase;
     long available;
+    boolean inputsOpen;
     long nextFresh;
     long nextBatchId;
     PVector<Batch> ready = TreePVector.empty();
@@ -327,6 +375,7 @@ public final class JobState {
       finishedAt = s.finishedAt;
       phase = s.phase;
       available = s.available;
+      inputsOpen = s.inputsOpen;
       nextFresh = s.nextFresh;
       nextBatchId = s.nextBatchId;
       ready = s.ready;
@@ -501,12 +550,25 @@ public final class JobState {
       deliver(results);
     }
 
+    void inputsAdded(InputsAdded e) {
+      if (!inputsOpen) {
+        throw new IllegalStateException("job " + id + " takes no more inputs");
+      }
+      if (e.count() < 0) {
+        throw new IllegalArgumentException("cannot add " + e.count() + " inputs");
+      }
+      if (!phase.terminal()) {
+        available += e.count();
+      }
+    }
+
     void cancelled(Cancelled e) {
       if (phase.terminal()) {
         return;
       }
       phase = State.CANCELLED;
       message = e.reason();
+      inputsOpen = false;
       inFlight = HashTreePMap.empty();
       inFlightInputs = 0;
       ready = TreePVector.empty();
@@ -631,7 +693,7 @@ public final class JobState {
         }
         return;
       }
-      if (delivered < available) {
+      if (inputsOpen || delivered < available) {
         return;
       }
       if (failed > 0 || combineError != null) {

@@ -1,6 +1,9 @@
 package cohort.coordinator.results;
 
+import cohort.coordinator.blobs.BlobStore;
+import cohort.messages.CoordinatorProtocol;
 import cohort.messages.api.Result;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
@@ -9,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -22,14 +26,27 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *
  * <p>Results are flushed, and so made readable, once the writer has drained the appends already in
  * its mailbox: a burst of results costs one flush, a single result is readable at once.
+ *
+ * <p>It also frees the job's file inputs: a blob an input references (its {@code "blob"} field)
+ * is deleted once that input's result is written, and what is left when the job ends goes with
+ * it.
  */
 public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
 
   /** Messages of the writer. */
   public sealed interface Command {}
 
-  /** Append these results, in this order. */
+  /** Append these results, in this order; the writer says when they are written. */
   public record Append(List<Result> results) implements Command {}
+
+  /**
+   * Told to the job's owner after each append, so it can hold back new work while the writer is
+   * behind: results waiting for the disk are held in memory.
+   */
+  public interface Owner {
+    /** The message for {@code count} results written. */
+    CoordinatorProtocol.Command written(String jobId, int count);
+  }
 
   /** No more results: flush, mark the log complete, stop. */
   public enum Close implements Command {
@@ -41,19 +58,44 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
   }
 
   private final ResultLog log;
+  private final String jobId;
+  private final BlobStore blobs;
+  private final ActorRef<CoordinatorProtocol.Command> owner;
+  private final Owner acks;
   private final CountingStream counter;
   private final JsonGenerator json;
   private boolean flushPending;
   private String failure;
 
-  public static Behavior<Command> create(ResultLog log, ObjectMapper mapper) {
-    return Behaviors.setup(context -> new ResultWriter(context, log, mapper));
+  /**
+   * @param owner told after each append how many results were written
+   * @param acks makes those messages
+   */
+  public static Behavior<Command> create(
+      ResultLog log,
+      ObjectMapper mapper,
+      String jobId,
+      BlobStore blobs,
+      ActorRef<CoordinatorProtocol.Command> owner,
+      Owner acks) {
+    return Behaviors.setup(context -> new ResultWriter(context, log, mapper, jobId, blobs, owner, acks));
   }
 
-  private ResultWriter(ActorContext<Command> context, ResultLog log, ObjectMapper mapper)
+  private ResultWriter(
+      ActorContext<Command> context,
+      ResultLog log,
+      ObjectMapper mapper,
+      String jobId,
+      BlobStore blobs,
+      ActorRef<CoordinatorProtocol.Command> owner,
+      Owner acks)
       throws IOException {
     super(context);
     this.log = log;
+    this.jobId = jobId;
+    this.blobs = blobs;
+    this.owner = owner;
+    this.acks = acks;
     Files.createDirectories(log.file().getParent());
     this.counter = new CountingStream(new BufferedOutputStream(Files.newOutputStream(log.file()), 1 << 16));
     this.json = mapper.createGenerator(counter);
@@ -73,6 +115,7 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
   }
 
   private Behavior<Command> onAppend(Append append) {
+    owner.tell(acks.written(jobId, append.results().size()));
     if (failure != null) {
       return this;
     }
@@ -89,6 +132,12 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
       flushPending = true;
       getContext().getSelf().tell(Flush.INSTANCE);
     }
+    for (Result result : append.results()) {
+      JsonNode blob = result.input() == null ? null : result.input().get("blob");
+      if (blob != null && blob.isTextual()) {
+        blobs.delete(blob.textValue());
+      }
+    }
     return this;
   }
 
@@ -102,6 +151,7 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     flush();
     closeFile();
     log.close(failure);
+    blobs.deleteJob(jobId);
     return Behaviors.stopped();
   }
 

@@ -18,8 +18,8 @@ class NodeTableTest {
   private static ActorRef<WorkerProtocol.Command> workerA;
   private static ActorRef<WorkerProtocol.Command> workerB;
 
-  private static final List<TaskInfo> ECHO = List.of(new TaskInfo("echo", "", "any", List.of(), null));
-  private static final List<TaskInfo> SLEEP = List.of(new TaskInfo("sleep", "", "integer", List.of(), null));
+  private static final List<TaskInfo> ECHO = List.of(new TaskInfo("echo", "", "any", List.of(), null, null));
+  private static final List<TaskInfo> SLEEP = List.of(new TaskInfo("sleep", "", "integer", List.of(), null, null));
 
   @BeforeAll
   static void start() {

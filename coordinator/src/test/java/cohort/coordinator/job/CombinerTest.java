@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 class CombinerTest {
 
   private static JsonNode all(Combiner combiner, JsonNode... outputs) {
-    JsonNode value = combiner.zero();
+    JsonNode value = null;
     for (JsonNode output : outputs) {
       value = combiner.add(value, output);
     }
-    return value;
+    return combiner.result(value);
   }
 
   /** Tests that integer sums stay exact past 64 bits and decimals sum exactly. */
@@ -38,6 +38,19 @@ class CombinerTest {
         .isEqualByComparingTo("2.5");
     assertThat(all(Combiner.MAX, TextNode.valueOf("pear"), TextNode.valueOf("apple")).textValue()).isEqualTo("pear");
     assertThat(all(Combiner.MAX)).isNull();
+  }
+
+  /** Tests that sum adds objects of numbers key by key, as word counts combine. */
+  @Test
+  void sumsObjectsKeyByKey() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    JsonNode a = json.readTree("{\"the\":2,\"cat\":1,\"nested\":{\"x\":1}}");
+    JsonNode b = json.readTree("{\"the\":3,\"dog\":4,\"nested\":{\"x\":2,\"y\":5}}");
+    assertThat(all(Combiner.SUM, a, b))
+        .hasToString("{\"the\":5,\"cat\":1,\"nested\":{\"x\":3,\"y\":5},\"dog\":4}");
+    assertThat(a).isEqualTo(json.readTree("{\"the\":2,\"cat\":1,\"nested\":{\"x\":1}}"));
+    assertThatThrownBy(() -> all(Combiner.SUM, a, LongNode.valueOf(1))).hasMessageContaining("cannot add 1");
+    assertThatThrownBy(() -> all(Combiner.SUM, json.readTree("{\"a\":\"x\"}"))).hasMessageContaining("objects of numbers");
   }
 
   /** Tests that outputs that cannot be combined say why. */

@@ -57,8 +57,8 @@ class JobRequestsTest {
     assertThatThrownBy(() -> JobRequests.parse(JobRequest.of("echo", null)))
         .hasMessageContaining("no inputs");
     assertThatThrownBy(
-            () -> JobRequests.parse(new JobRequest("echo", null, List.of(), "0..2", null, null, null, null, null, null, null)))
-        .hasMessageContaining("not both");
+            () -> JobRequests.parse(new JobRequest("echo", null, List.of(), "0..2", null, null, null, null, null, null, null, null)))
+        .hasMessageContaining("not several");
     assertThatThrownBy(() -> JobRequests.parse(echo().withSplit(3)))
         .hasMessageContaining("'split'");
     assertThatThrownBy(() -> JobRequests.parse(range("0...5", null))).hasMessageContaining("A..B");
@@ -96,5 +96,15 @@ class JobRequestsTest {
     JsonNode big = TextNode.valueOf("x".repeat(100_000));
     assertThatThrownBy(() -> JobRequests.parse(JobRequest.of("echo", List.of(IntNode.valueOf(1), big))))
         .hasMessageContaining("input 1 is about");
+  }
+
+  /** Tests that a streamed job starts with no inputs and refuses other input sources. */
+  @Test
+  void streamedJobs() {
+    JobRequests.Parsed parsed = JobRequests.parse(JobRequest.streamed("echo"));
+    assertThat(parsed.inputs()).isInstanceOf(StreamedInputs.class);
+    assertThat(parsed.inputs().size()).isZero();
+    assertThatThrownBy(() -> JobRequests.parse(JobRequest.streamed("echo").withSplit(2)))
+        .hasMessageContaining("'split'");
   }
 }

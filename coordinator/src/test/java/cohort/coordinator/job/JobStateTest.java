@@ -475,4 +475,53 @@ class JobStateTest {
       assertThat(b.systemFailures()).isZero();
     });
   }
+
+  /** Tests that a streamed job grows as inputs arrive and ends only after they close. */
+  @Test
+  void streamedJobEndsAfterItsInputsClose() {
+    JobState state = JobState.streamed("s", spec(false, Combiner.SUM), 1000, T0);
+    assertThat(state.inputsOpen()).isTrue();
+    assertThat(state.hasWork()).isFalse();
+    state = state.updated(new JobEvent.InputsAdded(3), T0);
+    assertThat(state.admissible()).isEqualTo(3);
+    Batch a = fresh(state, 3);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = state.updated(doneTimesTen(a), T0);
+    assertThat(state.phase()).isEqualTo(State.RUNNING);
+    assertThat(state.status(T0).inputsOpen()).isTrue();
+    state = state.updated(new JobEvent.InputsClosed(), T0.plusSeconds(1));
+    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+    assertThat(state.combined().longValue()).isEqualTo(30);
+  }
+
+  /** Tests admission: a streamed job takes inputs while its buffer and its window have room. */
+  @Test
+  void admitsInputsWithinBufferAndWindow() {
+    JobState state = JobState.streamed("s", spec(true, null), 10, T0);
+    assertThat(state.admitsInputs(4)).isTrue();
+    state = state.updated(new JobEvent.InputsAdded(4), T0);
+    assertThat(state.admitsInputs(4)).isFalse();
+    Batch a = fresh(state, 4);
+    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    assertThat(state.admitsInputs(4)).isTrue();
+    state = state.updated(new JobEvent.InputsAdded(6), T0);
+    // The ordered window of 10 is full until the first results are in.
+    Batch b = fresh(state, 6);
+    state = state.updated(new Dispatched(b, "n1", "n1:1"), T0);
+    assertThat(state.admitsInputs(100)).isFalse();
+    state = state.updated(doneTimesTen(a), T0);
+    assertThat(state.admitsInputs(100)).isTrue();
+    JobState closed = state.updated(new JobEvent.InputsClosed(), T0);
+    assertThat(closed.admitsInputs(100)).isFalse();
+    assertThatThrownBy(() -> closed.updated(new JobEvent.InputsAdded(1), T0))
+        .hasMessageContaining("takes no more inputs");
+  }
+
+  /** Tests that the sum of no outputs is 0, like Python's sum([]). */
+  @Test
+  void emptySumIsZero() {
+    JobState state = JobState.accepted("j", spec(false, Combiner.SUM), 0, 10, T0);
+    assertThat(state.combined().longValue()).isZero();
+    assertThat(JobState.accepted("j", spec(false, Combiner.MAX), 0, 10, T0).combined()).isNull();
+  }
 }

@@ -2,6 +2,8 @@ package cohort.coordinator.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.coordinator.blobs.BlobStore;
+import cohort.messages.CoordinatorProtocol;
 import cohort.messages.api.ApiJson;
 import cohort.messages.api.Result;
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -39,6 +42,10 @@ class ResultLogTest {
     testKit.shutdownTestKit();
   }
 
+  private record Written(String job, int count) implements CoordinatorProtocol.Command {}
+
+  private final TestProbe<CoordinatorProtocol.Command> owner = testKit.createTestProbe();
+
   private static Result result(int index) {
     return Result.ok(index, IntNode.valueOf(index), IntNode.valueOf(index * 2));
   }
@@ -47,7 +54,8 @@ class ResultLogTest {
   @Test
   void readerFollowsTheWriter(@TempDir Path dir) throws Exception {
     ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
-    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(log, ApiJson.newMapper()));
+    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(
+            log, ApiJson.newMapper(), "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
     CompletionStage<ByteString> read =
         log.source(blocking).runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
 
@@ -63,13 +71,16 @@ class ResultLogTest {
             "{\"index\":1,\"input\":1,\"output\":2}",
             "{\"index\":2,\"input\":2,\"output\":4}");
     assertThat(Files.readString(log.file(), StandardCharsets.UTF_8)).isEqualTo(text);
+    assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 2));
+    assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 1));
   }
 
   /** Tests that a reader started after the end reads everything and stops. */
   @Test
   void lateReaderReadsAll(@TempDir Path dir) throws Exception {
     ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
-    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(log, ApiJson.newMapper()));
+    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(
+            log, ApiJson.newMapper(), "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
     for (int i = 0; i < 5000; i++) {
       writer.tell(new ResultWriter.Append(List.of(result(i))));
     }

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param submittedAt when the job was accepted, ISO-8601
  * @param elapsedMillis time from acceptance to the end, or to now while it runs
  * @param message a note for a person, such as why a job failed, or null
+ * @param inputsOpen true while a streamed job's inputs still arrive; {@code total} then counts
+ *     those so far
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(
@@ -40,7 +42,8 @@ public record JobStatus(
     String combineError,
     String submittedAt,
     long elapsedMillis,
-    String message) {
+    String message,
+    boolean inputsOpen) {
 
   /** Where a job is in its life. */
   public enum State {

@@ -44,6 +44,15 @@ public interface Task<I, P, O> {
   }
 
   /**
+   * Whether this task runs commands of the job's choosing on the node. A node offers such tasks
+   * only when started with {@code --allow-exec}, since anyone who can submit a job could then run
+   * anything the node's user can.
+   */
+  default boolean needsAllowExec() {
+    return false;
+  }
+
+  /**
    * Checks parameters once per job, before anything runs.
    *
    * @throws IllegalArgumentException with a message that names the bad parameter and the fix

@@ -24,6 +24,15 @@ public interface TaskContext {
   boolean isCancelled();
 
   /**
+   * Reads a file input's bytes: from the coordinator when the client sent them, from the shared
+   * file system when the input names a path.
+   *
+   * @throws java.io.IOException saying which file could not be read and why, for example because
+   *     it is larger than {@link FileRef#MAX_BLOB_BYTES} and was not sent
+   */
+  byte[] read(FileRef file) throws java.io.IOException;
+
+  /**
    * Throws when {@link #isCancelled()} is true: call it between steps of a long computation.
    *
    * @throws InterruptedException when the task should stop
@@ -31,6 +40,16 @@ public interface TaskContext {
   default void checkCancelled() throws InterruptedException {
     if (isCancelled()) {
       throw new InterruptedException("task cancelled");
+    }
+  }
+
+  /**
+   * Like {@link #checkCancelled()}, for code that cannot throw {@link InterruptedException}: throws
+   * a {@link java.util.concurrent.CancellationException}.
+   */
+  default void checkCancelledUnchecked() {
+    if (isCancelled()) {
+      throw new java.util.concurrent.CancellationException("task cancelled");
     }
   }
 }

@@ -1,0 +1,75 @@
+package cohort.coordinator.blobs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Files clients send for their jobs' inputs, kept on the coordinator's disk until the inputs that
+ * reference them have results. Nodes fetch them over HTTP, on connections of their own, so large
+ * files never hold up the cluster's messages.
+ *
+ * <p>A blob's id is {@code JOB/N}; it is stored at {@code blobs/JOB/N} under the data folder. File
+ * operations block: call them off the actor threads (the HTTP streams and the result writers run
+ * on the blocking-I/O dispatcher).
+ */
+public final class BlobStore {
+
+  private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,40}/[0-9]{1,19}");
+
+  private final Path root;
+  private final AtomicLong sequence = new AtomicLong();
+
+  public BlobStore(Path root) {
+    this.root = root;
+  }
+
+  /** A fresh id for a blob of the job. */
+  public String newId(String jobId) {
+    return jobId + "/" + sequence.incrementAndGet();
+  }
+
+  /** The job a blob belongs to. */
+  public static String jobOf(String id) {
+    return id.substring(0, id.indexOf('/'));
+  }
+
+  /**
+   * Where the blob lives.
+   *
+   * @throws IllegalArgumentException when {@code id} is not a blob id, so no request can reach
+   *     another path
+   */
+  public Path pathOf(String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("'" + id + "' is not a blob id (JOB/N)");
+    }
+    return root.resolve(id);
+  }
+
+  /** Deletes a blob; one already gone is fine. */
+  public void delete(String id) {
+    try {
+      Files.deleteIfExists(pathOf(id));
+    } catch (IOException | IllegalArgumentException e) {
+      // A leftover blob goes with its job's folder.
+    }
+  }
+
+  /** Deletes every blob of a job. */
+  public void deleteJob(String jobId) {
+    Path dir = root.resolve(jobId);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // Left behind in the data folder; harmless.
+    }
+  }
+}

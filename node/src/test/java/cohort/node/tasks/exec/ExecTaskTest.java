@@ -1,0 +1,123 @@
+package cohort.node.tasks.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cohort.messages.task.FileRef;
+import cohort.messages.task.TaskContext;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exec task with real processes. */
+class ExecTaskTest {
+
+  private final ExecTask task = new ExecTask();
+
+  private static final TaskContext CONTEXT =
+      new TaskContext() {
+        public String jobId() {
+          return "j";
+        }
+
+        public long index() {
+          return 0;
+        }
+
+        public int attempt() {
+          return 1;
+        }
+
+        public String node() {
+          return "n";
+        }
+
+        public boolean isCancelled() {
+          return false;
+        }
+
+        public byte[] read(FileRef file) {
+          throw new UnsupportedOperationException();
+        }
+      };
+
+  private ExecResult run(String input, ExecParams params) throws Exception {
+    task.validate(params);
+    return task.run(TextNode.valueOf(input), params, CONTEXT);
+  }
+
+  /** Tests that stdout, stderr and the exit code come back, like check_output and call. */
+  @Test
+  void capturesOutputAndExitCode() throws Exception {
+    ExecResult result = run("world", new ExecParams(List.of("sh", "-c", "echo hello $0; echo oops >&2; exit 3", "{}"), false, false, null));
+    assertThat(result.exit()).isEqualTo(3);
+    assertThat(result.stdout()).isEqualTo("hello world\n");
+    assertThat(result.stderr()).isEqualTo("oops\n");
+    assertThat(result.stdoutTruncated()).isFalse();
+  }
+
+  /** Tests that check=true fails the input with the exit code and the tail of stderr. */
+  @Test
+  void checkFailsOnNonZeroExit() {
+    assertThatThrownBy(() -> run("x", new ExecParams(List.of("echo broken >&2; exit 2; : {}"), true, true, null)))
+        .hasMessage("the command exited with code 2: broken");
+  }
+
+  /** Tests that output beyond maxOutput is cut and flagged. */
+  @Test
+  void capsOutput() throws Exception {
+    ExecResult result = run("x", new ExecParams(List.of("yes {} | head -c 5000"), true, false, 100));
+    assertThat(result.stdout()).hasSize(100);
+    assertThat(result.stdoutTruncated()).isTrue();
+  }
+
+  /** Tests that an interrupt (a timeout or a cancel) kills the command and the processes it started. */
+  @Test
+  void interruptKillsTheProcessTree(@TempDir Path dir) throws Exception {
+    Path pidFile = dir.resolve("child.pid");
+    ExecParams params =
+        new ExecParams(List.of("sleep 60 & echo $! > " + pidFile + "; wait; : {}"), true, false, null);
+    CompletableFuture<Thread> runner = new CompletableFuture<>();
+    CompletableFuture<Object> done =
+        CompletableFuture.supplyAsync(
+            () -> {
+              runner.complete(Thread.currentThread());
+              try {
+                return run("x", params);
+              } catch (Exception e) {
+                return e;
+              }
+            });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+      assertThat(System.nanoTime()).as("the command started its child").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    long child = Long.parseLong(Files.readString(pidFile).trim());
+    assertThat(ProcessHandle.of(child)).isPresent();
+    runner.get().interrupt();
+    Object outcome = done.get(10, TimeUnit.SECONDS);
+    assertThat(outcome).isInstanceOf(InterruptedException.class);
+    assertThat(ProcessHandle.of(child).map(ProcessTree::running).orElse(false)).isFalse();
+  }
+
+  /** Tests that a command that does not exist fails with its name. */
+  @Test
+  void missingProgram() {
+    assertThatThrownBy(() -> run("x", new ExecParams(List.of("no-such-program-here"), false, false, null)))
+        .hasMessageStartingWith("cannot start no-such-program-here");
+  }
+
+  /** Tests that a job without a command is refused with an example. */
+  @Test
+  void needsACommand() {
+    assertThatThrownBy(() -> task.validate(new ExecParams(null, null, null, null))).hasMessageContaining("after --");
+    assertThat(task.needsAllowExec()).isTrue();
+  }
+
+}
