@@ -14,6 +14,7 @@ import cohort.coordinator.job.JobEvent.InputsAdded;
 import cohort.coordinator.job.JobEvent.InputsClosed;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.job.ResultBlock;
 import cohort.coordinator.job.StreamedInputs;
 import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.results.ResultWriter;
@@ -172,6 +173,10 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     final ArrayDeque<AddInputs> waiting = new ArrayDeque<>();
     /** Results handed to the writer and not written yet: held in memory until they are. */
     long unwritten;
+    /** Results released this round, for the writer. */
+    List<ResultBlock> releasedBlocks = new ArrayList<>();
+    /** Whether the writer was told the job is over. */
+    boolean closed;
 
     Job(JobState state, InputSource inputs, ResultLog log, ActorRef<ResultWriter.Command> writer) {
       this.state = state;
@@ -180,6 +185,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       this.writer = writer;
     }
   }
+
+  /** Batches for one node sent in one message, at most. */
+  static final int MAX_COALESCED = 64;
+
+  /** Batches larger than this travel alone. */
+  static final int MAX_COALESCED_INPUTS = 16;
 
   /** Nodes asked in turn to check a job's task before the job is refused. */
   public static final int MAX_CHECKERS = 2;
@@ -202,8 +213,14 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private final String address;
   private final String incarnation;
   private long sequence;
+  /** Batches sent so far, across jobs: their order on each node. */
+  private long dispatched;
 
   private NodeTable nodes = NodeTable.empty();
+  /** Batches chosen in the current round of dispatch, by node, sent when the round ends. */
+  private final Map<ActorRef<WorkerProtocol.Command>, List<RunBatch>> outbox = new LinkedHashMap<>();
+  private final Map<String, TaskNodes> taskNodes = new java.util.HashMap<>();
+  private final java.util.Set<Job> pendingResults = new java.util.LinkedHashSet<>();
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final ArrayDeque<String> active = new ArrayDeque<>();
   private final ArrayDeque<String> finished = new ArrayDeque<>();
@@ -261,6 +278,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     return newReceiveBuilder()
         .onMessage(RegisterNode.class, this::onRegisterNode)
         .onMessage(BatchFinished.class, this::onBatchFinished)
+        .onMessage(CoordinatorProtocol.BatchesFinished.class, this::onBatchesFinished)
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
         .onMessage(ResultsWritten.class, this::onResultsWritten)
         .onMessage(ReachabilityChanged.class, this::onReachabilityChanged)
@@ -299,7 +317,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     boolean known = nodes.get(NodeTable.idOf(worker)).isPresent();
     nodes =
         nodes.registered(
-            worker, node, register.slots(), settings.prefetchPerSlot(), register.tasks());
+            worker, node, register.slots(), settings.batching().maxPrefetch(), register.tasks());
     if (!known) {
       getContext().watchWith(worker, new WorkerStopped(worker));
       getContext()
@@ -374,10 +392,25 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             nodes.nodes().size());
   }
 
-  /** Tells every job that holds work on the node that the node is lost; returns the batches. */
+  /**
+   * Tells every job that holds work on the node that the node is lost; returns the batches. The
+   * node ran its batches in the order they were sent, as many at once as it has slots, so the
+   * oldest ones it held were running: only those are blamed.
+   */
   private int lose(NodeTable.Node node, String why) {
-    java.util.Set<String> running = node.running();
-    int batches = 0;
+    List<JobState.InFlight> held = new ArrayList<>();
+    for (String id : active) {
+      for (JobState.InFlight flight : jobs.get(id).state.inFlight().values()) {
+        if (flight.node().equals(node.id())) {
+          held.add(flight);
+        }
+      }
+    }
+    held.sort(java.util.Comparator.comparingLong(JobState.InFlight::sequence));
+    java.util.Set<Long> running = new java.util.HashSet<>();
+    for (int i = 0; i < Math.min(node.slots(), held.size()); i++) {
+      running.add(held.get(i).sequence());
+    }
     for (String id : List.copyOf(active)) {
       Job job = jobs.get(id);
       if (!job.state.holdsWorkOn(node.id())) {
@@ -385,16 +418,13 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       }
       java.util.Set<Long> suspects = new java.util.HashSet<>();
       for (JobState.InFlight flight : job.state.inFlight().values()) {
-        if (flight.node().equals(node.id())) {
-          batches++;
-          if (running.contains(key(id, flight.batch().id()))) {
-            suspects.add(flight.batch().id());
-          }
+        if (flight.node().equals(node.id()) && running.contains(flight.sequence())) {
+          suspects.add(flight.batch().id());
         }
       }
       apply(job, new NodeLost(node.id(), why, suspects));
     }
-    return batches;
+    return held.size();
   }
 
   private String nodeAddress(ActorRef<?> ref) {
@@ -409,6 +439,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
    * streamed inputs in where jobs have room again.
    */
   private void dispatch() {
+    taskNodes.clear();
     boolean progress = !active.isEmpty();
     while (progress) {
       boolean sent = true;
@@ -420,6 +451,52 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       }
       progress = admitWaiting();
     }
+    flushOutbox();
+    flushResults();
+  }
+
+  /**
+   * Which nodes can run a task, worked out once per round of dispatch: credit changes during a
+   * round, the nodes that offer a task do not.
+   */
+  private final class TaskNodes {
+    final int slots;
+    final java.util.Set<String> candidates;
+
+    TaskNodes(String task) {
+      this.slots = nodes.slotsFor(task);
+      this.candidates = nodes.candidates(task);
+    }
+  }
+
+  /** Hands each job's results of this round to its writer, in one message. */
+  private void flushResults() {
+    for (Job job : pendingResults) {
+      if (!job.releasedBlocks.isEmpty()) {
+        job.writer.tell(new ResultWriter.Append(job.releasedBlocks));
+        job.releasedBlocks = new ArrayList<>();
+      }
+      if (job.state.terminal() && !job.closed) {
+        job.closed = true;
+        job.writer.tell(ResultWriter.Close.INSTANCE);
+      }
+    }
+    pendingResults.clear();
+  }
+
+  /**
+   * Sends what this round of dispatch chose for each node: small batches for one node travel
+   * together in one message; a large batch travels alone.
+   */
+  private void flushOutbox() {
+    for (Map.Entry<ActorRef<WorkerProtocol.Command>, List<RunBatch>> entry : outbox.entrySet()) {
+      List<RunBatch> batches = entry.getValue();
+      for (int from = 0; from < batches.size(); from += MAX_COALESCED) {
+        List<RunBatch> group = batches.subList(from, Math.min(batches.size(), from + MAX_COALESCED));
+        entry.getKey().tell(group.size() == 1 ? group.get(0) : WorkerProtocol.RunBatches.of(group));
+      }
+    }
+    outbox.clear();
   }
 
   /** Admits uploads that waited for room; true if any got in (so there may be more to send). */
@@ -461,37 +538,58 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       if (!job.state.hasWork() || !node.offers(task) || job.unwritten > MAX_UNWRITTEN) {
         continue;
       }
+      TaskNodes where = taskNodes.computeIfAbsent(task, TaskNodes::new);
+      int prefetch = settings.batching().prefetch(job.state, settings.batching().size(job.state, where.slots));
+      if (node.outstanding().size() >= node.slots() * (1 + prefetch)) {
+        continue; // the node holds enough of this job's work for now
+      }
       Optional<Batch> next =
-          settings
-              .batching()
-              .next(job.state, job.inputs, nodes.slotsFor(task), node.address(), nodes.candidates(task));
+          settings.batching().next(job.state, job.inputs, where.slots, node.address(), where.candidates);
       if (next.isEmpty()) {
         continue;
       }
       Batch batch = next.get();
-      apply(job, new Dispatched(batch, node.id(), node.address()));
+      apply(job, new Dispatched(batch, node.id(), node.address(), ++dispatched));
       job.inputs.releaseBefore(job.state.nextFresh());
       nodes = nodes.taken(node.id(), key(id, batch.id()));
-      node.worker()
-          .tell(
-              new RunBatch(
-                  id,
-                  batch.id(),
-                  job.state.spec().task(),
-                  batch.firstIndex(),
-                  batch.inputs(),
-                  batch.attempt(),
-                  job.state.spec().taskTimeout().toMillis(),
-                  getContext().getSelf()));
+      RunBatch run =
+          new RunBatch(
+              id,
+              batch.id(),
+              job.state.spec().task(),
+              batch.firstIndex(),
+              batch.inputs(),
+              batch.attempt(),
+              job.state.spec().taskTimeout().toMillis(),
+              getContext().getSelf());
+      if (batch.size() > MAX_COALESCED_INPUTS) {
+        node.worker().tell(run);
+      } else {
+        outbox.computeIfAbsent(node.worker(), worker -> new ArrayList<>()).add(run);
+      }
       return true;
     }
     return false;
   }
 
   private Behavior<CoordinatorProtocol.Command> onBatchFinished(BatchFinished finished) {
+    handle(NodeTable.idOf(finished.worker()), finished);
+    dispatch();
+    return this;
+  }
+
+  private Behavior<CoordinatorProtocol.Command> onBatchesFinished(CoordinatorProtocol.BatchesFinished finished) {
+    String node = NodeTable.idOf(finished.worker());
+    for (BatchFinished part : finished.parts()) {
+      handle(node, part);
+    }
+    dispatch();
+    return this;
+  }
+
+  private void handle(String node, BatchFinished finished) {
     if (finished.last()) {
-      nodes =
-          nodes.returned(NodeTable.idOf(finished.worker()), key(finished.jobId(), finished.batchId()));
+      nodes = nodes.returned(node, key(finished.jobId(), finished.batchId()));
     }
     Job job = jobs.get(finished.jobId());
     if (job != null) {
@@ -505,17 +603,21 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
               finished.last(),
               finished.busyNanos()));
     }
-    dispatch();
-    return this;
   }
 
-  /** Applies an event to a job, hands released results to its writer, and ends it when done. */
+  /**
+   * Applies an event to a job and ends it when done. Released results wait for the end of the
+   * round, when {@link #flushResults} hands them to the writer in one message.
+   */
   private void apply(Job job, JobEvent event) {
     boolean wasTerminal = job.state.terminal();
     job.state = job.state.updated(event, clock.instant());
     if (!job.state.released().isEmpty()) {
-      job.unwritten += job.state.released().size();
-      job.writer.tell(new ResultWriter.Append(job.state.released()));
+      for (ResultBlock block : job.state.released()) {
+        job.unwritten += block.size();
+      }
+      job.releasedBlocks.addAll(job.state.released());
+      pendingResults.add(job);
     }
     if (!wasTerminal && job.state.terminal()) {
       finish(job);
@@ -524,7 +626,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private void finish(Job job) {
     String id = job.state.id();
-    job.writer.tell(ResultWriter.Close.INSTANCE);
+    pendingResults.add(job); // closed after its last results, at the end of the round
     for (AddInputs add : job.waiting) {
       add.replyTo().tell(new InputsRefused(409, "job " + id + " is " + job.state.phase() + "; it takes no more inputs"));
     }
@@ -679,6 +781,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     }
     if (!job.state.terminal()) {
       cancel(job, "cancelled on request");
+      flushResults();
     }
     cancel.replyTo().tell(Optional.of(status(job)));
     return this;
@@ -740,6 +843,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     if (job != null && !job.state.terminal()) {
       getContext().getLog().warn("job {} cancelled: {}", abort.id(), abort.reason());
       cancel(job, abort.reason());
+      flushResults();
     }
     return this;
   }

@@ -17,8 +17,7 @@ import java.util.Optional;
  * @param dataDir where results are spooled; empty for a temporary folder
  * @param retainedJobs finished jobs kept before the oldest are forgotten
  * @param checkTimeout how long a node may take to check a job's task
- * @param prefetchPerSlot batches a node may hold beyond its slots
- * @param batching how batches are sized
+ * @param batching how batches are sized, and how many a node may hold
  * @param orderedWindow how far an ordered job may run ahead of its first missing result
  */
 public record CoordinatorSettings(
@@ -28,7 +27,6 @@ public record CoordinatorSettings(
     Optional<Path> dataDir,
     int retainedJobs,
     Duration checkTimeout,
-    int prefetchPerSlot,
     Batching batching,
     long orderedWindow) {
 
@@ -47,10 +45,12 @@ public record CoordinatorSettings(
           dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)),
           atLeast(config, "cohort.coordinator.retained-jobs", 1),
           positive(config, "cohort.coordinator.check-timeout"),
-          atLeast(config, "cohort.dispatch.prefetch-per-slot", 0),
           new Batching(
               positive(config, "cohort.dispatch.target-batch-time"),
-              atLeast(config, "cohort.dispatch.max-batch", 1)),
+              atLeast(config, "cohort.dispatch.max-batch", 1),
+              atLeast(config, "cohort.dispatch.prefetch-per-slot", 0),
+              atLeast(config, "cohort.dispatch.max-prefetch-per-slot", 0),
+              config.getDuration("cohort.dispatch.queue-per-slot")),
           atLeast(config, "cohort.dispatch.ordered-window", 1));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

@@ -17,6 +17,7 @@ import cohort.messages.WorkerProtocol;
 import cohort.messages.WorkerProtocol.CheckTask;
 import cohort.messages.WorkerProtocol.Registered;
 import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.messages.WorkerProtocol.RunBatches;
 import cohort.messages.WorkerProtocol.TaskChecked;
 import cohort.messages.api.ApiJson;
 import cohort.messages.api.ClusterStatus;
@@ -28,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,9 +79,10 @@ class CoordinatorTest {
   }
 
   private static CoordinatorSettings settings(int prefetch) {
+    // The tests count batches per node exactly, so the pipeline stays at its minimum depth.
     return new CoordinatorSettings(
-        "127.0.0.1", 0, 0, Optional.of(dataDir), 10, Duration.ofSeconds(3), prefetch,
-        new Batching(Duration.ofMillis(20), 4096), 1000);
+        "127.0.0.1", 0, 0, Optional.of(dataDir), 10, Duration.ofSeconds(3),
+        new Batching(Duration.ofMillis(20), 4096, prefetch, prefetch, Duration.ofMillis(5)), 1000);
   }
 
   private ActorRef<CoordinatorProtocol.Command> coordinator(int prefetch) {
@@ -117,6 +121,31 @@ class CoordinatorTest {
     return ((Coordinator.Accepted) reply.receiveMessage()).status();
   }
 
+  /** Batches received but not yet taken: the coordinator coalesces several into one message. */
+  private static final Map<TestProbe<?>, ArrayDeque<RunBatch>> PENDING = new IdentityHashMap<>();
+
+  /** The next batch sent to a node, whether it travelled alone or in a {@code RunBatches}. */
+  private static RunBatch nextBatch(TestProbe<WorkerProtocol.Command> node) {
+    ArrayDeque<RunBatch> pending = PENDING.computeIfAbsent(node, n -> new ArrayDeque<>());
+    if (pending.isEmpty()) {
+      WorkerProtocol.Command message = node.receiveMessage();
+      if (message instanceof RunBatch one) {
+        pending.add(one);
+      } else if (message instanceof RunBatches many) {
+        pending.addAll(many.batches());
+      } else {
+        throw new AssertionError("expected a batch, got " + message);
+      }
+    }
+    return pending.poll();
+  }
+
+  /** Asserts that no batch is waiting, neither received nor in flight. */
+  private static void expectNoBatch(TestProbe<WorkerProtocol.Command> node, Duration wait) {
+    assertThat(PENDING.getOrDefault(node, new ArrayDeque<>())).isEmpty();
+    node.expectNoMessage(wait);
+  }
+
   private static BatchFinished echo(RunBatch batch, ActorRef<WorkerProtocol.Command> worker) {
     return new BatchFinished(
         batch.jobId(), batch.batchId(), 0, batch.inputs(), List.of(), true, 1000, worker);
@@ -135,16 +164,16 @@ class CoordinatorTest {
     assertThat(accepted.total()).isEqualTo(50);
 
     // One slot plus one prefetch: two batches out, then nothing until one reports.
-    RunBatch first = node.expectMessageClass(RunBatch.class);
-    RunBatch second = node.expectMessageClass(RunBatch.class);
-    node.expectNoMessage(Duration.ofMillis(200));
+    RunBatch first = nextBatch(node);
+    RunBatch second = nextBatch(node);
+    expectNoBatch(node, Duration.ofMillis(200));
     assertThat(first.inputs()).hasSize(1);
 
     long covered = first.inputs().size() + second.inputs().size();
     coordinator.tell(echo(first, node.ref()));
     coordinator.tell(echo(second, node.ref()));
     while (covered < 50) {
-      RunBatch batch = node.expectMessageClass(RunBatch.class);
+      RunBatch batch = nextBatch(node);
       covered += batch.inputs().size();
       coordinator.tell(echo(batch, node.ref()));
     }
@@ -204,7 +233,7 @@ class CoordinatorTest {
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
     JobStatus job = submit(coordinator, node, spec("sum-range"), InputSource.of(longs(1)), true);
     assertThat(job.combine()).isEqualTo("sum");
-    coordinator.tell(echo(node.expectMessageClass(RunBatch.class), node.ref()));
+    coordinator.tell(echo(nextBatch(node), node.ref()));
     JobStatus other =
         submit(coordinator, node, spec("sum-range").withCombiner(Combiner.MAX), InputSource.of(longs(1)), false);
     assertThat(other.combine()).isEqualTo("max");
@@ -217,10 +246,10 @@ class CoordinatorTest {
     TestProbe<WorkerProtocol.Command> a = node(coordinator, 1);
     JobStatus job = submit(coordinator, a, spec("echo"), InputSource.of(longs(10)), true);
     TestProbe<WorkerProtocol.Command> b = node(coordinator, 1);
-    RunBatch onA = a.expectMessageClass(RunBatch.class);
-    RunBatch onB = b.expectMessageClass(RunBatch.class);
+    RunBatch onA = nextBatch(a);
+    RunBatch onB = nextBatch(b);
     coordinator.tell(echo(onA, a.ref()));
-    a.expectMessageClass(RunBatch.class);
+    nextBatch(a);
 
     TestProbe<Optional<JobStatus>> cancelled = testKit.createTestProbe();
     coordinator.tell(new Coordinator.CancelJob(job.id(), cancelled.ref()));
@@ -256,7 +285,7 @@ class CoordinatorTest {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
     TestProbe<WorkerProtocol.Command> a = node(coordinator, 1);
     JobStatus job = submit(coordinator, a, spec("echo"), InputSource.of(longs(3)), true);
-    RunBatch lost = a.expectMessageClass(RunBatch.class);
+    RunBatch lost = nextBatch(a);
     a.stop();
     TestProbe<ClusterStatus> cluster = testKit.createTestProbe();
     cluster.awaitAssert(
@@ -266,13 +295,13 @@ class CoordinatorTest {
           return null;
         });
     TestProbe<WorkerProtocol.Command> b = node(coordinator, 1);
-    RunBatch again = b.expectMessageClass(RunBatch.class);
+    RunBatch again = nextBatch(b);
     assertThat(again.firstIndex()).isEqualTo(lost.firstIndex());
     assertThat(again.attempt()).isEqualTo(2);
     coordinator.tell(echo(again, b.ref()));
     coordinator.tell(echo(lost, a.ref()));
     while (true) {
-      RunBatch batch = b.expectMessageClass(RunBatch.class);
+      RunBatch batch = nextBatch(b);
       coordinator.tell(echo(batch, b.ref()));
       if (batch.firstIndex() + batch.inputs().size() == 3) {
         break;
@@ -317,7 +346,7 @@ class CoordinatorTest {
     // The buffer holds 64 inputs at least: the first chunk gets in at once.
     coordinator.tell(new Coordinator.AddInputs(job.id(), longs(64), upload.ref()));
     assertThat(((Coordinator.InputsAccepted) upload.receiveMessage()).total()).isEqualTo(64);
-    RunBatch first = node.expectMessageClass(RunBatch.class);
+    RunBatch first = nextBatch(node);
     assertThat(first.inputs()).hasSize(1);
 
     // 63 still buffered: the next chunk fills the buffer; the one after must wait.
@@ -328,7 +357,7 @@ class CoordinatorTest {
 
     // The node reports, takes more work, and the buffer has room again.
     coordinator.tell(echo(first, node.ref()));
-    node.expectMessageClass(RunBatch.class);
+    nextBatch(node);
     assertThat(((Coordinator.InputsAccepted) upload.receiveMessage()).total()).isEqualTo(75);
 
     TestProbe<Coordinator.InputsReply> close = testKit.createTestProbe();

@@ -1,5 +1,7 @@
 package cohort.messages;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +48,77 @@ public interface CoordinatorProtocol {
   }
 
   /**
+   * The results of several small batches at once: what a node finished while it handled one round
+   * of messages, column by column so that the many small batches of tiny tasks cost little to
+   * encode and decode. Every batch here succeeded whole; others travel as {@link BatchFinished}.
+   *
+   * @param worker the node's worker that ran them
+   * @param jobs the distinct jobs
+   * @param job each batch's job, as an index into {@code jobs}
+   * @param batchIds each batch's id
+   * @param sizes how many outputs each batch has
+   * @param busyNanos time the task spent on each batch
+   * @param outputs every batch's outputs, batch after batch
+   */
+  record BatchesFinished(
+      ActorRef<WorkerProtocol.Command> worker,
+      List<String> jobs,
+      int[] job,
+      long[] batchIds,
+      int[] sizes,
+      long[] busyNanos,
+      List<JsonNode> outputs)
+      implements Command, CborSerializable {
+
+    /** Whether a part may travel in this message: a whole batch, without failures. */
+    public static boolean fits(BatchFinished part) {
+      return part.fromOffset() == 0 && part.last() && part.failures().isEmpty();
+    }
+
+    /** Packs whole, successful batch results of one worker. */
+    public static BatchesFinished of(ActorRef<WorkerProtocol.Command> worker, List<BatchFinished> parts) {
+      List<String> jobs = new java.util.ArrayList<>();
+      int n = parts.size();
+      int[] job = new int[n];
+      long[] batchIds = new long[n];
+      int[] sizes = new int[n];
+      long[] busy = new long[n];
+      List<JsonNode> outputs = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        BatchFinished part = parts.get(i);
+        if (!fits(part)) {
+          throw new IllegalArgumentException("batch " + part.batchId() + " must travel alone");
+        }
+        int known = jobs.indexOf(part.jobId());
+        if (known < 0) {
+          known = jobs.size();
+          jobs.add(part.jobId());
+        }
+        job[i] = known;
+        batchIds[i] = part.batchId();
+        sizes[i] = part.outputs().size();
+        busy[i] = part.busyNanos();
+        outputs.addAll(part.outputs());
+      }
+      return new BatchesFinished(worker, jobs, job, batchIds, sizes, busy, outputs);
+    }
+
+    /** The results, one record each. */
+    public List<BatchFinished> parts() {
+      List<BatchFinished> parts = new java.util.ArrayList<>(batchIds.length);
+      int at = 0;
+      for (int i = 0; i < batchIds.length; i++) {
+        parts.add(
+            new BatchFinished(
+                jobs.get(job[i]), batchIds[i], 0, outputs.subList(at, at + sizes[i]), List.of(), true,
+                busyNanos[i], worker));
+        at += sizes[i];
+      }
+      return parts;
+    }
+  }
+
+  /**
    * The node is shutting down: send it nothing more. It finishes or returns what it holds, then
    * leaves the cluster.
    */
@@ -79,6 +152,8 @@ public interface CoordinatorProtocol {
    * @param kind what kind of failure it was
    * @param error the failure, with the remote exception's type, message and trace
    */
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonPropertyOrder({"offset", "kind", "error"})
   record InputFailure(int offset, FailureKind kind, TaskError error) implements CborSerializable {}
 
   /**
@@ -97,6 +172,11 @@ public interface CoordinatorProtocol {
    * @param busyNanos time the task spent on these inputs, for batch sizing
    * @param worker the node's worker that ran them
    */
+  // Sent once per batch (or part), so encoded as an array: no field names to write and look up.
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonPropertyOrder({
+    "jobId", "batchId", "fromOffset", "outputs", "failures", "last", "busyNanos", "worker"
+  })
   record BatchFinished(
       String jobId,
       long batchId,

@@ -6,6 +6,7 @@ import cohort.messages.CoordinatorProtocol.FailureKind;
 import cohort.messages.CoordinatorProtocol.NodeDraining;
 import cohort.messages.CoordinatorProtocol.RegisterNode;
 import cohort.messages.HostPort;
+import cohort.messages.Payloads;
 import cohort.messages.TaskError;
 import cohort.messages.WorkerProtocol;
 import cohort.messages.WorkerProtocol.CancelJob;
@@ -14,6 +15,7 @@ import cohort.messages.WorkerProtocol.Registered;
 import cohort.messages.WorkerProtocol.RegistrationRefused;
 import cohort.messages.WorkerProtocol.RunBatch;
 import cohort.messages.WorkerProtocol.TaskChecked;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,9 +50,11 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * A node's worker: owns the node's slots and runs the coordinator's batches on them.
  *
  * <p>It finds the coordinator through the receptionist and registers with it, again whenever a
- * coordinator appears. Each batch runs on a slot thread of a dedicated executor; its results are
- * piped back to this actor, which sends them to the coordinator and starts the next queued batch.
- * The coordinator sends no more batches than the node has credit for, so the queue stays short.
+ * coordinator appears. Batches run on the slot threads of a dedicated executor: a free slot takes
+ * the next queued batch, or a run of small queued batches, which it runs back to back; each
+ * batch's results come back to this actor as a message, and the actor sends them on, the results
+ * of one round of messages together. The coordinator sends no more batches than the node has
+ * credit for, so the queue stays short.
  *
  * <p>A watchdog tick interrupts inputs that run past their job's timeout, and gives up on a slot
  * thread whose task ignores the interrupt (or a cancel): the worker reports the batch, adds a
@@ -83,6 +87,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private record BatchRan(RunBatch batch, List<BatchFinished> parts, Throwable failure)
       implements WorkerProtocol.Command {}
 
+  /** A slot thread finished its run of batches. */
+  private record SlotFree(long run) implements WorkerProtocol.Command {}
+
+  private enum FlushOutbox implements WorkerProtocol.Command {
+    INSTANCE
+  }
+
   private record CoordinatorsChanged(Receptionist.Listing listing)
       implements WorkerProtocol.Command {}
 
@@ -100,7 +111,18 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     INSTANCE
   }
 
-  private record RunningBatch(RunBatch batch, BatchControl control) {}
+  /**
+   * A batch handed to a slot thread, started or waiting its turn in the thread's run.
+   *
+   * @param run which run of batches (and so which slot thread) it belongs to
+   */
+  private record RunningBatch(RunBatch batch, BatchControl control, long run, BoundTask task) {}
+
+  /** Batches one slot may take to run back to back, when they are small. */
+  private static final int MAX_RUN = 64;
+
+  /** Batches of at most this many inputs are small: they may share a run and a message. */
+  private static final int SMALL_BATCH = 16;
 
   private final int slots;
   private final TaskRegistry registry;
@@ -117,7 +139,12 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final Map<String, BoundTask> boundTasks = lru(BOUND_TASK_CACHE);
   private final Set<String> cancelledJobs = Collections.newSetFromMap(lru(CANCELLED_MEMORY));
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
+  private final Set<Long> abandonedRuns = new HashSet<>();
+  private final Map<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> outbox = new LinkedHashMap<>();
+  private int busySlots;
+  private long runs;
   private int abandonedThreads;
+  private boolean flushPending;
   private boolean draining;
 
   /**
@@ -175,7 +202,10 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   public Receive<WorkerProtocol.Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(RunBatch.class, this::onRunBatch)
+        .onMessage(WorkerProtocol.RunBatches.class, this::onRunBatches)
         .onMessage(BatchRan.class, this::onBatchRan)
+        .onMessage(SlotFree.class, this::onSlotFree)
+        .onMessageEquals(FlushOutbox.INSTANCE, this::onFlushOutbox)
         .onMessage(CancelJob.class, this::onCancelJob)
         .onMessage(CheckTask.class, this::onCheckTask)
         .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
@@ -193,47 +223,90 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   // ---- running batches ----------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onRunBatch(RunBatch batch) {
-    if (draining || cancelledJobs.contains(batch.jobId())) {
-      batch.replyTo().tell(runner.dropped(batch));
-      return this;
-    }
-    queued.addLast(batch);
+    accept(batch);
     startQueued();
     return this;
   }
 
+  private Behavior<WorkerProtocol.Command> onRunBatches(WorkerProtocol.RunBatches batches) {
+    batches.batches().forEach(this::accept);
+    startQueued();
+    return this;
+  }
+
+  private void accept(RunBatch batch) {
+    if (draining || cancelledJobs.contains(batch.jobId())) {
+      send(batch, runner.dropped(batch));
+    } else {
+      queued.addLast(batch);
+    }
+  }
+
+  /** Gives free slots work: the next queued batch, or a run of small ones back to back. */
   private void startQueued() {
-    while (running.size() < slots && !queued.isEmpty()) {
-      RunBatch batch = queued.pollFirst();
-      BoundTask task;
-      try {
-        task = boundTasks.computeIfAbsent(batch.jobId(), job -> registry.bind(batch.task()));
-      } catch (IllegalArgumentException e) {
-        // The coordinator checks tasks before it accepts a job, so this means the node's tasks
-        // changed under it; every input of the batch reports why.
-        runner.failAll(batch, "cohort.NodeError", e.getMessage()).forEach(batch.replyTo()::tell);
+    while (busySlots < slots && !queued.isEmpty()) {
+      List<RunningBatch> run = new ArrayList<>();
+      long id = ++runs;
+      while (!queued.isEmpty() && run.size() < MAX_RUN) {
+        RunBatch batch = queued.peekFirst();
+        boolean small = batch.inputs().size() <= SMALL_BATCH;
+        if (!run.isEmpty() && (!small || run.get(0).batch().inputs().size() > SMALL_BATCH)) {
+          break;
+        }
+        queued.pollFirst();
+        BoundTask task;
+        try {
+          task = boundTasks.computeIfAbsent(batch.jobId(), job -> registry.bind(batch.task()));
+        } catch (IllegalArgumentException e) {
+          // The coordinator checks tasks before it accepts a job, so this means the node's tasks
+          // changed under it; every input of the batch reports why.
+          runner.failAll(batch, "cohort.NodeError", e.getMessage()).forEach(part -> send(batch, part));
+          continue;
+        }
+        RunningBatch running = new RunningBatch(batch, new BatchControl(), id, task);
+        this.running.put(key(batch), running);
+        run.add(running);
+        if (batch.taskTimeoutMillis() > 0) {
+          watch();
+        }
+      }
+      if (run.isEmpty()) {
         continue;
       }
-      BatchControl control = new BatchControl();
-      running.put(key(batch), new RunningBatch(batch, control));
-      CompletableFuture<List<BatchFinished>> result =
-          CompletableFuture.supplyAsync(() -> runner.run(batch, task, control), executor);
-      getContext().pipeToSelf(result, (parts, failure) -> new BatchRan(batch, parts, failure));
-      if (batch.taskTimeoutMillis() > 0) {
-        watch();
+      busySlots++;
+      ActorRef<WorkerProtocol.Command> self = getContext().getSelf();
+      executor.execute(() -> runAll(run, self));
+    }
+  }
+
+  /** On a slot thread: runs the batches one after the other, reporting each as it ends. */
+  private void runAll(List<RunningBatch> run, ActorRef<WorkerProtocol.Command> self) {
+    try {
+      for (RunningBatch batch : run) {
+        if (batch.control().abandoned()) {
+          break;
+        }
+        if (batch.control().cancelled()) {
+          self.tell(new BatchRan(batch.batch(), List.of(runner.dropped(batch.batch())), null));
+          continue;
+        }
+        try {
+          self.tell(new BatchRan(batch.batch(), runner.run(batch.batch(), batch.task(), batch.control()), null));
+        } catch (VirtualMachineError fatal) {
+          throw fatal;
+        } catch (Throwable failure) {
+          self.tell(new BatchRan(batch.batch(), null, failure));
+        }
       }
+    } finally {
+      self.tell(new SlotFree(run.get(0).run()));
     }
   }
 
   private Behavior<WorkerProtocol.Command> onBatchRan(BatchRan ran) {
     RunningBatch run = running.get(key(ran.batch()));
     if (run == null || run.control().abandoned()) {
-      // A thread given up for lost came back; the batch was reported when it was given up.
-      if (abandonedThreads > 0) {
-        abandonedThreads--;
-        resizeExecutor(-1);
-      }
-      return this;
+      return this; // reported when its thread was given up
     }
     running.remove(key(ran.batch()));
     if (ran.failure() != null) {
@@ -243,15 +316,76 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
               ran.failure());
       runner
           .failAll(ran.batch(), "cohort.NodeError", "the slot crashed: " + ran.failure())
-          .forEach(ran.batch().replyTo()::tell);
+          .forEach(part -> send(ran.batch(), part));
     } else {
-      ran.parts().forEach(part -> ran.batch().replyTo().tell(part));
+      ran.parts().forEach(part -> send(ran.batch(), part));
     }
+    return this;
+  }
+
+  private Behavior<WorkerProtocol.Command> onSlotFree(SlotFree free) {
+    if (abandonedRuns.remove(free.run())) {
+      // A thread given up for lost came back; its slot was replaced when it was given up.
+      abandonedThreads--;
+      resizeExecutor(-1);
+      return this;
+    }
+    busySlots--;
     startQueued();
     if (draining && running.isEmpty()) {
       finishDrain();
     }
     return this;
+  }
+
+  /**
+   * Queues a result for the coordinator. Results are sent when the messages already waiting for
+   * this actor have been handled, those of small batches together in one message.
+   */
+  private void send(RunBatch batch, BatchFinished part) {
+    outbox.computeIfAbsent(batch.replyTo(), coordinator -> new ArrayList<>()).add(part);
+    if (!flushPending) {
+      flushPending = true;
+      getContext().getSelf().tell(FlushOutbox.INSTANCE);
+    }
+  }
+
+  private Behavior<WorkerProtocol.Command> onFlushOutbox() {
+    flushPending = false;
+    for (Map.Entry<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> entry : outbox.entrySet()) {
+      List<BatchFinished> together = new ArrayList<>();
+      for (BatchFinished part : entry.getValue()) {
+        if (part.outputs().size() <= SMALL_BATCH && CoordinatorProtocol.BatchesFinished.fits(part) && small(part)) {
+          together.add(part);
+          if (together.size() == MAX_RUN) {
+            sendTogether(entry.getKey(), together);
+            together = new ArrayList<>();
+          }
+        } else {
+          entry.getKey().tell(part);
+        }
+      }
+      sendTogether(entry.getKey(), together);
+    }
+    outbox.clear();
+    return this;
+  }
+
+  private static boolean small(BatchFinished part) {
+    long bytes = 0;
+    for (JsonNode output : part.outputs()) {
+      bytes += Payloads.estimateBytes(output);
+    }
+    return bytes * MAX_RUN <= Payloads.TARGET_MESSAGE_BYTES;
+  }
+
+  private void sendTogether(ActorRef<CoordinatorProtocol.Command> coordinator, List<BatchFinished> parts) {
+    if (!parts.isEmpty()) {
+      coordinator.tell(
+          parts.size() == 1
+              ? parts.get(0)
+              : CoordinatorProtocol.BatchesFinished.of(getContext().getSelf(), parts));
+    }
   }
 
   private Behavior<WorkerProtocol.Command> onCancelJob(CancelJob cancel) {
@@ -264,7 +398,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       RunBatch batch = it.next();
       if (batch.jobId().equals(cancel.jobId())) {
         it.remove();
-        batch.replyTo().tell(runner.dropped(batch));
+        send(batch, runner.dropped(batch));
         dropped++;
       }
     }
@@ -306,7 +440,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       RunBatch batch = run.batch();
       if (control.cancelled()) {
         watching = true;
-        if (control.sinceCancelNanos() > CANCEL_GRACE_NANOS) {
+        if (control.thread() != null && control.sinceCancelNanos() > CANCEL_GRACE_NANOS) {
           giveUp(run, runner.dropped(batch), "it ignored the cancel");
         }
         continue;
@@ -360,8 +494,18 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private void giveUp(RunningBatch run, BatchFinished report, String why) {
     run.control().abandon();
     running.remove(key(run.batch()));
-    run.batch().replyTo().tell(report);
+    send(run.batch(), report);
+    // The batches waiting behind it on that thread go back to the coordinator to run elsewhere.
+    for (RunningBatch waiting : List.copyOf(running.values())) {
+      if (waiting.run() == run.run()) {
+        waiting.control().abandon();
+        running.remove(key(waiting.batch()));
+        send(waiting.batch(), runner.dropped(waiting.batch()));
+      }
+    }
+    abandonedRuns.add(run.run());
     abandonedThreads++;
+    busySlots--;
     resizeExecutor(+1);
     getContext()
         .getLog()
@@ -397,10 +541,17 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     draining = true;
     coordinators.forEach(coordinator -> coordinator.tell(new NodeDraining(getContext().getSelf())));
     for (RunBatch batch : queued) {
-      batch.replyTo().tell(runner.dropped(batch));
+      send(batch, runner.dropped(batch));
     }
     int returned = queued.size();
     queued.clear();
+    // Batches waiting their turn on a slot thread have not started: they go back too.
+    for (RunningBatch run : running.values()) {
+      if (run.control().thread() == null && run.control().current() < 0) {
+        run.control().cancel();
+        returned++;
+      }
+    }
     reportJvmExit();
     getContext()
         .getLog()
@@ -438,6 +589,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
               TaskErrors.stackOf(thread));
       run.control().abandon();
       running.remove(key(run.batch()));
+      // Sent at once: the JVM is on its way out.
       run.batch().replyTo().tell(runner.gaveUp(run.batch(), current, FailureKind.CRASH, error));
       getContext().getLog().error("a task of job {} called System.exit; reported it", run.batch().jobId());
     }
@@ -461,6 +613,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private void finishDrain() {
+    onFlushOutbox();
     timers.cancel(DrainDeadline.INSTANCE);
     timers.cancel(DrainGraceOver.INSTANCE);
     if (!drainWaiters.isEmpty()) {
@@ -531,6 +684,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onPostStop() {
+    onFlushOutbox();
     running.values().forEach(run -> run.control().cancel());
     executor.shutdownNow();
     finishDrain();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cohort.messages.CborSerializable;
 import cohort.messages.CoordinatorProtocol;
 import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.BatchesFinished;
 import cohort.messages.CoordinatorProtocol.FailureKind;
 import cohort.messages.CoordinatorProtocol.InputFailure;
 import cohort.messages.CoordinatorProtocol.RegisterNode;
@@ -18,6 +19,7 @@ import cohort.messages.WorkerProtocol.CheckTask;
 import cohort.messages.WorkerProtocol.Registered;
 import cohort.messages.WorkerProtocol.RegistrationRefused;
 import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.messages.WorkerProtocol.RunBatches;
 import cohort.messages.WorkerProtocol.TaskChecked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
@@ -101,5 +103,36 @@ class ProtocolSerializationTest {
     for (CborSerializable message : messages) {
       assertThat(roundTrip(message)).as(message.getClass().getSimpleName()).isEqualTo(message);
     }
+  }
+
+  /** Tests that coalesced batches and results travel columnar and unpack to the same records. */
+  @Test
+  void coalescedMessagesRoundTrip() {
+    ActorRef<WorkerProtocol.Command> worker = testKit.<WorkerProtocol.Command>createTestProbe().ref();
+    ActorRef<CoordinatorProtocol.Command> coordinator =
+        testKit.<CoordinatorProtocol.Command>createTestProbe().ref();
+    TaskSpec echo = new TaskSpec("echo", Map.of());
+    TaskSpec sleep = new TaskSpec("sleep", Map.of("ms", TextNode.valueOf("5")));
+    List<RunBatch> batches =
+        List.of(
+            new RunBatch("j-1", 1, echo, 0, List.of(TextNode.valueOf("a"), TextNode.valueOf("b")), 1, 0, coordinator),
+            new RunBatch("j-2", 7, sleep, 40, List.of(TextNode.valueOf("c")), 2, 900, coordinator),
+            new RunBatch("j-1", 2, echo, 2, List.of(), 1, 0, coordinator));
+    RunBatches sent = (RunBatches) roundTrip(RunBatches.of(batches));
+    assertThat(sent.jobs()).containsExactly("j-1", "j-2");
+    assertThat(sent.batches()).isEqualTo(batches);
+
+    TaskError error = new TaskError("java.lang.RuntimeException", "no", "n:1", 1, null);
+    List<BatchFinished> parts =
+        List.of(
+            new BatchFinished("j-1", 1, 0, List.of(TextNode.valueOf("a"), TextNode.valueOf("b")), List.of(), true, 10, worker),
+            new BatchFinished("j-2", 7, 0, List.of(TextNode.valueOf("c")), List.of(), true, 20, worker));
+    assertThat(parts).allMatch(BatchesFinished::fits);
+    assertThat(BatchesFinished.fits(
+            new BatchFinished("j-3", 1, 0, List.of(), List.of(new InputFailure(0, FailureKind.TASK, error)), true, 1, worker)))
+        .as("failures travel alone")
+        .isFalse();
+    BatchesFinished back = (BatchesFinished) roundTrip(BatchesFinished.of(worker, parts));
+    assertThat(back.parts()).isEqualTo(parts);
   }
 }

@@ -4,18 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.messages.CoordinatorProtocol;
 import cohort.messages.CoordinatorProtocol.BatchFinished;
+import cohort.messages.CoordinatorProtocol.BatchesFinished;
 import cohort.messages.CoordinatorProtocol.RegisterNode;
 import cohort.messages.TaskSpec;
 import cohort.messages.WorkerProtocol;
 import cohort.messages.WorkerProtocol.CancelJob;
 import cohort.messages.WorkerProtocol.CheckTask;
 import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.messages.WorkerProtocol.RunBatches;
 import cohort.messages.WorkerProtocol.TaskChecked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -116,9 +120,40 @@ class WorkerTest {
     assertThat(expectFinished("slow").batchId()).isEqualTo(3);
   }
 
+  /** Tests that many small batches in one message all run and come back, possibly coalesced. */
+  @Test
+  void runsCoalescedBatches() {
+    List<RunBatch> batches = new ArrayList<>();
+    for (long id = 1; id <= 100; id++) {
+      batches.add(batch("many", id, "scale", id * 10, id * 10 + 1));
+    }
+    worker.tell(RunBatches.of(batches));
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      BatchFinished finished = expectFinished("many");
+      assertThat(finished.outputs())
+          .extracting(JsonNode::longValue)
+          .containsExactly(finished.batchId() * 10, finished.batchId() * 10 + 1);
+      ids.add(finished.batchId());
+    }
+    assertThat(ids).doesNotHaveDuplicates().hasSize(100);
+  }
+
+  /** Results received but not yet taken: the worker coalesces small ones into one message. */
+  private static final ArrayDeque<BatchFinished> PENDING = new ArrayDeque<>();
+
   private static BatchFinished expectFinished(String job) {
     while (true) {
-      BatchFinished finished = expect(BatchFinished.class);
+      if (PENDING.isEmpty()) {
+        CoordinatorProtocol.Command message = coordinator.receiveMessage(Duration.ofSeconds(10));
+        if (message instanceof BatchFinished one) {
+          PENDING.add(one);
+        } else if (message instanceof BatchesFinished many) {
+          PENDING.addAll(many.parts());
+        }
+        continue;
+      }
+      BatchFinished finished = PENDING.poll();
       if (finished.jobId().equals(job)) {
         return finished;
       }

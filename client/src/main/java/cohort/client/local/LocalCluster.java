@@ -72,6 +72,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the coordinator, then {@code nodeCount} nodes, and waits until all are ready. */
   public static LocalCluster start(Options options, int nodeCount) {
+    options.logDir().ifPresent(LocalCluster::createFolder);
     JvmProcess coordinator = launchCoordinator(options, options.clusterPort(), "coordinator");
     LocalCluster cluster;
     try {
@@ -93,6 +94,14 @@ public final class LocalCluster implements AutoCloseable {
       throw e;
     }
     return cluster;
+  }
+
+  private static void createFolder(Path dir) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the log folder " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   private static JvmProcess launchCoordinator(Options options, int clusterPort, String name) {

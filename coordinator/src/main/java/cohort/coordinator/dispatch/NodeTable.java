@@ -12,7 +12,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.pcollections.OrderedPSet;
+import org.pcollections.HashTreePSet;
+import org.pcollections.PSet;
 import org.pcollections.PSortedMap;
 import org.pcollections.TreePMap;
 
@@ -34,9 +35,10 @@ public final class NodeTable {
    * @param slots inputs it runs at once
    * @param capacity batches it may hold: slots plus prefetch
    * @param tasks what it offers
-   * @param outstanding keys of the batches it holds now, oldest first
+   * @param outstanding keys of the batches it holds now
    * @param reachable false while the failure detector doubts the node
    * @param draining true once the node announced it is shutting down
+   * @param runs the names of the tasks it runs, for quick lookups on the dispatch path
    */
   public record Node(
       String id,
@@ -45,9 +47,10 @@ public final class NodeTable {
       int slots,
       int capacity,
       List<TaskInfo> tasks,
-      OrderedPSet<String> outstanding,
+      PSet<String> outstanding,
       boolean reachable,
-      boolean draining) {
+      boolean draining,
+      java.util.Set<String> runs) {
 
     /** Whether the node takes work now. */
     public boolean available() {
@@ -66,7 +69,7 @@ public final class NodeTable {
 
     /** Whether the node runs the task. */
     public boolean offers(String task) {
-      return describes(task).map(TaskInfo::enabled).orElse(false);
+      return runs.contains(task);
     }
 
     /** What the node says about the task, if it knows it, whether it runs it or not. */
@@ -79,32 +82,16 @@ public final class NodeTable {
       return Optional.empty();
     }
 
-    /**
-     * Keys of the batches the node most likely runs now: it runs batches in the order they came,
-     * as many at once as it has slots, so these are its oldest outstanding ones. The others wait
-     * in its queue.
-     */
-    public java.util.Set<String> running() {
-      java.util.Set<String> running = new java.util.HashSet<>();
-      for (String key : outstanding) {
-        if (running.size() == slots) {
-          break;
-        }
-        running.add(key);
-      }
-      return running;
-    }
-
-    Node withOutstanding(OrderedPSet<String> keys) {
-      return new Node(id, worker, address, slots, capacity, tasks, keys, reachable, draining);
+    Node withOutstanding(PSet<String> keys) {
+      return new Node(id, worker, address, slots, capacity, tasks, keys, reachable, draining, runs);
     }
 
     Node withReachable(boolean value) {
-      return new Node(id, worker, address, slots, capacity, tasks, outstanding, value, draining);
+      return new Node(id, worker, address, slots, capacity, tasks, outstanding, value, draining, runs);
     }
 
     Node withDraining(boolean value) {
-      return new Node(id, worker, address, slots, capacity, tasks, outstanding, reachable, value);
+      return new Node(id, worker, address, slots, capacity, tasks, outstanding, reachable, value, runs);
     }
   }
 
@@ -138,12 +125,13 @@ public final class NodeTable {
       List<TaskInfo> tasks) {
     String id = idOf(worker);
     Node previous = nodes.get(id);
-    OrderedPSet<String> outstanding =
-        previous != null ? previous.outstanding() : OrderedPSet.empty();
+    PSet<String> outstanding =
+        previous != null ? previous.outstanding() : HashTreePSet.empty();
     Node node =
         new Node(
             id, worker, address, slots, slots * (1 + prefetchPerSlot), List.copyOf(tasks),
-            outstanding, true, false);
+            outstanding, true, false,
+            tasks.stream().filter(TaskInfo::enabled).map(TaskInfo::name).collect(Collectors.toUnmodifiableSet()));
     return new NodeTable(nodes.plus(id, node));
   }
 
@@ -220,10 +208,16 @@ public final class NodeTable {
 
   /** Nodes with credit left, the freest first. */
   public List<Node> withCredit() {
-    return nodes.values().stream()
-        .filter(node -> node.free() > 0)
-        .sorted(Comparator.comparingInt(Node::free).reversed())
-        .collect(Collectors.toList());
+    List<Node> free = new ArrayList<>(nodes.size());
+    for (Node node : nodes.values()) {
+      if (node.free() > 0) {
+        free.add(node);
+      }
+    }
+    if (free.size() > 1) {
+      free.sort(Comparator.comparingInt(Node::free).reversed());
+    }
+    return free;
   }
 
   /** Slots of the reachable nodes that offer the task. */

@@ -17,12 +17,35 @@ import java.util.Set;
  * twice the cluster's slots, so the end of a job stays balanced across nodes. Until the first
  * measurement, batches hold one input. A batch is also cut before its inputs outgrow a message.
  *
+ * <p>It also decides how deep the pipeline to each node is: a node holds, beyond a batch per slot,
+ * enough queued batches to keep each slot busy for about {@code queuePerSlot}, so tiny tasks are
+ * not held up by the round trip, while slow ones queue {@code minPrefetch} batches at most and a
+ * faster node still gets more.
+ *
  * @param targetBatchTime how long a batch should run
  * @param maxBatch the most inputs a batch may hold
+ * @param minPrefetch batches a node may queue per slot, whatever the task time
+ * @param maxPrefetch the most batches a node may queue per slot
+ * @param queuePerSlot queued work per slot the pipeline aims for
  */
-public record Batching(Duration targetBatchTime, int maxBatch) {
+public record Batching(
+    Duration targetBatchTime, int maxBatch, int minPrefetch, int maxPrefetch, Duration queuePerSlot) {
+
+  /** Sizing with the default pipeline: one queued batch per slot, up to 256 for tiny tasks. */
+  public Batching(Duration targetBatchTime, int maxBatch) {
+    this(targetBatchTime, maxBatch, 1, 256, Duration.ofMillis(5));
+  }
 
   public Batching {
+    if (minPrefetch < 0 || maxPrefetch < minPrefetch) {
+      throw new IllegalArgumentException(
+          "cohort.dispatch.prefetch-per-slot = " + minPrefetch + " and max-prefetch-per-slot = "
+              + maxPrefetch + ": use 0 <= prefetch-per-slot <= max-prefetch-per-slot");
+    }
+    if (queuePerSlot.isNegative()) {
+      throw new IllegalArgumentException(
+          "cohort.dispatch.queue-per-slot = " + queuePerSlot + ": use 0 or a positive duration");
+    }
     if (targetBatchTime.isNegative() || targetBatchTime.isZero()) {
       throw new IllegalArgumentException(
           "cohort.dispatch.target-batch-time = " + targetBatchTime + ": use a positive duration");
@@ -31,6 +54,20 @@ public record Batching(Duration targetBatchTime, int maxBatch) {
       throw new IllegalArgumentException(
           "cohort.dispatch.max-batch = " + maxBatch + ": use 1 or more");
     }
+  }
+
+  /**
+   * How many batches of {@code job} a node may hold per slot beyond the one it runs: enough to
+   * cover {@code queuePerSlot} of work, within the configured bounds.
+   */
+  public int prefetch(JobState job, int batchSize) {
+    double mean = job.meanTaskNanos();
+    if (mean <= 0) {
+      return minPrefetch;
+    }
+    double batchNanos = Math.max(mean * Math.max(batchSize, 1), 1.0);
+    long wanted = (long) Math.ceil(queuePerSlot.toNanos() / batchNanos);
+    return (int) Math.max(minPrefetch, Math.min(maxPrefetch, wanted));
   }
 
   /** How many inputs the next fresh batch of {@code job} should hold. */

@@ -12,8 +12,16 @@ public sealed interface JobEvent {
    *
    * @param node the node's id, which {@link NodeLost} names
    * @param address the node's {@code host:port}, remembered where inputs fail
+   * @param sequence the coordinator's count of batches sent, across jobs: a node runs its batches
+   *     in this order
    */
-  record Dispatched(Batch batch, String node, String address) implements JobEvent {}
+  record Dispatched(Batch batch, String node, String address, long sequence) implements JobEvent {
+
+    /** A dispatch whose place in the coordinator's order does not matter (tests, single jobs). */
+    public Dispatched(Batch batch, String node, String address) {
+      this(batch, node, address, batch.id());
+    }
+  }
 
   /**
    * A node reported results for a part of a batch, as {@code BatchFinished} carries them.

@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.pcollections.HashTreePMap;
-import org.pcollections.PMap;
 import org.pcollections.PSortedMap;
 import org.pcollections.PVector;
 import org.pcollections.TreePMap;
@@ -44,7 +42,8 @@ import org.pcollections.TreePVector;
  * to {@code maxAttempts} runs in all, then gets an error result (for a lost node: quarantined, as
  * it may crash every JVM it runs in). Inputs that run again travel alone, with their own counts.
  *
- * <p>{@link #released()} holds the results the last event made ready, in delivery order.
+ * <p>{@link #released()} holds the results the last event made ready, in delivery order, in
+ * blocks of contiguous inputs.
  */
 public final class JobState {
 
@@ -53,8 +52,10 @@ public final class JobState {
    *
    * @param node the node's id
    * @param address the node's {@code host:port}
+   * @param received results in so far
+   * @param sequence its place in the order the coordinator sent batches, across jobs
    */
-  public record InFlight(Batch batch, String node, String address, int received) {}
+  public record InFlight(Batch batch, String node, String address, int received, long sequence) {}
 
   private final String id;
   private final JobSpec spec;
@@ -67,9 +68,9 @@ public final class JobState {
   private final long nextFresh;
   private final long nextBatchId;
   private final PVector<Batch> ready;
-  private final PMap<Long, InFlight> inFlight;
+  private final PSortedMap<Long, InFlight> inFlight;
   private final long inFlightInputs;
-  private final PSortedMap<Long, List<Result>> reorder;
+  private final PSortedMap<Long, ResultBlock> reorder;
   private final long delivered;
   private final long succeeded;
   private final long failed;
@@ -78,7 +79,7 @@ public final class JobState {
   private final String combineError;
   private final double meanTaskNanos;
   private final String message;
-  private final List<Result> released;
+  private final List<ResultBlock> released;
 
   private JobState(Draft d) {
     this.id = d.id;
@@ -189,8 +190,15 @@ public final class JobState {
   }
 
   /** Results the last event made ready for the client, in delivery order. */
-  public List<Result> released() {
+  public List<ResultBlock> released() {
     return released;
+  }
+
+  /** The released results one object each: for tests and small jobs. */
+  public List<Result> releasedResults() {
+    List<Result> results = new ArrayList<>();
+    released.forEach(block -> results.addAll(block.results()));
+    return results;
   }
 
   /** Batches out on nodes now, by batch id. */
@@ -352,9 +360,9 @@ public final class JobState {
     long nextFresh;
     long nextBatchId;
     PVector<Batch> ready = TreePVector.empty();
-    PMap<Long, InFlight> inFlight = HashTreePMap.empty();
+    PSortedMap<Long, InFlight> inFlight = TreePMap.empty();
     long inFlightInputs;
-    PSortedMap<Long, List<Result>> reorder = TreePMap.empty();
+    PSortedMap<Long, ResultBlock> reorder = TreePMap.empty();
     long delivered;
     long succeeded;
     long failed;
@@ -363,7 +371,7 @@ public final class JobState {
     String combineError;
     double meanTaskNanos = -1;
     String message;
-    List<Result> released = new ArrayList<>();
+    List<ResultBlock> released = new ArrayList<>();
 
     Draft() {}
 
@@ -413,7 +421,7 @@ public final class JobState {
             "job " + id + ": batch " + batch.id() + " at " + batch.firstIndex()
                 + " is neither the next fresh batch nor one waiting to run again");
       }
-      inFlight = inFlight.plus(batch.id(), new InFlight(batch, e.node(), e.address(), 0));
+      inFlight = inFlight.plus(batch.id(), new InFlight(batch, e.node(), e.address(), 0, e.sequence()));
       inFlightInputs += batch.size();
       if (phase == State.PENDING) {
         phase = State.RUNNING;
@@ -439,26 +447,28 @@ public final class JobState {
       }
       Batch batch = flight.batch();
       int count = e.outputs().size();
-      if (e.fromOffset() + count > batch.size()) {
+      int from = e.fromOffset();
+      if (from + count > batch.size()) {
         throw new IllegalArgumentException(
             "job " + id + ": batch " + batch.id() + " has " + batch.size() + " inputs, a part reports "
-                + (e.fromOffset() + count));
+                + (from + count));
       }
-      Map<Integer, InputFailure> failures = new HashMap<>();
-      for (InputFailure failure : e.failures()) {
-        failures.put(failure.offset(), failure);
-      }
-      List<Result> results = new ArrayList<>(count);
-      for (int k = 0; k < count; k++) {
-        int offset = e.fromOffset() + k;
-        InputFailure failure = failures.get(offset);
-        if (failure == null) {
-          results.add(Result.ok(batch.firstIndex() + offset, batch.inputs().get(offset), e.outputs().get(k)));
-        } else {
-          failedInput(flight, offset, failure, results);
+      List<ResultBlock> blocks = new ArrayList<>(1);
+      Map<Integer, InputFailure> failures = Map.of();
+      if (e.failures().isEmpty()) {
+        if (count > 0) {
+          blocks.add(
+              new ResultBlock(
+                  batch.firstIndex() + from, batch.inputs().subList(from, from + count), e.outputs(), Map.of()));
         }
+      } else {
+        failures = new HashMap<>();
+        for (InputFailure failure : e.failures()) {
+          failures.put(failure.offset(), failure);
+        }
+        collect(flight, from, e.outputs(), failures, blocks);
       }
-      int received = e.fromOffset() + count;
+      int received = from + count;
       inFlightInputs -= count;
       if (e.last()) {
         inFlight = inFlight.minus(batch.id());
@@ -477,21 +487,60 @@ public final class JobState {
             runStart = -1;
           }
           if (failure != null) {
-            failedInput(flight, offset, failure, results);
+            failedInput(flight, offset, failure, blocks);
           }
         }
       } else {
-        inFlight = inFlight.plus(batch.id(), new InFlight(batch, flight.node(), flight.address(), received));
+        inFlight =
+            inFlight.plus(
+                batch.id(), new InFlight(batch, flight.node(), flight.address(), received, flight.sequence()));
       }
       if (count > 0 && e.busyNanos() > 0) {
         double sample = (double) e.busyNanos() / count;
         meanTaskNanos = meanTaskNanos < 0 ? sample : 0.7 * meanTaskNanos + 0.3 * sample;
       }
-      deliver(results);
+      deliver(blocks);
     }
 
-    /** Decides what becomes of one failed input: its final error result, or another run. */
-    private void failedInput(InFlight flight, int offset, InputFailure failure, List<Result> results) {
+    /**
+     * Turns a part with failures into blocks: runs of final results, with holes where inputs run
+     * again.
+     */
+    private void collect(
+        InFlight flight, int from, List<JsonNode> outputs, Map<Integer, InputFailure> failures, List<ResultBlock> blocks) {
+      Batch batch = flight.batch();
+      int runStart = from;
+      Map<Integer, TaskError> errors = new HashMap<>();
+      for (int offset = from; offset <= from + outputs.size(); offset++) {
+        boolean end = offset == from + outputs.size();
+        InputFailure failure = end ? null : failures.get(offset);
+        List<ResultBlock> single = new ArrayList<>(1);
+        if (failure != null) {
+          failedInput(flight, offset, failure, single);
+        }
+        boolean hole = failure != null && single.isEmpty();
+        if (end || hole) {
+          if (offset > runStart) {
+            blocks.add(
+                new ResultBlock(
+                    batch.firstIndex() + runStart,
+                    batch.inputs().subList(runStart, offset),
+                    outputs.subList(runStart - from, offset - from),
+                    errors));
+          }
+          runStart = offset + 1;
+          errors = new HashMap<>();
+        } else if (failure != null) {
+          errors.put(offset - runStart, single.get(0).errors().get(0));
+        }
+      }
+    }
+
+    /**
+     * Decides what becomes of one failed input: its final error result (added to {@code blocks}),
+     * or another run.
+     */
+    private void failedInput(InFlight flight, int offset, InputFailure failure, List<ResultBlock> blocks) {
       Batch batch = flight.batch();
       long index = batch.firstIndex() + offset;
       JsonNode input = batch.inputs().get(offset);
@@ -520,11 +569,11 @@ public final class JobState {
                   error.trace());
         }
       }
-      results.add(Result.failed(index, input, error.withAttempts(batch.attempt())));
+      blocks.add(ResultBlock.failed(index, input, error.withAttempts(batch.attempt())));
     }
 
     void nodeLost(NodeLost e) {
-      List<Result> results = new ArrayList<>();
+      List<ResultBlock> results = new ArrayList<>();
       for (InFlight flight : List.copyOf(inFlight.values())) {
         if (!flight.node().equals(e.node())) {
           continue;
@@ -569,12 +618,12 @@ public final class JobState {
       phase = State.CANCELLED;
       message = e.reason();
       inputsOpen = false;
-      inFlight = HashTreePMap.empty();
+      inFlight = TreePMap.empty();
       inFlightInputs = 0;
       ready = TreePVector.empty();
       // Results that completed stay readable, even those still waiting for earlier inputs.
-      for (List<Result> segment : reorder.values()) {
-        release(segment);
+      for (ResultBlock block : reorder.values()) {
+        release(block);
       }
       reorder = TreePMap.empty();
     }
@@ -637,41 +686,37 @@ public final class JobState {
     }
 
     /** Hands out results: unordered at once, ordered once every earlier input has its result. */
-    private void deliver(List<Result> results) {
-      if (results.isEmpty()) {
+    private void deliver(List<ResultBlock> blocks) {
+      if (blocks.isEmpty()) {
         return;
       }
       if (!spec.ordered() || phase.terminal()) {
-        release(results);
+        blocks.forEach(this::release);
         return;
       }
-      results.sort((a, b) -> Long.compare(a.index(), b.index()));
-      int start = 0;
-      for (int i = 1; i <= results.size(); i++) {
-        if (i == results.size() || results.get(i).index() != results.get(i - 1).index() + 1) {
-          List<Result> segment = List.copyOf(results.subList(start, i));
-          reorder = reorder.plus(segment.get(0).index(), segment);
-          start = i;
-        }
+      for (ResultBlock block : blocks) {
+        reorder = reorder.plus(block.firstIndex(), block);
       }
       while (!reorder.isEmpty() && reorder.firstKey() == delivered) {
-        List<Result> segment = reorder.get(reorder.firstKey());
+        ResultBlock block = reorder.get(reorder.firstKey());
         reorder = reorder.minusFirstEntry();
-        release(segment);
+        release(block);
       }
     }
 
-    private void release(List<Result> results) {
-      for (Result result : results) {
-        if (result.succeeded()) {
-          succeeded++;
-          combine(result.output());
-        } else {
-          failed++;
+    private void release(ResultBlock block) {
+      int failures = block.errors().size();
+      succeeded += block.size() - failures;
+      failed += failures;
+      if (spec.combiner() != null && combineError == null) {
+        for (int offset = 0; offset < block.size(); offset++) {
+          if (block.succeeded(offset)) {
+            combine(block.outputs().get(offset));
+          }
         }
       }
-      delivered += results.size();
-      released.addAll(results);
+      delivered += block.size();
+      released.add(block);
     }
 
     private void combine(JsonNode output) {

@@ -80,15 +80,4 @@ class NodeTableTest {
     assertThat(view.busySlots()).isEqualTo(1);
     assertThat(table.removed(NodeTable.idOf(workerA)).nodes()).hasSize(1);
   }
-
-  /** Tests that the oldest batches, as many as the node has slots, count as running. */
-  @Test
-  void oldestBatchesAreRunning() {
-    String a = NodeTable.idOf(workerA);
-    NodeTable table =
-        NodeTable.empty().registered(workerA, "a:1", 2, 2, ECHO).taken(a, "j#1").taken(a, "j#2").taken(a, "j#3");
-    assertThat(table.get(a).orElseThrow().running()).containsExactlyInAnyOrder("j#1", "j#2");
-    table = table.returned(a, "j#1");
-    assertThat(table.get(a).orElseThrow().running()).containsExactlyInAnyOrder("j#2", "j#3");
-  }
 }

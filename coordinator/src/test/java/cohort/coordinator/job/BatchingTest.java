@@ -148,4 +148,20 @@ class BatchingTest {
     assertThatThrownBy(() -> new Batching(Duration.ofMillis(1), 0)).hasMessageContaining("max-batch");
   }
 
+
+  /** Tests the pipeline depth: deep for tiny tasks, the minimum for slow ones and before measuring. */
+  @Test
+  void prefetchCoversTheQueueTime() {
+    Batching deep = new Batching(Duration.ofMillis(20), 4096, 1, 256, Duration.ofMillis(5));
+    InputSource inputs = InputSource.range(0, 1000);
+    assertThat(deep.prefetch(job(1000, 1), 1)).isEqualTo(1);
+    JobState tiny = measured(job(1000, 1), inputs, 1_000);
+    assertThat(deep.prefetch(tiny, 1)).isEqualTo(256);
+    JobState medium = measured(job(1000, 1), inputs, 1_000_000);
+    assertThat(deep.prefetch(medium, 1)).isEqualTo(5);
+    JobState slow = measured(job(1000, 1), inputs, 500_000_000);
+    assertThat(deep.prefetch(slow, 1)).isEqualTo(1);
+    assertThatThrownBy(() -> new Batching(Duration.ofMillis(1), 1, 5, 2, Duration.ZERO))
+        .hasMessageContaining("prefetch-per-slot");
+  }
 }

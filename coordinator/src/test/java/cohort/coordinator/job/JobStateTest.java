@@ -69,8 +69,8 @@ class JobStateTest {
     assertThat(state.admissible()).isZero();
 
     state = state.updated(doneTimesTen(a), T0);
-    assertThat(state.released()).extracting(Result::index).containsExactly(0L, 1L, 2L);
-    assertThat(state.released()).extracting(r -> r.output().longValue()).containsExactly(0L, 10L, 20L);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L, 1L, 2L);
+    assertThat(state.releasedResults()).extracting(r -> r.output().longValue()).containsExactly(0L, 10L, 20L);
     state = state.updated(doneTimesTen(b), T0.plusSeconds(2));
 
     assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
@@ -90,11 +90,11 @@ class JobStateTest {
     state = state.updated(new Dispatched(c, "n2", "n2:1"), T0);
 
     state = state.updated(doneTimesTen(c), T0);
-    assertThat(state.released()).isEmpty();
+    assertThat(state.releasedResults()).isEmpty();
     state = state.updated(doneTimesTen(b), T0);
-    assertThat(state.released()).isEmpty();
+    assertThat(state.releasedResults()).isEmpty();
     state = state.updated(doneTimesTen(a), T0);
-    assertThat(state.released()).extracting(Result::index).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
   }
 
@@ -107,7 +107,7 @@ class JobStateTest {
     Batch b = fresh(state, 2);
     state = state.updated(new Dispatched(b, "n2", "n2:1"), T0);
     state = state.updated(doneTimesTen(b), T0);
-    assertThat(state.released()).extracting(Result::index).containsExactly(2L, 3L);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(2L, 3L);
   }
 
   /** Tests that a repeated result for the same batch changes nothing: no duplicates reach the client. */
@@ -118,7 +118,7 @@ class JobStateTest {
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(doneTimesTen(a), T0);
     JobState again = state.updated(doneTimesTen(a), T0);
-    assertThat(again.released()).isEmpty();
+    assertThat(again.releasedResults()).isEmpty();
     assertThat(again.succeeded()).isEqualTo(2);
     assertThat(again.delivered()).isEqualTo(2);
   }
@@ -131,11 +131,11 @@ class JobStateTest {
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     BatchCompleted first = new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), false, 10);
     state = state.updated(first, T0);
-    assertThat(state.released()).hasSize(2);
+    assertThat(state.releasedResults()).hasSize(2);
     assertThat(state.status(T0).running()).isEqualTo(2);
-    assertThat(state.updated(first, T0).released()).isEmpty();
+    assertThat(state.updated(first, T0).releasedResults()).isEmpty();
     state = state.updated(new BatchCompleted(a.id(), 2, longs(2, 4), List.of(), true, 10), T0);
-    assertThat(state.released()).extracting(Result::index).containsExactly(2L, 3L);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(2L, 3L);
     assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
   }
 
@@ -156,9 +156,9 @@ class JobStateTest {
                 true,
                 10),
             T0);
-    assertThat(state.released().get(1).error().message()).isEqualTo("boom");
-    assertThat(state.released().get(1).output()).isNull();
-    assertThat(state.released().get(2).output().longValue()).isEqualTo(2);
+    assertThat(state.releasedResults().get(1).error().message()).isEqualTo("boom");
+    assertThat(state.releasedResults().get(1).output()).isNull();
+    assertThat(state.releasedResults().get(2).output().longValue()).isEqualTo(2);
     assertThat(state.phase()).isEqualTo(State.FAILED);
     assertThat(state.status(T0).message()).isEqualTo("1 of 3 inputs failed");
   }
@@ -187,13 +187,13 @@ class JobStateTest {
     assertThat(state.status(T0).running()).isZero();
 
     state = state.updated(new Dispatched(again, "n2", "n2:1"), T0);
-    assertThat(state.updated(doneTimesTen(a), T0).released()).isEmpty();
+    assertThat(state.updated(doneTimesTen(a), T0).releasedResults()).isEmpty();
     state = state.updated(doneTimesTen(again), T0);
-    assertThat(state.released()).extracting(Result::index).containsExactly(1L);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(1L);
     Batch last = state.ready().get(0);
     state = state.updated(new Dispatched(last, "n2", "n2:1"), T0);
     state = state.updated(doneTimesTen(last), T0);
-    assertThat(state.released()).extracting(Result::index).containsExactly(2L);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(2L);
     assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
   }
 
@@ -220,10 +220,10 @@ class JobStateTest {
     state = state.updated(new Cancelled("cancelled on request"), T0.plusSeconds(1));
 
     assertThat(state.phase()).isEqualTo(State.CANCELLED);
-    assertThat(state.released()).extracting(Result::index).containsExactly(2L, 3L);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(2L, 3L);
     assertThat(state.inFlight()).isEmpty();
     assertThat(state.hasWork()).isFalse();
-    assertThat(state.updated(doneTimesTen(a), T0).released()).isEmpty();
+    assertThat(state.updated(doneTimesTen(a), T0).releasedResults()).isEmpty();
     assertThat(state.status(T0.plusSeconds(5)).elapsedMillis()).isEqualTo(1000);
   }
 
@@ -329,7 +329,7 @@ class JobStateTest {
     Batch a = fresh(state, 3);
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(failing(a, 1, FailureKind.TASK, "flaky"), T0);
-    assertThat(state.released()).extracting(Result::index).containsExactly(0L);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L);
     for (int run = 2; run <= 3; run++) {
       Batch retry = state.ready().get(0);
       assertThat(retry.inputs()).containsExactly(LongNode.valueOf(1));
@@ -338,8 +338,8 @@ class JobStateTest {
       state = state.updated(new Dispatched(retry, "n1", "n1:1"), T0);
       state = state.updated(failing(retry, 0, FailureKind.TASK, "flaky"), T0);
     }
-    assertThat(state.released()).extracting(Result::index).containsExactly(1L, 2L);
-    Result error = state.released().get(0);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(1L, 2L);
+    Result error = state.releasedResults().get(0);
     assertThat(error.error().message()).isEqualTo("flaky");
     assertThat(error.error().type()).isEqualTo("java.lang.RuntimeException");
     assertThat(error.error().trace()).isEqualTo("at Task.run");
@@ -373,7 +373,7 @@ class JobStateTest {
     assertThat(retry.failedOn()).containsExactly("n1:1");
     state = state.updated(new Dispatched(retry, "n2", "n2:1"), T0);
     state = state.updated(failing(retry, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
-    Result error = state.released().get(0);
+    Result error = state.releasedResults().get(0);
     assertThat(error.error().message())
         .isEqualTo("ran longer than the task timeout; gave up after 2 runs (max-attempts 2)");
     assertThat(state.phase()).isEqualTo(State.FAILED);
@@ -411,7 +411,7 @@ class JobStateTest {
     }
     assertThat(state.ready()).isEmpty();
     assertThat(state.phase()).isEqualTo(State.FAILED);
-    Result quarantined = state.released().get(0);
+    Result quarantined = state.releasedResults().get(0);
     assertThat(quarantined.index()).isZero();
     assertThat(quarantined.error().type()).isEqualTo("cohort.Quarantined");
     assertThat(quarantined.error().message())
@@ -427,8 +427,8 @@ class JobStateTest {
     Batch a = fresh(state, 1);
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(failing(a, 0, FailureKind.CRASH, "the task called System.exit(3)"), T0);
-    assertThat(state.released().get(0).error().type()).isEqualTo("cohort.Quarantined");
-    assertThat(state.released().get(0).error().message()).endsWith("Last: the task called System.exit(3)");
+    assertThat(state.releasedResults().get(0).error().type()).isEqualTo("cohort.Quarantined");
+    assertThat(state.releasedResults().get(0).error().message()).endsWith("Last: the task called System.exit(3)");
   }
 
   /**
@@ -446,7 +446,7 @@ class JobStateTest {
             new BatchCompleted(
                 a.id(), 0, longs(0, 1), List.of(new InputFailure(2, FailureKind.TIMEOUT, abandoned)), true, 10),
             T0);
-    assertThat(state.released()).extracting(Result::index).containsExactly(0L);
+    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L);
     assertThat(state.ready()).hasSize(3);
     Batch rerunBefore = state.ready().stream().filter(b -> b.firstIndex() == 1).findFirst().orElseThrow();
     assertThat(rerunBefore.systemFailures()).isZero();
@@ -466,7 +466,7 @@ class JobStateTest {
     Batch queued = fresh(state, 1);
     state = state.updated(new Dispatched(queued, "n1", "n1:1"), T0);
     state = state.updated(new NodeLost("n1", "unreachable", java.util.Set.of(running.id())), T0);
-    assertThat(state.released()).singleElement().satisfies(r -> {
+    assertThat(state.releasedResults()).singleElement().satisfies(r -> {
       assertThat(r.index()).isZero();
       assertThat(r.error().type()).isEqualTo("cohort.Quarantined");
     });

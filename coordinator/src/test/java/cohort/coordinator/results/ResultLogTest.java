@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.messages.CoordinatorProtocol;
 import cohort.messages.api.ApiJson;
-import cohort.messages.api.Result;
+import cohort.coordinator.job.ResultBlock;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,8 +47,15 @@ class ResultLogTest {
 
   private final TestProbe<CoordinatorProtocol.Command> owner = testKit.createTestProbe();
 
-  private static Result result(int index) {
-    return Result.ok(index, IntNode.valueOf(index), IntNode.valueOf(index * 2));
+  /** A block of the results {@code from} to {@code to - 1}, each output twice its input. */
+  private static ResultBlock block(int from, int to) {
+    List<JsonNode> inputs = new java.util.ArrayList<>();
+    List<JsonNode> outputs = new java.util.ArrayList<>();
+    for (int i = from; i < to; i++) {
+      inputs.add(IntNode.valueOf(i));
+      outputs.add(IntNode.valueOf(i * 2));
+    }
+    return new ResultBlock(from, inputs, outputs, java.util.Map.of());
   }
 
   /** Tests that a reader started before the results follows the log until it is closed. */
@@ -59,8 +67,8 @@ class ResultLogTest {
     CompletionStage<ByteString> read =
         log.source(blocking).runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
 
-    writer.tell(new ResultWriter.Append(List.of(result(0), result(1))));
-    writer.tell(new ResultWriter.Append(List.of(result(2))));
+    writer.tell(new ResultWriter.Append(List.of(block(0, 2))));
+    writer.tell(new ResultWriter.Append(List.of(block(2, 3))));
     assertThat(read.toCompletableFuture().isDone()).isFalse();
     writer.tell(ResultWriter.Close.INSTANCE);
 
@@ -82,7 +90,7 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(
             log, ApiJson.newMapper(), "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
     for (int i = 0; i < 5000; i++) {
-      writer.tell(new ResultWriter.Append(List.of(result(i))));
+      writer.tell(new ResultWriter.Append(List.of(block(i, i + 1))));
     }
     writer.tell(ResultWriter.Close.INSTANCE);
     testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
