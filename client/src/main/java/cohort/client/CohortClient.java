@@ -4,6 +4,7 @@ import cohort.messages.TaskInfo;
 import cohort.messages.api.ApiError;
 import cohort.messages.api.ApiJson;
 import cohort.messages.api.ClusterStatus;
+import cohort.messages.api.JobOutcome;
 import cohort.messages.api.JobRequest;
 import cohort.messages.api.JobStatus;
 import cohort.messages.api.Result;
@@ -44,6 +45,7 @@ public final class CohortClient {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration RUN_WAIT = REQUEST_TIMEOUT.minusSeconds(10);
 
   private final URI base;
   private final HttpClient http;
@@ -94,6 +96,39 @@ public final class CohortClient {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     return read(send(post), JobStatus.class);
+  }
+
+  /**
+   * Runs a job and waits for its end, like a blocking {@code Pool.map}: one request submits it and
+   * answers with every result when the job is small, which makes a round trip as short as the
+   * cluster allows; a long job's results are then read from its stream. The inputs must be in
+   * the request (a list, a range or a file), not streamed.
+   *
+   * @return the job's final status and its results in delivery order
+   */
+  public JobOutcome run(JobRequest request) {
+    byte[] body;
+    try {
+      body = json.writeValueAsBytes(request);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write the job as JSON: " + e.getMessage(), e);
+    }
+    // Wait a little less than a request may take, then read the rest from the stream.
+    HttpRequest post =
+        request("/jobs?wait=" + RUN_WAIT.toSeconds() + "s")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    JobOutcome outcome = read(send(post), JobOutcome.class);
+    if (outcome.complete()) {
+      return outcome;
+    }
+    String id = outcome.job().id();
+    List<Result> results;
+    try (Stream<Result> stream = results(id)) {
+      results = stream.toList();
+    }
+    return new JobOutcome(status(id), results);
   }
 
   /**

@@ -36,6 +36,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -76,16 +78,36 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
    * Accept a job, once a node has checked its task and parameters.
    *
    * @param taskCombiner use the task's default combiner, as the job named none
+   * @param waitFor zero to answer {@link Accepted} at once; otherwise answer {@link Completed} when
+   *     the job ends or this time has passed, whichever is first
    */
   public record SubmitJob(
-      JobSpec spec, InputSource inputs, boolean taskCombiner, ActorRef<SubmitReply> replyTo)
-      implements CoordinatorProtocol.Command {}
+      JobSpec spec,
+      InputSource inputs,
+      boolean taskCombiner,
+      Duration waitFor,
+      ActorRef<SubmitReply> replyTo)
+      implements CoordinatorProtocol.Command {
+
+    /** A submission answered as soon as the job is accepted. */
+    public SubmitJob(JobSpec spec, InputSource inputs, boolean taskCombiner, ActorRef<SubmitReply> replyTo) {
+      this(spec, inputs, taskCombiner, Duration.ZERO, replyTo);
+    }
+  }
 
   /** Answer to {@link SubmitJob}. */
   public sealed interface SubmitReply {}
 
   /** The job was accepted. */
   public record Accepted(JobStatus status) implements SubmitReply {}
+
+  /**
+   * A job submitted with a wait ended, or the wait ran out first (the status is not terminal).
+   *
+   * @param results every result in delivery order, or null when the wait ran out or there were
+   *     more than {@link #MAX_INLINE_RESULTS}: then they are read from the job's result log
+   */
+  public record Completed(JobStatus status, List<ResultBlock> results) implements SubmitReply {}
 
   /**
    * The job was refused.
@@ -157,6 +179,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private record ResultsWritten(String jobId, int count) implements CoordinatorProtocol.Command {}
 
+  private record WaitOver(String jobId) implements CoordinatorProtocol.Command {}
+
   private record ReachabilityChanged(ClusterEvent.ReachabilityEvent event)
       implements CoordinatorProtocol.Command {}
 
@@ -177,6 +201,11 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     List<ResultBlock> releasedBlocks = new ArrayList<>();
     /** Whether the writer was told the job is over. */
     boolean closed;
+    /** Who waits for the job's end, if anyone; answered once. */
+    ActorRef<SubmitReply> waiter;
+    /** The job's results so far for its waiter; null once there are too many to answer with. */
+    List<ResultBlock> kept;
+    long keptCount;
 
     Job(JobState state, InputSource inputs, ResultLog log, ActorRef<ResultWriter.Command> writer) {
       this.state = state;
@@ -194,6 +223,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   /** Nodes asked in turn to check a job's task before the job is refused. */
   public static final int MAX_CHECKERS = 2;
+
+  /** Results a waited job answers with at most; beyond, they are read from its result log. */
+  public static final int MAX_INLINE_RESULTS = 10_000;
+
+  /** Task checks remembered at most; beyond, the memory starts over. */
+  static final int MAX_VERDICTS = 1024;
 
   /**
    * Results of one job that may wait for its writer before the job sends no more work: the writer
@@ -221,6 +256,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private final Map<ActorRef<WorkerProtocol.Command>, List<RunBatch>> outbox = new LinkedHashMap<>();
   private final Map<String, TaskNodes> taskNodes = new java.util.HashMap<>();
   private final java.util.Set<Job> pendingResults = new java.util.LinkedHashSet<>();
+  /**
+   * Nodes' verdicts on tasks and parameters, so a repeated job skips the round trip of a check;
+   * forgotten whenever a node joins or leaves, as the new set of nodes may judge differently.
+   */
+  private final Map<cohort.messages.TaskSpec, TaskChecked> verdicts = new java.util.HashMap<>();
+  private final TimerScheduler<CoordinatorProtocol.Command> timers;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final ArrayDeque<String> active = new ArrayDeque<>();
   private final ArrayDeque<String> finished = new ArrayDeque<>();
@@ -235,17 +276,22 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
    */
   public static Behavior<CoordinatorProtocol.Command> create(
       CoordinatorSettings settings, Path dataDir, BlobStore blobs, ObjectMapper json, Clock clock) {
-    return Behaviors.setup(context -> new Coordinator(context, settings, dataDir, blobs, json, clock));
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new Coordinator(context, timers, settings, dataDir, blobs, json, clock)));
   }
 
   private Coordinator(
       ActorContext<CoordinatorProtocol.Command> context,
+      TimerScheduler<CoordinatorProtocol.Command> timers,
       CoordinatorSettings settings,
       Path dataDir,
       BlobStore blobs,
       ObjectMapper json,
       Clock clock) {
     super(context);
+    this.timers = timers;
     this.settings = settings;
     this.dataDir = dataDir;
     this.blobs = blobs;
@@ -281,6 +327,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(CoordinatorProtocol.BatchesFinished.class, this::onBatchesFinished)
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
         .onMessage(ResultsWritten.class, this::onResultsWritten)
+        .onMessage(WaitOver.class, this::onWaitOver)
         .onMessage(ReachabilityChanged.class, this::onReachabilityChanged)
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
         .onMessage(NodeDraining.class, this::onNodeDraining)
@@ -319,6 +366,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         nodes.registered(
             worker, node, register.slots(), settings.batching().maxPrefetch(), register.tasks());
     if (!known) {
+      verdicts.clear();
       getContext().watchWith(worker, new WorkerStopped(worker));
       getContext()
           .getLog()
@@ -382,6 +430,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private void forget(NodeTable.Node node, String why) {
     int batches = lose(node, why);
     nodes = nodes.removed(node.id());
+    verdicts.clear();
     getContext()
         .getLog()
         .info(
@@ -618,9 +667,25 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       }
       job.releasedBlocks.addAll(job.state.released());
       pendingResults.add(job);
+      keep(job, job.state.released());
     }
     if (!wasTerminal && job.state.terminal()) {
       finish(job);
+    }
+  }
+
+  /** Keeps released results for the job's waiter, up to {@link #MAX_INLINE_RESULTS}. */
+  private static void keep(Job job, List<ResultBlock> released) {
+    if (job.kept == null) {
+      return;
+    }
+    for (ResultBlock block : released) {
+      job.keptCount += block.size();
+    }
+    if (job.keptCount > MAX_INLINE_RESULTS) {
+      job.kept = null;
+    } else {
+      job.kept.addAll(released);
     }
   }
 
@@ -634,6 +699,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     active.remove(id);
     finished.addLast(id);
     JobStatus status = job.state.status(clock.instant());
+    if (job.waiter != null) {
+      timers.cancel(new WaitOver(id));
+      job.waiter.tell(new Completed(status, job.kept));
+      job.waiter = null;
+      job.kept = null;
+    }
     getContext()
         .getLog()
         .info(
@@ -669,7 +740,14 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
                       + address));
       return this;
     }
-    if (!askToCheck(submit, Set.of())) {
+    boolean runnable =
+        nodes.nodes().stream().anyMatch(node -> node.available() && node.offers(task));
+    TaskChecked verdict = verdicts.get(submit.spec().task());
+    if (!runnable) {
+      submit.replyTo().tell(refusal(task));
+    } else if (verdict != null) {
+      judged(submit, verdict);
+    } else if (!askToCheck(submit, Set.of())) {
       submit.replyTo().tell(refusal(task));
     }
     return this;
@@ -719,10 +797,24 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       }
       return this;
     }
-    if (!done.reply().ok()) {
-      submit.replyTo().tell(new Rejected(400, done.reply().error()));
-      return this;
+    if (verdicts.size() >= MAX_VERDICTS) {
+      verdicts.clear();
     }
+    verdicts.put(submit.spec().task(), done.reply());
+    judged(submit, done.reply());
+    return this;
+  }
+
+  /** Refuses the job or accepts it, as a node judged its task and parameters. */
+  private void judged(SubmitJob submit, TaskChecked verdict) {
+    if (!verdict.ok()) {
+      submit.replyTo().tell(new Rejected(400, verdict.error()));
+    } else {
+      accept(submit);
+    }
+  }
+
+  private void accept(SubmitJob submit) {
     JobSpec spec = submit.spec();
     if (submit.taskCombiner()) {
       spec = spec.withCombiner(taskCombiner(spec.task().name()));
@@ -741,6 +833,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             : JobState.accepted(
                 id, spec, submit.inputs().size(), settings.orderedWindow(), clock.instant());
     Job job = new Job(state, submit.inputs(), log, writer);
+    boolean waits = !submit.waitFor().isZero();
+    if (waits) {
+      job.waiter = submit.replyTo();
+      job.kept = new ArrayList<>();
+      timers.startSingleTimer(new WaitOver(id), submit.waitFor());
+    }
     jobs.put(id, job);
     getContext()
         .getLog()
@@ -749,13 +847,25 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             id,
             spec.task().name(),
             state.inputsOpen() ? "inputs streamed" : state.available() + " inputs");
+    if (!waits) {
+      submit.replyTo().tell(new Accepted(state.status(clock.instant())));
+    }
     if (state.terminal()) {
       finish(job);
     } else {
       active.addLast(id);
     }
-    submit.replyTo().tell(new Accepted(state.status(clock.instant())));
     dispatch();
+  }
+
+  /** A waited job outlasted its wait: its waiter gets the status and reads results later. */
+  private Behavior<CoordinatorProtocol.Command> onWaitOver(WaitOver over) {
+    Job job = jobs.get(over.jobId());
+    if (job != null && job.waiter != null) {
+      job.waiter.tell(new Completed(status(job), null));
+      job.waiter = null;
+      job.kept = null;
+    }
     return this;
   }
 

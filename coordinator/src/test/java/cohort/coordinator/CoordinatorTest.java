@@ -22,6 +22,7 @@ import cohort.messages.WorkerProtocol.TaskChecked;
 import cohort.messages.api.ApiJson;
 import cohort.messages.api.ClusterStatus;
 import cohort.messages.api.JobStatus;
+import cohort.messages.api.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.typesafe.config.ConfigFactory;
@@ -31,10 +32,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -99,12 +102,19 @@ class CoordinatorTest {
     return list;
   }
 
-  /** Registers a probe as a node and answers its task check. */
+  /**
+   * The task checks each coordinator remembers, as the tests expect them: a check is asked once
+   * per task and parameters, and again after a node joins.
+   */
+  private static final Map<ActorRef<?>, Set<TaskSpec>> CHECKED = new IdentityHashMap<>();
+
+  /** Registers a probe as a node. */
   private TestProbe<WorkerProtocol.Command> node(
       ActorRef<CoordinatorProtocol.Command> coordinator, int slots) {
     TestProbe<WorkerProtocol.Command> node = testKit.createTestProbe();
     coordinator.tell(new RegisterNode(node.ref(), slots, TASKS, CoordinatorProtocol.VERSION));
     node.expectMessageClass(Registered.class);
+    CHECKED.remove(coordinator);
     return node;
   }
 
@@ -116,8 +126,10 @@ class CoordinatorTest {
       boolean taskCombiner) {
     TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
     coordinator.tell(new Coordinator.SubmitJob(spec, inputs, taskCombiner, reply.ref()));
-    CheckTask check = checker.expectMessageClass(CheckTask.class);
-    check.replyTo().tell(new TaskChecked(null));
+    if (CHECKED.computeIfAbsent(coordinator, c -> new HashSet<>()).add(spec.task())) {
+      CheckTask check = checker.expectMessageClass(CheckTask.class);
+      check.replyTo().tell(new TaskChecked(null));
+    }
     return ((Coordinator.Accepted) reply.receiveMessage()).status();
   }
 
@@ -378,5 +390,79 @@ class CoordinatorTest {
     assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).error()).contains("only a job created with");
     coordinator.tell(new Coordinator.AddInputs("nope", longs(1), upload.ref()));
     assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).httpStatus()).isEqualTo(404);
+  }
+
+  /** Tests that a task check is remembered for the same parameters until the nodes change. */
+  @Test
+  void remembersTaskChecksUntilNodesChange() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    JobSpec echo = spec("echo");
+    coordinator.tell(new Coordinator.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
+    node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
+    assertThat(reply.receiveMessage()).isInstanceOf(Coordinator.Accepted.class);
+
+    coordinator.tell(new Coordinator.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
+    assertThat(reply.receiveMessage()).isInstanceOf(Coordinator.Accepted.class);
+    node.expectNoMessage(Duration.ofMillis(100));
+
+    // Other parameters are checked anew, and a refusal is remembered like an approval.
+    JobSpec odd = JobSpec.of(new TaskSpec("echo", Map.of("x", LongNode.valueOf(1))));
+    for (int i = 0; i < 2; i++) {
+      coordinator.tell(new Coordinator.SubmitJob(odd, InputSource.of(List.of()), true, reply.ref()));
+      if (i == 0) {
+        node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked("unknown parameter 'x'"));
+      }
+      assertThat(((Coordinator.Rejected) reply.receiveMessage()).error()).isEqualTo("unknown parameter 'x'");
+    }
+
+    // A node that joins may judge differently: the memory starts over.
+    node(coordinator, 1);
+    coordinator.tell(new Coordinator.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
+    node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
+    assertThat(reply.receiveMessage()).isInstanceOf(Coordinator.Accepted.class);
+  }
+
+  /** Tests that a waited submission is answered once, at the job's end, with every result. */
+  @Test
+  void answersAWaitedJobWithItsResults() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    coordinator.tell(
+        new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(3)), true, Duration.ofSeconds(10), reply.ref()));
+    node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
+    int covered = 0;
+    while (covered < 3) {
+      RunBatch batch = nextBatch(node);
+      covered += batch.inputs().size();
+      coordinator.tell(echo(batch, node.ref()));
+    }
+    Coordinator.Completed completed = (Coordinator.Completed) reply.receiveMessage();
+    assertThat(completed.status().state()).isEqualTo(JobStatus.State.SUCCEEDED);
+    List<Result> results = completed.results().stream().flatMap(block -> block.results().stream()).toList();
+    assertThat(results).extracting(Result::index).containsExactly(0L, 1L, 2L);
+    assertThat(results).extracting(result -> result.output().longValue()).containsExactly(0L, 1L, 2L);
+    reply.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  /** Tests that a wait that runs out answers the status alone, and the job goes on. */
+  @Test
+  void aWaitThatRunsOutAnswersTheStatus() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    coordinator.tell(
+        new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, Duration.ofMillis(200), reply.ref()));
+    node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
+    RunBatch batch = nextBatch(node);
+    Coordinator.Completed early = (Coordinator.Completed) reply.receiveMessage(Duration.ofSeconds(3));
+    assertThat(early.status().state()).isEqualTo(JobStatus.State.RUNNING);
+    assertThat(early.results()).isNull();
+
+    coordinator.tell(echo(batch, node.ref()));
+    assertThat(awaitState(coordinator, early.status().id(), JobStatus.State.SUCCEEDED).succeeded()).isEqualTo(1);
+    reply.expectNoMessage(Duration.ofMillis(100));
   }
 }

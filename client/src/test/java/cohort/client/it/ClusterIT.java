@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cohort.client.CohortClient;
 import cohort.client.local.JvmProcess;
 import cohort.messages.api.ApiJson;
+import cohort.messages.api.JobOutcome;
 import cohort.messages.api.JobRequest;
 import cohort.messages.api.JobStatus;
 import cohort.messages.api.Result;
@@ -125,6 +126,40 @@ class ClusterIT {
         "method not allowed");
   }
 
+  /** Tests that a waited submission answers with the results, or with the status when the wait runs out. */
+  @Test
+  void waitedSubmissionAnswersWithResults() throws Exception {
+    HttpResponse<String> done = post("/jobs?wait=10s", "{\"task\": \"echo\", \"inputs\": [1, \"a\"]}");
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    JsonNode outcome = json.readTree(done.body());
+    assertThat(outcome.get("job").get("state").textValue()).isEqualTo("SUCCEEDED");
+    assertThat(outcome.get("results").toString())
+        .isEqualTo("[{\"index\":0,\"input\":1,\"output\":1},{\"index\":1,\"input\":\"a\",\"output\":\"a\"}]");
+
+    HttpResponse<String> early = post("/jobs?wait=200ms", "{\"task\": \"sleep\", \"inputs\": [1500]}");
+    assertThat(early.statusCode()).as(early.body()).isEqualTo(202);
+    JsonNode running = json.readTree(early.body());
+    assertThat(running.has("results")).isFalse();
+    String id = running.get("job").get("id").textValue();
+    assertThat(early.headers().firstValue("Location")).hasValue("/jobs/" + id);
+    CohortClient client = CohortClient.connect(URI.create(CLUSTER.cluster().url()));
+    try (Stream<Result> results = client.results(id)) {
+      assertThat(results.map(r -> r.output().longValue()).toList()).containsExactly(1500L);
+    }
+
+    assertError(post("/jobs?wait=soon", "{\"task\": \"echo\", \"inputs\": [1]}"), 400, "wait 'soon' is not a duration");
+    assertError(post("/jobs?wait=2h", "{\"task\": \"echo\", \"inputs\": [1]}"), 400, "at most 60m");
+
+    JobOutcome sum = client.run(range("sum-range", "0..1000000", 4, null));
+    assertThat(sum.job().combined().longValue()).isEqualTo(499999500000L);
+    assertThat(sum.results()).hasSize(4);
+    // More results than a waited answer holds: the client reads the rest from the stream.
+    JobOutcome many = client.run(range("echo", "0..25000", null, null));
+    assertThat(many.job().state()).isEqualTo(JobStatus.State.SUCCEEDED);
+    assertThat(many.results()).hasSize(25000);
+    assertThat(many.results().get(24999).index()).isEqualTo(24999);
+  }
+
   /** Tests the read-only endpoints: cluster, tasks and the job list. */
   @Test
   void httpDescribesTheCluster() throws Exception {
@@ -184,8 +219,12 @@ class ClusterIT {
   }
 
   private HttpResponse<String> post(String body) throws Exception {
+    return post("/jobs", body);
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
     return send(
-        HttpRequest.newBuilder(uri("/jobs"))
+        HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }

@@ -2,13 +2,16 @@ package cohort.coordinator.http;
 
 import cohort.coordinator.Coordinator;
 import cohort.coordinator.job.JobRequests;
+import cohort.coordinator.job.ResultBlock;
 import cohort.coordinator.results.ResultLog;
 import cohort.messages.CoordinatorProtocol;
 import cohort.messages.api.ApiError;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.messages.Payloads;
 import cohort.messages.task.FileRef;
+import cohort.messages.api.JobOutcome;
 import cohort.messages.api.JobRequest;
+import cohort.messages.api.Result;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +19,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,6 +58,8 @@ import org.apache.pekko.util.ByteString;
  *
  * <pre>
  * POST   /jobs               submit a job (JobRequest); 201 with its status
+ * POST   /jobs?wait=30s      submit and wait for the end: 200 with the status and the results
+ *                            (JobOutcome), or 202 with the status when the wait runs out first
  * GET    /jobs               every job the coordinator remembers
  * GET    /jobs/{id}          one job's status
  * GET    /jobs/{id}/results  its results as newline-delimited JSON, streamed while it runs
@@ -157,7 +163,11 @@ public final class HttpApi extends AllDirectives {
 
   private Route jobRoutes() {
     return concat(
-        pathEndOrSingleSlash(() -> concat(post(this::submit), get(this::listJobs))),
+        pathEndOrSingleSlash(
+            () ->
+                concat(
+                    post(() -> parameterOptional("wait", wait -> submit(wait.orElse(null)))),
+                    get(this::listJobs))),
         path(
             PathMatchers.segment(),
             id -> concat(get(() -> jobStatus(id)), delete(() -> cancel(id)))),
@@ -333,32 +343,92 @@ public final class HttpApi extends AllDirectives {
     }
   }
 
-  private Route submit() {
-    return entity(
-        Unmarshaller.entityToByteArray(),
-        body -> {
-          JobRequests.Parsed parsed;
-          try {
-            parsed = JobRequests.parse(readRequest(body));
-          } catch (IllegalArgumentException e) {
-            return complete(error(StatusCodes.BAD_REQUEST, e.getMessage()));
-          }
-          CompletionStage<Coordinator.SubmitReply> reply =
-              ask(
-                  replyTo ->
-                      new Coordinator.SubmitJob(
-                          parsed.spec(), parsed.inputs(), parsed.taskCombiner(), replyTo));
-          return completeWithFuture(
-              reply.thenApply(
-                  answer -> {
-                    if (answer instanceof Coordinator.Accepted accepted) {
-                      return ok(StatusCodes.CREATED, accepted.status())
-                          .addHeader(Location.create("/jobs/" + accepted.status().id()));
-                    }
-                    Coordinator.Rejected rejected = (Coordinator.Rejected) answer;
-                    return error(StatusCodes.get(rejected.httpStatus()), rejected.error());
-                  }));
-        });
+  /** The longest a submission may wait for its job's end. */
+  static final Duration MAX_WAIT = Duration.ofHours(1);
+
+  private static final java.util.regex.Pattern WAIT = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+
+  /** @param waitParameter the {@code wait} query parameter, or null */
+  private Route submit(String waitParameter) {
+    Duration wait;
+    try {
+      wait = waitParameter == null ? Duration.ZERO : parseWait(waitParameter);
+    } catch (IllegalArgumentException e) {
+      return complete(error(StatusCodes.BAD_REQUEST, e.getMessage()));
+    }
+    Route route =
+        entity(
+            Unmarshaller.entityToByteArray(),
+            body -> {
+              JobRequests.Parsed parsed;
+              try {
+                parsed = JobRequests.parse(readRequest(body));
+              } catch (IllegalArgumentException e) {
+                return complete(error(StatusCodes.BAD_REQUEST, e.getMessage()));
+              }
+              if (!wait.isZero() && parsed.inputs() instanceof cohort.coordinator.job.StreamedInputs) {
+                return complete(
+                    error(
+                        StatusCodes.BAD_REQUEST,
+                        "wait needs the job's inputs in the request; submit a streamed job without"
+                            + " wait and read GET /jobs/{id}/results"));
+              }
+              CompletionStage<Coordinator.SubmitReply> reply =
+                  AskPattern.ask(
+                      coordinator,
+                      replyTo ->
+                          new Coordinator.SubmitJob(
+                              parsed.spec(), parsed.inputs(), parsed.taskCombiner(), wait, replyTo),
+                      askTimeout.plus(wait),
+                      system.scheduler());
+              return completeWithFuture(reply.thenApply(this::submitted));
+            });
+    return wait.isZero() ? route : withRequestTimeout(askTimeout.plus(wait).plusSeconds(5), () -> route);
+  }
+
+  private HttpResponse submitted(Coordinator.SubmitReply answer) {
+    if (answer instanceof Coordinator.Accepted accepted) {
+      return ok(StatusCodes.CREATED, accepted.status())
+          .addHeader(Location.create("/jobs/" + accepted.status().id()));
+    }
+    if (answer instanceof Coordinator.Completed completed) {
+      List<Result> results = null;
+      if (completed.results() != null && completed.status().state().terminal()) {
+        results = new java.util.ArrayList<>();
+        for (ResultBlock block : completed.results()) {
+          results.addAll(block.results());
+        }
+      }
+      JobOutcome outcome = new JobOutcome(completed.status(), results);
+      return completed.status().state().terminal()
+          ? ok(StatusCodes.OK, outcome)
+          : ok(StatusCodes.ACCEPTED, outcome).addHeader(Location.create("/jobs/" + completed.status().id()));
+    }
+    Coordinator.Rejected rejected = (Coordinator.Rejected) answer;
+    return error(StatusCodes.get(rejected.httpStatus()), rejected.error());
+  }
+
+  /** A wait such as {@code 30s}, {@code 500ms} or {@code 2m}; a bare number is seconds. */
+  static Duration parseWait(String text) {
+    java.util.regex.Matcher m = WAIT.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "wait '" + text + "' is not a duration; give one such as wait=30s, wait=500ms or wait=2m");
+    }
+    long amount = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    Duration wait =
+        switch (unit) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          case "h" -> Duration.ofHours(amount);
+          default -> Duration.ofSeconds(amount);
+        };
+    if (wait.isZero() || wait.compareTo(MAX_WAIT) > 0) {
+      throw new IllegalArgumentException(
+          "wait " + text + " is out of range; give more than 0 and at most " + MAX_WAIT.toMinutes() + "m");
+    }
+    return wait;
   }
 
   private JobRequest readRequest(byte[] body) {

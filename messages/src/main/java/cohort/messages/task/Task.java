@@ -53,7 +53,9 @@ public interface Task<I, P, O> {
   }
 
   /**
-   * Checks parameters once per job, before anything runs.
+   * Checks parameters once per job, before anything runs. The coordinator remembers the verdict
+   * for the same parameters while its nodes stay the same, so it should depend on the parameters
+   * alone.
    *
    * @throws IllegalArgumentException with a message that names the bad parameter and the fix
    */
