@@ -1,10 +1,32 @@
 #!/usr/bin/env bash
-# Runs Cohort's benchmarks against real clusters on this machine: bench/run.sh [--quick]
-# Builds the jars first. Logs of the clusters' JVMs go to bench/target/logs.
+# Cohort's benchmarks on this machine, side by side with Python's pools and Hazelcast:
+#   bench/run.sh [--quick] [--cases 1,3] [--rounds N]   writes docs/benchmarks.md and its chart
+#   bench/run.sh --smoke --cases 1                        a tiny run that checks the harness
+#   bench/run.sh --jmh [JMH options]                      the microbenchmarks of the hot paths
+# Builds what it needs first. The clusters' logs go to bench/target/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn -q -B -Dstyle.color=never -DskipTests package
-exec java -XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
-  -Dcohort.bench.logs="$root/bench/target/logs" \
-  -cp "$root/client/target/cohort.jar:$root/bench/target/classes" cohort.bench.Bench "$@"
+
+# The thumbnail case's peer needs Pillow: Debian's python3-pil.
+# The peers run on the system's Python (/usr/bin/python3), where Debian's package installs it.
+python=/usr/bin/python3
+[ -x "$python" ] || python="$(command -v python3 || true)"
+if [ -n "$python" ] && ! "$python" -c 'import PIL' >/dev/null 2>&1; then
+  echo "bench: installing Debian's python3-pil for the thumbnail case's Python peer" >&2
+  if [ "$(id -u)" = 0 ]; then apt=(apt-get); elif command -v sudo >/dev/null 2>&1; then apt=(sudo apt-get); else apt=(); fi
+  if [ ${#apt[@]} -eq 0 ] || ! { "${apt[@]}" install -y -q python3-pil >&2 || { "${apt[@]}" update -q >&2 && "${apt[@]}" install -y -q python3-pil >&2; }; }; then
+    echo "bench: could not install python3-pil; the thumbnail case runs without its Python row" >&2
+  fi
+fi
+
+mvn -q -B -Dstyle.color=never -DskipTests -pl bench -am package
+classpath="$root/bench/target/classes:$root/bench/target/lib/*"
+
+if [ "${1:-}" = "--jmh" ]; then
+  shift
+  exec java -cp "$classpath" org.openjdk.jmh.Main "${@:-cohort.bench.jmh}"
+fi
+exec java -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+  -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
+  -Dcohort.bench.root="$root" -cp "$classpath" cohort.bench.Bench "$@"

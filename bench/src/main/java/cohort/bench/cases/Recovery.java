@@ -1,5 +1,9 @@
-package cohort.bench;
+package cohort.bench.cases;
 
+import cohort.bench.BenchContext;
+import cohort.bench.report.CaseResult;
+import cohort.bench.report.Check;
+import cohort.bench.report.Series;
 import cohort.client.CohortClient;
 import cohort.client.local.JvmProcess;
 import cohort.client.local.LocalCluster;
@@ -9,56 +13,63 @@ import cohort.messages.api.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Recovery: SIGKILL one of three node JVMs in the middle of a job, and measure the seconds from
- * the kill until the inputs it held start on other nodes, and how much later the job ends than
- * the same job without a kill.
+ * Case 6, recovery: SIGKILL one of three node JVMs in the middle of a job of {@code stamp} tasks
+ * (each sleeps 50 ms and reports where, when and on which attempt it ran). Measures the seconds
+ * from the kill until the first input it held starts again elsewhere, and how much later the job
+ * ends than the same job without a kill. The peers have no counterpart: a killed {@code Pool}
+ * worker hangs {@code map}, and Hazelcast's executor fails the futures of a dead member.
  */
-final class RecoveryBench {
+public final class Recovery implements BenchCase {
 
+  static final String SYSTEM = "Cohort, 3 nodes";
+  static final String REDISPATCH = "kill to re-dispatch, s";
+  static final String DELAY = "job delay, s";
   private static final long TASK_MILLIS = 50;
 
-  private RecoveryBench() {}
+  @Override
+  public int number() {
+    return 6;
+  }
 
-  /** What one run measured. */
-  record Run(double redispatchSeconds, double delaySeconds) {}
-
-  static List<Run> run(String classPath, Path logs, int runs, int inputs) {
-    List<Run> measured = new ArrayList<>();
+  @Override
+  public CaseResult run(BenchContext context) throws Exception {
+    int runs = context.pick(1, Math.min(2, context.rounds()), context.rounds());
+    int inputs = context.pick(60, 180, 600);
+    Series redispatch = Series.of(SYSTEM, REDISPATCH, false);
+    Series delay = Series.of(SYSTEM, DELAY, false);
     for (int i = 0; i < runs; i++) {
-      try (LocalCluster cluster =
-          LocalCluster.start(
-              new LocalCluster.Options(
-                  classPath, List.of("-Xmx256m"), "127.0.0.1", 0, 0, Optional.of(logs), line -> {}, false, false, List.of()),
-              3)) {
+      try (LocalCluster cluster = context.cluster(3)) {
         CohortClient client = CohortClient.connect(URI.create(cluster.url()));
-        double baseline = jobSeconds(client, inputs, null);
+        double baseline = job(client, inputs, null, new long[1]);
         long[] killedAt = new long[1];
-        double withKill = jobSeconds(client, inputs, cluster, killedAt);
-        double redispatch = firstRerunStart(client, lastJob(client)) - killedAt[0];
-        measured.add(new Run(redispatch / 1000.0, withKill - baseline));
-        System.out.printf(
-            "  run %d: re-dispatched %.2f s after the kill; job %.2f s later than without it%n",
-            i + 1, redispatch / 1000.0, withKill - baseline);
+        double withKill = job(client, inputs, cluster, killedAt);
+        double seconds = (firstRerunStart(client, lastJob(client)) - killedAt[0]) / 1000.0;
+        redispatch = redispatch.plus(seconds);
+        delay = delay.plus(withKill - baseline);
+        context.progress("case 6 run %d: re-dispatched %.2f s after the kill; the job ended %.2f s later than without it",
+            i + 1, seconds, withKill - baseline);
       }
     }
-    return measured;
+    return new CaseResult(
+        6,
+        "Recovery",
+        String.format(
+            "kill -9 one of three nodes once a third of %d inputs of %d ms are done", inputs, TASK_MILLIS),
+        List.of(redispatch, delay),
+        List.of(new Check("kill to re-dispatch, seconds", SYSTEM + " " + REDISPATCH, null, false, 2.0)),
+        List.of(
+            "Re-dispatch waits for the failure detector: heartbeats every 250 ms, a node is"
+                + " unreachable after about 1 s of silence, and its batches move at once."));
   }
 
-  private static double jobSeconds(CohortClient client, int inputs, LocalCluster cluster) {
-    return jobSeconds(client, inputs, cluster, new long[1]);
-  }
-
-  /** Runs the job; with a cluster given, kills a node once a third of the results are in. */
-  private static double jobSeconds(CohortClient client, int inputs, LocalCluster cluster, long[] killedAt) {
+  /** Runs the job; with a cluster given, kills the node of the result a third of the way in. */
+  private static double job(CohortClient client, int inputs, LocalCluster cluster, long[] killedAt) {
     List<JsonNode> values = new ArrayList<>();
     for (int i = 0; i < inputs; i++) {
       values.add(LongNode.valueOf(TASK_MILLIS));
@@ -76,7 +87,7 @@ final class RecoveryBench {
                   .filter(JvmProcess::isAlive)
                   .filter(p -> p.readiness().map(r -> victim.equals(r.get("node"))).orElse(false))
                   .findFirst()
-                  .orElseThrow();
+                  .orElseThrow(() -> new IllegalStateException("no live node " + victim));
           killedAt[0] = System.currentTimeMillis();
           node.kill();
         }
@@ -105,17 +116,5 @@ final class RecoveryBench {
           .min()
           .orElseThrow(() -> new IllegalStateException("no input ran twice: the kill came too late"));
     }
-  }
-
-  static void report(List<Run> runs) {
-    Stats redispatch = Stats.of(runs.stream().map(Run::redispatchSeconds).toList());
-    Stats delay = Stats.of(runs.stream().map(Run::delaySeconds).toList());
-    System.out.println("recovery: kill -9 one of three nodes mid-job");
-    System.out.println("  kill to re-dispatch: " + redispatch.format("s"));
-    System.out.println("  job delay:           " + delay.format("s"));
-  }
-
-  static Duration taskTime() {
-    return Duration.ofMillis(TASK_MILLIS);
   }
 }

@@ -1,13 +1,18 @@
-package cohort.bench;
+package cohort.bench.report;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Median, min and max of repeated measurements. */
-record Stats(double median, double min, double max, int runs) {
+/**
+ * Median, min and max of repeated measurements.
+ *
+ * @param runs how many measurements
+ */
+public record Stats(double median, double min, double max, int runs) {
 
-  static Stats of(List<Double> samples) {
+  /** The statistics of some samples; there must be at least one. */
+  public static Stats of(List<Double> samples) {
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("no samples");
     }
@@ -18,7 +23,15 @@ record Stats(double median, double min, double max, int runs) {
     return new Stats(median, sorted.get(0), sorted.get(n - 1), n);
   }
 
-  String format(String unit) {
-    return String.format("median %.2f %s (min %.2f, max %.2f, %d runs)", median, unit, min, max, runs);
+  /**
+   * The value at quantile {@code q} (0 to 1) by the nearest-rank method: the smallest sample with
+   * at least {@code q} of the samples at or below it.
+   */
+  public static double quantile(long[] sortedSamples, double q) {
+    if (sortedSamples.length == 0) {
+      throw new IllegalArgumentException("no samples");
+    }
+    int rank = (int) Math.ceil(q * sortedSamples.length);
+    return sortedSamples[Math.max(0, Math.min(sortedSamples.length - 1, rank - 1))];
   }
 }

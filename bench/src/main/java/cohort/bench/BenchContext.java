@@ -1,0 +1,119 @@
+package cohort.bench;
+
+import cohort.bench.peers.PythonPeer;
+import cohort.bench.peers.hazelcast.HazelcastPeer;
+import cohort.client.local.LocalCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What every case needs: the run's size, where logs and scratch files go, and the peers, started
+ * at most once per run.
+ */
+public final class BenchContext implements AutoCloseable {
+
+  /** How big a run is: the smoke run of CI, {@code --quick}, or the full run. */
+  public enum Size {
+    SMOKE,
+    QUICK,
+    FULL
+  }
+
+  private final Size size;
+  private final int rounds;
+  private final String classPath;
+  private final Path logs;
+  private final Path work;
+  private final Optional<PythonPeer> python;
+  private HazelcastPeer hazelcast;
+  private final Instant started = Instant.now();
+
+  BenchContext(Size size, int rounds, String classPath, Path logs, Path work, Optional<PythonPeer> python) {
+    this.size = size;
+    this.rounds = rounds;
+    this.classPath = classPath;
+    this.logs = logs;
+    this.work = work;
+    this.python = python;
+  }
+
+  public Size size() {
+    return size;
+  }
+
+  /** Picks the figure for this run's size. */
+  public <T> T pick(T smoke, T quick, T full) {
+    return switch (size) {
+      case SMOKE -> smoke;
+      case QUICK -> quick;
+      case FULL -> full;
+    };
+  }
+
+  /** How many times each case runs each system, alternating them. */
+  public int rounds() {
+    return rounds;
+  }
+
+  public String classPath() {
+    return classPath;
+  }
+
+  public Path logs() {
+    return logs;
+  }
+
+  /** A folder for scratch files such as generated images. */
+  public Path work() {
+    return work;
+  }
+
+  /** Python's pools, or empty when no {@code python3} runs here. */
+  public Optional<PythonPeer> python() {
+    return python;
+  }
+
+  /** Hazelcast with two members on loopback, started on first use. */
+  public synchronized HazelcastPeer hazelcast() {
+    if (hazelcast == null) {
+      progress("starting Hazelcast: 2 members on loopback");
+      hazelcast = HazelcastPeer.start(classPath, logs, 2);
+    }
+    return hazelcast;
+  }
+
+  /** Whether Hazelcast was started in this run. */
+  public synchronized Optional<HazelcastPeer> hazelcastIfStarted() {
+    return Optional.ofNullable(hazelcast);
+  }
+
+  /** Starts a Cohort cluster as {@code cohort local --nodes N} does: one worker per node. */
+  public LocalCluster cluster(int nodes) {
+    return cluster(nodes, List.of());
+  }
+
+  /** Starts a Cohort cluster whose JVMs get extra flags, such as a heap limit. */
+  public LocalCluster cluster(int nodes, List<String> jvmFlags) {
+    return LocalCluster.start(
+        new LocalCluster.Options(
+            classPath, jvmFlags, "127.0.0.1", 0, 0, Optional.of(logs), line -> {}, false, false, List.of()),
+        nodes);
+  }
+
+  /** A line on stderr about what the run is doing. */
+  public void progress(String format, Object... args) {
+    long seconds = Duration.between(started, Instant.now()).toSeconds();
+    System.err.printf("[%3d s] %s%n", seconds, String.format(format, args));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (hazelcast != null) {
+      hazelcast.close();
+      hazelcast = null;
+    }
+  }
+}

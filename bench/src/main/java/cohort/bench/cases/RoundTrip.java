@@ -1,0 +1,151 @@
+package cohort.bench.cases;
+
+import cohort.bench.BenchContext;
+import cohort.bench.report.CaseResult;
+import cohort.bench.report.Check;
+import cohort.bench.report.Series;
+import cohort.bench.report.Stats;
+import cohort.client.CohortClient;
+import cohort.client.local.LocalCluster;
+import cohort.messages.api.JobOutcome;
+import cohort.messages.api.JobRequest;
+import cohort.messages.api.JobStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Case 3, round trip: one trivial task on a warm cluster, from submission to its result, one
+ * call after another; the p50 and p99 over the calls. Cohort through its Java client and through
+ * plain HTTP (a waited {@code POST /jobs}, and the submit-then-stream pair), against a warm
+ * {@code Pool.apply} and Hazelcast's {@code submit().get()}.
+ */
+public final class RoundTrip implements BenchCase {
+
+  static final String JAVA = "Cohort, Java client";
+  static final String HTTP = "Cohort, HTTP POST /jobs?wait";
+  static final String TWO_REQUESTS = "Cohort, HTTP POST /jobs + GET results";
+  static final String POOL = "Pool(2).apply";
+  static final String HAZELCAST = "Hazelcast submit().get()";
+  static final String P50 = "p50 µs";
+  static final String P99 = "p99 µs";
+  static final Map<String, Boolean> METRICS = Map.of(P50, false, P99, false);
+
+  @Override
+  public int number() {
+    return 3;
+  }
+
+  @Override
+  public CaseResult run(BenchContext context) throws Exception {
+    int calls = context.pick(50, 1000, 1000);
+    try (LocalCluster cluster = context.cluster(2)) {
+      CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      URI waited = URI.create(cluster.url() + "/jobs?wait=10s");
+      javaClient(client, 300);
+      httpWaited(http, waited, 300);
+      Rounds rounds =
+          new Rounds()
+              .add(JAVA, METRICS, () -> percentiles(javaClient(client, calls)))
+              .add(HTTP, METRICS, () -> percentiles(httpWaited(http, waited, calls)))
+              .add(TWO_REQUESTS, METRICS, () -> percentiles(submitThenStream(client, calls)));
+      context
+          .python()
+          .ifPresent(
+              python ->
+                  rounds.add(
+                      POOL,
+                      METRICS,
+                      () -> {
+                        JsonNode figures = python.run(Duration.ofMinutes(5), "apply-rtt", "--calls", "" + calls, "--workers", "2");
+                        return Map.of(P50, figures.get("p50_us").doubleValue(), P99, figures.get("p99_us").doubleValue());
+                      }));
+      if (context.size() != BenchContext.Size.SMOKE) {
+        context.hazelcast().roundTripNanos(300);
+        rounds.add(HAZELCAST, METRICS, () -> percentiles(context.hazelcast().roundTripNanos(calls)));
+      }
+      List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 3 %s", line));
+      return new CaseResult(
+          3,
+          "Round trip",
+          String.format("one trivial task at a time on a warm cluster, %,d calls per run", calls),
+          series,
+          List.of(
+              new Check("Cohort Java client / Hazelcast, p50", JAVA + " " + P50, HAZELCAST + " " + P50, false, 2.0),
+              new Check("Cohort Java client / Pool.apply, p50", JAVA + " " + P50, POOL + " " + P50, false, 3.0)),
+          List.of());
+    }
+  }
+
+  static Map<String, Double> percentiles(long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put(P50, Stats.quantile(sorted, 0.50) / 1000.0);
+    figures.put(P99, Stats.quantile(sorted, 0.99) / 1000.0);
+    return figures;
+  }
+
+  /** {@code CohortClient.run}: one request that submits the job and answers with its result. */
+  static long[] javaClient(CohortClient client, int calls) {
+    long[] nanos = new long[calls];
+    for (int i = 0; i < calls; i++) {
+      long start = System.nanoTime();
+      JobOutcome outcome = client.run(JobRequest.of("echo", List.of(IntNode.valueOf(i))));
+      nanos[i] = System.nanoTime() - start;
+      if (outcome.results().size() != 1 || outcome.results().get(0).output().intValue() != i) {
+        throw new IllegalStateException("call " + i + " answered " + outcome);
+      }
+    }
+    return nanos;
+  }
+
+  /** What {@code curl -X POST 'HOST/jobs?wait=10s'} does, with Java's plain HTTP client. */
+  static long[] httpWaited(HttpClient http, URI waited, int calls) throws Exception {
+    long[] nanos = new long[calls];
+    for (int i = 0; i < calls; i++) {
+      String body = "{\"task\":\"echo\",\"inputs\":[" + i + "]}";
+      long start = System.nanoTime();
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(waited)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      nanos[i] = System.nanoTime() - start;
+      if (response.statusCode() != 200 || !response.body().contains("\"output\":" + i + "}")) {
+        throw new IllegalStateException("call " + i + " answered " + response.statusCode() + " " + response.body());
+      }
+    }
+    return nanos;
+  }
+
+  /** The streaming API for a single input: submit, then read the results stream to its end. */
+  static long[] submitThenStream(CohortClient client, int calls) {
+    long[] nanos = new long[calls];
+    for (int i = 0; i < calls; i++) {
+      long start = System.nanoTime();
+      JobStatus job = client.submit(JobRequest.of("echo", List.of(IntNode.valueOf(i))));
+      List<String> lines;
+      try (Stream<String> results = client.resultLines(job.id())) {
+        lines = results.toList();
+      }
+      nanos[i] = System.nanoTime() - start;
+      if (lines.size() != 1) {
+        throw new IllegalStateException("call " + i + " returned " + lines);
+      }
+    }
+    return nanos;
+  }
+}

@@ -1,0 +1,123 @@
+package cohort.bench.cases;
+
+import cohort.bench.BenchContext;
+import cohort.bench.peers.PythonPeer;
+import cohort.bench.report.CaseResult;
+import cohort.bench.report.Check;
+import cohort.bench.report.Series;
+import cohort.client.CohortClient;
+import cohort.client.local.LocalCluster;
+import cohort.messages.api.JobOutcome;
+import cohort.messages.api.JobRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Case 4, CPU-bound scaling: {@code sum-range} over a range sized for a given time on one worker,
+ * on one node JVM and on two, against {@code Pool(1)} and {@code Pool(2)} on the documents' sum
+ * loop over a range sized the same way for Python. Speedup is the 1-worker time over the
+ * 2-worker time of the same round; efficiency is the speedup over the ideal, the cores here.
+ */
+public final class Scaling implements BenchCase {
+
+  static final String ONE = "Cohort, 1 node";
+  static final String TWO = "Cohort, 2 nodes";
+  static final String POOL1 = "Pool(1) sum loop";
+  static final String POOL2 = "Pool(2) sum loop";
+  static final String SECONDS = "s";
+  /** Parts of the range for every run, so both sides balance the same way. */
+  static final int SPLIT = 16;
+
+  @Override
+  public int number() {
+    return 4;
+  }
+
+  @Override
+  public CaseResult run(BenchContext context) throws Exception {
+    double target = context.pick(0.5, 3.0, 10.0);
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (LocalCluster one = context.cluster(1);
+        LocalCluster two = context.cluster(2)) {
+      CohortClient single = CohortClient.connect(URI.create(one.url()));
+      CohortClient pair = CohortClient.connect(URI.create(two.url()));
+      // Size the range from a short run on one worker, after the JIT has seen the loop.
+      long probe = 400_000_000L;
+      sum(single, probe);
+      sum(pair, probe);
+      long end = Math.max(probe, (long) (probe / sum(single, probe) * target));
+      context.progress("case 4: Cohort sums 0..%,d, about %.0f s on one worker", end, target);
+      Rounds rounds =
+          new Rounds()
+              .add(ONE, Map.of(SECONDS, false), () -> Map.of(SECONDS, sum(single, end)))
+              .add(TWO, Map.of(SECONDS, false), () -> Map.of(SECONDS, sum(pair, end)));
+      long pythonEnd = 0;
+      if (context.python().isPresent()) {
+        PythonPeer python = context.python().get();
+        long pythonProbe = 5_000_000L;
+        double rate = python(python, 1, pythonProbe).get("rate").doubleValue();
+        long sized = Math.max(pythonProbe, (long) (rate * target));
+        pythonEnd = sized;
+        context.progress("case 4: Python sums 0..%,d, about %.0f s on one worker", sized, target);
+        rounds.add(POOL1, Map.of(SECONDS, false), () -> Map.of(SECONDS, python(python, 1, sized).get("seconds").doubleValue()));
+        rounds.add(POOL2, Map.of(SECONDS, false), () -> Map.of(SECONDS, python(python, 2, sized).get("seconds").doubleValue()));
+      }
+      List<Series> series = new ArrayList<>(rounds.run(context.rounds(), line -> context.progress("case 4 %s", line)));
+      series.addAll(derived("Cohort", series, ONE, TWO, cores));
+      series.addAll(derived("Python", series, POOL1, POOL2, cores));
+      return new CaseResult(
+          4,
+          "CPU-bound scaling",
+          String.format(
+              "Cohort: `sum-range` over 0..%,d in %d parts; Python: the same loop over 0..%,d in %d"
+                  + " parts; each range about %.0f s on one worker; %d cores",
+              end, SPLIT, pythonEnd, SPLIT, target, cores),
+          series,
+          List.of(new Check("Cohort efficiency on 2 nodes", "Cohort efficiency", null, true, 0.95)),
+          List.of());
+    }
+  }
+
+  /** Speedup and efficiency of a 1-worker and a 2-worker series, round by round. */
+  private static List<Series> derived(String system, List<Series> series, String one, String two, int cores) {
+    Series t1 = find(series, one + " " + SECONDS);
+    Series t2 = find(series, two + " " + SECONDS);
+    if (t1 == null || t2 == null) {
+      return List.of();
+    }
+    Series speedup = Series.of(system, "speedup", true);
+    Series efficiency = Series.of(system, "efficiency", true);
+    for (int i = 0; i < Math.min(t1.values().size(), t2.values().size()); i++) {
+      double s = t1.values().get(i) / t2.values().get(i);
+      speedup = speedup.plus(s);
+      efficiency = efficiency.plus(s / Math.min(2, cores));
+    }
+    return List.of(speedup, efficiency);
+  }
+
+  private static Series find(List<Series> series, String key) {
+    return series.stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
+  }
+
+  /** Sums 0..end on the cluster and checks the sum; returns the seconds to the answer. */
+  static double sum(CohortClient client, long end) {
+    long start = System.nanoTime();
+    JobOutcome outcome = client.run(JobRequest.range("sum-range", "0.." + end).withSplit(SPLIT));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    BigInteger expected = BigInteger.valueOf(end).multiply(BigInteger.valueOf(end - 1)).shiftRight(1);
+    if (!outcome.job().combined().bigIntegerValue().equals(expected)) {
+      throw new IllegalStateException("sum-range 0.." + end + " gave " + outcome.job().combined() + ", not " + expected);
+    }
+    return seconds;
+  }
+
+  private static JsonNode python(PythonPeer python, int workers, long end) {
+    return python.run(
+        Duration.ofMinutes(10), "sum", "--workers", "" + workers, "--end", "" + end, "--split", "" + SPLIT);
+  }
+}

@@ -1,0 +1,82 @@
+package cohort.bench.cases;
+
+import cohort.bench.BenchContext;
+import cohort.bench.report.CaseResult;
+import cohort.bench.report.Check;
+import cohort.bench.report.Series;
+import cohort.client.CohortClient;
+import cohort.client.local.LocalCluster;
+import cohort.messages.api.JobRequest;
+import cohort.messages.api.JobStatus;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Case 1, tiny tasks batched: {@code echo} over a range of integers through the whole path
+ * (client → coordinator → nodes → client, every result back as a JSON line) with Cohort's default
+ * adaptive batching, against {@code Pool(2).map} with its default chunksize.
+ */
+public final class TinyBatched implements BenchCase {
+
+  static final String COHORT = "Cohort, 2 nodes";
+  static final String POOL = "Pool(2).map";
+  static final String RATE = "tasks/s";
+
+  @Override
+  public int number() {
+    return 1;
+  }
+
+  @Override
+  public CaseResult run(BenchContext context) throws Exception {
+    int n = context.pick(20_000, 1_000_000, 1_000_000);
+    try (LocalCluster cluster = context.cluster(2)) {
+      CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+      echo(client, n); // warm: the peers' pools are warm too
+      Rounds rounds = new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echo(client, n)));
+      context
+          .python()
+          .ifPresent(
+              python ->
+                  rounds.add(
+                      POOL,
+                      Map.of(RATE, true),
+                      () -> Map.of(RATE, python.run(Duration.ofMinutes(5), "map", "--n", "" + n, "--workers", "2").get("rate").doubleValue())));
+      List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 1 %s", line));
+      return new CaseResult(
+          1,
+          "Tiny tasks, batched",
+          String.format("`echo` over %,d integers, every result back to the client", n),
+          series,
+          List.of(new Check("Cohort / " + POOL, COHORT + " " + RATE, POOL + " " + RATE, true, 1.0)),
+          List.of());
+    }
+  }
+
+  /**
+   * Runs {@code echo} over {@code 0..n} and reads every result line; returns the seconds from
+   * submission to the last line.
+   */
+  static double echo(CohortClient client, int n) {
+    long start = System.nanoTime();
+    JobStatus job = client.submit(JobRequest.range("echo", "0.." + n));
+    long lines = 0;
+    String last = null;
+    try (Stream<String> results = client.resultLines(job.id())) {
+      for (Iterator<String> it = results.iterator(); it.hasNext(); ) {
+        last = it.next();
+        lines++;
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    String expected = "{\"index\":" + (n - 1) + ",";
+    if (lines != n || last == null || !last.startsWith(expected)) {
+      throw new IllegalStateException("echo over " + n + " inputs returned " + lines + " lines, the last " + last);
+    }
+    return seconds;
+  }
+}

@@ -1,0 +1,85 @@
+package cohort.bench.cases;
+
+import cohort.bench.BenchContext;
+import cohort.bench.peers.PythonPeer;
+import cohort.bench.report.CaseResult;
+import cohort.bench.report.Check;
+import cohort.bench.report.Series;
+import cohort.client.CohortClient;
+import cohort.client.local.LocalCluster;
+import cohort.messages.api.JobRequest;
+import cohort.messages.api.JobStatus;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Case 2, tiny tasks one dispatch each: {@code echo} with {@code --batch 1}, results as they
+ * complete, against Python's per-item pools and Hazelcast's executor with 1,000 tasks in flight.
+ */
+public final class TinyEach implements BenchCase {
+
+  static final String COHORT = "Cohort --batch 1, 2 nodes";
+  static final String IMAP = "Pool(2).imap_unordered(chunksize=1)";
+  static final String APPLY_ASYNC = "Pool(2).apply_async";
+  static final String EXECUTOR = "ProcessPoolExecutor(2).map";
+  static final String HAZELCAST = "Hazelcast IExecutorService, 1,000 in flight";
+  static final String RATE = "tasks/s";
+
+  @Override
+  public int number() {
+    return 2;
+  }
+
+  @Override
+  public CaseResult run(BenchContext context) throws Exception {
+    int n = context.pick(2_000, 100_000, 100_000);
+    try (LocalCluster cluster = context.cluster(2)) {
+      CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+      echoEach(client, n / 2);
+      Rounds rounds = new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echoEach(client, n)));
+      if (context.python().isPresent()) {
+        PythonPeer python = context.python().get();
+        rounds.add(IMAP, Map.of(RATE, true), () -> python(python, "imap-unordered", n));
+        rounds.add(APPLY_ASYNC, Map.of(RATE, true), () -> python(python, "apply-async", n));
+        rounds.add(EXECUTOR, Map.of(RATE, true), () -> python(python, "executor-map", n));
+      }
+      if (context.size() != BenchContext.Size.SMOKE) {
+        context.hazelcast().warmUp(n / 2);
+        rounds.add(HAZELCAST, Map.of(RATE, true), () -> Map.of(RATE, context.hazelcast().tasksPerSecond(n, 1000)));
+      }
+      List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 2 %s", line));
+      return new CaseResult(
+          2,
+          "Tiny tasks, one dispatch each",
+          String.format("`echo` over %,d integers, one input per dispatch, results as they complete", n),
+          series,
+          List.of(
+              new Check("Cohort / imap_unordered(chunksize=1)", COHORT + " " + RATE, IMAP + " " + RATE, true, 2.0),
+              new Check("Cohort / Hazelcast executor", COHORT + " " + RATE, HAZELCAST + " " + RATE, true, 1.0)),
+          List.of());
+    }
+  }
+
+  private static Map<String, Double> python(PythonPeer python, String mode, int n) {
+    return Map.of(RATE, python.run(Duration.ofMinutes(5), mode, "--n", "" + n, "--workers", "2").get("rate").doubleValue());
+  }
+
+  /** Runs {@code echo} over {@code 0..n}, one input per batch, unordered; returns the seconds. */
+  static double echoEach(CohortClient client, int n) {
+    long start = System.nanoTime();
+    JobStatus job = client.submit(JobRequest.range("echo", "0.." + n).withBatch(1).withOrdered(false));
+    long lines;
+    try (Stream<String> results = client.resultLines(job.id())) {
+      lines = results.count();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    JobStatus end = client.status(job.id());
+    if (lines != n || end.succeeded() != n) {
+      throw new IllegalStateException("echo --batch 1 over " + n + " inputs returned " + lines + " lines: " + end);
+    }
+    return seconds;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The seven cases of the benchmark suite, each a {@link cohort.bench.cases.BenchCase}: tiny tasks
+ * batched and one by one, round trips, CPU-bound scaling, thumbnails, recovery and memory.
+ */
+package cohort.bench.cases;
