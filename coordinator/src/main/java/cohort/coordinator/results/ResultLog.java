@@ -95,12 +95,13 @@ public final class ResultLog {
                 blocking));
   }
 
+  /**
+   * A reader at the start of the log. It opens the file only once there are bytes to read: the
+   * writer creates the file after the job is accepted, and a client may ask for the results
+   * before that.
+   */
   private Reader openReader() {
-    try {
-      return new Reader(FileChannel.open(file, StandardOpenOption.READ));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read results file " + file + ": " + e.getMessage(), e);
-    }
+    return new Reader(file);
   }
 
   private CompletionStage<Optional<ByteString>> read(Reader reader, Executor blocking) {
@@ -135,17 +136,21 @@ public final class ResultLog {
   }
 
   private static final class Reader {
-    private final FileChannel channel;
+    private final Path file;
+    private FileChannel channel;
     private long position;
 
-    Reader(FileChannel channel) {
-      this.channel = channel;
+    Reader(Path file) {
+      this.file = file;
     }
 
     ByteString read(long limit) {
       int size = (int) Math.min(CHUNK, limit - position);
       ByteBuffer buffer = ByteBuffer.allocate(size);
       try {
+        if (channel == null) {
+          channel = FileChannel.open(file, StandardOpenOption.READ);
+        }
         while (buffer.hasRemaining()) {
           int n = channel.read(buffer, position + buffer.position());
           if (n < 0) {
@@ -153,7 +158,7 @@ public final class ResultLog {
           }
         }
       } catch (IOException e) {
-        throw new IllegalStateException("cannot read results: " + e.getMessage(), e);
+        throw new IllegalStateException("cannot read results file " + file + ": " + e.getMessage(), e);
       }
       position += size;
       buffer.flip();
@@ -161,6 +166,9 @@ public final class ResultLog {
     }
 
     void close() {
+      if (channel == null) {
+        return;
+      }
       try {
         channel.close();
       } catch (IOException e) {

@@ -106,4 +106,39 @@ class ResultLogTest {
     assertThat(lines).hasSize(5000);
     assertThat(lines[4999]).isEqualTo("{\"index\":4999,\"input\":4999,\"output\":9998}");
   }
+
+  /**
+   * Tests that a reader may start before the writer has created the file (a client that asks for
+   * a job's results the moment it is accepted): it waits for the first results instead of failing.
+   */
+  @Test
+  void readerStartedBeforeTheFileExistsWaitsForIt(@TempDir Path dir) throws Exception {
+    ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
+    CompletionStage<ByteString> read =
+        log.source(blocking).runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
+    Thread.sleep(100); // the reader is open and waiting; no file yet
+    assertThat(Files.exists(log.file())).isFalse();
+    assertThat(read.toCompletableFuture().isDone()).isFalse();
+
+    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(
+            log, ApiJson.newMapper(), "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+    writer.tell(new ResultWriter.Append(List.of(block(0, 1))));
+    writer.tell(ResultWriter.Close.INSTANCE);
+
+    assertThat(read.toCompletableFuture().get(10, TimeUnit.SECONDS).utf8String())
+        .isEqualTo("{\"index\":0,\"input\":0,\"output\":0}\n");
+  }
+
+  /** Tests that a job that ends with no results at all reads as empty, with no file needed. */
+  @Test
+  void emptyLogReadsAsEmpty(@TempDir Path dir) throws Exception {
+    ResultLog log = new ResultLog(dir.resolve("never-written.ndjson"));
+    log.close(null);
+    ByteString all =
+        log.source(blocking)
+            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertThat(all.isEmpty()).isTrue();
+  }
 }
