@@ -8,15 +8,20 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-# The thumbnail case's peer needs Pillow: Debian's python3-pil.
 # The peers run on the system's Python (/usr/bin/python3), where Debian's package installs it.
 python=/usr/bin/python3
 [ -x "$python" ] || python="$(command -v python3 || true)"
-if [ -n "$python" ] && ! "$python" -c 'import PIL' >/dev/null 2>&1; then
-  echo "bench: installing Debian's python3-pil for the thumbnail case's Python peer" >&2
+# Debian packages the cases use when present: Pillow for the thumbnail case's Python peer, and
+# libjpeg-turbo's TurboJPEG library, which Cohort's thumbnail task uses when installed (as Pillow
+# uses libjpeg-turbo).
+missing=()
+if [ -n "$python" ] && ! "$python" -c 'import PIL' >/dev/null 2>&1; then missing+=(python3-pil); fi
+if command -v ldconfig >/dev/null 2>&1 && ! ldconfig -p 2>/dev/null | grep -q 'libturbojpeg\.so'; then missing+=(libturbojpeg0); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bench: installing Debian's ${missing[*]}" >&2
   if [ "$(id -u)" = 0 ]; then apt=(apt-get); elif command -v sudo >/dev/null 2>&1; then apt=(sudo apt-get); else apt=(); fi
-  if [ ${#apt[@]} -eq 0 ] || ! { "${apt[@]}" install -y -q python3-pil >&2 || { "${apt[@]}" update -q >&2 && "${apt[@]}" install -y -q python3-pil >&2; }; }; then
-    echo "bench: could not install python3-pil; the thumbnail case runs without its Python row" >&2
+  if [ ${#apt[@]} -eq 0 ] || ! { "${apt[@]}" install -y -q "${missing[@]}" >&2 || { "${apt[@]}" update -q >&2 && "${apt[@]}" install -y -q "${missing[@]}" >&2; }; }; then
+    echo "bench: could not install ${missing[*]}; the page says what ran without them" >&2
   fi
 fi
 

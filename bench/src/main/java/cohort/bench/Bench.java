@@ -108,6 +108,7 @@ public final class Bench implements Callable<Integer> {
       facts.put("machine", Machine.describe());
       facts.put("Java", Machine.java());
       facts.put("Cohort", "commit " + Machine.commit(root) + ", default settings, clusters of `cohort local` shape (a coordinator JVM and one JVM per node, one worker each)");
+      facts.put("libjpeg-turbo", Machine.turboJpeg());
       facts.put("Python", peer.map(p -> "Python " + p.versions().path("python").asText() + ", Pillow " + p.versions().path("pillow").asText("missing")).orElse("not found"));
       facts.put("Hazelcast", context.hazelcastIfStarted().map(h -> h.version() + ", 2 members on loopback, a client submits").orElse("not run"));
       facts.put("command", "`bench/run.sh" + (quick ? " --quick" : "") + (smoke ? " --smoke" : "") + (cases.isEmpty() ? "" : " --cases " + join(cases)) + "`, " + runs + " rounds per case");

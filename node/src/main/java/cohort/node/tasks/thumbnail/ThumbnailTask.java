@@ -3,6 +3,12 @@ package cohort.node.tasks.thumbnail;
 import cohort.messages.task.FileRef;
 import cohort.messages.task.Task;
 import cohort.messages.task.TaskContext;
+import com.drew.imaging.jpeg.JpegMetadataReader;
+import com.drew.imaging.jpeg.JpegProcessingException;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.MetadataException;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.exif.ExifReader;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -15,20 +21,21 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntBinaryOperator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import net.coobird.thumbnailator.Thumbnails;
 import net.coobird.thumbnailator.util.exif.ExifFilterUtils;
-import net.coobird.thumbnailator.util.exif.ExifUtils;
 import net.coobird.thumbnailator.util.exif.Orientation;
 
 /**
  * Scales an image to fit a box, keeping its aspect ratio: the thumbnail example of the
  * multiprocessing documents. Reads whatever ImageIO reads (JPEG, PNG, GIF, BMP, ...), applies the
  * EXIF orientation, decodes at reduced resolution when the image is much larger than the
- * thumbnail (as Pillow's draft mode does for JPEG), and downscales with Thumbnailator's
+ * thumbnail (JPEGs in the decoder itself with libjpeg-turbo where installed, as Pillow's draft
+ * mode does), and downscales with Thumbnailator's
  * quality resampling. A file that is not an image, or a truncated one, fails alone.
  */
 public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumbnail> {
@@ -94,10 +101,30 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
   }
 
   /**
-   * Decodes an image, skipping source pixels where it is much larger than the thumbnail, and
-   * turns it upright as its EXIF orientation says.
+   * Decodes an image, at reduced resolution where it is much larger than the thumbnail, and turns
+   * it upright as its EXIF orientation says. JPEGs decode with libjpeg-turbo's DCT scaling when
+   * the library is installed, otherwise (and for other formats) with ImageIO's source subsampling.
    */
   static BufferedImage decode(byte[] bytes, String name, Box box) throws IOException {
+    boolean jpeg = bytes.length > 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
+    Orientation orientation = jpeg ? orientation(bytes) : null;
+    boolean turned = orientation != null && orientation.ordinal() >= Orientation.LEFT_TOP.ordinal();
+    IntBinaryOperator reduction = (w, h) -> turned ? box.subsampling(h, w) : box.subsampling(w, h);
+    BufferedImage image = null;
+    if (jpeg) {
+      image = TurboJpeg.decode(bytes, reduction).orElse(null);
+    }
+    if (image == null) {
+      image = decodeWithImageIo(bytes, name, reduction);
+    }
+    if (orientation != null && orientation != Orientation.TOP_LEFT) {
+      image = ExifFilterUtils.getFilterForOrientation(orientation).apply(image);
+    }
+    return image;
+  }
+
+  static BufferedImage decodeWithImageIo(byte[] bytes, String name, IntBinaryOperator reduction)
+      throws IOException {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
@@ -108,19 +135,12 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
         reader.setInput(in, true, false);
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
-        Orientation orientation = orientation(reader);
-        boolean turned = orientation != null && orientation.ordinal() >= Orientation.LEFT_TOP.ordinal();
-        int skip = turned ? box.subsampling(height, width) : box.subsampling(width, height);
+        int skip = reduction.applyAsInt(reader.getWidth(0), reader.getHeight(0));
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceSubsampling(skip, skip, 0, 0);
         BufferedImage image = reader.read(0, param);
         if (!warnings.isEmpty()) {
           throw new IOException(name + " is truncated or corrupt: " + warnings.get(0));
-        }
-        if (orientation != null && orientation != Orientation.TOP_LEFT) {
-          image = ExifFilterUtils.getFilterForOrientation(orientation).apply(image);
         }
         return image;
       } catch (IOException | RuntimeException e) {
@@ -134,15 +154,21 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
     }
   }
 
-  /** The EXIF orientation of a JPEG; null for other formats or when there is none. */
-  private static Orientation orientation(ImageReader reader) {
+  /**
+   * A JPEG's EXIF orientation, read from its header segments only; null when it has none or it
+   * cannot be read (the image then stays as stored).
+   */
+  static Orientation orientation(byte[] jpeg) {
     try {
-      if (!reader.getFormatName().toLowerCase(Locale.ROOT).contains("jpeg")) {
+      Metadata metadata =
+          JpegMetadataReader.readMetadata(new ByteArrayInputStream(jpeg), List.of(new ExifReader()));
+      ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
+      if (exif == null || !exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
         return null;
       }
-      return ExifUtils.getExifOrientation(reader, 0);
-    } catch (IOException | RuntimeException e) {
-      return null; // no or unreadable EXIF: the image stays as stored
+      return Orientation.typeOf(exif.getInt(ExifIFD0Directory.TAG_ORIENTATION));
+    } catch (JpegProcessingException | MetadataException | IOException | RuntimeException e) {
+      return null;
     }
   }
 

@@ -1,5 +1,6 @@
 package cohort.node.tasks.thumbnail;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import net.coobird.thumbnailator.util.exif.Orientation;
 import org.junit.jupiter.api.io.TempDir;
 
 class ThumbnailTaskTest {
@@ -174,5 +176,49 @@ class ThumbnailTaskTest {
     assertThat(ThumbnailTask.renamed("x.gif", "png")).isEqualTo("x.png");
     assertThat(ThumbnailTask.renamed("dir.d/x", "png")).isEqualTo("dir.d/x.png");
     assertThat(Map.of()).isEmpty();
+  }
+
+  /** Tests that the EXIF orientation is read from the header alone, and absent without EXIF. */
+  @Test
+  void readsExifOrientationFromTheHeader() throws Exception {
+    byte[] jpeg = encode(picture(160, 80, BufferedImage.TYPE_INT_RGB), "jpg");
+    assertThat(ThumbnailTask.orientation(withOrientation(jpeg, 6))).isEqualTo(Orientation.RIGHT_TOP);
+    assertThat(ThumbnailTask.orientation(withOrientation(jpeg, 1))).isEqualTo(Orientation.TOP_LEFT);
+    assertThat(ThumbnailTask.orientation(jpeg)).isNull();
+    assertThat(ThumbnailTask.orientation(Arrays.copyOf(jpeg, 3))).isNull();
+  }
+
+  /**
+   * Tests libjpeg-turbo's scaled decoding against ImageIO's: the same size and the same picture.
+   * Runs where the library is installed (Debian: {@code apt-get install libturbojpeg0}).
+   */
+  @Test
+  void turboJpegDecodesAtReducedScaleLikeImageIo() throws Exception {
+    assumeTrue(TurboJpeg.available(), "libjpeg-turbo is not installed here (Debian: libturbojpeg0)");
+    byte[] jpeg = encode(picture(1600, 1200, BufferedImage.TYPE_INT_RGB), "jpg");
+
+    BufferedImage fast = TurboJpeg.decode(jpeg, (w, h) -> 6).orElseThrow();
+    BufferedImage slow = ThumbnailTask.decodeWithImageIo(jpeg, "photo.jpg", (w, h) -> 4);
+
+    assertThat(fast.getWidth()).isEqualTo(400); // 6 rounds down to the decoder's 1/4
+    assertThat(fast.getHeight()).isEqualTo(300);
+    assertThat(slow.getWidth()).isEqualTo(400);
+    for (int[] at : new int[][] {{20, 150}, {180, 20}, {220, 280}, {380, 150}}) {
+      Color a = new Color(fast.getRGB(at[0], at[1]));
+      Color b = new Color(slow.getRGB(at[0], at[1]));
+      assertThat(Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getBlue() - b.getBlue()))
+          .as("pixel %s,%s", at[0], at[1])
+          .isLessThan(24);
+    }
+    assertThat(TurboJpeg.decode(jpeg, (w, h) -> 100).orElseThrow().getWidth()).isEqualTo(200);
+  }
+
+  /** Tests that libjpeg-turbo leaves a truncated JPEG to ImageIO, which names the problem. */
+  @Test
+  void turboJpegLeavesBrokenFilesToImageIo() throws Exception {
+    assumeTrue(TurboJpeg.available(), "libjpeg-turbo is not installed here (Debian: libturbojpeg0)");
+    byte[] jpeg = encode(picture(400, 300, BufferedImage.TYPE_INT_RGB), "jpg");
+    assertThat(TurboJpeg.decode(Arrays.copyOf(jpeg, jpeg.length / 2), (w, h) -> 2)).isEmpty();
+    assertThat(TurboJpeg.decode("not a jpeg".getBytes(), (w, h) -> 2)).isEmpty();
   }
 }
