@@ -192,7 +192,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     JobState state;
     final InputSource inputs;
     final ResultLog log;
-    final ActorRef<ResultWriter.Command> writer;
+    /** Writes the results to the log; spawned once the job's first batches are on their way. */
+    ActorRef<ResultWriter.Command> writer;
     /** Uploads of a streamed job waiting for room, oldest first. */
     final ArrayDeque<AddInputs> waiting = new ArrayDeque<>();
     /** Results handed to the writer and not written yet: held in memory until they are. */
@@ -207,11 +208,10 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     List<ResultBlock> kept;
     long keptCount;
 
-    Job(JobState state, InputSource inputs, ResultLog log, ActorRef<ResultWriter.Command> writer) {
+    Job(JobState state, InputSource inputs, ResultLog log) {
       this.state = state;
       this.inputs = inputs;
       this.log = log;
-      this.writer = writer;
     }
   }
 
@@ -488,6 +488,13 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
    * streamed inputs in where jobs have room again.
    */
   private void dispatch() {
+    route();
+    flushOutbox();
+    flushResults();
+  }
+
+  /** Chooses the batches of this round of dispatch; {@link #flushOutbox} sends them. */
+  private void route() {
     taskNodes.clear();
     boolean progress = !active.isEmpty();
     while (progress) {
@@ -500,8 +507,6 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       }
       progress = admitWaiting();
     }
-    flushOutbox();
-    flushResults();
   }
 
   /**
@@ -821,18 +826,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     }
     String id = incarnation + "-" + (++sequence);
     ResultLog log = new ResultLog(dataDir.resolve(id + ".ndjson"));
-    ActorRef<ResultWriter.Command> writer =
-        getContext()
-            .spawn(
-                ResultWriter.create(log, json, id, blobs, getContext().getSelf(), ResultsWritten::new),
-                "results-" + id,
-                DispatcherSelector.blocking());
     JobState state =
         submit.inputs() instanceof StreamedInputs
             ? JobState.streamed(id, spec, settings.orderedWindow(), clock.instant())
             : JobState.accepted(
                 id, spec, submit.inputs().size(), settings.orderedWindow(), clock.instant());
-    Job job = new Job(state, submit.inputs(), log, writer);
+    Job job = new Job(state, submit.inputs(), log);
     boolean waits = !submit.waitFor().isZero();
     if (waits) {
       job.waiter = submit.replyTo();
@@ -840,22 +839,43 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       timers.startSingleTimer(new WaitOver(id), submit.waitFor());
     }
     jobs.put(id, job);
-    getContext()
-        .getLog()
-        .info(
-            "job {} accepted: task {}, {}",
-            id,
-            spec.task().name(),
-            state.inputsOpen() ? "inputs streamed" : state.available() + " inputs");
     if (!waits) {
       submit.replyTo().tell(new Accepted(state.status(clock.instant())));
     }
     if (state.terminal()) {
+      job.writer = spawnWriter(id, log);
+      logAccepted(job);
       finish(job);
-    } else {
-      active.addLast(id);
+      dispatch();
+      return;
     }
-    dispatch();
+    active.addLast(id);
+    // The first batches leave before the bookkeeping: a one-input job's round trip is shorter by
+    // the writer's start.
+    route();
+    flushOutbox();
+    job.writer = spawnWriter(id, log);
+    logAccepted(job);
+    flushResults();
+  }
+
+  private ActorRef<ResultWriter.Command> spawnWriter(String id, ResultLog log) {
+    return getContext()
+        .spawn(
+            ResultWriter.create(log, json, id, blobs, getContext().getSelf(), ResultsWritten::new),
+            "results-" + id,
+            DispatcherSelector.blocking());
+  }
+
+  private void logAccepted(Job job) {
+    JobState state = job.state;
+    getContext()
+        .getLog()
+        .info(
+            "job {} accepted: task {}, {}",
+            state.id(),
+            state.spec().task().name(),
+            state.inputsOpen() ? "inputs streamed" : state.available() + " inputs");
   }
 
   /** A waited job outlasted its wait: its waiter gets the status and reads results later. */
