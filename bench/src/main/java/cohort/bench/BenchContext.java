@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.Optional;
 
 /**
@@ -51,6 +52,18 @@ public final class BenchContext implements AutoCloseable {
       case QUICK -> quick;
       case FULL -> full;
     };
+  }
+
+  /**
+   * Runs {@code work} until the JVMs it uses are warm: again and again for a few seconds (once at
+   * smoke size), so the measured rounds see compiled code, as a long-running cluster does. Every
+   * JVM system of a case, Cohort and Hazelcast alike, gets the same; Python has no JIT to warm.
+   */
+  public void warm(Callable<?> work) throws Exception {
+    long until = System.nanoTime() + pick(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(12)).toNanos();
+    do {
+      work.call();
+    } while (System.nanoTime() < until);
   }
 
   /** How many times each case runs each system, alternating them. */

@@ -52,8 +52,6 @@ public final class RoundTrip implements BenchCase {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI waited = URI.create(cluster.url() + "/jobs?wait=10s");
-      javaClient(client, 300);
-      httpWaited(http, waited, 300);
       Rounds rounds =
           new Rounds()
               .add(JAVA, METRICS, () -> percentiles(javaClient(client, calls)))
@@ -71,9 +69,15 @@ public final class RoundTrip implements BenchCase {
                         return Map.of(P50, figures.get("p50_us").doubleValue(), P99, figures.get("p99_us").doubleValue());
                       }));
       if (context.size() != BenchContext.Size.SMOKE) {
-        context.hazelcast().roundTripNanos(300);
+        context.warm(() -> context.hazelcast().roundTripNanos(calls));
         rounds.add(HAZELCAST, METRICS, () -> percentiles(context.hazelcast().roundTripNanos(calls)));
       }
+      context.warm(
+          () -> {
+            javaClient(client, calls);
+            httpWaited(http, waited, calls);
+            return submitThenStream(client, calls / 4);
+          });
       List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 3 %s", line));
       return new CaseResult(
           3,

@@ -48,7 +48,7 @@ public final class Thumbnails implements BenchCase {
     Path out = context.work().resolve("thumbs");
     try (LocalCluster cluster = context.cluster(2)) {
       String url = cluster.url();
-      cohort(url, images, out, count, true); // warm
+      context.warm(() -> cohort(url, images, out, count, true));
       Rounds rounds =
           new Rounds()
               .add(SHARED, Map.of(RATE, true), () -> Map.of(RATE, count / cohort(url, images, out, count, true)))

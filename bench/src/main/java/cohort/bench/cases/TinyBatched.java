@@ -36,7 +36,7 @@ public final class TinyBatched implements BenchCase {
     int n = context.pick(20_000, 1_000_000, 1_000_000);
     try (LocalCluster cluster = context.cluster(2)) {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
-      echo(client, n); // warm: the peers' pools are warm too
+      context.warm(() -> echo(client, n)); // the peers' pools are warm too
       Rounds rounds = new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echo(client, n)));
       context
           .python()

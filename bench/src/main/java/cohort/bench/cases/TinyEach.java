@@ -38,7 +38,6 @@ public final class TinyEach implements BenchCase {
     int n = context.pick(2_000, 100_000, 100_000);
     try (LocalCluster cluster = context.cluster(2)) {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
-      echoEach(client, n / 2);
       Rounds rounds = new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echoEach(client, n)));
       if (context.python().isPresent()) {
         PythonPeer python = context.python().get();
@@ -47,9 +46,11 @@ public final class TinyEach implements BenchCase {
         rounds.add(EXECUTOR, Map.of(RATE, true), () -> python(python, "executor-map", n));
       }
       if (context.size() != BenchContext.Size.SMOKE) {
-        context.hazelcast().warmUp(n / 2);
+        // Started and warmed first, so its JVMs' start-up does not fall into Cohort's rounds.
+        context.warm(() -> context.hazelcast().tasksPerSecond(n, 1000));
         rounds.add(HAZELCAST, Map.of(RATE, true), () -> Map.of(RATE, context.hazelcast().tasksPerSecond(n, 1000)));
       }
+      context.warm(() -> echoEach(client, n));
       List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 2 %s", line));
       return new CaseResult(
           2,
