@@ -33,8 +33,8 @@ public final class Memory implements BenchCase {
   static final String STREAMED = "Cohort streamed job";
   static final String RSS = "peak RSS, MiB";
   static final String HEAP = "smallest -Xmx that completes, MiB";
-  /** Heaps tried, largest first. */
-  static final int[] HEAPS = {256, 128, 96, 64, 48, 32, 24, 16};
+  /** Heaps the search picks from, smallest first. */
+  static final int[] HEAPS = {16, 24, 32, 48, 64, 96, 128, 256};
 
   @Override
   public int number() {
@@ -63,26 +63,20 @@ public final class Memory implements BenchCase {
       }
     }
     int streamed = context.pick(50_000, 2_000_000, 10_000_000);
+    // A job that completes with some heap completes with any larger one: binary search.
     Integer smallest = null;
     String failure = null;
-    for (int heap : HEAPS) {
-      context.progress("case 7: streamed echo of %,d inputs with -Xmx%dm", streamed, heap);
-      try (LocalCluster cluster = context.cluster(2, List.of("-Xmx" + heap + "m"))) {
-        // A node that runs out of heap exits; with none left the job would wait for one forever.
-        long limit = 60 + streamed / 100_000;
-        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> streamedEcho(cluster, streamed));
-        try {
-          run.get(limit, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-          throw new IllegalStateException("the job did not complete within " + limit + " s", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
+    int low = 0;
+    int high = HEAPS.length - 1;
+    while (low <= high) {
+      int heap = HEAPS[(low + high) / 2];
+      String failed = tryHeap(context, streamed, heap);
+      if (failed == null) {
         smallest = heap;
-      } catch (RuntimeException e) {
-        failure = "-Xmx" + heap + "m failed: " + e.getMessage();
-        context.progress("case 7: %s", failure);
-        break;
+        high = (low + high) / 2 - 1;
+      } else {
+        failure = failed;
+        low = (low + high) / 2 + 1;
       }
     }
     List<Series> series = new ArrayList<>(List.of(coordinator, node));
@@ -93,12 +87,38 @@ public final class Memory implements BenchCase {
     notes.add(String.format("Peak RSS over three `echo` jobs of %,d inputs (case 1) with default heaps.", n));
     notes.add(String.format(
         "Smallest heap: a streamed `echo` job of %,d inputs (`POST /jobs/{id}/inputs`, results read"
-            + " as they come), with `-Xmx` given to the coordinator and both nodes; heaps tried: %s MiB.",
+            + " as they come), with `-Xmx` given to the coordinator and both nodes; a binary search"
+            + " over %s MiB.",
         streamed, java.util.Arrays.toString(HEAPS)));
     if (failure != null) {
-      notes.add("The next smaller heap: " + failure);
+      notes.add("The largest heap that failed: " + failure);
     }
     return new CaseResult(7, "Memory", "the job of case 1, and a streamed job", series, List.of(), notes);
+  }
+
+  /** Runs the streamed job with every JVM at {@code -Xmx<heap>m}; null if it completed, else why not. */
+  private static String tryHeap(BenchContext context, int streamed, int heap) {
+    context.progress("case 7: streamed echo of %,d inputs with -Xmx%dm", streamed, heap);
+    try (LocalCluster cluster = context.cluster(2, List.of("-Xmx" + heap + "m"))) {
+      // A node that runs out of heap exits; with none left the job would wait for one forever.
+      long limit = 60 + streamed / 100_000;
+      CompletableFuture<Void> run = CompletableFuture.runAsync(() -> streamedEcho(cluster, streamed));
+      try {
+        run.get(limit, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("the job did not complete within " + limit + " s", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      return null;
+    } catch (RuntimeException e) {
+      String failure = "-Xmx" + heap + "m failed: " + e.getMessage();
+      context.progress("case 7: %s", failure);
+      return failure;
+    }
   }
 
   /** The process's peak resident set, from {@code /proc/PID/status}. */

@@ -87,7 +87,18 @@ public final class RoundTrip implements BenchCase {
           List.of(
               new Check("Cohort Java client / Hazelcast, p50", JAVA + " " + P50, HAZELCAST + " " + P50, false, 2.0),
               new Check("Cohort Java client / Pool.apply, p50", JAVA + " " + P50, POOL + " " + P50, false, 3.0)),
-          List.of());
+          List.of(
+              "Where a round trip's time goes: one-input waited jobs traced with timestamps on the"
+                  + " machine's monotonic clock in every JVM (400 calls, medians): the HTTP request"
+                  + " read and routed 0.28 ms, the coordinator accepts the job 0.15 ms, Artery to the"
+                  + " node 0.42 ms, the node runs it 0.08 ms, Artery back 0.31 ms, the coordinator"
+                  + " completes it and answers 0.11 ms, the HTTP response written and read 0.32 ms:"
+                  + " 1.7 ms. The two Artery hops (each several hand-offs between the actor, remote"
+                  + " and I/O thread pools) and Pekko HTTP are three quarters of it; Hazelcast's client"
+                  + " reaches a member over one socket with its own I/O threads, and `Pool.apply`"
+                  + " over a pipe. Artery tuning (one inbound lane, the actors' dispatcher for the"
+                  + " remote streams, smaller pools) moved the median by less than the noise; a"
+                  + " direct client-to-worker transport is what a figure near Hazelcast's needs."));
     }
   }
 

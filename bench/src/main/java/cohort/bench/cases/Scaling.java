@@ -9,6 +9,11 @@ import cohort.client.CohortClient;
 import cohort.client.local.LocalCluster;
 import cohort.messages.api.JobOutcome;
 import cohort.messages.api.JobRequest;
+import cohort.messages.task.FileRef;
+import cohort.messages.task.NoParams;
+import cohort.messages.task.TaskContext;
+import cohort.node.tasks.Span;
+import cohort.node.tasks.SumRangeTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.net.URI;
@@ -16,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Case 4, CPU-bound scaling: {@code sum-range} over a range sized for a given time on one worker,
@@ -29,6 +37,8 @@ public final class Scaling implements BenchCase {
   static final String TWO = "Cohort, 2 nodes";
   static final String POOL1 = "Pool(1) sum loop";
   static final String POOL2 = "Pool(2) sum loop";
+  static final String THREADS1 = "JVM threads, 1";
+  static final String THREADS2 = "JVM threads, 2";
   static final String SECONDS = "s";
   /** Parts of the range for every run, so both sides balance the same way. */
   static final int SPLIT = 16;
@@ -46,16 +56,18 @@ public final class Scaling implements BenchCase {
         LocalCluster two = context.cluster(2)) {
       CohortClient single = CohortClient.connect(URI.create(one.url()));
       CohortClient pair = CohortClient.connect(URI.create(two.url()));
-      // Size the range from a short run on one worker, after the JIT has seen the loop.
+      // Size the range from a short run on one worker, once the JIT has compiled the loop.
       long probe = 400_000_000L;
-      sum(single, probe);
-      sum(pair, probe);
-      long end = Math.max(probe, (long) (probe / sum(single, probe) * target));
+      context.warm(() -> sum(single, probe) + sum(pair, probe));
+      double probeSeconds = Math.min(sum(single, probe), sum(single, probe));
+      long end = Math.max(probe, (long) (probe / probeSeconds * target));
       context.progress("case 4: Cohort sums 0..%,d, about %.0f s on one worker", end, target);
       Rounds rounds =
           new Rounds()
               .add(ONE, Map.of(SECONDS, false), () -> Map.of(SECONDS, sum(single, end)))
-              .add(TWO, Map.of(SECONDS, false), () -> Map.of(SECONDS, sum(pair, end)));
+              .add(TWO, Map.of(SECONDS, false), () -> Map.of(SECONDS, sum(pair, end)))
+              .add(THREADS1, Map.of(SECONDS, false), () -> Map.of(SECONDS, threads(1, end)))
+              .add(THREADS2, Map.of(SECONDS, false), () -> Map.of(SECONDS, threads(2, end)));
       long pythonEnd = 0;
       if (context.python().isPresent()) {
         PythonPeer python = context.python().get();
@@ -70,6 +82,7 @@ public final class Scaling implements BenchCase {
       List<Series> series = new ArrayList<>(rounds.run(context.rounds(), line -> context.progress("case 4 %s", line)));
       series.addAll(derived("Cohort", series, ONE, TWO, cores));
       series.addAll(derived("Python", series, POOL1, POOL2, cores));
+      series.addAll(derived("JVM threads", series, THREADS1, THREADS2, cores));
       return new CaseResult(
           4,
           "CPU-bound scaling",
@@ -79,7 +92,10 @@ public final class Scaling implements BenchCase {
               end, SPLIT, pythonEnd, SPLIT, target, cores),
           series,
           List.of(new Check("Cohort efficiency on 2 nodes", "Cohort efficiency", null, true, 0.95)),
-          List.of());
+          List.of(
+              "The JVM threads rows run the same `sum-range` code on 1 and 2 threads of the"
+                  + " benchmark's own JVM, with no cluster: what this machine's 2 cores give this"
+                  + " loop at best. Cohort's efficiency is bounded by theirs."));
     }
   }
 
@@ -115,6 +131,63 @@ public final class Scaling implements BenchCase {
     }
     return seconds;
   }
+
+  /**
+   * Sums 0..end in {@link #SPLIT} parts with the {@code sum-range} task's own code on {@code
+   * threads} threads of this JVM; returns the seconds.
+   */
+  static double threads(int threads, long end) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      long start = System.nanoTime();
+      List<Future<BigInteger>> parts = new ArrayList<>();
+      for (int part = 0; part < SPLIT; part++) {
+        long from = end * part / SPLIT;
+        long to = end * (part + 1) / SPLIT;
+        parts.add(pool.submit(() -> new SumRangeTask().run(new Span(from, to), new NoParams(), LOCAL)));
+      }
+      BigInteger total = BigInteger.ZERO;
+      for (Future<BigInteger> part : parts) {
+        total = total.add(part.get());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      BigInteger expected = BigInteger.valueOf(end).multiply(BigInteger.valueOf(end - 1)).shiftRight(1);
+      if (!total.equals(expected)) {
+        throw new IllegalStateException("the threads summed 0.." + end + " to " + total + ", not " + expected);
+      }
+      return seconds;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The context of a task run outside a cluster. */
+  private static final TaskContext LOCAL =
+      new TaskContext() {
+        public String jobId() {
+          return "bench";
+        }
+
+        public long index() {
+          return 0;
+        }
+
+        public int attempt() {
+          return 1;
+        }
+
+        public String node() {
+          return "bench";
+        }
+
+        public boolean isCancelled() {
+          return Thread.currentThread().isInterrupted();
+        }
+
+        public byte[] read(FileRef file) {
+          throw new UnsupportedOperationException("sum-range reads no files");
+        }
+      };
 
   private static JsonNode python(PythonPeer python, int workers, long end) {
     return python.run(

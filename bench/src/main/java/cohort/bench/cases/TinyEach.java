@@ -60,7 +60,15 @@ public final class TinyEach implements BenchCase {
           List.of(
               new Check("Cohort / imap_unordered(chunksize=1)", COHORT + " " + RATE, IMAP + " " + RATE, true, 2.0),
               new Check("Cohort / Hazelcast executor", COHORT + " " + RATE, HAZELCAST + " " + RATE, true, 1.0)),
-          List.of());
+          List.of(
+              "What limits Cohort here: each one-input dispatch costs the coordinator about 5 µs of"
+                  + " CPU (its job state and node table are immutable values, so every dispatch and"
+                  + " every result is an event on persistent maps, and each batch is a part of a CBOR"
+                  + " message each way) and each node about 3.5 µs; the three JVMs share the 2 cores."
+                  + " Cohort coalesces up to 64 such batches per message in each direction, which is"
+                  + " what puts it ahead of `imap_unordered`. Hazelcast's client sends each task"
+                  + " straight to a member's executor queue, a thinner path with no job state; the two"
+                  + " are within the machine's noise of each other from round to round."));
     }
   }
 
