@@ -55,14 +55,16 @@ public final class Thumbnails implements BenchCase {
               .add(BLOBS, Map.of(RATE, true), () -> Map.of(RATE, count / cohort(url, images, out, count, false)));
       List<String> notes = new ArrayList<>();
       notes.add(
-          "What limits Cohort here (JFR of the node JVMs, and the decoders timed alone on these"
-              + " photos): decoding a 1600x1200 JPEG at 1/8 scale with libjpeg-turbo, the library and"
-              + " scale Pillow's draft mode uses, takes 5.4 ms; ImageIO, where libjpeg-turbo is not"
-              + " installed, 10.6 ms with source subsampling. The rest is Thumbnailator's resampling"
-              + " and the JPEG encoder, and the coordinator and client JVMs sharing the 2 cores with"
-              + " the two nodes, where Pool's parent process sleeps. By default every file's bytes"
-              + " also travel from the client through the coordinator to a node, and the thumbnail"
-              + " back.");
+          "What limits Cohort here (per-thread CPU of every JVM during a warm --shared-fs job of"
+              + " 1,000 photos, and the decoders timed alone): a node's slot thread spends about"
+              + " 6.7 ms of CPU per photo, 5.4 ms of it decoding at 1/8 scale with libjpeg-turbo (the"
+              + " library and scale Pillow's draft mode uses; ImageIO, where libjpeg-turbo is not"
+              + " installed, takes 10.6 ms) and most of the rest resampling and encoding the"
+              + " thumbnail. That is less than Pool's 8 ms per photo per core; the gap is the CPU"
+              + " of what else runs on the same 2 cores: the coordinator, the nodes' Artery and"
+              + " actor threads, and the JIT compilers, where Pool's parent process sleeps. By"
+              + " default every file's bytes also travel from the client through the coordinator"
+              + " to a node, and the thumbnail back.");
       if (context.python().isPresent() && !context.python().get().versions().path("pillow").isNull()) {
         PythonPeer python = context.python().get();
         rounds.add(PILLOW, Map.of(RATE, true), () -> Map.of(RATE, pillow(python, images, out, count)));

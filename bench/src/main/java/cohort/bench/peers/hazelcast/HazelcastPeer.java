@@ -1,7 +1,6 @@
 package cohort.bench.peers.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
@@ -262,24 +261,10 @@ public final class HazelcastPeer implements AutoCloseable {
           throw new IllegalStateException("no task answered for " + TASK_TIMEOUT_SECONDS + " s");
         }
         long expected = i;
-        if (EXECUTION_CALLBACK) {
-          executor.submit(
-              task(expected),
-              new ExecutionCallback<Long>() {
-                @Override
-                public void onResponse(Long result) {
-                  tally.answer(expected, result, null);
-                }
-
-                @Override
-                public void onFailure(Throwable t) {
-                  tally.answer(expected, null, t);
-                }
-              });
-        } else {
-          CompletionStage<?> answer = (CompletionStage<?>) executor.submit(task(expected));
-          answer.whenCompleteAsync((result, error) -> tally.answer(expected, result, error), CALLBACK_EXECUTOR);
-        }
+        // Hazelcast's futures are CompletionStages; each answer is tallied on the thread that
+        // completes it.
+        CompletionStage<?> answer = (CompletionStage<?>) executor.submit(task(expected));
+        answer.whenComplete((result, error) -> tally.answer(expected, result, error));
       }
       if (tally.failure.get() == null && !tally.answered.await(TASK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         throw new IllegalStateException(
@@ -291,11 +276,6 @@ public final class HazelcastPeer implements AutoCloseable {
     }
     tally.check();
   }
-
-  // TEMPORARY experiment switch.
-  private static final boolean EXECUTION_CALLBACK = Boolean.getBoolean("hz.exp.callback");
-  private static final java.util.concurrent.Executor CALLBACK_EXECUTOR =
-      Boolean.getBoolean("hz.exp.fjp") ? java.util.concurrent.ForkJoinPool.commonPool() : Runnable::run;
 
   /** The answers of one pipelined run: counted, summed and checked as they arrive. */
   private static final class Tally {
@@ -378,11 +358,9 @@ public final class HazelcastPeer implements AutoCloseable {
     return nanos;
   }
 
-  // TEMPORARY experiment switch.
-  private static final boolean JAVA_TASK = Boolean.getBoolean("hz.exp.java");
-
-  private static java.util.concurrent.Callable<Long> task(long value) {
-    return JAVA_TASK ? new EchoJava(value) : new Echo(value);
+  /** The task: Hazelcast's own serialization ({@code IdentifiedDataSerializable}), its fastest. */
+  private static Echo task(long value) {
+    return new Echo(value);
   }
 
   /** Hazelcast's version, as its build reports it, for example {@code 5.7.0}. */
