@@ -40,7 +40,7 @@ public final class Bench implements Callable<Integer> {
   private static final List<BenchCase> CASES =
       List.of(new TinyBatched(), new TinyEach(), new RoundTrip(), new Scaling(), new Thumbnails(), new Recovery(), new Memory());
 
-  @Option(names = "--quick", description = "Fewer rounds and smaller images and ranges: under 5 minutes on 2 cores.")
+  @Option(names = "--quick", description = "Fewer rounds and smaller jobs, images and ranges: under 5 minutes on 2 cores.")
   boolean quick;
 
   @Option(names = "--smoke", description = "Tiny sizes and one round, to check that the harness works (CI).")

@@ -60,7 +60,7 @@ public final class BenchContext implements AutoCloseable {
    * JVM system of a case, Cohort and Hazelcast alike, gets the same; Python has no JIT to warm.
    */
   public void warm(Callable<?> work) throws Exception {
-    long until = System.nanoTime() + pick(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(12)).toNanos();
+    long until = System.nanoTime() + pick(Duration.ZERO, Duration.ofSeconds(3), Duration.ofSeconds(12)).toNanos();
     do {
       work.call();
     } while (System.nanoTime() < until);

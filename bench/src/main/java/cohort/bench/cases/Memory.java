@@ -62,7 +62,7 @@ public final class Memory implements BenchCase {
             coordinator.values().get(round), largest);
       }
     }
-    int streamed = context.pick(50_000, 2_000_000, 10_000_000);
+    int streamed = context.pick(50_000, 1_000_000, 10_000_000);
     // A job that completes with some heap completes with any larger one: binary search.
     Integer smallest = null;
     String failure = null;

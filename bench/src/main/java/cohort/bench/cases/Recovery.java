@@ -39,7 +39,7 @@ public final class Recovery implements BenchCase {
 
   @Override
   public CaseResult run(BenchContext context) throws Exception {
-    int runs = context.pick(1, Math.min(2, context.rounds()), context.rounds());
+    int runs = context.pick(1, 1, context.rounds());
     int inputs = context.pick(60, 180, 600);
     Series redispatch = Series.of(SYSTEM, REDISPATCH, false);
     Series delay = Series.of(SYSTEM, DELAY, false);

@@ -47,7 +47,7 @@ public final class RoundTrip implements BenchCase {
 
   @Override
   public CaseResult run(BenchContext context) throws Exception {
-    int calls = context.pick(50, 1000, 1000);
+    int calls = context.pick(50, 400, 1000);
     try (LocalCluster cluster = context.cluster(2)) {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

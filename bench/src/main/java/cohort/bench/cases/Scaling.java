@@ -50,7 +50,7 @@ public final class Scaling implements BenchCase {
 
   @Override
   public CaseResult run(BenchContext context) throws Exception {
-    double target = context.pick(0.5, 3.0, 10.0);
+    double target = context.pick(0.5, 1.0, 10.0);
     int cores = Runtime.getRuntime().availableProcessors();
     try (LocalCluster one = context.cluster(1);
         LocalCluster two = context.cluster(2)) {

@@ -42,7 +42,7 @@ public final class Thumbnails implements BenchCase {
 
   @Override
   public CaseResult run(BenchContext context) throws Exception {
-    int count = context.pick(20, 300, 1000);
+    int count = context.pick(20, 200, 1000);
     context.progress("case 5: generating %d photos of %dx%d (once; kept in %s)", count, ImageSet.WIDTH, ImageSet.HEIGHT, context.work());
     Path images = ImageSet.ensure(context.work(), count);
     Path out = context.work().resolve("thumbs");

@@ -35,7 +35,7 @@ public final class TinyEach implements BenchCase {
 
   @Override
   public CaseResult run(BenchContext context) throws Exception {
-    int n = context.pick(2_000, 100_000, 100_000);
+    int n = context.pick(2_000, 30_000, 100_000);
     try (LocalCluster cluster = context.cluster(2)) {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
       Rounds rounds = new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echoEach(client, n)));
