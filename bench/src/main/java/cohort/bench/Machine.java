@@ -69,7 +69,7 @@ final class Machine {
     try {
       com.sun.jna.NativeLibrary.getInstance("turbojpeg");
       return "installed: Cohort's thumbnail task decodes JPEGs at 1/8 scale, as Pillow's draft mode does";
-    } catch (UnsatisfiedLinkError e) {
+    } catch (LinkageError e) {
       return "not installed: Cohort's thumbnail task decodes with ImageIO (install Debian's libturbojpeg0)";
     }
   }

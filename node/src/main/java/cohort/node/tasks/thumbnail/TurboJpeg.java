@@ -66,8 +66,9 @@ final class TurboJpeg {
       Api api = Native.load("turbojpeg", Api.class);
       LOG.debug("libjpeg-turbo found: JPEG thumbnails decode at reduced scale");
       return api;
-    } catch (UnsatisfiedLinkError | RuntimeException e) {
-      LOG.debug("libjpeg-turbo not found ({}); JPEG thumbnails decode with ImageIO", e.getMessage());
+    } catch (LinkageError | RuntimeException e) {
+      // No library, or no JNA native support for this platform: ImageIO decodes instead.
+      LOG.debug("libjpeg-turbo not found ({}); JPEG thumbnails decode with ImageIO", e.toString());
       return null;
     }
   }
