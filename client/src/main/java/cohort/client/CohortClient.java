@@ -84,18 +84,20 @@ public final class CohortClient {
 
   /** Submits a job; returns its status as accepted. */
   public JobStatus submit(JobRequest request) {
+    return read(send(postJob("/jobs", request)), JobStatus.class);
+  }
+
+  private HttpRequest postJob(String path, JobRequest request) {
     byte[] body;
     try {
       body = json.writeValueAsBytes(request);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot write the job as JSON: " + e.getMessage(), e);
     }
-    HttpRequest post =
-        request("/jobs")
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    return read(send(post), JobStatus.class);
+    return request(path)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
   }
 
   /**
@@ -107,18 +109,8 @@ public final class CohortClient {
    * @return the job's final status and its results in delivery order
    */
   public JobOutcome run(JobRequest request) {
-    byte[] body;
-    try {
-      body = json.writeValueAsBytes(request);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write the job as JSON: " + e.getMessage(), e);
-    }
     // Wait a little less than a request may take, then read the rest from the stream.
-    HttpRequest post =
-        request("/jobs?wait=" + RUN_WAIT.toSeconds() + "s")
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+    HttpRequest post = postJob("/jobs?wait=" + RUN_WAIT.toSeconds() + "s", request);
     JobOutcome outcome = read(send(post), JobOutcome.class);
     if (outcome.complete()) {
       return outcome;

@@ -117,15 +117,7 @@ public final class JobState {
     if (total < 0) {
       throw new IllegalArgumentException("total " + total + " is negative");
     }
-    if (window < 1) {
-      throw new IllegalArgumentException("window " + window + " must be at least 1");
-    }
-    Draft d = new Draft();
-    d.id = id;
-    d.spec = spec;
-    d.window = window;
-    d.submittedAt = now;
-    d.phase = State.PENDING;
+    Draft d = pending(id, spec, window, now);
     d.available = total;
     d.finishIfDone(now);
     return new JobState(d);
@@ -136,6 +128,13 @@ public final class JobState {
    * brings them and {@link InputsClosed} ends them.
    */
   public static JobState streamed(String id, JobSpec spec, long window, Instant now) {
+    Draft d = pending(id, spec, window, now);
+    d.inputsOpen = true;
+    return new JobState(d);
+  }
+
+  /** The draft of a job just accepted, with no inputs known yet. */
+  private static Draft pending(String id, JobSpec spec, long window, Instant now) {
     if (window < 1) {
       throw new IllegalArgumentException("window " + window + " must be at least 1");
     }
@@ -145,8 +144,7 @@ public final class JobState {
     d.window = window;
     d.submittedAt = now;
     d.phase = State.PENDING;
-    d.inputsOpen = true;
-    return new JobState(d);
+    return d;
   }
 
   /** Returns the state after {@code event}; an event that changes nothing returns an equal state. */

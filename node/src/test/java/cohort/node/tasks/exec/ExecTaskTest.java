@@ -3,8 +3,8 @@ package cohort.node.tasks.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cohort.messages.task.FileRef;
 import cohort.messages.task.TaskContext;
+import cohort.node.tasks.TestContexts;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,32 +19,7 @@ class ExecTaskTest {
 
   private final ExecTask task = new ExecTask();
 
-  private static final TaskContext CONTEXT =
-      new TaskContext() {
-        public String jobId() {
-          return "j";
-        }
-
-        public long index() {
-          return 0;
-        }
-
-        public int attempt() {
-          return 1;
-        }
-
-        public String node() {
-          return "n";
-        }
-
-        public boolean isCancelled() {
-          return false;
-        }
-
-        public byte[] read(FileRef file) {
-          throw new UnsupportedOperationException();
-        }
-      };
+  private static final TaskContext CONTEXT = TestContexts.reading(null);
 
   private ExecResult run(String input, ExecParams params) throws Exception {
     task.validate(params);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cohort.messages.task.FileRef;
 import cohort.messages.task.TaskContext;
+import cohort.node.tasks.TestContexts;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -71,31 +72,7 @@ class ThumbnailTaskTest {
   }
 
   private static TaskContext reading(byte[] bytes) {
-    return new TaskContext() {
-      public String jobId() {
-        return "j";
-      }
-
-      public long index() {
-        return 0;
-      }
-
-      public int attempt() {
-        return 1;
-      }
-
-      public String node() {
-        return "n";
-      }
-
-      public boolean isCancelled() {
-        return false;
-      }
-
-      public byte[] read(FileRef file) {
-        return bytes;
-      }
-    };
+    return TestContexts.reading(bytes);
   }
 
   private Thumbnail thumbnail(byte[] bytes, String name, ThumbnailParams params) throws Exception {
