@@ -80,7 +80,7 @@ public final class CoordinatorApp {
 
   /**
    * Makes this actor system found the cluster and starts the coordinator and its HTTP API once it
-   * is Up. The coordinator is the oldest member, which the split brain resolver keeps.
+   * is Up. Only the coordinator downs members, and never itself: see CoordinatorDowning.
    */
   public static CompletionStage<Started> init(ActorSystem<?> system, CoordinatorSettings settings) {
     Cluster cluster = Cluster.get(system);

@@ -29,6 +29,9 @@ public interface CoordinatorProtocol {
   /** Name of the actor system on every Cohort JVM; cluster addresses include it. */
   String SYSTEM_NAME = "cohort";
 
+  /** Cluster role of the coordinator's member; nodes have the role {@code node}. */
+  String COORDINATOR_ROLE = "coordinator";
+
   /**
    * A node's worker offers its slots and tasks. Sent again whenever a coordinator appears, so a
    * restarted coordinator learns its nodes; a repeat from the same worker is harmless.

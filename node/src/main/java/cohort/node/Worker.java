@@ -674,7 +674,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private Behavior<WorkerProtocol.Command> onMemberRemoved(MemberRemoved removed) {
     Member member = removed.event().member();
     Cluster cluster = Cluster.get(getContext().getSystem());
-    if (member.hasRole("coordinator") && !member.address().equals(cluster.selfMember().address())) {
+    if (member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE) && !member.address().equals(cluster.selfMember().address())) {
       getContext()
           .getLog()
           .warn("the coordinator {} left the cluster; node {} will join again", HostPort.of(member.address()), node);
