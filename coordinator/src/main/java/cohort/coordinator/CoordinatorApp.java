@@ -80,7 +80,7 @@ public final class CoordinatorApp {
 
   /**
    * Makes this actor system found the cluster and starts the coordinator and its HTTP API once it
-   * is Up. Only the coordinator downs members, and never itself: see CoordinatorDowning.
+   * is Up. Only the coordinator downs members, and never itself: see {@link cohort.messages.cluster.CohortDowning}.
    */
   public static CompletionStage<Started> init(ActorSystem<?> system, CoordinatorSettings settings) {
     Cluster cluster = Cluster.get(system);
