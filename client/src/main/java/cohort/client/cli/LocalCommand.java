@@ -2,7 +2,11 @@ package cohort.client.cli;
 
 import cohort.client.local.JvmProcess;
 import cohort.client.local.LocalCluster;
+import cohort.coordinator.CoordinatorApp;
+import cohort.coordinator.CoordinatorSettings;
 import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,14 +30,14 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--nodes", paramLabel = "N", description = "Node JVMs to start (default: the cores).")
   int nodes = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 127.0.0.1).")
-  String host = "127.0.0.1";
+  @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
+  String host;
 
-  @Option(names = "--cluster-port", paramLabel = "P", description = "The coordinator's cluster port (default 25520).")
-  int clusterPort = 25520;
+  @Option(names = "--cluster-port", paramLabel = "P", description = "The coordinator's cluster port (default 25520, env COHORT_CLUSTER_PORT).")
+  Integer clusterPort;
 
-  @Option(names = "--http-port", paramLabel = "Q", description = "The HTTP API port, 0 for a free one (default 8470).")
-  int httpPort = 8470;
+  @Option(names = "--http-port", paramLabel = "Q", description = "The HTTP API port, 0 for a free one (default 8470, env COHORT_HTTP_PORT).")
+  Integer httpPort;
 
   @Option(names = "--allow-exec", description = "Let jobs run commands on the nodes (the exec task); see the README's security note.")
   boolean allowExec;
@@ -60,14 +64,21 @@ final class LocalCommand implements Callable<Integer> {
     if (nodes < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 1 or more");
     }
+    // What the flags leave open comes from the coordinator's configuration: environment, then
+    // conf/coordinator.conf, as for 'cohort coordinator'.
+    Map<String, Object> overrides = new HashMap<>();
+    CoordinatorCommand.put(overrides, "cohort.host", host);
+    CoordinatorCommand.put(overrides, "cohort.coordinator.cluster-port", clusterPort);
+    CoordinatorCommand.put(overrides, "cohort.coordinator.http-port", httpPort);
+    CoordinatorSettings settings = CoordinatorSettings.fromConfig(CoordinatorApp.loadConfig(overrides));
     PrintWriter out = spec.commandLine().getOut();
     LocalCluster.Options options =
         new LocalCluster.Options(
             System.getProperty("java.class.path"),
             JvmProcess.userJvmFlags(),
-            host,
-            clusterPort,
-            httpPort,
+            settings.host(),
+            settings.clusterPort(),
+            settings.httpPort(),
             Optional.empty(),
             line -> {
               out.println(line);

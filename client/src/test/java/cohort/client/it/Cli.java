@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -105,6 +106,12 @@ final class Cli {
    * input.
    */
   static Running start(List<String> jvmFlags, Path stdin, String... args) throws IOException {
+    return start(Map.of(), jvmFlags, stdin, args);
+  }
+
+  /** Starts the CLI with these environment variables set, besides this JVM's. */
+  static Running start(Map<String, String> env, List<String> jvmFlags, Path stdin, String... args)
+      throws IOException {
     Path out = Files.createTempFile("cohort-cli", ".out");
     Path err = Files.createTempFile("cohort-cli", ".err");
     List<String> command = new ArrayList<>();
@@ -115,6 +122,7 @@ final class Cli {
     command.addAll(javaCommand(jvmFlags, args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("COHORT_COORDINATOR");
+    builder.environment().putAll(env);
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     if (stdin != null) {
       builder.redirectInput(stdin.toFile());

@@ -16,16 +16,21 @@ import org.junit.jupiter.api.Test;
 class LocalCommandIT {
 
   /**
-   * Tests that cohort local starts a coordinator and N nodes, starts a new node when one is
-   * killed, and stops every JVM it started when it is stopped.
+   * Tests that cohort local starts a coordinator and N nodes on the ports its environment names,
+   * starts a new node when one is killed, and stops every JVM it started when it is stopped.
    */
   @Test
   void startsSupervisesAndStopsAClusterOfJvms() throws Exception {
-    Cli.Running local = Cli.start("local", "--nodes", "2", "--cluster-port", "0", "--http-port", "0");
+    int httpPort = freePort();
+    Cli.Running local =
+        Cli.start(
+            Map.of("COHORT_HTTP_PORT", String.valueOf(httpPort), "COHORT_CLUSTER_PORT", "0"),
+            List.of(), null, "local", "--nodes", "2");
     ProcessHandle handle = local.handle();
     try {
       String ready = local.awaitStdoutLine("cohort local ready", Duration.ofSeconds(120));
       Map<String, String> fields = JvmProcess.parseReady(ready);
+      assertThat(fields).containsEntry("http", "http://127.0.0.1:" + httpPort);
       CohortClient client = CohortClient.connect(URI.create(fields.get("http")));
       assertThat(fields).containsEntry("nodes", "2");
       Jobs.awaitCluster(client, status -> status.nodes().size() == 2, Duration.ofSeconds(30), "two nodes");
@@ -57,6 +62,13 @@ class LocalCommandIT {
     } finally {
       handle.descendants().forEach(ProcessHandle::destroyForcibly);
       handle.destroyForcibly();
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
   }
 
