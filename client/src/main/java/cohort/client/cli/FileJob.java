@@ -9,18 +9,28 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A job over files ({@code --dir}, {@code --files} or {@code --out}): each file becomes a {@link
- * FileRef} input, its bytes sent to the coordinator just before the input itself (or, with
+ * FileRef} input, its bytes sent to the coordinator shortly before the input itself (or, with
  * {@code --shared-fs}, only its path); outputs that carry a file ({@code "file"} and {@code
  * "data"}) are written under {@code --out}.
  */
 final class FileJob {
+
+  /** Files uploaded at once, ahead of the input that needs them. */
+  static final int UPLOADS_AHEAD = 4;
 
   private final List<Path> files;
   private final List<String> names;
@@ -89,11 +99,24 @@ final class FileJob {
   }
 
   /**
-   * The inputs, made as they are asked for: a file's bytes go to the coordinator when the upload
-   * reaches its input, so at most a few files are in flight however many there are.
+   * The inputs, made as they are asked for. A file's bytes go to the coordinator a little ahead of
+   * its input: {@value #UPLOADS_AHEAD} uploads run at once, so the next inputs are ready when the
+   * cluster asks for them, and at most that many files are in flight however many there are.
    */
   Iterator<JsonNode> inputs(CohortClient client, String jobId) {
+    ThreadPoolExecutor uploads =
+        new ThreadPoolExecutor(
+            UPLOADS_AHEAD, UPLOADS_AHEAD, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "cohort-upload");
+              thread.setDaemon(true);
+              return thread;
+            });
+    // Idle threads end, so an abandoned upload (a cancelled job) leaves none behind.
+    uploads.allowCoreThreadTimeOut(true);
     return new Iterator<>() {
+      private final ArrayDeque<CompletableFuture<FileRef>> ahead = new ArrayDeque<>();
+      private int started;
       private int next;
 
       @Override
@@ -103,25 +126,41 @@ final class FileJob {
 
       @Override
       public JsonNode next() {
-        Path file = files.get(next);
-        String name = names.get(next++);
-        long size;
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        while (started < files.size() && started < next + UPLOADS_AHEAD) {
+          int index = started++;
+          ahead.add(CompletableFuture.supplyAsync(() -> ref(client, jobId, index), uploads));
+        }
+        next++;
         try {
-          size = Files.size(file);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+          return json.valueToTree(ahead.remove().join());
+        } catch (CompletionException e) {
+          uploads.shutdownNow();
+          throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
-        FileRef ref;
-        if (sharedFs) {
-          ref = new FileRef(name, null, file.toAbsolutePath().toString(), size);
-        } else if (size > FileRef.MAX_BLOB_BYTES) {
-          ref = new FileRef(name, null, null, size);
-        } else {
-          ref = new FileRef(name, client.uploadBlob(jobId, file), null, size);
-        }
-        return json.valueToTree(ref);
       }
     };
+  }
+
+  /** The input for one file: its path with shared storage, else the blob its bytes became. */
+  private FileRef ref(CohortClient client, String jobId, int index) {
+    Path file = files.get(index);
+    String name = names.get(index);
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (sharedFs) {
+      return new FileRef(name, null, file.toAbsolutePath().toString(), size);
+    } else if (size > FileRef.MAX_BLOB_BYTES) {
+      return new FileRef(name, null, null, size);
+    } else {
+      return new FileRef(name, client.uploadBlob(jobId, file), null, size);
+    }
   }
 
   /**
