@@ -16,7 +16,8 @@ python=/usr/bin/python3
 # uses libjpeg-turbo).
 missing=()
 if [ -n "$python" ] && ! "$python" -c 'import PIL' >/dev/null 2>&1; then missing+=(python3-pil); fi
-if command -v ldconfig >/dev/null 2>&1 && ! ldconfig -p 2>/dev/null | grep -q 'libturbojpeg\.so'; then missing+=(libturbojpeg0); fi
+# (grep reads all of ldconfig's list: with -q it would stop early and pipefail would see SIGPIPE)
+if command -v ldconfig >/dev/null 2>&1 && ! ldconfig -p 2>/dev/null | grep 'libturbojpeg\.so' >/dev/null; then missing+=(libturbojpeg0); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bench: installing Debian's ${missing[*]}" >&2
   if [ "$(id -u)" = 0 ]; then apt=(apt-get); elif command -v sudo >/dev/null 2>&1; then apt=(sudo apt-get); else apt=(); fi
