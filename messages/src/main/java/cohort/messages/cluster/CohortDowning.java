@@ -3,6 +3,7 @@ package cohort.messages.cluster;
 import cohort.messages.CoordinatorProtocol;
 import cohort.messages.HostPort;
 import java.time.Duration;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -20,6 +21,7 @@ import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.remote.FailureDetectorRegistry;
 import org.apache.pekko.remote.artery.ThisActorSystemQuarantinedEvent;
 import scala.Option;
 import scala.concurrent.duration.FiniteDuration;
@@ -36,10 +38,12 @@ import scala.concurrent.duration.FiniteDuration;
  *       noticed it, is downed. Its work ran elsewhere as soon as it became unreachable; downing
  *       lets the cluster converge again, so that new nodes become Up. A member that quarantined
  *       the coordinator is downed too.
- *   <li>On a node, a coordinator unreachable for as long means the coordinator crashed or this
- *       node is cut off from it; a member that quarantined this node means it was removed while
- *       it could not hear of it. Either way the node downs itself, which ends its actor system;
- *       the node JVM then starts a new one that joins again.
+ *   <li>On a node, a coordinator unreachable for as long, and not heard by this node's own
+ *       failure detector, means the coordinator crashed or this node is cut off from it; a member
+ *       that quarantined this node means it was removed while it could not hear of it. Either way
+ *       the node downs itself, which ends its actor system; the node JVM then starts a new one
+ *       that joins again. A node that still hears the coordinator leaves the matter to the node
+ *       that lost it.
  * </ul>
  *
  * <p>Pekko's split brain resolver is made for clusters of equals and cannot be used here: when
@@ -113,6 +117,7 @@ public final class CohortDowning extends DowningProvider {
     private final TimerScheduler<Event> timers;
     private final Duration after;
     private final Cluster cluster;
+    private final org.apache.pekko.cluster.Cluster classicCluster;
     private final boolean coordinator;
 
     private Downer(ActorContext<Event> context, TimerScheduler<Event> timers, Duration after) {
@@ -120,6 +125,7 @@ public final class CohortDowning extends DowningProvider {
       this.timers = timers;
       this.after = after;
       this.cluster = Cluster.get(context.getSystem());
+      this.classicCluster = org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(context.getSystem()));
       this.coordinator = cluster.selfMember().hasRole(CoordinatorProtocol.COORDINATOR_ROLE);
       context.setLoggerName(CohortDowning.class);
       cluster.subscriptions().tell(
@@ -178,12 +184,21 @@ public final class CohortDowning extends DowningProvider {
           String why = "unreachable for " + after.toMillis() + " ms";
           if (coordinator) {
             down(member, why);
+          } else if (hears(member)) {
+            // Another node lost the coordinator; it downs itself. This one keeps its membership.
+            timers.startSingleTimer(still.member(), still, after);
           } else {
             downSelf("the coordinator " + HostPort.of(member.address()) + " has been " + why);
           }
         }
       }
       return this;
+    }
+
+    /** Whether this member's own failure detector still gets the member's heartbeats. */
+    private boolean hears(Member member) {
+      FailureDetectorRegistry<Address> detector = classicCluster.failureDetector();
+      return detector.isMonitoring(member.address()) && detector.isAvailable(member.address());
     }
 
     /** A member no longer talks to this one: Pekko cannot undo that, so one of the two goes. */
