@@ -51,16 +51,13 @@ class CoordinatorDowningTest {
       Cluster.get(node.system()).manager().tell(Join.create(cluster.selfMember().address()));
       nodes.add(node);
     }
-    coordinator
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(20),
-            () -> {
-              assertThat(cluster.state().getMembers())
-                  .hasSize(3)
-                  .allSatisfy(m -> assertThat(m.status()).isEqualTo(MemberStatus.up()));
-              return null;
-            });
+    eventually(
+        Duration.ofSeconds(20),
+        () -> {
+          assertThat(cluster.state().getMembers())
+              .hasSize(3)
+              .allSatisfy(m -> assertThat(m.status()).isEqualTo(MemberStatus.up()));
+        });
   }
 
   /** A member with the node role, which stops without leaving. */
@@ -101,16 +98,13 @@ class CoordinatorDowningTest {
                 : FishingOutcomes.complete());
     crash(nodes.get(1));
 
-    coordinator
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(20),
-            () -> {
-              assertThat(cluster.state().getMembers())
-                  .extracting(Member::uniqueAddress)
-                  .containsExactly(cluster.selfMember().uniqueAddress());
-              return null;
-            });
+    eventually(
+        Duration.ofSeconds(20),
+        () -> {
+          assertThat(cluster.state().getMembers())
+              .extracting(Member::uniqueAddress)
+              .containsExactly(cluster.selfMember().uniqueAddress());
+        });
     assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
     assertThat(coordinator.system().whenTerminated().isCompleted()).isFalse();
   }
@@ -136,14 +130,11 @@ class CoordinatorDowningTest {
                 : FishingOutcomes.continueAndIgnore());
     // Half the delay as the bound: the probe may hear of the unreachability later than the downer.
     assertThat(Duration.ofNanos(System.nanoTime() - unreachableAt)).isGreaterThan(AFTER.dividedBy(2));
-    coordinator
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(cluster.state().getMembers()).extracting(Member::uniqueAddress).doesNotContain(victim);
-              return null;
-            });
+    eventually(
+        Duration.ofSeconds(10),
+        () -> {
+          assertThat(cluster.state().getMembers()).extracting(Member::uniqueAddress).doesNotContain(victim);
+        });
   }
 
   /** Tests that a delay that is not positive is refused, naming the key. */
@@ -158,6 +149,18 @@ class CoordinatorDowningTest {
 
   private static UniqueAddress selfOf(ActorSystem<?> system) {
     return Cluster.get(system).selfMember().uniqueAddress();
+  }
+
+  /** Retries the assertion until it holds or the time is up. */
+  private void eventually(Duration max, Runnable assertion) {
+    coordinator
+        .createTestProbe()
+        .awaitAssert(
+            max,
+            () -> {
+              assertion.run();
+              return null;
+            });
   }
 
   /** Stops a member's actor system without leaving the cluster, as a killed JVM would. */
