@@ -93,7 +93,7 @@ public final class Memory implements BenchCase {
     if (failure != null) {
       notes.add("The largest heap that failed: " + failure);
     }
-    return new CaseResult(7, "Memory", "the job of case 1, and a streamed job", series, List.of(), notes);
+    return new CaseResult(number(), "Memory", "the job of case 1, and a streamed job", series, List.of(), notes);
   }
 
   /** Runs the streamed job with every JVM at {@code -Xmx<heap>m}; null if it completed, else why not. */

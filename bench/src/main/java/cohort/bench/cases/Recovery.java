@@ -57,7 +57,7 @@ public final class Recovery implements BenchCase {
       }
     }
     return new CaseResult(
-        6,
+        number(),
         "Recovery",
         String.format(
             "kill -9 one of three nodes once a third of %d inputs of %d ms are done", inputs, TASK_MILLIS),

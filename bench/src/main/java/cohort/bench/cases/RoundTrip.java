@@ -80,7 +80,7 @@ public final class RoundTrip implements BenchCase {
           });
       List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 3 %s", line));
       return new CaseResult(
-          3,
+          number(),
           "Round trip",
           String.format("one trivial task at a time on a warm cluster, %,d calls per run", calls),
           series,

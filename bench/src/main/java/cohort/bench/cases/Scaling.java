@@ -84,7 +84,7 @@ public final class Scaling implements BenchCase {
       series.addAll(derived("Python", series, POOL1, POOL2, cores));
       series.addAll(derived("JVM threads", series, THREADS1, THREADS2, cores));
       return new CaseResult(
-          4,
+          number(),
           "CPU-bound scaling",
           String.format(
               "Cohort: `sum-range` over 0..%,d in %d parts; Python: the same loop over 0..%,d in %d"

@@ -78,7 +78,7 @@ public final class Thumbnails implements BenchCase {
       }
       List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 5 %s", line));
       return new CaseResult(
-          5,
+          number(),
           "Thumbnails",
           String.format("%,d generated %dx%d JPEGs to 75x75 thumbnails", count, ImageSet.WIDTH, ImageSet.HEIGHT),
           series,

@@ -48,7 +48,7 @@ public final class TinyBatched implements BenchCase {
                       () -> Map.of(RATE, python.run(Duration.ofMinutes(5), "map", "--n", "" + n, "--workers", "2").get("rate").doubleValue())));
       List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 1 %s", line));
       return new CaseResult(
-          1,
+          number(),
           "Tiny tasks, batched",
           String.format("`echo` over %,d integers, every result back to the client", n),
           series,

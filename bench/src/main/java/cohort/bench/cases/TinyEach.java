@@ -53,7 +53,7 @@ public final class TinyEach implements BenchCase {
       context.warm(() -> echoEach(client, n));
       List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 2 %s", line));
       return new CaseResult(
-          2,
+          number(),
           "Tiny tasks, one dispatch each",
           String.format("`echo` over %,d integers, one input per dispatch, results as they complete", n),
           series,
