@@ -152,6 +152,12 @@ final class SubmitCommand implements Callable<Integer> {
     if (coordinator.given()) {
       return run(coordinator.client(), request);
     }
+    if (detach) {
+      throw usage(
+          "--detach needs a running coordinator: without --coordinator (or $COHORT_COORDINATOR) the job"
+              + " runs on a cluster inside this command, which ends with it. Start one with 'cohort local'"
+              + " and give its URL with --coordinator");
+    }
     if (workers < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be 1 or more");
     }

@@ -64,6 +64,17 @@ final class Cli {
       }
     }
 
+    /** Waits until stderr contains {@code text}. */
+    void awaitStderr(String text, Duration timeout) throws IOException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!Files.readString(err, StandardCharsets.UTF_8).contains(text)) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError("the CLI wrote no '" + text + "' on stderr: " + Files.readString(err));
+        }
+        Jobs.pause(20);
+      }
+    }
+
     ProcessHandle handle() {
       return process.toHandle();
     }
@@ -161,11 +172,17 @@ final class Cli {
   }
 
   static Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  /** Runs the CLI to its end with these environment variables set, besides this JVM's. */
+  static Run run(Map<String, String> env, String... args) {
     try {
       Path out = Files.createTempFile("cohort-cli", ".out");
       Path err = Files.createTempFile("cohort-cli", ".err");
       ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
       builder.environment().remove("COHORT_COORDINATOR");
+      builder.environment().putAll(env);
       builder.redirectOutput(out.toFile()).redirectError(err.toFile());
       Process process = builder.start();
       if (!process.waitFor(120, TimeUnit.SECONDS)) {

@@ -210,6 +210,49 @@ class ClusterIT {
     assertThat(String.join("\n", nodes.stdout())).contains("UP").contains("slots");
   }
 
+  /**
+   * Tests the job commands a user follows a detached job with, finding the coordinator through
+   * {@code $COHORT_COORDINATOR} alone.
+   */
+  @Test
+  void jobCommandsFindTheCoordinatorInTheEnvironment() throws Exception {
+    Map<String, String> env = Map.of("COHORT_COORDINATOR", CLUSTER.cluster().url());
+    Cli.Run submitted = Cli.run(env, "submit", "sleep", "60000", "60000", "60000", "--detach");
+    assertThat(submitted.exitCode()).as(submitted.stderr()).isZero();
+    String id = submitted.lastLine();
+    assertThat(submitted.stderr()).contains("follow it with: cohort status " + id);
+
+    Cli.Run one = Cli.run(env, "status", id);
+    assertThat(one.exitCode()).as(one.stderr()).isZero();
+    JsonNode status = json.readTree(String.join("\n", one.stdout()));
+    assertThat(status.get("id").asText()).isEqualTo(id);
+    assertThat(status.get("state").asText()).isIn("PENDING", "RUNNING");
+    assertThat(status.get("total").asInt()).isEqualTo(3);
+
+    Cli.Run all = Cli.run(env, "status");
+    assertThat(all.exitCode()).as(all.stderr()).isZero();
+    assertThat(all.stdout().get(0)).startsWith("ID").contains("STATE");
+    assertThat(all.stdout()).anySatisfy(line -> assertThat(line).startsWith(id + " ").contains("sleep"));
+
+    Cli.Run cancelled = Cli.run(env, "cancel", id);
+    assertThat(cancelled.exitCode()).as(cancelled.stderr()).isZero();
+    assertThat(json.readTree(String.join("\n", cancelled.stdout())).get("state").asText()).isEqualTo("CANCELLED");
+    Jobs.awaitCluster(
+        CLUSTER.client(), cluster -> cluster.busySlots() == 0, Duration.ofSeconds(10), "every slot free after the cancel");
+
+    Cli.Run tasks = Cli.run(env, "tasks");
+    assertThat(tasks.exitCode()).as(tasks.stderr()).isZero();
+    assertThat(String.join("\n", tasks.stdout())).contains("echo").contains("sleep").contains("sum-range");
+
+    Cli.Run unknown = Cli.run(env, "status", "no-such-job");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.stderr()).contains("no-such-job");
+
+    Cli.Run detachedAlone = Cli.run("submit", "echo", "1", "--detach");
+    assertThat(detachedAlone.exitCode()).isEqualTo(2);
+    assertThat(detachedAlone.stderr()).contains("--detach needs a running coordinator");
+  }
+
   /** Tests that submit without a coordinator runs the job on a cluster inside its own JVM. */
   @Test
   void submitWithoutCoordinatorRunsEmbedded() {
