@@ -162,6 +162,36 @@ class FaultsIT {
     assertThat(jobs.get(jobs.size() - 1).state()).isEqualTo(JobStatus.State.CANCELLED);
   }
 
+  /**
+   * Tests that a second Ctrl-C quits at once while the first one's cancel is still waiting for
+   * the coordinator (stopped with SIGSTOP for the moment, so the cancel cannot be answered).
+   */
+  @Test
+  void secondCtrlCQuitsAtOnce() throws Exception {
+    List<String> args = new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", cluster.url()));
+    for (int i = 0; i < 100; i++) {
+      args.add("200");
+    }
+    Cli.Running submit = Cli.start(args.toArray(String[]::new));
+    submit.awaitStdoutLines(2, Duration.ofSeconds(60));
+    long coordinator = cluster.coordinator().pid();
+    Signals.send(coordinator, "STOP");
+    try {
+      submit.signal("INT");
+      submit.awaitStderr("press Ctrl-C again", Duration.ofSeconds(10));
+      assertThat(submit.isAlive()).as("the CLI waits for the cancel to be answered").isTrue();
+      submit.signal("INT");
+      Cli.Run run = submit.await(Duration.ofSeconds(5));
+      assertThat(run.exitCode()).as(run.stderr()).isEqualTo(130);
+    } finally {
+      Signals.send(coordinator, "CONT");
+    }
+    // The first Ctrl-C's cancel reached the coordinator once it ran again, or the job is cancelled now.
+    String id = client.jobs().get(client.jobs().size() - 1).id();
+    client.cancel(id);
+    Jobs.awaitCluster(client, status -> status.busySlots() == 0, Duration.ofSeconds(10), "every slot free");
+  }
+
   /** Tests that a throwing input runs again up to --retries, then reports the remote exception. */
   @Test
   void throwingTaskIsRetriedThenReported() {
