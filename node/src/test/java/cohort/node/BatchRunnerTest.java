@@ -124,9 +124,10 @@ class BatchRunnerTest {
   void cancelStopsTheBatch() throws Exception {
     BatchControl control = new BatchControl();
     RunBatch batch = batch("wait", longs(60_000, 60_000));
+    TestTasks.resetStarted();
     CompletableFuture<List<BatchFinished>> run =
         CompletableFuture.supplyAsync(() -> runner.run(batch, registry.bind(batch.task()), control));
-    Thread.sleep(100);
+    TestTasks.awaitStarted(1);
     control.cancel();
     List<BatchFinished> parts = run.get(5, TimeUnit.SECONDS);
     assertThat(parts).singleElement().satisfies(part -> {

@@ -5,9 +5,34 @@ import cohort.messages.task.Task;
 import cohort.messages.task.TaskContext;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /** Small tasks for the node's unit tests. */
 final class TestTasks {
+
+  /**
+   * One permit each time a {@code wait} or {@code stubborn} input starts running on its slot: what
+   * tests wait for instead of a pause.
+   */
+  static final Semaphore STARTED = new Semaphore(0);
+
+  /** Forgets earlier starts; for a test's set-up. */
+  static void resetStarted() {
+    STARTED.drainPermits();
+  }
+
+  /** Waits until {@code count} more inputs have started, or fails after five seconds. */
+  static void awaitStarted(int count) {
+    try {
+      if (!STARTED.tryAcquire(count, 5, TimeUnit.SECONDS)) {
+        throw new AssertionError(count + " inputs did not start within 5 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
 
   private TestTasks() {}
 
@@ -111,6 +136,7 @@ final class TestTasks {
 
     @Override
     public String run(Long millis, NoParams params, TaskContext context) throws InterruptedException {
+      STARTED.release();
       Thread.sleep(millis);
       return "slept";
     }
@@ -140,6 +166,7 @@ final class TestTasks {
 
     @Override
     public String run(Long millis, NoParams params, TaskContext context) {
+      STARTED.release();
       long end = System.nanoTime() + millis * 1_000_000;
       while (System.nanoTime() < end) {
         try {

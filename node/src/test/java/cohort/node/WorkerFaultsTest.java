@@ -61,6 +61,7 @@ class WorkerFaultsTest {
 
   @BeforeEach
   void newWorker() {
+    TestTasks.resetStarted();
     results = testKit.createTestProbe();
     executor = NodeApp.slotExecutor(1);
     worker = testKit.spawn(Worker.create(1, TaskRegistry.of(TestTasks.all()), executor, new CompletableFuture<>()));
@@ -129,7 +130,7 @@ class WorkerFaultsTest {
   @Test
   void cancelFreesAStuckSlot() {
     worker.tell(batch("c", 1, "stubborn", 0, 20_000));
-    results.expectNoMessage(Duration.ofMillis(100));
+    TestTasks.awaitStarted(1);
     worker.tell(new WorkerProtocol.CancelJob("c"));
     BatchFinished freed = finished(Duration.ofSeconds(1));
     assertThat(freed.last()).isTrue();
@@ -144,7 +145,7 @@ class WorkerFaultsTest {
   void drainFinishesRunningAndReturnsQueued() {
     worker.tell(batch("d", 1, "wait", 0, 300));
     worker.tell(batch("d", 2, "wait", 0, 300));
-    results.expectNoMessage(Duration.ofMillis(50));
+    TestTasks.awaitStarted(1); // batch 1 runs on the one slot, batch 2 waits in its queue
     TestProbe<Done> drained = testKit.createTestProbe();
     worker.tell(new Worker.Drain(Duration.ofSeconds(10), drained.ref()));
     BatchFinished returned = finished(Duration.ofSeconds(1));
@@ -163,7 +164,7 @@ class WorkerFaultsTest {
   @Test
   void drainTimeoutInterruptsRunningBatches() {
     worker.tell(batch("e", 1, "wait", 0, 60_000, 1));
-    results.expectNoMessage(Duration.ofMillis(50));
+    TestTasks.awaitStarted(1);
     TestProbe<Done> drained = testKit.createTestProbe();
     worker.tell(new Worker.Drain(Duration.ofMillis(200), drained.ref()));
     BatchFinished stopped = finished(Duration.ofSeconds(5));
