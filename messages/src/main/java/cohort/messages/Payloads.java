@@ -23,6 +23,30 @@ public final class Payloads {
   private Payloads() {}
 
   /**
+   * The length of {@code text} in UTF-8, counted without encoding it: a lone surrogate counts
+   * as the 3 bytes of the replacement character it becomes.
+   */
+  public static long utf8Length(String text) {
+    long bytes = text.length(); // one byte per char, plus what wider chars need
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          bytes += 1;
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1))) {
+          bytes += 2; // a pair: 4 bytes for 2 chars
+          i++;
+        } else {
+          bytes += 2;
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /**
    * Estimates the encoded size of a JSON value in bytes, without encoding it. The estimate is
    * at least the CBOR size for every value kind, so limits checked with it hold on the wire.
    */
@@ -32,8 +56,7 @@ public final class Payloads {
     }
     switch (value.getNodeType()) {
       case STRING:
-        // UTF-8 needs at most 3 bytes per UTF-16 char; plus a short header.
-        return 9 + 3L * value.textValue().length();
+        return 9 + utf8Length(value.textValue());
       case BINARY:
         try {
           return 9 + value.binaryValue().length;
@@ -54,7 +77,7 @@ public final class Payloads {
           Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
           while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            total += 9 + 3L * field.getKey().length() + estimateBytes(field.getValue());
+            total += 9 + utf8Length(field.getKey()) + estimateBytes(field.getValue());
           }
           return total;
         }

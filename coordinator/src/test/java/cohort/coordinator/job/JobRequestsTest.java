@@ -93,7 +93,7 @@ class JobRequestsTest {
   /** Tests that an input too large for a cluster message is refused with its index. */
   @Test
   void refusesOversizedInputs() {
-    JsonNode big = TextNode.valueOf("x".repeat(100_000));
+    JsonNode big = TextNode.valueOf("x".repeat(200_000));
     assertThatThrownBy(() -> JobRequests.parse(JobRequest.of("echo", List.of(IntNode.valueOf(1), big))))
         .hasMessageContaining("input 1 is about");
   }

@@ -1,5 +1,6 @@
 package cohort.node.tasks.exec;
 
+import cohort.messages.Payloads;
 import cohort.messages.task.Task;
 import cohort.messages.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,7 +101,15 @@ public final class ExecTask implements Task<JsonNode, ExecParams, ExecResult> {
     long size = Files.size(file);
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(max);
-      return new Captured(new String(bytes, StandardCharsets.UTF_8), size > max);
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      boolean truncated = size > max;
+      // Bytes that are not UTF-8 become 3-byte replacement characters: cut the text back so the
+      // result still fits in a cluster message.
+      while (Payloads.utf8Length(text) > max) {
+        text = text.substring(0, Math.max(0, text.length() - Math.max(1, (int) (Payloads.utf8Length(text) - max) / 3)));
+        truncated = true;
+      }
+      return new Captured(text, truncated);
     }
   }
 

@@ -3,8 +3,10 @@ package cohort.node.tasks.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cohort.messages.Payloads;
 import cohort.messages.task.TaskContext;
 import cohort.node.tasks.TestContexts;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +51,28 @@ class ExecTaskTest {
     ExecResult result = run("x", new ExecParams(List.of("yes {} | head -c 5000"), true, false, 100));
     assertThat(result.stdout()).hasSize(100);
     assertThat(result.stdoutTruncated()).isTrue();
+  }
+
+  /**
+   * Tests that output past the default cap, on both streams, and output that is not UTF-8 are cut
+   * so the result still fits in a cluster message, with the flags set.
+   */
+  @Test
+  void defaultCapKeepsTheResultWithinAMessage() throws Exception {
+    ExecParams defaults = new ExecParams(List.of("head -c 70000 /dev/zero | tr '\\0' a; head -c 70000 /dev/zero | tr '\\0' b >&2; : {}"), true, false, null);
+    ExecResult text = run("x", defaults);
+    assertThat(text.stdout()).hasSize(ExecParams.DEFAULT_MAX_OUTPUT).matches("a+");
+    assertThat(text.stderr()).hasSize(ExecParams.DEFAULT_MAX_OUTPUT).matches("b+");
+    assertThat(text.stdoutTruncated()).isTrue();
+    assertThat(text.stderrTruncated()).isTrue();
+    assertThat(Payloads.estimateBytes(new ObjectMapper().valueToTree(text))).isLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
+
+    ExecParams binary =
+        new ExecParams(List.of("head -c 90000 /dev/urandom; head -c 90000 /dev/urandom >&2; : {}"), true, false, ExecParams.LARGEST_MAX_OUTPUT);
+    ExecResult garbage = run("x", binary);
+    assertThat(garbage.stdoutTruncated()).isTrue();
+    assertThat(Payloads.utf8Length(garbage.stdout())).isLessThanOrEqualTo(ExecParams.LARGEST_MAX_OUTPUT);
+    assertThat(Payloads.estimateBytes(new ObjectMapper().valueToTree(garbage))).isLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
   }
 
   /** Tests that an interrupt (a timeout or a cancel) kills the command and the processes it started. */
