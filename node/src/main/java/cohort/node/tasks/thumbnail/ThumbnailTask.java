@@ -1,5 +1,6 @@
 package cohort.node.tasks.thumbnail;
 
+import cohort.messages.Payloads;
 import cohort.messages.task.FileRef;
 import cohort.messages.task.Task;
 import cohort.messages.task.TaskContext;
@@ -97,8 +98,21 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
       Files.write(target, encoded.toByteArray());
       return new Thumbnail(name, size[0], size[1], params.format(), null, target.toString());
     }
+    if (encoded.size() > MAX_RETURNED_BYTES) {
+      throw new IOException(
+          file.name() + ": its " + size[0] + "x" + size[1] + " " + params.format() + " thumbnail is "
+              + encoded.size() / 1024 + " KiB, more than the " + MAX_RETURNED_BYTES / 1024
+              + " KiB a result may carry back through the cluster; use --shared-fs (nodes then write"
+              + " thumbnails into --out themselves), a smaller -p size, or -p format=jpg");
+    }
     return new Thumbnail(name, size[0], size[1], params.format(), encoded.toByteArray(), null);
   }
+
+  /**
+   * The largest thumbnail returned inside a result: a cluster message's limit, less room for the
+   * result's other fields.
+   */
+  static final int MAX_RETURNED_BYTES = Payloads.MAX_VALUE_BYTES - 8 * 1024;
 
   /**
    * Decodes an image, at reduced resolution where it is much larger than the thumbnail, and turns
@@ -183,13 +197,16 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
     return flat;
   }
 
-  /** The input's name with the format's extension, unless it already has one that means it. */
+  /**
+   * The thumbnail's name: the input's name when its extension already means the format, otherwise
+   * the input's whole name with the format's extension added ({@code x.png} becomes {@code
+   * x.png.jpg}), so that {@code x.png} and {@code x.jpg} never overwrite each other's thumbnail.
+   */
   static String renamed(String name, String format) {
     int dot = name.lastIndexOf('.');
     int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
-    String base = dot > slash ? name.substring(0, dot) : name;
     String extension = dot > slash ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
     boolean same = extension.equals(format) || (format.equals("jpg") && extension.equals("jpeg"));
-    return same ? name : base + "." + format;
+    return same ? name : name + "." + format;
   }
 }

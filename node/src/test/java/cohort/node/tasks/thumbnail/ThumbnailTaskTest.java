@@ -91,7 +91,7 @@ class ThumbnailTaskTest {
       Thumbnail thumb = thumbnail(source, "photo." + format, params("75x75", "png"));
       assertThat(thumb.width()).as(format).isEqualTo(75);
       assertThat(thumb.height()).as(format).isEqualTo(56);
-      assertThat(thumb.file()).isEqualTo("photo.png".replace("png", "png"));
+      assertThat(thumb.file()).isEqualTo(format.equals("png") ? "photo.png" : "photo." + format + ".png");
       BufferedImage written = ImageIO.read(new ByteArrayInputStream(thumb.data()));
       assertThat(written.getWidth()).isEqualTo(75);
       assertThat(written.getHeight()).isEqualTo(56);
@@ -118,7 +118,7 @@ class ThumbnailTaskTest {
   void flattensTransparencyForJpeg() throws Exception {
     BufferedImage clear = new BufferedImage(100, 100, BufferedImage.TYPE_INT_ARGB);
     Thumbnail thumb = thumbnail(encode(clear, "png"), "dir/icon.png", params("50x50", "jpg"));
-    assertThat(thumb.file()).isEqualTo("dir/icon.jpg");
+    assertThat(thumb.file()).isEqualTo("dir/icon.png.jpg");
     BufferedImage written = ImageIO.read(new ByteArrayInputStream(thumb.data()));
     assertThat(new Color(written.getRGB(25, 25)).getGreen()).isGreaterThan(240);
   }
@@ -144,14 +144,34 @@ class ThumbnailTaskTest {
     assertThat(ImageIO.read(Files.newInputStream(out.resolve("a/b.jpeg"))).getWidth()).isEqualTo(30);
   }
 
+  /** Tests that a thumbnail too large to travel back in a result fails alone, saying what to do. */
+  @Test
+  void thumbnailTooLargeToReturnSaysWhatToDo() throws Exception {
+    BufferedImage noise = new BufferedImage(1200, 900, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(7);
+    for (int y = 0; y < noise.getHeight(); y++) {
+      for (int x = 0; x < noise.getWidth(); x++) {
+        noise.setRGB(x, y, random.nextInt());
+      }
+    }
+    byte[] source = encode(noise, "png");
+    assertThatThrownBy(() -> thumbnail(source, "noise.png", params("1200x900", "png")))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith("noise.png: its 1200x900 png thumbnail is")
+        .hasMessageContaining("use --shared-fs");
+  }
+
   /** Tests that parameters are checked with messages naming them. */
   @Test
   void checksParameters() {
     assertThatThrownBy(() -> task.validate(params("75x75", "tiff"))).hasMessageContaining("format 'tiff'");
     assertThatThrownBy(() -> task.validate(new ThumbnailParams(null, null, 0, null))).hasMessageContaining("quality 0");
     assertThat(ThumbnailTask.renamed("x.JPG", "jpg")).isEqualTo("x.JPG");
-    assertThat(ThumbnailTask.renamed("x.gif", "png")).isEqualTo("x.png");
+    assertThat(ThumbnailTask.renamed("x.jpeg", "jpg")).isEqualTo("x.jpeg");
+    assertThat(ThumbnailTask.renamed("x.gif", "png")).isEqualTo("x.gif.png");
     assertThat(ThumbnailTask.renamed("dir.d/x", "png")).isEqualTo("dir.d/x.png");
+    // Inputs that differ only in their extension keep thumbnails apart.
+    assertThat(ThumbnailTask.renamed("x.png", "jpg")).isNotEqualTo(ThumbnailTask.renamed("x.jpg", "jpg"));
     assertThat(Map.of()).isEmpty();
   }
 
