@@ -449,7 +449,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private int lose(NodeTable.Node node, String why) {
     List<JobState.InFlight> held = new ArrayList<>();
     for (String id : active) {
-      for (JobState.InFlight flight : jobs.get(id).state.inFlight().values()) {
+      for (JobState.InFlight flight : jobs.get(id).state.inFlight()) {
         if (flight.node().equals(node.id())) {
           held.add(flight);
         }
@@ -466,7 +466,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         continue;
       }
       java.util.Set<Long> suspects = new java.util.HashSet<>();
-      for (JobState.InFlight flight : job.state.inFlight().values()) {
+      for (JobState.InFlight flight : job.state.inFlight()) {
         if (flight.node().equals(node.id()) && running.contains(flight.sequence())) {
           suspects.add(flight.batch().id());
         }
@@ -605,7 +605,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       Batch batch = next.get();
       apply(job, new Dispatched(batch, node.id(), node.address(), ++dispatched));
       job.inputs.releaseBefore(job.state.nextFresh());
-      nodes = nodes.taken(node.id(), key(id, batch.id()));
+      nodes = nodes.taken(node.id(), new NodeTable.BatchKey(id, batch.id()));
       RunBatch run =
           new RunBatch(
               id,
@@ -643,7 +643,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private void handle(String node, BatchFinished finished) {
     if (finished.last()) {
-      nodes = nodes.returned(node, key(finished.jobId(), finished.batchId()));
+      nodes = nodes.returned(node, new NodeTable.BatchKey(finished.jobId(), finished.batchId()));
     }
     Job job = jobs.get(finished.jobId());
     if (job != null) {
@@ -725,10 +725,6 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         old.log.delete();
       }
     }
-  }
-
-  private static String key(String jobId, long batchId) {
-    return jobId + "#" + batchId;
   }
 
   // ---- the API ------------------------------------------------------------------------------

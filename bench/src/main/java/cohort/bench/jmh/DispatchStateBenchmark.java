@@ -247,8 +247,8 @@ public class DispatchStateBenchmark {
   }
 
   /** The node table's key of a batch, as the coordinator builds it. */
-  private static String key(long batchId) {
-    return JOB_ID + "#" + batchId;
+  private static NodeTable.BatchKey key(long batchId) {
+    return new NodeTable.BatchKey(JOB_ID, batchId);
   }
 
   /** Hands the released blocks on, as the coordinator does; returns how many results they hold. */

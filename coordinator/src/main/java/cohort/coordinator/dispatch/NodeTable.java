@@ -11,11 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import io.vavr.collection.HashMap;
+import io.vavr.collection.HashSet;
+import io.vavr.collection.Set;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.pcollections.HashTreePSet;
-import org.pcollections.PSet;
-import org.pcollections.PSortedMap;
-import org.pcollections.TreePMap;
 
 /**
  * The registered nodes and the credit each has left: an immutable value.
@@ -23,8 +22,24 @@ import org.pcollections.TreePMap;
  * <p>A node's capacity is its slots plus a short prefetch queue per slot. Each batch sent to it
  * takes one credit until the node reports the batch's last result, whatever became of the job in
  * the meantime, so the table always shows what the node really holds.
+ *
+ * <p>Every dispatch and every result changes the table, so it is kept in hash tries (Vavr's
+ * persistent collections), whose updates cost a fraction of a sorted tree's.
  */
 public final class NodeTable {
+
+  /**
+   * A batch on a node: its job and its id within the job.
+   *
+   * @param job the job's id
+   * @param batch the batch's id
+   */
+  public record BatchKey(String job, long batch) {
+    @Override
+    public String toString() {
+      return job + "#" + batch;
+    }
+  }
 
   /**
    * One node.
@@ -47,7 +62,7 @@ public final class NodeTable {
       int slots,
       int capacity,
       List<TaskInfo> tasks,
-      PSet<String> outstanding,
+      Set<BatchKey> outstanding,
       boolean reachable,
       boolean draining,
       java.util.Set<String> runs) {
@@ -82,7 +97,7 @@ public final class NodeTable {
       return Optional.empty();
     }
 
-    Node withOutstanding(PSet<String> keys) {
+    Node withOutstanding(Set<BatchKey> keys) {
       return new Node(id, worker, address, slots, capacity, tasks, keys, reachable, draining, runs);
     }
 
@@ -95,11 +110,13 @@ public final class NodeTable {
     }
   }
 
-  private static final NodeTable EMPTY = new NodeTable(TreePMap.empty());
+  private static final NodeTable EMPTY = new NodeTable(HashMap.empty());
 
-  private final PSortedMap<String, Node> nodes;
+  private static final Comparator<Node> BY_ID = Comparator.comparing(Node::id);
 
-  private NodeTable(PSortedMap<String, Node> nodes) {
+  private final HashMap<String, Node> nodes;
+
+  private NodeTable(HashMap<String, Node> nodes) {
     this.nodes = nodes;
   }
 
@@ -124,39 +141,36 @@ public final class NodeTable {
       int prefetchPerSlot,
       List<TaskInfo> tasks) {
     String id = idOf(worker);
-    Node previous = nodes.get(id);
-    PSet<String> outstanding =
-        previous != null ? previous.outstanding() : HashTreePSet.empty();
+    Node previous = nodes.get(id).getOrNull();
+    Set<BatchKey> outstanding = previous != null ? previous.outstanding() : HashSet.empty();
     Node node =
         new Node(
             id, worker, address, slots, slots * (1 + prefetchPerSlot), List.copyOf(tasks),
             outstanding, true, false,
             tasks.stream().filter(TaskInfo::enabled).map(TaskInfo::name).collect(Collectors.toUnmodifiableSet()));
-    return new NodeTable(nodes.plus(id, node));
+    return new NodeTable(nodes.put(id, node));
   }
 
   /** Marks the node reachable or not, as the failure detector sees it. */
   public NodeTable reachable(String id, boolean reachable) {
-    Node node = nodes.get(id);
-    return node == null ? this : new NodeTable(nodes.plus(id, node.withReachable(reachable)));
+    Node node = nodes.get(id).getOrNull();
+    return node == null ? this : new NodeTable(nodes.put(id, node.withReachable(reachable)));
   }
 
   /** Marks the node as shutting down: it gets no more work. */
   public NodeTable draining(String id) {
-    Node node = nodes.get(id);
-    return node == null ? this : new NodeTable(nodes.plus(id, node.withDraining(true)));
+    Node node = nodes.get(id).getOrNull();
+    return node == null ? this : new NodeTable(nodes.put(id, node.withDraining(true)));
   }
 
   /** The nodes at a cluster address (one per JVM, except when roles share a JVM). */
   public List<Node> at(String address) {
-    return nodes.values().stream()
-        .filter(node -> node.address().equals(address))
-        .collect(Collectors.toList());
+    return sorted().stream().filter(node -> node.address().equals(address)).collect(Collectors.toList());
   }
 
   /** Addresses of the nodes that take work now and offer the task. */
   public java.util.Set<String> candidates(String task) {
-    return nodes.values().stream()
+    return nodes.values().toJavaStream()
         .filter(node -> node.available() && node.offers(task))
         .map(Node::address)
         .collect(Collectors.toSet());
@@ -164,29 +178,29 @@ public final class NodeTable {
 
   /** Forgets a node. */
   public NodeTable removed(String id) {
-    return nodes.containsKey(id) ? new NodeTable(nodes.minus(id)) : this;
+    return nodes.containsKey(id) ? new NodeTable(nodes.remove(id)) : this;
   }
 
   /** Records that the node now holds the batch {@code key}. */
-  public NodeTable taken(String id, String key) {
+  public NodeTable taken(String id, BatchKey key) {
     Node node = require(id);
     if (node.free() <= 0) {
       throw new IllegalStateException("node " + node.address() + " has no credit left for " + key);
     }
-    return new NodeTable(nodes.plus(id, node.withOutstanding(node.outstanding().plus(key))));
+    return new NodeTable(nodes.put(id, node.withOutstanding(node.outstanding().add(key))));
   }
 
   /** Records that the node reported the last result of batch {@code key}; unknown keys change nothing. */
-  public NodeTable returned(String id, String key) {
-    Node node = nodes.get(id);
+  public NodeTable returned(String id, BatchKey key) {
+    Node node = nodes.get(id).getOrNull();
     if (node == null || !node.outstanding().contains(key)) {
       return this;
     }
-    return new NodeTable(nodes.plus(id, node.withOutstanding(node.outstanding().minus(key))));
+    return new NodeTable(nodes.put(id, node.withOutstanding(node.outstanding().remove(key))));
   }
 
   private Node require(String id) {
-    Node node = nodes.get(id);
+    Node node = nodes.get(id).getOrNull();
     if (node == null) {
       throw new IllegalStateException("no node " + id + " is registered");
     }
@@ -195,18 +209,26 @@ public final class NodeTable {
 
   /** The node with this id, if registered. */
   public Optional<Node> get(String id) {
-    return Optional.ofNullable(nodes.get(id));
+    return Optional.ofNullable(nodes.get(id).getOrNull());
   }
 
+  /** Every node, by id. */
   public List<Node> nodes() {
-    return new ArrayList<>(nodes.values());
+    return sorted();
+  }
+
+  private List<Node> sorted() {
+    List<Node> list = new ArrayList<>(nodes.size());
+    nodes.values().forEach(list::add);
+    list.sort(BY_ID);
+    return list;
   }
 
   public boolean isEmpty() {
     return nodes.isEmpty();
   }
 
-  /** Nodes with credit left, the freest first. */
+  /** Nodes with credit left, the freest first (by id among equals). */
   public List<Node> withCredit() {
     List<Node> free = new ArrayList<>(nodes.size());
     for (Node node : nodes.values()) {
@@ -215,7 +237,7 @@ public final class NodeTable {
       }
     }
     if (free.size() > 1) {
-      free.sort(Comparator.comparingInt(Node::free).reversed());
+      free.sort(Comparator.comparingInt(Node::free).reversed().thenComparing(BY_ID));
     }
     return free;
   }
@@ -248,7 +270,7 @@ public final class NodeTable {
    */
   public List<TaskInfo> tasks() {
     Map<String, TaskInfo> byName = new TreeMap<>();
-    for (Node node : nodes.values()) {
+    for (Node node : sorted()) {
       for (TaskInfo info : node.tasks()) {
         TaskInfo known = byName.get(info.name());
         if (known == null || (!known.enabled() && info.enabled())) {
@@ -264,7 +286,7 @@ public final class NodeTable {
     List<NodeStatus> list = new ArrayList<>();
     int slots = 0;
     int busy = 0;
-    for (Node node : nodes.values()) {
+    for (Node node : sorted()) {
       int nodeBusy = Math.min(node.outstanding().size(), node.slots());
       list.add(
           new NodeStatus(

@@ -22,10 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.pcollections.PSortedMap;
-import org.pcollections.PVector;
-import org.pcollections.TreePMap;
-import org.pcollections.TreePVector;
+import io.vavr.collection.TreeMap;
+import io.vavr.collection.Vector;
 
 /**
  * The progress of one job: an immutable value changed only by {@link JobEvent}s through {@link
@@ -67,10 +65,10 @@ public final class JobState {
   private final boolean inputsOpen;
   private final long nextFresh;
   private final long nextBatchId;
-  private final PVector<Batch> ready;
-  private final PSortedMap<Long, InFlight> inFlight;
+  private final Vector<Batch> ready;
+  private final io.vavr.collection.HashMap<Long, InFlight> inFlight;
   private final long inFlightInputs;
-  private final PSortedMap<Long, ResultBlock> reorder;
+  private final TreeMap<Long, ResultBlock> reorder;
   private final long delivered;
   private final long succeeded;
   private final long failed;
@@ -199,9 +197,12 @@ public final class JobState {
     return results;
   }
 
-  /** Batches out on nodes now, by batch id. */
-  public Map<Long, InFlight> inFlight() {
-    return inFlight;
+  /** Batches out on nodes now, in the order they were sent. */
+  public List<InFlight> inFlight() {
+    List<InFlight> list = new ArrayList<>(inFlight.size());
+    inFlight.values().forEach(list::add);
+    list.sort(java.util.Comparator.comparingLong(InFlight::sequence));
+    return list;
   }
 
   /** Whether any batch of this job is out on the node with this id. */
@@ -216,7 +217,7 @@ public final class JobState {
 
   /** Batches waiting to run again, first to go first. */
   public List<Batch> ready() {
-    return ready;
+    return ready.asJava();
   }
 
   /** Index of the first input never sent yet. */
@@ -357,10 +358,11 @@ public final class JobState {
     boolean inputsOpen;
     long nextFresh;
     long nextBatchId;
-    PVector<Batch> ready = TreePVector.empty();
-    PSortedMap<Long, InFlight> inFlight = TreePMap.empty();
+    Vector<Batch> ready = Vector.empty();
+    // A hash trie: every dispatch adds a batch and every last result removes one.
+    io.vavr.collection.HashMap<Long, InFlight> inFlight = io.vavr.collection.HashMap.empty();
     long inFlightInputs;
-    PSortedMap<Long, ResultBlock> reorder = TreePMap.empty();
+    TreeMap<Long, ResultBlock> reorder = TreeMap.empty();
     long delivered;
     long succeeded;
     long failed;
@@ -405,7 +407,7 @@ public final class JobState {
       Batch batch = e.batch();
       int waiting = indexInReady(batch);
       if (waiting >= 0) {
-        ready = ready.minus(waiting);
+        ready = ready.removeAt(waiting);
       } else if (batch.firstIndex() == nextFresh && batch.id() == nextBatchId && batch.attempt() == 1) {
         long admissible = Math.min(available, spec.ordered() ? delivered + window : available);
         if (nextFresh + batch.size() > admissible) {
@@ -419,7 +421,7 @@ public final class JobState {
             "job " + id + ": batch " + batch.id() + " at " + batch.firstIndex()
                 + " is neither the next fresh batch nor one waiting to run again");
       }
-      inFlight = inFlight.plus(batch.id(), new InFlight(batch, e.node(), e.address(), 0, e.sequence()));
+      inFlight = inFlight.put(batch.id(), new InFlight(batch, e.node(), e.address(), 0, e.sequence()));
       inFlightInputs += batch.size();
       if (phase == State.PENDING) {
         phase = State.RUNNING;
@@ -439,7 +441,7 @@ public final class JobState {
     }
 
     void completed(BatchCompleted e) {
-      InFlight flight = inFlight.get(e.batchId());
+      InFlight flight = inFlight.get(e.batchId()).getOrNull();
       if (flight == null || e.fromOffset() != flight.received()) {
         return; // a duplicate: the batch or this part of it already has its results
       }
@@ -469,7 +471,7 @@ public final class JobState {
       int received = from + count;
       inFlightInputs -= count;
       if (e.last()) {
-        inFlight = inFlight.minus(batch.id());
+        inFlight = inFlight.remove(batch.id());
         inFlightInputs -= batch.size() - received;
         // Inputs the last part leaves without output: failed ones per their failure, the others
         // did not run (the node stopped early) and run again, contiguous ones together.
@@ -490,7 +492,7 @@ public final class JobState {
         }
       } else {
         inFlight =
-            inFlight.plus(
+            inFlight.put(
                 batch.id(), new InFlight(batch, flight.node(), flight.address(), received, flight.sequence()));
       }
       if (count > 0 && e.busyNanos() > 0) {
@@ -572,12 +574,12 @@ public final class JobState {
 
     void nodeLost(NodeLost e) {
       List<ResultBlock> results = new ArrayList<>();
-      for (InFlight flight : List.copyOf(inFlight.values())) {
+      for (InFlight flight : inFlight.values().sortBy(InFlight::sequence)) {
         if (!flight.node().equals(e.node())) {
           continue;
         }
         Batch batch = flight.batch();
-        inFlight = inFlight.minus(batch.id());
+        inFlight = inFlight.remove(batch.id());
         inFlightInputs -= batch.size() - flight.received();
         if (!e.running().contains(batch.id())) {
           rerun(batch, flight.received(), batch.size());
@@ -616,14 +618,14 @@ public final class JobState {
       phase = State.CANCELLED;
       message = e.reason();
       inputsOpen = false;
-      inFlight = TreePMap.empty();
+      inFlight = io.vavr.collection.HashMap.empty();
       inFlightInputs = 0;
-      ready = TreePVector.empty();
+      ready = Vector.empty();
       // Results that completed stay readable, even those still waiting for earlier inputs.
       for (ResultBlock block : reorder.values()) {
         release(block);
       }
-      reorder = TreePMap.empty();
+      reorder = TreeMap.empty();
     }
 
     private TaskError quarantined(Batch batch, Set<String> failedOn, TaskError last) {
@@ -648,7 +650,7 @@ public final class JobState {
         Batch batch, int offset, int taskFailures, int systemFailures, Set<String> failedOn,
         TaskError error) {
       ready =
-          ready.plus(
+          ready.append(
               new Batch(
                   nextBatchId++,
                   batch.firstIndex() + offset,
@@ -664,7 +666,7 @@ public final class JobState {
     /** Puts inputs {@code [from, to)} of a batch back in the queue; they did not fail, only stopped. */
     private void rerun(Batch batch, int from, int to) {
       ready =
-          ready.plus(
+          ready.append(
               new Batch(
                   nextBatchId++,
                   batch.firstIndex() + from,
@@ -693,11 +695,11 @@ public final class JobState {
         return;
       }
       for (ResultBlock block : blocks) {
-        reorder = reorder.plus(block.firstIndex(), block);
+        reorder = reorder.put(block.firstIndex(), block);
       }
-      while (!reorder.isEmpty() && reorder.firstKey() == delivered) {
-        ResultBlock block = reorder.get(reorder.firstKey());
-        reorder = reorder.minusFirstEntry();
+      while (!reorder.isEmpty() && reorder.head()._1() == delivered) {
+        ResultBlock block = reorder.head()._2();
+        reorder = reorder.tail();
         release(block);
       }
     }

@@ -39,9 +39,9 @@ class NodeTableTest {
     NodeTable table = NodeTable.empty().registered(workerA, "a:1", 2, 1, ECHO);
     String a = NodeTable.idOf(workerA);
     assertThat(table.get(a).orElseThrow().free()).isEqualTo(4);
-    table = table.taken(a, "j#1").taken(a, "j#2");
+    table = table.taken(a, key(1)).taken(a, key(2));
     assertThat(table.get(a).orElseThrow().free()).isEqualTo(2);
-    table = table.returned(a, "j#1").returned(a, "j#1").returned(a, "unknown");
+    table = table.returned(a, key(1)).returned(a, key(1)).returned(a, new NodeTable.BatchKey("other", 1));
     assertThat(table.get(a).orElseThrow().free()).isEqualTo(3);
   }
 
@@ -49,8 +49,8 @@ class NodeTableTest {
   @Test
   void refusesBeyondCredit() {
     String a = NodeTable.idOf(workerA);
-    NodeTable table = NodeTable.empty().registered(workerA, "a:1", 1, 0, ECHO).taken(a, "j#1");
-    assertThatThrownBy(() -> table.taken(a, "j#2")).hasMessageContaining("no credit");
+    NodeTable table = NodeTable.empty().registered(workerA, "a:1", 1, 0, ECHO).taken(a, key(1));
+    assertThatThrownBy(() -> table.taken(a, key(2))).hasMessageContaining("no credit");
     assertThat(table.withCredit()).isEmpty();
   }
 
@@ -58,9 +58,9 @@ class NodeTableTest {
   @Test
   void reRegistrationKeepsOutstandingBatches() {
     String a = NodeTable.idOf(workerA);
-    NodeTable table = NodeTable.empty().registered(workerA, "a:1", 1, 1, ECHO).taken(a, "j#1");
+    NodeTable table = NodeTable.empty().registered(workerA, "a:1", 1, 1, ECHO).taken(a, key(1));
     table = table.registered(workerA, "a:1", 1, 1, ECHO);
-    assertThat(table.get(a).orElseThrow().outstanding()).containsExactly("j#1");
+    assertThat(table.get(a).orElseThrow().outstanding()).containsExactly(key(1));
   }
 
   /** Tests the cluster view, task union and slot counts per task. */
@@ -70,7 +70,7 @@ class NodeTableTest {
         NodeTable.empty()
             .registered(workerA, "a:1", 2, 1, ECHO)
             .registered(workerB, "b:1", 3, 1, SLEEP)
-            .taken(NodeTable.idOf(workerB), "j#1");
+            .taken(NodeTable.idOf(workerB), key(1));
     assertThat(table.slotsFor("echo")).isEqualTo(2);
     assertThat(table.slotsFor("sleep")).isEqualTo(3);
     assertThat(table.tasks()).extracting(TaskInfo::name).containsExactly("echo", "sleep");
@@ -79,5 +79,9 @@ class NodeTableTest {
     assertThat(view.slots()).isEqualTo(5);
     assertThat(view.busySlots()).isEqualTo(1);
     assertThat(table.removed(NodeTable.idOf(workerA)).nodes()).hasSize(1);
+  }
+
+  private static NodeTable.BatchKey key(long batch) {
+    return new NodeTable.BatchKey("j", batch);
   }
 }
