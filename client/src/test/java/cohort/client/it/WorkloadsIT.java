@@ -185,4 +185,34 @@ class WorkloadsIT {
     assertThat(samples).isPositive();
     assertThat(maxPending).as("inputs held by the coordinator").isLessThan(100_000);
   }
+
+  /**
+   * Tests that a job streamed from a file keeps input order by default: every line's result in
+   * its place, through the coordinator's bounded reorder buffer.
+   */
+  @Test
+  void streamedFileKeepsOrder(@TempDir Path dir) throws Exception {
+    int lines = 100_000;
+    Path input = dir.resolve("lines.txt");
+    try (var out = Files.newBufferedWriter(input)) {
+      for (int i = 0; i < lines; i++) {
+        out.write("line-" + i);
+        out.newLine();
+      }
+    }
+    Cli.Running submit =
+        Cli.start(
+            List.of("-Xmx64m"), null,
+            "submit", "echo", "--input-file", input.toString(), "--coordinator", CLUSTER.cluster().url());
+    Cli.Run run = submit.await(Duration.ofSeconds(120));
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).hasSize(lines);
+    for (int i = 0; i < lines; i++) {
+      String line = run.stdout().get(i);
+      String expected = "{\"index\":" + i + ",\"input\":\"line-" + i + "\",\"output\":\"line-" + i + "\"}";
+      if (!line.equals(expected)) {
+        assertThat(line).as("result line " + i).isEqualTo(expected);
+      }
+    }
+  }
 }
