@@ -24,8 +24,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A Java client of the coordinator's HTTP API.
@@ -223,8 +227,30 @@ public final class CohortClient {
       String body = reader.lines().collect(java.util.stream.Collectors.joining("\n"));
       throw failure(response.statusCode(), body);
     }
-    return reader
-        .lines()
+    Iterator<String> lines = reader.lines().iterator();
+    // The coordinator going away mid-stream surfaces as an I/O error on the next line: say so.
+    Iterator<String> guarded =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            try {
+              return lines.hasNext();
+            } catch (UncheckedIOException e) {
+              throw lost(id, e.getCause());
+            }
+          }
+
+          @Override
+          public String next() {
+            try {
+              return lines.next();
+            } catch (UncheckedIOException e) {
+              throw lost(id, e.getCause());
+            }
+          }
+        };
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(guarded, Spliterator.ORDERED | Spliterator.NONNULL), false)
         .onClose(
             () -> {
               try {
@@ -233,6 +259,15 @@ public final class CohortClient {
                 // closing a finished stream: nothing to do
               }
             });
+  }
+
+  private CohortException lost(String id, IOException e) {
+    return new CohortException(
+        "lost the connection to the coordinator at " + base + " while reading job " + id
+            + "'s results (" + e.getMessage() + "); if the coordinator stopped, its jobs are gone:"
+            + " submit again once it is back",
+        0,
+        e);
   }
 
   /** A job's results, parsed, from the first; the stream ends when the job does. */

@@ -9,6 +9,7 @@ import cohort.messages.api.JobRequest;
 import cohort.messages.api.JobStatus;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +25,7 @@ class CoordinatorRestartIT {
    * node JVMs back without restarting them.
    */
   @Test
-  void restartedCoordinatorGetsItsNodesBack() {
+  void restartedCoordinatorGetsItsNodesBack() throws Exception {
     LocalCluster cluster = CLUSTER.cluster();
     List<Long> pids = cluster.nodes().stream().map(JvmProcess::pid).toList();
     String firstUrl = cluster.url();
@@ -35,10 +36,22 @@ class CoordinatorRestartIT {
     assertThat(down.exitCode()).isEqualTo(2);
     assertThat(down.stderr()).contains("cannot reach the coordinator at " + firstUrl);
 
-    servesItsNodes(cluster.restartCoordinator(), pids);
+    String secondUrl = cluster.restartCoordinator();
+    servesItsNodes(secondUrl, pids);
 
+    // A submit following a job when its coordinator dies says so, and exits 2.
+    List<String> args = new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", secondUrl));
+    for (int i = 0; i < 20; i++) {
+      args.add("1000");
+    }
+    Cli.Running attached = Cli.start(args.toArray(String[]::new));
+    attached.awaitStdoutLines(2, Duration.ofSeconds(60));
     cluster.coordinator().kill();
     cluster.coordinator().waitFor(Duration.ofSeconds(30));
+    Cli.Run cut = attached.await(Duration.ofSeconds(30));
+    assertThat(cut.exitCode()).as(cut.stderr()).isEqualTo(2);
+    assertThat(cut.stderr()).contains("lost the connection to the coordinator at " + secondUrl);
+
     servesItsNodes(cluster.restartCoordinator(), pids);
   }
 
