@@ -23,6 +23,7 @@ import cohort.messages.CoordinatorProtocol.BatchFinished;
 import cohort.messages.CoordinatorProtocol.NodeDraining;
 import cohort.messages.CoordinatorProtocol.RegisterNode;
 import cohort.messages.HostPort;
+import cohort.messages.Payloads;
 import cohort.messages.TaskInfo;
 import cohort.messages.WorkerProtocol;
 import cohort.messages.WorkerProtocol.CheckTask;
@@ -544,13 +545,32 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
    */
   private void flushOutbox() {
     for (Map.Entry<ActorRef<WorkerProtocol.Command>, List<RunBatch>> entry : outbox.entrySet()) {
-      List<RunBatch> batches = entry.getValue();
-      for (int from = 0; from < batches.size(); from += MAX_COALESCED) {
-        List<RunBatch> group = batches.subList(from, Math.min(batches.size(), from + MAX_COALESCED));
-        entry.getKey().tell(group.size() == 1 ? group.get(0) : WorkerProtocol.RunBatches.of(group));
+      // A message holds at most MAX_COALESCED batches and, unless one batch is that large alone,
+      // TARGET_MESSAGE_BYTES of inputs: well within the transport's frame, which drops larger ones.
+      List<RunBatch> group = new ArrayList<>();
+      long bytes = 0;
+      for (RunBatch batch : entry.getValue()) {
+        long size = 0;
+        for (JsonNode input : batch.inputs()) {
+          size += Payloads.estimateBytes(input);
+        }
+        if (!group.isEmpty() && (group.size() == MAX_COALESCED || bytes + size > Payloads.TARGET_MESSAGE_BYTES)) {
+          sendGroup(entry.getKey(), group);
+          group = new ArrayList<>();
+          bytes = 0;
+        }
+        group.add(batch);
+        bytes += size;
       }
+      sendGroup(entry.getKey(), group);
     }
     outbox.clear();
+  }
+
+  private static void sendGroup(ActorRef<WorkerProtocol.Command> worker, List<RunBatch> group) {
+    if (!group.isEmpty()) {
+      worker.tell(group.size() == 1 ? group.get(0) : WorkerProtocol.RunBatches.of(group));
+    }
   }
 
   /** Admits uploads that waited for room; true if any got in (so there may be more to send). */

@@ -12,6 +12,7 @@ import cohort.messages.CoordinatorProtocol;
 import cohort.messages.CoordinatorProtocol.BatchFinished;
 import cohort.messages.CoordinatorProtocol.RegisterNode;
 import cohort.messages.TaskInfo;
+import cohort.messages.Payloads;
 import cohort.messages.TaskSpec;
 import cohort.messages.WorkerProtocol;
 import cohort.messages.WorkerProtocol.CheckTask;
@@ -25,6 +26,7 @@ import cohort.messages.api.JobStatus;
 import cohort.messages.api.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,6 +202,40 @@ class CoordinatorTest {
     List<String> lines = Files.readAllLines(log.file());
     assertThat(lines).hasSize(50);
     assertThat(lines.get(49)).isEqualTo("{\"index\":49,\"input\":49,\"output\":49}");
+  }
+
+  /**
+   * Tests that batches coalesced for one node stay within a message's size: large inputs travel in
+   * several messages, since the transport drops a message larger than its frame.
+   */
+  @Test
+  void coalescedBatchesStayWithinAMessage() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(8);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    List<JsonNode> inputs = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      inputs.add(TextNode.valueOf(Integer.toString(i).repeat(40_000)));
+    }
+    JobSpec oneEach = new JobSpec(new TaskSpec("echo", Map.of()), true, null, 1, 0, 3, Duration.ZERO);
+    submit(coordinator, node, oneEach, InputSource.of(inputs), false);
+    int batches = 0;
+    int messages = 0;
+    while (batches < 9) {
+      WorkerProtocol.Command message = node.receiveMessage();
+      List<RunBatch> carried =
+          message instanceof RunBatches many ? many.batches() : List.of((RunBatch) message);
+      long bytes = 0;
+      for (RunBatch batch : carried) {
+        for (JsonNode input : batch.inputs()) {
+          bytes += Payloads.estimateBytes(input);
+        }
+      }
+      assertThat(bytes).as("inputs in one message").isLessThanOrEqualTo(Payloads.TARGET_MESSAGE_BYTES);
+      batches += carried.size();
+      messages++;
+    }
+    assertThat(batches).isEqualTo(9);
+    assertThat(messages).isGreaterThanOrEqualTo(4); // two 40 KB inputs fit in a message, not three
   }
 
   /** Tests that a job with no node offering its task is refused and names the known tasks. */
