@@ -23,8 +23,8 @@ public final class Payloads {
   private Payloads() {}
 
   /**
-   * The length of {@code text} in UTF-8, counted without encoding it: a lone surrogate counts
-   * as the 3 bytes of the replacement character it becomes.
+   * The length of {@code text} in UTF-8, counted without encoding it. A lone surrogate, which
+   * has no UTF-8 form, counts 3 bytes: never less than what an encoder makes of it.
    */
   public static long utf8Length(String text) {
     long bytes = text.length(); // one byte per char, plus what wider chars need

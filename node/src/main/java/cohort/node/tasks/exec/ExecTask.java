@@ -105,8 +105,13 @@ public final class ExecTask implements Task<JsonNode, ExecParams, ExecResult> {
       boolean truncated = size > max;
       // Bytes that are not UTF-8 become 3-byte replacement characters: cut the text back so the
       // result still fits in a cluster message.
-      while (Payloads.utf8Length(text) > max) {
-        text = text.substring(0, Math.max(0, text.length() - Math.max(1, (int) (Payloads.utf8Length(text) - max) / 3)));
+      long length;
+      while ((length = Payloads.utf8Length(text)) > max) {
+        int end = Math.max(0, text.length() - Math.max(1, (int) ((length - max) / 3)));
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+          end--; // never half of a pair: it could not be encoded
+        }
+        text = text.substring(0, end);
         truncated = true;
       }
       return new Captured(text, truncated);

@@ -7,6 +7,7 @@ import cohort.messages.Payloads;
 import cohort.messages.task.TaskContext;
 import cohort.node.tasks.TestContexts;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,24 @@ class ExecTaskTest {
     assertThat(garbage.stdoutTruncated()).isTrue();
     assertThat(Payloads.utf8Length(garbage.stdout())).isLessThanOrEqualTo(ExecParams.LARGEST_MAX_OUTPUT);
     assertThat(Payloads.estimateBytes(new ObjectMapper().valueToTree(garbage))).isLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
+    assertThat(new CBORMapper().writeValueAsBytes(garbage)).hasSizeLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
+  }
+
+  /**
+   * Tests that output cut back to its cap never ends in half of a surrogate pair, which no
+   * encoder accepts: bytes that are not UTF-8 (each a 3-byte replacement) between emoji (a pair
+   * each), cut at caps that land everywhere in the pattern.
+   */
+  @Test
+  void cutOutputStaysEncodable() throws Exception {
+    String pattern = "for i in $(seq 600); do printf '\\377\\360\\237\\230\\200'; done; : {}";
+    for (int cap = 1000; cap < 1012; cap++) {
+      ExecResult result = run("x", new ExecParams(List.of(pattern), true, false, cap));
+      assertThat(result.stdoutTruncated()).isTrue();
+      assertThat(Payloads.utf8Length(result.stdout())).as("cap " + cap).isLessThanOrEqualTo(cap);
+      byte[] encoded = new CBORMapper().writeValueAsBytes(result); // throws on half a pair
+      assertThat(encoded).isNotEmpty();
+    }
   }
 
   /** Tests that an interrupt (a timeout or a cancel) kills the command and the processes it started. */
