@@ -103,7 +103,8 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
           file.name() + ": its " + size[0] + "x" + size[1] + " " + params.format() + " thumbnail is "
               + encoded.size() / 1024 + " KiB, more than the " + MAX_RETURNED_BYTES / 1024
               + " KiB a result may carry back through the cluster; use --shared-fs (nodes then write"
-              + " thumbnails into --out themselves), a smaller -p size, or -p format=jpg");
+              + " thumbnails into --out themselves), a smaller -p size"
+              + (params.format().equals("jpg") ? "" : ", or -p format=jpg"));
     }
     return new Thumbnail(name, size[0], size[1], params.format(), encoded.toByteArray(), null);
   }
