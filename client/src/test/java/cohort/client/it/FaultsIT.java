@@ -178,7 +178,7 @@ class FaultsIT {
     Signals.send(coordinator, "STOP");
     try {
       submit.signal("INT");
-      submit.awaitStderr("press Ctrl-C again", Duration.ofSeconds(10));
+      submit.awaitStderr("press Ctrl-C again", Duration.ofSeconds(3)); // the nodes down themselves after 5 s
       assertThat(submit.isAlive()).as("the CLI waits for the cancel to be answered").isTrue();
       submit.signal("INT");
       Cli.Run run = submit.await(Duration.ofSeconds(5));
