@@ -4,6 +4,9 @@ import cohort.messages.TaskInfo;
 import cohort.messages.WorkerProtocol;
 import cohort.messages.api.ClusterStatus;
 import cohort.messages.api.NodeStatus;
+import io.vavr.collection.HashMap;
+import io.vavr.collection.HashSet;
+import io.vavr.collection.Set;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,9 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import io.vavr.collection.HashMap;
-import io.vavr.collection.HashSet;
-import io.vavr.collection.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**

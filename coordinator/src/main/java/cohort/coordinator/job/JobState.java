@@ -13,6 +13,8 @@ import cohort.messages.api.JobStatus;
 import cohort.messages.api.JobStatus.State;
 import cohort.messages.api.Result;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vavr.collection.TreeMap;
+import io.vavr.collection.Vector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import io.vavr.collection.TreeMap;
-import io.vavr.collection.Vector;
 
 /**
  * The progress of one job: an immutable value changed only by {@link JobEvent}s through {@link
