@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -227,30 +228,37 @@ public final class CohortClient {
       String body = reader.lines().collect(java.util.stream.Collectors.joining("\n"));
       throw failure(response.statusCode(), body);
     }
-    Iterator<String> lines = reader.lines().iterator();
     // The coordinator going away mid-stream surfaces as an I/O error on the next line: say so.
-    Iterator<String> guarded =
+    Iterator<String> lines =
         new Iterator<>() {
+          private String next;
+          private boolean ended;
+
           @Override
           public boolean hasNext() {
-            try {
-              return lines.hasNext();
-            } catch (UncheckedIOException e) {
-              throw lost(id, e.getCause());
+            if (next == null && !ended) {
+              try {
+                next = reader.readLine();
+              } catch (IOException e) {
+                throw lost(id, e);
+              }
+              ended = next == null;
             }
+            return next != null;
           }
 
           @Override
           public String next() {
-            try {
-              return lines.next();
-            } catch (UncheckedIOException e) {
-              throw lost(id, e.getCause());
+            if (!hasNext()) {
+              throw new NoSuchElementException();
             }
+            String line = next;
+            next = null;
+            return line;
           }
         };
     return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(guarded, Spliterator.ORDERED | Spliterator.NONNULL), false)
+            Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED | Spliterator.NONNULL), false)
         .onClose(
             () -> {
               try {
