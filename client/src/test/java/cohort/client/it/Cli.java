@@ -104,6 +104,18 @@ final class Cli {
   }
 
   /**
+   * Starts an attached {@code cohort submit sleep} of {@code count} inputs of {@code millis}, one
+   * per dispatch, on the coordinator at {@code url}: a job that runs long enough to interrupt.
+   */
+  static Running startSleeps(String url, int count, long millis) throws IOException {
+    List<String> args = new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", url));
+    for (int i = 0; i < count; i++) {
+      args.add(Long.toString(millis));
+    }
+    return start(args.toArray(String[]::new));
+  }
+
+  /**
    * Starts the CLI. Where this JVM inherited an ignored SIGINT (a background job of a
    * non-interactive shell), the child is started through Python, which restores SIGINT's default
    * so the CLI can handle Ctrl-C as it would in a terminal.

@@ -9,7 +9,6 @@ import cohort.messages.api.JobRequest;
 import cohort.messages.api.JobStatus;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,11 +39,7 @@ class CoordinatorRestartIT {
     servesItsNodes(secondUrl, pids);
 
     // A submit following a job when its coordinator dies says so, and exits 2.
-    List<String> args = new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", secondUrl));
-    for (int i = 0; i < 20; i++) {
-      args.add("1000");
-    }
-    Cli.Running attached = Cli.start(args.toArray(String[]::new));
+    Cli.Running attached = Cli.startSleeps(secondUrl, 20, 1000);
     attached.awaitStdoutLines(2, Duration.ofSeconds(60));
     cluster.coordinator().kill();
     cluster.coordinator().waitFor(Duration.ofSeconds(30));

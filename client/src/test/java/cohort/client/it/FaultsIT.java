@@ -148,11 +148,7 @@ class FaultsIT {
   /** Tests that the first Ctrl-C in an attached submit cancels the job; the CLI exits 130. */
   @Test
   void ctrlCCancelsAnAttachedSubmit() throws Exception {
-    List<String> args = new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", cluster.url()));
-    for (int i = 0; i < 100; i++) {
-      args.add("200");
-    }
-    Cli.Running submit = Cli.start(args.toArray(String[]::new));
+    Cli.Running submit = Cli.startSleeps(cluster.url(), 100, 200);
     submit.awaitStdoutLines(2, Duration.ofSeconds(60));
     submit.signal("INT");
     Cli.Run run = submit.await(Duration.ofSeconds(60));
@@ -168,11 +164,7 @@ class FaultsIT {
    */
   @Test
   void secondCtrlCQuitsAtOnce() throws Exception {
-    List<String> args = new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", cluster.url()));
-    for (int i = 0; i < 100; i++) {
-      args.add("200");
-    }
-    Cli.Running submit = Cli.start(args.toArray(String[]::new));
+    Cli.Running submit = Cli.startSleeps(cluster.url(), 100, 200);
     submit.awaitStdoutLines(2, Duration.ofSeconds(60));
     long coordinator = cluster.coordinator().pid();
     Signals.send(coordinator, "STOP");

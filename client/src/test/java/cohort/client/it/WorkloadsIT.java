@@ -154,13 +154,7 @@ class WorkloadsIT {
   @Test
   void streamedStdinWithBackpressure(@TempDir Path dir) throws Exception {
     int lines = 1_500_000;
-    Path input = dir.resolve("lines.txt");
-    try (var out = Files.newBufferedWriter(input)) {
-      for (int i = 0; i < lines; i++) {
-        out.write("line-" + i);
-        out.newLine();
-      }
-    }
+    Path input = numberedLines(dir.resolve("lines.txt"), lines);
     CohortClient client = CLUSTER.client();
     int jobsBefore = client.jobs().size();
     Cli.Running submit =
@@ -193,13 +187,7 @@ class WorkloadsIT {
   @Test
   void streamedFileKeepsOrder(@TempDir Path dir) throws Exception {
     int lines = 100_000;
-    Path input = dir.resolve("lines.txt");
-    try (var out = Files.newBufferedWriter(input)) {
-      for (int i = 0; i < lines; i++) {
-        out.write("line-" + i);
-        out.newLine();
-      }
-    }
+    Path input = numberedLines(dir.resolve("lines.txt"), lines);
     Cli.Running submit =
         Cli.start(
             List.of("-Xmx64m"), null,
@@ -214,5 +202,16 @@ class WorkloadsIT {
         assertThat(line).as("result line " + i).isEqualTo(expected);
       }
     }
+  }
+
+  /** Writes {@code count} lines, {@code line-0} to {@code line-(count-1)}, to {@code file}. */
+  private static Path numberedLines(Path file, int count) throws java.io.IOException {
+    try (var out = Files.newBufferedWriter(file)) {
+      for (int i = 0; i < count; i++) {
+        out.write("line-" + i);
+        out.newLine();
+      }
+    }
+    return file;
   }
 }
