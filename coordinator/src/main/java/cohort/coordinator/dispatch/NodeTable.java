@@ -193,10 +193,11 @@ public final class NodeTable {
   /** Records that the node reported the last result of batch {@code key}; unknown keys change nothing. */
   public NodeTable returned(String id, BatchKey key) {
     Node node = nodes.get(id).getOrNull();
-    if (node == null || !node.outstanding().contains(key)) {
+    if (node == null) {
       return this;
     }
-    return new NodeTable(nodes.put(id, node.withOutstanding(node.outstanding().remove(key))));
+    Set<BatchKey> rest = node.outstanding().remove(key); // the same set when the key is unknown
+    return rest == node.outstanding() ? this : new NodeTable(nodes.put(id, node.withOutstanding(rest)));
   }
 
   private Node require(String id) {
