@@ -15,6 +15,16 @@ final class Children {
     return require("cohort.jar") + java.io.File.pathSeparator + require("cohort.test.classes");
   }
 
+  /** The shaded jar the build made, {@code client/target/cohort.jar}. */
+  static Path jar() {
+    return Path.of(require("cohort.jar")).toAbsolutePath();
+  }
+
+  /** The checkout: where {@code bin/cohort} is. */
+  static Path root() {
+    return jar().getParent().getParent().getParent();
+  }
+
   /** A fresh folder for the logs of one test class's children. */
   static Path logDir(Class<?> test) {
     Path dir = Path.of(require("cohort.it.logs"), test.getSimpleName());

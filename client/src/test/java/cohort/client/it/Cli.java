@@ -153,6 +153,19 @@ final class Cli {
     return new Running(builder.start(), out, err);
   }
 
+  /** Starts {@code bin/cohort}, the launcher people run, with these environment variables set. */
+  static Running startLauncher(Map<String, String> env, String... args) throws IOException {
+    Path out = Files.createTempFile("cohort-cli", ".out");
+    Path err = Files.createTempFile("cohort-cli", ".err");
+    List<String> command = new ArrayList<>(List.of("bash", Children.root().resolve("bin/cohort").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("COHORT_COORDINATOR");
+    builder.environment().putAll(env);
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    return new Running(builder.start(), out, err);
+  }
+
   private static boolean sigintIgnored() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
