@@ -62,19 +62,22 @@ public final class TinyEach implements BenchCase {
               new Check("Cohort / Hazelcast executor", COHORT + " " + RATE, HAZELCAST + " " + RATE, true, 1.0)),
           List.of(
               "What limits Cohort here (per-thread CPU of a warm cluster, 100,000 inputs):"
-                  + " each one-input dispatch costs the coordinator about 4 µs of CPU and each"
-                  + " node about 2.5 µs, and the three JVMs share the 2 cores. Half of the"
-                  + " coordinator's share was the updates of its immutable job state and node"
-                  + " table, one for every dispatch and every result; keeping them in hash tries"
-                  + " (Vavr) instead of sorted trees (pcollections) took it from about 5 µs and"
-                  + " this row from 102,000 to 134,000 tasks/s. The rest is spread over the event"
-                  + " handling, the CBOR messages and Pekko's remoting. Cohort coalesces up to 64"
-                  + " such batches per message in each direction, which is what puts it ahead of"
+                  + " each one-input dispatch costs the coordinator about 4.3 µs of CPU and the"
+                  + " nodes about 3 µs between them, and the three JVMs share the 2 cores. Sizing"
+                  + " Pekko's thread pools to the cores (one pool for the actors and the transport,"
+                  + " one inbound lane, where Pekko's defaults start 8 actor threads and a remoting"
+                  + " pool) took the nodes' share from about 4.5 µs and 100,000 dispatches on a warm"
+                  + " `cohort local` cluster from 540-590 ms to 445-475 ms. Keeping the coordinator's"
+                  + " job state and node table in hash tries (Vavr) instead of sorted trees took its"
+                  + " share from about 5 µs. JMH puts that bookkeeping at about 0.45 µs per"
+                  + " one-input batch alone (`DispatchStateBenchmark.coordinatorPath`); the rest is"
+                  + " the actor messages, the CBOR encoding and Pekko's remoting, on caches the other"
+                  + " JVMs share. Cohort coalesces up to 64 such batches per message in each"
+                  + " direction (about 40 on average here), which is what puts it ahead of"
                   + " `imap_unordered`. Hazelcast's client sends each task straight to a member's"
                   + " executor queue, a thinner path with no job state. Both rates climb from"
-                  + " round to round after the warm-up (the JIT compilers share the 2 cores:"
-                  + " Hazelcast from about 85,000 to 210,000 tasks/s in the full run), so the"
-                  + " medians of the paired rounds are the fair comparison."));
+                  + " round to round after the warm-up (the JIT compilers share the 2 cores), so"
+                  + " the medians of the paired rounds are the fair comparison."));
     }
   }
 
