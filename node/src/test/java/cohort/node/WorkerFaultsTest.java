@@ -7,6 +7,7 @@ import cohort.messages.CoordinatorProtocol.BatchFinished;
 import cohort.messages.CoordinatorProtocol.FailureKind;
 import cohort.messages.CoordinatorProtocol.InputFailure;
 import cohort.messages.CoordinatorProtocol.NodeDraining;
+import cohort.messages.CoordinatorProtocol.RegisterNode;
 import cohort.messages.TaskSpec;
 import cohort.messages.WorkerProtocol;
 import cohort.messages.WorkerProtocol.RunBatch;
@@ -146,6 +147,9 @@ class WorkerFaultsTest {
     worker.tell(batch("d", 1, "wait", 0, 300));
     worker.tell(batch("d", 2, "wait", 0, 300));
     TestTasks.awaitStarted(1); // batch 1 runs on the one slot, batch 2 waits in its queue
+    // The worker finds the coordinator through the receptionist, some time after it starts: it
+    // can only say that it drains to a coordinator it has registered with.
+    awaitRegistration();
     TestProbe<Done> drained = testKit.createTestProbe();
     worker.tell(new Worker.Drain(Duration.ofSeconds(10), drained.ref()));
     BatchFinished returned = finished(Duration.ofSeconds(1));
@@ -171,6 +175,15 @@ class WorkerFaultsTest {
     assertThat(stopped.last()).isTrue();
     assertThat(stopped.outputs()).isEmpty();
     drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+  }
+
+  private void awaitRegistration() {
+    while (true) {
+      CoordinatorProtocol.Command message = coordinator.receiveMessage(Duration.ofSeconds(10));
+      if (message instanceof RegisterNode register && register.worker().equals(worker)) {
+        return;
+      }
+    }
   }
 
   private boolean receivedDraining() {
