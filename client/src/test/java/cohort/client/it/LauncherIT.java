@@ -44,7 +44,7 @@ class LauncherIT {
     image.getGraphics().fillRect(20, 20, 60, 40);
     ImageIO.write(image, "jpg", photo.toFile());
 
-    int httpPort = freePort();
+    int httpPort = Children.freePort();
     Cli.Running local =
         Cli.startLauncher(
             Map.of("COHORT_HTTP_PORT", String.valueOf(httpPort), "COHORT_CLUSTER_PORT", "0"),
@@ -76,15 +76,7 @@ class LauncherIT {
     } finally {
       Files.copy(saved, jar, StandardCopyOption.REPLACE_EXISTING);
       Files.setLastModifiedTime(jar, built);
-      handle.descendants().forEach(ProcessHandle::destroyForcibly);
-      handle.destroyForcibly();
-    }
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+      Children.kill(handle);
     }
   }
 }

@@ -21,7 +21,7 @@ class LocalCommandIT {
    */
   @Test
   void startsSupervisesAndStopsAClusterOfJvms() throws Exception {
-    int httpPort = freePort();
+    int httpPort = Children.freePort();
     Cli.Running local =
         Cli.start(
             Map.of("COHORT_HTTP_PORT", String.valueOf(httpPort), "COHORT_CLUSTER_PORT", "0"),
@@ -60,15 +60,7 @@ class LocalCommandIT {
       assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as(commandLine(child)).isFalse());
       assertThat(stopped.stderr()).contains("exited with code").contains("in its place");
     } finally {
-      handle.descendants().forEach(ProcessHandle::destroyForcibly);
-      handle.destroyForcibly();
-    }
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+      Children.kill(handle);
     }
   }
 
