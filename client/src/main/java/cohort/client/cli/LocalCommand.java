@@ -88,7 +88,17 @@ final class LocalCommand implements Callable<Integer> {
             true,
             nodeArgs());
     LocalCluster cluster = LocalCluster.start(options, nodes);
-    Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "stop-local-cluster"));
+    // Ctrl-C or SIGTERM: stop the children, and end with 0 once every one stopped cleanly, as the
+    // coordinator and node commands do; the JVM would otherwise report the signal (130 or 143).
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (cluster.stop()) {
+                    Runtime.getRuntime().halt(CohortCommand.OK);
+                  }
+                },
+                "stop-local-cluster"));
     out.println("cohort local ready http=" + cluster.url() + " cluster=" + cluster.clusterAddress() + " nodes=" + nodes);
     out.println("  " + nodes + " node JVMs with one worker slot each; the coordinator serves " + cluster.url());
     out.println("  in another terminal: export COHORT_COORDINATOR=" + cluster.url());

@@ -235,16 +235,24 @@ public final class JvmProcess implements AutoCloseable {
     }
   }
 
-  /** Stops the child: SIGTERM, then SIGKILL if it is still running after {@code grace}. */
-  public void stop(Duration grace) {
+  /**
+   * Stops the child: SIGTERM, then SIGKILL if it is still running after {@code grace}.
+   *
+   * @return false if it had to be killed or stopped with a non-zero exit code; true if it stopped
+   *     cleanly or had ended before
+   */
+  public boolean stop(Duration grace) {
     if (!process.isAlive()) {
-      return;
+      return true;
     }
     terminate();
-    if (waitFor(grace).isEmpty()) {
+    Optional<Integer> code = waitFor(grace);
+    if (code.isEmpty()) {
       kill();
       waitFor(Duration.ofSeconds(10));
+      return false;
     }
+    return code.get() == 0;
   }
 
   @Override

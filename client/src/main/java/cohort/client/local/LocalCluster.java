@@ -209,16 +209,28 @@ public final class LocalCluster implements AutoCloseable {
    */
   @Override
   public void close() {
+    stop();
+  }
+
+  /**
+   * Stops every child as {@link #close} does.
+   *
+   * @return whether each child still running stopped cleanly: by itself, with exit code 0
+   */
+  public boolean stop() {
     closing = true;
-    List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    List<CompletableFuture<Boolean>> stopping = new ArrayList<>();
     for (JvmProcess node : nodes()) {
-      stopping.add(CompletableFuture.runAsync(() -> node.stop(STOP_GRACE), runnable -> {
+      stopping.add(CompletableFuture.supplyAsync(() -> node.stop(STOP_GRACE), runnable -> {
         Thread thread = new Thread(runnable, "stop-" + node.name());
         thread.setDaemon(true);
         thread.start();
       }));
     }
-    CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
-    coordinator().stop(STOP_GRACE);
+    boolean clean = true;
+    for (CompletableFuture<Boolean> node : stopping) {
+      clean &= node.join();
+    }
+    return coordinator().stop(STOP_GRACE) && clean;
   }
 }

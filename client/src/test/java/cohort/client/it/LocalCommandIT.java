@@ -59,6 +59,7 @@ class LocalCommandIT {
       Cli.Run stopped = local.await(Duration.ofSeconds(90));
       assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as(commandLine(child)).isFalse());
       assertThat(stopped.stderr()).contains("exited with code").contains("in its place");
+      assertThat(stopped.exitCode()).as(stopped.stderr()).isZero();
     } finally {
       Children.kill(handle);
     }
