@@ -37,6 +37,12 @@ public final class CohortCommand implements Runnable {
   /** Exit code: the user cancelled the job with Ctrl-C (128 + SIGINT, as shells report it). */
   public static final int INTERRUPTED = 130;
 
+  /**
+   * Exit code of a server that a fatal error in its own threads stopped (a JVM error Pekko does not
+   * survive): 70, {@code EX_SOFTWARE} in sysexits.h.
+   */
+  public static final int FATAL = 70;
+
   /** Subcommands that run a server and log their lifecycle at INFO. */
   private static final Set<String> SERVERS = Set.of("coordinator", "node", "local");
 

@@ -43,7 +43,9 @@ final class Servers {
   /**
    * Makes a stop by SIGTERM or Ctrl-C end the JVM with exit code 0 once the server has shut down
    * cleanly; the JVM would otherwise report the signal (143 or 130). When a task brought the JVM
-   * down with {@code System.exit}, its exit code stands.
+   * down with {@code System.exit}, its exit code stands. When Pekko met a fatal error (it calls
+   * {@code System.exit} from its own thread), the JVM ends at once with {@link CohortCommand#FATAL}:
+   * nothing can stop cleanly then, and the cluster should see the member gone without delay.
    *
    * @param system the actor system to wait for, looked up when the JVM stops
    * @param limit how long to wait for it before leaving the exit code as it is
@@ -57,6 +59,14 @@ final class Servers {
                   if (current == null) {
                     return;
                   }
+                  String fatal = actorThreadInExit();
+                  if (fatal != null) {
+                    // Pekko met an error it does not survive and called System.exit from that
+                    // thread; the clean stop would wait for the threads now stuck behind it.
+                    System.err.println(
+                        "cohort: a fatal error in thread " + fatal + " (logged above) stops this JVM now");
+                    Runtime.getRuntime().halt(CohortCommand.FATAL);
+                  }
                   try {
                     current.getWhenTerminated().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
                   } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -67,6 +77,26 @@ final class Servers {
                   }
                 },
                 "exit-after-clean-stop"));
+  }
+
+  /**
+   * The name of an actor system thread inside {@code System.exit}, or null: only Pekko's answer to
+   * a fatal error exits from there. Uses nothing but the JDK, since a fatal error may be a class
+   * that cannot load.
+   */
+  private static String actorThreadInExit() {
+    for (var entry : Thread.getAllStackTraces().entrySet()) {
+      String name = entry.getKey().getName();
+      if (!name.startsWith("cohort-pekko.")) {
+        continue;
+      }
+      for (StackTraceElement frame : entry.getValue()) {
+        if (frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+          return name;
+        }
+      }
+    }
+    return null;
   }
 
   /** Whether a slot thread is inside {@code System.exit}: a task shut the JVM down. */
