@@ -238,12 +238,12 @@ public final class JvmProcess implements AutoCloseable {
   /**
    * Stops the child: SIGTERM, then SIGKILL if it is still running after {@code grace}.
    *
-   * @return false if it had to be killed or stopped with a non-zero exit code; true if it stopped
-   *     cleanly or had ended before
+   * @return whether it ended by itself with exit code 0 (for a child that had ended before, whether
+   *     its code was 0); false if it had to be killed
    */
   public boolean stop(Duration grace) {
     if (!process.isAlive()) {
-      return true;
+      return process.exitValue() == 0;
     }
     terminate();
     Optional<Integer> code = waitFor(grace);

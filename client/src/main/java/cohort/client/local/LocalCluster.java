@@ -215,19 +215,23 @@ public final class LocalCluster implements AutoCloseable {
   /**
    * Stops every child as {@link #close} does.
    *
-   * @return whether each child still running stopped cleanly: by itself, with exit code 0
+   * @return whether the cluster stopped cleanly: the coordinator was still running, and it and
+   *     every node still running stopped by themselves with exit code 0. Nodes that had died
+   *     before (and were replaced) do not count.
    */
   public boolean stop() {
     closing = true;
+    boolean coordinatorRan = coordinator().isAlive();
     List<CompletableFuture<Boolean>> stopping = new ArrayList<>();
     for (JvmProcess node : nodes()) {
-      stopping.add(CompletableFuture.supplyAsync(() -> node.stop(STOP_GRACE), runnable -> {
+      boolean ran = node.isAlive();
+      stopping.add(CompletableFuture.supplyAsync(() -> node.stop(STOP_GRACE) || !ran, runnable -> {
         Thread thread = new Thread(runnable, "stop-" + node.name());
         thread.setDaemon(true);
         thread.start();
       }));
     }
-    boolean clean = true;
+    boolean clean = coordinatorRan;
     for (CompletableFuture<Boolean> node : stopping) {
       clean &= node.join();
     }

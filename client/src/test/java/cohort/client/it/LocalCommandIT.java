@@ -3,6 +3,7 @@ package cohort.client.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.client.CohortClient;
+import cohort.client.cli.CohortCommand;
 import cohort.client.local.JvmProcess;
 import cohort.messages.api.JobRequest;
 import cohort.messages.api.JobStatus;
@@ -60,6 +61,33 @@ class LocalCommandIT {
       assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as(commandLine(child)).isFalse());
       assertThat(stopped.stderr()).contains("exited with code").contains("in its place");
       assertThat(stopped.exitCode()).as(stopped.stderr()).isZero();
+    } finally {
+      Children.kill(handle);
+    }
+  }
+
+  /**
+   * Tests that cohort local ends with an error, and stops its nodes, when its coordinator dies: a
+   * cluster without its coordinator is not a clean stop.
+   */
+  @Test
+  void endsWithAnErrorWhenItsCoordinatorDies() throws Exception {
+    Cli.Running local =
+        Cli.start(
+            Map.of("COHORT_HTTP_PORT", String.valueOf(Children.freePort()), "COHORT_CLUSTER_PORT", "0"),
+            List.of(), null, "local", "--nodes", "1");
+    ProcessHandle handle = local.handle();
+    try {
+      local.awaitStdoutLine("cohort local ready", Duration.ofSeconds(120));
+      List<ProcessHandle> children = handle.descendants().toList();
+      children.stream()
+          .filter(p -> commandLine(p).contains(" coordinator "))
+          .findFirst()
+          .orElseThrow()
+          .destroyForcibly();
+      Cli.Run ended = local.await(Duration.ofSeconds(90));
+      assertThat(ended.exitCode()).as(ended.stderr()).isEqualTo(CohortCommand.JOB_FAILED);
+      assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as(commandLine(child)).isFalse());
     } finally {
       Children.kill(handle);
     }
