@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -229,34 +228,7 @@ public final class CohortClient {
       throw failure(response.statusCode(), body);
     }
     // The coordinator going away mid-stream surfaces as an I/O error on the next line: say so.
-    Iterator<String> lines =
-        new Iterator<>() {
-          private String next;
-          private boolean ended;
-
-          @Override
-          public boolean hasNext() {
-            if (next == null && !ended) {
-              try {
-                next = reader.readLine();
-              } catch (IOException e) {
-                throw lost(id, e);
-              }
-              ended = next == null;
-            }
-            return next != null;
-          }
-
-          @Override
-          public String next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            String line = next;
-            next = null;
-            return line;
-          }
-        };
+    Iterator<String> lines = new ReaderLines(reader, e -> lost(id, e));
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED | Spliterator.NONNULL), false)
         .onClose(

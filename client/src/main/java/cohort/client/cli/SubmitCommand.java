@@ -1,6 +1,7 @@
 package cohort.client.cli;
 
 import cohort.client.CohortClient;
+import cohort.client.ReaderLines;
 import cohort.client.local.EmbeddedCluster;
 import cohort.messages.api.ApiJson;
 import cohort.messages.api.JobRequest;
@@ -23,7 +24,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -306,45 +306,23 @@ final class SubmitCommand implements Callable<Integer> {
           inputFile.equals("-")
               ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
               : Files.newBufferedReader(Path.of(inputFile), StandardCharsets.UTF_8);
-      return new Lines(reader, inputFile);
+      ReaderLines lines =
+          new ReaderLines(
+              reader,
+              e -> new UncheckedIOException("cannot read --input-file " + inputFile + ": " + e.getMessage(), e));
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return lines.hasNext();
+        }
+
+        @Override
+        public JsonNode next() {
+          return TextNode.valueOf(lines.next());
+        }
+      };
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read --input-file " + inputFile + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Each line of a reader as a string input. */
-  private static final class Lines implements Iterator<JsonNode> {
-    private final BufferedReader reader;
-    private final String name;
-    private String next;
-    private boolean done;
-
-    Lines(BufferedReader reader, String name) {
-      this.reader = reader;
-      this.name = name;
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (next == null && !done) {
-        try {
-          next = reader.readLine();
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read --input-file " + name + ": " + e.getMessage(), e);
-        }
-        done = next == null;
-      }
-      return next != null;
-    }
-
-    @Override
-    public JsonNode next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      String line = next;
-      next = null;
-      return TextNode.valueOf(line);
     }
   }
 
