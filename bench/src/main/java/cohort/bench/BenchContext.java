@@ -2,7 +2,7 @@ package cohort.bench;
 
 import cohort.bench.peers.PythonPeer;
 import cohort.bench.peers.hazelcast.HazelcastPeer;
-import cohort.client.local.LocalCluster;
+import cohort.cli.local.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package cohort.bench;
 
-import cohort.messages.task.NoParams;
-import cohort.messages.task.Task;
-import cohort.messages.task.TaskContext;
+import cohort.task.NoParams;
+import cohort.task.Task;
+import cohort.task.TaskContext;
 
 /**
  * A benchmark task: sleeps its input in milliseconds and returns when and where it started and on

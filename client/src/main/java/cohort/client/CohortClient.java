@@ -1,13 +1,13 @@
 package cohort.client;
 
-import cohort.messages.TaskInfo;
-import cohort.messages.api.ApiError;
-import cohort.messages.api.ApiJson;
-import cohort.messages.api.ClusterStatus;
-import cohort.messages.api.JobOutcome;
-import cohort.messages.api.JobRequest;
-import cohort.messages.api.JobStatus;
-import cohort.messages.api.Result;
+import cohort.api.TaskInfo;
+import cohort.api.ApiError;
+import cohort.api.ApiJson;
+import cohort.api.ClusterStatus;
+import cohort.api.JobOutcome;
+import cohort.api.JobRequest;
+import cohort.api.JobStatus;
+import cohort.api.Result;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

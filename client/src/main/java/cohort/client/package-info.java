@@ -1,6 +1,6 @@
 /**
- * The Java client of a Cohort coordinator's HTTP API: {@link cohort.client.CohortClient}. The
- * {@code cli} package holds the {@code cohort} command line, {@code local} the code that starts
- * coordinators and nodes as child JVMs or inside this one.
+ * The Java client of a Cohort coordinator's HTTP API: {@link cohort.client.CohortClient}. It
+ * needs the JDK's HTTP client and Jackson only; the command line that uses it lives in the {@code
+ * cohort-cli} module.
  */
 package cohort.client;

@@ -2,9 +2,9 @@ package cohort.coordinator;
 
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.http.HttpApi;
-import cohort.messages.CoordinatorProtocol;
-import cohort.messages.HostPort;
-import cohort.messages.api.ApiJson;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.HostPort;
+import cohort.api.ApiJson;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -80,7 +80,7 @@ public final class CoordinatorApp {
 
   /**
    * Makes this actor system found the cluster and starts the coordinator and its HTTP API once it
-   * is Up. Only the coordinator downs members, and never itself: see {@link cohort.messages.cluster.CohortDowning}.
+   * is Up. Only the coordinator downs members, and never itself: see {@link cohort.protocol.cluster.CohortDowning}.
    */
   public static CompletionStage<Started> init(ActorSystem<?> system, CoordinatorSettings settings) {
     Cluster cluster = Cluster.get(system);

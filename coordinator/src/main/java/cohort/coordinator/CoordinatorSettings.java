@@ -1,7 +1,7 @@
 package cohort.coordinator;
 
 import cohort.coordinator.job.Batching;
-import cohort.messages.HostPort;
+import cohort.protocol.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.nio.file.Path;

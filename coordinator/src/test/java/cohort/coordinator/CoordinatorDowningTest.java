@@ -3,7 +3,7 @@ package cohort.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cohort.messages.cluster.CohortDowning;
+import cohort.protocol.cluster.CohortDowning;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;

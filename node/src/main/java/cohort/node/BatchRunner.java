@@ -1,14 +1,14 @@
 package cohort.node;
 
-import cohort.messages.CoordinatorProtocol.BatchFinished;
-import cohort.messages.CoordinatorProtocol.FailureKind;
-import cohort.messages.CoordinatorProtocol.InputFailure;
-import cohort.messages.Payloads;
-import cohort.messages.TaskError;
-import cohort.messages.WorkerProtocol;
-import cohort.messages.WorkerProtocol.RunBatch;
-import cohort.messages.task.FileRef;
-import cohort.messages.task.TaskContext;
+import cohort.protocol.CoordinatorProtocol.BatchFinished;
+import cohort.protocol.CoordinatorProtocol.FailureKind;
+import cohort.protocol.CoordinatorProtocol.InputFailure;
+import cohort.protocol.Payloads;
+import cohort.api.TaskError;
+import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.RunBatch;
+import cohort.task.FileRef;
+import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package cohort.node;
 
-import cohort.messages.task.Task;
-import cohort.messages.task.TaskContext;
+import cohort.task.Task;
+import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;

@@ -1,6 +1,6 @@
 package cohort.node;
 
-import cohort.messages.task.FileRef;
+import cohort.task.FileRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

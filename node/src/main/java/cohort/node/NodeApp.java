@@ -1,7 +1,7 @@
 package cohort.node;
 
-import cohort.messages.CoordinatorProtocol;
-import cohort.messages.HostPort;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -102,7 +102,7 @@ public final class NodeApp {
   public static CompletionStage<String> init(
       ActorSystem<?> system, TaskRegistry registry, int workers, Duration drainTimeout) {
     CompletableFuture<String> registered = new CompletableFuture<>();
-    AtomicReference<ActorRef<cohort.messages.WorkerProtocol.Command>> worker = new AtomicReference<>();
+    AtomicReference<ActorRef<cohort.protocol.WorkerProtocol.Command>> worker = new AtomicReference<>();
     org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
         .registerOnMemberUp(
             () ->
@@ -122,7 +122,7 @@ public final class NodeApp {
   /** Drains the worker when the JVM or the user stops the node; not when it lost the cluster. */
   private static CompletionStage<Done> drain(
       ActorSystem<?> system,
-      ActorRef<cohort.messages.WorkerProtocol.Command> worker,
+      ActorRef<cohort.protocol.WorkerProtocol.Command> worker,
       Duration timeout) {
     boolean stopping =
         CoordinatedShutdown.get(system)

@@ -1,6 +1,6 @@
 package cohort.node;
 
-import cohort.messages.HostPort;
+import cohort.protocol.HostPort;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package cohort.node;
 
-import cohort.messages.TaskError;
+import cohort.api.TaskError;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 

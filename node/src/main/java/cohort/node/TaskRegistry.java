@@ -1,9 +1,9 @@
 package cohort.node;
 
-import cohort.messages.ParamInfo;
-import cohort.messages.TaskInfo;
-import cohort.messages.TaskSpec;
-import cohort.messages.task.Task;
+import cohort.api.ParamInfo;
+import cohort.api.TaskInfo;
+import cohort.protocol.TaskSpec;
+import cohort.task.Task;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -2,7 +2,7 @@ package cohort.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.messages.cluster.CohortDowning;
+import cohort.protocol.cluster.CohortDowning;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;

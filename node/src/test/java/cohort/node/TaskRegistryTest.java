@@ -3,9 +3,9 @@ package cohort.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cohort.messages.ParamInfo;
-import cohort.messages.TaskInfo;
-import cohort.messages.TaskSpec;
+import cohort.api.ParamInfo;
+import cohort.api.TaskInfo;
+import cohort.protocol.TaskSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;

@@ -1,8 +1,8 @@
 package cohort.node;
 
-import cohort.messages.task.NoParams;
-import cohort.messages.task.Task;
-import cohort.messages.task.TaskContext;
+import cohort.task.NoParams;
+import cohort.task.Task;
+import cohort.task.TaskContext;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.concurrent.Semaphore;

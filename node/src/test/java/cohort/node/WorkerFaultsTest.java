@@ -2,15 +2,15 @@ package cohort.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.messages.CoordinatorProtocol;
-import cohort.messages.CoordinatorProtocol.BatchFinished;
-import cohort.messages.CoordinatorProtocol.FailureKind;
-import cohort.messages.CoordinatorProtocol.InputFailure;
-import cohort.messages.CoordinatorProtocol.NodeDraining;
-import cohort.messages.CoordinatorProtocol.RegisterNode;
-import cohort.messages.TaskSpec;
-import cohort.messages.WorkerProtocol;
-import cohort.messages.WorkerProtocol.RunBatch;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.CoordinatorProtocol.BatchFinished;
+import cohort.protocol.CoordinatorProtocol.FailureKind;
+import cohort.protocol.CoordinatorProtocol.InputFailure;
+import cohort.protocol.CoordinatorProtocol.NodeDraining;
+import cohort.protocol.CoordinatorProtocol.RegisterNode;
+import cohort.protocol.TaskSpec;
+import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.RunBatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.typesafe.config.ConfigFactory;

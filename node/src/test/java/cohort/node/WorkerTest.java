@@ -2,17 +2,17 @@ package cohort.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.messages.CoordinatorProtocol;
-import cohort.messages.CoordinatorProtocol.BatchFinished;
-import cohort.messages.CoordinatorProtocol.BatchesFinished;
-import cohort.messages.CoordinatorProtocol.RegisterNode;
-import cohort.messages.TaskSpec;
-import cohort.messages.WorkerProtocol;
-import cohort.messages.WorkerProtocol.CancelJob;
-import cohort.messages.WorkerProtocol.CheckTask;
-import cohort.messages.WorkerProtocol.RunBatch;
-import cohort.messages.WorkerProtocol.RunBatches;
-import cohort.messages.WorkerProtocol.TaskChecked;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.CoordinatorProtocol.BatchFinished;
+import cohort.protocol.CoordinatorProtocol.BatchesFinished;
+import cohort.protocol.CoordinatorProtocol.RegisterNode;
+import cohort.protocol.TaskSpec;
+import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.CancelJob;
+import cohort.protocol.WorkerProtocol.CheckTask;
+import cohort.protocol.WorkerProtocol.RunBatch;
+import cohort.protocol.WorkerProtocol.RunBatches;
+import cohort.protocol.WorkerProtocol.TaskChecked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;

@@ -1,12 +1,12 @@
 package cohort.bench.jmh;
 
-import cohort.messages.CoordinatorProtocol;
-import cohort.messages.CoordinatorProtocol.BatchFinished;
-import cohort.messages.CoordinatorProtocol.BatchesFinished;
-import cohort.messages.TaskSpec;
-import cohort.messages.WorkerProtocol;
-import cohort.messages.WorkerProtocol.RunBatch;
-import cohort.messages.WorkerProtocol.RunBatches;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.CoordinatorProtocol.BatchFinished;
+import cohort.protocol.CoordinatorProtocol.BatchesFinished;
+import cohort.protocol.TaskSpec;
+import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.RunBatch;
+import cohort.protocol.WorkerProtocol.RunBatches;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
-import cohort.messages.TaskSpec;
+import cohort.protocol.TaskSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package cohort.coordinator.dispatch;
 
-import cohort.messages.TaskInfo;
-import cohort.messages.WorkerProtocol;
-import cohort.messages.api.ClusterStatus;
-import cohort.messages.api.NodeStatus;
+import cohort.api.TaskInfo;
+import cohort.protocol.WorkerProtocol;
+import cohort.api.ClusterStatus;
+import cohort.api.NodeStatus;
 import io.vavr.collection.HashMap;
 import io.vavr.collection.HashSet;
 import io.vavr.collection.Set;

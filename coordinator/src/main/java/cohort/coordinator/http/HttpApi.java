@@ -4,14 +4,14 @@ import cohort.coordinator.Coordinator;
 import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.job.ResultBlock;
 import cohort.coordinator.results.ResultLog;
-import cohort.messages.CoordinatorProtocol;
-import cohort.messages.api.ApiError;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.api.ApiError;
 import cohort.coordinator.blobs.BlobStore;
-import cohort.messages.Payloads;
-import cohort.messages.task.FileRef;
-import cohort.messages.api.JobOutcome;
-import cohort.messages.api.JobRequest;
-import cohort.messages.api.Result;
+import cohort.protocol.Payloads;
+import cohort.task.FileRef;
+import cohort.api.JobOutcome;
+import cohort.api.JobRequest;
+import cohort.api.Result;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -231,7 +231,7 @@ public final class HttpApi extends AllDirectives {
     return extractRequestEntity(
         entity -> {
           CompletionStage<HttpResponse> done =
-              ask((ActorRef<Optional<cohort.messages.api.JobStatus>> r) -> new Coordinator.GetJob(id, r))
+              ask((ActorRef<Optional<cohort.api.JobStatus>> r) -> new Coordinator.GetJob(id, r))
                   .thenCompose(
                       found -> {
                         if (found.isEmpty() || found.get().state().terminal()) {
@@ -469,13 +469,13 @@ public final class HttpApi extends AllDirectives {
 
   private Route jobStatus(String id) {
     return completeWithFuture(
-        ask((ActorRef<Optional<cohort.messages.api.JobStatus>> r) -> new Coordinator.GetJob(id, r))
+        ask((ActorRef<Optional<cohort.api.JobStatus>> r) -> new Coordinator.GetJob(id, r))
             .thenApply(found -> found.map(s -> ok(StatusCodes.OK, s)).orElseGet(() -> unknownJob(id))));
   }
 
   private Route cancel(String id) {
     return completeWithFuture(
-        ask((ActorRef<Optional<cohort.messages.api.JobStatus>> r) -> new Coordinator.CancelJob(id, r))
+        ask((ActorRef<Optional<cohort.api.JobStatus>> r) -> new Coordinator.CancelJob(id, r))
             .thenApply(found -> found.map(s -> ok(StatusCodes.OK, s)).orElseGet(() -> unknownJob(id))));
   }
 

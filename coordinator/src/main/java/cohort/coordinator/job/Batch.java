@@ -1,6 +1,6 @@
 package cohort.coordinator.job;
 
-import cohort.messages.TaskError;
+import cohort.api.TaskError;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Set;

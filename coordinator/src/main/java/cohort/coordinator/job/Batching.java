@@ -1,6 +1,6 @@
 package cohort.coordinator.job;
 
-import cohort.messages.Payloads;
+import cohort.protocol.Payloads;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package cohort.coordinator.job;
 
-import cohort.messages.CoordinatorProtocol.InputFailure;
+import cohort.protocol.CoordinatorProtocol.InputFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package cohort.coordinator.job;
 
-import cohort.messages.Payloads;
-import cohort.messages.TaskSpec;
-import cohort.messages.api.JobRequest;
+import cohort.protocol.Payloads;
+import cohort.protocol.TaskSpec;
+import cohort.api.JobRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;

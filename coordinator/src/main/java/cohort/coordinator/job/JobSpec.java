@@ -1,6 +1,6 @@
 package cohort.coordinator.job;
 
-import cohort.messages.TaskSpec;
+import cohort.protocol.TaskSpec;
 import java.time.Duration;
 
 /**

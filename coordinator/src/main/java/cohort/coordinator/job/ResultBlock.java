@@ -1,7 +1,7 @@
 package cohort.coordinator.job;
 
-import cohort.messages.TaskError;
-import cohort.messages.api.Result;
+import cohort.api.TaskError;
+import cohort.api.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;

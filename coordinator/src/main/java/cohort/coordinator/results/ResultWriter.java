@@ -2,8 +2,8 @@ package cohort.coordinator.results;
 
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.ResultBlock;
-import cohort.messages.CoordinatorProtocol;
-import cohort.messages.api.Result;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.api.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -3,8 +3,8 @@ package cohort.coordinator.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cohort.messages.TaskInfo;
-import cohort.messages.WorkerProtocol;
+import cohort.api.TaskInfo;
+import cohort.protocol.WorkerProtocol;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Dispatched;
-import cohort.messages.Payloads;
-import cohort.messages.TaskSpec;
+import cohort.protocol.Payloads;
+import cohort.protocol.TaskSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;

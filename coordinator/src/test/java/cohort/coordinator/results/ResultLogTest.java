@@ -3,8 +3,8 @@ package cohort.coordinator.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.coordinator.blobs.BlobStore;
-import cohort.messages.CoordinatorProtocol;
-import cohort.messages.api.ApiJson;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.api.ApiJson;
 import cohort.coordinator.job.ResultBlock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;

@@ -1,8 +1,8 @@
 package cohort.examples.wordcount;
 
-import cohort.messages.task.FileRef;
-import cohort.messages.task.Task;
-import cohort.messages.task.TaskContext;
+import cohort.task.FileRef;
+import cohort.task.Task;
+import cohort.task.TaskContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;

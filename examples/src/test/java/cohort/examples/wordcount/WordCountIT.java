@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.client.CohortClient;
 import cohort.client.CohortException;
-import cohort.client.local.LocalCluster;
-import cohort.messages.TaskInfo;
-import cohort.messages.api.JobRequest;
-import cohort.messages.api.JobStatus;
-import cohort.messages.api.Result;
-import cohort.messages.task.FileRef;
+import cohort.cli.local.LocalCluster;
+import cohort.api.TaskInfo;
+import cohort.api.JobRequest;
+import cohort.api.JobStatus;
+import cohort.api.Result;
+import cohort.task.FileRef;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;

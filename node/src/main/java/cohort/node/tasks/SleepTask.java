@@ -1,8 +1,8 @@
 package cohort.node.tasks;
 
-import cohort.messages.task.NoParams;
-import cohort.messages.task.Task;
-import cohort.messages.task.TaskContext;
+import cohort.task.NoParams;
+import cohort.task.Task;
+import cohort.task.TaskContext;
 
 /**
  * Sleeps its input in milliseconds and returns it: a stand-in for I/O-bound work. The sleep ends

@@ -1,8 +1,8 @@
 package cohort.node.tasks;
 
-import cohort.messages.task.NoParams;
-import cohort.messages.task.Task;
-import cohort.messages.task.TaskContext;
+import cohort.task.NoParams;
+import cohort.task.Task;
+import cohort.task.TaskContext;
 import java.math.BigInteger;
 
 /**

@@ -1,7 +1,7 @@
 package cohort.node.tasks;
 
-import cohort.messages.task.FileRef;
-import cohort.messages.task.TaskContext;
+import cohort.task.FileRef;
+import cohort.task.TaskContext;
 
 /** Task contexts for running a task alone in a unit test, outside any node. */
 public final class TestContexts {

@@ -1,8 +1,8 @@
 package cohort.node.tasks.exec;
 
-import cohort.messages.Payloads;
-import cohort.messages.task.Task;
-import cohort.messages.task.TaskContext;
+import cohort.protocol.Payloads;
+import cohort.task.Task;
+import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package cohort.node.tasks.thumbnail;
 
-import cohort.messages.Payloads;
-import cohort.messages.task.FileRef;
-import cohort.messages.task.Task;
-import cohort.messages.task.TaskContext;
+import cohort.protocol.Payloads;
+import cohort.task.FileRef;
+import cohort.task.Task;
+import cohort.task.TaskContext;
 import com.drew.imaging.jpeg.JpegMetadataReader;
 import com.drew.imaging.jpeg.JpegProcessingException;
 import com.drew.metadata.Metadata;

@@ -3,8 +3,8 @@ package cohort.node.tasks.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cohort.messages.Payloads;
-import cohort.messages.task.TaskContext;
+import cohort.protocol.Payloads;
+import cohort.task.TaskContext;
 import cohort.node.tasks.TestContexts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;

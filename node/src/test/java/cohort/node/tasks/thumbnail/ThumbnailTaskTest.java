@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cohort.messages.task.FileRef;
-import cohort.messages.task.TaskContext;
+import cohort.task.FileRef;
+import cohort.task.TaskContext;
 import cohort.node.tasks.TestContexts;
 import java.awt.Color;
 import java.awt.Graphics2D;

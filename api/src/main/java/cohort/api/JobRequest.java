@@ -1,0 +1,106 @@
+package cohort.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /jobs}: a task, its parameters, and where the inputs come from.
+ *
+ * <p>Give exactly one input source: {@code inputs} (an explicit list of JSON values) or {@code
+ * range} ({@code "A..B"}: the integers from A up to, not including, B, like Python's {@code
+ * range}). With {@code split} K the range becomes K inputs instead, each an object {@code
+ * {"start":a,"end":b}} covering one part.
+ *
+ * @param task the task's name
+ * @param params parameter values by name
+ * @param inputs explicit inputs
+ * @param range an integer range {@code "A..B"}; underscores between digits are allowed
+ * @param split cut the range into this many parts, one input each
+ * @param ordered results in input order (the default) or as they complete
+ * @param combine reduce the outputs at the coordinator: {@code sum}, {@code count}, {@code min} or
+ *     {@code max}
+ * @param batch inputs per dispatch; 0 or absent lets Cohort size batches from measured task time
+ * @param retries times an input whose task threw runs again (default 0)
+ * @param maxAttempts runs an input gets in all when it times out or its node is lost (default 3)
+ * @param taskTimeout how long one input may run, such as {@code "500ms"} or {@code "2m"}; absent
+ *     for no limit
+ * @param stream true for a job whose inputs follow as newline-delimited JSON in {@code POST
+ *     /jobs/{id}/inputs}, admitted as the cluster has room
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobRequest(
+    String task,
+    Map<String, JsonNode> params,
+    List<JsonNode> inputs,
+    String range,
+    Integer split,
+    Boolean ordered,
+    String combine,
+    Integer batch,
+    Integer retries,
+    Integer maxAttempts,
+    String taskTimeout,
+    Boolean stream) {
+
+  /** The field names, for error messages. */
+  public static final String FIELDS =
+      "task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts,"
+          + " taskTimeout, stream";
+
+  /** A request for the task over explicit inputs, with every option at its default. */
+  public static JobRequest of(String task, List<JsonNode> inputs) {
+    return new JobRequest(task, null, inputs, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** A request for the task whose inputs will be streamed to {@code POST /jobs/{id}/inputs}. */
+  public static JobRequest streamed(String task) {
+    return new JobRequest(task, null, null, null, null, null, null, null, null, null, null, true);
+  }
+
+  /** A request for the task over the integers of {@code range} ({@code "A..B"}). */
+  public static JobRequest range(String task, String range) {
+    return new JobRequest(task, null, null, range, null, null, null, null, null, null, null, null);
+  }
+
+  /** This request with parameters. */
+  public JobRequest withParams(Map<String, JsonNode> value) {
+    return new JobRequest(task, value, inputs, range, split, ordered, combine, batch, retries, maxAttempts, taskTimeout, stream);
+  }
+
+  /** This request with its range cut into {@code value} parts. */
+  public JobRequest withSplit(Integer value) {
+    return new JobRequest(task, params, inputs, range, value, ordered, combine, batch, retries, maxAttempts, taskTimeout, stream);
+  }
+
+  /** This request with results in input order or not. */
+  public JobRequest withOrdered(Boolean value) {
+    return new JobRequest(task, params, inputs, range, split, value, combine, batch, retries, maxAttempts, taskTimeout, stream);
+  }
+
+  /** This request with a combiner. */
+  public JobRequest withCombine(String value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, value, batch, retries, maxAttempts, taskTimeout, stream);
+  }
+
+  /** This request with a fixed batch size. */
+  public JobRequest withBatch(Integer value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, combine, value, retries, maxAttempts, taskTimeout, stream);
+  }
+
+  /** This request with retries for inputs whose task throws. */
+  public JobRequest withRetries(Integer value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, combine, batch, value, maxAttempts, taskTimeout, stream);
+  }
+
+  /** This request with max-attempts for timeouts and lost nodes. */
+  public JobRequest withMaxAttempts(Integer value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, combine, batch, retries, value, taskTimeout, stream);
+  }
+
+  /** This request with a task timeout such as {@code "500ms"}. */
+  public JobRequest withTaskTimeout(String value) {
+    return new JobRequest(task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts, value, stream);
+  }
+}

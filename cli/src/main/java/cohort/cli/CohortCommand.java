@@ -1,0 +1,102 @@
+package cohort.cli;
+
+import cohort.client.CohortException;
+import java.io.PrintWriter;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cohort} command line: run jobs, look at them, and start the cluster's JVMs. */
+@Command(
+    name = "cohort",
+    mixinStandardHelpOptions = true,
+    version = "cohort 0.1.0",
+    description = "Cohort: a distributed worker cluster on the JVM; multiprocessing grown into a cluster.",
+    subcommands = {
+      SubmitCommand.class,
+      StatusCommand.class,
+      CancelCommand.class,
+      NodesCommand.class,
+      TasksCommand.class,
+      CoordinatorCommand.class,
+      NodeCommand.class,
+      LocalCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class CohortCommand implements Runnable {
+
+  /** Exit code: every input succeeded, or the command did what it was asked. */
+  public static final int OK = 0;
+
+  /** Exit code: the job ended and some inputs failed. */
+  public static final int JOB_FAILED = 1;
+
+  /** Exit code: bad usage, or the coordinator could not be reached or refused the request. */
+  public static final int USAGE = 2;
+
+  /** Exit code: the user cancelled the job with Ctrl-C (128 + SIGINT, as shells report it). */
+  public static final int INTERRUPTED = 130;
+
+  /**
+   * Exit code of a server that a fatal error in its own threads stopped (a JVM error Pekko does not
+   * survive): 70, {@code EX_SOFTWARE} in sysexits.h.
+   */
+  public static final int FATAL = 70;
+
+  /** Subcommands that run a server and log their lifecycle at INFO. */
+  private static final Set<String> SERVERS = Set.of("coordinator", "node", "local");
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    // Client commands keep the embedded cluster's lifecycle lines out of the user's terminal.
+    if (args.length == 0 || !SERVERS.contains(args[0])) {
+      System.setProperty("cohort.log.level", System.getProperty("cohort.log.level", "WARN"));
+    }
+    // Start logging before any thread can log, so no early lines are queued and replayed.
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    System.exit(execute(commandLine(), args));
+  }
+
+  /**
+   * Runs the command line. {@code submit exec ... -- CMD ARG...} takes everything after {@code --}
+   * as exec's command, which picocli alone would mix with the inputs.
+   */
+  public static int execute(CommandLine commandLine, String[] args) {
+    int split = java.util.Arrays.asList(args).indexOf("--");
+    if (args.length > 0 && args[0].equals("submit") && split > 0) {
+      SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();
+      submit.command = java.util.List.of(args).subList(split + 1, args.length);
+      args = java.util.Arrays.copyOf(args, split);
+    }
+    return commandLine.execute(args);
+  }
+
+  /** The configured command line, for {@link #main} and for tests. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new CohortCommand());
+    commandLine.setExecutionExceptionHandler(CohortCommand::handle);
+    return commandLine;
+  }
+
+  private static int handle(
+      Exception failure, CommandLine commandLine, CommandLine.ParseResult parsed) {
+    PrintWriter err = commandLine.getErr();
+    if (failure instanceof CohortException
+        || failure instanceof IllegalArgumentException
+        || failure instanceof IllegalStateException
+        || failure instanceof java.io.UncheckedIOException) {
+      err.println("cohort: " + failure.getMessage());
+    } else {
+      err.println("cohort: unexpected error: " + failure);
+      failure.printStackTrace(err);
+    }
+    err.flush();
+    return USAGE;
+  }
+}

@@ -1,0 +1,64 @@
+package cohort.cli;
+
+import cohort.coordinator.CoordinatorApp;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cohort coordinator}: runs the coordinator JVM. Prints {@code cohort coordinator ready
+ * cluster=HOST:PORT http=URL} on stdout once it serves, and runs until stopped (SIGTERM, Ctrl-C).
+ */
+@Command(
+    name = "coordinator",
+    sortOptions = false,
+    description = {
+      "Run the coordinator: it founds the cluster, splits jobs into tasks and serves the HTTP API.",
+      "Every option overrides conf/coordinator.conf and its environment variable."
+    })
+final class CoordinatorCommand implements Callable<Integer> {
+
+  @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
+  String host;
+
+  @Option(names = "--cluster-port", paramLabel = "P", description = "Cluster port nodes join (default 25520, env COHORT_CLUSTER_PORT).")
+  Integer clusterPort;
+
+  @Option(names = "--http-port", paramLabel = "Q", description = "HTTP API port, 0 for a free one (default 8470, env COHORT_HTTP_PORT).")
+  Integer httpPort;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where results are spooled (default: a temporary folder, env COHORT_DATA_DIR).")
+  String dataDir;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> overrides = new HashMap<>();
+    put(overrides, "cohort.host", host);
+    put(overrides, "cohort.coordinator.cluster-port", clusterPort);
+    put(overrides, "cohort.coordinator.http-port", httpPort);
+    put(overrides, "cohort.coordinator.data-dir", dataDir);
+    CoordinatorApp.Running running = CoordinatorApp.start(CoordinatorApp.loadConfig(overrides));
+    CoordinatorApp.Started started =
+        Servers.await(running.started(), Duration.ofSeconds(60), running.system(), "coordinator");
+    Servers.exitZeroAfterCleanStop(running::system, Duration.ofSeconds(60));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(
+        "cohort coordinator ready cluster=" + started.clusterAddress() + " http=" + started.httpUrl());
+    out.flush();
+    Servers.awaitTermination(running.system());
+    return CohortCommand.OK;
+  }
+
+  static void put(Map<String, Object> overrides, String key, Object value) {
+    if (value != null) {
+      overrides.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package cohort.cli;
+
+import cohort.client.CohortClient;
+import java.net.URI;
+import picocli.CommandLine.Option;
+
+/** The {@code --coordinator URL} option, defaulting to {@code $COHORT_COORDINATOR}. */
+final class CoordinatorOption {
+
+  /** Where {@code cohort local} and {@code cohort coordinator} serve HTTP by default. */
+  static final String DEFAULT_URL = "http://127.0.0.1:8470";
+
+  @Option(
+      names = "--coordinator",
+      paramLabel = "URL",
+      defaultValue = "${env:COHORT_COORDINATOR}",
+      description = "The coordinator's HTTP URL (default: $COHORT_COORDINATOR)")
+  String url;
+
+  /** Whether a coordinator was given by flag or environment. */
+  boolean given() {
+    return url != null && !url.isBlank();
+  }
+
+  /** A client of the given coordinator, or of the default URL when none was given. */
+  CohortClient client() {
+    return CohortClient.connect(URI.create(given() ? url.trim() : DEFAULT_URL));
+  }
+}

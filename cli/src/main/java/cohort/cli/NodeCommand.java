@@ -1,0 +1,88 @@
+package cohort.cli;
+
+import cohort.node.NodeApp;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cohort node}: runs a node JVM that joins the coordinator and offers worker slots. Prints
+ * {@code cohort node ready node=HOST:PORT coordinator=HOST:PORT slots=N} once registered.
+ */
+@Command(
+    name = "node",
+    sortOptions = false,
+    description = {
+      "Run a node: it joins the coordinator's cluster and runs tasks on N worker slots.",
+      "SIGTERM or Ctrl-C drains it: no new work, running tasks finish within --drain-timeout,",
+      "what cannot finish runs elsewhere; then it leaves and exits 0. If the coordinator goes",
+      "away, the node keeps trying to join again and serves a restarted coordinator.",
+      "Every option overrides conf/node.conf and its environment variable."
+    })
+final class NodeCommand implements Callable<Integer> {
+
+  @Option(names = "--join", paramLabel = "HOST:PORT", description = "The coordinator's cluster address (default 127.0.0.1:25520, env COHORT_JOIN).")
+  String join;
+
+  @Option(names = "--workers", paramLabel = "N", description = "Worker slots; 1 gives one JVM per core (default: the cores, env COHORT_WORKERS).")
+  Integer workers;
+
+  @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
+  String host;
+
+  @Option(names = "--cluster-port", paramLabel = "P", description = "This node's cluster port, 0 for a free one (default 0, env COHORT_NODE_PORT).")
+  Integer clusterPort;
+
+  @Option(names = "--drain-timeout", paramLabel = "D", description = "Time to finish running tasks when stopping, such as 30s (default 30s, env COHORT_DRAIN_TIMEOUT).")
+  String drainTimeout;
+
+  @Option(names = "--allow-exec", description = "Let jobs run commands on this node (the exec task), as its user; see the README's security note (env COHORT_ALLOW_EXEC).")
+  Boolean allowExec;
+
+  @Option(names = "--plugins", paramLabel = "DIR", description = "A folder of jars with more tasks (env COHORT_PLUGINS).")
+  String plugins;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> overrides = new HashMap<>();
+    CoordinatorCommand.put(overrides, "cohort.node.join", join);
+    CoordinatorCommand.put(overrides, "cohort.node.workers", workers);
+    CoordinatorCommand.put(overrides, "cohort.host", host);
+    CoordinatorCommand.put(overrides, "cohort.node.cluster-port", clusterPort);
+    CoordinatorCommand.put(overrides, "cohort.node.drain-timeout", drainTimeout);
+    CoordinatorCommand.put(overrides, "cohort.node.allow-exec", allowExec);
+    CoordinatorCommand.put(overrides, "cohort.node.plugins", plugins);
+    NodeApp.Runner runner = new NodeApp.Runner(NodeApp.loadConfig(overrides));
+    Runtime.getRuntime().addShutdownHook(new Thread(runner::stop, "stop-node-runner"));
+    Servers.exitZeroAfterCleanStop(
+        runner::system, runner.settings().drainTimeout().plus(Duration.ofSeconds(60)));
+    PrintWriter out = spec.commandLine().getOut();
+    runner.run(
+        new NodeApp.Listener() {
+          @Override
+          public void registered(String node, String coordinator, boolean again) {
+            if (!again) {
+              out.println(
+                  "cohort node ready node=" + node + " coordinator=" + coordinator + " slots="
+                      + runner.settings().workers());
+              out.flush();
+            }
+          }
+
+          @Override
+          public void rejoining(String reason) {
+            LOG.warn("the node lost its cluster ({}); joining {} again", reason, runner.settings().join());
+          }
+        });
+    return CohortCommand.OK;
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeCommand.class);
+}

@@ -1,0 +1,370 @@
+package cohort.cli;
+
+import cohort.client.CohortClient;
+import cohort.client.ReaderLines;
+import cohort.cli.local.EmbeddedCluster;
+import cohort.api.ApiJson;
+import cohort.api.JobRequest;
+import cohort.api.JobStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cohort submit}: runs a task over inputs and streams the results to stdout as JSON lines,
+ * like {@code Pool.map} (ordered) or {@code imap_unordered}.
+ */
+@Command(
+    name = "submit",
+    sortOptions = false,
+    description = {
+      "Run TASK once per input and print one JSON line per input to stdout:",
+      "  {\"index\":0,\"input\":..,\"output\":..}  or  {\"index\":..,\"input\":..,\"error\":{..}}",
+      "With --combine the combined value is printed alone on the last line.",
+      "Without a coordinator, the job runs on a cluster inside this JVM.",
+      "exec takes its command after --: cohort submit exec a b -- wc -c {}",
+      "Ctrl-C cancels the job on every node and waits for that; a second Ctrl-C quits at once.",
+      "Exit code: 0 every input succeeded, 1 some failed, 2 usage or connection error,",
+      "130 cancelled by Ctrl-C."
+    })
+final class SubmitCommand implements Callable<Integer> {
+
+  private static final Duration EMBEDDED_START = Duration.ofSeconds(60);
+
+  @Parameters(index = "0", paramLabel = "TASK", description = "The task to run; 'cohort tasks' lists them.")
+  String task;
+
+  @Parameters(
+      index = "1..*",
+      paramLabel = "INPUT",
+      description = "Inputs, each read as JSON when it is JSON (42, true, {\"a\":1}) and as a string otherwise; file paths with --files or --out.")
+  List<String> inputs = new ArrayList<>();
+
+  @Option(names = "--range", paramLabel = "A..B", description = "The integers A, A+1, .. B-1 as inputs, like Python's range(A, B).")
+  String range;
+
+  @Option(names = "--split", paramLabel = "K", description = "Cut --range into K parts, one input {\"start\":a,\"end\":b} each.")
+  Integer split;
+
+  @Option(
+      names = "--input-file",
+      paramLabel = "FILE",
+      description = "One input per line of FILE, as a string; - reads stdin. Lines are read as the cluster takes them, so the file may be larger than memory.")
+  String inputFile;
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "Every file under DIR is an input (the task reads its bytes).")
+  Path dir;
+
+  @Option(names = "--files", description = "The INPUTs are files (the task reads their bytes).")
+  boolean files;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Write the files the outputs carry (thumbnails) under DIR; implies --files.")
+  Path out;
+
+  @Option(names = "--shared-fs", description = "Every node sees the files at the same paths: send paths, not bytes; nodes write --out themselves.")
+  boolean sharedFs;
+
+  @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "A task parameter; repeat for more.")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--shell", description = "exec: run the command through /bin/sh -c, inputs quoted.")
+  boolean shell;
+
+  @ArgGroup(exclusive = true)
+  Order order = new Order();
+
+  static final class Order {
+    @Option(names = "--ordered", description = "Results in input order, like map (the default).")
+    boolean ordered;
+
+    @Option(names = "--unordered", description = "Results as they complete, like imap_unordered.")
+    boolean unordered;
+  }
+
+  @Option(names = "--combine", paramLabel = "OP", description = "Reduce the outputs at the coordinator: sum, count, min, max, or none.")
+  String combine;
+
+  @Option(names = "--batch", paramLabel = "N", description = "Inputs per dispatch; default: sized from measured task time.")
+  Integer batch;
+
+  @Option(names = "--retries", paramLabel = "N", description = "Run an input whose task threw up to N more times (default 0).")
+  Integer retries;
+
+  @Option(
+      names = "--max-attempts",
+      paramLabel = "N",
+      description = "Runs an input gets in all when it times out or its node is lost; then it fails, or is quarantined (default 3).")
+  Integer maxAttempts;
+
+  @Option(names = "--task-timeout", paramLabel = "D", description = "Interrupt an input that runs longer, such as 500ms or 2m; counts as a system failure.")
+  String taskTimeout;
+
+  @Mixin CoordinatorOption coordinator;
+
+  @Option(names = "--detach", description = "Print the job id and return at once; follow with 'cohort status'.")
+  boolean detach;
+
+  @Option(names = {"-q", "--quiet"}, description = "Do not print result lines; only the combined value and the summary.")
+  boolean quiet;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description = "Slots of the in-JVM cluster used without --coordinator (default: the cores).")
+  int workers = Runtime.getRuntime().availableProcessors();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The command after {@code --}, for exec; set by {@link CohortCommand} before the run. */
+  List<String> command = List.of();
+
+  private final ObjectMapper json = ApiJson.newMapper();
+
+  @Override
+  public Integer call() {
+    JobRequest request = request();
+    if (coordinator.given()) {
+      return run(coordinator.client(), request);
+    }
+    if (detach) {
+      throw usage(
+          "--detach needs a running coordinator: without --coordinator (or $COHORT_COORDINATOR) the job"
+              + " runs on a cluster inside this command, which ends with it. Start one with 'cohort local'"
+              + " and give its URL with --coordinator");
+    }
+    if (workers < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be 1 or more");
+    }
+    try (EmbeddedCluster cluster = EmbeddedCluster.start(workers, EMBEDDED_START)) {
+      return run(CohortClient.connect(cluster.url()), request);
+    }
+  }
+
+  private boolean fileMode() {
+    return dir != null || files || out != null;
+  }
+
+  private JobRequest request() {
+    boolean fileMode = fileMode();
+    int sources =
+        (inputs.isEmpty() && !fileMode ? 0 : 1) + (range == null ? 0 : 1) + (inputFile == null ? 0 : 1);
+    if (sources != 1 || (fileMode && inputs.isEmpty() && dir == null)) {
+      throw usage(
+          sources == 0 || (fileMode && inputs.isEmpty() && dir == null)
+              ? "give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR"
+              : "give the inputs one way only: INPUT..., --range A..B, --input-file FILE or --dir DIR");
+    }
+    if (split != null && range == null) {
+      throw usage("--split needs --range");
+    }
+    if (sharedFs && !fileMode) {
+      throw usage("--shared-fs goes with --dir, --files or --out");
+    }
+    if (inputFile != null && !inputFile.equals("-") && !Files.isRegularFile(Path.of(inputFile))) {
+      throw new IllegalArgumentException("--input-file " + inputFile + ": no such file");
+    }
+    if (!command.isEmpty() && !task.equals("exec")) {
+      throw usage("only exec takes a command after --; task " + task + " takes its parameters with -p");
+    }
+    if (task.equals("exec") && command.isEmpty() && !params.containsKey("command")) {
+      throw usage("give exec its command after --, for example: cohort submit exec a.txt -- wc -l {}");
+    }
+    if (detach && (inputFile != null || fileMode)) {
+      throw usage("--detach cannot be used with --input-file or files: their inputs are sent while the job runs");
+    }
+    Map<String, JsonNode> parameters = new LinkedHashMap<>();
+    params.forEach((key, value) -> parameters.put(key, JsonArgs.parse(value)));
+    if (!command.isEmpty()) {
+      parameters.put("command", json.valueToTree(command));
+    }
+    if (shell) {
+      parameters.put("shell", BooleanNode.TRUE);
+    }
+    List<JsonNode> list = null;
+    if (!inputs.isEmpty() && !fileMode) {
+      list = inputs.stream().map(JsonArgs::parse).toList();
+    }
+    boolean streamed = inputFile != null || fileMode;
+    return new JobRequest(
+        task,
+        parameters.isEmpty() ? null : parameters,
+        list,
+        range,
+        split,
+        order.unordered ? Boolean.FALSE : null,
+        combine,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        streamed ? Boolean.TRUE : null);
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  private int run(CohortClient client, JobRequest request) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    FileJob fileJob = fileMode() ? FileJob.of(dir, inputs, sharedFs, this.out, json) : null;
+    if (fileJob != null && fileJob.sharedOut() != null) {
+      Map<String, JsonNode> withOut = new LinkedHashMap<>(request.params() == null ? Map.of() : request.params());
+      withOut.put("out", TextNode.valueOf(fileJob.sharedOut()));
+      request = request.withParams(withOut);
+    }
+    JobStatus job = client.submit(request);
+    Upload upload = null;
+    if (fileJob != null) {
+      upload = Upload.start(client, job.id(), fileJob.inputs(client, job.id()));
+    } else if (inputFile != null) {
+      upload = Upload.start(client, job.id(), lines());
+    }
+    if (detach) {
+      out.println(job.id());
+      out.flush();
+      err.println("job " + job.id() + " accepted with " + job.total() + " inputs; follow it with: cohort status " + job.id());
+      err.flush();
+      return CohortCommand.OK;
+    }
+    Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
+    ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "stdout-flusher");
+      thread.setDaemon(true);
+      return thread;
+    });
+    // Results appear promptly even when they trickle in, without a flush per line.
+    flusher.scheduleWithFixedDelay(out::flush, 100, 100, TimeUnit.MILLISECONDS);
+    long total = fileJob != null ? fileJob.size() : upload != null ? -1 : job.total();
+    try (Progress progress = Progress.create(job.id(), total);
+        Stream<String> lines = client.resultLines(job.id())) {
+      lines.forEach(
+          line -> {
+            String shown = fileJob == null ? line : fileJob.handle(line);
+            if (!quiet) {
+              out.println(shown);
+            }
+            progress.step();
+          });
+    } finally {
+      flusher.shutdownNow();
+      out.flush();
+    }
+    JobStatus end = client.status(job.id());
+    if (upload != null && upload.failure() != null) {
+      err.println("cohort: " + upload.failure().getMessage());
+      err.println(summary(end));
+      err.flush();
+      return CohortCommand.USAGE;
+    }
+    if (end.combine() != null) {
+      if (end.combineError() != null) {
+        err.println("cohort: the outputs could not be combined with " + end.combine() + ": " + end.combineError());
+      } else {
+        out.println(end.combined() == null ? "null" : end.combined().toString());
+      }
+    }
+    out.flush();
+    err.println(summary(end));
+    err.flush();
+    if (interrupts.cancelled() && end.state() == JobStatus.State.CANCELLED) {
+      return CohortCommand.INTERRUPTED;
+    }
+    return end.state() == JobStatus.State.SUCCEEDED ? CohortCommand.OK : CohortCommand.JOB_FAILED;
+  }
+
+  /** The lines of the input file (or stdin), read one at a time as the upload asks for them. */
+  private Iterator<JsonNode> lines() {
+    try {
+      BufferedReader reader =
+          inputFile.equals("-")
+              ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+              : Files.newBufferedReader(Path.of(inputFile), StandardCharsets.UTF_8);
+      ReaderLines lines =
+          new ReaderLines(
+              reader,
+              e -> new UncheckedIOException("cannot read --input-file " + inputFile + ": " + e.getMessage(), e));
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return lines.hasNext();
+        }
+
+        @Override
+        public JsonNode next() {
+          return TextNode.valueOf(lines.next());
+        }
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read --input-file " + inputFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The upload of a streamed job's inputs, on a thread of its own while results come back. */
+  private static final class Upload {
+    private volatile RuntimeException failure;
+
+    static Upload start(CohortClient client, String jobId, Iterator<JsonNode> inputs) {
+      Upload upload = new Upload();
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  client.sendInputs(jobId, inputs);
+                } catch (RuntimeException e) {
+                  upload.failure = e;
+                  try {
+                    client.cancel(jobId);
+                  } catch (RuntimeException ignored) {
+                    // the coordinator cancels a job whose upload broke by itself
+                  }
+                }
+              },
+              "upload-inputs");
+      thread.setDaemon(true);
+      thread.start();
+      return upload;
+    }
+
+    RuntimeException failure() {
+      return failure;
+    }
+  }
+
+  static String summary(JobStatus status) {
+    return String.format(
+        "job %s %s: %d succeeded, %d failed of %d inputs in %.3f s",
+        status.id(),
+        status.state(),
+        status.succeeded(),
+        status.failed(),
+        status.total(),
+        status.elapsedMillis() / 1000.0);
+  }
+}

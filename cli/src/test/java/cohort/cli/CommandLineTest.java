@@ -1,0 +1,103 @@
+package cohort.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line's parsing and usage errors, without any cluster. */
+class CommandLineTest {
+
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = CohortCommand.commandLine();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    int code = commandLine.execute(args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  /** Tests that submit without inputs is a usage error with exit code 2. */
+  @Test
+  void submitNeedsInputs() {
+    Outcome outcome = run("submit", "echo", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err()).contains("give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR");
+  }
+
+  /** Tests that two input sources at once are refused. */
+  @Test
+  void oneInputSourceOnly() {
+    Outcome outcome = run("submit", "echo", "1", "--range", "0..2", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err()).contains("one way only");
+  }
+
+  /** Tests that --ordered and --unordered exclude each other. */
+  @Test
+  void orderFlagsExcludeEachOther() {
+    Outcome outcome = run("submit", "echo", "1", "--ordered", "--unordered");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err()).contains("mutually exclusive");
+  }
+
+  /** Tests that a coordinator URL that is not http is refused clearly. */
+  @Test
+  void badCoordinatorUrl() {
+    Outcome outcome = run("status", "--coordinator", "ftp://x");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err()).contains("is not an http URL");
+  }
+
+  /** Tests that an unreachable coordinator is exit code 2 with advice. */
+  @Test
+  void unreachableCoordinator() {
+    Outcome outcome = run("nodes", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err()).contains("cannot reach the coordinator").contains("cohort local");
+  }
+
+  /** Tests that a missing input file is named. */
+  @Test
+  void missingInputFile() {
+    Outcome outcome = run("submit", "echo", "--input-file", "/no/such/file", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err()).contains("--input-file /no/such/file: no such file");
+  }
+
+  /** Tests that the help lists every subcommand. */
+  @Test
+  void helpListsSubcommands() {
+    Outcome outcome = run("--help");
+    assertThat(outcome.code()).isZero();
+    assertThat(outcome.out())
+        .contains("submit", "status", "cancel", "nodes", "tasks", "coordinator", "node", "local");
+  }
+
+  /** Tests that exec needs its command after -- and other tasks take none. */
+  @Test
+  void execCommandAfterDoubleDash() {
+    Outcome noCommand = run("submit", "exec", "a", "--coordinator", "http://127.0.0.1:1");
+    assertThat(noCommand.code()).isEqualTo(2);
+    assertThat(noCommand.err()).contains("give exec its command after --");
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = CohortCommand.commandLine();
+    commandLine.setErr(new PrintWriter(err));
+    int code = CohortCommand.execute(commandLine, new String[] {"submit", "echo", "a", "--coordinator", "http://127.0.0.1:1", "--", "ls"});
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("only exec takes a command after --");
+  }
+
+  /** Tests that --shared-fs needs files. */
+  @Test
+  void sharedFsNeedsFiles() {
+    Outcome outcome = run("submit", "echo", "a", "--shared-fs", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err()).contains("--shared-fs goes with --dir, --files or --out");
+  }
+}

@@ -1,0 +1,79 @@
+package cohort.cli.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Where the system tests find the built jar and their own classes, and where children log. */
+final class Children {
+
+  private Children() {}
+
+  /** The class path of child JVMs: the shaded jar, plus the test tasks. */
+  static String classPath() {
+    return require("cohort.jar") + java.io.File.pathSeparator + require("cohort.test.classes");
+  }
+
+  /** The shaded jar the build made, {@code cli/target/cohort.jar}. */
+  static Path jar() {
+    return Path.of(require("cohort.jar")).toAbsolutePath();
+  }
+
+  /** The checkout: where {@code bin/cohort} is. */
+  static Path root() {
+    return jar().getParent().getParent().getParent();
+  }
+
+  /** A TCP port free on loopback now, for a child to bind. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Kills a process and everything it started, for a test's clean-up. */
+  static void kill(ProcessHandle process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  /** A fresh folder for the logs of one test class's children. */
+  static Path logDir(Class<?> test) {
+    Path dir = Path.of(require("cohort.it.logs"), test.getSimpleName());
+    try {
+      Files.createDirectories(dir);
+      try (var old = Files.list(dir)) {
+        for (Path file : old.toList()) {
+          Files.delete(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot prepare " + dir + ": " + e.getMessage(), e);
+    }
+    return dir;
+  }
+
+  /** Prints the last lines of every log in the folder, for a failed test. */
+  static void printLogs(Path dir) {
+    try (var files = Files.list(dir)) {
+      for (Path file : files.sorted().toList()) {
+        List<String> lines = Files.readAllLines(file);
+        System.err.println("----- " + file + " (last 150 of " + lines.size() + " lines) -----");
+        lines.subList(Math.max(0, lines.size() - 150), lines.size()).forEach(System.err::println);
+      }
+    } catch (IOException e) {
+      System.err.println("cannot read the children's logs in " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private static String require(String property) {
+    String value = System.getProperty(property);
+    if (value == null) {
+      throw new IllegalStateException(
+          "system property " + property + " is not set; run the system tests with mvn verify");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,232 @@
+package cohort.cli.it;
+
+import cohort.cli.local.JvmProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the {@code cohort} command line in a child JVM, as a user would, and captures it. */
+final class Cli {
+
+  /** What a run printed and how it ended. */
+  record Run(int exitCode, List<String> stdout, String stderr) {
+    String lastLine() {
+      return stdout.isEmpty() ? null : stdout.get(stdout.size() - 1);
+    }
+  }
+
+  private Cli() {}
+
+  /** A CLI process still running, for tests that interact with it. */
+  static final class Running {
+    private final Process process;
+    private final Path out;
+    private final Path err;
+
+    Running(Process process, Path out, Path err) {
+      this.process = process;
+      this.out = out;
+      this.err = err;
+    }
+
+    /** Waits until stdout has at least {@code count} lines. */
+    void awaitStdoutLines(int count, Duration timeout) throws IOException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (Files.readAllLines(out, StandardCharsets.UTF_8).size() < count) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError("the CLI printed fewer than " + count + " lines: "
+              + Files.readString(out) + Files.readString(err));
+        }
+        Jobs.pause(20);
+      }
+    }
+
+    /** Waits for a stdout line that starts with {@code prefix} and returns it. */
+    String awaitStdoutLine(String prefix, Duration timeout) throws IOException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+          if (line.startsWith(prefix)) {
+            return line;
+          }
+        }
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError("the CLI printed no line starting with '" + prefix + "': "
+              + Files.readString(out) + Files.readString(err));
+        }
+        Jobs.pause(50);
+      }
+    }
+
+    /** Waits until stderr contains {@code text}. */
+    void awaitStderr(String text, Duration timeout) throws IOException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!Files.readString(err, StandardCharsets.UTF_8).contains(text)) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError("the CLI wrote no '" + text + "' on stderr: " + Files.readString(err));
+        }
+        Jobs.pause(20);
+      }
+    }
+
+    ProcessHandle handle() {
+      return process.toHandle();
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    void signal(String signal) {
+      Signals.send(process.pid(), signal);
+    }
+
+    Run await(Duration timeout) throws IOException, InterruptedException {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("the CLI did not end within " + timeout);
+      }
+      Run run =
+          new Run(
+              process.exitValue(),
+              Files.readAllLines(out, StandardCharsets.UTF_8),
+              Files.readString(err, StandardCharsets.UTF_8));
+      Files.delete(out);
+      Files.delete(err);
+      return run;
+    }
+  }
+
+  /**
+   * Starts an attached {@code cohort submit sleep} of {@code count} inputs of {@code millis}, one
+   * per dispatch, on the coordinator at {@code url}: a job that runs long enough to interrupt.
+   */
+  static Running startSleeps(String url, int count, long millis) throws IOException {
+    List<String> args = new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", url));
+    for (int i = 0; i < count; i++) {
+      args.add(Long.toString(millis));
+    }
+    return start(args.toArray(String[]::new));
+  }
+
+  /**
+   * Starts the CLI. Where this JVM inherited an ignored SIGINT (a background job of a
+   * non-interactive shell), the child is started through Python, which restores SIGINT's default
+   * so the CLI can handle Ctrl-C as it would in a terminal.
+   */
+  static Running start(String... args) throws IOException {
+    return start(List.of(), null, args);
+  }
+
+  /**
+   * Starts the CLI with extra JVM flags and, if {@code stdin} is given, that file as its standard
+   * input.
+   */
+  static Running start(List<String> jvmFlags, Path stdin, String... args) throws IOException {
+    return start(Map.of(), jvmFlags, stdin, args);
+  }
+
+  /** Starts the CLI with these environment variables set, besides this JVM's. */
+  static Running start(Map<String, String> env, List<String> jvmFlags, Path stdin, String... args)
+      throws IOException {
+    Path out = Files.createTempFile("cohort-cli", ".out");
+    Path err = Files.createTempFile("cohort-cli", ".err");
+    List<String> command = new ArrayList<>();
+    if (sigintIgnored()) {
+      command.addAll(List.of("python3", "-c",
+          "import os,signal,sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
+    }
+    command.addAll(javaCommand(jvmFlags, args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("COHORT_COORDINATOR");
+    builder.environment().putAll(env);
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    if (stdin != null) {
+      builder.redirectInput(stdin.toFile());
+    }
+    return new Running(builder.start(), out, err);
+  }
+
+  /** Starts {@code bin/cohort}, the launcher people run, with these environment variables set. */
+  static Running startLauncher(Map<String, String> env, String... args) throws IOException {
+    Path out = Files.createTempFile("cohort-cli", ".out");
+    Path err = Files.createTempFile("cohort-cli", ".err");
+    List<String> command = new ArrayList<>(List.of("bash", Children.root().resolve("bin/cohort").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("COHORT_COORDINATOR");
+    builder.environment().putAll(env);
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    return new Running(builder.start(), out, err);
+  }
+
+  private static boolean sigintIgnored() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          long mask = Long.parseLong(line.substring(7).trim(), 16);
+          return (mask & 0x2) != 0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+    return false;
+  }
+
+  private static List<String> javaCommand(String... args) {
+    return javaCommand(List.of(), args);
+  }
+
+  private static List<String> javaCommand(List<String> jvmFlags, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(JvmProcess.javaCommand());
+    command.addAll(JvmProcess.STANDARD_JVM_FLAGS);
+    command.addAll(jvmFlags);
+    command.add("-cp");
+    command.add(Children.classPath());
+    command.add(JvmProcess.MAIN_CLASS);
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  static Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  /** Runs the CLI to its end with these environment variables set, besides this JVM's. */
+  static Run run(Map<String, String> env, String... args) {
+    try {
+      Path out = Files.createTempFile("cohort-cli", ".out");
+      Path err = Files.createTempFile("cohort-cli", ".err");
+      ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
+      builder.environment().remove("COHORT_COORDINATOR");
+      builder.environment().putAll(env);
+      builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+      Process process = builder.start();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("cohort " + String.join(" ", args) + " did not end within 120 s");
+      }
+      Run run =
+          new Run(
+              process.exitValue(),
+              Files.readAllLines(out, StandardCharsets.UTF_8),
+              Files.readString(err, StandardCharsets.UTF_8));
+      Files.delete(out);
+      Files.delete(err);
+      return run;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run the CLI: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package cohort.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.client.CohortClient;
+import cohort.cli.local.JvmProcess;
+import cohort.cli.local.LocalCluster;
+import cohort.api.ClusterStatus;
+import cohort.api.Result;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/** Helpers the system tests share: inputs, result checks, waiting on the cluster. */
+final class Jobs {
+
+  private Jobs() {}
+
+  static List<JsonNode> repeat(long value, int count) {
+    List<JsonNode> inputs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      inputs.add(LongNode.valueOf(value));
+    }
+    return inputs;
+  }
+
+  static List<JsonNode> texts(String... values) {
+    List<JsonNode> inputs = new ArrayList<>();
+    for (String value : values) {
+      inputs.add(TextNode.valueOf(value));
+    }
+    return inputs;
+  }
+
+  static List<Result> results(CohortClient client, String job) {
+    try (Stream<Result> results = client.results(job)) {
+      return results.toList();
+    }
+  }
+
+  /** Asserts one result per input, each index once, in order. */
+  static void assertEveryIndexOnce(List<Result> results, int total) {
+    assertThat(results).hasSize(total);
+    for (int i = 0; i < total; i++) {
+      assertThat(results.get(i).index()).isEqualTo(i);
+    }
+  }
+
+  /** Polls the cluster until the condition holds; fails after {@code timeout}. */
+  static ClusterStatus awaitCluster(
+      CohortClient client, Predicate<ClusterStatus> condition, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ClusterStatus last = null;
+    while (System.nanoTime() < deadline) {
+      last = client.cluster();
+      if (condition.test(last)) {
+        return last;
+      }
+      pause(50);
+    }
+    throw new AssertionError("timed out waiting for " + what + "; cluster: " + last);
+  }
+
+  /** Makes sure at least {@code count} nodes are up, starting more if needed. */
+  static void ensureNodes(LocalCluster cluster, CohortClient client, int count) {
+    long alive = cluster.nodes().stream().filter(JvmProcess::isAlive).count();
+    for (long i = alive; i < count; i++) {
+      cluster.launchNode(1);
+    }
+    awaitCluster(
+        client,
+        status -> status.nodes().stream().filter(n -> n.status().equals("UP")).count() >= count,
+        Duration.ofSeconds(90),
+        count + " nodes up");
+  }
+
+  /** The live node process at a cluster address. */
+  static JvmProcess nodeAt(LocalCluster cluster, String address) {
+    return cluster.nodes().stream()
+        .filter(JvmProcess::isAlive)
+        .filter(node -> node.readiness().map(r -> address.equals(r.get("node"))).orElse(false))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no live node at " + address));
+  }
+
+  static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}

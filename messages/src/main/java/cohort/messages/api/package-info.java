@@ -1,5 +1,0 @@
-/**
- * The JSON shapes of the coordinator's HTTP API, shared by the coordinator that serves them and
- * the client that reads them.
- */
-package cohort.messages.api;

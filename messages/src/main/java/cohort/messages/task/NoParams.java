@@ -1,4 +1,0 @@
-package cohort.messages.task;
-
-/** The parameter type of a task that takes no parameters; any parameter given is refused. */
-public record NoParams() {}

@@ -1,6 +1,0 @@
-/**
- * The task SPI: implement {@link cohort.messages.task.Task}, list the class in {@code
- * META-INF/services/cohort.messages.task.Task}, and put the jar on a node's classpath or in its
- * plugin folder.
- */
-package cohort.messages.task;

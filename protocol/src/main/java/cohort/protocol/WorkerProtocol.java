@@ -1,0 +1,179 @@
+package cohort.protocol;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Messages a node's worker actor receives from the coordinator.
+ *
+ * <p>The coordinator sends a node work only while the node has free credit (a free slot, or room
+ * in the slot's short prefetch queue), so these messages never pile up in the transport.
+ */
+public interface WorkerProtocol {
+
+  /** Every message a worker accepts. */
+  interface Command {}
+
+  /**
+   * Run the task on a contiguous run of a job's inputs and report to {@code replyTo}.
+   *
+   * @param jobId the job the inputs belong to
+   * @param batchId unique within the job; a result for a batch id the coordinator no longer
+   *     expects is a duplicate and is dropped there
+   * @param task the task and its parameters
+   * @param firstIndex the job-wide index of {@code inputs.get(0)}
+   * @param inputs the inputs, in index order
+   * @param attempt 1 for a first run, more when the inputs are being run again
+   * @param taskTimeoutMillis how long one input may run before it is interrupted; 0 for no limit
+   * @param replyTo where {@link CoordinatorProtocol.BatchFinished} goes
+   */
+  // Sent once per batch, so encoded as an array: no field names to write and look up each time.
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonPropertyOrder({
+    "jobId", "batchId", "task", "firstIndex", "inputs", "attempt", "taskTimeoutMillis", "replyTo"
+  })
+  record RunBatch(
+      String jobId,
+      long batchId,
+      TaskSpec task,
+      long firstIndex,
+      List<JsonNode> inputs,
+      int attempt,
+      long taskTimeoutMillis,
+      ActorRef<CoordinatorProtocol.Command> replyTo)
+      implements Command, CborSerializable {
+    public RunBatch {
+      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(replyTo, "replyTo");
+      inputs = List.copyOf(inputs);
+    }
+  }
+
+  /**
+   * Several small batches for the node at once: what one round of dispatch sends it, in one
+   * message, column by column so that the many small batches of tiny tasks cost little to encode
+   * and decode. Each batch keeps its own id, credit and result; only the transport is shared.
+   *
+   * @param replyTo where the results go
+   * @param jobs the distinct jobs of these batches
+   * @param tasks each job's task
+   * @param timeouts each job's task timeout in milliseconds
+   * @param job each batch's job, as an index into {@code jobs}
+   * @param batchIds each batch's id
+   * @param firstIndexes each batch's first input index
+   * @param attempts each batch's attempt
+   * @param sizes how many inputs each batch has
+   * @param inputs every batch's inputs, batch after batch
+   */
+  record RunBatches(
+      ActorRef<CoordinatorProtocol.Command> replyTo,
+      List<String> jobs,
+      List<TaskSpec> tasks,
+      long[] timeouts,
+      int[] job,
+      long[] batchIds,
+      long[] firstIndexes,
+      int[] attempts,
+      int[] sizes,
+      List<JsonNode> inputs)
+      implements Command, CborSerializable {
+
+    /** Packs batches that all answer to the same coordinator. */
+    public static RunBatches of(List<RunBatch> batches) {
+      List<String> jobs = new java.util.ArrayList<>();
+      List<TaskSpec> tasks = new java.util.ArrayList<>();
+      List<Long> timeouts = new java.util.ArrayList<>();
+      int n = batches.size();
+      int[] job = new int[n];
+      long[] batchIds = new long[n];
+      long[] firstIndexes = new long[n];
+      int[] attempts = new int[n];
+      int[] sizes = new int[n];
+      List<JsonNode> inputs = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        RunBatch batch = batches.get(i);
+        int known = jobs.indexOf(batch.jobId());
+        if (known < 0) {
+          known = jobs.size();
+          jobs.add(batch.jobId());
+          tasks.add(batch.task());
+          timeouts.add(batch.taskTimeoutMillis());
+        }
+        job[i] = known;
+        batchIds[i] = batch.batchId();
+        firstIndexes[i] = batch.firstIndex();
+        attempts[i] = batch.attempt();
+        sizes[i] = batch.inputs().size();
+        inputs.addAll(batch.inputs());
+      }
+      return new RunBatches(
+          batches.get(0).replyTo(),
+          jobs,
+          tasks,
+          timeouts.stream().mapToLong(Long::longValue).toArray(),
+          job,
+          batchIds,
+          firstIndexes,
+          attempts,
+          sizes,
+          inputs);
+    }
+
+    /** The batches, one record each. */
+    public List<RunBatch> batches() {
+      List<RunBatch> batches = new java.util.ArrayList<>(batchIds.length);
+      int at = 0;
+      for (int i = 0; i < batchIds.length; i++) {
+        int j = job[i];
+        batches.add(
+            new RunBatch(
+                jobs.get(j),
+                batchIds[i],
+                tasks.get(j),
+                firstIndexes[i],
+                inputs.subList(at, at + sizes[i]),
+                attempts[i],
+                timeouts[j],
+                replyTo));
+        at += sizes[i];
+      }
+      return batches;
+    }
+  }
+
+  /** Stop every queued and running input of the job on this node. */
+  record CancelJob(String jobId) implements Command, CborSerializable {}
+
+  /** Check that this node can bind the task and its parameters, and answer {@link TaskChecked}. */
+  record CheckTask(TaskSpec task, ActorRef<TaskChecked> replyTo)
+      implements Command, CborSerializable {}
+
+  /**
+   * Answer to {@link CheckTask}.
+   *
+   * @param error null when the task and its parameters are fine, otherwise what is wrong and how to
+   *     fix it
+   */
+  record TaskChecked(String error) implements CborSerializable {
+    public boolean ok() {
+      return error == null;
+    }
+  }
+
+  /**
+   * The coordinator accepted this node's registration.
+   *
+   * @param coordinator the coordinator's cluster address
+   * @param httpUrl the coordinator's HTTP API, where nodes fetch file inputs; null until it serves
+   *     (the coordinator sends this message again then)
+   */
+  record Registered(String coordinator, String httpUrl) implements Command, CborSerializable {}
+
+  /** The coordinator refused this node, for example because their protocol versions differ. */
+  record RegistrationRefused(String reason) implements Command, CborSerializable {}
+}
