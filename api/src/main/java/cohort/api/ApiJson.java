@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON conventions of the HTTP API, shared by the coordinator and the client: numbers keep
- * every digit they were written with (big integers stay integers, {@code 0.10} stays {@code
- * 0.10}), and unknown fields are refused rather than ignored.
+ * every digit they were written with (big integers stay integers, {@code 0.10} stays {@code 0.10}),
+ * and unknown fields are refused rather than ignored.
  */
 public final class ApiJson {
 

@@ -66,41 +66,137 @@ public record JobRequest(
 
   /** This request with parameters. */
   public JobRequest withParams(Map<String, JsonNode> value) {
-    return new JobRequest(task, value, inputs, range, split, ordered, combine, batch, retries, maxAttempts, taskTimeout, stream);
+    return new JobRequest(
+        task,
+        value,
+        inputs,
+        range,
+        split,
+        ordered,
+        combine,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        stream);
   }
 
   /** This request with its range cut into {@code value} parts. */
   public JobRequest withSplit(Integer value) {
-    return new JobRequest(task, params, inputs, range, value, ordered, combine, batch, retries, maxAttempts, taskTimeout, stream);
+    return new JobRequest(
+        task,
+        params,
+        inputs,
+        range,
+        value,
+        ordered,
+        combine,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        stream);
   }
 
   /** This request with results in input order or not. */
   public JobRequest withOrdered(Boolean value) {
-    return new JobRequest(task, params, inputs, range, split, value, combine, batch, retries, maxAttempts, taskTimeout, stream);
+    return new JobRequest(
+        task,
+        params,
+        inputs,
+        range,
+        split,
+        value,
+        combine,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        stream);
   }
 
   /** This request with a combiner. */
   public JobRequest withCombine(String value) {
-    return new JobRequest(task, params, inputs, range, split, ordered, value, batch, retries, maxAttempts, taskTimeout, stream);
+    return new JobRequest(
+        task,
+        params,
+        inputs,
+        range,
+        split,
+        ordered,
+        value,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        stream);
   }
 
   /** This request with a fixed batch size. */
   public JobRequest withBatch(Integer value) {
-    return new JobRequest(task, params, inputs, range, split, ordered, combine, value, retries, maxAttempts, taskTimeout, stream);
+    return new JobRequest(
+        task,
+        params,
+        inputs,
+        range,
+        split,
+        ordered,
+        combine,
+        value,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        stream);
   }
 
   /** This request with retries for inputs whose task throws. */
   public JobRequest withRetries(Integer value) {
-    return new JobRequest(task, params, inputs, range, split, ordered, combine, batch, value, maxAttempts, taskTimeout, stream);
+    return new JobRequest(
+        task,
+        params,
+        inputs,
+        range,
+        split,
+        ordered,
+        combine,
+        batch,
+        value,
+        maxAttempts,
+        taskTimeout,
+        stream);
   }
 
   /** This request with max-attempts for timeouts and lost nodes. */
   public JobRequest withMaxAttempts(Integer value) {
-    return new JobRequest(task, params, inputs, range, split, ordered, combine, batch, retries, value, taskTimeout, stream);
+    return new JobRequest(
+        task,
+        params,
+        inputs,
+        range,
+        split,
+        ordered,
+        combine,
+        batch,
+        retries,
+        value,
+        taskTimeout,
+        stream);
   }
 
   /** This request with a task timeout such as {@code "500ms"}. */
   public JobRequest withTaskTimeout(String value) {
-    return new JobRequest(task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts, value, stream);
+    return new JobRequest(
+        task,
+        params,
+        inputs,
+        range,
+        split,
+        ordered,
+        combine,
+        batch,
+        retries,
+        maxAttempts,
+        value,
+        stream);
   }
 }

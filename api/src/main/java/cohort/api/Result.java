@@ -1,13 +1,12 @@
 package cohort.api;
 
-import cohort.api.TaskError;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One input's result, one line of {@code GET /jobs/{id}/results}: exactly one of {@code output}
- * and {@code error} is present.
+ * One input's result, one line of {@code GET /jobs/{id}/results}: exactly one of {@code output} and
+ * {@code error} is present.
  *
  * @param index the input's position in the job, from 0
  * @param input the input

@@ -12,8 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param trace the remote stack trace, trimmed, or null when there is none to show
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TaskError(String type, String message, String node, int attempts, String trace)
- {
+public record TaskError(String type, String message, String node, int attempts, String trace) {
 
   /** Type of the error given to an input that could not be converted to the task's input type. */
   public static final String INPUT_ERROR = "cohort.InputError";

@@ -20,8 +20,7 @@ public record TaskInfo(
     String input,
     List<ParamInfo> params,
     String combiner,
-    String disabled)
- {
+    String disabled) {
   public TaskInfo {
     params = params == null ? List.of() : List.copyOf(params);
   }

@@ -1,5 +1,5 @@
 /**
- * The JSON shapes of the coordinator's HTTP API, shared by the coordinator that serves them and
- * the client that reads them.
+ * The JSON shapes of the coordinator's HTTP API, shared by the coordinator that serves them and the
+ * client that reads them.
  */
 package cohort.api;

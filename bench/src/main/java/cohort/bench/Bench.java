@@ -27,9 +27,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The benchmark harness: {@code bench/run.sh [--quick] [--cases 1,2]}. Starts real Cohort
- * clusters and the peers on loopback, runs each case round by round, and writes the results page
- * with its chart.
+ * The benchmark harness: {@code bench/run.sh [--quick] [--cases 1,2]}. Starts real Cohort clusters
+ * and the peers on loopback, runs each case round by round, and writes the results page with its
+ * chart.
  */
 @Command(
     name = "bench/run.sh",
@@ -38,28 +38,49 @@ import picocli.CommandLine.Option;
 public final class Bench implements Callable<Integer> {
 
   private static final List<BenchCase> CASES =
-      List.of(new TinyBatched(), new TinyEach(), new RoundTrip(), new Scaling(), new Thumbnails(), new Recovery(), new Memory());
+      List.of(
+          new TinyBatched(),
+          new TinyEach(),
+          new RoundTrip(),
+          new Scaling(),
+          new Thumbnails(),
+          new Recovery(),
+          new Memory());
 
-  @Option(names = "--quick", description = "Fewer rounds and smaller jobs, images and ranges: under 5 minutes on 2 cores.")
+  @Option(
+      names = "--quick",
+      description = "Fewer rounds and smaller jobs, images and ranges: under 5 minutes on 2 cores.")
   boolean quick;
 
-  @Option(names = "--smoke", description = "Tiny sizes and one round, to check that the harness works (CI).")
+  @Option(
+      names = "--smoke",
+      description = "Tiny sizes and one round, to check that the harness works (CI).")
   boolean smoke;
 
-  @Option(names = "--cases", split = ",", paramLabel = "N", description = "Which cases to run, such as 1,3 (default: all).")
+  @Option(
+      names = "--cases",
+      split = ",",
+      paramLabel = "N",
+      description = "Which cases to run, such as 1,3 (default: all).")
   List<Integer> cases = new ArrayList<>();
 
-  @Option(names = "--rounds", description = "Runs of each system per case (default: 5, or 3 with --quick, 1 with --smoke).")
+  @Option(
+      names = "--rounds",
+      description = "Runs of each system per case (default: 5, or 3 with --quick, 1 with --smoke).")
   Integer rounds;
 
-  @Option(names = "--out", description = "The results page (default: docs/benchmarks.md; with --smoke, bench/target/smoke/benchmarks.md).")
+  @Option(
+      names = "--out",
+      description =
+          "The results page (default: docs/benchmarks.md; with --smoke,"
+              + " bench/target/smoke/benchmarks.md).")
   Path out;
 
   @Option(
       names = "--python",
       description =
-          "The Python to run the peers with (default: ${DEFAULT-VALUE}, the system's, where Debian's python3-pil installs"
-              + " Pillow; python3 on the PATH when it is missing).")
+          "The Python to run the peers with (default: ${DEFAULT-VALUE}, the system's, where"
+              + " Debian's python3-pil installs Pillow; python3 on the PATH when it is missing).")
   String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 
   @Option(names = "--root", description = "The Cohort checkout (default: the current folder).")
@@ -71,10 +92,12 @@ public final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BenchContext.Size size = smoke ? BenchContext.Size.SMOKE : quick ? BenchContext.Size.QUICK : BenchContext.Size.FULL;
+    BenchContext.Size size =
+        smoke ? BenchContext.Size.SMOKE : quick ? BenchContext.Size.QUICK : BenchContext.Size.FULL;
     int runs = rounds != null ? rounds : smoke ? 1 : quick ? 3 : 5;
     if (runs < 1) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--rounds must be at least 1, not " + runs);
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--rounds must be at least 1, not " + runs);
     }
     for (int number : cases) {
       if (number < 1 || number > CASES.size()) {
@@ -82,15 +105,22 @@ public final class Bench implements Callable<Integer> {
             new CommandLine(this), "no case " + number + "; the cases are 1 to " + CASES.size());
       }
     }
-    Path page = out != null ? out : smoke ? root.resolve("bench/target/smoke/benchmarks.md") : root.resolve("docs/benchmarks.md");
+    Path page =
+        out != null
+            ? out
+            : smoke
+                ? root.resolve("bench/target/smoke/benchmarks.md")
+                : root.resolve("docs/benchmarks.md");
     Path target = root.resolve("bench/target");
     Path logs = target.resolve("logs");
     Files.createDirectories(logs);
     Optional<PythonPeer> peer = PythonPeer.find(python, root.resolve("bench/python/peer.py"), logs);
     List<CaseResult> results = new ArrayList<>();
     boolean failed = false;
-    String classPath = System.getProperty("cohort.bench.classpath", System.getProperty("java.class.path"));
-    try (BenchContext context = new BenchContext(size, runs, classPath, logs, target.resolve("bench-work"), peer)) {
+    String classPath =
+        System.getProperty("cohort.bench.classpath", System.getProperty("java.class.path"));
+    try (BenchContext context =
+        new BenchContext(size, runs, classPath, logs, target.resolve("bench-work"), peer)) {
       for (BenchCase benchCase : CASES) {
         if (!cases.isEmpty() && !cases.contains(benchCase.number())) {
           continue;
@@ -107,11 +137,37 @@ public final class Bench implements Callable<Integer> {
       Map<String, String> facts = new LinkedHashMap<>();
       facts.put("machine", Machine.describe());
       facts.put("Java", Machine.java());
-      facts.put("Cohort", "commit " + Machine.commit(root) + ", default settings, clusters of `cohort local` shape (a coordinator JVM and one JVM per node, one worker each)");
+      facts.put(
+          "Cohort",
+          "commit "
+              + Machine.commit(root)
+              + ", default settings, clusters of `cohort local` shape (a coordinator JVM and one"
+              + " JVM per node, one worker each)");
       facts.put("libjpeg-turbo", Machine.turboJpeg());
-      facts.put("Python", peer.map(p -> "Python " + p.versions().path("python").asText() + ", Pillow " + p.versions().path("pillow").asText("missing")).orElse("not found"));
-      facts.put("Hazelcast", context.hazelcastIfStarted().map(h -> h.version() + ", 2 members on loopback, a client submits").orElse("not run"));
-      facts.put("command", "`bench/run.sh" + (quick ? " --quick" : "") + (smoke ? " --smoke" : "") + (cases.isEmpty() ? "" : " --cases " + join(cases)) + "`, " + runs + " rounds per case");
+      facts.put(
+          "Python",
+          peer.map(
+                  p ->
+                      "Python "
+                          + p.versions().path("python").asText()
+                          + ", Pillow "
+                          + p.versions().path("pillow").asText("missing"))
+              .orElse("not found"));
+      facts.put(
+          "Hazelcast",
+          context
+              .hazelcastIfStarted()
+              .map(h -> h.version() + ", 2 members on loopback, a client submits")
+              .orElse("not run"));
+      facts.put(
+          "command",
+          "`bench/run.sh"
+              + (quick ? " --quick" : "")
+              + (smoke ? " --smoke" : "")
+              + (cases.isEmpty() ? "" : " --cases " + join(cases))
+              + "`, "
+              + runs
+              + " rounds per case");
       facts.put("date", java.time.LocalDate.now().toString());
       String chart = page.getFileName().toString().replaceAll("\\.md$", "") + ".png";
       MarkdownReport.write(page, facts, results, chart);
@@ -136,7 +192,9 @@ public final class Bench implements Callable<Integer> {
             result.number(),
             check.label(),
             check.target(),
-            values.isEmpty() ? "not run" : String.format("%.2f  %s", Stats.of(values).median(), met ? "met" : "MISSED"));
+            values.isEmpty()
+                ? "not run"
+                : String.format("%.2f  %s", Stats.of(values).median(), met ? "met" : "MISSED"));
       }
     }
   }

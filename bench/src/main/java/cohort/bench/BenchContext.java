@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
- * What every case needs: the run's size, where logs and scratch files go, and the peers, started
- * at most once per run.
+ * What every case needs: the run's size, where logs and scratch files go, and the peers, started at
+ * most once per run.
  */
 public final class BenchContext implements AutoCloseable {
 
@@ -32,7 +32,8 @@ public final class BenchContext implements AutoCloseable {
   private HazelcastPeer hazelcast;
   private final Instant started = Instant.now();
 
-  BenchContext(Size size, int rounds, String classPath, Path logs, Path work, Optional<PythonPeer> python) {
+  BenchContext(
+      Size size, int rounds, String classPath, Path logs, Path work, Optional<PythonPeer> python) {
     this.size = size;
     this.rounds = rounds;
     this.classPath = classPath;
@@ -60,7 +61,9 @@ public final class BenchContext implements AutoCloseable {
    * JVM system of a case, Cohort and Hazelcast alike, gets the same; Python has no JIT to warm.
    */
   public void warm(Callable<?> work) throws Exception {
-    long until = System.nanoTime() + pick(Duration.ZERO, Duration.ofSeconds(3), Duration.ofSeconds(12)).toNanos();
+    long until =
+        System.nanoTime()
+            + pick(Duration.ZERO, Duration.ofSeconds(3), Duration.ofSeconds(12)).toNanos();
     do {
       work.call();
     } while (System.nanoTime() < until);
@@ -112,7 +115,16 @@ public final class BenchContext implements AutoCloseable {
   public LocalCluster cluster(int nodes, List<String> jvmFlags) {
     return LocalCluster.start(
         new LocalCluster.Options(
-            classPath, jvmFlags, "127.0.0.1", 0, 0, Optional.of(logs), line -> {}, false, false, List.of()),
+            classPath,
+            jvmFlags,
+            "127.0.0.1",
+            0,
+            0,
+            Optional.of(logs),
+            line -> {},
+            false,
+            false,
+            List.of()),
         nodes);
   }
 

@@ -17,10 +17,22 @@ final class Machine {
     String model = firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown CPU");
     String memory =
         firstValue(Path.of("/proc/meminfo"), "MemTotal")
-            .map(kb -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
+            .map(
+                kb ->
+                    String.format(
+                        Locale.ROOT,
+                        "%.1f GiB",
+                        Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
             .orElse("unknown memory");
-    return Runtime.getRuntime().availableProcessors() + " cores (" + model + "), " + memory + ", "
-        + System.getProperty("os.name") + " " + System.getProperty("os.version");
+    return Runtime.getRuntime().availableProcessors()
+        + " cores ("
+        + model
+        + "), "
+        + memory
+        + ", "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version");
   }
 
   static String java() {
@@ -33,7 +45,9 @@ final class Machine {
     if (head.isEmpty()) {
       return "unknown (not a git checkout)";
     }
-    return git(root, "status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + " with uncommitted changes";
+    return git(root, "status", "--porcelain", "--untracked-files=no").isEmpty()
+        ? head
+        : head + " with uncommitted changes";
   }
 
   private static String git(Path root, String... args) {
@@ -41,7 +55,8 @@ final class Machine {
       List<String> command = new java.util.ArrayList<>(List.of("git", "-C", root.toString()));
       command.addAll(List.of(args));
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      String out =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       return process.waitFor() == 0 ? out : "";
     } catch (IOException e) {
       return "";
@@ -68,9 +83,11 @@ final class Machine {
   static String turboJpeg() {
     try {
       com.sun.jna.NativeLibrary.getInstance("turbojpeg");
-      return "installed: Cohort's thumbnail task decodes JPEGs at 1/8 scale, as Pillow's draft mode does";
+      return "installed: Cohort's thumbnail task decodes JPEGs at 1/8 scale, as Pillow's draft mode"
+          + " does";
     } catch (LinkageError e) {
-      return "not installed: Cohort's thumbnail task decodes with ImageIO (install Debian's libturbojpeg0)";
+      return "not installed: Cohort's thumbnail task decodes with ImageIO (install Debian's"
+          + " libturbojpeg0)";
     }
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,14 +25,17 @@ class BenchSmokeIT {
   void caseOneRunsAndWritesItsPageAndChart() throws Exception {
     Path page = out.resolve("benchmarks.md");
 
-    int exit = new CommandLine(new Bench()).execute("--smoke", "--cases", "1", "--out", page.toString());
+    int exit =
+        new CommandLine(new Bench()).execute("--smoke", "--cases", "1", "--out", page.toString());
 
     assertEquals(0, exit, "the smoke run failed; its clusters' logs are in bench/target/logs");
     String markdown = Files.readString(page);
     assertTrue(
         Pattern.compile("\\| Cohort, 2 nodes \\| tasks/s \\| [0-9,]+ \\|").matcher(markdown).find(),
         "no Cohort figure for case 1 in:\n" + markdown);
-    assertTrue(markdown.contains("`bench/run.sh --smoke --cases 1"), "the page does not name its command:\n" + markdown);
+    assertTrue(
+        markdown.contains("`bench/run.sh --smoke --cases 1"),
+        "the page does not name its command:\n" + markdown);
     Path chart = out.resolve("benchmarks.png");
     assertTrue(Files.size(chart) > 1_000, "the chart " + chart + " is empty");
     byte[] magic = Files.readAllBytes(chart);
@@ -43,7 +45,9 @@ class BenchSmokeIT {
 
   @Test
   void unknownCaseIsAUsageError() {
-    int exit = new CommandLine(new Bench()).execute("--cases", "9", "--out", out.resolve("x.md").toString());
+    int exit =
+        new CommandLine(new Bench())
+            .execute("--cases", "9", "--out", out.resolve("x.md").toString());
     assertEquals(2, exit);
   }
 }

@@ -8,7 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code cohort cancel JOB}: stops a job on every node; results already in stay readable. */
-@Command(name = "cancel", description = "Cancel a job: queued inputs are dropped, running ones interrupted on every node.")
+@Command(
+    name = "cancel",
+    description =
+        "Cancel a job: queued inputs are dropped, running ones interrupted on every node.")
 final class CancelCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")

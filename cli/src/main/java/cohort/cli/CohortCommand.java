@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     name = "cohort",
     mixinStandardHelpOptions = true,
     version = "cohort 0.1.0",
-    description = "Cohort: a distributed worker cluster on the JVM; multiprocessing grown into a cluster.",
+    description =
+        "Cohort: a distributed worker cluster on the JVM; multiprocessing grown into a cluster.",
     subcommands = {
       SubmitCommand.class,
       StatusCommand.class,

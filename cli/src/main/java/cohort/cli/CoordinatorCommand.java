@@ -23,16 +23,28 @@ import picocli.CommandLine.Option;
     })
 final class CoordinatorCommand implements Callable<Integer> {
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
   String host;
 
-  @Option(names = "--cluster-port", paramLabel = "P", description = "Cluster port nodes join (default 25520, env COHORT_CLUSTER_PORT).")
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "P",
+      description = "Cluster port nodes join (default 25520, env COHORT_CLUSTER_PORT).")
   Integer clusterPort;
 
-  @Option(names = "--http-port", paramLabel = "Q", description = "HTTP API port, 0 for a free one (default 8470, env COHORT_HTTP_PORT).")
+  @Option(
+      names = "--http-port",
+      paramLabel = "Q",
+      description = "HTTP API port, 0 for a free one (default 8470, env COHORT_HTTP_PORT).")
   Integer httpPort;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where results are spooled (default: a temporary folder, env COHORT_DATA_DIR).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Where results are spooled (default: a temporary folder, env COHORT_DATA_DIR).")
   String dataDir;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -50,7 +62,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     Servers.exitZeroAfterCleanStop(running::system, Duration.ofSeconds(60));
     PrintWriter out = spec.commandLine().getOut();
     out.println(
-        "cohort coordinator ready cluster=" + started.clusterAddress() + " http=" + started.httpUrl());
+        "cohort coordinator ready cluster="
+            + started.clusterAddress()
+            + " http="
+            + started.httpUrl());
     out.flush();
     Servers.awaitTermination(running.system());
     return CohortCommand.OK;

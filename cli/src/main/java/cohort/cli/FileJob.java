@@ -38,7 +38,8 @@ final class FileJob {
   private final Path out;
   private final ObjectMapper json;
 
-  private FileJob(List<Path> files, List<String> names, boolean sharedFs, Path out, ObjectMapper json) {
+  private FileJob(
+      List<Path> files, List<String> names, boolean sharedFs, Path out, ObjectMapper json) {
     this.files = files;
     this.names = names;
     this.sharedFs = sharedFs;
@@ -77,7 +78,10 @@ final class FileJob {
       }
       files.add(file);
       Path normal = file.normalize();
-      names.add(normal.isAbsolute() || normal.startsWith("..") ? file.getFileName().toString() : normal.toString().replace('\\', '/'));
+      names.add(
+          normal.isAbsolute() || normal.startsWith("..")
+              ? file.getFileName().toString()
+              : normal.toString().replace('\\', '/'));
     }
     if (out != null) {
       try {
@@ -106,7 +110,11 @@ final class FileJob {
   Iterator<JsonNode> inputs(CohortClient client, String jobId) {
     ThreadPoolExecutor uploads =
         new ThreadPoolExecutor(
-            UPLOADS_AHEAD, UPLOADS_AHEAD, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            UPLOADS_AHEAD,
+            UPLOADS_AHEAD,
+            5,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             runnable -> {
               Thread thread = new Thread(runnable, "cohort-upload");
               thread.setDaemon(true);
@@ -179,7 +187,8 @@ final class FileJob {
       }
       Path target = out.resolve(output.get("file").asText()).normalize();
       if (!target.startsWith(out.normalize())) {
-        throw new IllegalStateException("an output names a file outside --out: " + output.get("file"));
+        throw new IllegalStateException(
+            "an output names a file outside --out: " + output.get("file"));
       }
       Files.createDirectories(target.getParent());
       Files.write(target, output.get("data").binaryValue());
@@ -189,7 +198,8 @@ final class FileJob {
       ((ObjectNode) result).set("output", shown);
       return json.writeValueAsString(result);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write an output under --out " + out + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write an output under --out " + out + ": " + e.getMessage(), e);
     }
   }
 }

@@ -8,8 +8,8 @@ import sun.misc.Signal;
 
 /**
  * Ctrl-C while {@code cohort submit} follows a job: the first cancels the job on every node, like
- * setting multiprocessing's stop flag, and lets the results stream end with what had completed;
- * the second quits at once.
+ * setting multiprocessing's stop flag, and lets the results stream end with what had completed; the
+ * second quits at once.
  */
 final class Interrupts {
 
@@ -38,7 +38,8 @@ final class Interrupts {
                       try {
                         client.cancel(jobId);
                       } catch (CohortException e) {
-                        err.println("cohort: could not cancel job " + jobId + ": " + e.getMessage());
+                        err.println(
+                            "cohort: could not cancel job " + jobId + ": " + e.getMessage());
                         err.flush();
                         Runtime.getRuntime().halt(CohortCommand.INTERRUPTED);
                       }

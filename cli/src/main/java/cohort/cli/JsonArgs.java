@@ -7,9 +7,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 
 /**
- * Reads command-line values as JSON when they are JSON ({@code 42}, {@code true}, {@code
- * {"a":1}}, {@code "quoted"}) and as strings otherwise ({@code photo.jpg}), the way a user means
- * them.
+ * Reads command-line values as JSON when they are JSON ({@code 42}, {@code true}, {@code {"a":1}},
+ * {@code "quoted"}) and as strings otherwise ({@code photo.jpg}), the way a user means them.
  */
 final class JsonArgs {
 
@@ -24,8 +23,14 @@ final class JsonArgs {
     }
     char first = trimmed.charAt(0);
     boolean looksJson =
-        first == '{' || first == '[' || first == '"' || first == '-' || Character.isDigit(first)
-            || trimmed.equals("true") || trimmed.equals("false") || trimmed.equals("null");
+        first == '{'
+            || first == '['
+            || first == '"'
+            || first == '-'
+            || Character.isDigit(first)
+            || trimmed.equals("true")
+            || trimmed.equals("false")
+            || trimmed.equals("null");
     if (!looksJson) {
       return TextNode.valueOf(text);
     }

@@ -21,28 +21,47 @@ import picocli.CommandLine.Option;
     name = "local",
     sortOptions = false,
     description = {
-      "Run a coordinator and N node JVMs (one worker slot each) on this machine: Pool(N) as a cluster.",
+      "Run a coordinator and N node JVMs (one worker slot each) on this machine: Pool(N) as a"
+          + " cluster.",
       "Prints the coordinator's URL; a node JVM that dies is started again, like a process",
       "supervisor would; Ctrl-C stops every JVM cleanly, nodes first."
     })
 final class LocalCommand implements Callable<Integer> {
 
-  @Option(names = "--nodes", paramLabel = "N", description = "Node JVMs to start (default: the cores).")
+  @Option(
+      names = "--nodes",
+      paramLabel = "N",
+      description = "Node JVMs to start (default: the cores).")
   int nodes = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
   String host;
 
-  @Option(names = "--cluster-port", paramLabel = "P", description = "The coordinator's cluster port (default 25520, env COHORT_CLUSTER_PORT).")
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "P",
+      description = "The coordinator's cluster port (default 25520, env COHORT_CLUSTER_PORT).")
   Integer clusterPort;
 
-  @Option(names = "--http-port", paramLabel = "Q", description = "The HTTP API port, 0 for a free one (default 8470, env COHORT_HTTP_PORT).")
+  @Option(
+      names = "--http-port",
+      paramLabel = "Q",
+      description = "The HTTP API port, 0 for a free one (default 8470, env COHORT_HTTP_PORT).")
   Integer httpPort;
 
-  @Option(names = "--allow-exec", description = "Let jobs run commands on the nodes (the exec task); see the README's security note.")
+  @Option(
+      names = "--allow-exec",
+      description =
+          "Let jobs run commands on the nodes (the exec task); see the README's security note.")
   boolean allowExec;
 
-  @Option(names = "--plugins", paramLabel = "DIR", description = "A folder of jars with more tasks, for every node.")
+  @Option(
+      names = "--plugins",
+      paramLabel = "DIR",
+      description = "A folder of jars with more tasks, for every node.")
   String plugins;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -70,7 +89,8 @@ final class LocalCommand implements Callable<Integer> {
     CoordinatorCommand.put(overrides, "cohort.host", host);
     CoordinatorCommand.put(overrides, "cohort.coordinator.cluster-port", clusterPort);
     CoordinatorCommand.put(overrides, "cohort.coordinator.http-port", httpPort);
-    CoordinatorSettings settings = CoordinatorSettings.fromConfig(CoordinatorApp.loadConfig(overrides));
+    CoordinatorSettings settings =
+        CoordinatorSettings.fromConfig(CoordinatorApp.loadConfig(overrides));
     PrintWriter out = spec.commandLine().getOut();
     LocalCluster.Options options =
         new LocalCluster.Options(
@@ -99,8 +119,18 @@ final class LocalCommand implements Callable<Integer> {
                   }
                 },
                 "stop-local-cluster"));
-    out.println("cohort local ready http=" + cluster.url() + " cluster=" + cluster.clusterAddress() + " nodes=" + nodes);
-    out.println("  " + nodes + " node JVMs with one worker slot each; the coordinator serves " + cluster.url());
+    out.println(
+        "cohort local ready http="
+            + cluster.url()
+            + " cluster="
+            + cluster.clusterAddress()
+            + " nodes="
+            + nodes);
+    out.println(
+        "  "
+            + nodes
+            + " node JVMs with one worker slot each; the coordinator serves "
+            + cluster.url());
     out.println("  in another terminal: export COHORT_COORDINATOR=" + cluster.url());
     out.println("  Ctrl-C stops the cluster.");
     out.flush();

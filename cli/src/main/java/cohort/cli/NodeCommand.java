@@ -26,25 +26,50 @@ import picocli.CommandLine.Option;
     })
 final class NodeCommand implements Callable<Integer> {
 
-  @Option(names = "--join", paramLabel = "HOST:PORT", description = "The coordinator's cluster address (default 127.0.0.1:25520, env COHORT_JOIN).")
+  @Option(
+      names = "--join",
+      paramLabel = "HOST:PORT",
+      description = "The coordinator's cluster address (default 127.0.0.1:25520, env COHORT_JOIN).")
   String join;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Worker slots; 1 gives one JVM per core (default: the cores, env COHORT_WORKERS).")
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description =
+          "Worker slots; 1 gives one JVM per core (default: the cores, env COHORT_WORKERS).")
   Integer workers;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
   String host;
 
-  @Option(names = "--cluster-port", paramLabel = "P", description = "This node's cluster port, 0 for a free one (default 0, env COHORT_NODE_PORT).")
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "P",
+      description = "This node's cluster port, 0 for a free one (default 0, env COHORT_NODE_PORT).")
   Integer clusterPort;
 
-  @Option(names = "--drain-timeout", paramLabel = "D", description = "Time to finish running tasks when stopping, such as 30s (default 30s, env COHORT_DRAIN_TIMEOUT).")
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "D",
+      description =
+          "Time to finish running tasks when stopping, such as 30s (default 30s, env"
+              + " COHORT_DRAIN_TIMEOUT).")
   String drainTimeout;
 
-  @Option(names = "--allow-exec", description = "Let jobs run commands on this node (the exec task), as its user; see the README's security note (env COHORT_ALLOW_EXEC).")
+  @Option(
+      names = "--allow-exec",
+      description =
+          "Let jobs run commands on this node (the exec task), as its user; see the README's"
+              + " security note (env COHORT_ALLOW_EXEC).")
   Boolean allowExec;
 
-  @Option(names = "--plugins", paramLabel = "DIR", description = "A folder of jars with more tasks (env COHORT_PLUGINS).")
+  @Option(
+      names = "--plugins",
+      paramLabel = "DIR",
+      description = "A folder of jars with more tasks (env COHORT_PLUGINS).")
   String plugins;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -70,7 +95,11 @@ final class NodeCommand implements Callable<Integer> {
           public void registered(String node, String coordinator, boolean again) {
             if (!again) {
               out.println(
-                  "cohort node ready node=" + node + " coordinator=" + coordinator + " slots="
+                  "cohort node ready node="
+                      + node
+                      + " coordinator="
+                      + coordinator
+                      + " slots="
                       + runner.settings().workers());
               out.flush();
             }
@@ -78,7 +107,10 @@ final class NodeCommand implements Callable<Integer> {
 
           @Override
           public void rejoining(String reason) {
-            LOG.warn("the node lost its cluster ({}); joining {} again", reason, runner.settings().join());
+            LOG.warn(
+                "the node lost its cluster ({}); joining {} again",
+                reason,
+                runner.settings().join());
           }
         });
     return CohortCommand.OK;

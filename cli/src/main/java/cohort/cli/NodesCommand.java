@@ -30,7 +30,8 @@ final class NodesCommand implements Callable<Integer> {
     }
     Table table = new Table("NODE", "STATUS", "SLOTS", "BUSY", "TASKS");
     for (NodeStatus node : cluster.nodes()) {
-      table.row(node.address(), node.status(), node.slots(), node.busy(), String.join(",", node.tasks()));
+      table.row(
+          node.address(), node.status(), node.slots(), node.busy(), String.join(",", node.tasks()));
     }
     table.print(out);
     out.printf(

@@ -17,17 +17,20 @@ final class Servers {
    *
    * @param timeout how long to wait, or null to wait as long as it takes
    */
-  static <T> T await(CompletionStage<T> stage, Duration timeout, ActorSystem<?> system, String what) {
+  static <T> T await(
+      CompletionStage<T> stage, Duration timeout, ActorSystem<?> system, String what) {
     try {
       return timeout == null
           ? stage.toCompletableFuture().get()
           : stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       system.terminate();
-      throw new IllegalStateException("cannot start the " + what + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot start the " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
       system.terminate();
-      throw new IllegalStateException("the " + what + " did not start within " + timeout.toSeconds() + " s", e);
+      throw new IllegalStateException(
+          "the " + what + " did not start within " + timeout.toSeconds() + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       system.terminate();
@@ -44,13 +47,15 @@ final class Servers {
    * Makes a stop by SIGTERM or Ctrl-C end the JVM with exit code 0 once the server has shut down
    * cleanly; the JVM would otherwise report the signal (143 or 130). When a task brought the JVM
    * down with {@code System.exit}, its exit code stands. When Pekko met a fatal error (it calls
-   * {@code System.exit} from its own thread), the JVM ends at once with {@link CohortCommand#FATAL}:
-   * nothing can stop cleanly then, and the cluster should see the member gone without delay.
+   * {@code System.exit} from its own thread), the JVM ends at once with {@link
+   * CohortCommand#FATAL}: nothing can stop cleanly then, and the cluster should see the member gone
+   * without delay.
    *
    * @param system the actor system to wait for, looked up when the JVM stops
    * @param limit how long to wait for it before leaving the exit code as it is
    */
-  static void exitZeroAfterCleanStop(java.util.function.Supplier<ActorSystem<?>> system, Duration limit) {
+  static void exitZeroAfterCleanStop(
+      java.util.function.Supplier<ActorSystem<?>> system, Duration limit) {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -64,11 +69,16 @@ final class Servers {
                     // Pekko met an error it does not survive and called System.exit from that
                     // thread; the clean stop would wait for the threads now stuck behind it.
                     System.err.println(
-                        "cohort: a fatal error in thread " + fatal + " (logged above) stops this JVM now");
+                        "cohort: a fatal error in thread "
+                            + fatal
+                            + " (logged above) stops this JVM now");
                     Runtime.getRuntime().halt(CohortCommand.FATAL);
                   }
                   try {
-                    current.getWhenTerminated().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+                    current
+                        .getWhenTerminated()
+                        .toCompletableFuture()
+                        .get(limit.toMillis(), TimeUnit.MILLISECONDS);
                   } catch (InterruptedException | ExecutionException | TimeoutException e) {
                     return;
                   }
@@ -91,7 +101,8 @@ final class Servers {
         continue;
       }
       for (StackTraceElement frame : entry.getValue()) {
-        if (frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+        if (frame.getClassName().equals("java.lang.Runtime")
+            && frame.getMethodName().equals("exit")) {
           return name;
         }
       }
@@ -106,7 +117,8 @@ final class Servers {
         continue;
       }
       for (StackTraceElement frame : entry.getValue()) {
-        if (frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+        if (frame.getClassName().equals("java.lang.Runtime")
+            && frame.getMethodName().equals("exit")) {
           return true;
         }
       }

@@ -1,7 +1,7 @@
 package cohort.cli;
 
-import cohort.client.CohortClient;
 import cohort.api.JobStatus;
+import cohort.client.CohortClient;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,7 +15,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", description = "Show one job's status as JSON, or list every job.")
 final class StatusCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "JOB", description = "A job id; omit to list all jobs.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "JOB",
+      description = "A job id; omit to list all jobs.")
   String job;
 
   @Option(names = "--json", description = "Print the job list as JSON.")

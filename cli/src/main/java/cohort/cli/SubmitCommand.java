@@ -1,11 +1,11 @@
 package cohort.cli;
 
-import cohort.client.CohortClient;
-import cohort.client.ReaderLines;
-import cohort.cli.local.EmbeddedCluster;
 import cohort.api.ApiJson;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
+import cohort.cli.local.EmbeddedCluster;
+import cohort.client.CohortClient;
+import cohort.client.ReaderLines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -57,43 +57,71 @@ final class SubmitCommand implements Callable<Integer> {
 
   private static final Duration EMBEDDED_START = Duration.ofSeconds(60);
 
-  @Parameters(index = "0", paramLabel = "TASK", description = "The task to run; 'cohort tasks' lists them.")
+  @Parameters(
+      index = "0",
+      paramLabel = "TASK",
+      description = "The task to run; 'cohort tasks' lists them.")
   String task;
 
   @Parameters(
       index = "1..*",
       paramLabel = "INPUT",
-      description = "Inputs, each read as JSON when it is JSON (42, true, {\"a\":1}) and as a string otherwise; file paths with --files or --out.")
+      description =
+          "Inputs, each read as JSON when it is JSON (42, true, {\"a\":1}) and as a string"
+              + " otherwise; file paths with --files or --out.")
   List<String> inputs = new ArrayList<>();
 
-  @Option(names = "--range", paramLabel = "A..B", description = "The integers A, A+1, .. B-1 as inputs, like Python's range(A, B).")
+  @Option(
+      names = "--range",
+      paramLabel = "A..B",
+      description = "The integers A, A+1, .. B-1 as inputs, like Python's range(A, B).")
   String range;
 
-  @Option(names = "--split", paramLabel = "K", description = "Cut --range into K parts, one input {\"start\":a,\"end\":b} each.")
+  @Option(
+      names = "--split",
+      paramLabel = "K",
+      description = "Cut --range into K parts, one input {\"start\":a,\"end\":b} each.")
   Integer split;
 
   @Option(
       names = "--input-file",
       paramLabel = "FILE",
-      description = "One input per line of FILE, as a string; - reads stdin. Lines are read as the cluster takes them, so the file may be larger than memory.")
+      description =
+          "One input per line of FILE, as a string; - reads stdin. Lines are read as the cluster"
+              + " takes them, so the file may be larger than memory.")
   String inputFile;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Every file under DIR is an input (the task reads its bytes).")
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description = "Every file under DIR is an input (the task reads its bytes).")
   Path dir;
 
   @Option(names = "--files", description = "The INPUTs are files (the task reads their bytes).")
   boolean files;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Write the files the outputs carry (thumbnails) under DIR; implies --files.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Write the files the outputs carry (thumbnails) under DIR; implies --files.")
   Path out;
 
-  @Option(names = "--shared-fs", description = "Every node sees the files at the same paths: send paths, not bytes; nodes write --out themselves.")
+  @Option(
+      names = "--shared-fs",
+      description =
+          "Every node sees the files at the same paths: send paths, not bytes; nodes write --out"
+              + " themselves.")
   boolean sharedFs;
 
-  @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "A task parameter; repeat for more.")
+  @Option(
+      names = {"-p", "--param"},
+      paramLabel = "KEY=VALUE",
+      description = "A task parameter; repeat for more.")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--shell", description = "exec: run the command through /bin/sh -c, inputs quoted.")
+  @Option(
+      names = "--shell",
+      description = "exec: run the command through /bin/sh -c, inputs quoted.")
   boolean shell;
 
   @ArgGroup(exclusive = true)
@@ -107,30 +135,49 @@ final class SubmitCommand implements Callable<Integer> {
     boolean unordered;
   }
 
-  @Option(names = "--combine", paramLabel = "OP", description = "Reduce the outputs at the coordinator: sum, count, min, max, or none.")
+  @Option(
+      names = "--combine",
+      paramLabel = "OP",
+      description = "Reduce the outputs at the coordinator: sum, count, min, max, or none.")
   String combine;
 
-  @Option(names = "--batch", paramLabel = "N", description = "Inputs per dispatch; default: sized from measured task time.")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "Inputs per dispatch; default: sized from measured task time.")
   Integer batch;
 
-  @Option(names = "--retries", paramLabel = "N", description = "Run an input whose task threw up to N more times (default 0).")
+  @Option(
+      names = "--retries",
+      paramLabel = "N",
+      description = "Run an input whose task threw up to N more times (default 0).")
   Integer retries;
 
   @Option(
       names = "--max-attempts",
       paramLabel = "N",
-      description = "Runs an input gets in all when it times out or its node is lost; then it fails, or is quarantined (default 3).")
+      description =
+          "Runs an input gets in all when it times out or its node is lost; then it fails, or is"
+              + " quarantined (default 3).")
   Integer maxAttempts;
 
-  @Option(names = "--task-timeout", paramLabel = "D", description = "Interrupt an input that runs longer, such as 500ms or 2m; counts as a system failure.")
+  @Option(
+      names = "--task-timeout",
+      paramLabel = "D",
+      description =
+          "Interrupt an input that runs longer, such as 500ms or 2m; counts as a system failure.")
   String taskTimeout;
 
   @Mixin CoordinatorOption coordinator;
 
-  @Option(names = "--detach", description = "Print the job id and return at once; follow with 'cohort status'.")
+  @Option(
+      names = "--detach",
+      description = "Print the job id and return at once; follow with 'cohort status'.")
   boolean detach;
 
-  @Option(names = {"-q", "--quiet"}, description = "Do not print result lines; only the combined value and the summary.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Do not print result lines; only the combined value and the summary.")
   boolean quiet;
 
   @Option(
@@ -154,9 +201,9 @@ final class SubmitCommand implements Callable<Integer> {
     }
     if (detach) {
       throw usage(
-          "--detach needs a running coordinator: without --coordinator (or $COHORT_COORDINATOR) the job"
-              + " runs on a cluster inside this command, which ends with it. Start one with 'cohort local'"
-              + " and give its URL with --coordinator");
+          "--detach needs a running coordinator: without --coordinator (or $COHORT_COORDINATOR) the"
+              + " job runs on a cluster inside this command, which ends with it. Start one with"
+              + " 'cohort local' and give its URL with --coordinator");
     }
     if (workers < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be 1 or more");
@@ -173,12 +220,15 @@ final class SubmitCommand implements Callable<Integer> {
   private JobRequest request() {
     boolean fileMode = fileMode();
     int sources =
-        (inputs.isEmpty() && !fileMode ? 0 : 1) + (range == null ? 0 : 1) + (inputFile == null ? 0 : 1);
+        (inputs.isEmpty() && !fileMode ? 0 : 1)
+            + (range == null ? 0 : 1)
+            + (inputFile == null ? 0 : 1);
     if (sources != 1 || (fileMode && inputs.isEmpty() && dir == null)) {
       throw usage(
           sources == 0 || (fileMode && inputs.isEmpty() && dir == null)
               ? "give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR"
-              : "give the inputs one way only: INPUT..., --range A..B, --input-file FILE or --dir DIR");
+              : "give the inputs one way only: INPUT..., --range A..B, --input-file FILE or --dir"
+                  + " DIR");
     }
     if (split != null && range == null) {
       throw usage("--split needs --range");
@@ -190,13 +240,17 @@ final class SubmitCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--input-file " + inputFile + ": no such file");
     }
     if (!command.isEmpty() && !task.equals("exec")) {
-      throw usage("only exec takes a command after --; task " + task + " takes its parameters with -p");
+      throw usage(
+          "only exec takes a command after --; task " + task + " takes its parameters with -p");
     }
     if (task.equals("exec") && command.isEmpty() && !params.containsKey("command")) {
-      throw usage("give exec its command after --, for example: cohort submit exec a.txt -- wc -l {}");
+      throw usage(
+          "give exec its command after --, for example: cohort submit exec a.txt -- wc -l {}");
     }
     if (detach && (inputFile != null || fileMode)) {
-      throw usage("--detach cannot be used with --input-file or files: their inputs are sent while the job runs");
+      throw usage(
+          "--detach cannot be used with --input-file or files: their inputs are sent while the job"
+              + " runs");
     }
     Map<String, JsonNode> parameters = new LinkedHashMap<>();
     params.forEach((key, value) -> parameters.put(key, JsonArgs.parse(value)));
@@ -235,7 +289,8 @@ final class SubmitCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     FileJob fileJob = fileMode() ? FileJob.of(dir, inputs, sharedFs, this.out, json) : null;
     if (fileJob != null && fileJob.sharedOut() != null) {
-      Map<String, JsonNode> withOut = new LinkedHashMap<>(request.params() == null ? Map.of() : request.params());
+      Map<String, JsonNode> withOut =
+          new LinkedHashMap<>(request.params() == null ? Map.of() : request.params());
       withOut.put("out", TextNode.valueOf(fileJob.sharedOut()));
       request = request.withParams(withOut);
     }
@@ -249,16 +304,24 @@ final class SubmitCommand implements Callable<Integer> {
     if (detach) {
       out.println(job.id());
       out.flush();
-      err.println("job " + job.id() + " accepted with " + job.total() + " inputs; follow it with: cohort status " + job.id());
+      err.println(
+          "job "
+              + job.id()
+              + " accepted with "
+              + job.total()
+              + " inputs; follow it with: cohort status "
+              + job.id());
       err.flush();
       return CohortCommand.OK;
     }
     Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
-    ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "stdout-flusher");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "stdout-flusher");
+              thread.setDaemon(true);
+              return thread;
+            });
     // Results appear promptly even when they trickle in, without a flush per line.
     flusher.scheduleWithFixedDelay(out::flush, 100, 100, TimeUnit.MILLISECONDS);
     long total = fileJob != null ? fileJob.size() : upload != null ? -1 : job.total();
@@ -285,7 +348,11 @@ final class SubmitCommand implements Callable<Integer> {
     }
     if (end.combine() != null) {
       if (end.combineError() != null) {
-        err.println("cohort: the outputs could not be combined with " + end.combine() + ": " + end.combineError());
+        err.println(
+            "cohort: the outputs could not be combined with "
+                + end.combine()
+                + ": "
+                + end.combineError());
       } else {
         out.println(end.combined() == null ? "null" : end.combined().toString());
       }
@@ -309,7 +376,9 @@ final class SubmitCommand implements Callable<Integer> {
       ReaderLines lines =
           new ReaderLines(
               reader,
-              e -> new UncheckedIOException("cannot read --input-file " + inputFile + ": " + e.getMessage(), e));
+              e ->
+                  new UncheckedIOException(
+                      "cannot read --input-file " + inputFile + ": " + e.getMessage(), e));
       return new Iterator<>() {
         @Override
         public boolean hasNext() {
@@ -322,7 +391,8 @@ final class SubmitCommand implements Callable<Integer> {
         }
       };
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read --input-file " + inputFile + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read --input-file " + inputFile + ": " + e.getMessage(), e);
     }
   }
 

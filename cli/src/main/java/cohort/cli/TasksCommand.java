@@ -11,7 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cohort tasks}: the tasks the cluster's nodes offer, with their inputs and parameters. */
-@Command(name = "tasks", description = "List the tasks the nodes offer, with their inputs and parameters.")
+@Command(
+    name = "tasks",
+    description = "List the tasks the nodes offer, with their inputs and parameters.")
 final class TasksCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print the tasks as JSON.")

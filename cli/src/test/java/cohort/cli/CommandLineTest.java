@@ -27,13 +27,15 @@ class CommandLineTest {
   void submitNeedsInputs() {
     Outcome outcome = run("submit", "echo", "--coordinator", "http://127.0.0.1:1");
     assertThat(outcome.code()).isEqualTo(2);
-    assertThat(outcome.err()).contains("give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR");
+    assertThat(outcome.err())
+        .contains("give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR");
   }
 
   /** Tests that two input sources at once are refused. */
   @Test
   void oneInputSourceOnly() {
-    Outcome outcome = run("submit", "echo", "1", "--range", "0..2", "--coordinator", "http://127.0.0.1:1");
+    Outcome outcome =
+        run("submit", "echo", "1", "--range", "0..2", "--coordinator", "http://127.0.0.1:1");
     assertThat(outcome.code()).isEqualTo(2);
     assertThat(outcome.err()).contains("one way only");
   }
@@ -65,7 +67,14 @@ class CommandLineTest {
   /** Tests that a missing input file is named. */
   @Test
   void missingInputFile() {
-    Outcome outcome = run("submit", "echo", "--input-file", "/no/such/file", "--coordinator", "http://127.0.0.1:1");
+    Outcome outcome =
+        run(
+            "submit",
+            "echo",
+            "--input-file",
+            "/no/such/file",
+            "--coordinator",
+            "http://127.0.0.1:1");
     assertThat(outcome.code()).isEqualTo(2);
     assertThat(outcome.err()).contains("--input-file /no/such/file: no such file");
   }
@@ -88,7 +97,12 @@ class CommandLineTest {
     StringWriter err = new StringWriter();
     CommandLine commandLine = CohortCommand.commandLine();
     commandLine.setErr(new PrintWriter(err));
-    int code = CohortCommand.execute(commandLine, new String[] {"submit", "echo", "a", "--coordinator", "http://127.0.0.1:1", "--", "ls"});
+    int code =
+        CohortCommand.execute(
+            commandLine,
+            new String[] {
+              "submit", "echo", "a", "--coordinator", "http://127.0.0.1:1", "--", "ls"
+            });
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("only exec takes a command after --");
   }
@@ -96,7 +110,8 @@ class CommandLineTest {
   /** Tests that --shared-fs needs files. */
   @Test
   void sharedFsNeedsFiles() {
-    Outcome outcome = run("submit", "echo", "a", "--shared-fs", "--coordinator", "http://127.0.0.1:1");
+    Outcome outcome =
+        run("submit", "echo", "a", "--shared-fs", "--coordinator", "http://127.0.0.1:1");
     assertThat(outcome.code()).isEqualTo(2);
     assertThat(outcome.err()).contains("--shared-fs goes with --dir, --files or --out");
   }

@@ -1,6 +1,5 @@
 package cohort.client;
 
-import cohort.api.TaskInfo;
 import cohort.api.ApiError;
 import cohort.api.ApiJson;
 import cohort.api.ClusterStatus;
@@ -8,6 +7,7 @@ import cohort.api.JobOutcome;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
 import cohort.api.Result;
+import cohort.api.TaskInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,14 +71,13 @@ public final class CohortClient {
    * @throws IllegalArgumentException when {@code base} is not an http URL
    */
   public static CohortClient connect(URI base) {
-    if (base.getScheme() == null
-        || !base.getScheme().equals("http")
-        || base.getHost() == null) {
+    if (base.getScheme() == null || !base.getScheme().equals("http") || base.getHost() == null) {
       throw new IllegalArgumentException(
           "coordinator URL '" + base + "' is not an http URL such as http://127.0.0.1:8470");
     }
     String text = base.toString();
-    return new CohortClient(URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text));
+    return new CohortClient(
+        URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text));
   }
 
   /** The coordinator's URL. */
@@ -107,8 +106,8 @@ public final class CohortClient {
   /**
    * Runs a job and waits for its end, like a blocking {@code Pool.map}: one request submits it and
    * answers with every result when the job is small, which makes a round trip as short as the
-   * cluster allows; a long job's results are then read from its stream. The inputs must be in
-   * the request (a list, a range or a file), not streamed.
+   * cluster allows; a long job's results are then read from its stream. The inputs must be in the
+   * request (a list, a range or a file), not streamed.
    *
    * @return the job's final status and its results in delivery order
    */
@@ -134,11 +133,13 @@ public final class CohortClient {
    *
    * @throws CohortException when the coordinator refuses them or the upload breaks
    */
-  public long sendInputs(String id, java.util.Iterator<? extends com.fasterxml.jackson.databind.JsonNode> inputs) {
+  public long sendInputs(
+      String id, java.util.Iterator<? extends com.fasterxml.jackson.databind.JsonNode> inputs) {
     HttpRequest post =
         HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/inputs"))
             .header("Content-Type", "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new NdjsonInputStream(inputs, json)))
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new NdjsonInputStream(inputs, json)))
             .build();
     try {
       HttpResponse<byte[]> response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
@@ -148,7 +149,9 @@ public final class CohortClient {
       return json.readTree(response.body()).path("inputs").asLong();
     } catch (IOException e) {
       throw new CohortException(
-          "the upload of the inputs of job " + id + " to " + base + " broke: " + e.getMessage(), 0, e);
+          "the upload of the inputs of job " + id + " to " + base + " broke: " + e.getMessage(),
+          0,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CohortException("interrupted while sending inputs", 0, e);
@@ -206,11 +209,12 @@ public final class CohortClient {
   }
 
   /**
-   * A job's results as the raw JSON lines the coordinator streams, from the first; the stream
-   * ends when the job does. Close it to stop reading early.
+   * A job's results as the raw JSON lines the coordinator streams, from the first; the stream ends
+   * when the job does. Close it to stop reading early.
    */
   public Stream<String> resultLines(String id) {
-    HttpRequest get = HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/results")).GET().build();
+    HttpRequest get =
+        HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/results")).GET().build();
     HttpResponse<InputStream> response;
     try {
       response = http.send(get, HttpResponse.BodyHandlers.ofInputStream());
@@ -230,7 +234,8 @@ public final class CohortClient {
     // The coordinator going away mid-stream surfaces as an I/O error on the next line: say so.
     Iterator<String> lines = new ReaderLines(reader, e -> lost(id, e));
     return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED | Spliterator.NONNULL), false)
+            Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
         .onClose(
             () -> {
               try {
@@ -243,8 +248,13 @@ public final class CohortClient {
 
   private CohortException lost(String id, IOException e) {
     return new CohortException(
-        "lost the connection to the coordinator at " + base + " while reading job " + id
-            + "'s results (" + e.getMessage() + "); if the coordinator stopped, its jobs are gone:"
+        "lost the connection to the coordinator at "
+            + base
+            + " while reading job "
+            + id
+            + "'s results ("
+            + e.getMessage()
+            + "); if the coordinator stopped, its jobs are gone:"
             + " submit again once it is back",
         0,
         e);
@@ -272,13 +282,15 @@ public final class CohortClient {
     try {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() >= 300) {
-        throw failure(
-            response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
       }
       return response;
     } catch (HttpTimeoutException e) {
       throw new CohortException(
-          "the coordinator at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds()
+          "the coordinator at "
+              + base
+              + " did not answer within "
+              + REQUEST_TIMEOUT.toSeconds()
               + " s; check that it is running and not overloaded",
           0,
           e);
@@ -291,7 +303,8 @@ public final class CohortClient {
   }
 
   private CohortException unreachable(IOException e) {
-    String reason = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
+    String reason =
+        e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
     return new CohortException(
         "cannot reach the coordinator at "
             + base

@@ -1,8 +1,8 @@
 package cohort.client;
 
 /**
- * A request to the coordinator failed: it could not be reached, or it answered with an error.
- * The message says what happened and what to do about it.
+ * A request to the coordinator failed: it could not be reached, or it answered with an error. The
+ * message says what happened and what to do about it.
  */
 public final class CohortException extends RuntimeException {
 

@@ -1,5 +1,8 @@
 package cohort.coordinator;
 
+import cohort.api.ClusterStatus;
+import cohort.api.JobStatus;
+import cohort.api.TaskInfo;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.Batch;
@@ -7,11 +10,11 @@ import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
-import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobEvent.InputsAdded;
 import cohort.coordinator.job.JobEvent.InputsClosed;
+import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.job.ResultBlock;
@@ -24,21 +27,17 @@ import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.HostPort;
 import cohort.protocol.Payloads;
-import cohort.api.TaskInfo;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.protocol.WorkerProtocol.TaskChecked;
-import cohort.api.ClusterStatus;
-import cohort.api.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,7 +90,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       implements CoordinatorProtocol.Command {
 
     /** A submission answered as soon as the job is accepted. */
-    public SubmitJob(JobSpec spec, InputSource inputs, boolean taskCombiner, ActorRef<SubmitReply> replyTo) {
+    public SubmitJob(
+        JobSpec spec, InputSource inputs, boolean taskCombiner, ActorRef<SubmitReply> replyTo) {
       this(spec, inputs, taskCombiner, Duration.ZERO, replyTo);
     }
   }
@@ -105,8 +105,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   /**
    * A job submitted with a wait ended, or the wait ran out first (the status is not terminal).
    *
-   * @param results every result in delivery order, or null when the wait ran out or there were
-   *     more than {@link #MAX_INLINE_RESULTS}: then they are read from the job's result log
+   * @param results every result in delivery order, or null when the wait ran out or there were more
+   *     than {@link #MAX_INLINE_RESULTS}: then they are read from the job's result log
    */
   public record Completed(JobStatus status, List<ResultBlock> results) implements SubmitReply {}
 
@@ -123,7 +123,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       implements CoordinatorProtocol.Command {}
 
   /** Every job the coordinator remembers, oldest first. */
-  public record ListJobs(ActorRef<List<JobStatus>> replyTo) implements CoordinatorProtocol.Command {}
+  public record ListJobs(ActorRef<List<JobStatus>> replyTo)
+      implements CoordinatorProtocol.Command {}
 
   /** Cancel a job; answers its status after the cancel, or empty for an unknown id. */
   public record CancelJob(String id, ActorRef<Optional<JobStatus>> replyTo)
@@ -134,8 +135,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       implements CoordinatorProtocol.Command {}
 
   /**
-   * Append inputs to a streamed job. The answer waits until the job has room for them, which is
-   * how a slow cluster slows the producer down.
+   * Append inputs to a streamed job. The answer waits until the job has room for them, which is how
+   * a slow cluster slows the producer down.
    */
   public record AddInputs(String id, List<JsonNode> inputs, ActorRef<InputsReply> replyTo)
       implements CoordinatorProtocol.Command {}
@@ -164,7 +165,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   public record HttpServing(String url) implements CoordinatorProtocol.Command {}
 
   /** The nodes and their slots. */
-  public record GetCluster(ActorRef<ClusterStatus> replyTo) implements CoordinatorProtocol.Command {}
+  public record GetCluster(ActorRef<ClusterStatus> replyTo)
+      implements CoordinatorProtocol.Command {}
 
   /** Every task some node offers. */
   public record GetTasks(ActorRef<List<TaskInfo>> replyTo) implements CoordinatorProtocol.Command {}
@@ -193,20 +195,28 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     JobState state;
     final InputSource inputs;
     final ResultLog log;
+
     /** Writes the results to the log; spawned once the job's first batches are on their way. */
     ActorRef<ResultWriter.Command> writer;
+
     /** Uploads of a streamed job waiting for room, oldest first. */
     final ArrayDeque<AddInputs> waiting = new ArrayDeque<>();
+
     /** Results handed to the writer and not written yet: held in memory until they are. */
     long unwritten;
+
     /** Results released this round, for the writer. */
     List<ResultBlock> releasedBlocks = new ArrayList<>();
+
     /** Whether the writer was told the job is over. */
     boolean closed;
+
     /** Who waits for the job's end, if anyone; answered once. */
     ActorRef<SubmitReply> waiter;
+
     /** The job's results so far for its waiter; null once there are too many to answer with. */
     List<ResultBlock> kept;
+
     long keptCount;
 
     Job(JobState state, InputSource inputs, ResultLog log) {
@@ -249,19 +259,25 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private final String address;
   private final String incarnation;
   private long sequence;
+
   /** Batches sent so far, across jobs: their order on each node. */
   private long dispatched;
 
   private NodeTable nodes = NodeTable.empty();
+
   /** Batches chosen in the current round of dispatch, by node, sent when the round ends. */
-  private final Map<ActorRef<WorkerProtocol.Command>, List<RunBatch>> outbox = new LinkedHashMap<>();
+  private final Map<ActorRef<WorkerProtocol.Command>, List<RunBatch>> outbox =
+      new LinkedHashMap<>();
+
   private final Map<String, TaskNodes> taskNodes = new java.util.HashMap<>();
   private final java.util.Set<Job> pendingResults = new java.util.LinkedHashSet<>();
+
   /**
    * Nodes' verdicts on tasks and parameters, so a repeated job skips the round trip of a check;
    * forgotten whenever a node joins or leaves, as the new set of nodes may judge differently.
    */
   private final Map<cohort.protocol.TaskSpec, TaskChecked> verdicts = new java.util.HashMap<>();
+
   private final TimerScheduler<CoordinatorProtocol.Command> timers;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final ArrayDeque<String> active = new ArrayDeque<>();
@@ -299,7 +315,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     this.json = json;
     this.clock = clock;
     this.address = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
-    this.incarnation = Long.toString(ThreadLocalRandom.current().nextLong(36 * 36, 36 * 36 * 36), 36);
+    this.incarnation =
+        Long.toString(ThreadLocalRandom.current().nextLong(36 * 36, 36 * 36 * 36), 36);
     context
         .getSystem()
         .receptionist()
@@ -309,7 +326,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .subscriptions()
         .tell(
             Subscribe.create(
-                context.messageAdapter(ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new),
+                context.messageAdapter(
+                    ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new),
                 ClusterEvent.ReachabilityEvent.class));
     cluster
         .subscriptions()
@@ -399,8 +417,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   /**
-   * The failure detector doubts a node: everything it holds runs again elsewhere at once, not
-   * after the node is downed. If it comes back, its late results are duplicates and dropped.
+   * The failure detector doubts a node: everything it holds runs again elsewhere at once, not after
+   * the node is downed. If it comes back, its late results are duplicates and dropped.
    */
   private Behavior<CoordinatorProtocol.Command> onReachabilityChanged(ReachabilityChanged changed) {
     String member = HostPort.of(changed.event().member().address()).toString();
@@ -413,7 +431,10 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         int batches = lose(node, "the cluster lost contact with it");
         getContext()
             .getLog()
-            .warn("node {} is unreachable; {} batches it held run again elsewhere", node.address(), batches);
+            .warn(
+                "node {} is unreachable; {} batches it held run again elsewhere",
+                node.address(),
+                batches);
       }
     }
     dispatch();
@@ -422,7 +443,9 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private Behavior<CoordinatorProtocol.Command> onNodeDraining(NodeDraining draining) {
     String id = NodeTable.idOf(draining.worker());
-    nodes.get(id).ifPresent(node -> getContext().getLog().info("node {} is draining", node.address()));
+    nodes
+        .get(id)
+        .ifPresent(node -> getContext().getLog().info("node {} is draining", node.address()));
     nodes = nodes.draining(id);
     return this;
   }
@@ -554,7 +577,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         for (JsonNode input : batch.inputs()) {
           size += Payloads.estimateBytes(input);
         }
-        if (!group.isEmpty() && (group.size() == MAX_COALESCED || bytes + size > Payloads.TARGET_MESSAGE_BYTES)) {
+        if (!group.isEmpty()
+            && (group.size() == MAX_COALESCED || bytes + size > Payloads.TARGET_MESSAGE_BYTES)) {
           sendGroup(entry.getKey(), group);
           group = new ArrayList<>();
           bytes = 0;
@@ -613,12 +637,15 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         continue;
       }
       TaskNodes where = taskNodes.computeIfAbsent(task, TaskNodes::new);
-      int prefetch = settings.batching().prefetch(job.state, settings.batching().size(job.state, where.slots));
+      int prefetch =
+          settings.batching().prefetch(job.state, settings.batching().size(job.state, where.slots));
       if (node.outstanding().size() >= node.slots() * (1 + prefetch)) {
         continue; // the node holds enough of this job's work for now
       }
       Optional<Batch> next =
-          settings.batching().next(job.state, job.inputs, where.slots, node.address(), where.candidates);
+          settings
+              .batching()
+              .next(job.state, job.inputs, where.slots, node.address(), where.candidates);
       if (next.isEmpty()) {
         continue;
       }
@@ -652,7 +679,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     return this;
   }
 
-  private Behavior<CoordinatorProtocol.Command> onBatchesFinished(CoordinatorProtocol.BatchesFinished finished) {
+  private Behavior<CoordinatorProtocol.Command> onBatchesFinished(
+      CoordinatorProtocol.BatchesFinished finished) {
     String node = NodeTable.idOf(finished.worker());
     for (BatchFinished part : finished.parts()) {
       handle(node, part);
@@ -718,7 +746,10 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     String id = job.state.id();
     pendingResults.add(job); // closed after its last results, at the end of the round
     for (AddInputs add : job.waiting) {
-      add.replyTo().tell(new InputsRefused(409, "job " + id + " is " + job.state.phase() + "; it takes no more inputs"));
+      add.replyTo()
+          .tell(
+              new InputsRefused(
+                  409, "job " + id + " is " + job.state.phase() + "; it takes no more inputs"));
     }
     job.waiting.clear();
     active.remove(id);
@@ -796,7 +827,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             node.worker(),
             settings.checkTimeout(),
             replyTo -> new CheckTask(submit.spec().task(), replyTo),
-            (reply, failure) -> new TaskCheckDone(submit, Set.copyOf(now), node.address(), reply, failure));
+            (reply, failure) ->
+                new TaskCheckDone(submit, Set.copyOf(now), node.address(), reply, failure));
     return true;
   }
 
@@ -1000,11 +1032,17 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     }
     if (!(job.inputs instanceof StreamedInputs)) {
       return Optional.of(
-          new InputsRefused(409, "job " + id + " has its inputs already; only a job created with"
-              + " \"stream\": true takes inputs here"));
+          new InputsRefused(
+              409,
+              "job "
+                  + id
+                  + " has its inputs already; only a job created with"
+                  + " \"stream\": true takes inputs here"));
     }
     if (job.state.terminal()) {
-      return Optional.of(new InputsRefused(409, "job " + id + " is " + job.state.phase() + "; it takes no more inputs"));
+      return Optional.of(
+          new InputsRefused(
+              409, "job " + id + " is " + job.state.phase() + "; it takes no more inputs"));
     }
     if (!job.state.inputsOpen()) {
       return Optional.of(new InputsRefused(409, "the inputs of job " + id + " have ended already"));
@@ -1039,15 +1077,23 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private Rejected refusal(String task) {
     if (nodes.nodes().stream().anyMatch(node -> node.offers(task))) {
       return new Rejected(
-          503, "every node that offers task '" + task + "' is unreachable or draining; try again once one is up");
+          503,
+          "every node that offers task '"
+              + task
+              + "' is unreachable or draining; try again once one is up");
     }
     Optional<TaskInfo> off =
-        nodes.tasks().stream().filter(info -> info.name().equals(task) && !info.enabled()).findFirst();
+        nodes.tasks().stream()
+            .filter(info -> info.name().equals(task) && !info.enabled())
+            .findFirst();
     if (off.isPresent()) {
       return new Rejected(400, "task '" + task + "' is off on every node: " + off.get().disabled());
     }
     String known =
-        nodes.tasks().stream().filter(TaskInfo::enabled).map(TaskInfo::name).collect(Collectors.joining(", "));
+        nodes.tasks().stream()
+            .filter(TaskInfo::enabled)
+            .map(TaskInfo::name)
+            .collect(Collectors.joining(", "));
     return new Rejected(400, "unknown task '" + task + "'; known tasks: " + known);
   }
 
@@ -1058,8 +1104,9 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         try {
           return Combiner.parse(info.combiner());
         } catch (IllegalArgumentException e) {
-          getContext().getLog().warn("task {} names a default combiner Cohort lacks: {}", task,
-              e.getMessage());
+          getContext()
+              .getLog()
+              .warn("task {} names a default combiner Cohort lacks: {}", task, e.getMessage());
         }
       }
     }

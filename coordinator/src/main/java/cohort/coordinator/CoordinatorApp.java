@@ -1,10 +1,10 @@
 package cohort.coordinator;
 
+import cohort.api.ApiJson;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.http.HttpApi;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.HostPort;
-import cohort.api.ApiJson;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -80,7 +80,8 @@ public final class CoordinatorApp {
 
   /**
    * Makes this actor system found the cluster and starts the coordinator and its HTTP API once it
-   * is Up. Only the coordinator downs members, and never itself: see {@link cohort.protocol.cluster.CohortDowning}.
+   * is Up. Only the coordinator downs members, and never itself: see {@link
+   * cohort.protocol.cluster.CohortDowning}.
    */
   public static CompletionStage<Started> init(ActorSystem<?> system, CoordinatorSettings settings) {
     Cluster cluster = Cluster.get(system);
@@ -94,7 +95,8 @@ public final class CoordinatorApp {
                 BlobStore blobs = new BlobStore(dataDir.resolve("blobs"));
                 ActorRef<CoordinatorProtocol.Command> coordinator =
                     system.systemActorOf(
-                        Coordinator.create(settings, dataDir, blobs, ApiJson.newMapper(), Clock.systemUTC()),
+                        Coordinator.create(
+                            settings, dataDir, blobs, ApiJson.newMapper(), Clock.systemUTC()),
                         "coordinator",
                         Props.empty());
                 serveHttp(system, settings, coordinator, blobs, started);
@@ -117,7 +119,10 @@ public final class CoordinatorApp {
             coordinator,
             system,
             ApiJson.newMapper(),
-            settings.checkTimeout().multipliedBy(Coordinator.MAX_CHECKERS).plus(Duration.ofSeconds(5)),
+            settings
+                .checkTimeout()
+                .multipliedBy(Coordinator.MAX_CHECKERS)
+                .plus(Duration.ofSeconds(5)),
             blocking,
             blobs);
     String cluster = HostPort.of(Cluster.get(system).selfMember().address()).toString();

@@ -64,7 +64,8 @@ public record CoordinatorSettings(
   private static int atLeast(Config config, String key, int min) {
     int value = config.getInt(key);
     if (value < min) {
-      throw new IllegalArgumentException(key + " = " + value + " is too small: use " + min + " or more");
+      throw new IllegalArgumentException(
+          key + " = " + value + " is too small: use " + min + " or more");
     }
     return value;
   }
@@ -72,7 +73,8 @@ public record CoordinatorSettings(
   private static Duration positive(Config config, String key) {
     Duration value = config.getDuration(key);
     if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(key + " = " + value + ": use a positive duration such as 5s");
+      throw new IllegalArgumentException(
+          key + " = " + value + ": use a positive duration such as 5s");
     }
     return value;
   }

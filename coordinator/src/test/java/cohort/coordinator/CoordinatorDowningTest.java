@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -64,8 +64,10 @@ class CoordinatorDowningTest {
   private static Config nodeConfig() {
     return ConfigFactory.parseMap(
             Map.of(
-                "pekko.cluster.roles", List.of("node"),
-                "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"))
+                "pekko.cluster.roles",
+                List.of("node"),
+                "pekko.coordinated-shutdown.run-by-actor-system-terminate",
+                "off"))
         .withFallback(ConfigFactory.load("application-test"));
   }
 
@@ -76,9 +78,8 @@ class CoordinatorDowningTest {
   }
 
   /**
-   * Tests that when nodes die one after another, the second having seen the first go (which
-   * Pekko's split brain resolver answers by downing everyone), the coordinator downs both and stays
-   * Up.
+   * Tests that when nodes die one after another, the second having seen the first go (which Pekko's
+   * split brain resolver answers by downing everyone), the coordinator downs both and stays Up.
    */
   @Test
   void nodesDyingOneAfterAnotherAreDownedAndTheCoordinatorStays() {
@@ -86,7 +87,9 @@ class CoordinatorDowningTest {
     UniqueAddress first = selfOf(nodes.get(0).system());
     UniqueAddress second = selfOf(nodes.get(1).system());
     TestProbe<ClusterEvent.ReachabilityChanged> reachability = coordinator.createTestProbe();
-    cluster.subscriptions().tell(Subscribe.create(reachability.ref(), ClusterEvent.ReachabilityChanged.class));
+    cluster
+        .subscriptions()
+        .tell(Subscribe.create(reachability.ref(), ClusterEvent.ReachabilityChanged.class));
 
     crash(nodes.get(0));
     // The second node's own failure detector has marked the first one, and the coordinator knows.
@@ -109,31 +112,40 @@ class CoordinatorDowningTest {
     assertThat(coordinator.system().whenTerminated().isCompleted()).isFalse();
   }
 
-  /** Tests that a crashed member is downed once it has been unreachable for the delay, not sooner. */
+  /**
+   * Tests that a crashed member is downed once it has been unreachable for the delay, not sooner.
+   */
   @Test
   void aCrashedMemberIsDownedAfterTheDelay() {
     Cluster cluster = Cluster.get(coordinator.system());
     UniqueAddress victim = selfOf(nodes.get(0).system());
     TestProbe<ClusterEvent.MemberEvent> members = coordinator.createTestProbe();
     TestProbe<ClusterEvent.UnreachableMember> unreachable = coordinator.createTestProbe();
-    cluster.subscriptions().tell(Subscribe.create(unreachable.ref(), ClusterEvent.UnreachableMember.class));
+    cluster
+        .subscriptions()
+        .tell(Subscribe.create(unreachable.ref(), ClusterEvent.UnreachableMember.class));
     cluster.subscriptions().tell(Subscribe.create(members.ref(), ClusterEvent.MemberEvent.class));
 
     crash(nodes.get(0));
-    assertThat(unreachable.receiveMessage(Duration.ofSeconds(15)).member().uniqueAddress()).isEqualTo(victim);
+    assertThat(unreachable.receiveMessage(Duration.ofSeconds(15)).member().uniqueAddress())
+        .isEqualTo(victim);
     long unreachableAt = System.nanoTime();
     members.fishForMessage(
         Duration.ofSeconds(15),
         event ->
-            event instanceof ClusterEvent.MemberDowned && event.member().uniqueAddress().equals(victim)
+            event instanceof ClusterEvent.MemberDowned
+                    && event.member().uniqueAddress().equals(victim)
                 ? FishingOutcomes.complete()
                 : FishingOutcomes.continueAndIgnore());
     // Half the delay as the bound: the probe may hear of the unreachability later than the downer.
-    assertThat(Duration.ofNanos(System.nanoTime() - unreachableAt)).isGreaterThan(AFTER.dividedBy(2));
+    assertThat(Duration.ofNanos(System.nanoTime() - unreachableAt))
+        .isGreaterThan(AFTER.dividedBy(2));
     eventually(
         Duration.ofSeconds(10),
         () -> {
-          assertThat(cluster.state().getMembers()).extracting(Member::uniqueAddress).doesNotContain(victim);
+          assertThat(cluster.state().getMembers())
+              .extracting(Member::uniqueAddress)
+              .doesNotContain(victim);
         });
   }
 
@@ -141,7 +153,9 @@ class CoordinatorDowningTest {
   @Test
   void aDelayThatIsNotPositiveIsRefused() {
     assertThatThrownBy(
-            () -> CohortDowning.downAfter(ConfigFactory.parseMap(Map.of(CohortDowning.AFTER_KEY, "0s"))))
+            () ->
+                CohortDowning.downAfter(
+                    ConfigFactory.parseMap(Map.of(CohortDowning.AFTER_KEY, "0s"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(CohortDowning.AFTER_KEY)
         .hasMessageContaining("positive");

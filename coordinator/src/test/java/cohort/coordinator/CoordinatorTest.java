@@ -2,6 +2,11 @@ package cohort.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.api.ApiJson;
+import cohort.api.ClusterStatus;
+import cohort.api.JobStatus;
+import cohort.api.Result;
+import cohort.api.TaskInfo;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.Batching;
 import cohort.coordinator.job.Combiner;
@@ -11,7 +16,6 @@ import cohort.coordinator.results.ResultLog;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
-import cohort.api.TaskInfo;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
@@ -20,10 +24,6 @@ import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.protocol.WorkerProtocol.RunBatches;
 import cohort.protocol.WorkerProtocol.TaskChecked;
-import cohort.api.ApiJson;
-import cohort.api.ClusterStatus;
-import cohort.api.JobStatus;
-import cohort.api.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -86,14 +86,24 @@ class CoordinatorTest {
   private static CoordinatorSettings settings(int prefetch) {
     // The tests count batches per node exactly, so the pipeline stays at its minimum depth.
     return new CoordinatorSettings(
-        "127.0.0.1", 0, 0, Optional.of(dataDir), 10, Duration.ofSeconds(3),
-        new Batching(Duration.ofMillis(20), 4096, prefetch, prefetch, Duration.ofMillis(5)), 1000);
+        "127.0.0.1",
+        0,
+        0,
+        Optional.of(dataDir),
+        10,
+        Duration.ofSeconds(3),
+        new Batching(Duration.ofMillis(20), 4096, prefetch, prefetch, Duration.ofMillis(5)),
+        1000);
   }
 
   private ActorRef<CoordinatorProtocol.Command> coordinator(int prefetch) {
     return testKit.spawn(
         Coordinator.create(
-            settings(prefetch), dataDir, new BlobStore(dataDir.resolve("blobs")), ApiJson.newMapper(), Clock.systemUTC()));
+            settings(prefetch),
+            dataDir,
+            new BlobStore(dataDir.resolve("blobs")),
+            ApiJson.newMapper(),
+            Clock.systemUTC()));
   }
 
   private static List<JsonNode> longs(int n) {
@@ -105,8 +115,8 @@ class CoordinatorTest {
   }
 
   /**
-   * The task checks each coordinator remembers, as the tests expect them: a check is asked once
-   * per task and parameters, and again after a node joins.
+   * The task checks each coordinator remembers, as the tests expect them: a check is asked once per
+   * task and parameters, and again after a node joins.
    */
   private static final Map<ActorRef<?>, Set<TaskSpec>> CHECKED = new IdentityHashMap<>();
 
@@ -195,10 +205,13 @@ class CoordinatorTest {
     assertThat(done.succeeded()).isEqualTo(50);
 
     ResultLog log = results(coordinator, accepted.id());
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertThat(log.closed()).isTrue();
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(log.closed()).isTrue();
+              return null;
+            });
     List<String> lines = Files.readAllLines(log.file());
     assertThat(lines).hasSize(50);
     assertThat(lines.get(49)).isEqualTo("{\"index\":49,\"input\":49,\"output\":49}");
@@ -216,7 +229,8 @@ class CoordinatorTest {
     for (int i = 0; i < 9; i++) {
       inputs.add(TextNode.valueOf(Integer.toString(i).repeat(40_000)));
     }
-    JobSpec oneEach = new JobSpec(new TaskSpec("echo", Map.of()), true, null, 1, 0, 3, Duration.ZERO);
+    JobSpec oneEach =
+        new JobSpec(new TaskSpec("echo", Map.of()), true, null, 1, 0, 3, Duration.ZERO);
     submit(coordinator, node, oneEach, InputSource.of(inputs), false);
     int batches = 0;
     int messages = 0;
@@ -230,7 +244,9 @@ class CoordinatorTest {
           bytes += Payloads.estimateBytes(input);
         }
       }
-      assertThat(bytes).as("inputs in one message").isLessThanOrEqualTo(Payloads.TARGET_MESSAGE_BYTES);
+      assertThat(bytes)
+          .as("inputs in one message")
+          .isLessThanOrEqualTo(Payloads.TARGET_MESSAGE_BYTES);
       batches += carried.size();
       messages++;
     }
@@ -248,7 +264,8 @@ class CoordinatorTest {
         new Coordinator.SubmitJob(spec("thumbnial"), InputSource.of(longs(1)), true, reply.ref()));
     Coordinator.Rejected rejected = (Coordinator.Rejected) reply.receiveMessage();
     assertThat(rejected.httpStatus()).isEqualTo(400);
-    assertThat(rejected.error()).isEqualTo("unknown task 'thumbnial'; known tasks: echo, sum-range");
+    assertThat(rejected.error())
+        .isEqualTo("unknown task 'thumbnial'; known tasks: echo, sum-range");
   }
 
   /** Tests that a job is refused with 503 while no node has joined. */
@@ -256,7 +273,8 @@ class CoordinatorTest {
   void refusesWithoutNodes() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
     TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
-    coordinator.tell(new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
+    coordinator.tell(
+        new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
     Coordinator.Rejected rejected = (Coordinator.Rejected) reply.receiveMessage();
     assertThat(rejected.httpStatus()).isEqualTo(503);
     assertThat(rejected.error()).contains("cohort node --join");
@@ -268,9 +286,13 @@ class CoordinatorTest {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
     TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
-    coordinator.tell(new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
-    node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked("unknown parameter 'x'"));
-    assertThat(((Coordinator.Rejected) reply.receiveMessage()).error()).isEqualTo("unknown parameter 'x'");
+    coordinator.tell(
+        new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
+    node.expectMessageClass(CheckTask.class)
+        .replyTo()
+        .tell(new TaskChecked("unknown parameter 'x'"));
+    assertThat(((Coordinator.Rejected) reply.receiveMessage()).error())
+        .isEqualTo("unknown parameter 'x'");
     node.expectNoMessage(Duration.ofMillis(100));
   }
 
@@ -283,11 +305,19 @@ class CoordinatorTest {
     assertThat(job.combine()).isEqualTo("sum");
     coordinator.tell(echo(nextBatch(node), node.ref()));
     JobStatus other =
-        submit(coordinator, node, spec("sum-range").withCombiner(Combiner.MAX), InputSource.of(longs(1)), false);
+        submit(
+            coordinator,
+            node,
+            spec("sum-range").withCombiner(Combiner.MAX),
+            InputSource.of(longs(1)),
+            false);
     assertThat(other.combine()).isEqualTo("max");
   }
 
-  /** Tests that a cancel reaches every node, frees the job's credit when nodes report, and keeps results. */
+  /**
+   * Tests that a cancel reaches every node, frees the job's credit when nodes report, and keeps
+   * results.
+   */
   @Test
   void cancelReachesEveryNode() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
@@ -301,14 +331,16 @@ class CoordinatorTest {
 
     TestProbe<Optional<JobStatus>> cancelled = testKit.createTestProbe();
     coordinator.tell(new Coordinator.CancelJob(job.id(), cancelled.ref()));
-    assertThat(cancelled.receiveMessage().orElseThrow().state()).isEqualTo(JobStatus.State.CANCELLED);
+    assertThat(cancelled.receiveMessage().orElseThrow().state())
+        .isEqualTo(JobStatus.State.CANCELLED);
     a.expectMessage(new WorkerProtocol.CancelJob(job.id()));
     b.expectMessage(new WorkerProtocol.CancelJob(job.id()));
 
     TestProbe<ClusterStatus> cluster = testKit.createTestProbe();
     coordinator.tell(new Coordinator.GetCluster(cluster.ref()));
     assertThat(cluster.receiveMessage().busySlots()).isEqualTo(2);
-    coordinator.tell(new BatchFinished(job.id(), onB.batchId(), 0, List.of(), List.of(), true, 0, b.ref()));
+    coordinator.tell(
+        new BatchFinished(job.id(), onB.batchId(), 0, List.of(), List.of(), true, 0, b.ref()));
     coordinator.tell(new Coordinator.GetCluster(cluster.ref()));
     assertThat(cluster.receiveMessage().busySlots()).isEqualTo(1);
 
@@ -316,7 +348,9 @@ class CoordinatorTest {
     assertThat(status.succeeded()).isEqualTo(onA.inputs().size());
   }
 
-  /** Tests that a node of another protocol version is refused with a message naming both versions. */
+  /**
+   * Tests that a node of another protocol version is refused with a message naming both versions.
+   */
   @Test
   void refusesOtherProtocolVersions() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
@@ -327,7 +361,9 @@ class CoordinatorTest {
     assertThat(refused.reason()).contains("version mismatch").contains("same Cohort build");
   }
 
-  /** Tests that the batches a stopped node held go to another node, and late results are dropped. */
+  /**
+   * Tests that the batches a stopped node held go to another node, and late results are dropped.
+   */
   @Test
   void batchesOfAStoppedNodeMoveOn() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
@@ -423,7 +459,8 @@ class CoordinatorTest {
     JobStatus job = submit(coordinator, node, spec("echo"), InputSource.of(longs(1)), true);
     TestProbe<Coordinator.InputsReply> upload = testKit.createTestProbe();
     coordinator.tell(new Coordinator.AddInputs(job.id(), longs(1), upload.ref()));
-    assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).error()).contains("only a job created with");
+    assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).error())
+        .contains("only a job created with");
     coordinator.tell(new Coordinator.AddInputs("nope", longs(1), upload.ref()));
     assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).httpStatus()).isEqualTo(404);
   }
@@ -446,11 +483,15 @@ class CoordinatorTest {
     // Other parameters are checked anew, and a refusal is remembered like an approval.
     JobSpec odd = JobSpec.of(new TaskSpec("echo", Map.of("x", LongNode.valueOf(1))));
     for (int i = 0; i < 2; i++) {
-      coordinator.tell(new Coordinator.SubmitJob(odd, InputSource.of(List.of()), true, reply.ref()));
+      coordinator.tell(
+          new Coordinator.SubmitJob(odd, InputSource.of(List.of()), true, reply.ref()));
       if (i == 0) {
-        node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked("unknown parameter 'x'"));
+        node.expectMessageClass(CheckTask.class)
+            .replyTo()
+            .tell(new TaskChecked("unknown parameter 'x'"));
       }
-      assertThat(((Coordinator.Rejected) reply.receiveMessage()).error()).isEqualTo("unknown parameter 'x'");
+      assertThat(((Coordinator.Rejected) reply.receiveMessage()).error())
+          .isEqualTo("unknown parameter 'x'");
     }
 
     // A node that joins may judge differently: the memory starts over. Either node may be asked.
@@ -483,7 +524,8 @@ class CoordinatorTest {
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
     TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
     coordinator.tell(
-        new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(3)), true, Duration.ofSeconds(10), reply.ref()));
+        new Coordinator.SubmitJob(
+            spec("echo"), InputSource.of(longs(3)), true, Duration.ofSeconds(10), reply.ref()));
     node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
     int covered = 0;
     while (covered < 3) {
@@ -493,9 +535,12 @@ class CoordinatorTest {
     }
     Coordinator.Completed completed = (Coordinator.Completed) reply.receiveMessage();
     assertThat(completed.status().state()).isEqualTo(JobStatus.State.SUCCEEDED);
-    List<Result> results = completed.results().stream().flatMap(block -> block.results().stream()).toList();
+    List<Result> results =
+        completed.results().stream().flatMap(block -> block.results().stream()).toList();
     assertThat(results).extracting(Result::index).containsExactly(0L, 1L, 2L);
-    assertThat(results).extracting(result -> result.output().longValue()).containsExactly(0L, 1L, 2L);
+    assertThat(results)
+        .extracting(result -> result.output().longValue())
+        .containsExactly(0L, 1L, 2L);
     reply.expectNoMessage(Duration.ofMillis(100));
   }
 
@@ -506,15 +551,18 @@ class CoordinatorTest {
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
     TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
     coordinator.tell(
-        new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, Duration.ofMillis(200), reply.ref()));
+        new Coordinator.SubmitJob(
+            spec("echo"), InputSource.of(longs(1)), true, Duration.ofMillis(200), reply.ref()));
     node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
     RunBatch batch = nextBatch(node);
-    Coordinator.Completed early = (Coordinator.Completed) reply.receiveMessage(Duration.ofSeconds(3));
+    Coordinator.Completed early =
+        (Coordinator.Completed) reply.receiveMessage(Duration.ofSeconds(3));
     assertThat(early.status().state()).isEqualTo(JobStatus.State.RUNNING);
     assertThat(early.results()).isNull();
 
     coordinator.tell(echo(batch, node.ref()));
-    assertThat(awaitState(coordinator, early.status().id(), JobStatus.State.SUCCEEDED).succeeded()).isEqualTo(1);
+    assertThat(awaitState(coordinator, early.status().id(), JobStatus.State.SUCCEEDED).succeeded())
+        .isEqualTo(1);
     reply.expectNoMessage(Duration.ofMillis(100));
   }
 }

@@ -1,8 +1,7 @@
 package cohort.node;
 
 /**
- * The stop switch of one batch running on a slot thread, shared by the thread and the worker
- * actor.
+ * The stop switch of one batch running on a slot thread, shared by the thread and the worker actor.
  *
  * <p>The thread marks which input it runs ({@link #begin}, {@link #end}); the actor may interrupt
  * that input for its timeout, cancel the whole batch, or give the thread up for lost. Interrupts
@@ -103,8 +102,8 @@ final class BatchControl {
   }
 
   /**
-   * Gives the thread up for lost: the worker has reported the batch and replaced the slot; when
-   * the thread comes back, if ever, whatever it computed is thrown away.
+   * Gives the thread up for lost: the worker has reported the batch and replaced the slot; when the
+   * thread comes back, if ever, whatever it computed is thrown away.
    */
   void abandon() {
     abandoned = true;

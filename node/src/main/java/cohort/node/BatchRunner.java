@@ -1,10 +1,10 @@
 package cohort.node;
 
+import cohort.api.TaskError;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
 import cohort.protocol.Payloads;
-import cohort.api.TaskError;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.task.FileRef;
@@ -36,8 +36,8 @@ final class BatchRunner {
 
   /**
    * Runs the batch and returns its result messages, the last one marked {@code last}. After a
-   * cancel the results stop at the last input that finished; after the batch was abandoned they
-   * are empty and meaningless.
+   * cancel the results stop at the last input that finished; after the batch was abandoned they are
+   * empty and meaningless.
    */
   List<BatchFinished> run(RunBatch batch, BoundTask task, BatchControl control) {
     control.attach();
@@ -134,8 +134,8 @@ final class BatchRunner {
   }
 
   /**
-   * Result messages that give every input of the batch the same error, for a batch that cannot
-   * run at all.
+   * Result messages that give every input of the batch the same error, for a batch that cannot run
+   * at all.
    */
   List<BatchFinished> failAll(RunBatch batch, String type, String reason) {
     Parts parts = new Parts(batch);

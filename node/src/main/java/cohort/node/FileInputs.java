@@ -43,8 +43,12 @@ final class FileInputs {
     }
     if (file.size() != null && file.size() > FileRef.MAX_BLOB_BYTES) {
       throw new IOException(
-          file.name() + " is " + mebibytes(file.size()) + " MiB; files up to "
-              + mebibytes(FileRef.MAX_BLOB_BYTES) + " MiB travel through the cluster;"
+          file.name()
+              + " is "
+              + mebibytes(file.size())
+              + " MiB; files up to "
+              + mebibytes(FileRef.MAX_BLOB_BYTES)
+              + " MiB travel through the cluster;"
               + " use --shared-fs for larger ones");
     }
     throw new IOException(file.name() + ": the input has neither a blob nor a path to read");
@@ -55,18 +59,24 @@ final class FileInputs {
     try {
       long size = Files.size(path);
       if (size > Integer.MAX_VALUE - 16) {
-        throw new IOException(file.name() + " is " + mebibytes(size) + " MiB, too large to read at once");
+        throw new IOException(
+            file.name() + " is " + mebibytes(size) + " MiB, too large to read at once");
       }
       return Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
-      throw new IOException(file.name() + ": no such file " + path + " on this node (with --shared-fs every node must see the files)");
+      throw new IOException(
+          file.name()
+              + ": no such file "
+              + path
+              + " on this node (with --shared-fs every node must see the files)");
     }
   }
 
   private byte[] fetch(FileRef file) throws IOException {
     String base = coordinatorUrl;
     if (base == null) {
-      throw new IOException(file.name() + ": the coordinator has not said where it serves files yet");
+      throw new IOException(
+          file.name() + ": the coordinator has not said where it serves files yet");
     }
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + "/blobs/" + file.blob()))
@@ -74,18 +84,23 @@ final class FileInputs {
             .GET()
             .build();
     try {
-      HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream body = response.body()) {
         if (response.statusCode() != 200) {
           throw new IOException(
-              file.name() + ": the coordinator answered " + response.statusCode() + " for its bytes: "
+              file.name()
+                  + ": the coordinator answered "
+                  + response.statusCode()
+                  + " for its bytes: "
                   + new String(body.readNBytes(500), java.nio.charset.StandardCharsets.UTF_8));
         }
         return body.readNBytes((int) FileRef.MAX_BLOB_BYTES + 1);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException(file.name() + ": interrupted while fetching its bytes");
+      throw new java.io.InterruptedIOException(
+          file.name() + ": interrupted while fetching its bytes");
     }
   }
 

@@ -92,8 +92,8 @@ public final class NodeApp {
   }
 
   /**
-   * Starts the worker in a running actor system once this member is Up, and drains it when the
-   * JVM shuts down.
+   * Starts the worker in a running actor system once this member is Up, and drains it when the JVM
+   * shuts down.
    *
    * @param registry the tasks the node offers
    * @param drainTimeout how long running batches may take to finish when the node stops
@@ -102,7 +102,8 @@ public final class NodeApp {
   public static CompletionStage<String> init(
       ActorSystem<?> system, TaskRegistry registry, int workers, Duration drainTimeout) {
     CompletableFuture<String> registered = new CompletableFuture<>();
-    AtomicReference<ActorRef<cohort.protocol.WorkerProtocol.Command>> worker = new AtomicReference<>();
+    AtomicReference<ActorRef<cohort.protocol.WorkerProtocol.Command>> worker =
+        new AtomicReference<>();
     org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
         .registerOnMemberUp(
             () ->
@@ -127,8 +128,10 @@ public final class NodeApp {
     boolean stopping =
         CoordinatedShutdown.get(system)
             .getShutdownReason()
-            .map(reason -> reason == CoordinatedShutdown.jvmExitReason()
-                || reason == CoordinatedShutdown.unknownReason())
+            .map(
+                reason ->
+                    reason == CoordinatedShutdown.jvmExitReason()
+                        || reason == CoordinatedShutdown.unknownReason())
             .orElse(false);
     if (worker == null || !stopping) {
       return CompletableFuture.completedFuture(Done.getInstance());
@@ -168,10 +171,10 @@ public final class NodeApp {
   }
 
   /**
-   * Keeps a node JVM in the cluster: runs one actor system per membership and, when the
-   * coordinator is gone (it left, or the node downed itself when it stopped answering), starts a
-   * new one that joins again and waits for a coordinator to come back. It ends when the JVM shuts
-   * down or the coordinator refuses the node.
+   * Keeps a node JVM in the cluster: runs one actor system per membership and, when the coordinator
+   * is gone (it left, or the node downed itself when it stopped answering), starts a new one that
+   * joins again and waits for a coordinator to come back. It ends when the JVM shuts down or the
+   * coordinator refuses the node.
    */
   public static final class Runner {
 
@@ -219,7 +222,9 @@ public final class NodeApp {
         try {
           system =
               ActorSystem.create(
-                  Behaviors.empty(), CoordinatorProtocol.SYSTEM_NAME, clusterConfig(settings, config));
+                  Behaviors.empty(),
+                  CoordinatorProtocol.SYSTEM_NAME,
+                  clusterConfig(settings, config));
         } catch (IllegalStateException e) {
           return; // the JVM began to shut down while the system started
         }
@@ -239,10 +244,14 @@ public final class NodeApp {
         system.getWhenTerminated().toCompletableFuture().join();
         if (refused.isCompletedExceptionally()) {
           throw new IllegalStateException(
-              "the coordinator refused this node: " + refused.handle((v, e) -> e.getMessage()).join());
+              "the coordinator refused this node: "
+                  + refused.handle((v, e) -> e.getMessage()).join());
         }
         String reason =
-            CoordinatedShutdown.get(system).getShutdownReason().map(Object::toString).orElse("unknown");
+            CoordinatedShutdown.get(system)
+                .getShutdownReason()
+                .map(Object::toString)
+                .orElse("unknown");
         if (stopping
             || CoordinatedShutdown.get(system).getShutdownReason().orElse(null)
                 == CoordinatedShutdown.jvmExitReason()) {

@@ -59,7 +59,8 @@ public record NodeSettings(
             "cohort.node.drain-timeout = " + drain + " is negative: use 0s or more, such as 30s");
       }
       String plugins = config.getString("cohort.node.plugins").trim();
-      Optional<Path> pluginDir = plugins.isEmpty() ? Optional.empty() : Optional.of(Path.of(plugins));
+      Optional<Path> pluginDir =
+          plugins.isEmpty() ? Optional.empty() : Optional.of(Path.of(plugins));
       if (pluginDir.isPresent() && !Files.isDirectory(pluginDir.get())) {
         throw new IllegalArgumentException(
             "cohort.node.plugins = " + plugins + ": no such folder; give a folder of task jars");

@@ -35,13 +35,17 @@ final class Plugins {
         jars.add(jar.toUri().toURL());
       }
     } catch (MalformedURLException e) {
-      throw new IllegalStateException("a plugin jar in " + folder.get() + " has a bad path: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "a plugin jar in " + folder.get() + " has a bad path: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot list the plugin folder " + folder.get() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot list the plugin folder " + folder.get() + ": " + e.getMessage(), e);
     }
     if (jars.isEmpty()) {
       org.slf4j.LoggerFactory.getLogger(Plugins.class)
-          .warn("the plugin folder {} holds no jars; only the built-in tasks are offered", folder.get());
+          .warn(
+              "the plugin folder {} holds no jars; only the built-in tasks are offered",
+              folder.get());
       return cohort;
     }
     return new URLClassLoader("cohort-plugins", jars.toArray(URL[]::new), cohort);

@@ -23,8 +23,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The tasks a node can run, found with {@link ServiceLoader}, and the binding of a job's task
- * name and parameters to one of them.
+ * The tasks a node can run, found with {@link ServiceLoader}, and the binding of a job's task name
+ * and parameters to one of them.
  */
 public final class TaskRegistry {
 

@@ -1,5 +1,6 @@
 package cohort.node;
 
+import cohort.api.TaskError;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
@@ -7,7 +8,6 @@ import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.HostPort;
 import cohort.protocol.Payloads;
-import cohort.api.TaskError;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -40,7 +41,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -51,10 +51,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *
  * <p>It finds the coordinator through the receptionist and registers with it, again whenever a
  * coordinator appears. Batches run on the slot threads of a dedicated executor: a free slot takes
- * the next queued batch, or a run of small queued batches, which it runs back to back; each
- * batch's results come back to this actor as a message, and the actor sends them on, the results
- * of one round of messages together. The coordinator sends no more batches than the node has
- * credit for, so the queue stays short.
+ * the next queued batch, or a run of small queued batches, which it runs back to back; each batch's
+ * results come back to this actor as a message, and the actor sends them on, the results of one
+ * round of messages together. The coordinator sends no more batches than the node has credit for,
+ * so the queue stays short.
  *
  * <p>A watchdog tick interrupts inputs that run past their job's timeout, and gives up on a slot
  * thread whose task ignores the interrupt (or a cancel): the worker reports the batch, adds a
@@ -97,7 +97,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private record CoordinatorsChanged(Receptionist.Listing listing)
       implements WorkerProtocol.Command {}
 
-  private record MemberRemoved(ClusterEvent.MemberRemoved event) implements WorkerProtocol.Command {}
+  private record MemberRemoved(ClusterEvent.MemberRemoved event)
+      implements WorkerProtocol.Command {}
 
   private enum Tick implements WorkerProtocol.Command {
     INSTANCE
@@ -140,7 +141,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final Set<String> cancelledJobs = Collections.newSetFromMap(lru(CANCELLED_MEMORY));
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
   private final Set<Long> abandonedRuns = new HashSet<>();
-  private final Map<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> outbox = new LinkedHashMap<>();
+  private final Map<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> outbox =
+      new LinkedHashMap<>();
   private int busySlots;
   private long runs;
   private int abandonedThreads;
@@ -195,7 +197,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             Subscribe.create(
                 context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new),
                 ClusterEvent.MemberRemoved.class));
-    context.getLog().info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
+    context
+        .getLog()
+        .info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
   }
 
   @Override
@@ -260,7 +264,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         } catch (IllegalArgumentException e) {
           // The coordinator checks tasks before it accepts a job, so this means the node's tasks
           // changed under it; every input of the batch reports why.
-          runner.failAll(batch, "cohort.NodeError", e.getMessage()).forEach(part -> send(batch, part));
+          runner
+              .failAll(batch, "cohort.NodeError", e.getMessage())
+              .forEach(part -> send(batch, part));
           continue;
         }
         RunningBatch running = new RunningBatch(batch, new BatchControl(), id, task);
@@ -291,7 +297,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
           continue;
         }
         try {
-          self.tell(new BatchRan(batch.batch(), runner.run(batch.batch(), batch.task(), batch.control()), null));
+          self.tell(
+              new BatchRan(
+                  batch.batch(), runner.run(batch.batch(), batch.task(), batch.control()), null));
         } catch (VirtualMachineError fatal) {
           throw fatal;
         } catch (Throwable failure) {
@@ -312,7 +320,10 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     if (ran.failure() != null) {
       getContext()
           .getLog()
-          .error("batch {} of job {} crashed its slot", ran.batch().batchId(), ran.batch().jobId(),
+          .error(
+              "batch {} of job {} crashed its slot",
+              ran.batch().batchId(),
+              ran.batch().jobId(),
               ran.failure());
       runner
           .failAll(ran.batch(), "cohort.NodeError", "the slot crashed: " + ran.failure())
@@ -352,10 +363,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
 
   private Behavior<WorkerProtocol.Command> onFlushOutbox() {
     flushPending = false;
-    for (Map.Entry<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> entry : outbox.entrySet()) {
+    for (Map.Entry<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> entry :
+        outbox.entrySet()) {
       List<BatchFinished> together = new ArrayList<>();
       for (BatchFinished part : entry.getValue()) {
-        if (part.outputs().size() <= SMALL_BATCH && CoordinatorProtocol.BatchesFinished.fits(part) && small(part)) {
+        if (part.outputs().size() <= SMALL_BATCH
+            && CoordinatorProtocol.BatchesFinished.fits(part)
+            && small(part)) {
           together.add(part);
           if (together.size() == MAX_RUN) {
             sendTogether(entry.getKey(), together);
@@ -379,7 +393,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return bytes * MAX_RUN <= Payloads.TARGET_MESSAGE_BYTES;
   }
 
-  private void sendTogether(ActorRef<CoordinatorProtocol.Command> coordinator, List<BatchFinished> parts) {
+  private void sendTogether(
+      ActorRef<CoordinatorProtocol.Command> coordinator, List<BatchFinished> parts) {
     if (!parts.isEmpty()) {
       coordinator.tell(
           parts.size() == 1
@@ -469,7 +484,10 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
                 node,
                 batch.attempt(),
                 TaskErrors.stackOf(control.thread()));
-        giveUp(run, runner.gaveUp(batch, current, FailureKind.TIMEOUT, error), "it ignored the interrupt");
+        giveUp(
+            run,
+            runner.gaveUp(batch, current, FailureKind.TIMEOUT, error),
+            "it ignored the interrupt");
       }
     }
     if (!watching) {
@@ -510,7 +528,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     getContext()
         .getLog()
         .warn(
-            "gave up a slot thread running job {} because {}; the slot is replaced ({} threads given up)",
+            "gave up a slot thread running job {} because {}; the slot is replaced ({} threads"
+                + " given up)",
             run.batch().jobId(),
             why,
             abandonedThreads);
@@ -583,7 +602,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       TaskError error =
           new TaskError(
               "cohort.JvmExit",
-              "the task called System.exit while running this input, which shut node " + node + " down",
+              "the task called System.exit while running this input, which shut node "
+                  + node
+                  + " down",
               node,
               run.batch().attempt(),
               TaskErrors.stackOf(thread));
@@ -591,7 +612,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       running.remove(key(run.batch()));
       // Sent at once: the JVM is on its way out.
       run.batch().replyTo().tell(runner.gaveUp(run.batch(), current, FailureKind.CRASH, error));
-      getContext().getLog().error("a task of job {} called System.exit; reported it", run.batch().jobId());
+      getContext()
+          .getLog()
+          .error("a task of job {} called System.exit; reported it", run.batch().jobId());
     }
   }
 
@@ -654,8 +677,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       files.coordinatorUrl(registeredWith.httpUrl());
     }
     if (!registered.isDone()) {
-      getContext().getLog().info("node {} registered with coordinator {}", node,
-          registeredWith.coordinator());
+      getContext()
+          .getLog()
+          .info("node {} registered with coordinator {}", node, registeredWith.coordinator());
       registered.complete(registeredWith.coordinator());
     }
     return this;
@@ -674,10 +698,14 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private Behavior<WorkerProtocol.Command> onMemberRemoved(MemberRemoved removed) {
     Member member = removed.event().member();
     Cluster cluster = Cluster.get(getContext().getSystem());
-    if (member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE) && !member.address().equals(cluster.selfMember().address())) {
+    if (member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE)
+        && !member.address().equals(cluster.selfMember().address())) {
       getContext()
           .getLog()
-          .warn("the coordinator {} left the cluster; node {} will join again", HostPort.of(member.address()), node);
+          .warn(
+              "the coordinator {} left the cluster; node {} will join again",
+              HostPort.of(member.address()),
+              node);
       CoordinatedShutdown.get(getContext().getSystem()).run(NodeApp.CoordinatorLost.INSTANCE);
     }
     return this;

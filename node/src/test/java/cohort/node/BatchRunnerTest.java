@@ -95,13 +95,18 @@ class BatchRunnerTest {
     List<BatchFinished> parts = run(batch("blow-up", longs(10, Payloads.MAX_VALUE_BYTES)));
     BatchFinished part = parts.get(0);
     assertThat(part.outputs().get(0).textValue()).hasSize(10);
-    assertThat(part.failures()).singleElement().satisfies(f -> {
-      assertThat(f.offset()).isEqualTo(1);
-      assertThat(f.error().type()).isEqualTo("cohort.OutputTooLarge");
-    });
+    assertThat(part.failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.offset()).isEqualTo(1);
+              assertThat(f.error().type()).isEqualTo("cohort.OutputTooLarge");
+            });
   }
 
-  /** Tests that large results are cut into parts that each fit a message and cover every input once. */
+  /**
+   * Tests that large results are cut into parts that each fit a message and cover every input once.
+   */
   @Test
   void cutsResultsIntoParts() {
     long[] lengths = new long[40];
@@ -126,20 +131,25 @@ class BatchRunnerTest {
     RunBatch batch = batch("wait", longs(60_000, 60_000));
     TestTasks.resetStarted();
     CompletableFuture<List<BatchFinished>> run =
-        CompletableFuture.supplyAsync(() -> runner.run(batch, registry.bind(batch.task()), control));
+        CompletableFuture.supplyAsync(
+            () -> runner.run(batch, registry.bind(batch.task()), control));
     TestTasks.awaitStarted(1);
     control.cancel();
     List<BatchFinished> parts = run.get(5, TimeUnit.SECONDS);
-    assertThat(parts).singleElement().satisfies(part -> {
-      assertThat(part.last()).isTrue();
-      assertThat(part.outputs()).isEmpty();
-    });
+    assertThat(parts)
+        .singleElement()
+        .satisfies(
+            part -> {
+              assertThat(part.last()).isTrue();
+              assertThat(part.outputs()).isEmpty();
+            });
   }
 
   /** Tests that a batch that cannot run gives every input the same error. */
   @Test
   void failAllCoversEveryInput() {
-    List<BatchFinished> parts = runner.failAll(batch("scale", longs(1, 2, 3)), "cohort.NodeError", "no");
+    List<BatchFinished> parts =
+        runner.failAll(batch("scale", longs(1, 2, 3)), "cohort.NodeError", "no");
     assertThat(parts.get(0).failures()).extracting(f -> f.offset()).containsExactly(0, 1, 2);
   }
 }

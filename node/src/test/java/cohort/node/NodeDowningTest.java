@@ -64,9 +64,12 @@ class NodeDowningTest {
   private static Config crashable(String role) {
     return ConfigFactory.parseMap(
             Map.of(
-                "pekko.cluster.roles", List.of(role),
-                CohortDowning.AFTER_KEY, "60s",
-                "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"))
+                "pekko.cluster.roles",
+                List.of(role),
+                CohortDowning.AFTER_KEY,
+                "60s",
+                "pekko.coordinated-shutdown.run-by-actor-system-terminate",
+                "off"))
         .withFallback(ConfigFactory.load("application-test"));
   }
 
@@ -77,7 +80,9 @@ class NodeDowningTest {
     }
   }
 
-  /** Tests that a node whose coordinator stays unreachable downs itself, ending its actor system. */
+  /**
+   * Tests that a node whose coordinator stays unreachable downs itself, ending its actor system.
+   */
   @Test
   void aNodeDownsItselfWhenItsCoordinatorIsGone() throws Exception {
     coordinator.system().terminate();
@@ -92,7 +97,9 @@ class NodeDowningTest {
     TestProbe<ClusterEvent.UnreachableMember> unreachable = node.createTestProbe();
     TestProbe<ClusterEvent.MemberDowned> downed = node.createTestProbe();
     Cluster cluster = Cluster.get(node.system());
-    cluster.subscriptions().tell(Subscribe.create(unreachable.ref(), ClusterEvent.UnreachableMember.class));
+    cluster
+        .subscriptions()
+        .tell(Subscribe.create(unreachable.ref(), ClusterEvent.UnreachableMember.class));
     cluster.subscriptions().tell(Subscribe.create(downed.ref(), ClusterEvent.MemberDowned.class));
     other.system().terminate();
     unreachable.receiveMessage(Duration.ofSeconds(15));
@@ -100,7 +107,9 @@ class NodeDowningTest {
     downed.expectNoMessage(AFTER.multipliedBy(3));
     assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
     // Let the members still running leave cleanly.
-    Cluster.get(coordinator.system()).manager().tell(new Down(Cluster.get(other.system()).selfMember().address()));
+    Cluster.get(coordinator.system())
+        .manager()
+        .tell(new Down(Cluster.get(other.system()).selfMember().address()));
     downed.receiveMessage(Duration.ofSeconds(10));
   }
 }

@@ -2,6 +2,9 @@ package cohort.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.api.ParamInfo;
+import cohort.api.TaskError;
+import cohort.api.TaskInfo;
 import cohort.protocol.CborSerializable;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
@@ -9,9 +12,6 @@ import cohort.protocol.CoordinatorProtocol.BatchesFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
-import cohort.api.ParamInfo;
-import cohort.api.TaskError;
-import cohort.api.TaskInfo;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
@@ -70,7 +70,8 @@ class ProtocolSerializationTest {
   /** Tests that every protocol record survives the trip, JSON values and actor refs included. */
   @Test
   void everyMessageRoundTrips() {
-    ActorRef<WorkerProtocol.Command> worker = testKit.<WorkerProtocol.Command>createTestProbe().ref();
+    ActorRef<WorkerProtocol.Command> worker =
+        testKit.<WorkerProtocol.Command>createTestProbe().ref();
     ActorRef<CoordinatorProtocol.Command> coordinator =
         testKit.<CoordinatorProtocol.Command>createTestProbe().ref();
     ActorRef<TaskChecked> checked = testKit.<TaskChecked>createTestProbe().ref();
@@ -96,10 +97,24 @@ class ProtocolSerializationTest {
             new RegisterNode(
                 worker,
                 4,
-                List.of(new TaskInfo("scale", "d", "integer", List.of(new ParamInfo("factor", "integer", null)), "sum", null)),
+                List.of(
+                    new TaskInfo(
+                        "scale",
+                        "d",
+                        "integer",
+                        List.of(new ParamInfo("factor", "integer", null)),
+                        "sum",
+                        null)),
                 CoordinatorProtocol.VERSION),
             new BatchFinished(
-                "j-1", 3, 2, values, List.of(new InputFailure(4, FailureKind.TIMEOUT, error)), true, 99, worker));
+                "j-1",
+                3,
+                2,
+                values,
+                List.of(new InputFailure(4, FailureKind.TIMEOUT, error)),
+                true,
+                99,
+                worker));
     for (CborSerializable message : messages) {
       assertThat(roundTrip(message)).as(message.getClass().getSimpleName()).isEqualTo(message);
     }
@@ -108,14 +123,23 @@ class ProtocolSerializationTest {
   /** Tests that coalesced batches and results travel columnar and unpack to the same records. */
   @Test
   void coalescedMessagesRoundTrip() {
-    ActorRef<WorkerProtocol.Command> worker = testKit.<WorkerProtocol.Command>createTestProbe().ref();
+    ActorRef<WorkerProtocol.Command> worker =
+        testKit.<WorkerProtocol.Command>createTestProbe().ref();
     ActorRef<CoordinatorProtocol.Command> coordinator =
         testKit.<CoordinatorProtocol.Command>createTestProbe().ref();
     TaskSpec echo = new TaskSpec("echo", Map.of());
     TaskSpec sleep = new TaskSpec("sleep", Map.of("ms", TextNode.valueOf("5")));
     List<RunBatch> batches =
         List.of(
-            new RunBatch("j-1", 1, echo, 0, List.of(TextNode.valueOf("a"), TextNode.valueOf("b")), 1, 0, coordinator),
+            new RunBatch(
+                "j-1",
+                1,
+                echo,
+                0,
+                List.of(TextNode.valueOf("a"), TextNode.valueOf("b")),
+                1,
+                0,
+                coordinator),
             new RunBatch("j-2", 7, sleep, 40, List.of(TextNode.valueOf("c")), 2, 900, coordinator),
             new RunBatch("j-1", 2, echo, 2, List.of(), 1, 0, coordinator));
     RunBatches sent = (RunBatches) roundTrip(RunBatches.of(batches));
@@ -125,11 +149,29 @@ class ProtocolSerializationTest {
     TaskError error = new TaskError("java.lang.RuntimeException", "no", "n:1", 1, null);
     List<BatchFinished> parts =
         List.of(
-            new BatchFinished("j-1", 1, 0, List.of(TextNode.valueOf("a"), TextNode.valueOf("b")), List.of(), true, 10, worker),
-            new BatchFinished("j-2", 7, 0, List.of(TextNode.valueOf("c")), List.of(), true, 20, worker));
+            new BatchFinished(
+                "j-1",
+                1,
+                0,
+                List.of(TextNode.valueOf("a"), TextNode.valueOf("b")),
+                List.of(),
+                true,
+                10,
+                worker),
+            new BatchFinished(
+                "j-2", 7, 0, List.of(TextNode.valueOf("c")), List.of(), true, 20, worker));
     assertThat(parts).allMatch(BatchesFinished::fits);
-    assertThat(BatchesFinished.fits(
-            new BatchFinished("j-3", 1, 0, List.of(), List.of(new InputFailure(0, FailureKind.TASK, error)), true, 1, worker)))
+    assertThat(
+            BatchesFinished.fits(
+                new BatchFinished(
+                    "j-3",
+                    1,
+                    0,
+                    List.of(),
+                    List.of(new InputFailure(0, FailureKind.TASK, error)),
+                    true,
+                    1,
+                    worker)))
         .as("failures travel alone")
         .isFalse();
     BatchesFinished back = (BatchesFinished) roundTrip(BatchesFinished.of(worker, parts));

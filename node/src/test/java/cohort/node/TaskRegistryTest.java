@@ -25,7 +25,10 @@ class TaskRegistryTest {
     TaskRegistry loaded = TaskRegistry.load(getClass().getClassLoader(), false);
     assertThat(loaded.names()).contains("echo", "sleep", "sum-range");
     TaskInfo sumRange =
-        loaded.describe().stream().filter(t -> t.name().equals("sum-range")).findFirst().orElseThrow();
+        loaded.describe().stream()
+            .filter(t -> t.name().equals("sum-range"))
+            .findFirst()
+            .orElseThrow();
     assertThat(sumRange.combiner()).isEqualTo("sum");
     assertThat(sumRange.input()).isEqualTo("object {start: integer, end: integer}");
   }
@@ -41,7 +44,9 @@ class TaskRegistryTest {
   @Test
   void bindsParameters() throws Exception {
     BoundTask task =
-        registry.bind(new TaskSpec("scale", Map.of("factor", TextNode.valueOf("3"), "negate", BooleanNode.TRUE)));
+        registry.bind(
+            new TaskSpec(
+                "scale", Map.of("factor", TextNode.valueOf("3"), "negate", BooleanNode.TRUE)));
     assertThat(task.run(task.convertInput(LongNode.valueOf(5)), null).longValue()).isEqualTo(-15);
     BoundTask plain = registry.bind(new TaskSpec("scale", Map.of()));
     assertThat(plain.run(plain.convertInput(IntNode.valueOf(5)), null).longValue()).isEqualTo(5);
@@ -50,7 +55,8 @@ class TaskRegistryTest {
   /** Tests that a parameter the task lacks is refused with the known parameters. */
   @Test
   void unknownParameter() {
-    assertThatThrownBy(() -> registry.bind(new TaskSpec("scale", Map.of("factr", IntNode.valueOf(2)))))
+    assertThatThrownBy(
+            () -> registry.bind(new TaskSpec("scale", Map.of("factr", IntNode.valueOf(2)))))
         .hasMessage("unknown parameter 'factr' for task 'scale'; known parameters: factor, negate");
     assertThatThrownBy(() -> registry.bind(new TaskSpec("wait", Map.of("x", IntNode.valueOf(2)))))
         .hasMessage("unknown parameter 'x' for task 'wait'; it takes no parameters");
@@ -59,14 +65,16 @@ class TaskRegistryTest {
   /** Tests that a malformed parameter value is refused with its name and type. */
   @Test
   void malformedParameter() {
-    assertThatThrownBy(() -> registry.bind(new TaskSpec("scale", Map.of("factor", TextNode.valueOf("lots")))))
+    assertThatThrownBy(
+            () -> registry.bind(new TaskSpec("scale", Map.of("factor", TextNode.valueOf("lots")))))
         .hasMessage("parameter 'factor' of task 'scale' is \"lots\", not a valid integer");
   }
 
   /** Tests that the task's own validation refuses the job with its message. */
   @Test
   void taskValidation() {
-    assertThatThrownBy(() -> registry.bind(new TaskSpec("scale", Map.of("factor", IntNode.valueOf(0)))))
+    assertThatThrownBy(
+            () -> registry.bind(new TaskSpec("scale", Map.of("factor", IntNode.valueOf(0)))))
         .hasMessage("bad parameters for task 'scale': factor must not be 0");
   }
 
@@ -82,7 +90,11 @@ class TaskRegistryTest {
   /** Tests that tasks describe their parameters with type and description. */
   @Test
   void describesParameters() {
-    TaskInfo scale = registry.describe().stream().filter(t -> t.name().equals("scale")).findFirst().orElseThrow();
+    TaskInfo scale =
+        registry.describe().stream()
+            .filter(t -> t.name().equals("scale"))
+            .findFirst()
+            .orElseThrow();
     assertThat(scale.params())
         .containsExactly(
             new ParamInfo("factor", "integer", "what to multiply by"),
@@ -92,7 +104,8 @@ class TaskRegistryTest {
   /** Tests that two tasks with one name are refused at load, naming both classes. */
   @Test
   void refusesDuplicateNames() {
-    assertThatThrownBy(() -> TaskRegistry.of(List.of(new TestTasks.WaitTask(), new TestTasks.WaitTask())))
+    assertThatThrownBy(
+            () -> TaskRegistry.of(List.of(new TestTasks.WaitTask(), new TestTasks.WaitTask())))
         .hasMessageContaining("two tasks are named 'wait'");
   }
 }

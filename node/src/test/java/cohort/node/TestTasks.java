@@ -37,8 +37,7 @@ final class TestTasks {
   private TestTasks() {}
 
   /** Parameters with a default, a description and validation. */
-  record ScaleParams(
-      @JsonPropertyDescription("what to multiply by") Long factor, Boolean negate) {
+  record ScaleParams(@JsonPropertyDescription("what to multiply by") Long factor, Boolean negate) {
     ScaleParams {
       factor = factor == null ? 1L : factor;
       negate = negate != null && negate;
@@ -135,7 +134,8 @@ final class TestTasks {
     }
 
     @Override
-    public String run(Long millis, NoParams params, TaskContext context) throws InterruptedException {
+    public String run(Long millis, NoParams params, TaskContext context)
+        throws InterruptedException {
       STARTED.release();
       Thread.sleep(millis);
       return "slept";

@@ -47,12 +47,19 @@ class WorkerFaultsTest {
     testKit = ActorTestKit.create("cohort", ConfigFactory.load("application-test"));
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+              return null;
+            });
     coordinator = testKit.createTestProbe();
-    testKit.system().receptionist().tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, coordinator.ref()));
+    testKit
+        .system()
+        .receptionist()
+        .tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, coordinator.ref()));
   }
 
   @AfterAll
@@ -65,12 +72,17 @@ class WorkerFaultsTest {
     TestTasks.resetStarted();
     results = testKit.createTestProbe();
     executor = NodeApp.slotExecutor(1);
-    worker = testKit.spawn(Worker.create(1, TaskRegistry.of(TestTasks.all()), executor, new CompletableFuture<>()));
+    worker =
+        testKit.spawn(
+            Worker.create(
+                1, TaskRegistry.of(TestTasks.all()), executor, new CompletableFuture<>()));
   }
 
   private RunBatch batch(String job, long id, String task, long timeoutMillis, long... inputs) {
-    List<JsonNode> values = Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
-    return new RunBatch(job, id, new TaskSpec(task, Map.of()), 0, values, 1, timeoutMillis, results.ref());
+    List<JsonNode> values =
+        Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
+    return new RunBatch(
+        job, id, new TaskSpec(task, Map.of()), 0, values, 1, timeoutMillis, results.ref());
   }
 
   /** Results received but not yet taken: small ones may arrive coalesced. */
@@ -114,12 +126,15 @@ class WorkerFaultsTest {
     BatchFinished stuck = finished(Duration.ofSeconds(5));
     assertThat(stuck.batchId()).isEqualTo(1);
     assertThat(stuck.outputs()).isEmpty();
-    assertThat(stuck.failures()).singleElement().satisfies(f -> {
-      assertThat(f.offset()).isEqualTo(1);
-      assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT);
-      assertThat(f.error().type()).isEqualTo("cohort.TaskAbandoned");
-      assertThat(f.error().trace()).contains("StubbornTask.run");
-    });
+    assertThat(stuck.failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.offset()).isEqualTo(1);
+              assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT);
+              assertThat(f.error().type()).isEqualTo("cohort.TaskAbandoned");
+              assertThat(f.error().trace()).contains("StubbornTask.run");
+            });
     BatchFinished next = finished(Duration.ofSeconds(5));
     assertThat(next.batchId()).isEqualTo(2);
     assertThat(next.failures()).isEmpty();

@@ -47,10 +47,14 @@ class WorkerTest {
     testKit = ActorTestKit.create("cohort", ConfigFactory.load("application-test"));
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+              return null;
+            });
     coordinator = testKit.createTestProbe();
     testKit
         .system()
@@ -58,7 +62,8 @@ class WorkerTest {
         .tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, coordinator.ref()));
     worker =
         testKit.spawn(
-            Worker.create(1, TaskRegistry.of(TestTasks.all()), NodeApp.slotExecutor(1), registered));
+            Worker.create(
+                1, TaskRegistry.of(TestTasks.all()), NodeApp.slotExecutor(1), registered));
   }
 
   @AfterAll
@@ -67,7 +72,8 @@ class WorkerTest {
   }
 
   private static RunBatch batch(String job, long id, String task, long... inputs) {
-    List<JsonNode> values = java.util.Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
+    List<JsonNode> values =
+        java.util.Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
     return new RunBatch(job, id, new TaskSpec(task, Map.of()), 0, values, 1, 0, coordinator.ref());
   }
 
@@ -77,7 +83,9 @@ class WorkerTest {
     RegisterNode register = expect(RegisterNode.class);
     assertThat(register.slots()).isEqualTo(1);
     assertThat(register.version()).isEqualTo(CoordinatorProtocol.VERSION);
-    assertThat(register.tasks()).extracting(t -> t.name()).containsExactly("blow-up", "scale", "stubborn", "wait");
+    assertThat(register.tasks())
+        .extracting(t -> t.name())
+        .containsExactly("blow-up", "scale", "stubborn", "wait");
     worker.tell(new WorkerProtocol.Registered("c:1", null));
     assertThat(registered.join()).isEqualTo("c:1");
   }
@@ -97,7 +105,8 @@ class WorkerTest {
   @Test
   void checksTasks() {
     TestProbe<TaskChecked> reply = testKit.createTestProbe();
-    worker.tell(new CheckTask(new TaskSpec("scale", Map.of("factor", IntNode.valueOf(2))), reply.ref()));
+    worker.tell(
+        new CheckTask(new TaskSpec("scale", Map.of("factor", IntNode.valueOf(2))), reply.ref()));
     assertThat(reply.receiveMessage().ok()).isTrue();
     worker.tell(new CheckTask(new TaskSpec("nope", Map.of()), reply.ref()));
     assertThat(reply.receiveMessage().error()).startsWith("unknown task 'nope'");

@@ -1,7 +1,7 @@
 package cohort.protocol;
 
-import cohort.api.TaskInfo;
 import cohort.api.TaskError;
+import cohort.api.TaskInfo;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +23,8 @@ public interface CoordinatorProtocol {
   ServiceKey<Command> SERVICE_KEY = ServiceKey.create(Command.class, "cohort-coordinator");
 
   /**
-   * Version of this protocol. A node with another version is refused at registration, so a
-   * cluster never runs with two builds that read messages differently.
+   * Version of this protocol. A node with another version is refused at registration, so a cluster
+   * never runs with two builds that read messages differently.
    */
   int VERSION = 1;
 
@@ -81,7 +81,8 @@ public interface CoordinatorProtocol {
     }
 
     /** Packs whole, successful batch results of one worker. */
-    public static BatchesFinished of(ActorRef<WorkerProtocol.Command> worker, List<BatchFinished> parts) {
+    public static BatchesFinished of(
+        ActorRef<WorkerProtocol.Command> worker, List<BatchFinished> parts) {
       List<String> jobs = new java.util.ArrayList<>();
       int n = parts.size();
       int[] job = new int[n];
@@ -115,8 +116,14 @@ public interface CoordinatorProtocol {
       for (int i = 0; i < batchIds.length; i++) {
         parts.add(
             new BatchFinished(
-                jobs.get(job[i]), batchIds[i], 0, outputs.subList(at, at + sizes[i]), List.of(), true,
-                busyNanos[i], worker));
+                jobs.get(job[i]),
+                batchIds[i],
+                0,
+                outputs.subList(at, at + sizes[i]),
+                List.of(),
+                true,
+                busyNanos[i],
+                worker));
         at += sizes[i];
       }
       return parts;
@@ -139,8 +146,8 @@ public interface CoordinatorProtocol {
     /** The input could not be converted to the task's input type: never retried. */
     INPUT,
     /**
-     * The input's task took its JVM down (it called {@code System.exit}): a system failure,
-     * retried up to max-attempts on other nodes, then quarantined.
+     * The input's task took its JVM down (it called {@code System.exit}): a system failure, retried
+     * up to max-attempts on other nodes, then quarantined.
      */
     CRASH;
 
@@ -180,7 +187,14 @@ public interface CoordinatorProtocol {
   // Sent once per batch (or part), so encoded as an array: no field names to write and look up.
   @JsonFormat(shape = JsonFormat.Shape.ARRAY)
   @JsonPropertyOrder({
-    "jobId", "batchId", "fromOffset", "outputs", "failures", "last", "busyNanos", "worker"
+    "jobId",
+    "batchId",
+    "fromOffset",
+    "outputs",
+    "failures",
+    "last",
+    "busyNanos",
+    "worker"
   })
   record BatchFinished(
       String jobId,

@@ -23,8 +23,8 @@ public final class Payloads {
   private Payloads() {}
 
   /**
-   * The length of {@code text} in UTF-8, counted without encoding it. A lone surrogate, which
-   * has no UTF-8 form, counts 3 bytes: never less than what an encoder makes of it.
+   * The length of {@code text} in UTF-8, counted without encoding it. A lone surrogate, which has
+   * no UTF-8 form, counts 3 bytes: never less than what an encoder makes of it.
    */
   public static long utf8Length(String text) {
     long bytes = text.length(); // one byte per char, plus what wider chars need
@@ -47,8 +47,8 @@ public final class Payloads {
   }
 
   /**
-   * Estimates the encoded size of a JSON value in bytes, without encoding it. The estimate is
-   * at least the CBOR size for every value kind, so limits checked with it hold on the wire.
+   * Estimates the encoded size of a JSON value in bytes, without encoding it. The estimate is at
+   * least the CBOR size for every value kind, so limits checked with it hold on the wire.
    */
   public static long estimateBytes(JsonNode value) {
     if (value == null) {

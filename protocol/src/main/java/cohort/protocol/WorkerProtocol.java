@@ -10,8 +10,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * Messages a node's worker actor receives from the coordinator.
  *
- * <p>The coordinator sends a node work only while the node has free credit (a free slot, or room
- * in the slot's short prefetch queue), so these messages never pile up in the transport.
+ * <p>The coordinator sends a node work only while the node has free credit (a free slot, or room in
+ * the slot's short prefetch queue), so these messages never pile up in the transport.
  */
 public interface WorkerProtocol {
 
@@ -22,8 +22,8 @@ public interface WorkerProtocol {
    * Run the task on a contiguous run of a job's inputs and report to {@code replyTo}.
    *
    * @param jobId the job the inputs belong to
-   * @param batchId unique within the job; a result for a batch id the coordinator no longer
-   *     expects is a duplicate and is dropped there
+   * @param batchId unique within the job; a result for a batch id the coordinator no longer expects
+   *     is a duplicate and is dropped there
    * @param task the task and its parameters
    * @param firstIndex the job-wide index of {@code inputs.get(0)}
    * @param inputs the inputs, in index order
@@ -34,7 +34,14 @@ public interface WorkerProtocol {
   // Sent once per batch, so encoded as an array: no field names to write and look up each time.
   @JsonFormat(shape = JsonFormat.Shape.ARRAY)
   @JsonPropertyOrder({
-    "jobId", "batchId", "task", "firstIndex", "inputs", "attempt", "taskTimeoutMillis", "replyTo"
+    "jobId",
+    "batchId",
+    "task",
+    "firstIndex",
+    "inputs",
+    "attempt",
+    "taskTimeoutMillis",
+    "replyTo"
   })
   record RunBatch(
       String jobId,

@@ -10,7 +10,8 @@ class HostPortTest {
   /** Tests that HOST:PORT parses, IPv6-style hosts included. */
   @Test
   void parses() {
-    assertThat(HostPort.parse("127.0.0.1:25520", "--join")).isEqualTo(new HostPort("127.0.0.1", 25520));
+    assertThat(HostPort.parse("127.0.0.1:25520", "--join"))
+        .isEqualTo(new HostPort("127.0.0.1", 25520));
     assertThat(HostPort.parse(" [::1]:80 ", "--join").host()).isEqualTo("[::1]");
   }
 
@@ -19,9 +20,12 @@ class HostPortTest {
   void refusesMalformed() {
     assertThatThrownBy(() -> HostPort.parse("localhost", "--join"))
         .hasMessage("--join 'localhost' is not HOST:PORT; for example 127.0.0.1:25520");
-    assertThatThrownBy(() -> HostPort.parse("h:x", "--join")).hasMessageContaining("no numeric port");
-    assertThatThrownBy(() -> HostPort.parse("h:70000", "--join")).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> HostPort.parse("h:x", "--join"))
+        .hasMessageContaining("no numeric port");
+    assertThatThrownBy(() -> HostPort.parse("h:70000", "--join"))
+        .hasMessageContaining("out of range");
     assertThatThrownBy(() -> HostPort.requirePort(-1, "cohort.node.cluster-port"))
-        .hasMessage("cohort.node.cluster-port = -1 is out of range: use 0 to 65535 (0 picks a free port)");
+        .hasMessage(
+            "cohort.node.cluster-port = -1 is out of range: use 0 to 65535 (0 picks a free port)");
   }
 }

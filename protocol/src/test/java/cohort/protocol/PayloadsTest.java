@@ -23,7 +23,10 @@ class PayloadsTest {
       f.textNode("héllo ✓ " + "x".repeat(500)),
       f.textNode("emoji \uD83D\uDE00 in a pair"),
       f.binaryNode(new byte[1000]),
-      f.objectNode().put("start", 0).put("end", 1_000_000).set("nested", f.arrayNode().add(1).add("two")),
+      f.objectNode()
+          .put("start", 0)
+          .put("end", 1_000_000)
+          .set("nested", f.arrayNode().add(1).add("two")),
       f.nullNode(),
       f.booleanNode(true)
     };

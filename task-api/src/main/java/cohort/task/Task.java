@@ -4,14 +4,14 @@ package cohort.task;
  * A named function Cohort runs once per input of a job: the task SPI.
  *
  * <p>Nodes find implementations with {@link java.util.ServiceLoader}: list the class in {@code
- * META-INF/services/cohort.task.Task} of a jar on the node's classpath (or in its plugin
- * folder) and every job can use it by {@link #name()}. An implementation must have a public
- * no-argument constructor and be safe to call from several threads at once: a node runs one input
- * per slot, all slots in parallel.
+ * META-INF/services/cohort.task.Task} of a jar on the node's classpath (or in its plugin folder)
+ * and every job can use it by {@link #name()}. An implementation must have a public no-argument
+ * constructor and be safe to call from several threads at once: a node runs one input per slot, all
+ * slots in parallel.
  *
  * <p>Inputs, parameters and outputs cross the cluster as JSON values; Jackson converts them to and
- * from the types the task declares. An input that does not convert fails alone with an input
- * error, parameters that do not bind refuse the whole job before anything runs.
+ * from the types the task declares. An input that does not convert fails alone with an input error,
+ * parameters that do not bind refuse the whole job before anything runs.
  *
  * @param <I> the input type, for example {@code Long} or a record
  * @param <P> the parameter type: a record whose components are the parameter names, or {@link
@@ -30,8 +30,8 @@ public interface Task<I, P, O> {
   Class<I> inputType();
 
   /**
-   * The parameter type. Unknown parameter names are refused; a component that is not given is
-   * null (or zero for primitives), so give defaults in the record's compact constructor.
+   * The parameter type. Unknown parameter names are refused; a component that is not given is null
+   * (or zero for primitives), so give defaults in the record's compact constructor.
    */
   Class<P> paramsType();
 
@@ -53,17 +53,16 @@ public interface Task<I, P, O> {
   }
 
   /**
-   * Checks parameters once per job, before anything runs. The coordinator remembers the verdict
-   * for the same parameters while its nodes stay the same, so it should depend on the parameters
-   * alone.
+   * Checks parameters once per job, before anything runs. The coordinator remembers the verdict for
+   * the same parameters while its nodes stay the same, so it should depend on the parameters alone.
    *
    * @throws IllegalArgumentException with a message that names the bad parameter and the fix
    */
   default void validate(P params) {}
 
   /**
-   * Computes the output for one input. An exception becomes this input's error result and the
-   * job goes on with its other inputs.
+   * Computes the output for one input. An exception becomes this input's error result and the job
+   * goes on with its other inputs.
    *
    * <p>Long-running code should check {@link TaskContext#isCancelled()} or respond to thread
    * interruption, which is how a job's cancel and a task timeout reach it.

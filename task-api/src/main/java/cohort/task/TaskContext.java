@@ -27,8 +27,8 @@ public interface TaskContext {
    * Reads a file input's bytes: from the coordinator when the client sent them, from the shared
    * file system when the input names a path.
    *
-   * @throws java.io.IOException saying which file could not be read and why, for example because
-   *     it is larger than {@link FileRef#MAX_BLOB_BYTES} and was not sent
+   * @throws java.io.IOException saying which file could not be read and why, for example because it
+   *     is larger than {@link FileRef#MAX_BLOB_BYTES} and was not sent
    */
   byte[] read(FileRef file) throws java.io.IOException;
 

@@ -22,8 +22,8 @@ import javax.imageio.stream.ImageOutputStream;
 
 /**
  * The photos of the thumbnail case: JPEGs of 1600x1200 made from a seed, so every run and every
- * system gets the same files. Each has a gradient, shapes and a fine grain, so it compresses like
- * a photo (a few hundred KiB) rather than like a flat drawing.
+ * system gets the same files. Each has a gradient, shapes and a fine grain, so it compresses like a
+ * photo (a few hundred KiB) rather than like a flat drawing.
  */
 final class ImageSet {
 
@@ -42,7 +42,8 @@ final class ImageSet {
     Files.createDirectories(dir);
     ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
     try {
-      for (Future<?> f : IntStream.range(0, count).mapToObj(i -> pool.submit(() -> write(dir, i))).toList()) {
+      for (Future<?> f :
+          IntStream.range(0, count).mapToObj(i -> pool.submit(() -> write(dir, i))).toList()) {
         f.get();
       }
     } finally {
@@ -60,7 +61,12 @@ final class ImageSet {
     g.setPaint(new GradientPaint(0, 0, color(random), WIDTH, HEIGHT, color(random)));
     g.fillRect(0, 0, WIDTH, HEIGHT);
     for (int i = 0; i < 40; i++) {
-      g.setColor(new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256), 90 + random.nextInt(120)));
+      g.setColor(
+          new Color(
+              random.nextInt(256),
+              random.nextInt(256),
+              random.nextInt(256),
+              90 + random.nextInt(120)));
       int x = random.nextInt(WIDTH);
       int y = random.nextInt(HEIGHT);
       int w = 40 + random.nextInt(500);
@@ -78,7 +84,10 @@ final class ImageSet {
       for (int x = 0; x < WIDTH; x++) {
         int grain = random.nextInt(25) - 12;
         int rgb = row[x];
-        row[x] = (clamp(((rgb >> 16) & 0xff) + grain) << 16) | (clamp(((rgb >> 8) & 0xff) + grain) << 8) | clamp((rgb & 0xff) + grain);
+        row[x] =
+            (clamp(((rgb >> 16) & 0xff) + grain) << 16)
+                | (clamp(((rgb >> 8) & 0xff) + grain) << 8)
+                | clamp((rgb & 0xff) + grain);
       }
       image.setRGB(0, y, WIDTH, 1, row, 0, WIDTH);
     }

@@ -1,13 +1,13 @@
 package cohort.bench.cases;
 
+import cohort.api.JobRequest;
+import cohort.api.JobStatus;
 import cohort.bench.BenchContext;
 import cohort.bench.report.CaseResult;
 import cohort.bench.report.Series;
-import cohort.client.CohortClient;
 import cohort.cli.local.JvmProcess;
 import cohort.cli.local.LocalCluster;
-import cohort.api.JobRequest;
-import cohort.api.JobStatus;
+import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.io.IOException;
@@ -33,6 +33,7 @@ public final class Memory implements BenchCase {
   static final String STREAMED = "Cohort streamed job";
   static final String RSS = "peak RSS, MiB";
   static final String HEAP = "smallest -Xmx that completes, MiB";
+
   /** Heaps the search picks from, smallest first. */
   static final int[] HEAPS = {16, 24, 32, 48, 64, 96, 128, 256};
 
@@ -58,7 +59,8 @@ public final class Memory implements BenchCase {
           largest = Math.max(largest, peakMiB(p));
         }
         node = node.plus(largest);
-        context.progress("case 7: peak RSS after three 1M-echo jobs: coordinator %.0f MiB, node %.0f MiB",
+        context.progress(
+            "case 7: peak RSS after three 1M-echo jobs: coordinator %.0f MiB, node %.0f MiB",
             coordinator.values().get(round), largest);
       }
     }
@@ -84,31 +86,41 @@ public final class Memory implements BenchCase {
       series.add(new Series(STREAMED, HEAP, false, List.of((double) smallest)));
     }
     List<String> notes = new ArrayList<>();
-    notes.add(String.format("Peak RSS over three `echo` jobs of %,d inputs (case 1) with default heaps.", n));
-    notes.add(String.format(
-        "Smallest heap: a streamed `echo` job of %,d inputs (`POST /jobs/{id}/inputs`, results read"
-            + " as they come), with `-Xmx` given to the coordinator and both nodes; a binary search"
-            + " over %s MiB.",
-        streamed, java.util.Arrays.toString(HEAPS)));
+    notes.add(
+        String.format(
+            "Peak RSS over three `echo` jobs of %,d inputs (case 1) with default heaps.", n));
+    notes.add(
+        String.format(
+            "Smallest heap: a streamed `echo` job of %,d inputs (`POST /jobs/{id}/inputs`, results"
+                + " read as they come), with `-Xmx` given to the coordinator and both nodes; a"
+                + " binary search over %s MiB.",
+            streamed, java.util.Arrays.toString(HEAPS)));
     if (failure != null) {
       notes.add("The largest heap that failed: " + failure);
     }
-    return new CaseResult(number(), "Memory", "the job of case 1, and a streamed job", series, List.of(), notes);
+    return new CaseResult(
+        number(), "Memory", "the job of case 1, and a streamed job", series, List.of(), notes);
   }
 
-  /** Runs the streamed job with every JVM at {@code -Xmx<heap>m}; null if it completed, else why not. */
+  /**
+   * Runs the streamed job with every JVM at {@code -Xmx<heap>m}; null if it completed, else why
+   * not.
+   */
   private static String tryHeap(BenchContext context, int streamed, int heap) {
     context.progress("case 7: streamed echo of %,d inputs with -Xmx%dm", streamed, heap);
     try (LocalCluster cluster = context.cluster(2, List.of("-Xmx" + heap + "m"))) {
       // A node that runs out of heap exits; with none left the job would wait for one forever.
       long limit = 60 + streamed / 100_000;
-      CompletableFuture<Void> run = CompletableFuture.runAsync(() -> streamedEcho(cluster, streamed));
+      CompletableFuture<Void> run =
+          CompletableFuture.runAsync(() -> streamedEcho(cluster, streamed));
       try {
         run.get(limit, java.util.concurrent.TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         throw new IllegalStateException("the job did not complete within " + limit + " s", e);
       } catch (java.util.concurrent.ExecutionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        throw e.getCause() instanceof RuntimeException r
+            ? r
+            : new IllegalStateException(e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -152,17 +164,21 @@ public final class Memory implements BenchCase {
             return LongNode.valueOf(next++);
           }
         };
-    CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> client.sendInputs(job.id(), inputs));
+    CompletableFuture<Long> sent =
+        CompletableFuture.supplyAsync(() -> client.sendInputs(job.id(), inputs));
     long lines;
     try (Stream<String> results = client.resultLines(job.id())) {
       lines = results.count();
     }
     long total = sent.join();
     JobStatus end = client.status(job.id());
-    boolean alive = cluster.coordinator().isAlive() && cluster.nodes().stream().allMatch(JvmProcess::isAlive);
+    boolean alive =
+        cluster.coordinator().isAlive() && cluster.nodes().stream().allMatch(JvmProcess::isAlive);
     if (total != n || lines != n || end.state() != JobStatus.State.SUCCEEDED || !alive) {
       throw new IllegalStateException(
-          String.format("sent %d, read %d results, job %s, every JVM alive: %s", total, lines, end.state(), alive));
+          String.format(
+              "sent %d, read %d results, job %s, every JVM alive: %s",
+              total, lines, end.state(), alive));
     }
   }
 }

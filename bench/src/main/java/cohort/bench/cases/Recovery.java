@@ -1,15 +1,15 @@
 package cohort.bench.cases;
 
+import cohort.api.JobRequest;
+import cohort.api.JobStatus;
+import cohort.api.Result;
 import cohort.bench.BenchContext;
 import cohort.bench.report.CaseResult;
 import cohort.bench.report.Check;
 import cohort.bench.report.Series;
-import cohort.client.CohortClient;
 import cohort.cli.local.JvmProcess;
 import cohort.cli.local.LocalCluster;
-import cohort.api.JobRequest;
-import cohort.api.JobStatus;
-import cohort.api.Result;
+import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.net.URI;
@@ -52,7 +52,9 @@ public final class Recovery implements BenchCase {
         double seconds = (firstRerunStart(client, lastJob(client)) - killedAt[0]) / 1000.0;
         redispatch = redispatch.plus(seconds);
         delay = delay.plus(withKill - baseline);
-        context.progress("case 6 run %d: re-dispatched %.2f s after the kill; the job ended %.2f s later than without it",
+        context.progress(
+            "case 6 run %d: re-dispatched %.2f s after the kill; the job ended %.2f s later than"
+                + " without it",
             i + 1, seconds, withKill - baseline);
       }
     }
@@ -60,16 +62,19 @@ public final class Recovery implements BenchCase {
         number(),
         "Recovery",
         String.format(
-            "kill -9 one of three nodes once a third of %d inputs of %d ms are done", inputs, TASK_MILLIS),
+            "kill -9 one of three nodes once a third of %d inputs of %d ms are done",
+            inputs, TASK_MILLIS),
         List.of(redispatch, delay),
-        List.of(new Check("kill to re-dispatch, seconds", SYSTEM + " " + REDISPATCH, null, false, 2.0)),
+        List.of(
+            new Check("kill to re-dispatch, seconds", SYSTEM + " " + REDISPATCH, null, false, 2.0)),
         List.of(
             "Re-dispatch waits for the failure detector: heartbeats every 250 ms, a node is"
                 + " unreachable after about 1 s of silence, and its batches move at once."));
   }
 
   /** Runs the job; with a cluster given, kills the node of the result a third of the way in. */
-  private static double job(CohortClient client, int inputs, LocalCluster cluster, long[] killedAt) {
+  private static double job(
+      CohortClient client, int inputs, LocalCluster cluster, long[] killedAt) {
     List<JsonNode> values = new ArrayList<>();
     for (int i = 0; i < inputs; i++) {
       values.add(LongNode.valueOf(TASK_MILLIS));
@@ -114,7 +119,8 @@ public final class Recovery implements BenchCase {
           .filter(stamp -> stamp.get("attempt").intValue() > 1)
           .mapToLong(stamp -> stamp.get("startedAt").longValue())
           .min()
-          .orElseThrow(() -> new IllegalStateException("no input ran twice: the kill came too late"));
+          .orElseThrow(
+              () -> new IllegalStateException("no input ran twice: the kill came too late"));
     }
   }
 }

@@ -1,15 +1,15 @@
 package cohort.bench.cases;
 
+import cohort.api.JobOutcome;
+import cohort.api.JobRequest;
+import cohort.api.JobStatus;
 import cohort.bench.BenchContext;
 import cohort.bench.report.CaseResult;
 import cohort.bench.report.Check;
 import cohort.bench.report.Series;
 import cohort.bench.report.Stats;
-import cohort.client.CohortClient;
 import cohort.cli.local.LocalCluster;
-import cohort.api.JobOutcome;
-import cohort.api.JobRequest;
-import cohort.api.JobStatus;
+import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import java.net.URI;
@@ -24,10 +24,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Case 3, round trip: one trivial task on a warm cluster, from submission to its result, one
- * call after another; the p50 and p99 over the calls. Cohort through its Java client and through
- * plain HTTP (a waited {@code POST /jobs}, and the submit-then-stream pair), against a warm
- * {@code Pool.apply} and Hazelcast's {@code submit().get()}.
+ * Case 3, round trip: one trivial task on a warm cluster, from submission to its result, one call
+ * after another; the p50 and p99 over the calls. Cohort through its Java client and through plain
+ * HTTP (a waited {@code POST /jobs}, and the submit-then-stream pair), against a warm {@code
+ * Pool.apply} and Hazelcast's {@code submit().get()}.
  */
 public final class RoundTrip implements BenchCase {
 
@@ -65,12 +65,24 @@ public final class RoundTrip implements BenchCase {
                       POOL,
                       METRICS,
                       () -> {
-                        JsonNode figures = python.run(Duration.ofMinutes(5), "apply-rtt", "--calls", "" + calls, "--workers", "2");
-                        return Map.of(P50, figures.get("p50_us").doubleValue(), P99, figures.get("p99_us").doubleValue());
+                        JsonNode figures =
+                            python.run(
+                                Duration.ofMinutes(5),
+                                "apply-rtt",
+                                "--calls",
+                                "" + calls,
+                                "--workers",
+                                "2");
+                        return Map.of(
+                            P50,
+                            figures.get("p50_us").doubleValue(),
+                            P99,
+                            figures.get("p99_us").doubleValue());
                       }));
       if (context.size() != BenchContext.Size.SMOKE) {
         context.warm(() -> context.hazelcast().roundTripNanos(calls));
-        rounds.add(HAZELCAST, METRICS, () -> percentiles(context.hazelcast().roundTripNanos(calls)));
+        rounds.add(
+            HAZELCAST, METRICS, () -> percentiles(context.hazelcast().roundTripNanos(calls)));
       }
       context.warm(
           () -> {
@@ -78,31 +90,42 @@ public final class RoundTrip implements BenchCase {
             httpWaited(http, waited, calls);
             return submitThenStream(client, calls / 4);
           });
-      List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 3 %s", line));
+      List<Series> series =
+          rounds.run(context.rounds(), line -> context.progress("case 3 %s", line));
       return new CaseResult(
           number(),
           "Round trip",
           String.format("one trivial task at a time on a warm cluster, %,d calls per run", calls),
           series,
           List.of(
-              new Check("Cohort Java client / Hazelcast, p50", JAVA + " " + P50, HAZELCAST + " " + P50, false, 2.0),
-              new Check("Cohort Java client / Pool.apply, p50", JAVA + " " + P50, POOL + " " + P50, false, 3.0)),
+              new Check(
+                  "Cohort Java client / Hazelcast, p50",
+                  JAVA + " " + P50,
+                  HAZELCAST + " " + P50,
+                  false,
+                  2.0),
+              new Check(
+                  "Cohort Java client / Pool.apply, p50",
+                  JAVA + " " + P50,
+                  POOL + " " + P50,
+                  false,
+                  3.0)),
           List.of(
               "Where a round trip's time goes: one-input waited jobs traced with timestamps on the"
                   + " machine's monotonic clock in every JVM (400 calls, medians): the HTTP request"
-                  + " read and routed 0.28 ms, the coordinator accepts the job 0.15 ms, Artery to the"
-                  + " node 0.42 ms, the node runs it 0.08 ms, Artery back 0.31 ms, the coordinator"
-                  + " completes it and answers 0.11 ms, the HTTP response written and read 0.32 ms:"
-                  + " 1.7 ms. The two Artery hops (each several hand-offs between the actor, remote"
-                  + " and I/O thread pools) and Pekko HTTP are three quarters of it; Hazelcast's client"
-                  + " reaches a member over one socket with its own I/O threads, and `Pool.apply`"
-                  + " over a pipe. The target is below what this design can reach on this machine:"
-                  + " a bare Artery request and reply between two JVMs here takes 190 to 320 µs at"
-                  + " p50 with no Cohort code in it, about 2x Hazelcast's whole round trip already,"
-                  + " and a Cohort task adds the client's HTTP exchange with the coordinator to it."
-                  + " Sharing one thread pool between the actors and Artery (Cohort's default now)"
-                  + " removes hand-offs; a direct client-to-worker transport is what a figure near"
-                  + " Hazelcast's would need."));
+                  + " read and routed 0.28 ms, the coordinator accepts the job 0.15 ms, Artery to"
+                  + " the node 0.42 ms, the node runs it 0.08 ms, Artery back 0.31 ms, the"
+                  + " coordinator completes it and answers 0.11 ms, the HTTP response written and"
+                  + " read 0.32 ms: 1.7 ms. The two Artery hops (each several hand-offs between the"
+                  + " actor, remote and I/O thread pools) and Pekko HTTP are three quarters of it;"
+                  + " Hazelcast's client reaches a member over one socket with its own I/O threads,"
+                  + " and `Pool.apply` over a pipe. The target is below what this design can reach"
+                  + " on this machine: a bare Artery request and reply between two JVMs here takes"
+                  + " 190 to 320 µs at p50 with no Cohort code in it, about 2x Hazelcast's whole"
+                  + " round trip already, and a Cohort task adds the client's HTTP exchange with"
+                  + " the coordinator to it. Sharing one thread pool between the actors and Artery"
+                  + " (Cohort's default now) removes hand-offs; a direct client-to-worker transport"
+                  + " is what a figure near Hazelcast's would need."));
     }
   }
 
@@ -144,7 +167,8 @@ public final class RoundTrip implements BenchCase {
               HttpResponse.BodyHandlers.ofString());
       nanos[i] = System.nanoTime() - start;
       if (response.statusCode() != 200 || !response.body().contains("\"output\":" + i + "}")) {
-        throw new IllegalStateException("call " + i + " answered " + response.statusCode() + " " + response.body());
+        throw new IllegalStateException(
+            "call " + i + " answered " + response.statusCode() + " " + response.body());
       }
     }
     return nanos;

@@ -29,7 +29,8 @@ final class Rounds {
    */
   Rounds add(String system, Map<String, Boolean> metrics, Run run) {
     entries.add(new Entry(system, metrics, run));
-    metrics.forEach((metric, higher) -> series.put(system + " " + metric, Series.of(system, metric, higher)));
+    metrics.forEach(
+        (metric, higher) -> series.put(system + " " + metric, Series.of(system, metric, higher)));
     return this;
   }
 
@@ -47,10 +48,13 @@ final class Rounds {
           String key = entry.system() + " " + figure.getKey();
           Series s = series.get(key);
           if (s == null) {
-            throw new IllegalStateException(entry.system() + " reported an unexpected figure " + figure.getKey());
+            throw new IllegalStateException(
+                entry.system() + " reported an unexpected figure " + figure.getKey());
           }
           series.put(key, s.plus(figure.getValue()));
-          line.append(String.format(java.util.Locale.ROOT, "  %s %.1f", figure.getKey(), figure.getValue()));
+          line.append(
+              String.format(
+                  java.util.Locale.ROOT, "  %s %.1f", figure.getKey(), figure.getValue()));
         }
         progress.accept(line.toString());
       }

@@ -1,19 +1,19 @@
 package cohort.bench.cases;
 
+import cohort.api.JobOutcome;
+import cohort.api.JobRequest;
 import cohort.bench.BenchContext;
 import cohort.bench.peers.PythonPeer;
 import cohort.bench.report.CaseResult;
 import cohort.bench.report.Check;
 import cohort.bench.report.Series;
-import cohort.client.CohortClient;
 import cohort.cli.local.LocalCluster;
-import cohort.api.JobOutcome;
-import cohort.api.JobRequest;
+import cohort.client.CohortClient;
+import cohort.node.tasks.Span;
+import cohort.node.tasks.SumRangeTask;
 import cohort.task.FileRef;
 import cohort.task.NoParams;
 import cohort.task.TaskContext;
-import cohort.node.tasks.Span;
-import cohort.node.tasks.SumRangeTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.net.URI;
@@ -28,8 +28,8 @@ import java.util.concurrent.Future;
 /**
  * Case 4, CPU-bound scaling: {@code sum-range} over a range sized for a given time on one worker,
  * on one node JVM and on two, against {@code Pool(1)} and {@code Pool(2)} on the documents' sum
- * loop over a range sized the same way for Python. Speedup is the 1-worker time over the
- * 2-worker time of the same round; efficiency is the speedup over the ideal, the cores here.
+ * loop over a range sized the same way for Python. Speedup is the 1-worker time over the 2-worker
+ * time of the same round; efficiency is the speedup over the ideal, the cores here.
  */
 public final class Scaling implements BenchCase {
 
@@ -40,6 +40,7 @@ public final class Scaling implements BenchCase {
   static final String THREADS1 = "JVM threads, 1";
   static final String THREADS2 = "JVM threads, 2";
   static final String SECONDS = "s";
+
   /** Parts of the range for every run, so both sides balance the same way. */
   static final int SPLIT = 16;
 
@@ -76,10 +77,18 @@ public final class Scaling implements BenchCase {
         long sized = Math.max(pythonProbe, (long) (rate * target));
         pythonEnd = sized;
         context.progress("case 4: Python sums 0..%,d, about %.0f s on one worker", sized, target);
-        rounds.add(POOL1, Map.of(SECONDS, false), () -> Map.of(SECONDS, python(python, 1, sized).get("seconds").doubleValue()));
-        rounds.add(POOL2, Map.of(SECONDS, false), () -> Map.of(SECONDS, python(python, 2, sized).get("seconds").doubleValue()));
+        rounds.add(
+            POOL1,
+            Map.of(SECONDS, false),
+            () -> Map.of(SECONDS, python(python, 1, sized).get("seconds").doubleValue()));
+        rounds.add(
+            POOL2,
+            Map.of(SECONDS, false),
+            () -> Map.of(SECONDS, python(python, 2, sized).get("seconds").doubleValue()));
       }
-      List<Series> series = new ArrayList<>(rounds.run(context.rounds(), line -> context.progress("case 4 %s", line)));
+      List<Series> series =
+          new ArrayList<>(
+              rounds.run(context.rounds(), line -> context.progress("case 4 %s", line)));
       series.addAll(derived("Cohort", series, ONE, TWO, cores));
       series.addAll(derived("Python", series, POOL1, POOL2, cores));
       series.addAll(derived("JVM threads", series, THREADS1, THREADS2, cores));
@@ -100,7 +109,8 @@ public final class Scaling implements BenchCase {
   }
 
   /** Speedup and efficiency of a 1-worker and a 2-worker series, round by round. */
-  private static List<Series> derived(String system, List<Series> series, String one, String two, int cores) {
+  private static List<Series> derived(
+      String system, List<Series> series, String one, String two, int cores) {
     Series t1 = find(series, one + " " + SECONDS);
     Series t2 = find(series, two + " " + SECONDS);
     if (t1 == null || t2 == null) {
@@ -125,9 +135,11 @@ public final class Scaling implements BenchCase {
     long start = System.nanoTime();
     JobOutcome outcome = client.run(JobRequest.range("sum-range", "0.." + end).withSplit(SPLIT));
     double seconds = (System.nanoTime() - start) / 1e9;
-    BigInteger expected = BigInteger.valueOf(end).multiply(BigInteger.valueOf(end - 1)).shiftRight(1);
+    BigInteger expected =
+        BigInteger.valueOf(end).multiply(BigInteger.valueOf(end - 1)).shiftRight(1);
     if (!outcome.job().combined().bigIntegerValue().equals(expected)) {
-      throw new IllegalStateException("sum-range 0.." + end + " gave " + outcome.job().combined() + ", not " + expected);
+      throw new IllegalStateException(
+          "sum-range 0.." + end + " gave " + outcome.job().combined() + ", not " + expected);
     }
     return seconds;
   }
@@ -144,16 +156,19 @@ public final class Scaling implements BenchCase {
       for (int part = 0; part < SPLIT; part++) {
         long from = end * part / SPLIT;
         long to = end * (part + 1) / SPLIT;
-        parts.add(pool.submit(() -> new SumRangeTask().run(new Span(from, to), new NoParams(), LOCAL)));
+        parts.add(
+            pool.submit(() -> new SumRangeTask().run(new Span(from, to), new NoParams(), LOCAL)));
       }
       BigInteger total = BigInteger.ZERO;
       for (Future<BigInteger> part : parts) {
         total = total.add(part.get());
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      BigInteger expected = BigInteger.valueOf(end).multiply(BigInteger.valueOf(end - 1)).shiftRight(1);
+      BigInteger expected =
+          BigInteger.valueOf(end).multiply(BigInteger.valueOf(end - 1)).shiftRight(1);
       if (!total.equals(expected)) {
-        throw new IllegalStateException("the threads summed 0.." + end + " to " + total + ", not " + expected);
+        throw new IllegalStateException(
+            "the threads summed 0.." + end + " to " + total + ", not " + expected);
       }
       return seconds;
     } finally {
@@ -191,6 +206,13 @@ public final class Scaling implements BenchCase {
 
   private static JsonNode python(PythonPeer python, int workers, long end) {
     return python.run(
-        Duration.ofMinutes(10), "sum", "--workers", "" + workers, "--end", "" + end, "--split", "" + SPLIT);
+        Duration.ofMinutes(10),
+        "sum",
+        "--workers",
+        "" + workers,
+        "--end",
+        "" + end,
+        "--split",
+        "" + SPLIT);
   }
 }

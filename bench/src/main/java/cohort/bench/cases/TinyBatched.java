@@ -1,13 +1,13 @@
 package cohort.bench.cases;
 
+import cohort.api.JobRequest;
+import cohort.api.JobStatus;
 import cohort.bench.BenchContext;
 import cohort.bench.report.CaseResult;
 import cohort.bench.report.Check;
 import cohort.bench.report.Series;
-import cohort.client.CohortClient;
 import cohort.cli.local.LocalCluster;
-import cohort.api.JobRequest;
-import cohort.api.JobStatus;
+import cohort.client.CohortClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Case 1, tiny tasks batched: {@code echo} over a range of integers through the whole path
- * (client → coordinator → nodes → client, every result back as a JSON line) with Cohort's default
- * adaptive batching, against {@code Pool(2).map} with its default chunksize.
+ * Case 1, tiny tasks batched: {@code echo} over a range of integers through the whole path (client
+ * → coordinator → nodes → client, every result back as a JSON line) with Cohort's default adaptive
+ * batching, against {@code Pool(2).map} with its default chunksize.
  */
 public final class TinyBatched implements BenchCase {
 
@@ -37,7 +37,8 @@ public final class TinyBatched implements BenchCase {
     try (LocalCluster cluster = context.cluster(2)) {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
       context.warm(() -> echo(client, n)); // the peers' pools are warm too
-      Rounds rounds = new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echo(client, n)));
+      Rounds rounds =
+          new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echo(client, n)));
       context
           .python()
           .ifPresent(
@@ -45,8 +46,16 @@ public final class TinyBatched implements BenchCase {
                   rounds.add(
                       POOL,
                       Map.of(RATE, true),
-                      () -> Map.of(RATE, python.run(Duration.ofMinutes(5), "map", "--n", "" + n, "--workers", "2").get("rate").doubleValue())));
-      List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 1 %s", line));
+                      () ->
+                          Map.of(
+                              RATE,
+                              python
+                                  .run(
+                                      Duration.ofMinutes(5), "map", "--n", "" + n, "--workers", "2")
+                                  .get("rate")
+                                  .doubleValue())));
+      List<Series> series =
+          rounds.run(context.rounds(), line -> context.progress("case 1 %s", line));
       return new CaseResult(
           number(),
           "Tiny tasks, batched",
@@ -54,18 +63,18 @@ public final class TinyBatched implements BenchCase {
           series,
           List.of(new Check("Cohort / " + POOL, COHORT + " " + RATE, POOL + " " + RATE, true, 1.0)),
           List.of(
-              "What limits Cohort here (per-thread CPU of each JVM and JFR on a warm cluster, 1,000,000"
-                  + " results): batches are already at `max-batch` (4,096 inputs), so dispatch is not"
-                  + " the cost; the result path is. Every result becomes a JSON line with its index,"
-                  + " input and output (about 40 MB in all), written to the coordinator's result log"
-                  + " and streamed over HTTP, while `Pool.map` hands back one pickled list of"
-                  + " integers. Per million results the coordinator spends about 0.5 s of CPU"
-                  + " (decoding the nodes' CBOR result blocks, reordering, writing and serving the"
-                  + " lines), each node about 0.15 s and the reading client about 0.15 s: about"
-                  + " 1 s of CPU on 2 cores, where `Pool.map` needs 0.2 s of wall time in all. A"
-                  + " hand-written line writer measured no faster than Jackson's (57 against 58 ns"
-                  + " per result), so it was not kept; a binary result stream for clients that want"
-                  + " one is the change that would move this row."));
+              "What limits Cohort here (per-thread CPU of each JVM and JFR on a warm cluster,"
+                  + " 1,000,000 results): batches are already at `max-batch` (4,096 inputs), so"
+                  + " dispatch is not the cost; the result path is. Every result becomes a JSON"
+                  + " line with its index, input and output (about 40 MB in all), written to the"
+                  + " coordinator's result log and streamed over HTTP, while `Pool.map` hands back"
+                  + " one pickled list of integers. Per million results the coordinator spends"
+                  + " about 0.5 s of CPU (decoding the nodes' CBOR result blocks, reordering,"
+                  + " writing and serving the lines), each node about 0.15 s and the reading client"
+                  + " about 0.15 s: about 1 s of CPU on 2 cores, where `Pool.map` needs 0.2 s of"
+                  + " wall time in all. A hand-written line writer measured no faster than"
+                  + " Jackson's (57 against 58 ns per result), so it was not kept; a binary result"
+                  + " stream for clients that want one is the change that would move this row."));
     }
   }
 
@@ -87,7 +96,8 @@ public final class TinyBatched implements BenchCase {
     double seconds = (System.nanoTime() - start) / 1e9;
     String expected = "{\"index\":" + (n - 1) + ",";
     if (lines != n || last == null || !last.startsWith(expected)) {
-      throw new IllegalStateException("echo over " + n + " inputs returned " + lines + " lines, the last " + last);
+      throw new IllegalStateException(
+          "echo over " + n + " inputs returned " + lines + " lines, the last " + last);
     }
     return seconds;
   }

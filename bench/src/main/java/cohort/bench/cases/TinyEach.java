@@ -1,14 +1,14 @@
 package cohort.bench.cases;
 
+import cohort.api.JobRequest;
+import cohort.api.JobStatus;
 import cohort.bench.BenchContext;
 import cohort.bench.peers.PythonPeer;
 import cohort.bench.report.CaseResult;
 import cohort.bench.report.Check;
 import cohort.bench.report.Series;
-import cohort.client.CohortClient;
 import cohort.cli.local.LocalCluster;
-import cohort.api.JobRequest;
-import cohort.api.JobStatus;
+import cohort.client.CohortClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +38,8 @@ public final class TinyEach implements BenchCase {
     int n = context.pick(2_000, 30_000, 100_000);
     try (LocalCluster cluster = context.cluster(2)) {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
-      Rounds rounds = new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echoEach(client, n)));
+      Rounds rounds =
+          new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echoEach(client, n)));
       if (context.python().isPresent()) {
         PythonPeer python = context.python().get();
         rounds.add(IMAP, Map.of(RATE, true), () -> python(python, "imap-unordered", n));
@@ -48,47 +49,68 @@ public final class TinyEach implements BenchCase {
       if (context.size() != BenchContext.Size.SMOKE) {
         // Started and warmed first, so its JVMs' start-up does not fall into Cohort's rounds.
         context.warm(() -> context.hazelcast().tasksPerSecond(n, 1000));
-        rounds.add(HAZELCAST, Map.of(RATE, true), () -> Map.of(RATE, context.hazelcast().tasksPerSecond(n, 1000)));
+        rounds.add(
+            HAZELCAST,
+            Map.of(RATE, true),
+            () -> Map.of(RATE, context.hazelcast().tasksPerSecond(n, 1000)));
       }
       context.warm(() -> echoEach(client, n));
-      List<Series> series = rounds.run(context.rounds(), line -> context.progress("case 2 %s", line));
+      List<Series> series =
+          rounds.run(context.rounds(), line -> context.progress("case 2 %s", line));
       return new CaseResult(
           number(),
           "Tiny tasks, one dispatch each",
-          String.format("`echo` over %,d integers, one input per dispatch, results as they complete", n),
+          String.format(
+              "`echo` over %,d integers, one input per dispatch, results as they complete", n),
           series,
           List.of(
-              new Check("Cohort / imap_unordered(chunksize=1)", COHORT + " " + RATE, IMAP + " " + RATE, true, 2.0),
-              new Check("Cohort / Hazelcast executor", COHORT + " " + RATE, HAZELCAST + " " + RATE, true, 1.0)),
+              new Check(
+                  "Cohort / imap_unordered(chunksize=1)",
+                  COHORT + " " + RATE,
+                  IMAP + " " + RATE,
+                  true,
+                  2.0),
+              new Check(
+                  "Cohort / Hazelcast executor",
+                  COHORT + " " + RATE,
+                  HAZELCAST + " " + RATE,
+                  true,
+                  1.0)),
           List.of(
-              "What limits Cohort here (per-thread CPU of a warm cluster, 100,000 inputs):"
-                  + " each one-input dispatch costs the coordinator about 4.3 µs of CPU and the"
-                  + " nodes about 3 µs between them, and the three JVMs share the 2 cores. Sizing"
-                  + " Pekko's thread pools to the cores (one pool for the actors and the transport,"
-                  + " one inbound lane, where Pekko's defaults start 8 actor threads and a remoting"
-                  + " pool) took the nodes' share from about 4.5 µs and 100,000 dispatches on a warm"
-                  + " `cohort local` cluster from 540-590 ms to 445-475 ms. Keeping the coordinator's"
-                  + " job state and node table in hash tries (Vavr) instead of sorted trees took its"
-                  + " share from about 5 µs. JMH puts that bookkeeping at about 0.45 µs per"
-                  + " one-input batch alone (`DispatchStateBenchmark.coordinatorPath`); the rest is"
-                  + " the actor messages, the CBOR encoding and Pekko's remoting, on caches the other"
-                  + " JVMs share. Cohort coalesces up to 64 such batches per message in each"
-                  + " direction (about 40 on average here), which is what puts it ahead of"
+              "What limits Cohort here (per-thread CPU of a warm cluster, 100,000 inputs): each"
+                  + " one-input dispatch costs the coordinator about 4.3 µs of CPU and the nodes"
+                  + " about 3 µs between them, and the three JVMs share the 2 cores. Sizing Pekko's"
+                  + " thread pools to the cores (one pool for the actors and the transport, one"
+                  + " inbound lane, where Pekko's defaults start 8 actor threads and a remoting"
+                  + " pool) took the nodes' share from about 4.5 µs and 100,000 dispatches on a"
+                  + " warm `cohort local` cluster from 540-590 ms to 445-475 ms. Keeping the"
+                  + " coordinator's job state and node table in hash tries (Vavr) instead of sorted"
+                  + " trees took its share from about 5 µs. JMH puts that bookkeeping at about 0.45"
+                  + " µs per one-input batch alone (`DispatchStateBenchmark.coordinatorPath`); the"
+                  + " rest is the actor messages, the CBOR encoding and Pekko's remoting, on caches"
+                  + " the other JVMs share. Cohort coalesces up to 64 such batches per message in"
+                  + " each direction (about 40 on average here), which is what puts it ahead of"
                   + " `imap_unordered`. Hazelcast's client sends each task straight to a member's"
-                  + " executor queue, a thinner path with no job state. Both rates climb from"
-                  + " round to round after the warm-up (the JIT compilers share the 2 cores), so"
-                  + " the medians of the paired rounds are the fair comparison."));
+                  + " executor queue, a thinner path with no job state. Both rates climb from round"
+                  + " to round after the warm-up (the JIT compilers share the 2 cores), so the"
+                  + " medians of the paired rounds are the fair comparison."));
     }
   }
 
   private static Map<String, Double> python(PythonPeer python, String mode, int n) {
-    return Map.of(RATE, python.run(Duration.ofMinutes(5), mode, "--n", "" + n, "--workers", "2").get("rate").doubleValue());
+    return Map.of(
+        RATE,
+        python
+            .run(Duration.ofMinutes(5), mode, "--n", "" + n, "--workers", "2")
+            .get("rate")
+            .doubleValue());
   }
 
   /** Runs {@code echo} over {@code 0..n}, one input per batch, unordered; returns the seconds. */
   static double echoEach(CohortClient client, int n) {
     long start = System.nanoTime();
-    JobStatus job = client.submit(JobRequest.range("echo", "0.." + n).withBatch(1).withOrdered(false));
+    JobStatus job =
+        client.submit(JobRequest.range("echo", "0.." + n).withBatch(1).withOrdered(false));
     long lines;
     try (Stream<String> results = client.resultLines(job.id())) {
       lines = results.count();
@@ -96,7 +118,8 @@ public final class TinyEach implements BenchCase {
     double seconds = (System.nanoTime() - start) / 1e9;
     JobStatus end = client.status(job.id());
     if (lines != n || end.succeeded() != n) {
-      throw new IllegalStateException("echo --batch 1 over " + n + " inputs returned " + lines + " lines: " + end);
+      throw new IllegalStateException(
+          "echo --batch 1 over " + n + " inputs returned " + lines + " lines: " + end);
     }
     return seconds;
   }

@@ -35,11 +35,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Encoding and decoding the messages that carry work and results between the coordinator and
- * its nodes, with the serializer Cohort's configuration binds them to: Pekko's Jackson CBOR
- * serializer, found through {@link SerializationExtension} of a real actor system started as a
- * node is in the tests ({@code node.conf}, cluster provider, loopback, port 0). The actor refs in
- * the messages are real local actors of that system, so they encode as full remote addresses.
+ * Encoding and decoding the messages that carry work and results between the coordinator and its
+ * nodes, with the serializer Cohort's configuration binds them to: Pekko's Jackson CBOR serializer,
+ * found through {@link SerializationExtension} of a real actor system started as a node is in the
+ * tests ({@code node.conf}, cluster provider, loopback, port 0). The actor refs in the messages are
+ * real local actors of that system, so they encode as full remote addresses.
  *
  * <p>Messages ({@code message}), their integer inputs {@code 0, 1, 2, ...} and outputs ten times
  * those:
@@ -55,11 +55,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p><b>Scores are nanoseconds per message</b> ({@link #serialize} to bytes through {@link
- * Serialization#serialize}, {@link #deserialize} back through {@link Serialization#deserialize},
- * as Artery does on either side). Divide by 64 for the cost per batch of the coalesced forms. The
- * encoded size in bytes per message (and per input) is printed to stderr once per trial, where
- * JMH shows it before the first warm-up iteration; the manifest, the class name, travels beside
- * the bytes and Artery compresses it.
+ * Serialization#serialize}, {@link #deserialize} back through {@link Serialization#deserialize}, as
+ * Artery does on either side). Divide by 64 for the cost per batch of the coalesced forms. The
+ * encoded size in bytes per message (and per input) is printed to stderr once per trial, where JMH
+ * shows it before the first warm-up iteration; the manifest, the class name, travels beside the
+ * bytes and Artery compresses it.
  *
  * <p>Why it matters: every batch crosses the wire twice, and with tiny tasks the coordinator
  * encodes every {@code RunBatch} and decodes every {@code BatchFinished} on its single actor, so
@@ -121,14 +121,18 @@ public class BatchSerializationBenchmark {
     Serializer serializer = serialization.findSerializerFor(value);
     if (!serializer.getClass().getName().contains("JacksonCborSerializer")) {
       throw new IllegalStateException(
-          value.getClass().getName() + " is bound to " + serializer.getClass().getName() + ", not Jackson CBOR");
+          value.getClass().getName()
+              + " is bound to "
+              + serializer.getClass().getName()
+              + ", not Jackson CBOR");
     }
     serializerId = serializer.identifier();
     manifest = Serializers.manifestFor(serializer, value);
     bytes = serialization.serialize(value).get();
     Object back = decode();
     if (!canonical(back).equals(canonical(value))) {
-      throw new IllegalStateException(message + " does not survive the round trip:\n" + value + "\n" + back);
+      throw new IllegalStateException(
+          message + " does not survive the round trip:\n" + value + "\n" + back);
     }
     System.err.printf(
         "%s: %d bytes per message, %.1f bytes per input, manifest %s (%d chars)%n",
@@ -141,7 +145,9 @@ public class BatchSerializationBenchmark {
   }
 
   private Object build(
-      Message kind, ActorRef<CoordinatorProtocol.Command> coordinator, ActorRef<WorkerProtocol.Command> worker) {
+      Message kind,
+      ActorRef<CoordinatorProtocol.Command> coordinator,
+      ActorRef<WorkerProtocol.Command> worker) {
     switch (kind) {
       case RUN_BATCH_1:
         return runBatch(0, 1, coordinator);
@@ -185,7 +191,8 @@ public class BatchSerializationBenchmark {
 
   private BatchFinished batchFinished(long id, int size, ActorRef<WorkerProtocol.Command> worker) {
     inputs += size;
-    return new BatchFinished(JOB_ID, id, 0, values(id * size, size, 10), List.of(), true, 1_000L * size, worker);
+    return new BatchFinished(
+        JOB_ID, id, 0, values(id * size, size, 10), List.of(), true, 1_000L * size, worker);
   }
 
   private static List<JsonNode> values(long first, int size, long factor) {

@@ -9,9 +9,9 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Actor systems and actor refs for the benchmarks that need them: Cohort's messages and its
- * node table hold real {@link ActorRef}s, and Pekko's serializer resolves them against a running
- * system. Nothing here is measured.
+ * Actor systems and actor refs for the benchmarks that need them: Cohort's messages and its node
+ * table hold real {@link ActorRef}s, and Pekko's serializer resolves them against a running system.
+ * Nothing here is measured.
  */
 final class BenchSystems {
 
@@ -31,7 +31,8 @@ final class BenchSystems {
                 "pekko.remote.artery.canonical.port = 0",
                 "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                 "pekko.loglevel = WARNING"));
-    Config config = ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResources("node.conf")));
+    Config config =
+        ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResources("node.conf")));
     return ActorSystem.create(Behaviors.empty(), "cohort", config);
   }
 

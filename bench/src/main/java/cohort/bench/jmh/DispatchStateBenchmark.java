@@ -1,5 +1,7 @@
 package cohort.bench.jmh;
 
+import cohort.api.JobStatus;
+import cohort.api.TaskInfo;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.Batch;
 import cohort.coordinator.job.Batching;
@@ -10,11 +12,9 @@ import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.job.ResultBlock;
 import cohort.protocol.CoordinatorProtocol;
-import cohort.api.TaskInfo;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
-import cohort.api.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.time.Duration;
@@ -44,8 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The coordinator's bookkeeping for one job, from the first batch sent to the last result
- * released: what every input costs the coordinator actor before any byte goes on the wire.
+ * The coordinator's bookkeeping for one job, from the first batch sent to the last result released:
+ * what every input costs the coordinator actor before any byte goes on the wire.
  *
  * <p>One invocation runs a whole job of {@value #INPUTS} integer inputs in batches of {@code
  * batchSize}, keeping {@value #IN_FLIGHT} batches out at once (four nodes of two slots with three
@@ -66,14 +66,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * </ul>
  *
  * <p>Ordered jobs send each completed block through the reorder buffer even when it arrives in
- * order; unordered ones release it at once, so {@code ordered=true} minus {@code ordered=false}
- * is the buffer's price for in-order arrival ({@link ReorderBenchmark} covers arrival out of
- * order).
+ * order; unordered ones release it at once, so {@code ordered=true} minus {@code ordered=false} is
+ * the buffer's price for in-order arrival ({@link ReorderBenchmark} covers arrival out of order).
  *
- * <p>Why it matters: the coordinator is one actor for the whole cluster. For tiny tasks (the
- * case Cohort batches for) its per-input cost here bounds the cluster's throughput whatever the
- * number of nodes: at {@code x} ns per input one coordinator sustains at most {@code 1e9/x} inputs
- * per second.
+ * <p>Why it matters: the coordinator is one actor for the whole cluster. For tiny tasks (the case
+ * Cohort batches for) its per-input cost here bounds the cluster's throughput whatever the number
+ * of nodes: at {@code x} ns per input one coordinator sustains at most {@code 1e9/x} inputs per
+ * second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -128,7 +127,8 @@ public class DispatchStateBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    spec = new JobSpec(new TaskSpec("echo", Map.of()), ordered, null, batchSize, 0, 3, Duration.ZERO);
+    spec =
+        new JobSpec(new TaskSpec("echo", Map.of()), ordered, null, batchSize, 0, 3, Duration.ZERO);
     List<JsonNode> inputs = new ArrayList<>(INPUTS);
     List<JsonNode> outs = new ArrayList<>(INPUTS);
     for (long i = 0; i < INPUTS; i++) {
@@ -151,7 +151,8 @@ public class DispatchStateBenchmark {
 
     system = BenchSystems.local();
     coordinator = BenchSystems.idle(system, "coordinator");
-    TaskInfo echo = new TaskInfo("echo", "returns its input", "any JSON value", List.of(), null, null);
+    TaskInfo echo =
+        new TaskInfo("echo", "returns its input", "any JSON value", List.of(), null, null);
     NodeTable table = NodeTable.empty();
     nodeIds = new String[NODES];
     addresses = new String[NODES];
@@ -215,7 +216,9 @@ public class DispatchStateBenchmark {
           break;
         }
         Batch batch = next.get();
-        state = state.updated(new Dispatched(batch, nodeIds[node], addresses[node], sent + 1), Instant.now());
+        state =
+            state.updated(
+                new Dispatched(batch, nodeIds[node], addresses[node], sent + 1), Instant.now());
         source.releaseBefore(state.nextFresh());
         table = table.taken(nodeIds[node], key(batch.id()));
         bh.consume(
@@ -239,7 +242,9 @@ public class DispatchStateBenchmark {
       done++;
       table = table.returned(nodeIds[ringNode[at]], key(batch.id()));
       int from = (int) batch.firstIndex();
-      state = state.updated(completed(batch.id(), outputs.subList(from, from + batch.size())), Instant.now());
+      state =
+          state.updated(
+              completed(batch.id(), outputs.subList(from, from + batch.size())), Instant.now());
       released += consume(state, bh);
     }
     bh.consume(table);
@@ -263,10 +268,18 @@ public class DispatchStateBenchmark {
 
   /** Fails the run if the job did not end with exactly one result per input. */
   static JobState verified(JobState state, long released, long inputs) {
-    if (released != inputs || state.phase() != JobStatus.State.SUCCEEDED || state.delivered() != inputs) {
+    if (released != inputs
+        || state.phase() != JobStatus.State.SUCCEEDED
+        || state.delivered() != inputs) {
       throw new IllegalStateException(
-          "job ended " + state.phase() + " with " + released + " results released, "
-              + state.delivered() + " delivered; expected " + inputs);
+          "job ended "
+              + state.phase()
+              + " with "
+              + released
+              + " results released, "
+              + state.delivered()
+              + " delivered; expected "
+              + inputs);
     }
     return state;
   }

@@ -38,13 +38,13 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Every batch of a job of {@value #INPUTS} integer inputs is sent before the benchmark starts
  * (the dispatched {@link JobState} is immutable, so each invocation starts from the same value);
- * one invocation applies every batch's {@code BatchCompleted} in the order {@code arrival} says
- * and consumes what each releases. <b>Scores are nanoseconds per input</b>
+ * one invocation applies every batch's {@code BatchCompleted} in the order {@code arrival} says and
+ * consumes what each releases. <b>Scores are nanoseconds per input</b>
  * ({@code @OperationsPerInvocation(INPUTS)}).
  *
  * <ul>
- *   <li>{@code IN_ORDER}: batch after batch, so every block leaves the buffer as soon as it
- *       enters: the baseline.
+ *   <li>{@code IN_ORDER}: batch after batch, so every block leaves the buffer as soon as it enters:
+ *       the baseline.
  *   <li>{@code LOCAL}: each batch late by up to {@value #DISPLACEMENT} places (seeded), as when
  *       several nodes finish their batches at slightly different speeds: the buffer holds a few
  *       dozen blocks.
@@ -53,10 +53,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * </ul>
  *
  * <p>Why it matters: ordered is a job's default, and a slow or lost node holds back every later
- * result, which then waits in the buffer. Its cost per input, relative to {@code IN_ORDER}, is
- * what ordering adds to the coordinator's work when nodes finish out of order. All batches are in
- * flight at once here, so the in-flight map is as large as the job allows (the window equals the
- * job), larger than in {@link DispatchStateBenchmark}: compare arrivals with each other.
+ * result, which then waits in the buffer. Its cost per input, relative to {@code IN_ORDER}, is what
+ * ordering adds to the coordinator's work when nodes finish out of order. All batches are in flight
+ * at once here, so the in-flight map is as large as the job allows (the window equals the job),
+ * larger than in {@link DispatchStateBenchmark}: compare arrivals with each other.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -97,7 +97,8 @@ public class ReorderBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    JobSpec spec = new JobSpec(new TaskSpec("echo", Map.of()), true, null, batchSize, 0, 3, Duration.ZERO);
+    JobSpec spec =
+        new JobSpec(new TaskSpec("echo", Map.of()), true, null, batchSize, 0, 3, Duration.ZERO);
     JobState state = JobState.accepted("k7q-1", spec, INPUTS, INPUTS, T0);
     List<JsonNode> inputs = new ArrayList<>(INPUTS);
     List<JsonNode> outputs = new ArrayList<>(INPUTS);
@@ -109,15 +110,18 @@ public class ReorderBenchmark {
     for (int from = 0, b = 0; from < INPUTS; from += batchSize, b++) {
       int to = Math.min(INPUTS, from + batchSize);
       Batch batch = Batch.fresh(b, from, inputs.subList(from, to));
-      state = state.updated(new Dispatched(batch, "node-" + b % 4, "127.0.0.1:" + (25521 + b % 4)), T0);
+      state =
+          state.updated(new Dispatched(batch, "node-" + b % 4, "127.0.0.1:" + (25521 + b % 4)), T0);
       completions.add(
-          new BatchCompleted(b, 0, List.copyOf(outputs.subList(from, to)), List.of(), true, 1_000L * (to - from)));
+          new BatchCompleted(
+              b, 0, List.copyOf(outputs.subList(from, to)), List.of(), true, 1_000L * (to - from)));
     }
     dispatched = state;
     arrivals = order(completions, arrival, new Random(SEED)).toArray(new BatchCompleted[0]);
   }
 
-  private static List<BatchCompleted> order(List<BatchCompleted> inOrder, Arrival arrival, Random random) {
+  private static List<BatchCompleted> order(
+      List<BatchCompleted> inOrder, Arrival arrival, Random random) {
     List<BatchCompleted> list = new ArrayList<>(inOrder);
     switch (arrival) {
       case IN_ORDER:

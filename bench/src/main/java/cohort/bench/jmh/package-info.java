@@ -4,9 +4,9 @@
  * CBOR encoding of batches and their results ({@link cohort.bench.jmh.BatchSerializationBenchmark})
  * and the reorder buffer of ordered jobs ({@link cohort.bench.jmh.ReorderBenchmark}).
  *
- * <p>Unlike the other benchmarks of this module, which measure real clusters on loopback, these
- * run no cluster: they call Cohort's classes directly, so a change to one of those paths shows up
- * here in nanoseconds per input or per message before it shows up in cluster throughput.
+ * <p>Unlike the other benchmarks of this module, which measure real clusters on loopback, these run
+ * no cluster: they call Cohort's classes directly, so a change to one of those paths shows up here
+ * in nanoseconds per input or per message before it shows up in cluster throughput.
  *
  * <p>Running: build the module (the JMH annotation processor generates the harness into the
  * module's classes), then run JMH's main class with the module's classpath, for the whole suite
@@ -23,10 +23,10 @@
  * java -cp ... org.openjdk.jmh.Main DispatchStateBenchmark.jobState -p batchSize=64 -prof gc
  * }</pre>
  *
- * <p>Each class defaults to one fork, 3 one-second warm-up and 5 one-second measurement
- * iterations, so the whole suite takes about six minutes on two cores. Add {@code -prof gc} to see
- * the allocation per operation and {@code -prof stack} for where the time goes. Scores are
- * average times: nanoseconds per input for the job state and reordering, per message for
- * serialization, whose encoded sizes are printed to stderr when each trial starts.
+ * <p>Each class defaults to one fork, 3 one-second warm-up and 5 one-second measurement iterations,
+ * so the whole suite takes about six minutes on two cores. Add {@code -prof gc} to see the
+ * allocation per operation and {@code -prof stack} for where the time goes. Scores are average
+ * times: nanoseconds per input for the job state and reordering, per message for serialization,
+ * whose encoded sizes are printed to stderr when each trial starts.
  */
 package cohort.bench.jmh;

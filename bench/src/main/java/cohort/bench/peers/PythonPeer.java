@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Python's {@code multiprocessing} and {@code concurrent.futures} as peers: runs one measurement
- * of {@code bench/python/peer.py} with the system's {@code python3} and reads the JSON object it
+ * Python's {@code multiprocessing} and {@code concurrent.futures} as peers: runs one measurement of
+ * {@code bench/python/peer.py} with the system's {@code python3} and reads the JSON object it
  * prints last. The script times only the work, after its pool is warm, as the Cohort side does.
  */
 public final class PythonPeer {
@@ -78,7 +78,8 @@ public final class PythonPeer {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + " took longer than " + timeout.toSeconds() + " s");
+        throw new IllegalStateException(
+            String.join(" ", command) + " took longer than " + timeout.toSeconds() + " s");
       }
       String text = Files.readString(out, StandardCharsets.UTF_8).strip();
       if (process.exitValue() != 0) {

@@ -3,8 +3,8 @@ package cohort.bench.report;
 import java.util.List;
 
 /**
- * What one case measured: every system's series, the targets checked against them, and notes
- * for the reader, such as what limits a figure.
+ * What one case measured: every system's series, the targets checked against them, and notes for
+ * the reader, such as what limits a figure.
  *
  * @param number the case's number in the issue, 1 to 7
  * @param title a short name, such as {@code Tiny tasks, batched}
@@ -14,7 +14,12 @@ import java.util.List;
  * @param notes sentences for the results page
  */
 public record CaseResult(
-    int number, String title, String work, List<Series> series, List<Check> checks, List<String> notes) {
+    int number,
+    String title,
+    String work,
+    List<Series> series,
+    List<Check> checks,
+    List<String> notes) {
 
   public CaseResult {
     series = List.copyOf(series);

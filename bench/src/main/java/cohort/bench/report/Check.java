@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * A target of the issue checked against a case's figures: either a series' own value (such as an
- * efficiency) or the ratio of two series taken round by round (Cohort's value over the peer's
- * from the same round), so a noisy moment of the machine hurts both sides of a pair alike.
+ * efficiency) or the ratio of two series taken round by round (Cohort's value over the peer's from
+ * the same round), so a noisy moment of the machine hurts both sides of a pair alike.
  *
  * @param label what the target says, such as {@code Cohort / imap_unordered(chunksize=1)}
  * @param numerator the key of Cohort's series
@@ -15,7 +15,8 @@ import java.util.Locale;
  * @param atLeast true when the value must be at least {@code bound}, false for at most
  * @param bound the target
  */
-public record Check(String label, String numerator, String denominator, boolean atLeast, double bound) {
+public record Check(
+    String label, String numerator, String denominator, boolean atLeast, double bound) {
 
   /** The checked values, one per round that both series have. */
   public List<Double> values(List<Series> series) {
@@ -53,8 +54,8 @@ public record Check(String label, String numerator, String denominator, boolean 
   }
 
   /**
-   * Whether Cohort's series is the better one when larger; for ratios of latencies the chart
-   * turns them over so that every bar reads "higher is better".
+   * Whether Cohort's series is the better one when larger; for ratios of latencies the chart turns
+   * them over so that every bar reads "higher is better".
    */
   public boolean higherIsBetter(List<Series> series) {
     Series top = find(series, numerator);

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes the results page: the machine and versions, the verdict on every target with the
- * chart, then each case's figures and notes.
+ * Writes the results page: the machine and versions, the verdict on every target with the chart,
+ * then each case's figures and notes.
  */
 public final class MarkdownReport {
 
@@ -21,18 +21,27 @@ public final class MarkdownReport {
    * @param facts the machine, versions and command, in order
    * @param chart the chart's file name, next to the page
    */
-  public static void write(Path page, Map<String, String> facts, List<CaseResult> results, String chart)
+  public static void write(
+      Path page, Map<String, String> facts, List<CaseResult> results, String chart)
       throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n");
-    md.append("Cohort side by side with Python's `multiprocessing` and `concurrent.futures` and with")
-        .append(" Hazelcast's distributed executor, on the same machine in the same run. Each case runs")
-        .append(" every system several times, alternating them; figures are the median with the min and")
-        .append(" max, and each ratio is Cohort's figure over the peer's from the same round, so a noisy")
+    md.append(
+            "Cohort side by side with Python's `multiprocessing` and `concurrent.futures` and with")
+        .append(
+            " Hazelcast's distributed executor, on the same machine in the same run. Each case"
+                + " runs")
+        .append(
+            " every system several times, alternating them; figures are the median with the min"
+                + " and")
+        .append(
+            " max, and each ratio is Cohort's figure over the peer's from the same round, so a"
+                + " noisy")
         .append(" moment of the machine weighs on both sides of a pair. This page is written by")
         .append(" `bench/run.sh`; do not edit it by hand.\n\n");
     md.append("| | |\n|---|---|\n");
-    facts.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+    facts.forEach(
+        (key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
     md.append("\n## Targets\n\n");
     md.append("![Cohort against its peers: how many times better, median of the paired rounds](")
         .append(chart)

@@ -60,7 +60,12 @@ public final class RatioChart {
     plot.setRangeGridlinePaint(new Color(0xdddddd));
     ValueMarker tie = new ValueMarker(1.0, Color.DARK_GRAY, new BasicStroke(1.5f));
     plot.addRangeMarker(tie);
-    JFreeChart chart = new JFreeChart("Cohort against its peers, median of paired rounds", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    JFreeChart chart =
+        new JFreeChart(
+            "Cohort against its peers, median of paired rounds",
+            JFreeChart.DEFAULT_TITLE_FONT,
+            plot,
+            true);
     chart.setBackgroundPaint(Color.WHITE);
     Files.createDirectories(png.toAbsolutePath().getParent());
     int height = 120 + 44 * Math.max(1, data.getColumnCount());

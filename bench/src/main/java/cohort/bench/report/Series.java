@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One system's measurements of one figure in a case, one value per round, so that two series of
- * a case pair up round by round.
+ * One system's measurements of one figure in a case, one value per round, so that two series of a
+ * case pair up round by round.
  *
  * @param system who was measured, such as {@code Cohort (2 nodes)} or {@code Pool(2).map}
  * @param metric what was measured, such as {@code tasks/s} or {@code p50 µs}

@@ -2,9 +2,9 @@ package cohort.cli.local;
 
 import cohort.coordinator.CoordinatorApp;
 import cohort.coordinator.CoordinatorSettings;
-import cohort.protocol.CoordinatorProtocol;
 import cohort.node.NodeApp;
 import cohort.node.TaskRegistry;
+import cohort.protocol.CoordinatorProtocol;
 import com.typesafe.config.Config;
 import java.net.URI;
 import java.time.Duration;

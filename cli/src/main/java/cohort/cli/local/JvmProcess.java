@@ -25,8 +25,8 @@ import java.util.function.Consumer;
  *
  * <p>Servers print one line to stdout once they serve, for example {@code cohort node ready
  * node=127.0.0.1:40123 coordinator=127.0.0.1:25520 slots=1}; {@link #awaitReady} waits for it
- * instead of guessing with sleeps. Other stdout lines go to a consumer; stderr (the log) goes to
- * a file or to this JVM's stderr.
+ * instead of guessing with sleeps. Other stdout lines go to a consumer; stderr (the log) goes to a
+ * file or to this JVM's stderr.
  */
 public final class JvmProcess implements AutoCloseable {
 
@@ -127,7 +127,8 @@ public final class JvmProcess implements AutoCloseable {
 
   private void pump(Consumer<String> output) {
     try (BufferedReader lines =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
         if (!ready.isDone() && line.startsWith("cohort ") && line.contains(" ready ")) {

@@ -31,8 +31,8 @@ public final class LocalCluster implements AutoCloseable {
    * @param httpPort the coordinator's HTTP port; 0 picks a free one
    * @param logDir where children's logs go; empty to share this JVM's stderr
    * @param output receives the children's other stdout lines
-   * @param ownSessions start children in sessions of their own, so that a terminal's Ctrl-C
-   *     reaches only this JVM, which stops them in order
+   * @param ownSessions start children in sessions of their own, so that a terminal's Ctrl-C reaches
+   *     only this JVM, which stops them in order
    * @param restartNodes start a new node in place of one that dies, like a process supervisor
    * @param nodeArgs more options for every node, such as {@code --allow-exec}
    */
@@ -48,7 +48,9 @@ public final class LocalCluster implements AutoCloseable {
       boolean restartNodes,
       List<String> nodeArgs) {}
 
-  /** Restarts allowed within {@link #RESTART_WINDOW} before the supervisor gives up on a crash loop. */
+  /**
+   * Restarts allowed within {@link #RESTART_WINDOW} before the supervisor gives up on a crash loop.
+   */
   static final int MAX_RESTARTS = 10;
 
   static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
@@ -100,7 +102,8 @@ public final class LocalCluster implements AutoCloseable {
     try {
       java.nio.file.Files.createDirectories(dir);
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create the log folder " + dir + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "cannot create the log folder " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -111,9 +114,12 @@ public final class LocalCluster implements AutoCloseable {
         options.jvmFlags(),
         List.of(
             "coordinator",
-            "--host", options.host(),
-            "--cluster-port", String.valueOf(clusterPort),
-            "--http-port", String.valueOf(options.httpPort())),
+            "--host",
+            options.host(),
+            "--cluster-port",
+            String.valueOf(clusterPort),
+            "--http-port",
+            String.valueOf(options.httpPort())),
         options.logDir().map(dir -> dir.resolve(name + ".log")),
         options.output(),
         options.ownSessions());
@@ -137,11 +143,16 @@ public final class LocalCluster implements AutoCloseable {
   public synchronized JvmProcess launchNode(int workers) {
     started++;
     String name = "node-" + started;
-    List<String> args = new ArrayList<>(List.of(
-        "node",
-        "--join", clusterAddress,
-        "--workers", String.valueOf(workers),
-        "--host", options.host()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "node",
+                "--join",
+                clusterAddress,
+                "--workers",
+                String.valueOf(workers),
+                "--host",
+                options.host()));
     args.addAll(options.nodeArgs());
     JvmProcess node =
         JvmProcess.start(
@@ -216,8 +227,8 @@ public final class LocalCluster implements AutoCloseable {
    * Stops every child as {@link #close} does.
    *
    * @return whether the cluster stopped cleanly: the coordinator was still running, and it and
-   *     every node still running stopped by themselves with exit code 0. Nodes that had died
-   *     before (and were replaced) do not count.
+   *     every node still running stopped by themselves with exit code 0. Nodes that had died before
+   *     (and were replaced) do not count.
    */
   public boolean stop() {
     closing = true;
@@ -225,11 +236,14 @@ public final class LocalCluster implements AutoCloseable {
     List<CompletableFuture<Boolean>> stopping = new ArrayList<>();
     for (JvmProcess node : nodes()) {
       boolean ran = node.isAlive();
-      stopping.add(CompletableFuture.supplyAsync(() -> node.stop(STOP_GRACE) || !ran, runnable -> {
-        Thread thread = new Thread(runnable, "stop-" + node.name());
-        thread.setDaemon(true);
-        thread.start();
-      }));
+      stopping.add(
+          CompletableFuture.supplyAsync(
+              () -> node.stop(STOP_GRACE) || !ran,
+              runnable -> {
+                Thread thread = new Thread(runnable, "stop-" + node.name());
+                thread.setDaemon(true);
+                thread.start();
+              }));
     }
     boolean clean = coordinatorRan;
     for (CompletableFuture<Boolean> node : stopping) {

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the {@code cohort} command line in a child JVM, as a user would, and captures it. */
@@ -40,8 +40,12 @@ final class Cli {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (Files.readAllLines(out, StandardCharsets.UTF_8).size() < count) {
         if (System.nanoTime() > deadline || !process.isAlive()) {
-          throw new AssertionError("the CLI printed fewer than " + count + " lines: "
-              + Files.readString(out) + Files.readString(err));
+          throw new AssertionError(
+              "the CLI printed fewer than "
+                  + count
+                  + " lines: "
+                  + Files.readString(out)
+                  + Files.readString(err));
         }
         Jobs.pause(20);
       }
@@ -57,8 +61,12 @@ final class Cli {
           }
         }
         if (System.nanoTime() > deadline || !process.isAlive()) {
-          throw new AssertionError("the CLI printed no line starting with '" + prefix + "': "
-              + Files.readString(out) + Files.readString(err));
+          throw new AssertionError(
+              "the CLI printed no line starting with '"
+                  + prefix
+                  + "': "
+                  + Files.readString(out)
+                  + Files.readString(err));
         }
         Jobs.pause(50);
       }
@@ -69,7 +77,8 @@ final class Cli {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!Files.readString(err, StandardCharsets.UTF_8).contains(text)) {
         if (System.nanoTime() > deadline || !process.isAlive()) {
-          throw new AssertionError("the CLI wrote no '" + text + "' on stderr: " + Files.readString(err));
+          throw new AssertionError(
+              "the CLI wrote no '" + text + "' on stderr: " + Files.readString(err));
         }
         Jobs.pause(20);
       }
@@ -108,7 +117,8 @@ final class Cli {
    * per dispatch, on the coordinator at {@code url}: a job that runs long enough to interrupt.
    */
   static Running startSleeps(String url, int count, long millis) throws IOException {
-    List<String> args = new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", url));
+    List<String> args =
+        new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", url));
     for (int i = 0; i < count; i++) {
       args.add(Long.toString(millis));
     }
@@ -117,8 +127,8 @@ final class Cli {
 
   /**
    * Starts the CLI. Where this JVM inherited an ignored SIGINT (a background job of a
-   * non-interactive shell), the child is started through Python, which restores SIGINT's default
-   * so the CLI can handle Ctrl-C as it would in a terminal.
+   * non-interactive shell), the child is started through Python, which restores SIGINT's default so
+   * the CLI can handle Ctrl-C as it would in a terminal.
    */
   static Running start(String... args) throws IOException {
     return start(List.of(), null, args);
@@ -139,8 +149,12 @@ final class Cli {
     Path err = Files.createTempFile("cohort-cli", ".err");
     List<String> command = new ArrayList<>();
     if (sigintIgnored()) {
-      command.addAll(List.of("python3", "-c",
-          "import os,signal,sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
+      command.addAll(
+          List.of(
+              "python3",
+              "-c",
+              "import os,signal,sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+                  + " os.execvp(sys.argv[1], sys.argv[1:])"));
     }
     command.addAll(javaCommand(jvmFlags, args));
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -157,7 +171,8 @@ final class Cli {
   static Running startLauncher(Map<String, String> env, String... args) throws IOException {
     Path out = Files.createTempFile("cohort-cli", ".out");
     Path err = Files.createTempFile("cohort-cli", ".err");
-    List<String> command = new ArrayList<>(List.of("bash", Children.root().resolve("bin/cohort").toString()));
+    List<String> command =
+        new ArrayList<>(List.of("bash", Children.root().resolve("bin/cohort").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("COHORT_COORDINATOR");

@@ -1,7 +1,7 @@
 package cohort.cli.it;
 
-import cohort.client.CohortClient;
 import cohort.cli.local.LocalCluster;
+import cohort.client.CohortClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,8 +48,16 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
       cluster =
           LocalCluster.start(
               new LocalCluster.Options(
-                  Children.classPath(), List.of("-Xmx256m"), "127.0.0.1", 0, 0, Optional.of(logs),
-                  line -> {}, false, restartNodes, nodeArgs),
+                  Children.classPath(),
+                  List.of("-Xmx256m"),
+                  "127.0.0.1",
+                  0,
+                  0,
+                  Optional.of(logs),
+                  line -> {},
+                  false,
+                  restartNodes,
+                  nodeArgs),
               nodes);
     } catch (RuntimeException e) {
       Children.printLogs(logs);

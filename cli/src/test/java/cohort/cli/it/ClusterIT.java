@@ -2,13 +2,13 @@ package cohort.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.client.CohortClient;
-import cohort.cli.local.JvmProcess;
 import cohort.api.ApiJson;
 import cohort.api.JobOutcome;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
 import cohort.api.Result;
+import cohort.cli.local.JvmProcess;
+import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.LongNode;
@@ -81,8 +81,7 @@ class ClusterIT {
     for (int i = 0; i < 2000; i++) {
       inputs.add(LongNode.valueOf(50));
     }
-    JobStatus job =
-        client.submit(JobRequest.of("where", inputs).withOrdered(false));
+    JobStatus job = client.submit(JobRequest.of("where", inputs).withOrdered(false));
     Set<Long> seen = new HashSet<>();
     String newcomer = null;
     try (Stream<Result> results = client.results(job.id())) {
@@ -110,33 +109,52 @@ class ClusterIT {
     assertError(post("{\"task\": \"echo\", \"inputs\": [1,"), 400, "not a valid job");
     assertError(post("{\"task\": \"echo\", \"inptus\": [1]}"), 400, "unknown field 'inptus'");
     assertError(post("{\"task\": \"echo\"}"), 400, "no inputs");
-    assertError(post("{\"task\": \"echo\", \"inputs\": [1], \"range\": \"0..2\"}"), 400, "not several");
-    assertError(post("{\"task\": \"echo\", \"range\": \"0..x\"}"), 400, "A..B");
-    assertError(post("{\"task\": \"thumbnial\", \"inputs\": [1]}"), 400, "unknown task 'thumbnial'; known tasks: echo, flaky, poison, sleep, stubborn, sum-range, thumbnail, where");
-    assertError(post("{\"task\": \"sleep\", \"params\": {\"ms\": 1}, \"inputs\": [1]}"), 400, "unknown parameter 'ms'");
     assertError(
-        post("{\"task\": \"exec\", \"params\": {\"command\": [\"ls\"]}, \"inputs\": [\"/\"]}"), 400,
-        "task 'exec' is off on every node: this node does not run commands: start it with --allow-exec");
+        post("{\"task\": \"echo\", \"inputs\": [1], \"range\": \"0..2\"}"), 400, "not several");
+    assertError(post("{\"task\": \"echo\", \"range\": \"0..x\"}"), 400, "A..B");
+    assertError(
+        post("{\"task\": \"thumbnial\", \"inputs\": [1]}"),
+        400,
+        "unknown task 'thumbnial'; known tasks: echo, flaky, poison, sleep, stubborn, sum-range,"
+            + " thumbnail, where");
+    assertError(
+        post("{\"task\": \"sleep\", \"params\": {\"ms\": 1}, \"inputs\": [1]}"),
+        400,
+        "unknown parameter 'ms'");
+    assertError(
+        post("{\"task\": \"exec\", \"params\": {\"command\": [\"ls\"]}, \"inputs\": [\"/\"]}"),
+        400,
+        "task 'exec' is off on every node: this node does not run commands: start it with"
+            + " --allow-exec");
     assertError(post(""), 400, "the body is empty");
     assertError(send(HttpRequest.newBuilder(uri("/jobs/nope")).GET()), 404, "no job 'nope'");
-    assertError(send(HttpRequest.newBuilder(uri("/jobs/nope/results")).GET()), 404, "no job 'nope'");
+    assertError(
+        send(HttpRequest.newBuilder(uri("/jobs/nope/results")).GET()), 404, "no job 'nope'");
     assertError(send(HttpRequest.newBuilder(uri("/nowhere")).GET()), 404, "no endpoint");
     assertError(
-        send(HttpRequest.newBuilder(uri("/jobs")).PUT(HttpRequest.BodyPublishers.noBody())), 405,
+        send(HttpRequest.newBuilder(uri("/jobs")).PUT(HttpRequest.BodyPublishers.noBody())),
+        405,
         "method not allowed");
   }
 
-  /** Tests that a waited submission answers with the results, or with the status when the wait runs out. */
+  /**
+   * Tests that a waited submission answers with the results, or with the status when the wait runs
+   * out.
+   */
   @Test
   void waitedSubmissionAnswersWithResults() throws Exception {
-    HttpResponse<String> done = post("/jobs?wait=10s", "{\"task\": \"echo\", \"inputs\": [1, \"a\"]}");
+    HttpResponse<String> done =
+        post("/jobs?wait=10s", "{\"task\": \"echo\", \"inputs\": [1, \"a\"]}");
     assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
     JsonNode outcome = json.readTree(done.body());
     assertThat(outcome.get("job").get("state").textValue()).isEqualTo("SUCCEEDED");
     assertThat(outcome.get("results").toString())
-        .isEqualTo("[{\"index\":0,\"input\":1,\"output\":1},{\"index\":1,\"input\":\"a\",\"output\":\"a\"}]");
+        .isEqualTo(
+            "[{\"index\":0,\"input\":1,\"output\":1},"
+                + "{\"index\":1,\"input\":\"a\",\"output\":\"a\"}]");
 
-    HttpResponse<String> early = post("/jobs?wait=200ms", "{\"task\": \"sleep\", \"inputs\": [1500]}");
+    HttpResponse<String> early =
+        post("/jobs?wait=200ms", "{\"task\": \"sleep\", \"inputs\": [1500]}");
     assertThat(early.statusCode()).as(early.body()).isEqualTo(202);
     JsonNode running = json.readTree(early.body());
     assertThat(running.has("results")).isFalse();
@@ -147,7 +165,10 @@ class ClusterIT {
       assertThat(results.map(r -> r.output().longValue()).toList()).containsExactly(1500L);
     }
 
-    assertError(post("/jobs?wait=soon", "{\"task\": \"echo\", \"inputs\": [1]}"), 400, "wait 'soon' is not a duration");
+    assertError(
+        post("/jobs?wait=soon", "{\"task\": \"echo\", \"inputs\": [1]}"),
+        400,
+        "wait 'soon' is not a duration");
     assertError(post("/jobs?wait=2h", "{\"task\": \"echo\", \"inputs\": [1]}"), 400, "at most 60m");
 
     JobOutcome sum = client.run(range("sum-range", "0..1000000", 4, null));
@@ -179,7 +200,8 @@ class ClusterIT {
   @Test
   void cliExitCodes() {
     String url = CLUSTER.cluster().url();
-    Cli.Run ok = Cli.run("submit", "echo", "1", "2", "x", "--combine", "count", "--coordinator", url);
+    Cli.Run ok =
+        Cli.run("submit", "echo", "1", "2", "x", "--combine", "count", "--coordinator", url);
     assertThat(ok.exitCode()).as(ok.stderr()).isZero();
     assertThat(ok.stdout())
         .containsExactly(
@@ -232,17 +254,25 @@ class ClusterIT {
     Cli.Run all = Cli.run(env, "status");
     assertThat(all.exitCode()).as(all.stderr()).isZero();
     assertThat(all.stdout().get(0)).startsWith("ID").contains("STATE");
-    assertThat(all.stdout()).anySatisfy(line -> assertThat(line).startsWith(id + " ").contains("sleep"));
+    assertThat(all.stdout())
+        .anySatisfy(line -> assertThat(line).startsWith(id + " ").contains("sleep"));
 
     Cli.Run cancelled = Cli.run(env, "cancel", id);
     assertThat(cancelled.exitCode()).as(cancelled.stderr()).isZero();
-    assertThat(json.readTree(String.join("\n", cancelled.stdout())).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(json.readTree(String.join("\n", cancelled.stdout())).get("state").asText())
+        .isEqualTo("CANCELLED");
     Jobs.awaitCluster(
-        CLUSTER.client(), cluster -> cluster.busySlots() == 0, Duration.ofSeconds(10), "every slot free after the cancel");
+        CLUSTER.client(),
+        cluster -> cluster.busySlots() == 0,
+        Duration.ofSeconds(10),
+        "every slot free after the cancel");
 
     Cli.Run tasks = Cli.run(env, "tasks");
     assertThat(tasks.exitCode()).as(tasks.stderr()).isZero();
-    assertThat(String.join("\n", tasks.stdout())).contains("echo").contains("sleep").contains("sum-range");
+    assertThat(String.join("\n", tasks.stdout()))
+        .contains("echo")
+        .contains("sleep")
+        .contains("sum-range");
 
     Cli.Run unknown = Cli.run(env, "status", "no-such-job");
     assertThat(unknown.exitCode()).isEqualTo(2);
@@ -278,14 +308,17 @@ class ClusterIT {
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return HttpClient.newHttpClient()
-        .send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        .send(
+            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private void assertError(HttpResponse<String> response, int status, String message)
       throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    Map<String, String> body = json.readValue(response.body(), json.getTypeFactory()
-        .constructMapType(Map.class, String.class, String.class));
+    Map<String, String> body =
+        json.readValue(
+            response.body(),
+            json.getTypeFactory().constructMapType(Map.class, String.class, String.class));
     assertThat(body.get("error")).contains(message);
   }
 }

@@ -2,11 +2,11 @@ package cohort.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.client.CohortClient;
-import cohort.cli.local.JvmProcess;
-import cohort.cli.local.LocalCluster;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
+import cohort.cli.local.JvmProcess;
+import cohort.cli.local.LocalCluster;
+import cohort.client.CohortClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -39,14 +39,27 @@ class FatalErrorIT {
     List<String> command = new ArrayList<>();
     command.add(JvmProcess.javaCommand());
     command.addAll(JvmProcess.STANDARD_JVM_FLAGS);
-    command.addAll(List.of("-cp", jar.toString(), JvmProcess.MAIN_CLASS, "coordinator",
-        "--http-port", String.valueOf(httpPort), "--cluster-port", String.valueOf(Children.freePort())));
+    command.addAll(
+        List.of(
+            "-cp",
+            jar.toString(),
+            JvmProcess.MAIN_CLASS,
+            "coordinator",
+            "--http-port",
+            String.valueOf(httpPort),
+            "--cluster-port",
+            String.valueOf(Children.freePort())));
     Process coordinator =
-        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!Files.readString(out, StandardCharsets.UTF_8).contains("cohort coordinator ready")) {
-        assertThat(coordinator.isAlive()).as("the coordinator is starting: %s", Files.readString(err)).isTrue();
+        assertThat(coordinator.isAlive())
+            .as("the coordinator is starting: %s", Files.readString(err))
+            .isTrue();
         assertThat(System.nanoTime()).as("the coordinator did not start").isLessThan(deadline);
         Jobs.pause(50);
       }
@@ -57,7 +70,9 @@ class FatalErrorIT {
           .sendAsync(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/jobs"))
                   .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"task\":\"echo\",\"range\":\"0..10\"}"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"task\":\"echo\",\"range\":\"0..10\"}"))
                   .build(),
               HttpResponse.BodyHandlers.discarding());
 

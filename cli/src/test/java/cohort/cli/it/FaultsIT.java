@@ -2,12 +2,12 @@ package cohort.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.client.CohortClient;
-import cohort.cli.local.JvmProcess;
-import cohort.cli.local.LocalCluster;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
 import cohort.api.Result;
+import cohort.cli.local.JvmProcess;
+import cohort.cli.local.LocalCluster;
+import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.node.IntNode;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Faults with real JVMs: nodes killed, paused and stopped mid-job, cancels, retries, timeouts
- * and poison inputs. Nodes that die are restarted, as {@code cohort local} does.
+ * Faults with real JVMs: nodes killed, paused and stopped mid-job, cancels, retries, timeouts and
+ * poison inputs. Nodes that die are restarted, as {@code cohort local} does.
  */
 class FaultsIT {
 
@@ -82,8 +82,10 @@ class FaultsIT {
           try {
             Jobs.awaitCluster(
                 client,
-                status -> status.nodes().stream()
-                    .anyMatch(n -> n.address().equals(paused) && n.status().equals("UNREACHABLE")),
+                status ->
+                    status.nodes().stream()
+                        .anyMatch(
+                            n -> n.address().equals(paused) && n.status().equals("UNREACHABLE")),
                 Duration.ofSeconds(10),
                 paused + " unreachable");
           } finally {
@@ -93,7 +95,8 @@ class FaultsIT {
       }
     }
     Set<Long> indexes = new HashSet<>();
-    results.forEach(r -> assertThat(indexes.add(r.index())).as("index %d once", r.index()).isTrue());
+    results.forEach(
+        r -> assertThat(indexes.add(r.index())).as("index %d once", r.index()).isTrue());
     assertThat(indexes).hasSize(200);
     JobStatus end = client.status(job.id());
     assertThat(end.state()).isEqualTo(JobStatus.State.SUCCEEDED);
@@ -133,11 +136,19 @@ class FaultsIT {
         seen++;
       }
     }
-    Jobs.awaitCluster(client, status -> status.busySlots() == status.slots(), Duration.ofSeconds(10), "all slots busy");
+    Jobs.awaitCluster(
+        client,
+        status -> status.busySlots() == status.slots(),
+        Duration.ofSeconds(10),
+        "all slots busy");
     long start = System.nanoTime();
     JobStatus cancelled = client.cancel(job.id());
     assertThat(cancelled.state()).isEqualTo(JobStatus.State.CANCELLED);
-    Jobs.awaitCluster(client, status -> status.busySlots() == 0, Duration.ofSeconds(1), "every slot free within a second");
+    Jobs.awaitCluster(
+        client,
+        status -> status.busySlots() == 0,
+        Duration.ofSeconds(1),
+        "every slot free within a second");
     long millis = (System.nanoTime() - start) / 1_000_000;
     System.out.println("cancel freed every slot in " + millis + " ms");
     List<Result> kept = Jobs.results(client, job.id());
@@ -159,8 +170,8 @@ class FaultsIT {
   }
 
   /**
-   * Tests that a second Ctrl-C quits at once while the first one's cancel is still waiting for
-   * the coordinator (stopped with SIGSTOP for the moment, so the cancel cannot be answered).
+   * Tests that a second Ctrl-C quits at once while the first one's cancel is still waiting for the
+   * coordinator (stopped with SIGSTOP for the moment, so the cancel cannot be answered).
    */
   @Test
   void secondCtrlCQuitsAtOnce() throws Exception {
@@ -170,7 +181,8 @@ class FaultsIT {
     Signals.send(coordinator, "STOP");
     try {
       submit.signal("INT");
-      submit.awaitStderr("press Ctrl-C again", Duration.ofSeconds(3)); // the nodes down themselves after 5 s
+      submit.awaitStderr(
+          "press Ctrl-C again", Duration.ofSeconds(3)); // the nodes down themselves after 5 s
       assertThat(submit.isAlive()).as("the CLI waits for the cancel to be answered").isTrue();
       submit.signal("INT");
       Cli.Run run = submit.await(Duration.ofSeconds(5));
@@ -178,10 +190,12 @@ class FaultsIT {
     } finally {
       Signals.send(coordinator, "CONT");
     }
-    // The first Ctrl-C's cancel reached the coordinator once it ran again, or the job is cancelled now.
+    // The first Ctrl-C's cancel reached the coordinator once it ran again, or the job is cancelled
+    // now.
     String id = client.jobs().get(client.jobs().size() - 1).id();
     client.cancel(id);
-    Jobs.awaitCluster(client, status -> status.busySlots() == 0, Duration.ofSeconds(10), "every slot free");
+    Jobs.awaitCluster(
+        client, status -> status.busySlots() == 0, Duration.ofSeconds(10), "every slot free");
   }
 
   /** Tests that a throwing input runs again up to --retries, then reports the remote exception. */
@@ -189,10 +203,18 @@ class FaultsIT {
   void throwingTaskIsRetriedThenReported() {
     JobStatus job =
         client.submit(
-            JobRequest.of("flaky", List.of(IntNode.valueOf(1), IntNode.valueOf(2), IntNode.valueOf(3), IntNode.valueOf(5)))
+            JobRequest.of(
+                    "flaky",
+                    List.of(
+                        IntNode.valueOf(1),
+                        IntNode.valueOf(2),
+                        IntNode.valueOf(3),
+                        IntNode.valueOf(5)))
                 .withRetries(2));
     List<Result> results = Jobs.results(client, job.id());
-    assertThat(results).extracting(r -> r.output() == null ? null : r.output().intValue()).containsExactly(1, 2, 3, null);
+    assertThat(results)
+        .extracting(r -> r.output() == null ? null : r.output().intValue())
+        .containsExactly(1, 2, 3, null);
     Result failed = results.get(3);
     assertThat(failed.error().type()).isEqualTo("java.lang.IllegalStateException");
     assertThat(failed.error().message()).isEqualTo("flaky: attempt 3 of 5");
@@ -223,13 +245,17 @@ class FaultsIT {
         .endsWith("gave up after 2 runs (max-attempts 2)");
 
     JobStatus stuck =
-        client.submit(JobRequest.of("stubborn", List.of(IntNode.valueOf(20_000))).withTaskTimeout("200ms").withMaxAttempts(1));
+        client.submit(
+            JobRequest.of("stubborn", List.of(IntNode.valueOf(20_000)))
+                .withTaskTimeout("200ms")
+                .withMaxAttempts(1));
     Result abandoned = Jobs.results(client, stuck.id()).get(0);
     assertThat(abandoned.error().type()).isEqualTo("cohort.TaskAbandoned");
     assertThat(abandoned.error().message()).contains("ignored the interrupt");
 
     // The node that gave up a thread still runs as many inputs at once as before.
-    JobStatus after = client.submit(JobRequest.of("where", Jobs.repeat(300, 8)).withBatch(1).withOrdered(false));
+    JobStatus after =
+        client.submit(JobRequest.of("where", Jobs.repeat(300, 8)).withBatch(1).withOrdered(false));
     Set<String> nodes = new HashSet<>();
     Jobs.results(client, after.id()).forEach(r -> nodes.add(r.output().textValue()));
     assertThat(client.status(after.id()).state()).isEqualTo(JobStatus.State.SUCCEEDED);
@@ -250,7 +276,9 @@ class FaultsIT {
     inputs.add(15, "oom");
     JobStatus job =
         client.submit(
-            JobRequest.of("poison", Jobs.texts(inputs.toArray(String[]::new))).withMaxAttempts(2).withBatch(1));
+            JobRequest.of("poison", Jobs.texts(inputs.toArray(String[]::new)))
+                .withMaxAttempts(2)
+                .withBatch(1));
     List<Result> results = Jobs.results(client, job.id());
     Jobs.assertEveryIndexOnce(results, 22);
     Result exit = results.get(5);

@@ -2,11 +2,11 @@ package cohort.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.client.CohortClient;
-import cohort.cli.local.JvmProcess;
-import cohort.cli.local.LocalCluster;
 import cohort.api.ClusterStatus;
 import cohort.api.Result;
+import cohort.cli.local.JvmProcess;
+import cohort.cli.local.LocalCluster;
+import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;

@@ -2,11 +2,11 @@ package cohort.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.client.CohortClient;
-import cohort.cli.local.JvmProcess;
 import cohort.api.JobOutcome;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
+import cohort.cli.local.JvmProcess;
+import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -48,11 +48,14 @@ class LauncherIT {
     Cli.Running local =
         Cli.startLauncher(
             Map.of("COHORT_HTTP_PORT", String.valueOf(httpPort), "COHORT_CLUSTER_PORT", "0"),
-            "local", "--nodes", "1");
+            "local",
+            "--nodes",
+            "1");
     ProcessHandle handle = local.handle();
     try {
       String ready = local.awaitStdoutLine("cohort local ready", Duration.ofSeconds(180));
-      CohortClient client = CohortClient.connect(URI.create(JvmProcess.parseReady(ready).get("http")));
+      CohortClient client =
+          CohortClient.connect(URI.create(JvmProcess.parseReady(ready).get("http")));
       assertThat(client.run(JobRequest.of("echo", List.of(IntNode.valueOf(7)))).results())
           .extracting(result -> result.output().intValue())
           .containsExactly(7);

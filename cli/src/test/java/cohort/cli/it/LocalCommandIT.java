@@ -2,11 +2,11 @@ package cohort.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.client.CohortClient;
-import cohort.cli.CohortCommand;
-import cohort.cli.local.JvmProcess;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
+import cohort.cli.CohortCommand;
+import cohort.cli.local.JvmProcess;
+import cohort.client.CohortClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +26,11 @@ class LocalCommandIT {
     Cli.Running local =
         Cli.start(
             Map.of("COHORT_HTTP_PORT", String.valueOf(httpPort), "COHORT_CLUSTER_PORT", "0"),
-            List.of(), null, "local", "--nodes", "2");
+            List.of(),
+            null,
+            "local",
+            "--nodes",
+            "2");
     ProcessHandle handle = local.handle();
     try {
       String ready = local.awaitStdoutLine("cohort local ready", Duration.ofSeconds(120));
@@ -34,7 +38,8 @@ class LocalCommandIT {
       assertThat(fields).containsEntry("http", "http://127.0.0.1:" + httpPort);
       CohortClient client = CohortClient.connect(URI.create(fields.get("http")));
       assertThat(fields).containsEntry("nodes", "2");
-      Jobs.awaitCluster(client, status -> status.nodes().size() == 2, Duration.ofSeconds(30), "two nodes");
+      Jobs.awaitCluster(
+          client, status -> status.nodes().size() == 2, Duration.ofSeconds(30), "two nodes");
 
       List<ProcessHandle> nodes =
           handle.descendants().filter(p -> commandLine(p).contains(" node ")).toList();
@@ -45,9 +50,11 @@ class LocalCommandIT {
       // Two nodes up, one of them new: the killed one is gone from the cluster, its replacement in.
       Jobs.awaitCluster(
           client,
-          status -> status.nodes().size() == 2
-              && status.nodes().stream().allMatch(n -> n.status().equals("UP"))
-              && status.nodes().stream().filter(n -> !before.contains(n.address())).count() == 1,
+          status ->
+              status.nodes().size() == 2
+                  && status.nodes().stream().allMatch(n -> n.status().equals("UP"))
+                  && status.nodes().stream().filter(n -> !before.contains(n.address())).count()
+                      == 1,
           Duration.ofSeconds(90),
           "a new node in place of the killed one");
 
@@ -58,7 +65,8 @@ class LocalCommandIT {
       List<ProcessHandle> children = handle.descendants().toList();
       local.signal("TERM");
       Cli.Run stopped = local.await(Duration.ofSeconds(90));
-      assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as(commandLine(child)).isFalse());
+      assertThat(children)
+          .allSatisfy(child -> assertThat(child.isAlive()).as(commandLine(child)).isFalse());
       assertThat(stopped.stderr()).contains("exited with code").contains("in its place");
       assertThat(stopped.exitCode()).as(stopped.stderr()).isZero();
     } finally {
@@ -74,8 +82,16 @@ class LocalCommandIT {
   void endsWithAnErrorWhenItsCoordinatorDies() throws Exception {
     Cli.Running local =
         Cli.start(
-            Map.of("COHORT_HTTP_PORT", String.valueOf(Children.freePort()), "COHORT_CLUSTER_PORT", "0"),
-            List.of(), null, "local", "--nodes", "1");
+            Map.of(
+                "COHORT_HTTP_PORT",
+                String.valueOf(Children.freePort()),
+                "COHORT_CLUSTER_PORT",
+                "0"),
+            List.of(),
+            null,
+            "local",
+            "--nodes",
+            "1");
     ProcessHandle handle = local.handle();
     try {
       local.awaitStdoutLine("cohort local ready", Duration.ofSeconds(120));
@@ -87,7 +103,8 @@ class LocalCommandIT {
           .destroyForcibly();
       Cli.Run ended = local.await(Duration.ofSeconds(90));
       assertThat(ended.exitCode()).as(ended.stderr()).isEqualTo(CohortCommand.JOB_FAILED);
-      assertThat(children).allSatisfy(child -> assertThat(child.isAlive()).as(commandLine(child)).isFalse());
+      assertThat(children)
+          .allSatisfy(child -> assertThat(child.isAlive()).as(commandLine(child)).isFalse());
     } finally {
       Children.kill(handle);
     }

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A test task that takes its JVM down for some inputs: {@code "exit"} calls System.exit(3),
- * {@code "halt"} Runtime.halt(3), {@code "oom"} runs out of memory; any other input sleeps 50 ms
- * and comes back.
+ * A test task that takes its JVM down for some inputs: {@code "exit"} calls System.exit(3), {@code
+ * "halt"} Runtime.halt(3), {@code "oom"} runs out of memory; any other input sleeps 50 ms and comes
+ * back.
  */
 public final class PoisonTask implements Task<String, NoParams, String> {
 

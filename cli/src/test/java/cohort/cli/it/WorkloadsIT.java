@@ -2,8 +2,8 @@ package cohort.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.client.CohortClient;
 import cohort.api.JobStatus;
+import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
@@ -32,7 +32,9 @@ class WorkloadsIT {
 
   private final ObjectMapper json = new ObjectMapper();
 
-  /** Writes {@code count} images in turn as JPEG, PNG, GIF and BMP, some large, plus a corrupt one. */
+  /**
+   * Writes {@code count} images in turn as JPEG, PNG, GIF and BMP, some large, plus a corrupt one.
+   */
   private static List<Path> images(Path dir, int count) throws Exception {
     Random random = new Random(3);
     List<Path> files = new ArrayList<>();
@@ -44,7 +46,11 @@ class WorkloadsIT {
       Graphics2D g = image.createGraphics();
       for (int k = 0; k < 20; k++) {
         g.setColor(new Color(random.nextInt(0xffffff)));
-        g.fillOval(random.nextInt(w), random.nextInt(h), random.nextInt(w / 2) + 1, random.nextInt(h / 2) + 1);
+        g.fillOval(
+            random.nextInt(w),
+            random.nextInt(h),
+            random.nextInt(w / 2) + 1,
+            random.nextInt(h / 2) + 1);
       }
       g.dispose();
       String format = formats[i % formats.length];
@@ -67,14 +73,17 @@ class WorkloadsIT {
       lines.add(json.readTree(line));
     }
     JsonNode broken = lines.stream().filter(l -> l.has("error")).findFirst().orElseThrow();
-    assertThat(broken.get("error").get("message").asText()).startsWith("a/broken.jpg is truncated or corrupt");
+    assertThat(broken.get("error").get("message").asText())
+        .startsWith("a/broken.jpg is truncated or corrupt");
     try (Stream<Path> written = Files.walk(out)) {
       List<Path> thumbs = written.filter(Files::isRegularFile).toList();
       assertThat(thumbs).hasSize(count);
       for (Path thumb : thumbs) {
         BufferedImage image = ImageIO.read(thumb.toFile());
         assertThat(image).as(thumb.toString()).isNotNull();
-        assertThat(Math.max(image.getWidth(), image.getHeight())).as(thumb.toString()).isEqualTo(75);
+        assertThat(Math.max(image.getWidth(), image.getHeight()))
+            .as(thumb.toString())
+            .isEqualTo(75);
         assertThat(thumb.getFileName().toString()).endsWith(".jpg");
       }
     }
@@ -85,19 +94,40 @@ class WorkloadsIT {
   void thumbnailsThroughTheCluster(@TempDir Path photos, @TempDir Path thumbs) throws Exception {
     images(photos, 30);
     Cli.Run run =
-        Cli.run("submit", "thumbnail", "--dir", photos.toString(), "--out", thumbs.toString(), "--coordinator", CLUSTER.cluster().url());
+        Cli.run(
+            "submit",
+            "thumbnail",
+            "--dir",
+            photos.toString(),
+            "--out",
+            thumbs.toString(),
+            "--coordinator",
+            CLUSTER.cluster().url());
     assertThumbnails(run, thumbs, 30);
-    assertThat(run.stdout()).anySatisfy(line -> assertThat(line).contains("\"path\":\"" + thumbs.resolve("a/img-0.jpg")));
+    assertThat(run.stdout())
+        .anySatisfy(
+            line -> assertThat(line).contains("\"path\":\"" + thumbs.resolve("a/img-0.jpg")));
   }
 
-  /** Tests thumbnails on shared storage: nodes read the paths and write the thumbnails themselves. */
+  /**
+   * Tests thumbnails on shared storage: nodes read the paths and write the thumbnails themselves.
+   */
   @Test
   void thumbnailsOnSharedStorage(@TempDir Path photos, @TempDir Path thumbs) throws Exception {
     images(photos, 12);
     Cli.Run run =
         Cli.run(
-            "submit", "thumbnail", "--dir", photos.toString(), "--out", thumbs.toString(), "--shared-fs",
-            "-p", "size=75x75", "--coordinator", CLUSTER.cluster().url());
+            "submit",
+            "thumbnail",
+            "--dir",
+            photos.toString(),
+            "--out",
+            thumbs.toString(),
+            "--shared-fs",
+            "-p",
+            "size=75x75",
+            "--coordinator",
+            CLUSTER.cluster().url());
     assertThumbnails(run, thumbs, 12);
     assertThat(run.stdout()).allSatisfy(line -> assertThat(line).doesNotContain("\"data\""));
     assertThat(run.stdout().get(1)).contains("\"path\":\"" + thumbs.resolve("a/img-0.jpg"));
@@ -107,12 +137,40 @@ class WorkloadsIT {
   @Test
   void execReportsExitCodes() throws Exception {
     String url = CLUSTER.cluster().url();
-    Cli.Run call = Cli.run("submit", "exec", "0", "3", "--coordinator", url, "--", "sh", "-c", "echo out; echo err >&2; exit $0", "{}");
+    Cli.Run call =
+        Cli.run(
+            "submit",
+            "exec",
+            "0",
+            "3",
+            "--coordinator",
+            url,
+            "--",
+            "sh",
+            "-c",
+            "echo out; echo err >&2; exit $0",
+            "{}");
     assertThat(call.exitCode()).as(call.stderr()).isZero();
-    assertThat(json.readTree(call.stdout().get(1)).get("output").get("exit").intValue()).isEqualTo(3);
-    assertThat(json.readTree(call.stdout().get(1)).get("output").get("stderr").asText()).isEqualTo("err\n");
+    assertThat(json.readTree(call.stdout().get(1)).get("output").get("exit").intValue())
+        .isEqualTo(3);
+    assertThat(json.readTree(call.stdout().get(1)).get("output").get("stderr").asText())
+        .isEqualTo("err\n");
 
-    Cli.Run checked = Cli.run("submit", "exec", "0", "3", "-p", "check=true", "--coordinator", url, "--", "sh", "-c", "echo err >&2; exit $0", "{}");
+    Cli.Run checked =
+        Cli.run(
+            "submit",
+            "exec",
+            "0",
+            "3",
+            "-p",
+            "check=true",
+            "--coordinator",
+            url,
+            "--",
+            "sh",
+            "-c",
+            "echo err >&2; exit $0",
+            "{}");
     assertThat(checked.exitCode()).isEqualTo(1);
     assertThat(json.readTree(checked.stdout().get(1)).get("error").get("message").asText())
         .isEqualTo("the command exited with code 3: err");
@@ -123,11 +181,23 @@ class WorkloadsIT {
   void execTimeoutKillsTheProcessTree(@TempDir Path dir) throws Exception {
     Cli.Run run =
         Cli.run(
-            "submit", "exec", "one", "two", "--shell", "--task-timeout", "500ms", "--max-attempts", "1",
-            "--coordinator", CLUSTER.cluster().url(), "--", "sleep 60 & echo $! > " + dir + "/{}.pid; wait");
+            "submit",
+            "exec",
+            "one",
+            "two",
+            "--shell",
+            "--task-timeout",
+            "500ms",
+            "--max-attempts",
+            "1",
+            "--coordinator",
+            CLUSTER.cluster().url(),
+            "--",
+            "sleep 60 & echo $! > " + dir + "/{}.pid; wait");
     assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
     for (String line : run.stdout()) {
-      assertThat(json.readTree(line).get("error").get("type").asText()).isEqualTo("cohort.TimedOut");
+      assertThat(json.readTree(line).get("error").get("type").asText())
+          .isEqualTo("cohort.TimedOut");
     }
     for (String name : List.of("one", "two")) {
       long pid = Long.parseLong(Files.readString(dir.resolve(name + ".pid")).trim());
@@ -148,8 +218,8 @@ class WorkloadsIT {
 
   /**
    * Tests a streamed job from stdin through client and coordinator JVMs of small heaps: it
-   * completes, and the coordinator never holds more than a bounded number of inputs, as the
-   * upload is slowed to the cluster's pace.
+   * completes, and the coordinator never holds more than a bounded number of inputs, as the upload
+   * is slowed to the cluster's pace.
    */
   @Test
   void streamedStdinWithBackpressure(@TempDir Path dir) throws Exception {
@@ -159,9 +229,18 @@ class WorkloadsIT {
     int jobsBefore = client.jobs().size();
     Cli.Running submit =
         Cli.start(
-            List.of("-Xmx64m"), input,
-            "submit", "echo", "--input-file", "-", "--unordered", "-q", "--combine", "count",
-            "--coordinator", CLUSTER.cluster().url());
+            List.of("-Xmx64m"),
+            input,
+            "submit",
+            "echo",
+            "--input-file",
+            "-",
+            "--unordered",
+            "-q",
+            "--combine",
+            "count",
+            "--coordinator",
+            CLUSTER.cluster().url());
     long maxPending = 0;
     int samples = 0;
     while (submit.isAlive()) {
@@ -181,8 +260,8 @@ class WorkloadsIT {
   }
 
   /**
-   * Tests that a job streamed from a file keeps input order by default: every line's result in
-   * its place, through the coordinator's bounded reorder buffer.
+   * Tests that a job streamed from a file keeps input order by default: every line's result in its
+   * place, through the coordinator's bounded reorder buffer.
    */
   @Test
   void streamedFileKeepsOrder(@TempDir Path dir) throws Exception {
@@ -190,14 +269,21 @@ class WorkloadsIT {
     Path input = numberedLines(dir.resolve("lines.txt"), lines);
     Cli.Running submit =
         Cli.start(
-            List.of("-Xmx64m"), null,
-            "submit", "echo", "--input-file", input.toString(), "--coordinator", CLUSTER.cluster().url());
+            List.of("-Xmx64m"),
+            null,
+            "submit",
+            "echo",
+            "--input-file",
+            input.toString(),
+            "--coordinator",
+            CLUSTER.cluster().url());
     Cli.Run run = submit.await(Duration.ofSeconds(120));
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).hasSize(lines);
     for (int i = 0; i < lines; i++) {
       String line = run.stdout().get(i);
-      String expected = "{\"index\":" + i + ",\"input\":\"line-" + i + "\",\"output\":\"line-" + i + "\"}";
+      String expected =
+          "{\"index\":" + i + ",\"input\":\"line-" + i + "\",\"output\":\"line-" + i + "\"}";
       if (!line.equals(expected)) {
         assertThat(line).as("result line " + i).isEqualTo(expected);
       }

@@ -11,7 +11,10 @@ class JvmProcessTest {
   @Test
   void parsesTheReadinessLine() {
     Map<String, String> fields =
-        JvmProcess.parseReady("cohort coordinator ready cluster=127.0.0.1:25520 http=http://127.0.0.1:8470");
-    assertThat(fields).containsEntry("cluster", "127.0.0.1:25520").containsEntry("http", "http://127.0.0.1:8470");
+        JvmProcess.parseReady(
+            "cohort coordinator ready cluster=127.0.0.1:25520 http=http://127.0.0.1:8470");
+    assertThat(fields)
+        .containsEntry("cluster", "127.0.0.1:25520")
+        .containsEntry("http", "http://127.0.0.1:8470");
   }
 }

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * files never hold up the cluster's messages.
  *
  * <p>A blob's id is {@code JOB/N}; it is stored at {@code blobs/JOB/N} under the data folder. File
- * operations block: call them off the actor threads (the HTTP streams and the result writers run
- * on the blocking-I/O dispatcher).
+ * operations block: call them off the actor threads (the HTTP streams and the result writers run on
+ * the blocking-I/O dispatcher).
  */
 public final class BlobStore {
 

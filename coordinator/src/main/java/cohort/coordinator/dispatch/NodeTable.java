@@ -1,9 +1,9 @@
 package cohort.coordinator.dispatch;
 
-import cohort.api.TaskInfo;
-import cohort.protocol.WorkerProtocol;
 import cohort.api.ClusterStatus;
 import cohort.api.NodeStatus;
+import cohort.api.TaskInfo;
+import cohort.protocol.WorkerProtocol;
 import io.vavr.collection.HashMap;
 import io.vavr.collection.HashSet;
 import io.vavr.collection.Set;
@@ -102,11 +102,13 @@ public final class NodeTable {
     }
 
     Node withReachable(boolean value) {
-      return new Node(id, worker, address, slots, capacity, tasks, outstanding, value, draining, runs);
+      return new Node(
+          id, worker, address, slots, capacity, tasks, outstanding, value, draining, runs);
     }
 
     Node withDraining(boolean value) {
-      return new Node(id, worker, address, slots, capacity, tasks, outstanding, reachable, value, runs);
+      return new Node(
+          id, worker, address, slots, capacity, tasks, outstanding, reachable, value, runs);
     }
   }
 
@@ -145,9 +147,19 @@ public final class NodeTable {
     Set<BatchKey> outstanding = previous != null ? previous.outstanding() : HashSet.empty();
     Node node =
         new Node(
-            id, worker, address, slots, slots * (1 + prefetchPerSlot), List.copyOf(tasks),
-            outstanding, true, false,
-            tasks.stream().filter(TaskInfo::enabled).map(TaskInfo::name).collect(Collectors.toUnmodifiableSet()));
+            id,
+            worker,
+            address,
+            slots,
+            slots * (1 + prefetchPerSlot),
+            List.copyOf(tasks),
+            outstanding,
+            true,
+            false,
+            tasks.stream()
+                .filter(TaskInfo::enabled)
+                .map(TaskInfo::name)
+                .collect(Collectors.toUnmodifiableSet()));
     return new NodeTable(nodes.put(id, node));
   }
 
@@ -165,12 +177,16 @@ public final class NodeTable {
 
   /** The nodes at a cluster address (one per JVM, except when roles share a JVM). */
   public List<Node> at(String address) {
-    return sorted().stream().filter(node -> node.address().equals(address)).collect(Collectors.toList());
+    return sorted().stream()
+        .filter(node -> node.address().equals(address))
+        .collect(Collectors.toList());
   }
 
   /** Addresses of the nodes that take work now and offer the task. */
   public java.util.Set<String> candidates(String task) {
-    return nodes.values().toJavaStream()
+    return nodes
+        .values()
+        .toJavaStream()
         .filter(node -> node.available() && node.offers(task))
         .map(Node::address)
         .collect(Collectors.toSet());
@@ -190,14 +206,19 @@ public final class NodeTable {
     return new NodeTable(nodes.put(id, node.withOutstanding(node.outstanding().add(key))));
   }
 
-  /** Records that the node reported the last result of batch {@code key}; unknown keys change nothing. */
+  /**
+   * Records that the node reported the last result of batch {@code key}; unknown keys change
+   * nothing.
+   */
   public NodeTable returned(String id, BatchKey key) {
     Node node = nodes.get(id).getOrNull();
     if (node == null) {
       return this;
     }
     Set<BatchKey> rest = node.outstanding().remove(key); // the same set when the key is unknown
-    return rest == node.outstanding() ? this : new NodeTable(nodes.put(id, node.withOutstanding(rest)));
+    return rest == node.outstanding()
+        ? this
+        : new NodeTable(nodes.put(id, node.withOutstanding(rest)));
   }
 
   private Node require(String id) {
@@ -295,7 +316,10 @@ public final class NodeTable {
               node.state(),
               node.slots(),
               nodeBusy,
-              node.tasks().stream().filter(TaskInfo::enabled).map(TaskInfo::name).collect(Collectors.toList())));
+              node.tasks().stream()
+                  .filter(TaskInfo::enabled)
+                  .map(TaskInfo::name)
+                  .collect(Collectors.toList())));
       slots += node.slots();
       busy += nodeBusy;
     }

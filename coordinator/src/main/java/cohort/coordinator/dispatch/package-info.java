@@ -1,2 +1,5 @@
-/** The coordinator's view of the nodes and their credit: {@link cohort.coordinator.dispatch.NodeTable}. */
+/**
+ * The coordinator's view of the nodes and their credit: {@link
+ * cohort.coordinator.dispatch.NodeTable}.
+ */
 package cohort.coordinator.dispatch;

@@ -1,17 +1,17 @@
 package cohort.coordinator.http;
 
+import cohort.api.ApiError;
+import cohort.api.JobOutcome;
+import cohort.api.JobRequest;
+import cohort.api.Result;
 import cohort.coordinator.Coordinator;
+import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.job.ResultBlock;
 import cohort.coordinator.results.ResultLog;
 import cohort.protocol.CoordinatorProtocol;
-import cohort.api.ApiError;
-import cohort.coordinator.blobs.BlobStore;
 import cohort.protocol.Payloads;
 import cohort.task.FileRef;
-import cohort.api.JobOutcome;
-import cohort.api.JobRequest;
-import cohort.api.Result;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -72,8 +72,8 @@ import org.apache.pekko.util.ByteString;
  * GET    /tasks              the tasks the nodes offer
  * </pre>
  *
- * Every error is JSON {@code {"error": "..."}}: 400 for a malformed request, 404 for an unknown
- * id or path, 405 for a wrong method, 503 when the cluster cannot take a job now.
+ * Every error is JSON {@code {"error": "..."}}: 400 for a malformed request, 404 for an unknown id
+ * or path, 405 for a wrong method, 503 when the cluster cannot take a job now.
  */
 public final class HttpApi extends AllDirectives {
 
@@ -89,8 +89,8 @@ public final class HttpApi extends AllDirectives {
   private final BlobStore blobs;
 
   /**
-   * @param askTimeout how long a request waits for the coordinator; a submission also waits for
-   *     a node to check the task
+   * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
+   *     node to check the task
    * @param blocking runs file reads for result streams
    * @param blobs where file inputs are kept
    */
@@ -156,7 +156,10 @@ public final class HttpApi extends AllDirectives {
                         pathPrefix("jobs", this::jobRoutes),
                         pathPrefix(
                             "blobs",
-                            () -> path(PathMatchers.segment().slash(PathMatchers.segment()), (job, n) -> get(() -> blob(job + "/" + n)))),
+                            () ->
+                                path(
+                                    PathMatchers.segment().slash(PathMatchers.segment()),
+                                    (job, n) -> get(() -> blob(job + "/" + n)))),
                         path("cluster", () -> get(this::cluster)),
                         path("tasks", () -> get(this::tasks)))));
   }
@@ -178,16 +181,17 @@ public final class HttpApi extends AllDirectives {
                 post(
                     () ->
                         withSizeLimit(
-                            FileRef.MAX_BLOB_BYTES, () -> withoutRequestTimeout(() -> upload(id))))),
+                            FileRef.MAX_BLOB_BYTES,
+                            () -> withoutRequestTimeout(() -> upload(id))))),
         path(
             PathMatchers.segment().slash("inputs"),
             id -> post(() -> withoutSizeLimit(() -> withoutRequestTimeout(() -> inputs(id))))));
   }
 
   /**
-   * Streams a job's inputs in: newline-delimited JSON, parsed as it arrives and admitted as the
-   * job has room, so a slow cluster slows the upload down through TCP. Answers once the body ended
-   * and every input was admitted; a malformed line or a broken upload cancels the job.
+   * Streams a job's inputs in: newline-delimited JSON, parsed as it arrives and admitted as the job
+   * has room, so a slow cluster slows the upload down through TCP. Answers once the body ended and
+   * every input was admitted; a malformed line or a broken upload cancels the job.
    */
   private Route inputs(String id) {
     return extractRequestEntity(
@@ -196,26 +200,38 @@ public final class HttpApi extends AllDirectives {
           CompletionStage<HttpResponse> done =
               entity
                   .getDataBytes()
-                  .via(Framing.delimiter(ByteString.fromString("\n"), MAX_INPUT_LINE, FramingTruncation.ALLOW))
+                  .via(
+                      Framing.delimiter(
+                          ByteString.fromString("\n"), MAX_INPUT_LINE, FramingTruncation.ALLOW))
                   .map(line -> parseInput(line, ++lines[0]))
                   .filter(Optional::isPresent)
                   .map(Optional::get)
                   .groupedWithin(INPUT_CHUNK, INPUT_CHUNK_WAIT)
-                  .mapAsync(1, chunk -> admitted(askPatiently(replyTo -> new Coordinator.AddInputs(id, chunk, replyTo))))
+                  .mapAsync(
+                      1,
+                      chunk ->
+                          admitted(
+                              askPatiently(
+                                  replyTo -> new Coordinator.AddInputs(id, chunk, replyTo))))
                   .runWith(Sink.ignore(), system)
-                  .thenCompose(ignored -> admitted(ask(replyTo -> new Coordinator.CloseInputs(id, replyTo))))
+                  .thenCompose(
+                      ignored -> admitted(ask(replyTo -> new Coordinator.CloseInputs(id, replyTo))))
                   .handle(
                       (total, failure) -> {
                         if (failure == null) {
                           return ok(StatusCodes.OK, java.util.Map.of("job", id, "inputs", total));
                         }
-                        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                        Throwable cause =
+                            failure instanceof java.util.concurrent.CompletionException
+                                ? failure.getCause()
+                                : failure;
                         if (cause instanceof InputsRefusedException refused) {
                           return error(StatusCodes.get(refused.status), refused.getMessage());
                         }
-                        String reason = cause instanceof IllegalArgumentException
-                            ? cause.getMessage()
-                            : "the input stream broke: " + cause.getMessage();
+                        String reason =
+                            cause instanceof IllegalArgumentException
+                                ? cause.getMessage()
+                                : "the input stream broke: " + cause.getMessage();
                         coordinator.tell(new Coordinator.AbortInputs(id, reason));
                         return error(StatusCodes.BAD_REQUEST, reason + "; the job is cancelled");
                       });
@@ -239,27 +255,43 @@ public final class HttpApi extends AllDirectives {
                           return CompletableFuture.completedFuture(
                               found.isEmpty()
                                   ? unknownJob(id)
-                                  : error(StatusCodes.CONFLICT, "job " + id + " is " + found.get().state() + "; it takes no more files"));
+                                  : error(
+                                      StatusCodes.CONFLICT,
+                                      "job "
+                                          + id
+                                          + " is "
+                                          + found.get().state()
+                                          + "; it takes no more files"));
                         }
                         String blob = blobs.newId(id);
                         Path file = blobs.pathOf(blob);
                         return CompletableFuture.runAsync(() -> createParent(file), blocking)
-                            .thenCompose(ignored -> entity.getDataBytes().runWith(FileIO.toPath(file), system))
+                            .thenCompose(
+                                ignored ->
+                                    entity.getDataBytes().runWith(FileIO.toPath(file), system))
                             .handle(
                                 (written, failure) -> {
                                   if (failure == null) {
-                                    return ok(StatusCodes.CREATED, Map.of("blob", blob, "size", written.getCount()));
+                                    return ok(
+                                        StatusCodes.CREATED,
+                                        Map.of("blob", blob, "size", written.getCount()));
                                   }
                                   blobs.delete(blob);
-                                  Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                                  Throwable cause =
+                                      failure instanceof CompletionException
+                                          ? failure.getCause()
+                                          : failure;
                                   if (cause instanceof EntityStreamSizeException) {
                                     return error(
                                         StatusCodes.PAYLOAD_TOO_LARGE,
                                         "a file sent through the cluster may have at most "
                                             + FileRef.MAX_BLOB_BYTES / (1024 * 1024)
-                                            + " MiB; use shared storage (--shared-fs) for larger files");
+                                            + " MiB; use shared storage (--shared-fs) for larger"
+                                            + " files");
                                   }
-                                  return error(StatusCodes.BAD_REQUEST, "the upload broke: " + cause.getMessage());
+                                  return error(
+                                      StatusCodes.BAD_REQUEST,
+                                      "the upload broke: " + cause.getMessage());
                                 });
                       });
           return completeWithFuture(done);
@@ -270,7 +302,8 @@ public final class HttpApi extends AllDirectives {
     try {
       Files.createDirectories(file.getParent());
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot store files in " + file.getParent() + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "cannot store files in " + file.getParent() + ": " + e.getMessage(), e);
     }
   }
 
@@ -296,7 +329,8 @@ public final class HttpApi extends AllDirectives {
     }
     return complete(
         HttpResponse.create()
-            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, file, BLOB_CHUNK)));
+            .withEntity(
+                HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, file, BLOB_CHUNK)));
   }
 
   /** Longest input line accepted: a value at the size limit, written out as JSON text. */
@@ -315,15 +349,22 @@ public final class HttpApi extends AllDirectives {
     try {
       input = json.readTree(line.toArray());
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("input line " + number + " is not JSON: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          "input line " + number + " is not JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("input line " + number + " cannot be read: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "input line " + number + " cannot be read: " + e.getMessage());
     }
     long size = Payloads.estimateBytes(input);
     if (size > Payloads.MAX_VALUE_BYTES) {
       throw new IllegalArgumentException(
-          "input line " + number + " is about " + size / 1024 + " KiB; an input may have at most "
-              + Payloads.MAX_VALUE_BYTES / 1024 + " KiB");
+          "input line "
+              + number
+              + " is about "
+              + size / 1024
+              + " KiB; an input may have at most "
+              + Payloads.MAX_VALUE_BYTES / 1024
+              + " KiB");
     }
     return Optional.of(input);
   }
@@ -352,9 +393,12 @@ public final class HttpApi extends AllDirectives {
   /** The longest a submission may wait for its job's end. */
   static final Duration MAX_WAIT = Duration.ofHours(1);
 
-  private static final java.util.regex.Pattern WAIT = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+  private static final java.util.regex.Pattern WAIT =
+      java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
-  /** @param waitParameter the {@code wait} query parameter, or null */
+  /**
+   * @param waitParameter the {@code wait} query parameter, or null
+   */
   private Route submit(String waitParameter) {
     Duration wait;
     try {
@@ -372,7 +416,8 @@ public final class HttpApi extends AllDirectives {
               } catch (IllegalArgumentException e) {
                 return complete(error(StatusCodes.BAD_REQUEST, e.getMessage()));
               }
-              if (!wait.isZero() && parsed.inputs() instanceof cohort.coordinator.job.StreamedInputs) {
+              if (!wait.isZero()
+                  && parsed.inputs() instanceof cohort.coordinator.job.StreamedInputs) {
                 return complete(
                     error(
                         StatusCodes.BAD_REQUEST,
@@ -389,7 +434,9 @@ public final class HttpApi extends AllDirectives {
                       system.scheduler());
               return completeWithFuture(reply.thenApply(this::submitted));
             });
-    return wait.isZero() ? route : withRequestTimeout(askTimeout.plus(wait).plusSeconds(5), () -> route);
+    return wait.isZero()
+        ? route
+        : withRequestTimeout(askTimeout.plus(wait).plusSeconds(5), () -> route);
   }
 
   private HttpResponse submitted(Coordinator.SubmitReply answer) {
@@ -408,7 +455,8 @@ public final class HttpApi extends AllDirectives {
       JobOutcome outcome = new JobOutcome(completed.status(), results);
       return completed.status().state().terminal()
           ? ok(StatusCodes.OK, outcome)
-          : ok(StatusCodes.ACCEPTED, outcome).addHeader(Location.create("/jobs/" + completed.status().id()));
+          : ok(StatusCodes.ACCEPTED, outcome)
+              .addHeader(Location.create("/jobs/" + completed.status().id()));
     }
     Coordinator.Rejected rejected = (Coordinator.Rejected) answer;
     return error(StatusCodes.get(rejected.httpStatus()), rejected.error());
@@ -419,7 +467,9 @@ public final class HttpApi extends AllDirectives {
     java.util.regex.Matcher m = WAIT.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "wait '" + text + "' is not a duration; give one such as wait=30s, wait=500ms or wait=2m");
+          "wait '"
+              + text
+              + "' is not a duration; give one such as wait=30s, wait=500ms or wait=2m");
     }
     long amount = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
@@ -432,7 +482,11 @@ public final class HttpApi extends AllDirectives {
         };
     if (wait.isZero() || wait.compareTo(MAX_WAIT) > 0) {
       throw new IllegalArgumentException(
-          "wait " + text + " is out of range; give more than 0 and at most " + MAX_WAIT.toMinutes() + "m");
+          "wait "
+              + text
+              + " is out of range; give more than 0 and at most "
+              + MAX_WAIT.toMinutes()
+              + "m");
     }
     return wait;
   }
@@ -454,9 +508,13 @@ public final class HttpApi extends AllDirectives {
       String where =
           e.getLocation() == null
               ? ""
-              : " (line " + e.getLocation().getLineNr() + ", column "
-                  + e.getLocation().getColumnNr() + ")";
-      throw new IllegalArgumentException("the body is not a valid job: " + e.getOriginalMessage() + where);
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
+      throw new IllegalArgumentException(
+          "the body is not a valid job: " + e.getOriginalMessage() + where);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("cannot read the body: " + e.getMessage());
     }
@@ -470,13 +528,15 @@ public final class HttpApi extends AllDirectives {
   private Route jobStatus(String id) {
     return completeWithFuture(
         ask((ActorRef<Optional<cohort.api.JobStatus>> r) -> new Coordinator.GetJob(id, r))
-            .thenApply(found -> found.map(s -> ok(StatusCodes.OK, s)).orElseGet(() -> unknownJob(id))));
+            .thenApply(
+                found -> found.map(s -> ok(StatusCodes.OK, s)).orElseGet(() -> unknownJob(id))));
   }
 
   private Route cancel(String id) {
     return completeWithFuture(
         ask((ActorRef<Optional<cohort.api.JobStatus>> r) -> new Coordinator.CancelJob(id, r))
-            .thenApply(found -> found.map(s -> ok(StatusCodes.OK, s)).orElseGet(() -> unknownJob(id))));
+            .thenApply(
+                found -> found.map(s -> ok(StatusCodes.OK, s)).orElseGet(() -> unknownJob(id))));
   }
 
   private Route results(String id) {
@@ -489,7 +549,8 @@ public final class HttpApi extends AllDirectives {
                             log ->
                                 HttpResponse.create()
                                     .withStatus(StatusCodes.OK)
-                                    .withEntity(HttpEntities.createChunked(NDJSON, log.source(blocking))))
+                                    .withEntity(
+                                        HttpEntities.createChunked(NDJSON, log.source(blocking))))
                         .orElseGet(() -> unknownJob(id))));
   }
 
@@ -511,7 +572,8 @@ public final class HttpApi extends AllDirectives {
    * An ask that may wait as long as it takes: admission of streamed inputs waits for the cluster,
    * however slow it is.
    */
-  private <T> CompletionStage<T> askPatiently(Function<ActorRef<T>, CoordinatorProtocol.Command> message) {
+  private <T> CompletionStage<T> askPatiently(
+      Function<ActorRef<T>, CoordinatorProtocol.Command> message) {
     return AskPattern.ask(coordinator, message::apply, Duration.ofDays(1), system.scheduler());
   }
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A contiguous run of a job's inputs sent to one node at once, with the history its inputs share.
- * A fresh batch has none; an input that runs again after a failure travels alone, carrying its
+ * A contiguous run of a job's inputs sent to one node at once, with the history its inputs share. A
+ * fresh batch has none; an input that runs again after a failure travels alone, carrying its
  * counts, so one input's failures never count against another.
  *
  * @param id unique within the job: a result for an id no longer in flight is a duplicate
@@ -17,10 +17,8 @@ import java.util.Set;
  * @param taskFailures times the task threw on these inputs (limited by the job's retries)
  * @param systemFailures times these inputs timed out or their node was lost (limited by
  *     max-attempts)
- * @param failedOn addresses of the nodes where they failed, avoided where another node can run
- *     them
- * @param lastError the last failure, shown if the inputs run out of attempts; null on fresh
- *     batches
+ * @param failedOn addresses of the nodes where they failed, avoided where another node can run them
+ * @param lastError the last failure, shown if the inputs run out of attempts; null on fresh batches
  */
 public record Batch(
     long id,

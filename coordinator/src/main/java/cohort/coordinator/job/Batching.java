@@ -11,11 +11,12 @@ import java.util.Set;
 /**
  * Decides what a job sends next and how many inputs go in one batch.
  *
- * <p>Batches that wait to run again go first, each preferably on a node where it has not failed. Fresh batches are sized from the job's measured time
- * per input so that a batch runs for about {@code targetBatchTime}: tiny tasks travel thousands at
- * a time, slow ones one by one. Guided self-scheduling caps a batch at the remaining inputs over
- * twice the cluster's slots, so the end of a job stays balanced across nodes. Until the first
- * measurement, batches hold one input. A batch is also cut before its inputs outgrow a message.
+ * <p>Batches that wait to run again go first, each preferably on a node where it has not failed.
+ * Fresh batches are sized from the job's measured time per input so that a batch runs for about
+ * {@code targetBatchTime}: tiny tasks travel thousands at a time, slow ones one by one. Guided
+ * self-scheduling caps a batch at the remaining inputs over twice the cluster's slots, so the end
+ * of a job stays balanced across nodes. Until the first measurement, batches hold one input. A
+ * batch is also cut before its inputs outgrow a message.
  *
  * <p>It also decides how deep the pipeline to each node is: a node holds, beyond a batch per slot,
  * enough queued batches to keep each slot busy for about {@code queuePerSlot}, so tiny tasks are
@@ -29,7 +30,11 @@ import java.util.Set;
  * @param queuePerSlot queued work per slot the pipeline aims for
  */
 public record Batching(
-    Duration targetBatchTime, int maxBatch, int minPrefetch, int maxPrefetch, Duration queuePerSlot) {
+    Duration targetBatchTime,
+    int maxBatch,
+    int minPrefetch,
+    int maxPrefetch,
+    Duration queuePerSlot) {
 
   /** Sizing with the default pipeline: one queued batch per slot, up to 256 for tiny tasks. */
   public Batching(Duration targetBatchTime, int maxBatch) {
@@ -39,8 +44,11 @@ public record Batching(
   public Batching {
     if (minPrefetch < 0 || maxPrefetch < minPrefetch) {
       throw new IllegalArgumentException(
-          "cohort.dispatch.prefetch-per-slot = " + minPrefetch + " and max-prefetch-per-slot = "
-              + maxPrefetch + ": use 0 <= prefetch-per-slot <= max-prefetch-per-slot");
+          "cohort.dispatch.prefetch-per-slot = "
+              + minPrefetch
+              + " and max-prefetch-per-slot = "
+              + maxPrefetch
+              + ": use 0 <= prefetch-per-slot <= max-prefetch-per-slot");
     }
     if (queuePerSlot.isNegative()) {
       throw new IllegalArgumentException(

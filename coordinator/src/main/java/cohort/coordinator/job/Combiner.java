@@ -112,7 +112,9 @@ public enum Combiner {
   }
 
   private static JsonNode integer(BigInteger value) {
-    return value.bitLength() < 64 ? LongNode.valueOf(value.longValue()) : BigIntegerNode.valueOf(value);
+    return value.bitLength() < 64
+        ? LongNode.valueOf(value.longValue())
+        : BigIntegerNode.valueOf(value);
   }
 
   private static JsonNode sum(JsonNode a, JsonNode b) {
@@ -130,7 +132,9 @@ public enum Combiner {
                 JsonNode known = merged.get(field.getKey());
                 merged.set(
                     field.getKey(),
-                    known == null ? checkedSummand(field.getValue()) : sum(known, field.getValue()));
+                    known == null
+                        ? checkedSummand(field.getValue())
+                        : sum(known, field.getValue()));
               });
       return merged;
     }

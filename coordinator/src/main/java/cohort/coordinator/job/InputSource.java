@@ -8,8 +8,8 @@ import java.math.BigInteger;
 import java.util.List;
 
 /**
- * Where a job's inputs come from, by index. Ranges generate their inputs on demand, so a job over
- * a billion integers holds none of them in memory.
+ * Where a job's inputs come from, by index. Ranges generate their inputs on demand, so a job over a
+ * billion integers holds none of them in memory.
  */
 public interface InputSource {
 

@@ -1,8 +1,8 @@
 package cohort.coordinator.job;
 
+import cohort.api.JobRequest;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
-import cohort.api.JobRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -37,8 +37,8 @@ public final class JobRequests {
    */
   public static Parsed parse(JobRequest request) {
     if (request == null) {
-      throw new IllegalArgumentException("the body is empty; send a JSON job such as "
-          + "{\"task\":\"echo\",\"inputs\":[1,2,3]}");
+      throw new IllegalArgumentException(
+          "the body is empty; send a JSON job such as " + "{\"task\":\"echo\",\"inputs\":[1,2,3]}");
     }
     if (request.task() == null || request.task().isBlank()) {
       throw new IllegalArgumentException(
@@ -55,8 +55,7 @@ public final class JobRequests {
     boolean ordered = request.ordered() == null || request.ordered();
     int retries = request.retries() == null ? JobSpec.DEFAULT_RETRIES : request.retries();
     if (retries < 0 || retries > MAX_RUNS) {
-      throw new IllegalArgumentException(
-          "'retries' is " + retries + "; use 0 to " + MAX_RUNS);
+      throw new IllegalArgumentException("'retries' is " + retries + "; use 0 to " + MAX_RUNS);
     }
     int maxAttempts =
         request.maxAttempts() == null ? JobSpec.DEFAULT_MAX_ATTEMPTS : request.maxAttempts();
@@ -118,7 +117,8 @@ public final class JobRequests {
     }
     if (streamed) {
       if (request.split() != null) {
-        throw new IllegalArgumentException("'split' cuts a 'range' into parts; a streamed job has none");
+        throw new IllegalArgumentException(
+            "'split' cuts a 'range' into parts; a streamed job has none");
       }
       return InputSource.streamed();
     }

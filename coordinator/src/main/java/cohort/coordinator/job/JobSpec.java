@@ -31,7 +31,8 @@ public record JobSpec(
 
   public JobSpec {
     if (batch < 0) {
-      throw new IllegalArgumentException("batch " + batch + " is negative: use 0 (adaptive) or more");
+      throw new IllegalArgumentException(
+          "batch " + batch + " is negative: use 0 (adaptive) or more");
     }
     if (retries < 0) {
       throw new IllegalArgumentException("retries " + retries + " is negative: use 0 or more");
@@ -40,7 +41,8 @@ public record JobSpec(
       throw new IllegalArgumentException("max-attempts " + maxAttempts + " must be 1 or more");
     }
     if (taskTimeout == null || taskTimeout.isNegative()) {
-      throw new IllegalArgumentException("task timeout " + taskTimeout + " must be zero (none) or positive");
+      throw new IllegalArgumentException(
+          "task timeout " + taskTimeout + " must be zero (none) or positive");
     }
   }
 

@@ -1,5 +1,9 @@
 package cohort.coordinator.job;
 
+import cohort.api.JobStatus;
+import cohort.api.JobStatus.State;
+import cohort.api.Result;
+import cohort.api.TaskError;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
@@ -8,10 +12,6 @@ import cohort.coordinator.job.JobEvent.InputsClosed;
 import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
-import cohort.api.TaskError;
-import cohort.api.JobStatus;
-import cohort.api.JobStatus.State;
-import cohort.api.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vavr.collection.TreeMap;
 import io.vavr.collection.Vector;
@@ -31,17 +31,17 @@ import java.util.TreeSet;
  *
  * <p>It tracks which inputs have gone out (in batches, by node), which results are in, and which
  * results are ready to hand to the client. Every input gets exactly one result: a result for a
- * batch no longer in flight is a duplicate and changes nothing. For ordered jobs, results wait in
- * a reorder buffer until every earlier input has one; dispatch may run at most {@code window}
- * inputs ahead of the first input without a result, which bounds that buffer.
+ * batch no longer in flight is a duplicate and changes nothing. For ordered jobs, results wait in a
+ * reorder buffer until every earlier input has one; dispatch may run at most {@code window} inputs
+ * ahead of the first input without a result, which bounds that buffer.
  *
  * <p>Failures follow the job's spec: an input whose task threw runs again up to {@code retries}
- * times; one that timed out, or whose node was lost while it ran, runs again on another node up
- * to {@code maxAttempts} runs in all, then gets an error result (for a lost node: quarantined, as
- * it may crash every JVM it runs in). Inputs that run again travel alone, with their own counts.
+ * times; one that timed out, or whose node was lost while it ran, runs again on another node up to
+ * {@code maxAttempts} runs in all, then gets an error result (for a lost node: quarantined, as it
+ * may crash every JVM it runs in). Inputs that run again travel alone, with their own counts.
  *
- * <p>{@link #released()} holds the results the last event made ready, in delivery order, in
- * blocks of contiguous inputs.
+ * <p>{@link #released()} holds the results the last event made ready, in delivery order, in blocks
+ * of contiguous inputs.
  */
 public final class JobState {
 
@@ -122,8 +122,8 @@ public final class JobState {
   }
 
   /**
-   * A job just accepted whose inputs will stream in: none are known yet; {@link InputsAdded}
-   * brings them and {@link InputsClosed} ends them.
+   * A job just accepted whose inputs will stream in: none are known yet; {@link InputsAdded} brings
+   * them and {@link InputsClosed} ends them.
    */
   public static JobState streamed(String id, JobSpec spec, long window, Instant now) {
     Draft d = pending(id, spec, window, now);
@@ -145,7 +145,9 @@ public final class JobState {
     return d;
   }
 
-  /** Returns the state after {@code event}; an event that changes nothing returns an equal state. */
+  /**
+   * Returns the state after {@code event}; an event that changes nothing returns an equal state.
+   */
   public JobState updated(JobEvent event, Instant now) {
     Draft d = new Draft(this);
     if (event instanceof Dispatched e) {
@@ -271,7 +273,9 @@ public final class JobState {
 
   /** The combined value of the outputs so far, or null without a combiner. */
   public JsonNode combined() {
-    return spec.combiner() == null || combineError != null ? null : spec.combiner().result(combined);
+    return spec.combiner() == null || combineError != null
+        ? null
+        : spec.combiner().result(combined);
   }
 
   /** Mean time one input took on a node, or a negative number before any was measured. */
@@ -408,7 +412,9 @@ public final class JobState {
       int waiting = indexInReady(batch);
       if (waiting >= 0) {
         ready = ready.removeAt(waiting);
-      } else if (batch.firstIndex() == nextFresh && batch.id() == nextBatchId && batch.attempt() == 1) {
+      } else if (batch.firstIndex() == nextFresh
+          && batch.id() == nextBatchId
+          && batch.attempt() == 1) {
         long admissible = Math.min(available, spec.ordered() ? delivered + window : available);
         if (nextFresh + batch.size() > admissible) {
           throw new IllegalStateException(
@@ -418,10 +424,16 @@ public final class JobState {
         nextBatchId++;
       } else {
         throw new IllegalStateException(
-            "job " + id + ": batch " + batch.id() + " at " + batch.firstIndex()
+            "job "
+                + id
+                + ": batch "
+                + batch.id()
+                + " at "
+                + batch.firstIndex()
                 + " is neither the next fresh batch nor one waiting to run again");
       }
-      inFlight = inFlight.put(batch.id(), new InFlight(batch, e.node(), e.address(), 0, e.sequence()));
+      inFlight =
+          inFlight.put(batch.id(), new InFlight(batch, e.node(), e.address(), 0, e.sequence()));
       inFlightInputs += batch.size();
       if (phase == State.PENDING) {
         phase = State.RUNNING;
@@ -450,7 +462,13 @@ public final class JobState {
       int from = e.fromOffset();
       if (from + count > batch.size()) {
         throw new IllegalArgumentException(
-            "job " + id + ": batch " + batch.id() + " has " + batch.size() + " inputs, a part reports "
+            "job "
+                + id
+                + ": batch "
+                + batch.id()
+                + " has "
+                + batch.size()
+                + " inputs, a part reports "
                 + (from + count));
       }
       List<ResultBlock> blocks = new ArrayList<>(1);
@@ -459,7 +477,10 @@ public final class JobState {
         if (count > 0) {
           blocks.add(
               new ResultBlock(
-                  batch.firstIndex() + from, batch.inputs().subList(from, from + count), e.outputs(), Map.of()));
+                  batch.firstIndex() + from,
+                  batch.inputs().subList(from, from + count),
+                  e.outputs(),
+                  Map.of()));
         }
       } else {
         failures = new HashMap<>();
@@ -493,7 +514,8 @@ public final class JobState {
       } else {
         inFlight =
             inFlight.put(
-                batch.id(), new InFlight(batch, flight.node(), flight.address(), received, flight.sequence()));
+                batch.id(),
+                new InFlight(batch, flight.node(), flight.address(), received, flight.sequence()));
       }
       if (count > 0 && e.busyNanos() > 0) {
         double sample = (double) e.busyNanos() / count;
@@ -507,7 +529,11 @@ public final class JobState {
      * again.
      */
     private void collect(
-        InFlight flight, int from, List<JsonNode> outputs, Map<Integer, InputFailure> failures, List<ResultBlock> blocks) {
+        InFlight flight,
+        int from,
+        List<JsonNode> outputs,
+        Map<Integer, InputFailure> failures,
+        List<ResultBlock> blocks) {
       Batch batch = flight.batch();
       int runStart = from;
       Map<Integer, TaskError> errors = new HashMap<>();
@@ -540,20 +566,28 @@ public final class JobState {
      * Decides what becomes of one failed input: its final error result (added to {@code blocks}),
      * or another run.
      */
-    private void failedInput(InFlight flight, int offset, InputFailure failure, List<ResultBlock> blocks) {
+    private void failedInput(
+        InFlight flight, int offset, InputFailure failure, List<ResultBlock> blocks) {
       Batch batch = flight.batch();
       long index = batch.firstIndex() + offset;
       JsonNode input = batch.inputs().get(offset);
       TaskError error = failure.error();
       FailureKind kind = failure.kind();
       if (kind == FailureKind.TASK && batch.taskFailures() < spec.retries()) {
-        runAlone(batch, offset, batch.taskFailures() + 1, batch.systemFailures(), batch.failedOn(), error);
+        runAlone(
+            batch,
+            offset,
+            batch.taskFailures() + 1,
+            batch.systemFailures(),
+            batch.failedOn(),
+            error);
         return;
       }
       if (kind.system()) {
         Set<String> failedOn = with(batch.failedOn(), flight.address());
         if (batch.systemFailures() + 1 < spec.maxAttempts()) {
-          runAlone(batch, offset, batch.taskFailures(), batch.systemFailures() + 1, failedOn, error);
+          runAlone(
+              batch, offset, batch.taskFailures(), batch.systemFailures() + 1, failedOn, error);
           return;
         }
         if (kind == FailureKind.CRASH) {
@@ -562,8 +596,12 @@ public final class JobState {
           error =
               new TaskError(
                   error.type(),
-                  error.message() + "; gave up after " + batch.attempt() + " runs (max-attempts "
-                      + spec.maxAttempts() + ")",
+                  error.message()
+                      + "; gave up after "
+                      + batch.attempt()
+                      + " runs (max-attempts "
+                      + spec.maxAttempts()
+                      + ")",
                   error.node(),
                   batch.attempt(),
                   error.trace());
@@ -647,7 +685,11 @@ public final class JobState {
 
     /** Puts one input of {@code batch} back in the queue, alone, with its updated history. */
     private void runAlone(
-        Batch batch, int offset, int taskFailures, int systemFailures, Set<String> failedOn,
+        Batch batch,
+        int offset,
+        int taskFailures,
+        int systemFailures,
+        Set<String> failedOn,
         TaskError error) {
       ready =
           ready.append(
@@ -663,7 +705,9 @@ public final class JobState {
       retried++;
     }
 
-    /** Puts inputs {@code [from, to)} of a batch back in the queue; they did not fail, only stopped. */
+    /**
+     * Puts inputs {@code [from, to)} of a batch back in the queue; they did not fail, only stopped.
+     */
     private void rerun(Batch batch, int from, int to) {
       ready =
           ready.append(

@@ -1,16 +1,16 @@
 package cohort.coordinator.job;
 
-import cohort.api.TaskError;
 import cohort.api.Result;
+import cohort.api.TaskError;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The final results of a contiguous run of inputs, as a job releases them: inputs and outputs
- * side by side, with the few inputs that failed and why. A block of a batch that went well holds
- * the batch's own lists, so thousands of results cost no object each on their way to disk.
+ * The final results of a contiguous run of inputs, as a job releases them: inputs and outputs side
+ * by side, with the few inputs that failed and why. A block of a batch that went well holds the
+ * batch's own lists, so thousands of results cost no object each on their way to disk.
  *
  * @param firstIndex the job-wide index of the first result
  * @param inputs the inputs, one per result
@@ -18,7 +18,10 @@ import java.util.Map;
  * @param errors the failures by offset in the block; usually empty
  */
 public record ResultBlock(
-    long firstIndex, List<JsonNode> inputs, List<JsonNode> outputs, Map<Integer, TaskError> errors) {
+    long firstIndex,
+    List<JsonNode> inputs,
+    List<JsonNode> outputs,
+    Map<Integer, TaskError> errors) {
 
   public ResultBlock {
     if (inputs.size() != outputs.size()) {
@@ -31,7 +34,10 @@ public record ResultBlock(
   /** A block of one failed input. */
   public static ResultBlock failed(long index, JsonNode input, TaskError error) {
     return new ResultBlock(
-        index, List.of(input), List.of(com.fasterxml.jackson.databind.node.NullNode.getInstance()), Map.of(0, error));
+        index,
+        List.of(input),
+        List.of(com.fasterxml.jackson.databind.node.NullNode.getInstance()),
+        Map.of(0, error));
   }
 
   /** How many results the block holds. */

@@ -15,9 +15,9 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A job's results as newline-delimited JSON in a file on the coordinator: written once, in
- * delivery order, by the job's {@link ResultWriter}, and read by any number of HTTP streams, each
- * from the start, following the file while the job runs.
+ * A job's results as newline-delimited JSON in a file on the coordinator: written once, in delivery
+ * order, by the job's {@link ResultWriter}, and read by any number of HTTP streams, each from the
+ * start, following the file while the job runs.
  *
  * <p>Results live on disk rather than in memory, so a job of ten million inputs costs the
  * coordinator's heap nothing and its results stay readable after it ends. Readers only see bytes
@@ -54,7 +54,8 @@ public final class ResultLog {
   /** Makes the first {@code length} bytes readable and wakes waiting readers. */
   synchronized void advance(long length) {
     if (length < committed) {
-      throw new IllegalArgumentException("the log cannot shrink from " + committed + " to " + length);
+      throw new IllegalArgumentException(
+          "the log cannot shrink from " + committed + " to " + length);
     }
     committed = length;
     wake();
@@ -97,8 +98,8 @@ public final class ResultLog {
 
   /**
    * A reader at the start of the log. It opens the file only once there are bytes to read: the
-   * writer creates the file after the job is accepted, and a client may ask for the results
-   * before that.
+   * writer creates the file after the job is accepted, and a client may ask for the results before
+   * that.
    */
   private Reader openReader() {
     return new Reader(file);
@@ -158,7 +159,8 @@ public final class ResultLog {
           }
         }
       } catch (IOException e) {
-        throw new IllegalStateException("cannot read results file " + file + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot read results file " + file + ": " + e.getMessage(), e);
       }
       position += size;
       buffer.flip();

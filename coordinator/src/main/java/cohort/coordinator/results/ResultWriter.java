@@ -1,11 +1,11 @@
 package cohort.coordinator.results;
 
+import cohort.api.Result;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.ResultBlock;
 import cohort.protocol.CoordinatorProtocol;
-import cohort.api.Result;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -28,13 +28,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * since it writes a file.
  *
  * <p>Results are flushed, and so made readable, once the writer has drained the appends already in
- * its mailbox, and at most once per {@link #FLUSH_INTERVAL}: a single result after a quiet spell
- * is readable at once, while a stream of tiny results costs a flush (and a read, and a network
- * write to each reader) per interval rather than per result.
+ * its mailbox, and at most once per {@link #FLUSH_INTERVAL}: a single result after a quiet spell is
+ * readable at once, while a stream of tiny results costs a flush (and a read, and a network write
+ * to each reader) per interval rather than per result.
  *
- * <p>It also frees the job's file inputs: a blob an input references (its {@code "blob"} field)
- * is deleted once that input's result is written, and what is left when the job ends goes with
- * it.
+ * <p>It also frees the job's file inputs: a blob an input references (its {@code "blob"} field) is
+ * deleted once that input's result is written, and what is left when the job ends goes with it.
  */
 public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
 
@@ -91,7 +90,8 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     return Behaviors.withTimers(
         timers ->
             Behaviors.setup(
-                context -> new ResultWriter(context, timers, log, mapper, jobId, blobs, owner, acks)));
+                context ->
+                    new ResultWriter(context, timers, log, mapper, jobId, blobs, owner, acks)));
   }
 
   private ResultWriter(
@@ -112,7 +112,8 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     this.owner = owner;
     this.acks = acks;
     Files.createDirectories(log.file().getParent());
-    this.counter = new CountingStream(new BufferedOutputStream(Files.newOutputStream(log.file()), 1 << 16));
+    this.counter =
+        new CountingStream(new BufferedOutputStream(Files.newOutputStream(log.file()), 1 << 16));
     this.json = mapper.createGenerator(counter);
     this.json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     // Lines end with the newline written after each result; Jackson's default separator is a space.

@@ -18,12 +18,16 @@ class NodeTableTest {
   private static ActorRef<WorkerProtocol.Command> workerA;
   private static ActorRef<WorkerProtocol.Command> workerB;
 
-  private static final List<TaskInfo> ECHO = List.of(new TaskInfo("echo", "", "any", List.of(), null, null));
-  private static final List<TaskInfo> SLEEP = List.of(new TaskInfo("sleep", "", "integer", List.of(), null, null));
+  private static final List<TaskInfo> ECHO =
+      List.of(new TaskInfo("echo", "", "any", List.of(), null, null));
+  private static final List<TaskInfo> SLEEP =
+      List.of(new TaskInfo("sleep", "", "integer", List.of(), null, null));
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create(com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local"));
+    testKit =
+        ActorTestKit.create(
+            com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local"));
     workerA = testKit.<WorkerProtocol.Command>createTestProbe().ref();
     workerB = testKit.<WorkerProtocol.Command>createTestProbe().ref();
   }
@@ -41,7 +45,11 @@ class NodeTableTest {
     assertThat(table.get(a).orElseThrow().free()).isEqualTo(4);
     table = table.taken(a, key(1)).taken(a, key(2));
     assertThat(table.get(a).orElseThrow().free()).isEqualTo(2);
-    table = table.returned(a, key(1)).returned(a, key(1)).returned(a, new NodeTable.BatchKey("other", 1));
+    table =
+        table
+            .returned(a, key(1))
+            .returned(a, key(1))
+            .returned(a, new NodeTable.BatchKey("other", 1));
     assertThat(table.get(a).orElseThrow().free()).isEqualTo(3);
   }
 

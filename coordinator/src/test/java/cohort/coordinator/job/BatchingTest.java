@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 
 class BatchingTest {
 
-  private static final Set<Long> ALL = java.util.stream.LongStream.range(0, 1000).boxed().collect(java.util.stream.Collectors.toSet());
+  private static final Set<Long> ALL =
+      java.util.stream.LongStream.range(0, 1000)
+          .boxed()
+          .collect(java.util.stream.Collectors.toSet());
 
   private static final Instant T0 = Instant.EPOCH;
   private final Batching batching = new Batching(Duration.ofMillis(20), 4096);
@@ -144,12 +147,15 @@ class BatchingTest {
   /** Tests that bad settings are refused with the key's name. */
   @Test
   void validatesSettings() {
-    assertThatThrownBy(() -> new Batching(Duration.ZERO, 1)).hasMessageContaining("target-batch-time");
-    assertThatThrownBy(() -> new Batching(Duration.ofMillis(1), 0)).hasMessageContaining("max-batch");
+    assertThatThrownBy(() -> new Batching(Duration.ZERO, 1))
+        .hasMessageContaining("target-batch-time");
+    assertThatThrownBy(() -> new Batching(Duration.ofMillis(1), 0))
+        .hasMessageContaining("max-batch");
   }
 
-
-  /** Tests the pipeline depth: deep for tiny tasks, the minimum for slow ones and before measuring. */
+  /**
+   * Tests the pipeline depth: deep for tiny tasks, the minimum for slow ones and before measuring.
+   */
   @Test
   void prefetchCoversTheQueueTime() {
     Batching deep = new Batching(Duration.ofMillis(20), 4096, 1, 256, Duration.ofMillis(5));

@@ -48,7 +48,8 @@ class InputSourceTest {
   /** Tests that impossible splits are refused with the accepted range. */
   @Test
   void refusesBadSplits() {
-    assertThatThrownBy(() -> InputSource.split(0, 10, 11)).hasMessageContaining("use 1 to 10 parts");
+    assertThatThrownBy(() -> InputSource.split(0, 10, 11))
+        .hasMessageContaining("use 1 to 10 parts");
     assertThatThrownBy(() -> InputSource.split(0, 10, 0)).hasMessageContaining("parts");
     assertThatThrownBy(() -> InputSource.range(5, 1)).hasMessageContaining("ends before it starts");
   }

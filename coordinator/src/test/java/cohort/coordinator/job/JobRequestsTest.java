@@ -57,30 +57,38 @@ class JobRequestsTest {
     assertThatThrownBy(() -> JobRequests.parse(JobRequest.of("echo", null)))
         .hasMessageContaining("no inputs");
     assertThatThrownBy(
-            () -> JobRequests.parse(new JobRequest("echo", null, List.of(), "0..2", null, null, null, null, null, null, null, null)))
+            () ->
+                JobRequests.parse(
+                    new JobRequest(
+                        "echo", null, List.of(), "0..2", null, null, null, null, null, null, null,
+                        null)))
         .hasMessageContaining("not several");
     assertThatThrownBy(() -> JobRequests.parse(echo().withSplit(3)))
         .hasMessageContaining("'split'");
     assertThatThrownBy(() -> JobRequests.parse(range("0...5", null))).hasMessageContaining("A..B");
-    assertThatThrownBy(() -> JobRequests.parse(range("9..5", null))).hasMessageContaining("ends before");
+    assertThatThrownBy(() -> JobRequests.parse(range("9..5", null)))
+        .hasMessageContaining("ends before");
     assertThatThrownBy(() -> JobRequests.parse(range("0..99999999999999999999", null)))
         .hasMessageContaining("64-bit");
     assertThatThrownBy(() -> JobRequests.parse(echo().withCombine("avg")))
         .hasMessageContaining("unknown combiner 'avg'; use one of sum, count, min, max, or none");
     assertThatThrownBy(() -> JobRequests.parse(echo().withBatch(-1)))
         .hasMessageContaining("'batch' is -1");
-    assertThatThrownBy(() -> JobRequests.parse(echo().withRetries(-2))).hasMessage("'retries' is -2; use 0 to 100");
+    assertThatThrownBy(() -> JobRequests.parse(echo().withRetries(-2)))
+        .hasMessage("'retries' is -2; use 0 to 100");
     assertThatThrownBy(() -> JobRequests.parse(echo().withMaxAttempts(0)))
         .hasMessage("'maxAttempts' is 0; use 1 to 100");
     assertThatThrownBy(() -> JobRequests.parse(echo().withTaskTimeout("soon")))
         .hasMessage("'taskTimeout' 'soon' is not a duration; write for example 500ms, 30s or 5m");
-    assertThatThrownBy(() -> JobRequests.parse(echo().withTaskTimeout("0s"))).hasMessageContaining("must be positive");
+    assertThatThrownBy(() -> JobRequests.parse(echo().withTaskTimeout("0s")))
+        .hasMessageContaining("must be positive");
   }
 
   /** Tests that failure settings reach the spec. */
   @Test
   void failureSettings() {
-    JobSpec spec = JobRequests.parse(echo().withRetries(2).withMaxAttempts(5).withTaskTimeout("1.5s")).spec();
+    JobSpec spec =
+        JobRequests.parse(echo().withRetries(2).withMaxAttempts(5).withTaskTimeout("1.5s")).spec();
     assertThat(spec.retries()).isEqualTo(2);
     assertThat(spec.maxAttempts()).isEqualTo(5);
     assertThat(spec.taskTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
@@ -94,7 +102,8 @@ class JobRequestsTest {
   @Test
   void refusesOversizedInputs() {
     JsonNode big = TextNode.valueOf("x".repeat(200_000));
-    assertThatThrownBy(() -> JobRequests.parse(JobRequest.of("echo", List.of(IntNode.valueOf(1), big))))
+    assertThatThrownBy(
+            () -> JobRequests.parse(JobRequest.of("echo", List.of(IntNode.valueOf(1), big))))
         .hasMessageContaining("input 1 is about");
   }
 

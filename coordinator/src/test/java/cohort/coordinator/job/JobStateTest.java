@@ -3,16 +3,16 @@ package cohort.coordinator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cohort.coordinator.job.JobEvent.BatchCompleted;
-import cohort.coordinator.job.JobEvent.NodeLost;
-import cohort.coordinator.job.JobEvent.Cancelled;
-import cohort.coordinator.job.JobEvent.Dispatched;
-import cohort.protocol.CoordinatorProtocol.FailureKind;
-import cohort.protocol.CoordinatorProtocol.InputFailure;
-import cohort.api.TaskError;
-import cohort.protocol.TaskSpec;
 import cohort.api.JobStatus.State;
 import cohort.api.Result;
+import cohort.api.TaskError;
+import cohort.coordinator.job.JobEvent.BatchCompleted;
+import cohort.coordinator.job.JobEvent.Cancelled;
+import cohort.coordinator.job.JobEvent.Dispatched;
+import cohort.coordinator.job.JobEvent.NodeLost;
+import cohort.protocol.CoordinatorProtocol.FailureKind;
+import cohort.protocol.CoordinatorProtocol.InputFailure;
+import cohort.protocol.TaskSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -26,12 +26,16 @@ import org.junit.jupiter.api.Test;
 class JobStateTest {
 
   /** Every batch id: the lost node was running whatever it held. */
-  private static final java.util.Set<Long> ALL = java.util.stream.LongStream.range(0, 1000).boxed().collect(java.util.stream.Collectors.toSet());
+  private static final java.util.Set<Long> ALL =
+      java.util.stream.LongStream.range(0, 1000)
+          .boxed()
+          .collect(java.util.stream.Collectors.toSet());
 
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   private static JobSpec spec(boolean ordered, Combiner combiner) {
-    return new JobSpec(new TaskSpec("echo", Map.of()), ordered, combiner, 0, 0, 3, java.time.Duration.ZERO);
+    return new JobSpec(
+        new TaskSpec("echo", Map.of()), ordered, combiner, 0, 0, 3, java.time.Duration.ZERO);
   }
 
   private static List<JsonNode> longs(long from, long to) {
@@ -56,7 +60,9 @@ class JobStateTest {
     return JobState.accepted("j-1", spec(ordered, null), total, 1000, T0);
   }
 
-  /** Tests that every input gets one result, with its index, input and output, and the job succeeds. */
+  /**
+   * Tests that every input gets one result, with its index, input and output, and the job succeeds.
+   */
   @Test
   void completesWithOneResultPerInput() {
     JobState state = accepted(5, true);
@@ -70,7 +76,9 @@ class JobStateTest {
 
     state = state.updated(doneTimesTen(a), T0);
     assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L, 1L, 2L);
-    assertThat(state.releasedResults()).extracting(r -> r.output().longValue()).containsExactly(0L, 10L, 20L);
+    assertThat(state.releasedResults())
+        .extracting(r -> r.output().longValue())
+        .containsExactly(0L, 10L, 20L);
     state = state.updated(doneTimesTen(b), T0.plusSeconds(2));
 
     assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
@@ -94,7 +102,9 @@ class JobStateTest {
     state = state.updated(doneTimesTen(b), T0);
     assertThat(state.releasedResults()).isEmpty();
     state = state.updated(doneTimesTen(a), T0);
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(state.releasedResults())
+        .extracting(Result::index)
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
   }
 
@@ -110,7 +120,10 @@ class JobStateTest {
     assertThat(state.releasedResults()).extracting(Result::index).containsExactly(2L, 3L);
   }
 
-  /** Tests that a repeated result for the same batch changes nothing: no duplicates reach the client. */
+  /**
+   * Tests that a repeated result for the same batch changes nothing: no duplicates reach the
+   * client.
+   */
   @Test
   void duplicateResultsAreDropped() {
     JobState state = accepted(2, false);
@@ -123,7 +136,9 @@ class JobStateTest {
     assertThat(again.delivered()).isEqualTo(2);
   }
 
-  /** Tests that results arriving in parts are accepted part by part and a repeated part is dropped. */
+  /**
+   * Tests that results arriving in parts are accepted part by part and a repeated part is dropped.
+   */
   @Test
   void resultsInParts() {
     JobState state = accepted(4, true);
@@ -204,7 +219,9 @@ class JobStateTest {
     Batch a = fresh(state, 3);
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), true, 10), T0);
-    assertThat(state.ready()).singleElement().satisfies(b -> assertThat(b.firstIndex()).isEqualTo(1));
+    assertThat(state.ready())
+        .singleElement()
+        .satisfies(b -> assertThat(b.firstIndex()).isEqualTo(1));
     assertThat(state.hasWork()).isTrue();
   }
 
@@ -265,8 +282,12 @@ class JobStateTest {
     state =
         state.updated(
             new BatchCompleted(
-                a.id(), 0, List.of(LongNode.valueOf(Long.MAX_VALUE), LongNode.valueOf(Long.MAX_VALUE)),
-                List.of(), true, 10),
+                a.id(),
+                0,
+                List.of(LongNode.valueOf(Long.MAX_VALUE), LongNode.valueOf(Long.MAX_VALUE)),
+                List.of(),
+                true,
+                10),
             T0);
     assertThat(state.combined().bigIntegerValue())
         .isEqualTo(java.math.BigInteger.valueOf(Long.MAX_VALUE).multiply(java.math.BigInteger.TWO));
@@ -282,8 +303,12 @@ class JobStateTest {
     state =
         state.updated(
             new BatchCompleted(
-                a.id(), 0, List.of(com.fasterxml.jackson.databind.node.TextNode.valueOf("x")),
-                List.of(), true, 10),
+                a.id(),
+                0,
+                List.of(com.fasterxml.jackson.databind.node.TextNode.valueOf("x")),
+                List.of(),
+                true,
+                10),
             T0);
     assertThat(state.phase()).isEqualTo(State.FAILED);
     assertThat(state.status(T0).combineError()).contains("sum needs numbers");
@@ -308,7 +333,14 @@ class JobStateTest {
 
   private static JobState withSpec(long total, int retries, int maxAttempts) {
     JobSpec spec =
-        new JobSpec(new TaskSpec("echo", Map.of()), true, null, 0, retries, maxAttempts, java.time.Duration.ZERO);
+        new JobSpec(
+            new TaskSpec("echo", Map.of()),
+            true,
+            null,
+            0,
+            retries,
+            maxAttempts,
+            java.time.Duration.ZERO);
     return JobState.accepted("j", spec, total, 1000, T0);
   }
 
@@ -367,12 +399,15 @@ class JobStateTest {
     JobState state = withSpec(1, 0, 2);
     Batch a = fresh(state, 1);
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(failing(a, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
+    state =
+        state.updated(failing(a, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
     Batch retry = state.ready().get(0);
     assertThat(retry.systemFailures()).isEqualTo(1);
     assertThat(retry.failedOn()).containsExactly("n1:1");
     state = state.updated(new Dispatched(retry, "n2", "n2:1"), T0);
-    state = state.updated(failing(retry, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
+    state =
+        state.updated(
+            failing(retry, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
     Result error = state.releasedResults().get(0);
     assertThat(error.error().message())
         .isEqualTo("ran longer than the task timeout; gave up after 2 runs (max-attempts 2)");
@@ -415,7 +450,9 @@ class JobStateTest {
     assertThat(quarantined.index()).isZero();
     assertThat(quarantined.error().type()).isEqualTo("cohort.Quarantined");
     assertThat(quarantined.error().message())
-        .startsWith("quarantined after its node went down on each of its 3 runs (max-attempts 3), on n1:1, n2:1, n3:1");
+        .startsWith(
+            "quarantined after its node went down on each of its 3 runs (max-attempts 3), on n1:1,"
+                + " n2:1, n3:1");
     assertThat(quarantined.error().attempts()).isEqualTo(3);
     assertThat(state.succeeded()).isEqualTo(1);
   }
@@ -428,7 +465,8 @@ class JobStateTest {
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
     state = state.updated(failing(a, 0, FailureKind.CRASH, "the task called System.exit(3)"), T0);
     assertThat(state.releasedResults().get(0).error().type()).isEqualTo("cohort.Quarantined");
-    assertThat(state.releasedResults().get(0).error().message()).endsWith("Last: the task called System.exit(3)");
+    assertThat(state.releasedResults().get(0).error().message())
+        .endsWith("Last: the task called System.exit(3)");
   }
 
   /**
@@ -440,19 +478,28 @@ class JobStateTest {
     JobState state = withSpec(5, 0, 3);
     Batch a = fresh(state, 5);
     state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    TaskError abandoned = new TaskError("cohort.TaskAbandoned", "ignored interruption", "n1:1", 1, null);
+    TaskError abandoned =
+        new TaskError("cohort.TaskAbandoned", "ignored interruption", "n1:1", 1, null);
     state =
         state.updated(
             new BatchCompleted(
-                a.id(), 0, longs(0, 1), List.of(new InputFailure(2, FailureKind.TIMEOUT, abandoned)), true, 10),
+                a.id(),
+                0,
+                longs(0, 1),
+                List.of(new InputFailure(2, FailureKind.TIMEOUT, abandoned)),
+                true,
+                10),
             T0);
     assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L);
     assertThat(state.ready()).hasSize(3);
-    Batch rerunBefore = state.ready().stream().filter(b -> b.firstIndex() == 1).findFirst().orElseThrow();
+    Batch rerunBefore =
+        state.ready().stream().filter(b -> b.firstIndex() == 1).findFirst().orElseThrow();
     assertThat(rerunBefore.systemFailures()).isZero();
-    Batch timedOut = state.ready().stream().filter(b -> b.firstIndex() == 2).findFirst().orElseThrow();
+    Batch timedOut =
+        state.ready().stream().filter(b -> b.firstIndex() == 2).findFirst().orElseThrow();
     assertThat(timedOut.systemFailures()).isEqualTo(1);
-    Batch rerunAfter = state.ready().stream().filter(b -> b.firstIndex() == 3).findFirst().orElseThrow();
+    Batch rerunAfter =
+        state.ready().stream().filter(b -> b.firstIndex() == 3).findFirst().orElseThrow();
     assertThat(rerunAfter.inputs()).hasSize(2);
     assertThat(state.status(T0).pending()).isEqualTo(4);
   }
@@ -466,14 +513,20 @@ class JobStateTest {
     Batch queued = fresh(state, 1);
     state = state.updated(new Dispatched(queued, "n1", "n1:1"), T0);
     state = state.updated(new NodeLost("n1", "unreachable", java.util.Set.of(running.id())), T0);
-    assertThat(state.releasedResults()).singleElement().satisfies(r -> {
-      assertThat(r.index()).isZero();
-      assertThat(r.error().type()).isEqualTo("cohort.Quarantined");
-    });
-    assertThat(state.ready()).singleElement().satisfies(b -> {
-      assertThat(b.firstIndex()).isEqualTo(1);
-      assertThat(b.systemFailures()).isZero();
-    });
+    assertThat(state.releasedResults())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.index()).isZero();
+              assertThat(r.error().type()).isEqualTo("cohort.Quarantined");
+            });
+    assertThat(state.ready())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.firstIndex()).isEqualTo(1);
+              assertThat(b.systemFailures()).isZero();
+            });
   }
 
   /** Tests that a streamed job grows as inputs arrive and ends only after they close. */

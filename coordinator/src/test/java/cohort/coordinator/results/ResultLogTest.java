@@ -2,10 +2,10 @@ package cohort.coordinator.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.coordinator.blobs.BlobStore;
-import cohort.protocol.CoordinatorProtocol;
 import cohort.api.ApiJson;
+import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.ResultBlock;
+import cohort.protocol.CoordinatorProtocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,9 @@ class ResultLogTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create(com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local"));
+    testKit =
+        ActorTestKit.create(
+            com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local"));
     blocking = testKit.system().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
@@ -62,10 +64,18 @@ class ResultLogTest {
   @Test
   void readerFollowsTheWriter(@TempDir Path dir) throws Exception {
     ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
-    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(
-            log, ApiJson.newMapper(), "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+    ActorRef<ResultWriter.Command> writer =
+        testKit.spawn(
+            ResultWriter.create(
+                log,
+                ApiJson.newMapper(),
+                "j",
+                new BlobStore(dir.resolve("blobs")),
+                owner.ref(),
+                Written::new));
     CompletionStage<ByteString> read =
-        log.source(blocking).runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
+        log.source(blocking)
+            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
 
     writer.tell(new ResultWriter.Append(List.of(block(0, 2))));
     writer.tell(new ResultWriter.Append(List.of(block(2, 3))));
@@ -87,16 +97,27 @@ class ResultLogTest {
   @Test
   void lateReaderReadsAll(@TempDir Path dir) throws Exception {
     ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
-    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(
-            log, ApiJson.newMapper(), "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+    ActorRef<ResultWriter.Command> writer =
+        testKit.spawn(
+            ResultWriter.create(
+                log,
+                ApiJson.newMapper(),
+                "j",
+                new BlobStore(dir.resolve("blobs")),
+                owner.ref(),
+                Written::new));
     for (int i = 0; i < 5000; i++) {
       writer.tell(new ResultWriter.Append(List.of(block(i, i + 1))));
     }
     writer.tell(ResultWriter.Close.INSTANCE);
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(log.closed()).isTrue();
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(log.closed()).isTrue();
+              return null;
+            });
     ByteString all =
         log.source(blocking)
             .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system())
@@ -108,20 +129,28 @@ class ResultLogTest {
   }
 
   /**
-   * Tests that a reader may start before the writer has created the file (a client that asks for
-   * a job's results the moment it is accepted): it waits for the first results instead of failing.
+   * Tests that a reader may start before the writer has created the file (a client that asks for a
+   * job's results the moment it is accepted): it waits for the first results instead of failing.
    */
   @Test
   void readerStartedBeforeTheFileExistsWaitsForIt(@TempDir Path dir) throws Exception {
     ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
     CompletionStage<ByteString> read =
-        log.source(blocking).runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
+        log.source(blocking)
+            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
     Thread.sleep(100); // the reader is open and waiting; no file yet
     assertThat(Files.exists(log.file())).isFalse();
     assertThat(read.toCompletableFuture().isDone()).isFalse();
 
-    ActorRef<ResultWriter.Command> writer = testKit.spawn(ResultWriter.create(
-            log, ApiJson.newMapper(), "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+    ActorRef<ResultWriter.Command> writer =
+        testKit.spawn(
+            ResultWriter.create(
+                log,
+                ApiJson.newMapper(),
+                "j",
+                new BlobStore(dir.resolve("blobs")),
+                owner.ref(),
+                Written::new));
     writer.tell(new ResultWriter.Append(List.of(block(0, 1))));
     writer.tell(ResultWriter.Close.INSTANCE);
 

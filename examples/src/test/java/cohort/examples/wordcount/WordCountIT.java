@@ -2,13 +2,13 @@ package cohort.examples.wordcount;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.client.CohortClient;
-import cohort.client.CohortException;
-import cohort.cli.local.LocalCluster;
-import cohort.api.TaskInfo;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
 import cohort.api.Result;
+import cohort.api.TaskInfo;
+import cohort.cli.local.LocalCluster;
+import cohort.client.CohortClient;
+import cohort.client.CohortException;
 import cohort.task.FileRef;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,7 +67,10 @@ class WordCountIT {
   @Test
   void nodesOfferThePluginTask() {
     TaskInfo task =
-        client.tasks().stream().filter(t -> t.name().equals("word-count")).findFirst().orElseThrow();
+        client.tasks().stream()
+            .filter(t -> t.name().equals("word-count"))
+            .findFirst()
+            .orElseThrow();
     assertThat(task.combiner()).isEqualTo("sum");
     assertThat(task.params()).extracting(p -> p.name()).containsExactly("minLength");
   }
@@ -95,7 +98,13 @@ class WordCountIT {
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> inputs = new ArrayList<>();
     for (Path file : files) {
-      inputs.add(json.valueToTree(new FileRef(file.getFileName().toString(), client.uploadBlob(job.id(), file), null, Files.size(file))));
+      inputs.add(
+          json.valueToTree(
+              new FileRef(
+                  file.getFileName().toString(),
+                  client.uploadBlob(job.id(), file),
+                  null,
+                  Files.size(file))));
     }
     client.sendInputs(job.id(), inputs.iterator());
     try (Stream<Result> results = client.results(job.id())) {
@@ -104,7 +113,9 @@ class WordCountIT {
     JobStatus end = client.status(job.id());
     assertThat(end.state()).isEqualTo(JobStatus.State.SUCCEEDED);
     Map<String, Long> counted = new TreeMap<>();
-    end.combined().fields().forEachRemaining(e -> counted.put(e.getKey(), e.getValue().longValue()));
+    end.combined()
+        .fields()
+        .forEachRemaining(e -> counted.put(e.getKey(), e.getValue().longValue()));
     assertThat(counted).isEqualTo(expected);
   }
 
@@ -116,7 +127,9 @@ class WordCountIT {
       throw new AssertionError("the job was accepted");
     } catch (CohortException e) {
       assertThat(e.httpStatus()).isEqualTo(400);
-      assertThat(e.getMessage()).startsWith("unknown task 'word-cuont'; known tasks:").contains("word-count");
+      assertThat(e.getMessage())
+          .startsWith("unknown task 'word-cuont'; known tasks:")
+          .contains("word-count");
     }
   }
 }

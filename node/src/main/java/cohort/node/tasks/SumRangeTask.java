@@ -24,7 +24,8 @@ public final class SumRangeTask implements Task<Span, NoParams, BigInteger> {
 
   @Override
   public String description() {
-    return "sums the integers start..end-1 of its input with a plain loop (use --range A..B --split K)";
+    return "sums the integers start..end-1 of its input with a plain loop (use --range A..B --split"
+        + " K)";
   }
 
   /** A sum over parts is only interesting as one number: jobs add up their parts by default. */

@@ -36,14 +36,14 @@ import scala.concurrent.duration.FiniteDuration;
  * <ul>
  *   <li>On the coordinator, a member that has been unreachable for {@value #AFTER_KEY}, whoever
  *       noticed it, is downed. Its work ran elsewhere as soon as it became unreachable; downing
- *       lets the cluster converge again, so that new nodes become Up. A member that quarantined
- *       the coordinator is downed too.
- *   <li>On a node, a coordinator unreachable for as long, and not heard by this node's own
- *       failure detector, means the coordinator crashed or this node is cut off from it; a member
- *       that quarantined this node means it was removed while it could not hear of it. Either way
- *       the node downs itself, which ends its actor system; the node JVM then starts a new one
- *       that joins again. A node that still hears the coordinator leaves the matter to the node
- *       that lost it.
+ *       lets the cluster converge again, so that new nodes become Up. A member that quarantined the
+ *       coordinator is downed too.
+ *   <li>On a node, a coordinator unreachable for as long, and not heard by this node's own failure
+ *       detector, means the coordinator crashed or this node is cut off from it; a member that
+ *       quarantined this node means it was removed while it could not hear of it. Either way the
+ *       node downs itself, which ends its actor system; the node JVM then starts a new one that
+ *       joins again. A node that still hears the coordinator leaves the matter to the node that
+ *       lost it.
  * </ul>
  *
  * <p>Pekko's split brain resolver is made for clusters of equals and cannot be used here: when
@@ -125,25 +125,35 @@ public final class CohortDowning extends DowningProvider {
       this.timers = timers;
       this.after = after;
       this.cluster = Cluster.get(context.getSystem());
-      this.classicCluster = org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(context.getSystem()));
+      this.classicCluster =
+          org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(context.getSystem()));
       this.coordinator = cluster.selfMember().hasRole(CoordinatorProtocol.COORDINATOR_ROLE);
       context.setLoggerName(CohortDowning.class);
-      cluster.subscriptions().tell(
-          Subscribe.create(
-              context.messageAdapter(ClusterEvent.UnreachableMember.class, Unreachable::new),
-              ClusterEvent.UnreachableMember.class));
-      cluster.subscriptions().tell(
-          Subscribe.create(
-              context.messageAdapter(ClusterEvent.ReachableMember.class, Reachable::new),
-              ClusterEvent.ReachableMember.class));
-      cluster.subscriptions().tell(
-          Subscribe.create(
-              context.messageAdapter(ClusterEvent.MemberRemoved.class, Removed::new),
-              ClusterEvent.MemberRemoved.class));
-      context.getSystem().eventStream().tell(
-          new EventStream.Subscribe<>(
-              ThisActorSystemQuarantinedEvent.class,
-              context.messageAdapter(ThisActorSystemQuarantinedEvent.class, Quarantined::new)));
+      cluster
+          .subscriptions()
+          .tell(
+              Subscribe.create(
+                  context.messageAdapter(ClusterEvent.UnreachableMember.class, Unreachable::new),
+                  ClusterEvent.UnreachableMember.class));
+      cluster
+          .subscriptions()
+          .tell(
+              Subscribe.create(
+                  context.messageAdapter(ClusterEvent.ReachableMember.class, Reachable::new),
+                  ClusterEvent.ReachableMember.class));
+      cluster
+          .subscriptions()
+          .tell(
+              Subscribe.create(
+                  context.messageAdapter(ClusterEvent.MemberRemoved.class, Removed::new),
+                  ClusterEvent.MemberRemoved.class));
+      context
+          .getSystem()
+          .eventStream()
+          .tell(
+              new EventStream.Subscribe<>(
+                  ThisActorSystemQuarantinedEvent.class,
+                  context.messageAdapter(ThisActorSystemQuarantinedEvent.class, Quarantined::new)));
     }
 
     @Override
@@ -221,7 +231,10 @@ public final class CohortDowning extends DowningProvider {
     private void down(Member member, String why) {
       getContext()
           .getLog()
-          .warn("downing {}: {}; if it still runs it joins again", HostPort.of(member.address()), why);
+          .warn(
+              "downing {}: {}; if it still runs it joins again",
+              HostPort.of(member.address()),
+              why);
       cluster.manager().tell(new Down(member.address()));
     }
 

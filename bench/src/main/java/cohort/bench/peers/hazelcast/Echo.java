@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /**
- * The benchmark's trivial task: returns the number it was given. Serialized with Hazelcast's
- * {@link IdentifiedDataSerializable} (a factory and class id, then one long), which every member
- * and client registers through {@link #register}.
+ * The benchmark's trivial task: returns the number it was given. Serialized with Hazelcast's {@link
+ * IdentifiedDataSerializable} (a factory and class id, then one long), which every member and
+ * client registers through {@link #register}.
  */
 final class Echo implements Callable<Long>, IdentifiedDataSerializable {
 

@@ -38,7 +38,12 @@ final class HazelcastConfigs {
    * @param loggingType Hazelcast's logging type: {@code jdk}, {@code slf4j} or {@code none}
    */
   static Config member(
-      String cluster, int port, List<String> members, int executorPoolSize, boolean liteMember, String loggingType) {
+      String cluster,
+      int port,
+      List<String> members,
+      int executorPoolSize,
+      boolean liteMember,
+      String loggingType) {
     Config config = new Config();
     config.setClusterName(cluster);
     config.setLiteMember(liteMember);
@@ -80,7 +85,10 @@ final class HazelcastConfigs {
     network.setAddresses(members);
     network.getAutoDetectionConfig().setEnabled(false);
     network.getClusterRoutingConfig().setRoutingMode(RoutingMode.ALL_MEMBERS);
-    config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(30_000);
+    config
+        .getConnectionStrategyConfig()
+        .getConnectionRetryConfig()
+        .setClusterConnectTimeoutMillis(30_000);
     Echo.register(config.getSerializationConfig());
     return config;
   }

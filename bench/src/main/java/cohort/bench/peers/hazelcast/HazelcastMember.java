@@ -18,9 +18,9 @@ import java.util.Map;
  *
  * <p>The member listens on {@code 127.0.0.1:PORT} only and joins the listed members over TCP/IP.
  * Once the cluster has {@code --size} members it prints the one line {@code READY hazelcast
- * member=<uuid> port=<port>} to stdout. It runs until its stdin closes (its parent is gone or
- * has closed it) or it gets SIGTERM, which Hazelcast's shutdown hook handles. Hazelcast logs
- * through {@code java.util.logging} at INFO, to stderr.
+ * member=<uuid> port=<port>} to stdout. It runs until its stdin closes (its parent is gone or has
+ * closed it) or it gets SIGTERM, which Hazelcast's shutdown hook handles. Hazelcast logs through
+ * {@code java.util.logging} at INFO, to stderr.
  */
 public final class HazelcastMember {
 
@@ -41,14 +41,20 @@ public final class HazelcastMember {
     int size = Integer.parseInt(required(options, "--size"));
     int poolSize =
         Integer.parseInt(
-            options.getOrDefault("--executor-pool-size", String.valueOf(HazelcastConfigs.DEFAULT_POOL_SIZE)));
+            options.getOrDefault(
+                "--executor-pool-size", String.valueOf(HazelcastConfigs.DEFAULT_POOL_SIZE)));
 
     HazelcastInstance member =
-        Hazelcast.newHazelcastInstance(HazelcastConfigs.member(cluster, port, members, poolSize, false, "jdk"));
+        Hazelcast.newHazelcastInstance(
+            HazelcastConfigs.member(cluster, port, members, poolSize, false, "jdk"));
     while (member.getCluster().getMembers().size() < size) {
       Thread.sleep(SIZE_POLL_MILLIS);
     }
-    System.out.println("READY hazelcast member=" + member.getCluster().getLocalMember().getUuid() + " port=" + port);
+    System.out.println(
+        "READY hazelcast member="
+            + member.getCluster().getLocalMember().getUuid()
+            + " port="
+            + port);
     System.out.flush();
 
     drain(System.in);

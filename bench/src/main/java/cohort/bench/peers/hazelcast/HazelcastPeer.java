@@ -48,13 +48,13 @@ public final class HazelcastPeer implements AutoCloseable {
   public enum Mode {
     /**
      * Through a Hazelcast client with smart routing: a connection to every member, each task sent
-     * straight to the member that runs it. The default, and how an application outside the
-     * cluster uses Hazelcast.
+     * straight to the member that runs it. The default, and how an application outside the cluster
+     * uses Hazelcast.
      */
     CLIENT,
     /**
-     * Through a lite member started in this JVM: a full cluster member that holds no partitions,
-     * so every task still runs on the member JVMs.
+     * Through a lite member started in this JVM: a full cluster member that holds no partitions, so
+     * every task still runs on the member JVMs.
      */
     MEMBER
   }
@@ -66,12 +66,18 @@ public final class HazelcastPeer implements AutoCloseable {
    */
   public static final List<String> MEMBER_JVM_OPTIONS =
       List.of(
-          "--add-modules", "java.se",
-          "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-          "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-          "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-          "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-modules",
+          "java.se",
+          "--add-exports",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED",
           "-XX:+ExitOnOutOfMemoryError",
           "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s - %5$s%6$s%n");
 
@@ -93,8 +99,8 @@ public final class HazelcastPeer implements AutoCloseable {
   private HazelcastPeer() {}
 
   /**
-   * Starts {@code members} member JVMs, with Hazelcast's default executor settings, and connects
-   * a client to them.
+   * Starts {@code members} member JVMs, with Hazelcast's default executor settings, and connects a
+   * client to them.
    *
    * @param classPath the class path of the member JVMs; it must hold Hazelcast and this package
    * @param logDir where each member's stdout and stderr go, to {@code
@@ -118,7 +124,8 @@ public final class HazelcastPeer implements AutoCloseable {
    *     (16)
    * @throws IllegalStateException if a member is not ready within 60 s; the message names its log
    */
-  public static HazelcastPeer start(String classPath, Path logDir, int members, Mode mode, int executorPoolSize) {
+  public static HazelcastPeer start(
+      String classPath, Path logDir, int members, Mode mode, int executorPoolSize) {
     if (members < 1) {
       throw new IllegalArgumentException("members must be at least 1, got " + members);
     }
@@ -138,7 +145,8 @@ public final class HazelcastPeer implements AutoCloseable {
     for (int i = 0; i < count + (mode == Mode.MEMBER ? 1 : 0); i++) {
       ports.add(freePort());
     }
-    List<String> addresses = ports.stream().map(port -> HazelcastConfigs.LOOPBACK + ":" + port).toList();
+    List<String> addresses =
+        ports.stream().map(port -> HazelcastConfigs.LOOPBACK + ":" + port).toList();
     List<String> memberAddresses = addresses.subList(0, count);
 
     List<Path> logs = new ArrayList<>();
@@ -151,13 +159,19 @@ public final class HazelcastPeer implements AutoCloseable {
         command.addAll(MEMBER_JVM_OPTIONS);
         command.addAll(
             List.of(
-                "-cp", classPath,
+                "-cp",
+                classPath,
                 HazelcastMember.class.getName(),
-                "--cluster", cluster,
-                "--port", String.valueOf(ports.get(i)),
-                "--members", String.join(",", memberAddresses),
-                "--size", String.valueOf(count),
-                "--executor-pool-size", String.valueOf(executorPoolSize)));
+                "--cluster",
+                cluster,
+                "--port",
+                String.valueOf(ports.get(i)),
+                "--members",
+                String.join(",", memberAddresses),
+                "--size",
+                String.valueOf(count),
+                "--executor-pool-size",
+                String.valueOf(executorPoolSize)));
         // stdin stays a pipe from this JVM: the member ends when it closes.
         members.add(
             new ProcessBuilder(command)
@@ -174,9 +188,11 @@ public final class HazelcastPeer implements AutoCloseable {
     if (mode == Mode.MEMBER) {
       instance =
           Hazelcast.newHazelcastInstance(
-              HazelcastConfigs.member(cluster, ports.get(count), addresses, executorPoolSize, true, "slf4j"));
+              HazelcastConfigs.member(
+                  cluster, ports.get(count), addresses, executorPoolSize, true, "slf4j"));
     } else {
-      instance = HazelcastClient.newHazelcastClient(HazelcastConfigs.client(cluster, memberAddresses));
+      instance =
+          HazelcastClient.newHazelcastClient(HazelcastConfigs.client(cluster, memberAddresses));
     }
     executor = instance.getExecutorService(HazelcastConfigs.EXECUTOR);
   }
@@ -190,13 +206,21 @@ public final class HazelcastPeer implements AutoCloseable {
       while (readyLine(log).isEmpty()) {
         if (!member.isAlive()) {
           throw new IllegalStateException(
-              "Hazelcast member " + (i + 1) + " exited with code " + member.exitValue()
-                  + " before it was ready; see " + log.toAbsolutePath());
+              "Hazelcast member "
+                  + (i + 1)
+                  + " exited with code "
+                  + member.exitValue()
+                  + " before it was ready; see "
+                  + log.toAbsolutePath());
         }
         if (System.currentTimeMillis() > deadline) {
           throw new IllegalStateException(
-              "Hazelcast member " + (i + 1) + " was not ready within " + READY_TIMEOUT_MILLIS / 1000
-                  + " s; see " + log.toAbsolutePath());
+              "Hazelcast member "
+                  + (i + 1)
+                  + " was not ready within "
+                  + READY_TIMEOUT_MILLIS / 1000
+                  + " s; see "
+                  + log.toAbsolutePath());
         }
         sleep(50);
       }
@@ -205,7 +229,9 @@ public final class HazelcastPeer implements AutoCloseable {
 
   private static Optional<String> readyLine(Path log) {
     try {
-      return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(line -> line.startsWith(READY)).findFirst();
+      return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+          .filter(line -> line.startsWith(READY))
+          .findFirst();
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -215,7 +241,8 @@ public final class HazelcastPeer implements AutoCloseable {
 
   /** A port that was free on 127.0.0.1 a moment ago. */
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HazelcastConfigs.LOOPBACK))) {
+    try (ServerSocket socket =
+        new ServerSocket(0, 1, InetAddress.getByName(HazelcastConfigs.LOOPBACK))) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("could not find a free port on 127.0.0.1", e);
@@ -223,8 +250,8 @@ public final class HazelcastPeer implements AutoCloseable {
   }
 
   /**
-   * Runs tasks without timing them, to let the JIT and the connections settle: {@code tasks}
-   * tasks with 1,000 in flight, then up to 2,000 of them one at a time. Results are checked.
+   * Runs tasks without timing them, to let the JIT and the connections settle: {@code tasks} tasks
+   * with 1,000 in flight, then up to 2,000 of them one at a time. Results are checked.
    *
    * @param tasks how many tasks to pipeline
    */
@@ -234,8 +261,8 @@ public final class HazelcastPeer implements AutoCloseable {
   }
 
   /**
-   * Runs {@code tasks} echo tasks, numbered from 0, with at most {@code inFlight} submitted but
-   * not yet answered, and checks that each returned its own number.
+   * Runs {@code tasks} echo tasks, numbered from 0, with at most {@code inFlight} submitted but not
+   * yet answered, and checks that each returned its own number.
    *
    * @param tasks how many tasks to run
    * @param inFlight the most tasks outstanding at once
@@ -251,7 +278,8 @@ public final class HazelcastPeer implements AutoCloseable {
 
   private void runPipelined(int tasks, int inFlight) {
     if (tasks < 0 || inFlight < 1) {
-      throw new IllegalArgumentException("need tasks >= 0 and inFlight >= 1, got " + tasks + ", " + inFlight);
+      throw new IllegalArgumentException(
+          "need tasks >= 0 and inFlight >= 1, got " + tasks + ", " + inFlight);
     }
     Semaphore permits = new Semaphore(inFlight);
     Tally tally = new Tally(tasks, permits);
@@ -266,9 +294,15 @@ public final class HazelcastPeer implements AutoCloseable {
         CompletionStage<?> answer = (CompletionStage<?>) executor.submit(task(expected));
         answer.whenComplete((result, error) -> tally.answer(expected, result, error));
       }
-      if (tally.failure.get() == null && !tally.answered.await(TASK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      if (tally.failure.get() == null
+          && !tally.answered.await(TASK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         throw new IllegalStateException(
-            tally.answered.getCount() + " of " + tasks + " tasks unanswered after " + TASK_TIMEOUT_SECONDS + " s");
+            tally.answered.getCount()
+                + " of "
+                + tasks
+                + " tasks unanswered after "
+                + TASK_TIMEOUT_SECONDS
+                + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -319,12 +353,22 @@ public final class HazelcastPeer implements AutoCloseable {
       }
       if (wrong.get() != 0) {
         throw new IllegalStateException(
-            wrong.get() + " of " + tasks + " tasks returned a wrong result; first: " + firstWrong.get());
+            wrong.get()
+                + " of "
+                + tasks
+                + " tasks returned a wrong result; first: "
+                + firstWrong.get());
       }
       long expectedSum = (long) tasks * (tasks - 1) / 2;
       if (count.sum() != tasks || sum.sum() != expectedSum) {
         throw new IllegalStateException(
-            "expected " + tasks + " results summing to " + expectedSum + ", got " + count.sum() + " summing to "
+            "expected "
+                + tasks
+                + " results summing to "
+                + expectedSum
+                + ", got "
+                + count.sum()
+                + " summing to "
                 + sum.sum());
       }
     }
@@ -369,8 +413,8 @@ public final class HazelcastPeer implements AutoCloseable {
   }
 
   /**
-   * Shuts down this JVM's client or lite member, then stops the member JVMs: SIGTERM, up to 10 s
-   * to exit, then SIGKILL. Safe to call twice.
+   * Shuts down this JVM's client or lite member, then stops the member JVMs: SIGTERM, up to 10 s to
+   * exit, then SIGKILL. Safe to call twice.
    */
   @Override
   public void close() {

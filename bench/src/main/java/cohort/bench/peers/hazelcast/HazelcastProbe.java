@@ -15,8 +15,8 @@ import java.util.Map;
  * </pre>
  *
  * <p>Case 2 is 100,000 echo tasks with 1,000 in flight, as tasks per second; case 3 is 1,000 echo
- * tasks one at a time, as p50, p99 and mean latency. Each is run three times after a warm-up.
- * The member JVMs get this JVM's class path.
+ * tasks one at a time, as p50, p99 and mean latency. Each is run three times after a warm-up. The
+ * member JVMs get this JVM's class path.
  */
 public final class HazelcastProbe {
 
@@ -42,25 +42,35 @@ public final class HazelcastProbe {
     int members = Integer.parseInt(options.getOrDefault("--members", "2"));
     int poolSize = Integer.parseInt(options.getOrDefault("--executor-pool-size", "0"));
     Path logs =
-        options.containsKey("--logs") ? Path.of(options.get("--logs")) : Files.createTempDirectory("hazelcast-probe");
+        options.containsKey("--logs")
+            ? Path.of(options.get("--logs"))
+            : Files.createTempDirectory("hazelcast-probe");
 
     long started = System.nanoTime();
     try (HazelcastPeer peer =
         HazelcastPeer.start(System.getProperty("java.class.path"), logs, members, mode, poolSize)) {
       System.out.printf(
           "Hazelcast %s, %d members, %s mode, executor pool %s; started in %.1f s; logs in %s%n",
-          peer.version(), members, mode, poolSize == 0 ? "default" : String.valueOf(poolSize),
-          (System.nanoTime() - started) / 1e9, logs);
+          peer.version(),
+          members,
+          mode,
+          poolSize == 0 ? "default" : String.valueOf(poolSize),
+          (System.nanoTime() - started) / 1e9,
+          logs);
       peer.warmUp(WARM_UP_TASKS);
       for (int i = 0; i < REPEATS; i++) {
         System.out.printf(
-            "case 2: %,d tasks, %,d in flight: %,.0f tasks/s%n", TASKS, IN_FLIGHT, peer.tasksPerSecond(TASKS, IN_FLIGHT));
+            "case 2: %,d tasks, %,d in flight: %,.0f tasks/s%n",
+            TASKS, IN_FLIGHT, peer.tasksPerSecond(TASKS, IN_FLIGHT));
       }
       for (int i = 0; i < REPEATS; i++) {
         long[] nanos = peer.roundTripNanos(CALLS);
         System.out.printf(
             "case 3: %,d round trips: p50 %.0f us, p99 %.0f us, mean %.0f us%n",
-            CALLS, percentile(nanos, 50) / 1e3, percentile(nanos, 99) / 1e3, Arrays.stream(nanos).average().orElse(0) / 1e3);
+            CALLS,
+            percentile(nanos, 50) / 1e3,
+            percentile(nanos, 99) / 1e3,
+            Arrays.stream(nanos).average().orElse(0) / 1e3);
       }
     }
   }

@@ -9,8 +9,8 @@ import java.util.List;
  * last path part, {@code {//}} its folder, {@code {/.}} its last part without extension. Without
  * any replacement string the input is added as the last argument, like xargs.
  *
- * <p>With a shell the command becomes one {@code /bin/sh -c} script and every replacement is
- * quoted for the shell, so an input cannot inject commands.
+ * <p>With a shell the command becomes one {@code /bin/sh -c} script and every replacement is quoted
+ * for the shell, so an input cannot inject commands.
  */
 public final class CommandTemplate {
 

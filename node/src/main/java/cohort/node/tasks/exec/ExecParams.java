@@ -12,10 +12,12 @@ import java.util.List;
  * @param maxOutput bytes of stdout and of stderr kept in the result
  */
 public record ExecParams(
-    @JsonPropertyDescription("the command, given after -- on the command line") List<String> command,
+    @JsonPropertyDescription("the command, given after -- on the command line")
+        List<String> command,
     @JsonPropertyDescription("run it through /bin/sh -c (--shell)") Boolean shell,
     @JsonPropertyDescription("fail the input on a non-zero exit code") Boolean check,
-    @JsonPropertyDescription("bytes of stdout and of stderr kept (default 65536)") Integer maxOutput) {
+    @JsonPropertyDescription("bytes of stdout and of stderr kept (default 65536)")
+        Integer maxOutput) {
 
   /** Default and largest {@link #maxOutput}: both streams together stay within a message. */
   static final int DEFAULT_MAX_OUTPUT = 64 * 1024;

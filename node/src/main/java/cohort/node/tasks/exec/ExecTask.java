@@ -14,9 +14,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Runs a command once per input: {@code subprocess} across the cluster, GNU parallel over
- * machines. The input fills the command's replacement strings; the result holds the exit code,
- * stdout and stderr (capped) and the duration. A timeout or a cancel stops the whole process tree.
+ * Runs a command once per input: {@code subprocess} across the cluster, GNU parallel over machines.
+ * The input fills the command's replacement strings; the result holds the exit code, stdout and
+ * stderr (capped) and the duration. A timeout or a cancel stops the whole process tree.
  *
  * <p>Nodes offer this task only when started with {@code --allow-exec}.
  */
@@ -34,7 +34,8 @@ public final class ExecTask implements Task<JsonNode, ExecParams, ExecResult> {
 
   @Override
   public String description() {
-    return "runs a command per input, {} replaced by the input: cohort submit exec INPUT... -- CMD ARG...";
+    return "runs a command per input, {} replaced by the input: cohort submit exec INPUT... -- CMD"
+        + " ARG...";
   }
 
   @Override
@@ -129,7 +130,8 @@ public final class ExecTask implements Task<JsonNode, ExecParams, ExecResult> {
   /** A command checked with {@code check=true} exited non-zero. */
   public static final class CommandFailedException extends Exception {
     CommandFailedException(int exit, String stderrTail) {
-      super("the command exited with code " + exit + (stderrTail.isEmpty() ? "" : ": " + stderrTail));
+      super(
+          "the command exited with code " + exit + (stderrTail.isEmpty() ? "" : ": " + stderrTail));
     }
   }
 }

@@ -1,8 +1,8 @@
 package cohort.node.tasks.thumbnail;
 
 /**
- * The geometry of a thumbnail: the box it must fit, how an image fits it, and how coarsely an
- * image may be decoded on the way. Pure arithmetic, tested alone.
+ * The geometry of a thumbnail: the box it must fit, how an image fits it, and how coarsely an image
+ * may be decoded on the way. Pure arithmetic, tested alone.
  *
  * @param width the box's width in pixels
  * @param height the box's height in pixels
@@ -15,7 +15,14 @@ public record Box(int width, int height) {
   public Box {
     if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
       throw new IllegalArgumentException(
-          "size " + width + "x" + height + " is out of range: use 1x1 to " + MAX_SIDE + "x" + MAX_SIDE);
+          "size "
+              + width
+              + "x"
+              + height
+              + " is out of range: use 1x1 to "
+              + MAX_SIDE
+              + "x"
+              + MAX_SIDE);
     }
   }
 
@@ -32,7 +39,8 @@ public record Box(int width, int height) {
         int side = Integer.parseInt(value);
         return new Box(side, side);
       }
-      return new Box(Integer.parseInt(value.substring(0, x)), Integer.parseInt(value.substring(x + 1)));
+      return new Box(
+          Integer.parseInt(value.substring(0, x)), Integer.parseInt(value.substring(x + 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "size '" + text + "' is not WIDTHxHEIGHT; for example 75x75, or 128 for a square");
@@ -52,8 +60,8 @@ public record Box(int width, int height) {
 
   /**
    * How many source pixels the decoder may skip in each direction, the way Pillow's draft mode
-   * decodes JPEGs at reduced resolution: as coarse as leaves at least twice the thumbnail's
-   * pixels on each side, so the final downscale still averages and does not alias; at most 8.
+   * decodes JPEGs at reduced resolution: as coarse as leaves at least twice the thumbnail's pixels
+   * on each side, so the final downscale still averages and does not alias; at most 8.
    */
   public int subsampling(int w, int h) {
     int[] target = fit(w, h);

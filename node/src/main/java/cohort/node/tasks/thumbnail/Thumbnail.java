@@ -15,4 +15,5 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param path where the node wrote it, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Thumbnail(String file, int width, int height, String format, byte[] data, String path) {}
+public record Thumbnail(
+    String file, int width, int height, String format, byte[] data, String path) {}

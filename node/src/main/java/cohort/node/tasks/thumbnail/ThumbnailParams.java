@@ -31,7 +31,8 @@ public record ThumbnailParams(
   void check() {
     Box.parse(size);
     if (!FORMATS.contains(format)) {
-      throw new IllegalArgumentException("format '" + format + "' is not one of jpg, png, gif, bmp");
+      throw new IllegalArgumentException(
+          "format '" + format + "' is not one of jpg, png, gif, bmp");
     }
     if (quality < 1 || quality > 100) {
       throw new IllegalArgumentException("quality " + quality + " is out of range: use 1 to 100");

@@ -34,10 +34,10 @@ import net.coobird.thumbnailator.util.exif.Orientation;
 /**
  * Scales an image to fit a box, keeping its aspect ratio: the thumbnail example of the
  * multiprocessing documents. Reads whatever ImageIO reads (JPEG, PNG, GIF, BMP, ...), applies the
- * EXIF orientation, decodes at reduced resolution when the image is much larger than the
- * thumbnail (JPEGs in the decoder itself with libjpeg-turbo where installed, as Pillow's draft
- * mode does), and downscales with Thumbnailator's
- * quality resampling. A file that is not an image, or a truncated one, fails alone.
+ * EXIF orientation, decodes at reduced resolution when the image is much larger than the thumbnail
+ * (JPEGs in the decoder itself with libjpeg-turbo where installed, as Pillow's draft mode does),
+ * and downscales with Thumbnailator's quality resampling. A file that is not an image, or a
+ * truncated one, fails alone.
  */
 public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumbnail> {
 
@@ -71,7 +71,8 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
   }
 
   @Override
-  public Thumbnail run(FileRef file, ThumbnailParams params, TaskContext context) throws IOException {
+  public Thumbnail run(FileRef file, ThumbnailParams params, TaskContext context)
+      throws IOException {
     byte[] bytes = context.read(file);
     BufferedImage image = decode(bytes, file.name(), params.box());
     context.checkCancelledUnchecked();
@@ -81,7 +82,8 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
     }
     ByteArrayOutputStream encoded = new ByteArrayOutputStream(16 * 1024);
     // Resample in true colour: palette images (GIF, 1-bit PNG) would otherwise keep their palette.
-    int type = image.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
+    int type =
+        image.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
     Thumbnails.of(image)
         .forceSize(size[0], size[1])
         .imageType(type)
@@ -100,10 +102,19 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
     }
     if (encoded.size() > MAX_RETURNED_BYTES) {
       throw new IOException(
-          file.name() + ": its " + size[0] + "x" + size[1] + " " + params.format() + " thumbnail is "
-              + encoded.size() / 1024 + " KiB, more than the " + MAX_RETURNED_BYTES / 1024
-              + " KiB a result may carry back through the cluster; use --shared-fs (nodes then write"
-              + " thumbnails into --out themselves), a smaller -p size"
+          file.name()
+              + ": its "
+              + size[0]
+              + "x"
+              + size[1]
+              + " "
+              + params.format()
+              + " thumbnail is "
+              + encoded.size() / 1024
+              + " KiB, more than the "
+              + MAX_RETURNED_BYTES / 1024
+              + " KiB a result may carry back through the cluster; use --shared-fs (nodes then"
+              + " write thumbnails into --out themselves), a smaller -p size"
               + (params.format().equals("jpg") ? "" : ", or -p format=jpg"));
     }
     return new Thumbnail(name, size[0], size[1], params.format(), encoded.toByteArray(), null);
@@ -117,8 +128,8 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
 
   /**
    * Decodes an image, at reduced resolution where it is much larger than the thumbnail, and turns
-   * it upright as its EXIF orientation says. JPEGs decode with libjpeg-turbo's DCT scaling when
-   * the library is installed, otherwise (and for other formats) with ImageIO's source subsampling.
+   * it upright as its EXIF orientation says. JPEGs decode with libjpeg-turbo's DCT scaling when the
+   * library is installed, otherwise (and for other formats) with ImageIO's source subsampling.
    */
   static BufferedImage decode(byte[] bytes, String name, Box box) throws IOException {
     boolean jpeg = bytes.length > 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
@@ -143,7 +154,8 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new IOException(name + " is not an image Cohort can read (JPEG, PNG, GIF, BMP, WBMP)");
+        throw new IOException(
+            name + " is not an image Cohort can read (JPEG, PNG, GIF, BMP, WBMP)");
       }
       ImageReader reader = readers.next();
       try {
@@ -176,7 +188,8 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
   static Orientation orientation(byte[] jpeg) {
     try {
       Metadata metadata =
-          JpegMetadataReader.readMetadata(new ByteArrayInputStream(jpeg), List.of(new ExifReader()));
+          JpegMetadataReader.readMetadata(
+              new ByteArrayInputStream(jpeg), List.of(new ExifReader()));
       ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
       if (exif == null || !exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
         return null;
@@ -189,7 +202,8 @@ public final class ThumbnailTask implements Task<FileRef, ThumbnailParams, Thumb
 
   /** Paints an image with transparency on white, for formats without it. */
   private static BufferedImage flatten(BufferedImage image) {
-    BufferedImage flat = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage flat =
+        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = flat.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, image.getWidth(), image.getHeight());

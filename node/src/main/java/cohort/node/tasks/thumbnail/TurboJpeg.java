@@ -40,12 +40,22 @@ final class TurboJpeg {
         IntByReference colorspace);
 
     int tjDecompress2(
-        Pointer handle, byte[] jpeg, NativeLong size, byte[] pixels, int width, int pitch, int height, int format, int flags);
+        Pointer handle,
+        byte[] jpeg,
+        NativeLong size,
+        byte[] pixels,
+        int width,
+        int pitch,
+        int height,
+        int format,
+        int flags);
 
     int tjDestroy(Pointer handle);
   }
 
-  /** {@code TJPF_BGR}: three bytes per pixel, the layout of {@link BufferedImage#TYPE_3BYTE_BGR}. */
+  /**
+   * {@code TJPF_BGR}: three bytes per pixel, the layout of {@link BufferedImage#TYPE_3BYTE_BGR}.
+   */
   private static final int PIXELS_BGR = 1;
 
   /** {@code TJFLAG_STOPONWARNING}: a truncated or corrupt file is an error, not a grey image. */
@@ -97,15 +107,21 @@ final class TurboJpeg {
       NativeLong size = new NativeLong(jpeg.length);
       IntByReference width = new IntByReference();
       IntByReference height = new IntByReference();
-      if (API.tjDecompressHeader3(handle, jpeg, size, width, height, new IntByReference(), new IntByReference()) != 0) {
+      if (API.tjDecompressHeader3(
+              handle, jpeg, size, width, height, new IntByReference(), new IntByReference())
+          != 0) {
         return Optional.empty();
       }
-      int denominator = Integer.highestOneBit(Math.max(1, Math.min(8, reduction.applyAsInt(width.getValue(), height.getValue()))));
+      int denominator =
+          Integer.highestOneBit(
+              Math.max(1, Math.min(8, reduction.applyAsInt(width.getValue(), height.getValue()))));
       int w = (width.getValue() + denominator - 1) / denominator;
       int h = (height.getValue() + denominator - 1) / denominator;
       BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
       byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-      int status = API.tjDecompress2(handle, jpeg, size, pixels, w, w * 3, h, PIXELS_BGR, STOP_ON_WARNING | LIMIT_SCANS);
+      int status =
+          API.tjDecompress2(
+              handle, jpeg, size, pixels, w, w * 3, h, PIXELS_BGR, STOP_ON_WARNING | LIMIT_SCANS);
       return status == 0 ? Optional.of(image) : Optional.empty();
     } finally {
       API.tjDestroy(handle);

@@ -11,15 +11,19 @@ class CommandTemplateTest {
   /** Tests GNU parallel's replacement strings. */
   @Test
   void replacesTokens() {
-    assertThat(CommandTemplate.render(List.of("convert", "{}", "{.}.png", "{/}", "{//}", "{/.}"), "dir/pic.jpg", false))
+    assertThat(
+            CommandTemplate.render(
+                List.of("convert", "{}", "{.}.png", "{/}", "{//}", "{/.}"), "dir/pic.jpg", false))
         .containsExactly("convert", "dir/pic.jpg", "dir/pic.png", "pic.jpg", "dir", "pic");
-    assertThat(CommandTemplate.render(List.of("echo", "{//}"), "pic.jpg", false)).containsExactly("echo", ".");
+    assertThat(CommandTemplate.render(List.of("echo", "{//}"), "pic.jpg", false))
+        .containsExactly("echo", ".");
   }
 
   /** Tests that without a replacement string the input is the last argument, like xargs. */
   @Test
   void appendsTheInput() {
-    assertThat(CommandTemplate.render(List.of("wc", "-l"), "a.txt", false)).containsExactly("wc", "-l", "a.txt");
+    assertThat(CommandTemplate.render(List.of("wc", "-l"), "a.txt", false))
+        .containsExactly("wc", "-l", "a.txt");
   }
 
   /** Tests that inputs are quoted in shell mode, so they cannot inject commands. */
@@ -34,6 +38,7 @@ class CommandTemplateTest {
   /** Tests that an empty command is refused. */
   @Test
   void refusesAnEmptyCommand() {
-    assertThatThrownBy(() -> CommandTemplate.render(List.of(), "x", false)).hasMessageContaining("empty");
+    assertThatThrownBy(() -> CommandTemplate.render(List.of(), "x", false))
+        .hasMessageContaining("empty");
   }
 }

@@ -3,12 +3,12 @@ package cohort.node.tasks.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cohort.node.tasks.TestContexts;
 import cohort.protocol.Payloads;
 import cohort.task.TaskContext;
-import cohort.node.tasks.TestContexts;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +32,14 @@ class ExecTaskTest {
   /** Tests that stdout, stderr and the exit code come back, like check_output and call. */
   @Test
   void capturesOutputAndExitCode() throws Exception {
-    ExecResult result = run("world", new ExecParams(List.of("sh", "-c", "echo hello $0; echo oops >&2; exit 3", "{}"), false, false, null));
+    ExecResult result =
+        run(
+            "world",
+            new ExecParams(
+                List.of("sh", "-c", "echo hello $0; echo oops >&2; exit 3", "{}"),
+                false,
+                false,
+                null));
     assertThat(result.exit()).isEqualTo(3);
     assertThat(result.stdout()).isEqualTo("hello world\n");
     assertThat(result.stderr()).isEqualTo("oops\n");
@@ -42,14 +49,19 @@ class ExecTaskTest {
   /** Tests that check=true fails the input with the exit code and the tail of stderr. */
   @Test
   void checkFailsOnNonZeroExit() {
-    assertThatThrownBy(() -> run("x", new ExecParams(List.of("echo broken >&2; exit 2; : {}"), true, true, null)))
+    assertThatThrownBy(
+            () ->
+                run(
+                    "x",
+                    new ExecParams(List.of("echo broken >&2; exit 2; : {}"), true, true, null)))
         .hasMessage("the command exited with code 2: broken");
   }
 
   /** Tests that output beyond maxOutput is cut and flagged. */
   @Test
   void capsOutput() throws Exception {
-    ExecResult result = run("x", new ExecParams(List.of("yes {} | head -c 5000"), true, false, 100));
+    ExecResult result =
+        run("x", new ExecParams(List.of("yes {} | head -c 5000"), true, false, 100));
     assertThat(result.stdout()).hasSize(100);
     assertThat(result.stdoutTruncated()).isTrue();
   }
@@ -60,27 +72,42 @@ class ExecTaskTest {
    */
   @Test
   void defaultCapKeepsTheResultWithinAMessage() throws Exception {
-    ExecParams defaults = new ExecParams(List.of("head -c 70000 /dev/zero | tr '\\0' a; head -c 70000 /dev/zero | tr '\\0' b >&2; : {}"), true, false, null);
+    ExecParams defaults =
+        new ExecParams(
+            List.of(
+                "head -c 70000 /dev/zero | tr '\\0' a; head -c 70000 /dev/zero | tr '\\0' b >&2; :"
+                    + " {}"),
+            true,
+            false,
+            null);
     ExecResult text = run("x", defaults);
     assertThat(text.stdout()).hasSize(ExecParams.DEFAULT_MAX_OUTPUT).matches("a+");
     assertThat(text.stderr()).hasSize(ExecParams.DEFAULT_MAX_OUTPUT).matches("b+");
     assertThat(text.stdoutTruncated()).isTrue();
     assertThat(text.stderrTruncated()).isTrue();
-    assertThat(Payloads.estimateBytes(new ObjectMapper().valueToTree(text))).isLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
+    assertThat(Payloads.estimateBytes(new ObjectMapper().valueToTree(text)))
+        .isLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
 
     ExecParams binary =
-        new ExecParams(List.of("head -c 90000 /dev/urandom; head -c 90000 /dev/urandom >&2; : {}"), true, false, ExecParams.LARGEST_MAX_OUTPUT);
+        new ExecParams(
+            List.of("head -c 90000 /dev/urandom; head -c 90000 /dev/urandom >&2; : {}"),
+            true,
+            false,
+            ExecParams.LARGEST_MAX_OUTPUT);
     ExecResult garbage = run("x", binary);
     assertThat(garbage.stdoutTruncated()).isTrue();
-    assertThat(Payloads.utf8Length(garbage.stdout())).isLessThanOrEqualTo(ExecParams.LARGEST_MAX_OUTPUT);
-    assertThat(Payloads.estimateBytes(new ObjectMapper().valueToTree(garbage))).isLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
-    assertThat(new CBORMapper().writeValueAsBytes(garbage)).hasSizeLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
+    assertThat(Payloads.utf8Length(garbage.stdout()))
+        .isLessThanOrEqualTo(ExecParams.LARGEST_MAX_OUTPUT);
+    assertThat(Payloads.estimateBytes(new ObjectMapper().valueToTree(garbage)))
+        .isLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
+    assertThat(new CBORMapper().writeValueAsBytes(garbage))
+        .hasSizeLessThanOrEqualTo(Payloads.MAX_VALUE_BYTES);
   }
 
   /**
-   * Tests that output cut back to its cap never ends in half of a surrogate pair, which no
-   * encoder accepts: bytes that are not UTF-8 (each a 3-byte replacement) between emoji (a pair
-   * each), cut at caps that land everywhere in the pattern.
+   * Tests that output cut back to its cap never ends in half of a surrogate pair, which no encoder
+   * accepts: bytes that are not UTF-8 (each a 3-byte replacement) between emoji (a pair each), cut
+   * at caps that land everywhere in the pattern.
    */
   @Test
   void cutOutputStaysEncodable() throws Exception {
@@ -94,12 +121,15 @@ class ExecTaskTest {
     }
   }
 
-  /** Tests that an interrupt (a timeout or a cancel) kills the command and the processes it started. */
+  /**
+   * Tests that an interrupt (a timeout or a cancel) kills the command and the processes it started.
+   */
   @Test
   void interruptKillsTheProcessTree(@TempDir Path dir) throws Exception {
     Path pidFile = dir.resolve("child.pid");
     ExecParams params =
-        new ExecParams(List.of("sleep 60 & echo $! > " + pidFile + "; wait; : {}"), true, false, null);
+        new ExecParams(
+            List.of("sleep 60 & echo $! > " + pidFile + "; wait; : {}"), true, false, null);
     CompletableFuture<Thread> runner = new CompletableFuture<>();
     CompletableFuture<Object> done =
         CompletableFuture.supplyAsync(
@@ -127,15 +157,16 @@ class ExecTaskTest {
   /** Tests that a command that does not exist fails with its name. */
   @Test
   void missingProgram() {
-    assertThatThrownBy(() -> run("x", new ExecParams(List.of("no-such-program-here"), false, false, null)))
+    assertThatThrownBy(
+            () -> run("x", new ExecParams(List.of("no-such-program-here"), false, false, null)))
         .hasMessageStartingWith("cannot start no-such-program-here");
   }
 
   /** Tests that a job without a command is refused with an example. */
   @Test
   void needsACommand() {
-    assertThatThrownBy(() -> task.validate(new ExecParams(null, null, null, null))).hasMessageContaining("after --");
+    assertThatThrownBy(() -> task.validate(new ExecParams(null, null, null, null)))
+        .hasMessageContaining("after --");
     assertThat(task.needsAllowExec()).isTrue();
   }
-
 }

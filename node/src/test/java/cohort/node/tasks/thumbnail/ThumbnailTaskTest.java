@@ -1,12 +1,12 @@
 package cohort.node.tasks.thumbnail;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cohort.node.tasks.TestContexts;
 import cohort.task.FileRef;
 import cohort.task.TaskContext;
-import cohort.node.tasks.TestContexts;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -20,8 +20,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
 import net.coobird.thumbnailator.util.exif.Orientation;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ThumbnailTaskTest {
@@ -53,10 +53,15 @@ class ThumbnailTaskTest {
     ByteBuffer tiff = ByteBuffer.allocate(26).order(ByteOrder.LITTLE_ENDIAN);
     tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
     tiff.putShort((short) 1); // one IFD entry
-    tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+    tiff.putShort((short) 0x0112)
+        .putShort((short) 3)
+        .putInt(1)
+        .putShort((short) orientation)
+        .putShort((short) 0);
     tiff.putInt(0); // no next IFD
     byte[] exif = new byte[6 + tiff.capacity()];
-    System.arraycopy("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, exif, 0, 6);
+    System.arraycopy(
+        "Exif\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, exif, 0, 6);
     System.arraycopy(tiff.array(), 0, exif, 6, tiff.capacity());
     int length = exif.length + 2;
     int at = 4 + (((jpeg[4] & 0xff) << 8) | (jpeg[5] & 0xff)); // after SOI and APP0
@@ -91,12 +96,17 @@ class ThumbnailTaskTest {
       Thumbnail thumb = thumbnail(source, "photo." + format, params("75x75", "png"));
       assertThat(thumb.width()).as(format).isEqualTo(75);
       assertThat(thumb.height()).as(format).isEqualTo(56);
-      assertThat(thumb.file()).isEqualTo(format.equals("png") ? "photo.png" : "photo." + format + ".png");
+      assertThat(thumb.file())
+          .isEqualTo(format.equals("png") ? "photo.png" : "photo." + format + ".png");
       BufferedImage written = ImageIO.read(new ByteArrayInputStream(thumb.data()));
       assertThat(written.getWidth()).isEqualTo(75);
       assertThat(written.getHeight()).isEqualTo(56);
-      assertThat(new Color(written.getRGB(5, 28)).getRed()).as(format + " left is red").isGreaterThan(200);
-      assertThat(new Color(written.getRGB(70, 28)).getBlue()).as(format + " right is blue").isGreaterThan(200);
+      assertThat(new Color(written.getRGB(5, 28)).getRed())
+          .as(format + " left is red")
+          .isGreaterThan(200);
+      assertThat(new Color(written.getRGB(70, 28)).getBlue())
+          .as(format + " right is blue")
+          .isGreaterThan(200);
     }
   }
 
@@ -138,10 +148,12 @@ class ThumbnailTaskTest {
   @Test
   void writesToSharedStorage(@TempDir Path out) throws Exception {
     byte[] jpeg = encode(picture(300, 300, BufferedImage.TYPE_INT_RGB), "jpg");
-    Thumbnail thumb = thumbnail(jpeg, "a/b.jpeg", new ThumbnailParams("30", "jpg", 90, out.toString()));
+    Thumbnail thumb =
+        thumbnail(jpeg, "a/b.jpeg", new ThumbnailParams("30", "jpg", 90, out.toString()));
     assertThat(thumb.data()).isNull();
     assertThat(Path.of(thumb.path())).isEqualTo(out.resolve("a/b.jpeg"));
-    assertThat(ImageIO.read(Files.newInputStream(out.resolve("a/b.jpeg"))).getWidth()).isEqualTo(30);
+    assertThat(ImageIO.read(Files.newInputStream(out.resolve("a/b.jpeg"))).getWidth())
+        .isEqualTo(30);
   }
 
   /** Tests that a thumbnail too large to travel back in a result fails alone, saying what to do. */
@@ -164,14 +176,17 @@ class ThumbnailTaskTest {
   /** Tests that parameters are checked with messages naming them. */
   @Test
   void checksParameters() {
-    assertThatThrownBy(() -> task.validate(params("75x75", "tiff"))).hasMessageContaining("format 'tiff'");
-    assertThatThrownBy(() -> task.validate(new ThumbnailParams(null, null, 0, null))).hasMessageContaining("quality 0");
+    assertThatThrownBy(() -> task.validate(params("75x75", "tiff")))
+        .hasMessageContaining("format 'tiff'");
+    assertThatThrownBy(() -> task.validate(new ThumbnailParams(null, null, 0, null)))
+        .hasMessageContaining("quality 0");
     assertThat(ThumbnailTask.renamed("x.JPG", "jpg")).isEqualTo("x.JPG");
     assertThat(ThumbnailTask.renamed("x.jpeg", "jpg")).isEqualTo("x.jpeg");
     assertThat(ThumbnailTask.renamed("x.gif", "png")).isEqualTo("x.gif.png");
     assertThat(ThumbnailTask.renamed("dir.d/x", "png")).isEqualTo("dir.d/x.png");
     // Inputs that differ only in their extension keep thumbnails apart.
-    assertThat(ThumbnailTask.renamed("x.png", "jpg")).isNotEqualTo(ThumbnailTask.renamed("x.jpg", "jpg"));
+    assertThat(ThumbnailTask.renamed("x.png", "jpg"))
+        .isNotEqualTo(ThumbnailTask.renamed("x.jpg", "jpg"));
     assertThat(Map.of()).isEmpty();
   }
 
@@ -179,7 +194,8 @@ class ThumbnailTaskTest {
   @Test
   void readsExifOrientationFromTheHeader() throws Exception {
     byte[] jpeg = encode(picture(160, 80, BufferedImage.TYPE_INT_RGB), "jpg");
-    assertThat(ThumbnailTask.orientation(withOrientation(jpeg, 6))).isEqualTo(Orientation.RIGHT_TOP);
+    assertThat(ThumbnailTask.orientation(withOrientation(jpeg, 6)))
+        .isEqualTo(Orientation.RIGHT_TOP);
     assertThat(ThumbnailTask.orientation(withOrientation(jpeg, 1))).isEqualTo(Orientation.TOP_LEFT);
     assertThat(ThumbnailTask.orientation(jpeg)).isNull();
     assertThat(ThumbnailTask.orientation(Arrays.copyOf(jpeg, 3))).isNull();
@@ -191,7 +207,8 @@ class ThumbnailTaskTest {
    */
   @Test
   void turboJpegDecodesAtReducedScaleLikeImageIo() throws Exception {
-    assumeTrue(TurboJpeg.available(), "libjpeg-turbo is not installed here (Debian: libturbojpeg0)");
+    assumeTrue(
+        TurboJpeg.available(), "libjpeg-turbo is not installed here (Debian: libturbojpeg0)");
     byte[] jpeg = encode(picture(1600, 1200, BufferedImage.TYPE_INT_RGB), "jpg");
 
     BufferedImage fast = TurboJpeg.decode(jpeg, (w, h) -> 6).orElseThrow();
@@ -213,7 +230,8 @@ class ThumbnailTaskTest {
   /** Tests that libjpeg-turbo leaves a truncated JPEG to ImageIO, which names the problem. */
   @Test
   void turboJpegLeavesBrokenFilesToImageIo() throws Exception {
-    assumeTrue(TurboJpeg.available(), "libjpeg-turbo is not installed here (Debian: libturbojpeg0)");
+    assumeTrue(
+        TurboJpeg.available(), "libjpeg-turbo is not installed here (Debian: libturbojpeg0)");
     byte[] jpeg = encode(picture(400, 300, BufferedImage.TYPE_INT_RGB), "jpg");
     assertThat(TurboJpeg.decode(Arrays.copyOf(jpeg, jpeg.length / 2), (w, h) -> 2)).isEmpty();
     assertThat(TurboJpeg.decode("not a jpeg".getBytes(), (w, h) -> 2)).isEmpty();
