@@ -1,5 +1,7 @@
 package cohort.cli;
 
+import cohort.node.JvmExits;
+import cohort.node.NodeApp;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -56,6 +58,8 @@ final class Servers {
    */
   static void exitZeroAfterCleanStop(
       java.util.function.Supplier<ActorSystem<?>> system, Duration limit) {
+    // Loaded now: after a fatal error the hook may not be able to load classes from the jar.
+    JvmExits.threadInExit(NodeApp.SLOT_THREAD_PREFIX);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -64,7 +68,7 @@ final class Servers {
                   if (current == null) {
                     return;
                   }
-                  String fatal = actorThreadInExit();
+                  String fatal = JvmExits.threadInExit("cohort-pekko.").orElse(null);
                   if (fatal != null) {
                     // Pekko met an error it does not survive and called System.exit from that
                     // thread; the clean stop would wait for the threads now stuck behind it.
@@ -82,47 +86,11 @@ final class Servers {
                   } catch (InterruptedException | ExecutionException | TimeoutException e) {
                     return;
                   }
-                  if (!taskCalledExit()) {
+                  // A task that called System.exit chose the exit code.
+                  if (JvmExits.threadInExit(NodeApp.SLOT_THREAD_PREFIX).isEmpty()) {
                     Runtime.getRuntime().halt(CohortCommand.OK);
                   }
                 },
                 "exit-after-clean-stop"));
-  }
-
-  /**
-   * The name of an actor system thread inside {@code System.exit}, or null: only Pekko's answer to
-   * a fatal error exits from there. Uses nothing but the JDK, since a fatal error may be a class
-   * that cannot load.
-   */
-  private static String actorThreadInExit() {
-    for (var entry : Thread.getAllStackTraces().entrySet()) {
-      String name = entry.getKey().getName();
-      if (!name.startsWith("cohort-pekko.")) {
-        continue;
-      }
-      for (StackTraceElement frame : entry.getValue()) {
-        if (frame.getClassName().equals("java.lang.Runtime")
-            && frame.getMethodName().equals("exit")) {
-          return name;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** Whether a slot thread is inside {@code System.exit}: a task shut the JVM down. */
-  private static boolean taskCalledExit() {
-    for (var entry : Thread.getAllStackTraces().entrySet()) {
-      if (!entry.getKey().getName().startsWith(cohort.node.NodeApp.SLOT_THREAD_PREFIX)) {
-        continue;
-      }
-      for (StackTraceElement frame : entry.getValue()) {
-        if (frame.getClassName().equals("java.lang.Runtime")
-            && frame.getMethodName().equals("exit")) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

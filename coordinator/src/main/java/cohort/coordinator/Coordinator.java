@@ -343,7 +343,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     return newReceiveBuilder()
         .onMessage(RegisterNode.class, this::onRegisterNode)
         .onMessage(BatchFinished.class, this::onBatchFinished)
-        .onMessage(CoordinatorProtocol.BatchesFinished.class, this::onBatchesFinished)
+        .onMessage(CoordinatorProtocol.BatchProgress.class, this::onBatchProgress)
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
         .onMessage(ResultsWritten.class, this::onResultsWritten)
         .onMessage(WaitOver.class, this::onWaitOver)
@@ -662,7 +662,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
               batch.inputs(),
               batch.attempt(),
               job.state.spec().taskTimeout().toMillis(),
-              getContext().getSelf());
+              getContext().getSelf(),
+              false);
       if (batch.size() > MAX_COALESCED_INPUTS) {
         node.worker().tell(run);
       } else {
@@ -679,8 +680,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     return this;
   }
 
-  private Behavior<CoordinatorProtocol.Command> onBatchesFinished(
-      CoordinatorProtocol.BatchesFinished finished) {
+  private Behavior<CoordinatorProtocol.Command> onBatchProgress(
+      CoordinatorProtocol.BatchProgress finished) {
     String node = NodeTable.idOf(finished.worker());
     for (BatchFinished part : finished.parts()) {
       handle(node, part);

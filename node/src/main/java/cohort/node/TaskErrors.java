@@ -70,15 +70,4 @@ final class TaskErrors {
     }
     return text.toString();
   }
-
-  /** Whether the thread is inside {@code System.exit}: its task is shutting the JVM down. */
-  static boolean isExiting(Thread thread) {
-    for (StackTraceElement frame : thread.getStackTrace()) {
-      if (frame.getClassName().equals("java.lang.Runtime")
-          && frame.getMethodName().equals("exit")) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

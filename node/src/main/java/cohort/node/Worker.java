@@ -368,7 +368,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       List<BatchFinished> together = new ArrayList<>();
       for (BatchFinished part : entry.getValue()) {
         if (part.outputs().size() <= SMALL_BATCH
-            && CoordinatorProtocol.BatchesFinished.fits(part)
+            && CoordinatorProtocol.BatchProgress.fits(part)
             && small(part)) {
           together.add(part);
           if (together.size() == MAX_RUN) {
@@ -399,7 +399,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       coordinator.tell(
           parts.size() == 1
               ? parts.get(0)
-              : CoordinatorProtocol.BatchesFinished.of(getContext().getSelf(), parts));
+              : CoordinatorProtocol.BatchProgress.of(
+                  getContext().getSelf(), parts, java.util.List.of()));
     }
   }
 
@@ -596,7 +597,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     for (RunningBatch run : List.copyOf(running.values())) {
       Thread thread = run.control().thread();
       int current = run.control().current();
-      if (thread == null || current < 0 || !TaskErrors.isExiting(thread)) {
+      if (thread == null || current < 0 || !JvmExits.isExiting(thread)) {
         continue;
       }
       TaskError error =

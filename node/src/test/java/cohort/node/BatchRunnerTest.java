@@ -46,7 +46,8 @@ class BatchRunnerTest {
   }
 
   private static RunBatch batch(String task, List<JsonNode> inputs) {
-    return new RunBatch("j", 7, new TaskSpec(task, Map.of()), 100, inputs, 1, 0, coordinator);
+    return new RunBatch(
+        "j", 7, new TaskSpec(task, Map.of()), 100, inputs, 1, 0, coordinator, false);
   }
 
   private static List<JsonNode> longs(long... values) {

@@ -8,7 +8,7 @@ import cohort.api.TaskInfo;
 import cohort.protocol.CborSerializable;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
-import cohort.protocol.CoordinatorProtocol.BatchesFinished;
+import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
@@ -87,7 +87,7 @@ class ProtocolSerializationTest {
     TaskError error = new TaskError("java.lang.IllegalStateException", "boom", "n:1", 2, "trace");
     List<CborSerializable> messages =
         List.of(
-            new RunBatch("j-1", 3, spec, 10, values, 2, 5000, coordinator),
+            new RunBatch("j-1", 3, spec, 10, values, 2, 5000, coordinator, false),
             new CancelJob("j-1"),
             new CheckTask(spec, checked),
             new TaskChecked(null),
@@ -139,9 +139,11 @@ class ProtocolSerializationTest {
                 List.of(TextNode.valueOf("a"), TextNode.valueOf("b")),
                 1,
                 0,
-                coordinator),
-            new RunBatch("j-2", 7, sleep, 40, List.of(TextNode.valueOf("c")), 2, 900, coordinator),
-            new RunBatch("j-1", 2, echo, 2, List.of(), 1, 0, coordinator));
+                coordinator,
+                false),
+            new RunBatch(
+                "j-2", 7, sleep, 40, List.of(TextNode.valueOf("c")), 2, 900, coordinator, false),
+            new RunBatch("j-1", 2, echo, 2, List.of(), 1, 0, coordinator, false));
     RunBatches sent = (RunBatches) roundTrip(RunBatches.of(batches));
     assertThat(sent.jobs()).containsExactly("j-1", "j-2");
     assertThat(sent.batches()).isEqualTo(batches);
@@ -160,9 +162,9 @@ class ProtocolSerializationTest {
                 worker),
             new BatchFinished(
                 "j-2", 7, 0, List.of(TextNode.valueOf("c")), List.of(), true, 20, worker));
-    assertThat(parts).allMatch(BatchesFinished::fits);
+    assertThat(parts).allMatch(BatchProgress::fits);
     assertThat(
-            BatchesFinished.fits(
+            BatchProgress.fits(
                 new BatchFinished(
                     "j-3",
                     1,
@@ -174,7 +176,7 @@ class ProtocolSerializationTest {
                     worker)))
         .as("failures travel alone")
         .isFalse();
-    BatchesFinished back = (BatchesFinished) roundTrip(BatchesFinished.of(worker, parts));
+    BatchProgress back = (BatchProgress) roundTrip(BatchProgress.of(worker, parts, List.of()));
     assertThat(back.parts()).isEqualTo(parts);
   }
 }

@@ -82,7 +82,7 @@ class WorkerFaultsTest {
     List<JsonNode> values =
         Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
     return new RunBatch(
-        job, id, new TaskSpec(task, Map.of()), 0, values, 1, timeoutMillis, results.ref());
+        job, id, new TaskSpec(task, Map.of()), 0, values, 1, timeoutMillis, results.ref(), false);
   }
 
   /** Results received but not yet taken: small ones may arrive coalesced. */
@@ -91,7 +91,7 @@ class WorkerFaultsTest {
   private BatchFinished finished(Duration within) {
     if (pending.isEmpty()) {
       CoordinatorProtocol.Command message = results.receiveMessage(within);
-      if (message instanceof CoordinatorProtocol.BatchesFinished many) {
+      if (message instanceof CoordinatorProtocol.BatchProgress many) {
         pending.addAll(many.parts());
       } else {
         pending.add((BatchFinished) message);

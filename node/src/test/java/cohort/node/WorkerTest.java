@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
-import cohort.protocol.CoordinatorProtocol.BatchesFinished;
+import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
@@ -74,7 +74,8 @@ class WorkerTest {
   private static RunBatch batch(String job, long id, String task, long... inputs) {
     List<JsonNode> values =
         java.util.Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
-    return new RunBatch(job, id, new TaskSpec(task, Map.of()), 0, values, 1, 0, coordinator.ref());
+    return new RunBatch(
+        job, id, new TaskSpec(task, Map.of()), 0, values, 1, 0, coordinator.ref(), false);
   }
 
   /** Tests that the worker registers with the coordinator it finds through the receptionist. */
@@ -158,7 +159,7 @@ class WorkerTest {
         CoordinatorProtocol.Command message = coordinator.receiveMessage(Duration.ofSeconds(10));
         if (message instanceof BatchFinished one) {
           PENDING.add(one);
-        } else if (message instanceof BatchesFinished many) {
+        } else if (message instanceof BatchProgress many) {
           PENDING.addAll(many.parts());
         }
         continue;

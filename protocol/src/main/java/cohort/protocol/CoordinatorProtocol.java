@@ -5,6 +5,7 @@ import cohort.api.TaskInfo;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -26,7 +27,7 @@ public interface CoordinatorProtocol {
    * Version of this protocol. A node with another version is refused at registration, so a cluster
    * never runs with two builds that read messages differently.
    */
-  int VERSION = 1;
+  int VERSION = 2;
 
   /** Name of the actor system on every Cohort JVM; cluster addresses include it. */
   String SYSTEM_NAME = "cohort";
@@ -53,26 +54,36 @@ public interface CoordinatorProtocol {
   }
 
   /**
-   * The results of several small batches at once: what a node finished while it handled one round
-   * of messages, column by column so that the many small batches of tiny tasks cost little to
-   * encode and decode. Every batch here succeeded whole; others travel as {@link BatchFinished}.
+   * A node's progress since its last report, in one message: the batches its slots started, and the
+   * results of small batches that succeeded whole. Column by column, so that the many small batches
+   * of tiny tasks cost little to encode and decode. Other results travel as {@link BatchFinished},
+   * after this message.
    *
-   * @param worker the node's worker that ran them
-   * @param jobs the distinct jobs
-   * @param job each batch's job, as an index into {@code jobs}
-   * @param batchIds each batch's id
-   * @param sizes how many outputs each batch has
-   * @param busyNanos time the task spent on each batch
-   * @param outputs every batch's outputs, batch after batch
+   * <p>A batch is reported started when its slot thread takes it up, so the coordinator knows
+   * exactly which batches a node was running when it is lost: only those count a failure against
+   * their inputs. A batch the node lost before its start was reported runs again with {@link
+   * WorkerProtocol.RunBatch#confirmStart()}, so its next start is known before it runs.
+   *
+   * @param worker the node's worker
+   * @param jobs the distinct jobs named here
+   * @param job each finished batch's job, as an index into {@code jobs}
+   * @param batchIds each finished batch's id
+   * @param sizes how many outputs each finished batch has
+   * @param busyNanos time the task spent on each finished batch
+   * @param outputs every finished batch's outputs, batch after batch
+   * @param startedJob each started batch's job, as an index into {@code jobs}
+   * @param startedIds each started batch's id
    */
-  record BatchesFinished(
+  record BatchProgress(
       ActorRef<WorkerProtocol.Command> worker,
       List<String> jobs,
       int[] job,
       long[] batchIds,
       int[] sizes,
       long[] busyNanos,
-      List<JsonNode> outputs)
+      List<JsonNode> outputs,
+      int[] startedJob,
+      long[] startedIds)
       implements Command, CborSerializable {
 
     /** Whether a part may travel in this message: a whole batch, without failures. */
@@ -80,38 +91,55 @@ public interface CoordinatorProtocol {
       return part.fromOffset() == 0 && part.last() && part.failures().isEmpty();
     }
 
-    /** Packs whole, successful batch results of one worker. */
-    public static BatchesFinished of(
-        ActorRef<WorkerProtocol.Command> worker, List<BatchFinished> parts) {
-      List<String> jobs = new java.util.ArrayList<>();
+    /**
+     * Packs batches started and whole, successful batch results of one worker.
+     *
+     * @param started the batches started, as (job, batch id) keys
+     */
+    public static BatchProgress of(
+        ActorRef<WorkerProtocol.Command> worker,
+        List<BatchFinished> parts,
+        List<BatchKey> started) {
+      List<String> jobs = new ArrayList<>();
       int n = parts.size();
       int[] job = new int[n];
       long[] batchIds = new long[n];
       int[] sizes = new int[n];
       long[] busy = new long[n];
-      List<JsonNode> outputs = new java.util.ArrayList<>();
+      List<JsonNode> outputs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         BatchFinished part = parts.get(i);
         if (!fits(part)) {
           throw new IllegalArgumentException("batch " + part.batchId() + " must travel alone");
         }
-        int known = jobs.indexOf(part.jobId());
-        if (known < 0) {
-          known = jobs.size();
-          jobs.add(part.jobId());
-        }
-        job[i] = known;
+        job[i] = indexOf(jobs, part.jobId());
         batchIds[i] = part.batchId();
         sizes[i] = part.outputs().size();
         busy[i] = part.busyNanos();
         outputs.addAll(part.outputs());
       }
-      return new BatchesFinished(worker, jobs, job, batchIds, sizes, busy, outputs);
+      int[] startedJob = new int[started.size()];
+      long[] startedIds = new long[started.size()];
+      for (int i = 0; i < started.size(); i++) {
+        startedJob[i] = indexOf(jobs, started.get(i).job());
+        startedIds[i] = started.get(i).batch();
+      }
+      return new BatchProgress(
+          worker, jobs, job, batchIds, sizes, busy, outputs, startedJob, startedIds);
+    }
+
+    private static int indexOf(List<String> jobs, String job) {
+      int known = jobs.indexOf(job);
+      if (known < 0) {
+        known = jobs.size();
+        jobs.add(job);
+      }
+      return known;
     }
 
     /** The results, one record each. */
     public List<BatchFinished> parts() {
-      List<BatchFinished> parts = new java.util.ArrayList<>(batchIds.length);
+      List<BatchFinished> parts = new ArrayList<>(batchIds.length);
       int at = 0;
       for (int i = 0; i < batchIds.length; i++) {
         parts.add(
@@ -128,7 +156,43 @@ public interface CoordinatorProtocol {
       }
       return parts;
     }
+
+    /** The batches started. */
+    public List<BatchKey> started() {
+      List<BatchKey> keys = new ArrayList<>(startedIds.length);
+      for (int i = 0; i < startedIds.length; i++) {
+        keys.add(new BatchKey(jobs.get(startedJob[i]), startedIds[i]));
+      }
+      return keys;
+    }
   }
+
+  /**
+   * A batch of a job, named across the cluster.
+   *
+   * @param job the job's id
+   * @param batch the batch's id within the job
+   */
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonPropertyOrder({"job", "batch"})
+  record BatchKey(String job, long batch) implements CborSerializable {
+    public BatchKey {
+      Objects.requireNonNull(job, "job");
+    }
+
+    @Override
+    public String toString() {
+      return job + "#" + batch;
+    }
+  }
+
+  /**
+   * A node's slot is about to start a batch sent with {@link
+   * WorkerProtocol.RunBatch#confirmStart()}, and waits for {@link WorkerProtocol.StartConfirmed}
+   * before it runs it.
+   */
+  record StartRequested(ActorRef<WorkerProtocol.Command> worker, BatchKey batch)
+      implements Command, CborSerializable {}
 
   /**
    * The node is shutting down: send it nothing more. It finishes or returns what it holds, then

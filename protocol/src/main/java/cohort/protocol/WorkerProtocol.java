@@ -30,6 +30,9 @@ public interface WorkerProtocol {
    * @param attempt 1 for a first run, more when the inputs are being run again
    * @param taskTimeoutMillis how long one input may run before it is interrupted; 0 for no limit
    * @param replyTo where {@link CoordinatorProtocol.BatchFinished} goes
+   * @param confirmStart the batch runs again after a failure or a lost node: before it runs, the
+   *     node asks with {@link CoordinatorProtocol.StartRequested} and waits for {@link
+   *     StartConfirmed}, so that if the node dies while it runs, the coordinator knows it ran
    */
   // Sent once per batch, so encoded as an array: no field names to write and look up each time.
   @JsonFormat(shape = JsonFormat.Shape.ARRAY)
@@ -51,7 +54,8 @@ public interface WorkerProtocol {
       List<JsonNode> inputs,
       int attempt,
       long taskTimeoutMillis,
-      ActorRef<CoordinatorProtocol.Command> replyTo)
+      ActorRef<CoordinatorProtocol.Command> replyTo,
+      boolean confirmStart)
       implements Command, CborSerializable {
     public RunBatch {
       Objects.requireNonNull(jobId, "jobId");
@@ -64,7 +68,8 @@ public interface WorkerProtocol {
   /**
    * Several small batches for the node at once: what one round of dispatch sends it, in one
    * message, column by column so that the many small batches of tiny tasks cost little to encode
-   * and decode. Each batch keeps its own id, credit and result; only the transport is shared.
+   * and decode. Each batch keeps its own id, credit and result; only the transport is shared. A
+   * batch that must confirm its start travels alone, as a {@link RunBatch}.
    *
    * @param replyTo where the results go
    * @param jobs the distinct jobs of these batches
@@ -104,6 +109,10 @@ public interface WorkerProtocol {
       List<JsonNode> inputs = new java.util.ArrayList<>();
       for (int i = 0; i < n; i++) {
         RunBatch batch = batches.get(i);
+        if (batch.confirmStart()) {
+          throw new IllegalArgumentException(
+              "batch " + batch.batchId() + " confirms its start and must travel alone");
+        }
         int known = jobs.indexOf(batch.jobId());
         if (known < 0) {
           known = jobs.size();
@@ -146,12 +155,22 @@ public interface WorkerProtocol {
                 inputs.subList(at, at + sizes[i]),
                 attempts[i],
                 timeouts[j],
-                replyTo));
+                replyTo,
+                false));
         at += sizes[i];
       }
       return batches;
     }
   }
+
+  /**
+   * Answer to {@link CoordinatorProtocol.StartRequested}.
+   *
+   * @param run true to run the batch now; false when the coordinator no longer expects it (its job
+   *     was cancelled, or the node was taken for lost), and then the node reports it dropped
+   */
+  record StartConfirmed(CoordinatorProtocol.BatchKey batch, boolean run)
+      implements Command, CborSerializable {}
 
   /** Stop every queued and running input of the job on this node. */
   record CancelJob(String jobId) implements Command, CborSerializable {}

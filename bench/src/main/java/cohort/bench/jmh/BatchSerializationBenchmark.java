@@ -2,7 +2,7 @@ package cohort.bench.jmh;
 
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
-import cohort.protocol.CoordinatorProtocol.BatchesFinished;
+import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
@@ -50,8 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       batches, what the coordinator sends a node in one round for tiny batches;
  *   <li>{@code BATCH_FINISHED_1}, {@code _64}, {@code _1024}: one {@link BatchFinished} with that
  *       many outputs;
- *   <li>{@code BATCHES_FINISHED_64X1}: the columnar {@link BatchesFinished} of 64 one-output
- *       batches.
+ *   <li>{@code BATCHES_FINISHED_64X1}: the columnar {@link BatchProgress} of 64 one-output batches.
  * </ul>
  *
  * <p><b>Scores are nanoseconds per message</b> ({@link #serialize} to bytes through {@link
@@ -175,7 +174,7 @@ public class BatchSerializationBenchmark {
           for (int b = 0; b < 64; b++) {
             parts.add(batchFinished(b, 1, worker));
           }
-          return BatchesFinished.of(worker, parts);
+          return BatchProgress.of(worker, parts, List.of());
         }
       default:
         throw new IllegalArgumentException("unknown message " + kind);
@@ -186,7 +185,7 @@ public class BatchSerializationBenchmark {
   private RunBatch runBatch(long id, int size, ActorRef<CoordinatorProtocol.Command> coordinator) {
     inputs += size;
     long first = id * size;
-    return new RunBatch(JOB_ID, id, TASK, first, values(first, size, 1), 1, 0, coordinator);
+    return new RunBatch(JOB_ID, id, TASK, first, values(first, size, 1), 1, 0, coordinator, false);
   }
 
   private BatchFinished batchFinished(long id, int size, ActorRef<WorkerProtocol.Command> worker) {
@@ -211,7 +210,7 @@ public class BatchSerializationBenchmark {
     if (message instanceof RunBatches batches) {
       return batches.batches().toString();
     }
-    if (message instanceof BatchesFinished finished) {
+    if (message instanceof BatchProgress finished) {
       return finished.parts().toString();
     }
     return message.toString();

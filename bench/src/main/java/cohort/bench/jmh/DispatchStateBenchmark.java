@@ -230,7 +230,8 @@ public class DispatchStateBenchmark {
                 batch.inputs(),
                 batch.attempt(),
                 spec.taskTimeout().toMillis(),
-                coordinator));
+                coordinator,
+                false));
         int at = (int) (sent % IN_FLIGHT);
         ring[at] = batch;
         ringNode[at] = node;
