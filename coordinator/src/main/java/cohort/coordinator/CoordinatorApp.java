@@ -1,6 +1,7 @@
 package cohort.coordinator;
 
 import cohort.api.ApiJson;
+import cohort.coordinator.admission.TaskAdmission;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.http.HttpApi;
 import cohort.protocol.CoordinatorProtocol;
@@ -121,10 +122,11 @@ public final class CoordinatorApp {
             ApiJson.newMapper(),
             settings
                 .checkTimeout()
-                .multipliedBy(Coordinator.MAX_CHECKERS)
+                .multipliedBy(TaskAdmission.MAX_CHECKERS)
                 .plus(Duration.ofSeconds(5)),
             blocking,
-            blobs);
+            blobs,
+            Clock.systemUTC());
     String cluster = HostPort.of(Cluster.get(system).selfMember().address()).toString();
     Http.get(system)
         .newServerAt(settings.host(), settings.httpPort())
@@ -146,7 +148,7 @@ public final class CoordinatorApp {
               }
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
               String url = url(settings.host(), binding);
-              coordinator.tell(new Coordinator.HttpServing(url));
+              coordinator.tell(new ClientRequests.HttpServing(url));
               started.complete(new Started(cluster, url));
             });
   }

@@ -3,19 +3,25 @@ package cohort.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.api.ApiJson;
-import cohort.api.ClusterStatus;
 import cohort.api.JobStatus;
 import cohort.api.Result;
 import cohort.api.TaskInfo;
+import cohort.coordinator.ClientRequests.Refusal;
 import cohort.coordinator.blobs.BlobStore;
+import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.http.ApiViews;
 import cohort.coordinator.job.Batching;
 import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobSpec;
+import cohort.coordinator.job.JobState;
 import cohort.coordinator.results.ResultLog;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
+import cohort.protocol.CoordinatorProtocol.BatchKey;
+import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
+import cohort.protocol.CoordinatorProtocol.StartRequested;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
@@ -32,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -136,13 +143,13 @@ class CoordinatorTest {
       JobSpec spec,
       InputSource inputs,
       boolean taskCombiner) {
-    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
-    coordinator.tell(new Coordinator.SubmitJob(spec, inputs, taskCombiner, reply.ref()));
+    TestProbe<ClientRequests.SubmitReply> reply = testKit.createTestProbe();
+    coordinator.tell(new ClientRequests.SubmitJob(spec, inputs, taskCombiner, reply.ref()));
     if (CHECKED.computeIfAbsent(coordinator, c -> new HashSet<>()).add(spec.task())) {
       CheckTask check = checker.expectMessageClass(CheckTask.class);
       check.replyTo().tell(new TaskChecked(null));
     }
-    return ((Coordinator.Accepted) reply.receiveMessage()).status();
+    return status(((ClientRequests.Accepted) reply.receiveMessage()).job());
   }
 
   /** Batches received but not yet taken: the coordinator coalesces several into one message. */
@@ -173,6 +180,10 @@ class CoordinatorTest {
   private static BatchFinished echo(RunBatch batch, ActorRef<WorkerProtocol.Command> worker) {
     return new BatchFinished(
         batch.jobId(), batch.batchId(), 0, batch.inputs(), List.of(), true, 1000, worker);
+  }
+
+  private static JobStatus status(JobState job) {
+    return ApiViews.status(job, Instant.now());
   }
 
   private static JobSpec spec(String task) {
@@ -259,11 +270,12 @@ class CoordinatorTest {
   void refusesUnknownTask() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
     node(coordinator, 1);
-    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    TestProbe<ClientRequests.SubmitReply> reply = testKit.createTestProbe();
     coordinator.tell(
-        new Coordinator.SubmitJob(spec("thumbnial"), InputSource.of(longs(1)), true, reply.ref()));
-    Coordinator.Rejected rejected = (Coordinator.Rejected) reply.receiveMessage();
-    assertThat(rejected.httpStatus()).isEqualTo(400);
+        new ClientRequests.SubmitJob(
+            spec("thumbnial"), InputSource.of(longs(1)), true, reply.ref()));
+    ClientRequests.Refused rejected = (ClientRequests.Refused) reply.receiveMessage();
+    assertThat(rejected.why()).isEqualTo(Refusal.INVALID);
     assertThat(rejected.error())
         .isEqualTo("unknown task 'thumbnial'; known tasks: echo, sum-range");
   }
@@ -272,11 +284,11 @@ class CoordinatorTest {
   @Test
   void refusesWithoutNodes() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
-    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    TestProbe<ClientRequests.SubmitReply> reply = testKit.createTestProbe();
     coordinator.tell(
-        new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
-    Coordinator.Rejected rejected = (Coordinator.Rejected) reply.receiveMessage();
-    assertThat(rejected.httpStatus()).isEqualTo(503);
+        new ClientRequests.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
+    ClientRequests.Refused rejected = (ClientRequests.Refused) reply.receiveMessage();
+    assertThat(rejected.why()).isEqualTo(Refusal.UNAVAILABLE);
     assertThat(rejected.error()).contains("cohort node --join");
   }
 
@@ -285,13 +297,13 @@ class CoordinatorTest {
   void refusesBadParameters() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
-    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    TestProbe<ClientRequests.SubmitReply> reply = testKit.createTestProbe();
     coordinator.tell(
-        new Coordinator.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
+        new ClientRequests.SubmitJob(spec("echo"), InputSource.of(longs(1)), true, reply.ref()));
     node.expectMessageClass(CheckTask.class)
         .replyTo()
         .tell(new TaskChecked("unknown parameter 'x'"));
-    assertThat(((Coordinator.Rejected) reply.receiveMessage()).error())
+    assertThat(((ClientRequests.Refused) reply.receiveMessage()).error())
         .isEqualTo("unknown parameter 'x'");
     node.expectNoMessage(Duration.ofMillis(100));
   }
@@ -329,20 +341,20 @@ class CoordinatorTest {
     coordinator.tell(echo(onA, a.ref()));
     nextBatch(a);
 
-    TestProbe<Optional<JobStatus>> cancelled = testKit.createTestProbe();
-    coordinator.tell(new Coordinator.CancelJob(job.id(), cancelled.ref()));
-    assertThat(cancelled.receiveMessage().orElseThrow().state())
+    TestProbe<Optional<JobState>> cancelled = testKit.createTestProbe();
+    coordinator.tell(new ClientRequests.CancelJob(job.id(), cancelled.ref()));
+    assertThat(status(cancelled.receiveMessage().orElseThrow()).state())
         .isEqualTo(JobStatus.State.CANCELLED);
     a.expectMessage(new WorkerProtocol.CancelJob(job.id()));
     b.expectMessage(new WorkerProtocol.CancelJob(job.id()));
 
-    TestProbe<ClusterStatus> cluster = testKit.createTestProbe();
-    coordinator.tell(new Coordinator.GetCluster(cluster.ref()));
-    assertThat(cluster.receiveMessage().busySlots()).isEqualTo(2);
+    TestProbe<ClientRequests.ClusterView> cluster = testKit.createTestProbe();
+    coordinator.tell(new ClientRequests.GetCluster(cluster.ref()));
+    assertThat(ApiViews.cluster(cluster.receiveMessage()).busySlots()).isEqualTo(2);
     coordinator.tell(
         new BatchFinished(job.id(), onB.batchId(), 0, List.of(), List.of(), true, 0, b.ref()));
-    coordinator.tell(new Coordinator.GetCluster(cluster.ref()));
-    assertThat(cluster.receiveMessage().busySlots()).isEqualTo(1);
+    coordinator.tell(new ClientRequests.GetCluster(cluster.ref()));
+    assertThat(ApiViews.cluster(cluster.receiveMessage()).busySlots()).isEqualTo(1);
 
     JobStatus status = awaitState(coordinator, job.id(), JobStatus.State.CANCELLED);
     assertThat(status.succeeded()).isEqualTo(onA.inputs().size());
@@ -371,11 +383,11 @@ class CoordinatorTest {
     JobStatus job = submit(coordinator, a, spec("echo"), InputSource.of(longs(3)), true);
     RunBatch lost = nextBatch(a);
     a.stop();
-    TestProbe<ClusterStatus> cluster = testKit.createTestProbe();
+    TestProbe<ClientRequests.ClusterView> cluster = testKit.createTestProbe();
     cluster.awaitAssert(
         () -> {
-          coordinator.tell(new Coordinator.GetCluster(cluster.ref()));
-          assertThat(cluster.receiveMessage().nodes()).isEmpty();
+          coordinator.tell(new ClientRequests.GetCluster(cluster.ref()));
+          assertThat(ApiViews.cluster(cluster.receiveMessage()).nodes()).isEmpty();
           return null;
         });
     TestProbe<WorkerProtocol.Command> b = node(coordinator, 1);
@@ -398,12 +410,12 @@ class CoordinatorTest {
 
   private JobStatus awaitState(
       ActorRef<CoordinatorProtocol.Command> coordinator, String id, JobStatus.State state) {
-    TestProbe<Optional<JobStatus>> probe = testKit.createTestProbe();
+    TestProbe<Optional<JobState>> probe = testKit.createTestProbe();
     return probe.awaitAssert(
         Duration.ofSeconds(5),
         () -> {
-          coordinator.tell(new Coordinator.GetJob(id, probe.ref()));
-          JobStatus status = probe.receiveMessage().orElseThrow();
+          coordinator.tell(new ClientRequests.GetJob(id, probe.ref()));
+          JobStatus status = status(probe.receiveMessage().orElseThrow());
           assertThat(status.state()).isEqualTo(state);
           return status;
         });
@@ -411,7 +423,7 @@ class CoordinatorTest {
 
   private ResultLog results(ActorRef<CoordinatorProtocol.Command> coordinator, String id) {
     TestProbe<Optional<ResultLog>> probe = testKit.createTestProbe();
-    coordinator.tell(new Coordinator.OpenResults(id, probe.ref()));
+    coordinator.tell(new ClientRequests.OpenResults(id, probe.ref()));
     return probe.receiveMessage().orElseThrow();
   }
 
@@ -425,30 +437,31 @@ class CoordinatorTest {
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
     JobStatus job = submit(coordinator, node, spec("echo"), InputSource.streamed(), true);
     assertThat(job.inputsOpen()).isTrue();
-    TestProbe<Coordinator.InputsReply> upload = testKit.createTestProbe();
+    TestProbe<ClientRequests.InputsReply> upload = testKit.createTestProbe();
 
     // The buffer holds 64 inputs at least: the first chunk gets in at once.
-    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(64), upload.ref()));
-    assertThat(((Coordinator.InputsAccepted) upload.receiveMessage()).total()).isEqualTo(64);
+    coordinator.tell(new ClientRequests.AddInputs(job.id(), longs(64), upload.ref()));
+    assertThat(((ClientRequests.InputsAccepted) upload.receiveMessage()).total()).isEqualTo(64);
     RunBatch first = nextBatch(node);
     assertThat(first.inputs()).hasSize(1);
 
     // 63 still buffered: the next chunk fills the buffer; the one after must wait.
-    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(1), upload.ref()));
-    upload.expectMessageClass(Coordinator.InputsAccepted.class);
-    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(10), upload.ref()));
+    coordinator.tell(new ClientRequests.AddInputs(job.id(), longs(1), upload.ref()));
+    upload.expectMessageClass(ClientRequests.InputsAccepted.class);
+    coordinator.tell(new ClientRequests.AddInputs(job.id(), longs(10), upload.ref()));
     upload.expectNoMessage(Duration.ofMillis(200));
 
     // The node reports, takes more work, and the buffer has room again.
     coordinator.tell(echo(first, node.ref()));
     nextBatch(node);
-    assertThat(((Coordinator.InputsAccepted) upload.receiveMessage()).total()).isEqualTo(75);
+    assertThat(((ClientRequests.InputsAccepted) upload.receiveMessage()).total()).isEqualTo(75);
 
-    TestProbe<Coordinator.InputsReply> close = testKit.createTestProbe();
-    coordinator.tell(new Coordinator.CloseInputs(job.id(), close.ref()));
-    close.expectMessageClass(Coordinator.InputsAccepted.class);
-    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(1), upload.ref()));
-    assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).httpStatus()).isEqualTo(409);
+    TestProbe<ClientRequests.InputsReply> close = testKit.createTestProbe();
+    coordinator.tell(new ClientRequests.CloseInputs(job.id(), close.ref()));
+    close.expectMessageClass(ClientRequests.InputsAccepted.class);
+    coordinator.tell(new ClientRequests.AddInputs(job.id(), longs(1), upload.ref()));
+    assertThat(((ClientRequests.Refused) upload.receiveMessage()).why())
+        .isEqualTo(Refusal.NO_MORE_INPUTS);
   }
 
   /** Tests that inputs for a job with its inputs given are refused, and unknown jobs are 404. */
@@ -457,12 +470,13 @@ class CoordinatorTest {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
     JobStatus job = submit(coordinator, node, spec("echo"), InputSource.of(longs(1)), true);
-    TestProbe<Coordinator.InputsReply> upload = testKit.createTestProbe();
-    coordinator.tell(new Coordinator.AddInputs(job.id(), longs(1), upload.ref()));
-    assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).error())
+    TestProbe<ClientRequests.InputsReply> upload = testKit.createTestProbe();
+    coordinator.tell(new ClientRequests.AddInputs(job.id(), longs(1), upload.ref()));
+    assertThat(((ClientRequests.Refused) upload.receiveMessage()).error())
         .contains("only a job created with");
-    coordinator.tell(new Coordinator.AddInputs("nope", longs(1), upload.ref()));
-    assertThat(((Coordinator.InputsRefused) upload.receiveMessage()).httpStatus()).isEqualTo(404);
+    coordinator.tell(new ClientRequests.AddInputs("nope", longs(1), upload.ref()));
+    assertThat(((ClientRequests.Refused) upload.receiveMessage()).why())
+        .isEqualTo(Refusal.UNKNOWN_JOB);
   }
 
   /** Tests that a task check is remembered for the same parameters until the nodes change. */
@@ -470,35 +484,38 @@ class CoordinatorTest {
   void remembersTaskChecksUntilNodesChange() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
-    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    TestProbe<ClientRequests.SubmitReply> reply = testKit.createTestProbe();
     JobSpec echo = spec("echo");
-    coordinator.tell(new Coordinator.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
+    coordinator.tell(
+        new ClientRequests.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
     node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
-    assertThat(reply.receiveMessage()).isInstanceOf(Coordinator.Accepted.class);
+    assertThat(reply.receiveMessage()).isInstanceOf(ClientRequests.Accepted.class);
 
-    coordinator.tell(new Coordinator.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
-    assertThat(reply.receiveMessage()).isInstanceOf(Coordinator.Accepted.class);
+    coordinator.tell(
+        new ClientRequests.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
+    assertThat(reply.receiveMessage()).isInstanceOf(ClientRequests.Accepted.class);
     node.expectNoMessage(Duration.ofMillis(100));
 
     // Other parameters are checked anew, and a refusal is remembered like an approval.
     JobSpec odd = JobSpec.of(new TaskSpec("echo", Map.of("x", LongNode.valueOf(1))));
     for (int i = 0; i < 2; i++) {
       coordinator.tell(
-          new Coordinator.SubmitJob(odd, InputSource.of(List.of()), true, reply.ref()));
+          new ClientRequests.SubmitJob(odd, InputSource.of(List.of()), true, reply.ref()));
       if (i == 0) {
         node.expectMessageClass(CheckTask.class)
             .replyTo()
             .tell(new TaskChecked("unknown parameter 'x'"));
       }
-      assertThat(((Coordinator.Rejected) reply.receiveMessage()).error())
+      assertThat(((ClientRequests.Refused) reply.receiveMessage()).error())
           .isEqualTo("unknown parameter 'x'");
     }
 
     // A node that joins may judge differently: the memory starts over. Either node may be asked.
     TestProbe<WorkerProtocol.Command> joined = node(coordinator, 1);
-    coordinator.tell(new Coordinator.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
+    coordinator.tell(
+        new ClientRequests.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
     checkAskedOfEither(node, joined).replyTo().tell(new TaskChecked(null));
-    assertThat(reply.receiveMessage()).isInstanceOf(Coordinator.Accepted.class);
+    assertThat(reply.receiveMessage()).isInstanceOf(ClientRequests.Accepted.class);
   }
 
   /** The task check the coordinator sent to one of two nodes, whichever it chose. */
@@ -522,9 +539,9 @@ class CoordinatorTest {
   void answersAWaitedJobWithItsResults() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
-    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    TestProbe<ClientRequests.SubmitReply> reply = testKit.createTestProbe();
     coordinator.tell(
-        new Coordinator.SubmitJob(
+        new ClientRequests.SubmitJob(
             spec("echo"), InputSource.of(longs(3)), true, Duration.ofSeconds(10), reply.ref()));
     node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
     int covered = 0;
@@ -533,8 +550,8 @@ class CoordinatorTest {
       covered += batch.inputs().size();
       coordinator.tell(echo(batch, node.ref()));
     }
-    Coordinator.Completed completed = (Coordinator.Completed) reply.receiveMessage();
-    assertThat(completed.status().state()).isEqualTo(JobStatus.State.SUCCEEDED);
+    ClientRequests.Completed completed = (ClientRequests.Completed) reply.receiveMessage();
+    assertThat(status(completed.job()).state()).isEqualTo(JobStatus.State.SUCCEEDED);
     List<Result> results =
         completed.results().stream().flatMap(block -> block.results().stream()).toList();
     assertThat(results).extracting(Result::index).containsExactly(0L, 1L, 2L);
@@ -549,20 +566,120 @@ class CoordinatorTest {
   void aWaitThatRunsOutAnswersTheStatus() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
     TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
-    TestProbe<Coordinator.SubmitReply> reply = testKit.createTestProbe();
+    TestProbe<ClientRequests.SubmitReply> reply = testKit.createTestProbe();
     coordinator.tell(
-        new Coordinator.SubmitJob(
+        new ClientRequests.SubmitJob(
             spec("echo"), InputSource.of(longs(1)), true, Duration.ofMillis(200), reply.ref()));
     node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
     RunBatch batch = nextBatch(node);
-    Coordinator.Completed early =
-        (Coordinator.Completed) reply.receiveMessage(Duration.ofSeconds(3));
-    assertThat(early.status().state()).isEqualTo(JobStatus.State.RUNNING);
+    ClientRequests.Completed early =
+        (ClientRequests.Completed) reply.receiveMessage(Duration.ofSeconds(3));
+    assertThat(status(early.job()).state()).isEqualTo(JobStatus.State.RUNNING);
     assertThat(early.results()).isNull();
 
     coordinator.tell(echo(batch, node.ref()));
-    assertThat(awaitState(coordinator, early.status().id(), JobStatus.State.SUCCEEDED).succeeded())
+    assertThat(awaitState(coordinator, early.job().id(), JobStatus.State.SUCCEEDED).succeeded())
         .isEqualTo(1);
     reply.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  private static JobSpec oneAttemptEach() {
+    return new JobSpec(new TaskSpec("echo", Map.of()), true, null, 1, 0, 1, Duration.ZERO);
+  }
+
+  private static void lose(
+      ActorRef<CoordinatorProtocol.Command> coordinator, TestProbe<WorkerProtocol.Command> node) {
+    node.stop();
+    TestProbe<ClientRequests.ClusterView> cluster = testKit.createTestProbe();
+    cluster.awaitAssert(
+        () -> {
+          coordinator.tell(new ClientRequests.GetCluster(cluster.ref()));
+          assertThat(cluster.receiveMessage().nodes().get(NodeTable.idOf(node.ref()))).isEmpty();
+          return null;
+        });
+  }
+
+  private static List<Result> resultsOf(ResultLog log) throws Exception {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(log.closed()).isTrue();
+              return null;
+            });
+    List<Result> results = new ArrayList<>();
+    for (String line : Files.readAllLines(log.file())) {
+      results.add(ApiJson.newMapper().readValue(line, Result.class));
+    }
+    return results;
+  }
+
+  /**
+   * Tests that a lost node's failure counts only against the batch it reported it had started, even
+   * when that is not the oldest it held: the batches waiting in its queue run again without
+   * counting against their inputs.
+   */
+  @Test
+  void blamesOnlyTheBatchesALostNodeReportedRunning() throws Exception {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(2);
+    TestProbe<WorkerProtocol.Command> a = node(coordinator, 1);
+    JobStatus job = submit(coordinator, a, oneAttemptEach(), InputSource.of(longs(3)), false);
+    List<RunBatch> held = List.of(nextBatch(a), nextBatch(a), nextBatch(a));
+    RunBatch started = held.get(2);
+    coordinator.tell(
+        BatchProgress.of(a.ref(), List.of(), List.of(new BatchKey(job.id(), started.batchId()))));
+    lose(coordinator, a);
+
+    TestProbe<WorkerProtocol.Command> b = node(coordinator, 1);
+    for (int i = 0; i < 2; i++) {
+      RunBatch again = nextBatch(b);
+      assertThat(again.firstIndex()).isIn(0L, 1L);
+      assertThat(again.attempt()).isEqualTo(2);
+      assertThat(again.confirmStart()).isTrue();
+      coordinator.tell(echo(again, b.ref()));
+    }
+    JobStatus done = awaitState(coordinator, job.id(), JobStatus.State.FAILED);
+    assertThat(done.succeeded()).isEqualTo(2);
+    List<Result> results = resultsOf(results(coordinator, job.id()));
+    assertThat(results.get(2).error().type()).isEqualTo("cohort.Quarantined");
+    assertThat(results.get(0).output().longValue()).isZero();
+    assertThat(results.get(1).output().longValue()).isEqualTo(1);
+  }
+
+  /**
+   * Tests that a batch that runs again asks before it starts: once confirmed it counts as running,
+   * so a node lost while it runs it is blamed; a batch of a cancelled job is refused.
+   */
+  @Test
+  void confirmsTheStartOfBatchesThatRunAgain() throws Exception {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(0);
+    TestProbe<WorkerProtocol.Command> a = node(coordinator, 1);
+    JobStatus job = submit(coordinator, a, oneAttemptEach(), InputSource.of(longs(1)), false);
+    nextBatch(a);
+    lose(coordinator, a); // it never reported the start: the input runs again, not blamed
+
+    TestProbe<WorkerProtocol.Command> b = node(coordinator, 1);
+    RunBatch again = nextBatch(b);
+    assertThat(again.confirmStart()).isTrue();
+    BatchKey key = new BatchKey(job.id(), again.batchId());
+    coordinator.tell(new StartRequested(b.ref(), key));
+    b.expectMessage(new WorkerProtocol.StartConfirmed(key, true));
+    lose(coordinator, b);
+
+    JobStatus done = awaitState(coordinator, job.id(), JobStatus.State.FAILED);
+    assertThat(done.failed()).isEqualTo(1);
+    assertThat(resultsOf(results(coordinator, job.id())).get(0).error().type())
+        .isEqualTo("cohort.Quarantined");
+
+    TestProbe<WorkerProtocol.Command> c = node(coordinator, 1);
+    JobStatus other = submit(coordinator, c, oneAttemptEach(), InputSource.of(longs(1)), false);
+    RunBatch first = nextBatch(c);
+    coordinator.tell(
+        new ClientRequests.CancelJob(
+            other.id(), testKit.<Optional<JobState>>createTestProbe().ref()));
+    c.expectMessage(new WorkerProtocol.CancelJob(other.id()));
+    BatchKey cancelled = new BatchKey(other.id(), first.batchId());
+    coordinator.tell(new StartRequested(c.ref(), cancelled));
+    c.expectMessage(new WorkerProtocol.StartConfirmed(cancelled, false));
   }
 }

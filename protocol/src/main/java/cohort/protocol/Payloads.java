@@ -1,7 +1,6 @@
 package cohort.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -21,6 +20,25 @@ public final class Payloads {
   public static final int TARGET_MESSAGE_BYTES = 96 * 1024;
 
   private Payloads() {}
+
+  /**
+   * Checks that an input may travel inside a cluster message.
+   *
+   * @param what the input as the user knows it, such as {@code input 3} or {@code input line 7}
+   * @throws IllegalArgumentException naming the input, its size, the limit and what to do instead
+   */
+  public static void requireInputSize(JsonNode input, String what) {
+    long size = estimateBytes(input);
+    if (size > MAX_VALUE_BYTES) {
+      throw new IllegalArgumentException(
+          what
+              + " is about "
+              + size / 1024
+              + " KiB; an input may have at most "
+              + MAX_VALUE_BYTES / 1024
+              + " KiB: pass large data as file paths instead");
+    }
+  }
 
   /**
    * The length of {@code text} in UTF-8, counted without encoding it. A lone surrogate, which has
@@ -74,9 +92,7 @@ public final class Payloads {
       case OBJECT:
         {
           long total = 9;
-          Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
-          while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+          for (Map.Entry<String, JsonNode> field : value.properties()) {
             total += 9 + utf8Length(field.getKey()) + estimateBytes(field.getValue());
           }
           return total;

@@ -1,6 +1,5 @@
 package cohort.bench.jmh;
 
-import cohort.api.JobStatus;
 import cohort.api.TaskInfo;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.Batch;
@@ -10,8 +9,10 @@ import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.job.Phase;
 import cohort.coordinator.job.ResultBlock;
 import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
@@ -145,7 +146,7 @@ public class DispatchStateBenchmark {
       int to = Math.min(INPUTS, from + batchSize);
       Batch batch = Batch.fresh(b, from, inputs.subList(from, to));
       int node = b % NODES;
-      dispatches[b] = new Dispatched(batch, "node-" + node, "127.0.0.1:" + (25521 + node), b + 1);
+      dispatches[b] = new Dispatched(batch, "node-" + node, "127.0.0.1:" + (25521 + node));
       completions[b] = completed(batch.id(), outputs.subList(from, to));
     }
 
@@ -188,10 +189,11 @@ public class DispatchStateBenchmark {
     long released = 0;
     while (done < batches) {
       while (sent < batches && sent - done < IN_FLIGHT) {
-        state = state.updated(dispatches[sent++], T0);
+        state = state.updated(dispatches[sent++], T0).state();
       }
-      state = state.updated(completions[done++], T0);
-      released += consume(state, bh);
+      JobState.Transition step = state.updated(completions[done++], T0);
+      state = step.state();
+      released += consume(step, bh);
     }
     return verified(state, released, INPUTS);
   }
@@ -217,8 +219,9 @@ public class DispatchStateBenchmark {
         }
         Batch batch = next.get();
         state =
-            state.updated(
-                new Dispatched(batch, nodeIds[node], addresses[node], sent + 1), Instant.now());
+            state
+                .updated(new Dispatched(batch, nodeIds[node], addresses[node]), Instant.now())
+                .state();
         source.releaseBefore(state.nextFresh());
         table = table.taken(nodeIds[node], key(batch.id()));
         bh.consume(
@@ -243,24 +246,25 @@ public class DispatchStateBenchmark {
       done++;
       table = table.returned(nodeIds[ringNode[at]], key(batch.id()));
       int from = (int) batch.firstIndex();
-      state =
+      JobState.Transition step =
           state.updated(
               completed(batch.id(), outputs.subList(from, from + batch.size())), Instant.now());
-      released += consume(state, bh);
+      state = step.state();
+      released += consume(step, bh);
     }
     bh.consume(table);
     return verified(state, released, INPUTS);
   }
 
   /** The node table's key of a batch, as the coordinator builds it. */
-  private static NodeTable.BatchKey key(long batchId) {
-    return new NodeTable.BatchKey(JOB_ID, batchId);
+  private static BatchKey key(long batchId) {
+    return new BatchKey(JOB_ID, batchId);
   }
 
   /** Hands the released blocks on, as the coordinator does; returns how many results they hold. */
-  static long consume(JobState state, Blackhole bh) {
+  static long consume(JobState.Transition step, Blackhole bh) {
     long results = 0;
-    for (ResultBlock block : state.released()) {
+    for (ResultBlock block : step.released()) {
       results += block.size();
       bh.consume(block);
     }
@@ -269,9 +273,7 @@ public class DispatchStateBenchmark {
 
   /** Fails the run if the job did not end with exactly one result per input. */
   static JobState verified(JobState state, long released, long inputs) {
-    if (released != inputs
-        || state.phase() != JobStatus.State.SUCCEEDED
-        || state.delivered() != inputs) {
+    if (released != inputs || state.phase() != Phase.SUCCEEDED || state.delivered() != inputs) {
       throw new IllegalStateException(
           "job ended "
               + state.phase()

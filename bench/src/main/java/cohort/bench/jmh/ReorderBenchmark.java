@@ -111,7 +111,9 @@ public class ReorderBenchmark {
       int to = Math.min(INPUTS, from + batchSize);
       Batch batch = Batch.fresh(b, from, inputs.subList(from, to));
       state =
-          state.updated(new Dispatched(batch, "node-" + b % 4, "127.0.0.1:" + (25521 + b % 4)), T0);
+          state
+              .updated(new Dispatched(batch, "node-" + b % 4, "127.0.0.1:" + (25521 + b % 4)), T0)
+              .state();
       completions.add(
           new BatchCompleted(
               b, 0, List.copyOf(outputs.subList(from, to)), List.of(), true, 1_000L * (to - from)));
@@ -152,8 +154,9 @@ public class ReorderBenchmark {
     JobState state = dispatched;
     long released = 0;
     for (BatchCompleted completion : arrivals) {
-      state = state.updated(completion, T0);
-      released += DispatchStateBenchmark.consume(state, bh);
+      JobState.Transition step = state.updated(completion, T0);
+      state = step.state();
+      released += DispatchStateBenchmark.consume(step, bh);
     }
     return DispatchStateBenchmark.verified(state, released, INPUTS);
   }

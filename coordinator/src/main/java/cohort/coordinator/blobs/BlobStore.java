@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  */
 public final class BlobStore {
 
-  private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,40}/[0-9]{1,19}");
+  private static final Pattern JOB = Pattern.compile("[a-z0-9-]{1,40}");
+  private static final Pattern ID = Pattern.compile(JOB.pattern() + "/[0-9]{1,19}");
 
   private final Path root;
   private final AtomicLong sequence = new AtomicLong();
@@ -28,14 +29,13 @@ public final class BlobStore {
     this.root = root;
   }
 
-  /** A fresh id for a blob of the job. */
+  /**
+   * A fresh id for a blob of the job.
+   *
+   * @throws IllegalArgumentException when {@code jobId} is not a job id
+   */
   public String newId(String jobId) {
-    return jobId + "/" + sequence.incrementAndGet();
-  }
-
-  /** The job a blob belongs to. */
-  public static String jobOf(String id) {
-    return id.substring(0, id.indexOf('/'));
+    return requireJob(jobId) + "/" + sequence.incrementAndGet();
   }
 
   /**
@@ -60,9 +60,13 @@ public final class BlobStore {
     }
   }
 
-  /** Deletes every blob of a job. */
+  /**
+   * Deletes every blob of a job.
+   *
+   * @throws IllegalArgumentException when {@code jobId} is not a job id
+   */
   public void deleteJob(String jobId) {
-    Path dir = root.resolve(jobId);
+    Path dir = root.resolve(requireJob(jobId));
     if (!Files.isDirectory(dir)) {
       return;
     }
@@ -71,5 +75,12 @@ public final class BlobStore {
     } catch (IOException e) {
       // Left behind in the data folder; harmless.
     }
+  }
+
+  private static String requireJob(String jobId) {
+    if (jobId == null || !JOB.matcher(jobId).matches()) {
+      throw new IllegalArgumentException("'" + jobId + "' is not a job id");
+    }
+    return jobId;
   }
 }

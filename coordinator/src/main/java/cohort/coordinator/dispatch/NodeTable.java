@@ -1,8 +1,7 @@
 package cohort.coordinator.dispatch;
 
-import cohort.api.ClusterStatus;
-import cohort.api.NodeStatus;
 import cohort.api.TaskInfo;
+import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.WorkerProtocol;
 import io.vavr.collection.HashMap;
 import io.vavr.collection.HashSet;
@@ -29,19 +28,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class NodeTable {
 
   /**
-   * A batch on a node: its job and its id within the job.
-   *
-   * @param job the job's id
-   * @param batch the batch's id
-   */
-  public record BatchKey(String job, long batch) {
-    @Override
-    public String toString() {
-      return job + "#" + batch;
-    }
-  }
-
-  /**
    * One node.
    *
    * @param id the node's key: its worker actor's path, unique even for nodes sharing a JVM
@@ -51,6 +37,7 @@ public final class NodeTable {
    * @param capacity batches it may hold: slots plus prefetch
    * @param tasks what it offers
    * @param outstanding keys of the batches it holds now
+   * @param running keys of the outstanding batches it reported started: those it was running
    * @param reachable false while the failure detector doubts the node
    * @param draining true once the node announced it is shutting down
    * @param runs the names of the tasks it runs, for quick lookups on the dispatch path
@@ -63,6 +50,7 @@ public final class NodeTable {
       int capacity,
       List<TaskInfo> tasks,
       Set<BatchKey> outstanding,
+      Set<BatchKey> running,
       boolean reachable,
       boolean draining,
       java.util.Set<String> runs) {
@@ -87,28 +75,29 @@ public final class NodeTable {
       return runs.contains(task);
     }
 
-    /** What the node says about the task, if it knows it, whether it runs it or not. */
-    public Optional<TaskInfo> describes(String task) {
-      for (TaskInfo info : tasks) {
-        if (info.name().equals(task)) {
-          return Optional.of(info);
-        }
-      }
-      return Optional.empty();
-    }
-
-    Node withOutstanding(Set<BatchKey> keys) {
-      return new Node(id, worker, address, slots, capacity, tasks, keys, reachable, draining, runs);
+    Node withBatches(Set<BatchKey> keys, Set<BatchKey> started) {
+      return new Node(
+          id, worker, address, slots, capacity, tasks, keys, started, reachable, draining, runs);
     }
 
     Node withReachable(boolean value) {
       return new Node(
-          id, worker, address, slots, capacity, tasks, outstanding, value, draining, runs);
+          id, worker, address, slots, capacity, tasks, outstanding, running, value, draining, runs);
     }
 
     Node withDraining(boolean value) {
       return new Node(
-          id, worker, address, slots, capacity, tasks, outstanding, reachable, value, runs);
+          id,
+          worker,
+          address,
+          slots,
+          capacity,
+          tasks,
+          outstanding,
+          running,
+          reachable,
+          value,
+          runs);
     }
   }
 
@@ -145,6 +134,7 @@ public final class NodeTable {
     String id = idOf(worker);
     Node previous = nodes.get(id).getOrNull();
     Set<BatchKey> outstanding = previous != null ? previous.outstanding() : HashSet.empty();
+    Set<BatchKey> running = previous != null ? previous.running() : HashSet.empty();
     Node node =
         new Node(
             id,
@@ -154,6 +144,7 @@ public final class NodeTable {
             slots * (1 + prefetchPerSlot),
             List.copyOf(tasks),
             outstanding,
+            running,
             true,
             false,
             tasks.stream()
@@ -203,7 +194,21 @@ public final class NodeTable {
     if (node.free() <= 0) {
       throw new IllegalStateException("node " + node.address() + " has no credit left for " + key);
     }
-    return new NodeTable(nodes.put(id, node.withOutstanding(node.outstanding().add(key))));
+    return new NodeTable(
+        nodes.put(id, node.withBatches(node.outstanding().add(key), node.running())));
+  }
+
+  /**
+   * Records that the node reported it started batch {@code key}; a batch it no longer holds (its
+   * last result came first) changes nothing.
+   */
+  public NodeTable started(String id, BatchKey key) {
+    Node node = nodes.get(id).getOrNull();
+    if (node == null || !node.outstanding().contains(key) || node.running().contains(key)) {
+      return this;
+    }
+    return new NodeTable(
+        nodes.put(id, node.withBatches(node.outstanding(), node.running().add(key))));
   }
 
   /**
@@ -218,7 +223,7 @@ public final class NodeTable {
     Set<BatchKey> rest = node.outstanding().remove(key); // the same set when the key is unknown
     return rest == node.outstanding()
         ? this
-        : new NodeTable(nodes.put(id, node.withOutstanding(rest)));
+        : new NodeTable(nodes.put(id, node.withBatches(rest, node.running().remove(key))));
   }
 
   private Node require(String id) {
@@ -301,28 +306,5 @@ public final class NodeTable {
       }
     }
     return new ArrayList<>(byName.values());
-  }
-
-  /** The cluster as {@code GET /cluster} shows it. */
-  public ClusterStatus view(String coordinator, int activeJobs) {
-    List<NodeStatus> list = new ArrayList<>();
-    int slots = 0;
-    int busy = 0;
-    for (Node node : sorted()) {
-      int nodeBusy = Math.min(node.outstanding().size(), node.slots());
-      list.add(
-          new NodeStatus(
-              node.address(),
-              node.state(),
-              node.slots(),
-              nodeBusy,
-              node.tasks().stream()
-                  .filter(TaskInfo::enabled)
-                  .map(TaskInfo::name)
-                  .collect(Collectors.toList())));
-      slots += node.slots();
-      busy += nodeBusy;
-    }
-    return new ClusterStatus(coordinator, list, slots, busy, activeJobs);
   }
 }

@@ -92,7 +92,7 @@ public record Batching(
     double byBalance =
         job.inputsOpen()
             ? Double.MAX_VALUE
-            : Math.ceil((double) job.remainingFresh() / (2.0 * Math.max(clusterSlots, 1)));
+            : Math.ceil((double) job.unsent() / (2.0 * Math.max(clusterSlots, 1)));
     long size = (long) Math.min(Math.min(byTime, byBalance), maxBatch);
     return (int) Math.max(1, size);
   }

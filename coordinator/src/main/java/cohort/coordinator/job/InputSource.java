@@ -25,6 +25,20 @@ public interface InputSource {
    */
   default void releaseBefore(long index) {}
 
+  /** Whether inputs stream in while the job runs ({@link #append}), rather than all being known. */
+  default boolean isStreamed() {
+    return false;
+  }
+
+  /**
+   * Appends inputs of a streamed job after those before.
+   *
+   * @throws UnsupportedOperationException when the source is not {@link #isStreamed()}
+   */
+  default void append(List<JsonNode> inputs) {
+    throw new UnsupportedOperationException("this job's inputs were all given when it was created");
+  }
+
   /** Inputs that stream in while the job runs; see {@link StreamedInputs}. */
   static StreamedInputs streamed() {
     return new StreamedInputs();
@@ -48,14 +62,13 @@ public interface InputSource {
 
   /** The integers {@code start, start+1, ..., end-1}. */
   static InputSource range(long start, long end) {
-    if (end < start) {
-      throw new IllegalArgumentException("range " + start + ".." + end + " ends before it starts");
-    }
-    long size = end - start;
-    if (size < 0) {
-      throw new IllegalArgumentException(
-          "range " + start + ".." + end + " has more than " + Long.MAX_VALUE + " integers");
-    }
+    return range(new IntegerRange(start, end));
+  }
+
+  /** The integers of {@code range}. */
+  static InputSource range(IntegerRange range) {
+    long start = range.start();
+    long size = range.size();
     return new InputSource() {
       @Override
       public long size() {
@@ -70,13 +83,19 @@ public interface InputSource {
   }
 
   /**
-   * The range {@code [start, end)} cut into {@code parts} contiguous parts of nearly equal size,
-   * each one input {@code {"start":a,"end":b}}.
+   * The range {@code [start, end)} cut into {@code parts}; see {@link #split(IntegerRange, long)}.
    */
   static InputSource split(long start, long end, long parts) {
-    if (end < start) {
-      throw new IllegalArgumentException("range " + start + ".." + end + " ends before it starts");
-    }
+    return split(new IntegerRange(start, end), parts);
+  }
+
+  /**
+   * The range cut into {@code parts} contiguous parts of nearly equal size, each one input {@code
+   * {"start":a,"end":b}}.
+   */
+  static InputSource split(IntegerRange range, long parts) {
+    long start = range.start();
+    long end = range.end();
     BigInteger first = BigInteger.valueOf(start);
     BigInteger length = BigInteger.valueOf(end).subtract(first);
     if (parts < 1 || BigInteger.valueOf(parts).compareTo(length.max(BigInteger.ONE)) > 0) {

@@ -1,5 +1,6 @@
 package cohort.coordinator.job;
 
+import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -12,16 +13,8 @@ public sealed interface JobEvent {
    *
    * @param node the node's id, which {@link NodeLost} names
    * @param address the node's {@code host:port}, remembered where inputs fail
-   * @param sequence the coordinator's count of batches sent, across jobs: a node runs its batches
-   *     in this order
    */
-  record Dispatched(Batch batch, String node, String address, long sequence) implements JobEvent {
-
-    /** A dispatch whose place in the coordinator's order does not matter (tests, single jobs). */
-    public Dispatched(Batch batch, String node, String address) {
-      this(batch, node, address, batch.id());
-    }
-  }
+  record Dispatched(Batch batch, String node, String address) implements JobEvent {}
 
   /**
    * A node reported results for a part of a batch, as {@code BatchFinished} carries them.
@@ -41,7 +34,19 @@ public sealed interface JobEvent {
       List<InputFailure> failures,
       boolean last,
       long busyNanos)
-      implements JobEvent {}
+      implements JobEvent {
+
+    /** The event a node's report of a batch's results makes. */
+    public static BatchCompleted of(BatchFinished finished) {
+      return new BatchCompleted(
+          finished.batchId(),
+          finished.fromOffset(),
+          finished.outputs(),
+          finished.failures(),
+          finished.last(),
+          finished.busyNanos());
+    }
+  }
 
   /**
    * A node was lost (unreachable, crashed, removed) with batches of this job in flight. Inputs of
@@ -49,7 +54,7 @@ public sealed interface JobEvent {
    * quarantined once they have used up max-attempts; batches still in its queue did nothing wrong
    * and simply run again.
    *
-   * @param running ids of the batches the node was running, as far as the coordinator knows
+   * @param running ids of the batches the node reported it was running
    */
   record NodeLost(String node, String reason, java.util.Set<Long> running) implements JobEvent {}
 

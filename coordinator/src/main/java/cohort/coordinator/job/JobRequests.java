@@ -1,22 +1,19 @@
 package cohort.coordinator.job;
 
+import cohort.api.Durations;
 import cohort.api.JobRequest;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Checks a {@code POST /jobs} body and turns it into a job's spec and input source. */
 public final class JobRequests {
 
-  private static final Pattern RANGE =
-      Pattern.compile("\\s*(-?[0-9][0-9_]*)\\s*\\.\\.\\s*(-?[0-9][0-9_]*)\\s*");
+  /** The answer to a job request without a body. */
+  public static final String EMPTY_BODY =
+      "the body is empty; send a JSON job such as {\"task\":\"echo\",\"inputs\":[1,2,3]}";
 
   /** The {@code combine} value that turns off a task's default combiner. */
   public static final String NO_COMBINER = "none";
@@ -37,8 +34,7 @@ public final class JobRequests {
    */
   public static Parsed parse(JobRequest request) {
     if (request == null) {
-      throw new IllegalArgumentException(
-          "the body is empty; send a JSON job such as " + "{\"task\":\"echo\",\"inputs\":[1,2,3]}");
+      throw new IllegalArgumentException(EMPTY_BODY);
     }
     if (request.task() == null || request.task().isBlank()) {
       throw new IllegalArgumentException(
@@ -78,27 +74,8 @@ public final class JobRequests {
   /** A bound on retries and attempts, so a typo cannot make an input run forever. */
   static final int MAX_RUNS = 100;
 
-  /**
-   * Parses a duration such as {@code 500ms}, {@code 30s} or {@code 2m} (HOCON's units; a bare
-   * number is milliseconds).
-   *
-   * @throws IllegalArgumentException saying what was wrong and giving examples
-   */
-  public static Duration parseDuration(String text, String what) {
-    try {
-      Duration value = ConfigFactory.parseMap(Map.of("d", text.trim())).getDuration("d");
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(what + " '" + text + "' must be positive");
-      }
-      return value;
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException(
-          what + " '" + text + "' is not a duration; write for example 500ms, 30s or 5m");
-    }
-  }
-
   private static Duration timeout(String text) {
-    return text == null ? Duration.ZERO : parseDuration(text, "'taskTimeout'");
+    return text == null ? Duration.ZERO : Durations.parse(text, "'taskTimeout'");
   }
 
   private static InputSource inputs(JobRequest request) {
@@ -132,53 +109,14 @@ public final class JobRequests {
         if (input == null) {
           throw new IllegalArgumentException("input " + i + " is missing");
         }
-        long size = Payloads.estimateBytes(input);
-        if (size > Payloads.MAX_VALUE_BYTES) {
-          throw new IllegalArgumentException(
-              "input "
-                  + i
-                  + " is about "
-                  + size / 1024
-                  + " KiB; an input may have at most "
-                  + Payloads.MAX_VALUE_BYTES / 1024
-                  + " KiB: pass large data as file paths instead");
-        }
+        Payloads.requireInputSize(input, "input " + i);
       }
       return InputSource.of(inputs);
     }
-    long[] range = parseRange(request.range());
+    IntegerRange range = IntegerRange.parse(request.range());
     if (request.split() != null) {
-      return InputSource.split(range[0], range[1], request.split());
+      return InputSource.split(range, request.split());
     }
-    return InputSource.range(range[0], range[1]);
-  }
-
-  /**
-   * Parses {@code A..B} into its two ends.
-   *
-   * @throws IllegalArgumentException when the text is not a range of 64-bit integers
-   */
-  public static long[] parseRange(String text) {
-    Matcher m = RANGE.matcher(text);
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "range '" + text + "' is not A..B with integers A and B; for example 0..1000");
-    }
-    try {
-      long start = Long.parseLong(m.group(1).replace("_", ""));
-      long end = Long.parseLong(m.group(2).replace("_", ""));
-      if (end < start) {
-        throw new IllegalArgumentException(
-            "range '" + text + "' ends before it starts; write the smaller number first");
-      }
-      if (end - start < 0) {
-        throw new IllegalArgumentException(
-            "range '" + text + "' has more than " + Long.MAX_VALUE + " integers");
-      }
-      return new long[] {start, end};
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "range '" + text + "' has a number outside the 64-bit integers");
-    }
+    return InputSource.range(range);
   }
 }

@@ -45,11 +45,6 @@ public record ResultBlock(
     return inputs.size();
   }
 
-  /** The job-wide index just past the block. */
-  public long endIndex() {
-    return firstIndex + inputs.size();
-  }
-
   /** Whether the result at {@code offset} is an output. */
   public boolean succeeded(int offset) {
     return errors.isEmpty() || !errors.containsKey(offset);

@@ -19,7 +19,12 @@ public final class StreamedInputs implements InputSource {
 
   StreamedInputs() {}
 
-  /** Appends inputs after those that came before. */
+  @Override
+  public boolean isStreamed() {
+    return true;
+  }
+
+  @Override
   public void append(List<JsonNode> inputs) {
     if (count + inputs.size() > ring.length) {
       grow(count + inputs.size());
@@ -67,8 +72,8 @@ public final class StreamedInputs implements InputSource {
     }
   }
 
-  /** Inputs held now. */
-  public int buffered() {
+  /** Inputs held now: bounded however long the stream, as its tests show. */
+  int buffered() {
     return count;
   }
 }

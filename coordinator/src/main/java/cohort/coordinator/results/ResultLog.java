@@ -41,11 +41,6 @@ public final class ResultLog {
     return file;
   }
 
-  /** Bytes readers may read. */
-  public synchronized long committed() {
-    return committed;
-  }
-
   /** Whether the log is complete: no more bytes will come. */
   public synchronized boolean closed() {
     return closed;

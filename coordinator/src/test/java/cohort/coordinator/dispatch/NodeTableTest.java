@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cohort.api.TaskInfo;
+import cohort.coordinator.ClientRequests;
+import cohort.coordinator.http.ApiViews;
+import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.WorkerProtocol;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -45,11 +48,7 @@ class NodeTableTest {
     assertThat(table.get(a).orElseThrow().free()).isEqualTo(4);
     table = table.taken(a, key(1)).taken(a, key(2));
     assertThat(table.get(a).orElseThrow().free()).isEqualTo(2);
-    table =
-        table
-            .returned(a, key(1))
-            .returned(a, key(1))
-            .returned(a, new NodeTable.BatchKey("other", 1));
+    table = table.returned(a, key(1)).returned(a, key(1)).returned(a, new BatchKey("other", 1));
     assertThat(table.get(a).orElseThrow().free()).isEqualTo(3);
   }
 
@@ -83,13 +82,28 @@ class NodeTableTest {
     assertThat(table.slotsFor("sleep")).isEqualTo(3);
     assertThat(table.tasks()).extracting(TaskInfo::name).containsExactly("echo", "sleep");
     assertThat(table.withCredit().get(0).address()).isEqualTo("b:1");
-    var view = table.view("c:1", 1);
+    var view = ApiViews.cluster(new ClientRequests.ClusterView("c:1", table, 1));
     assertThat(view.slots()).isEqualTo(5);
     assertThat(view.busySlots()).isEqualTo(1);
     assertThat(table.removed(NodeTable.idOf(workerA)).nodes()).hasSize(1);
   }
 
-  private static NodeTable.BatchKey key(long batch) {
-    return new NodeTable.BatchKey("j", batch);
+  /** Tests that a node's running batches are those it reported started and still holds. */
+  @Test
+  void startedBatchesAreRunningUntilReturned() {
+    String a = NodeTable.idOf(workerA);
+    NodeTable table = NodeTable.empty().registered(workerA, "a:1", 1, 2, ECHO);
+    table = table.taken(a, key(1)).taken(a, key(2)).started(a, key(2)).started(a, key(9));
+    assertThat(table.get(a).orElseThrow().running()).containsExactly(key(2));
+    table = table.registered(workerA, "a:1", 1, 2, ECHO);
+    assertThat(table.get(a).orElseThrow().running()).containsExactly(key(2));
+    table = table.returned(a, key(2));
+    assertThat(table.get(a).orElseThrow().running()).isEmpty();
+    assertThat(table.get(a).orElseThrow().outstanding()).containsExactly(key(1));
+    assertThat(table.started(a, key(2)).get(a).orElseThrow().running()).isEmpty();
+  }
+
+  private static BatchKey key(long batch) {
+    return new BatchKey("j", batch);
   }
 }

@@ -39,10 +39,13 @@ class BatchingTest {
   /** Runs one batch of {@code size} inputs that took {@code nanosEach} per input. */
   private JobState measured(JobState state, InputSource inputs, long nanosEach) {
     Batch batch = batching.next(state, inputs, 2, "n:1", Set.of("n:1")).orElseThrow();
-    state = state.updated(new Dispatched(batch, "n", "n:1"), T0);
+    state = state.updated(new Dispatched(batch, "n", "n:1"), T0).state();
     List<JsonNode> outputs = new ArrayList<>(batch.inputs());
-    return state.updated(
-        new BatchCompleted(batch.id(), 0, outputs, List.of(), true, nanosEach * batch.size()), T0);
+    return state
+        .updated(
+            new BatchCompleted(batch.id(), 0, outputs, List.of(), true, nanosEach * batch.size()),
+            T0)
+        .state();
   }
 
   /** Tests that the first batch of a job holds one input, to measure the task. */
@@ -80,7 +83,7 @@ class BatchingTest {
   void guidedSchedulingBalancesTheTail() {
     InputSource inputs = InputSource.range(0, 101);
     JobState state = measured(job(101, 0), inputs, 100);
-    assertThat(state.remainingFresh()).isEqualTo(100);
+    assertThat(state.unsent()).isEqualTo(100);
     assertThat(batching.size(state, 10)).isEqualTo(5);
   }
 
@@ -114,8 +117,8 @@ class BatchingTest {
     InputSource inputs = InputSource.range(0, 10);
     JobState state = job(10, 2);
     Batch first = batching.next(state, inputs, 1, "n:1", Set.of("n:1")).orElseThrow();
-    state = state.updated(new Dispatched(first, "n", "n:1"), T0);
-    state = state.updated(new JobEvent.NodeLost("n", "lost", ALL), T0);
+    state = state.updated(new Dispatched(first, "n", "n:1"), T0).state();
+    state = state.updated(new JobEvent.NodeLost("n", "lost", ALL), T0).state();
     Batch next = batching.next(state, inputs, 1, "n:1", Set.of("n:1")).orElseThrow();
     assertThat(next.firstIndex()).isZero();
     assertThat(next.attempt()).isEqualTo(2);
@@ -127,8 +130,8 @@ class BatchingTest {
     InputSource inputs = InputSource.range(0, 1);
     JobState state = job(1, 1);
     Batch first = batching.next(state, inputs, 2, "a:1", Set.of("a:1", "b:1")).orElseThrow();
-    state = state.updated(new Dispatched(first, "a", "a:1"), T0);
-    state = state.updated(new JobEvent.NodeLost("a", "lost", ALL), T0);
+    state = state.updated(new Dispatched(first, "a", "a:1"), T0).state();
+    state = state.updated(new JobEvent.NodeLost("a", "lost", ALL), T0).state();
     assertThat(batching.next(state, inputs, 2, "a:1", Set.of("a:1", "b:1"))).isEmpty();
     assertThat(batching.next(state, inputs, 2, "b:1", Set.of("a:1", "b:1"))).isPresent();
     // With no other node to go to, it runs where it failed rather than not at all.

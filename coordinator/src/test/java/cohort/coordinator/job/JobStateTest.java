@@ -3,9 +3,9 @@ package cohort.coordinator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cohort.api.JobStatus.State;
 import cohort.api.Result;
 import cohort.api.TaskError;
+import cohort.coordinator.http.ApiViews;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
@@ -32,6 +32,21 @@ class JobStateTest {
           .collect(java.util.stream.Collectors.toSet());
 
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** What the last event applied by {@link #apply} released. */
+  private List<Result> lastReleased = List.of();
+
+  /** Applies an event as the coordinator does, keeping what it released. */
+  private JobState apply(JobState state, JobEvent event, Instant now) {
+    JobState.Transition step = state.updated(event, now);
+    lastReleased = step.releasedResults();
+    return step.state();
+  }
+
+  /** The results the last applied event released. */
+  private List<Result> released() {
+    return lastReleased;
+  }
 
   private static JobSpec spec(boolean ordered, Combiner combiner) {
     return new JobSpec(
@@ -66,23 +81,21 @@ class JobStateTest {
   @Test
   void completesWithOneResultPerInput() {
     JobState state = accepted(5, true);
-    assertThat(state.phase()).isEqualTo(State.PENDING);
+    assertThat(state.phase()).isEqualTo(Phase.PENDING);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 2);
-    state = state.updated(new Dispatched(b, "n2", "n2:1"), T0);
-    assertThat(state.phase()).isEqualTo(State.RUNNING);
+    state = apply(state, new Dispatched(b, "n2", "n2:1"), T0);
+    assertThat(state.phase()).isEqualTo(Phase.RUNNING);
     assertThat(state.admissible()).isZero();
 
-    state = state.updated(doneTimesTen(a), T0);
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L, 1L, 2L);
-    assertThat(state.releasedResults())
-        .extracting(r -> r.output().longValue())
-        .containsExactly(0L, 10L, 20L);
-    state = state.updated(doneTimesTen(b), T0.plusSeconds(2));
+    state = apply(state, doneTimesTen(a), T0);
+    assertThat(released()).extracting(Result::index).containsExactly(0L, 1L, 2L);
+    assertThat(released()).extracting(r -> r.output().longValue()).containsExactly(0L, 10L, 20L);
+    state = apply(state, doneTimesTen(b), T0.plusSeconds(2));
 
-    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
-    assertThat(state.status(T0.plusSeconds(9)).elapsedMillis()).isEqualTo(2000);
+    assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(ApiViews.status(state, T0.plusSeconds(9)).elapsedMillis()).isEqualTo(2000);
     assertThat(state.succeeded()).isEqualTo(5);
   }
 
@@ -91,21 +104,19 @@ class JobStateTest {
   void orderedJobReleasesInInputOrder() {
     JobState state = accepted(6, true);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 2);
-    state = state.updated(new Dispatched(b, "n2", "n2:1"), T0);
+    state = apply(state, new Dispatched(b, "n2", "n2:1"), T0);
     Batch c = fresh(state, 2);
-    state = state.updated(new Dispatched(c, "n2", "n2:1"), T0);
+    state = apply(state, new Dispatched(c, "n2", "n2:1"), T0);
 
-    state = state.updated(doneTimesTen(c), T0);
-    assertThat(state.releasedResults()).isEmpty();
-    state = state.updated(doneTimesTen(b), T0);
-    assertThat(state.releasedResults()).isEmpty();
-    state = state.updated(doneTimesTen(a), T0);
-    assertThat(state.releasedResults())
-        .extracting(Result::index)
-        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
-    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+    state = apply(state, doneTimesTen(c), T0);
+    assertThat(released()).isEmpty();
+    state = apply(state, doneTimesTen(b), T0);
+    assertThat(released()).isEmpty();
+    state = apply(state, doneTimesTen(a), T0);
+    assertThat(released()).extracting(Result::index).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
   }
 
   /** Tests that an unordered job releases results as they complete. */
@@ -113,11 +124,11 @@ class JobStateTest {
   void unorderedJobReleasesAtOnce() {
     JobState state = accepted(4, false);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 2);
-    state = state.updated(new Dispatched(b, "n2", "n2:1"), T0);
-    state = state.updated(doneTimesTen(b), T0);
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(2L, 3L);
+    state = apply(state, new Dispatched(b, "n2", "n2:1"), T0);
+    state = apply(state, doneTimesTen(b), T0);
+    assertThat(released()).extracting(Result::index).containsExactly(2L, 3L);
   }
 
   /**
@@ -128,10 +139,10 @@ class JobStateTest {
   void duplicateResultsAreDropped() {
     JobState state = accepted(2, false);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(doneTimesTen(a), T0);
-    JobState again = state.updated(doneTimesTen(a), T0);
-    assertThat(again.releasedResults()).isEmpty();
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, doneTimesTen(a), T0);
+    JobState again = apply(state, doneTimesTen(a), T0);
+    assertThat(released()).isEmpty();
     assertThat(again.succeeded()).isEqualTo(2);
     assertThat(again.delivered()).isEqualTo(2);
   }
@@ -143,15 +154,15 @@ class JobStateTest {
   void resultsInParts() {
     JobState state = accepted(4, true);
     Batch a = fresh(state, 4);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     BatchCompleted first = new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), false, 10);
-    state = state.updated(first, T0);
-    assertThat(state.releasedResults()).hasSize(2);
-    assertThat(state.status(T0).running()).isEqualTo(2);
+    state = apply(state, first, T0);
+    assertThat(released()).hasSize(2);
+    assertThat(ApiViews.status(state, T0).running()).isEqualTo(2);
     assertThat(state.updated(first, T0).releasedResults()).isEmpty();
-    state = state.updated(new BatchCompleted(a.id(), 2, longs(2, 4), List.of(), true, 10), T0);
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(2L, 3L);
-    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+    state = apply(state, new BatchCompleted(a.id(), 2, longs(2, 4), List.of(), true, 10), T0);
+    assertThat(released()).extracting(Result::index).containsExactly(2L, 3L);
+    assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
   }
 
   /** Tests that a failed input becomes an error result and the job ends FAILED with the count. */
@@ -159,10 +170,11 @@ class JobStateTest {
   void taskErrorsAreResults() {
     JobState state = accepted(3, true);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     TaskError boom = new TaskError("java.lang.IllegalStateException", "boom", "n1", 1, "trace");
     state =
-        state.updated(
+        apply(
+            state,
             new BatchCompleted(
                 a.id(),
                 0,
@@ -171,11 +183,11 @@ class JobStateTest {
                 true,
                 10),
             T0);
-    assertThat(state.releasedResults().get(1).error().message()).isEqualTo("boom");
-    assertThat(state.releasedResults().get(1).output()).isNull();
-    assertThat(state.releasedResults().get(2).output().longValue()).isEqualTo(2);
-    assertThat(state.phase()).isEqualTo(State.FAILED);
-    assertThat(state.status(T0).message()).isEqualTo("1 of 3 inputs failed");
+    assertThat(released().get(1).error().message()).isEqualTo("boom");
+    assertThat(released().get(1).output()).isNull();
+    assertThat(released().get(2).output().longValue()).isEqualTo(2);
+    assertThat(state.phase()).isEqualTo(Phase.FAILED);
+    assertThat(ApiViews.status(state, T0).message()).isEqualTo("1 of 3 inputs failed");
   }
 
   /**
@@ -186,9 +198,9 @@ class JobStateTest {
   void inputsOfALostNodeRunAgainAlone() {
     JobState state = accepted(3, true);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), false, 10), T0);
-    state = state.updated(new NodeLost("n1", "unreachable", ALL), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), false, 10), T0);
+    state = apply(state, new NodeLost("n1", "unreachable", ALL), T0);
 
     assertThat(state.ready()).hasSize(2);
     Batch again = state.ready().get(0);
@@ -198,18 +210,18 @@ class JobStateTest {
     assertThat(again.attempt()).isEqualTo(2);
     assertThat(again.systemFailures()).isEqualTo(1);
     assertThat(again.failedOn()).containsExactly("n1:1");
-    assertThat(state.status(T0).retried()).isEqualTo(2);
-    assertThat(state.status(T0).running()).isZero();
+    assertThat(ApiViews.status(state, T0).retried()).isEqualTo(2);
+    assertThat(ApiViews.status(state, T0).running()).isZero();
 
-    state = state.updated(new Dispatched(again, "n2", "n2:1"), T0);
+    state = apply(state, new Dispatched(again, "n2", "n2:1"), T0);
     assertThat(state.updated(doneTimesTen(a), T0).releasedResults()).isEmpty();
-    state = state.updated(doneTimesTen(again), T0);
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(1L);
+    state = apply(state, doneTimesTen(again), T0);
+    assertThat(released()).extracting(Result::index).containsExactly(1L);
     Batch last = state.ready().get(0);
-    state = state.updated(new Dispatched(last, "n2", "n2:1"), T0);
-    state = state.updated(doneTimesTen(last), T0);
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(2L);
-    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+    state = apply(state, new Dispatched(last, "n2", "n2:1"), T0);
+    state = apply(state, doneTimesTen(last), T0);
+    assertThat(released()).extracting(Result::index).containsExactly(2L);
+    assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
   }
 
   /** Tests that a batch a node stopped early has its unfinished inputs queued again. */
@@ -217,8 +229,8 @@ class JobStateTest {
   void unfinishedInputsOfALastPartRunAgain() {
     JobState state = accepted(3, false);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), true, 10), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), true, 10), T0);
     assertThat(state.ready())
         .singleElement()
         .satisfies(b -> assertThat(b.firstIndex()).isEqualTo(1));
@@ -230,18 +242,18 @@ class JobStateTest {
   void cancelKeepsFinishedResults() {
     JobState state = accepted(6, true);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 2);
-    state = state.updated(new Dispatched(b, "n2", "n2:1"), T0);
-    state = state.updated(doneTimesTen(b), T0);
-    state = state.updated(new Cancelled("cancelled on request"), T0.plusSeconds(1));
+    state = apply(state, new Dispatched(b, "n2", "n2:1"), T0);
+    state = apply(state, doneTimesTen(b), T0);
+    state = apply(state, new Cancelled("cancelled on request"), T0.plusSeconds(1));
 
-    assertThat(state.phase()).isEqualTo(State.CANCELLED);
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(2L, 3L);
+    assertThat(state.phase()).isEqualTo(Phase.CANCELLED);
+    assertThat(released()).extracting(Result::index).containsExactly(2L, 3L);
     assertThat(state.inFlight()).isEmpty();
     assertThat(state.hasWork()).isFalse();
     assertThat(state.updated(doneTimesTen(a), T0).releasedResults()).isEmpty();
-    assertThat(state.status(T0.plusSeconds(5)).elapsedMillis()).isEqualTo(1000);
+    assertThat(ApiViews.status(state, T0.plusSeconds(5)).elapsedMillis()).isEqualTo(1000);
   }
 
   /** Tests that an ordered job never sends inputs more than the window ahead of its first gap. */
@@ -250,13 +262,13 @@ class JobStateTest {
     JobState state = JobState.accepted("j", spec(true, null), 100, 10, T0);
     assertThat(state.admissible()).isEqualTo(10);
     Batch a = fresh(state, 4);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     Batch b = fresh(state, 6);
-    state = state.updated(new Dispatched(b, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(b, "n1", "n1:1"), T0);
     assertThat(state.admissible()).isZero();
-    JobState blocked = state.updated(doneTimesTen(b), T0);
+    JobState blocked = apply(state, doneTimesTen(b), T0);
     assertThat(blocked.admissible()).isZero();
-    JobState open = blocked.updated(doneTimesTen(a), T0);
+    JobState open = apply(blocked, doneTimesTen(a), T0);
     assertThat(open.admissible()).isEqualTo(10);
     Batch tooFar = Batch.fresh(state.nextBatchId(), state.nextFresh(), longs(10, 11));
     assertThatThrownBy(() -> blocked.updated(new Dispatched(tooFar, "n1", "n1:1"), T0))
@@ -278,9 +290,10 @@ class JobStateTest {
   void combinesOutputsExactly() {
     JobState state = JobState.accepted("j", spec(false, Combiner.SUM), 2, 10, T0);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     state =
-        state.updated(
+        apply(
+            state,
             new BatchCompleted(
                 a.id(),
                 0,
@@ -291,7 +304,7 @@ class JobStateTest {
             T0);
     assertThat(state.combined().bigIntegerValue())
         .isEqualTo(java.math.BigInteger.valueOf(Long.MAX_VALUE).multiply(java.math.BigInteger.TWO));
-    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+    assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
   }
 
   /** Tests that outputs which cannot be combined fail the job with the reason. */
@@ -299,9 +312,10 @@ class JobStateTest {
   void combineErrorFailsTheJob() {
     JobState state = JobState.accepted("j", spec(false, Combiner.SUM), 1, 10, T0);
     Batch a = fresh(state, 1);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     state =
-        state.updated(
+        apply(
+            state,
             new BatchCompleted(
                 a.id(),
                 0,
@@ -310,14 +324,14 @@ class JobStateTest {
                 true,
                 10),
             T0);
-    assertThat(state.phase()).isEqualTo(State.FAILED);
-    assertThat(state.status(T0).combineError()).contains("sum needs numbers");
+    assertThat(state.phase()).isEqualTo(Phase.FAILED);
+    assertThat(ApiViews.status(state, T0).combineError()).contains("sum needs numbers");
   }
 
   /** Tests that a job without inputs succeeds at once. */
   @Test
   void emptyJobSucceedsAtOnce() {
-    assertThat(accepted(0, true).phase()).isEqualTo(State.SUCCEEDED);
+    assertThat(accepted(0, true).phase()).isEqualTo(Phase.SUCCEEDED);
   }
 
   /** Tests that the mean task time follows the measurements. */
@@ -326,8 +340,8 @@ class JobStateTest {
     JobState state = accepted(4, false);
     assertThat(state.meanTaskNanos()).isNegative();
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), true, 2000), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), true, 2000), T0);
     assertThat(state.meanTaskNanos()).isEqualTo(1000.0);
   }
 
@@ -359,25 +373,25 @@ class JobStateTest {
   void retriesTaskFailuresThenReports() {
     JobState state = withSpec(3, 2, 3);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(failing(a, 1, FailureKind.TASK, "flaky"), T0);
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, failing(a, 1, FailureKind.TASK, "flaky"), T0);
+    assertThat(released()).extracting(Result::index).containsExactly(0L);
     for (int run = 2; run <= 3; run++) {
       Batch retry = state.ready().get(0);
       assertThat(retry.inputs()).containsExactly(LongNode.valueOf(1));
       assertThat(retry.attempt()).isEqualTo(run);
       assertThat(retry.taskFailures()).isEqualTo(run - 1);
-      state = state.updated(new Dispatched(retry, "n1", "n1:1"), T0);
-      state = state.updated(failing(retry, 0, FailureKind.TASK, "flaky"), T0);
+      state = apply(state, new Dispatched(retry, "n1", "n1:1"), T0);
+      state = apply(state, failing(retry, 0, FailureKind.TASK, "flaky"), T0);
     }
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(1L, 2L);
-    Result error = state.releasedResults().get(0);
+    assertThat(released()).extracting(Result::index).containsExactly(1L, 2L);
+    Result error = released().get(0);
     assertThat(error.error().message()).isEqualTo("flaky");
     assertThat(error.error().type()).isEqualTo("java.lang.RuntimeException");
     assertThat(error.error().trace()).isEqualTo("at Task.run");
     assertThat(error.error().attempts()).isEqualTo(3);
-    assertThat(state.phase()).isEqualTo(State.FAILED);
-    assertThat(state.status(T0).retried()).isEqualTo(2);
+    assertThat(state.phase()).isEqualTo(Phase.FAILED);
+    assertThat(ApiViews.status(state, T0).retried()).isEqualTo(2);
   }
 
   /** Tests that a retried input that succeeds counts as a success. */
@@ -385,12 +399,12 @@ class JobStateTest {
   void retryThatSucceeds() {
     JobState state = withSpec(1, 1, 3);
     Batch a = fresh(state, 1);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(failing(a, 0, FailureKind.TASK, "flaky"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, failing(a, 0, FailureKind.TASK, "flaky"), T0);
     Batch retry = state.ready().get(0);
-    state = state.updated(new Dispatched(retry, "n1", "n1:1"), T0);
-    state = state.updated(doneTimesTen(retry), T0);
-    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+    state = apply(state, new Dispatched(retry, "n1", "n1:1"), T0);
+    state = apply(state, doneTimesTen(retry), T0);
+    assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
   }
 
   /** Tests that a timed-out input runs elsewhere up to max-attempts runs, then says it gave up. */
@@ -398,20 +412,20 @@ class JobStateTest {
   void timeoutsUseMaxAttempts() {
     JobState state = withSpec(1, 0, 2);
     Batch a = fresh(state, 1);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     state =
-        state.updated(failing(a, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
+        apply(state, failing(a, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
     Batch retry = state.ready().get(0);
     assertThat(retry.systemFailures()).isEqualTo(1);
     assertThat(retry.failedOn()).containsExactly("n1:1");
-    state = state.updated(new Dispatched(retry, "n2", "n2:1"), T0);
+    state = apply(state, new Dispatched(retry, "n2", "n2:1"), T0);
     state =
-        state.updated(
-            failing(retry, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
-    Result error = state.releasedResults().get(0);
+        apply(
+            state, failing(retry, 0, FailureKind.TIMEOUT, "ran longer than the task timeout"), T0);
+    Result error = released().get(0);
     assertThat(error.error().message())
         .isEqualTo("ran longer than the task timeout; gave up after 2 runs (max-attempts 2)");
-    assertThat(state.phase()).isEqualTo(State.FAILED);
+    assertThat(state.phase()).isEqualTo(Phase.FAILED);
   }
 
   /** Tests that input errors are final: no retries for an input the task cannot take. */
@@ -419,10 +433,10 @@ class JobStateTest {
   void inputErrorsAreNotRetried() {
     JobState state = withSpec(1, 5, 5);
     Batch a = fresh(state, 1);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(failing(a, 0, FailureKind.INPUT, "not an integer"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, failing(a, 0, FailureKind.INPUT, "not an integer"), T0);
     assertThat(state.ready()).isEmpty();
-    assertThat(state.phase()).isEqualTo(State.FAILED);
+    assertThat(state.phase()).isEqualTo(Phase.FAILED);
   }
 
   /** Tests that an input whose node goes down on every run is quarantined, naming the nodes. */
@@ -430,23 +444,23 @@ class JobStateTest {
   void poisonInputIsQuarantined() {
     JobState state = withSpec(2, 0, 3);
     Batch a = fresh(state, 2);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(new NodeLost("n1", "unreachable", ALL), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new NodeLost("n1", "unreachable", ALL), T0);
     // The innocent input completes elsewhere.
     Batch innocent = state.ready().get(1);
-    state = state.updated(new Dispatched(innocent, "n2", "n2:1"), T0);
-    state = state.updated(doneTimesTen(innocent), T0);
+    state = apply(state, new Dispatched(innocent, "n2", "n2:1"), T0);
+    state = apply(state, doneTimesTen(innocent), T0);
     Batch poison = state.ready().get(0);
     for (String node : List.of("n2", "n3")) {
-      state = state.updated(new Dispatched(poison, node, node + ":1"), T0);
-      state = state.updated(new NodeLost(node, "unreachable", ALL), T0);
+      state = apply(state, new Dispatched(poison, node, node + ":1"), T0);
+      state = apply(state, new NodeLost(node, "unreachable", ALL), T0);
       if (!state.ready().isEmpty()) {
         poison = state.ready().get(0);
       }
     }
     assertThat(state.ready()).isEmpty();
-    assertThat(state.phase()).isEqualTo(State.FAILED);
-    Result quarantined = state.releasedResults().get(0);
+    assertThat(state.phase()).isEqualTo(Phase.FAILED);
+    Result quarantined = released().get(0);
     assertThat(quarantined.index()).isZero();
     assertThat(quarantined.error().type()).isEqualTo("cohort.Quarantined");
     assertThat(quarantined.error().message())
@@ -462,10 +476,10 @@ class JobStateTest {
   void reportedCrashCountsAsSystemFailure() {
     JobState state = withSpec(1, 0, 1);
     Batch a = fresh(state, 1);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(failing(a, 0, FailureKind.CRASH, "the task called System.exit(3)"), T0);
-    assertThat(state.releasedResults().get(0).error().type()).isEqualTo("cohort.Quarantined");
-    assertThat(state.releasedResults().get(0).error().message())
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, failing(a, 0, FailureKind.CRASH, "the task called System.exit(3)"), T0);
+    assertThat(released().get(0).error().type()).isEqualTo("cohort.Quarantined");
+    assertThat(released().get(0).error().message())
         .endsWith("Last: the task called System.exit(3)");
   }
 
@@ -477,11 +491,12 @@ class JobStateTest {
   void abandonedInputFailsAndTheRestRunAgain() {
     JobState state = withSpec(5, 0, 3);
     Batch a = fresh(state, 5);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     TaskError abandoned =
         new TaskError("cohort.TaskAbandoned", "ignored interruption", "n1:1", 1, null);
     state =
-        state.updated(
+        apply(
+            state,
             new BatchCompleted(
                 a.id(),
                 0,
@@ -490,7 +505,7 @@ class JobStateTest {
                 true,
                 10),
             T0);
-    assertThat(state.releasedResults()).extracting(Result::index).containsExactly(0L);
+    assertThat(released()).extracting(Result::index).containsExactly(0L);
     assertThat(state.ready()).hasSize(3);
     Batch rerunBefore =
         state.ready().stream().filter(b -> b.firstIndex() == 1).findFirst().orElseThrow();
@@ -501,7 +516,7 @@ class JobStateTest {
     Batch rerunAfter =
         state.ready().stream().filter(b -> b.firstIndex() == 3).findFirst().orElseThrow();
     assertThat(rerunAfter.inputs()).hasSize(2);
-    assertThat(state.status(T0).pending()).isEqualTo(4);
+    assertThat(ApiViews.status(state, T0).pending()).isEqualTo(4);
   }
 
   /** Tests that a lost node's queued batches run again without counting against their inputs. */
@@ -509,11 +524,11 @@ class JobStateTest {
   void queuedBatchesOfALostNodeAreNotPenalised() {
     JobState state = withSpec(2, 0, 1);
     Batch running = fresh(state, 1);
-    state = state.updated(new Dispatched(running, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(running, "n1", "n1:1"), T0);
     Batch queued = fresh(state, 1);
-    state = state.updated(new Dispatched(queued, "n1", "n1:1"), T0);
-    state = state.updated(new NodeLost("n1", "unreachable", java.util.Set.of(running.id())), T0);
-    assertThat(state.releasedResults())
+    state = apply(state, new Dispatched(queued, "n1", "n1:1"), T0);
+    state = apply(state, new NodeLost("n1", "unreachable", java.util.Set.of(running.id())), T0);
+    assertThat(released())
         .singleElement()
         .satisfies(
             r -> {
@@ -535,15 +550,15 @@ class JobStateTest {
     JobState state = JobState.streamed("s", spec(false, Combiner.SUM), 1000, T0);
     assertThat(state.inputsOpen()).isTrue();
     assertThat(state.hasWork()).isFalse();
-    state = state.updated(new JobEvent.InputsAdded(3), T0);
+    state = apply(state, new JobEvent.InputsAdded(3), T0);
     assertThat(state.admissible()).isEqualTo(3);
     Batch a = fresh(state, 3);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
-    state = state.updated(doneTimesTen(a), T0);
-    assertThat(state.phase()).isEqualTo(State.RUNNING);
-    assertThat(state.status(T0).inputsOpen()).isTrue();
-    state = state.updated(new JobEvent.InputsClosed(), T0.plusSeconds(1));
-    assertThat(state.phase()).isEqualTo(State.SUCCEEDED);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, doneTimesTen(a), T0);
+    assertThat(state.phase()).isEqualTo(Phase.RUNNING);
+    assertThat(ApiViews.status(state, T0).inputsOpen()).isTrue();
+    state = apply(state, new JobEvent.InputsClosed(), T0.plusSeconds(1));
+    assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
     assertThat(state.combined().longValue()).isEqualTo(30);
   }
 
@@ -552,19 +567,19 @@ class JobStateTest {
   void admitsInputsWithinBufferAndWindow() {
     JobState state = JobState.streamed("s", spec(true, null), 10, T0);
     assertThat(state.admitsInputs(4)).isTrue();
-    state = state.updated(new JobEvent.InputsAdded(4), T0);
+    state = apply(state, new JobEvent.InputsAdded(4), T0);
     assertThat(state.admitsInputs(4)).isFalse();
     Batch a = fresh(state, 4);
-    state = state.updated(new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
     assertThat(state.admitsInputs(4)).isTrue();
-    state = state.updated(new JobEvent.InputsAdded(6), T0);
+    state = apply(state, new JobEvent.InputsAdded(6), T0);
     // The ordered window of 10 is full until the first results are in.
     Batch b = fresh(state, 6);
-    state = state.updated(new Dispatched(b, "n1", "n1:1"), T0);
+    state = apply(state, new Dispatched(b, "n1", "n1:1"), T0);
     assertThat(state.admitsInputs(100)).isFalse();
-    state = state.updated(doneTimesTen(a), T0);
+    state = apply(state, doneTimesTen(a), T0);
     assertThat(state.admitsInputs(100)).isTrue();
-    JobState closed = state.updated(new JobEvent.InputsClosed(), T0);
+    JobState closed = apply(state, new JobEvent.InputsClosed(), T0);
     assertThat(closed.admitsInputs(100)).isFalse();
     assertThatThrownBy(() -> closed.updated(new JobEvent.InputsAdded(1), T0))
         .hasMessageContaining("takes no more inputs");

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -135,10 +136,19 @@ class ResultLogTest {
   @Test
   void readerStartedBeforeTheFileExistsWaitsForIt(@TempDir Path dir) throws Exception {
     ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
+    // The reader opens on the blocking executor: its first task done means the reader is open.
+    CountDownLatch opened = new CountDownLatch(1);
+    Executor watched =
+        task ->
+            blocking.execute(
+                () -> {
+                  task.run();
+                  opened.countDown();
+                });
     CompletionStage<ByteString> read =
-        log.source(blocking)
+        log.source(watched)
             .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
-    Thread.sleep(100); // the reader is open and waiting; no file yet
+    assertThat(opened.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.exists(log.file())).isFalse();
     assertThat(read.toCompletableFuture().isDone()).isFalse();
 

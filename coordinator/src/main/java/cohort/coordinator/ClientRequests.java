@@ -1,0 +1,146 @@
+package cohort.coordinator;
+
+import cohort.api.TaskInfo;
+import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.job.InputSource;
+import cohort.coordinator.job.JobSpec;
+import cohort.coordinator.job.JobState;
+import cohort.coordinator.job.ResultBlock;
+import cohort.coordinator.results.ResultLog;
+import cohort.protocol.CoordinatorProtocol;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What the HTTP API asks of the {@link Coordinator}, and the answers it gets: domain outcomes,
+ * which the HTTP layer maps to status codes and JSON. These messages never leave the coordinator's
+ * JVM, so they carry immutable domain values ({@link JobState}, {@link NodeTable}) as they are.
+ */
+public interface ClientRequests {
+
+  /**
+   * Accept a job, once a node has checked its task and parameters.
+   *
+   * @param taskCombiner use the task's default combiner, as the job named none
+   * @param waitFor zero to answer {@link Accepted} at once; otherwise answer {@link Completed} when
+   *     the job ends or this time has passed, whichever is first
+   */
+  record SubmitJob(
+      JobSpec spec,
+      InputSource inputs,
+      boolean taskCombiner,
+      Duration waitFor,
+      ActorRef<SubmitReply> replyTo)
+      implements CoordinatorProtocol.Command {
+
+    /** A submission answered as soon as the job is accepted. */
+    public SubmitJob(
+        JobSpec spec, InputSource inputs, boolean taskCombiner, ActorRef<SubmitReply> replyTo) {
+      this(spec, inputs, taskCombiner, Duration.ZERO, replyTo);
+    }
+  }
+
+  /** Answer to {@link SubmitJob}. */
+  sealed interface SubmitReply {}
+
+  /** The job was accepted. */
+  record Accepted(JobState job) implements SubmitReply {}
+
+  /**
+   * A job submitted with a wait ended, or the wait ran out first (the job is not terminal).
+   *
+   * @param results every result in delivery order, or null when the wait ran out or there were more
+   *     than {@link #MAX_INLINE_RESULTS}: then they are read from the job's result log
+   */
+  record Completed(JobState job, List<ResultBlock> results) implements SubmitReply {}
+
+  /** Results a waited job answers with at most; beyond, they are read from its result log. */
+  int MAX_INLINE_RESULTS = 10_000;
+
+  /** Why a request was refused. */
+  enum Refusal {
+    /** The request is wrong: an unknown task, bad parameters. */
+    INVALID,
+    /** The cluster cannot take it now: no node, every node busy leaving; try again. */
+    UNAVAILABLE,
+    /** No job has this id. */
+    UNKNOWN_JOB,
+    /** The job takes no more inputs: it ended, or its inputs did, or it had them all at once. */
+    NO_MORE_INPUTS
+  }
+
+  /**
+   * The request was refused.
+   *
+   * @param error what is wrong and how to fix it
+   */
+  record Refused(Refusal why, String error) implements SubmitReply, InputsReply {
+
+    /** The refusal of a request for a job the coordinator does not know. */
+    public static Refused unknownJob(String id) {
+      return new Refused(Refusal.UNKNOWN_JOB, "no job '" + id + "'; GET /jobs lists the jobs");
+    }
+
+    /** The refusal of inputs for a job that ended. */
+    public static Refused ended(JobState job) {
+      return new Refused(
+          Refusal.NO_MORE_INPUTS,
+          "job " + job.id() + " is " + job.phase() + "; it takes no more inputs");
+    }
+  }
+
+  /** The job's state, or empty for an unknown id. */
+  record GetJob(String id, ActorRef<Optional<JobState>> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** Every job the coordinator remembers, oldest first. */
+  record ListJobs(ActorRef<List<JobState>> replyTo) implements CoordinatorProtocol.Command {}
+
+  /** Cancel a job; answers its state after the cancel, or empty for an unknown id. */
+  record CancelJob(String id, ActorRef<Optional<JobState>> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** The job's result log, or empty for an unknown id. */
+  record OpenResults(String id, ActorRef<Optional<ResultLog>> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /**
+   * Append inputs to a streamed job. The answer waits until the job has room for them, which is how
+   * a slow cluster slows the producer down.
+   */
+  record AddInputs(String id, List<JsonNode> inputs, ActorRef<InputsReply> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** A streamed job's inputs have ended. */
+  record CloseInputs(String id, ActorRef<InputsReply> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** A streamed job's upload broke: cancel the job, since its inputs cannot be complete. */
+  record AbortInputs(String id, String reason) implements CoordinatorProtocol.Command {}
+
+  /** Answer to {@link AddInputs} and {@link CloseInputs}. */
+  sealed interface InputsReply {}
+
+  /** The inputs were admitted; the job has {@code total} inputs so far. */
+  record InputsAccepted(long total) implements InputsReply {}
+
+  /** The HTTP API serves at {@code url}: nodes fetch file inputs from there. */
+  record HttpServing(String url) implements CoordinatorProtocol.Command {}
+
+  /** The nodes and their slots. */
+  record GetCluster(ActorRef<ClusterView> replyTo) implements CoordinatorProtocol.Command {}
+
+  /**
+   * The cluster as the coordinator sees it.
+   *
+   * @param coordinator the coordinator's cluster address
+   * @param activeJobs jobs not finished yet
+   */
+  record ClusterView(String coordinator, NodeTable nodes, int activeJobs) {}
+
+  /** Every task some node offers. */
+  record GetTasks(ActorRef<List<TaskInfo>> replyTo) implements CoordinatorProtocol.Command {}
+}

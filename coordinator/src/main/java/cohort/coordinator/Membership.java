@@ -1,0 +1,202 @@
+package cohort.coordinator;
+
+import cohort.coordinator.dispatch.NodeTable;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.CoordinatorProtocol.NodeDraining;
+import cohort.protocol.CoordinatorProtocol.RegisterNode;
+import cohort.protocol.HostPort;
+import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.Registered;
+import cohort.protocol.WorkerProtocol.RegistrationRefused;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * The coordinator's view of who is in the cluster: it registers nodes into the {@link NodeTable},
+ * refuses those of another protocol version, and turns cluster membership into the coordinator's
+ * own messages: a node's worker that stops, or a member removed from the cluster, is {@link Lost};
+ * the failure detector's doubt and trust are {@link Reachable}. What lost nodes held goes back to
+ * the coordinator through its {@link Loser}.
+ */
+final class Membership {
+
+  /**
+   * A node is gone for good: its worker stopped ({@code worker} set), or its cluster member was
+   * removed ({@code member} set).
+   *
+   * @param why what happened, for the log
+   */
+  record Lost(String worker, String member, String why) implements CoordinatorProtocol.Command {}
+
+  /**
+   * The failure detector doubts the member at {@code member}, or trusts it again.
+   *
+   * @param member the member's {@code host:port}
+   */
+  record Reachable(String member, boolean reachable) implements CoordinatorProtocol.Command {}
+
+  /** What the coordinator does with a lost node's work. */
+  interface Loser {
+    /** The node is lost: its work runs again elsewhere; returns how many batches it held. */
+    int lose(NodeTable.Node node, String why);
+  }
+
+  private final ActorContext<CoordinatorProtocol.Command> context;
+  private final Loser loser;
+  private final Runnable nodesChanged;
+  private final String self;
+
+  /**
+   * @param loser takes back what lost nodes held
+   * @param nodesChanged told when nodes join or leave: what they judged no longer holds
+   */
+  Membership(
+      ActorContext<CoordinatorProtocol.Command> context, Loser loser, Runnable nodesChanged) {
+    this.context = context;
+    this.loser = loser;
+    this.nodesChanged = nodesChanged;
+    Cluster cluster = Cluster.get(context.getSystem());
+    this.self = HostPort.of(cluster.selfMember().address()).toString();
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(
+                    ClusterEvent.ReachabilityEvent.class,
+                    event ->
+                        new Reachable(
+                            HostPort.of(event.member().address()).toString(),
+                            event instanceof ClusterEvent.ReachableMember)),
+                ClusterEvent.ReachabilityEvent.class));
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(
+                    ClusterEvent.MemberRemoved.class,
+                    event ->
+                        new Lost(
+                            null,
+                            HostPort.of(event.member().address()).toString(),
+                            "it was removed from the cluster")),
+                ClusterEvent.MemberRemoved.class));
+  }
+
+  /** The coordinator's own cluster address, {@code host:port}. */
+  String selfAddress() {
+    return self;
+  }
+
+  /**
+   * A node's worker registers, or registers again: it joins the table (a repeat keeps what it
+   * holds), is watched, and is told where the coordinator serves HTTP. A node of another protocol
+   * version is refused.
+   *
+   * @param prefetch queued batches a node may hold per slot at most
+   * @param httpUrl the coordinator's HTTP API, or null before it serves
+   */
+  NodeTable register(RegisterNode register, NodeTable nodes, int prefetch, String httpUrl) {
+    ActorRef<WorkerProtocol.Command> worker = register.worker();
+    Optional<String> refused = refusal(register);
+    if (refused.isPresent()) {
+      context.getLog().warn("refused node {}: {}", worker.path().address(), refused.get());
+      worker.tell(new RegistrationRefused(refused.get()));
+      return nodes;
+    }
+    boolean known = nodes.get(NodeTable.idOf(worker)).isPresent();
+    String node = addressOf(worker);
+    NodeTable now = nodes.registered(worker, node, register.slots(), prefetch, register.tasks());
+    if (!known) {
+      nodesChanged.run();
+      context.watchWith(worker, new Lost(NodeTable.idOf(worker), null, "it stopped"));
+      context
+          .getLog()
+          .info(
+              "node {} joined with {} slots; the cluster has {} nodes, {} slots",
+              node,
+              register.slots(),
+              now.nodes().size(),
+              now.nodes().stream().mapToInt(NodeTable.Node::slots).sum());
+    }
+    worker.tell(new Registered(self, httpUrl));
+    return now;
+  }
+
+  /** A node is gone for good: what it still held runs again elsewhere. */
+  NodeTable lost(Lost lost, NodeTable nodes) {
+    List<NodeTable.Node> gone =
+        lost.worker() != null
+            ? nodes.get(lost.worker()).stream().toList()
+            : nodes.at(lost.member());
+    NodeTable now = nodes;
+    for (NodeTable.Node node : gone) {
+      int held = loser.lose(node, lost.why());
+      now = now.removed(node.id());
+      nodesChanged.run();
+      context
+          .getLog()
+          .info(
+              "node {} left ({}); {} batches it held run again elsewhere; {} nodes remain",
+              node.address(),
+              lost.why(),
+              held,
+              now.nodes().size());
+    }
+    return now;
+  }
+
+  /**
+   * The failure detector doubts a member, or trusts it again. What a doubted node holds runs again
+   * elsewhere at once, not after it is downed; if it comes back, its late results are duplicates
+   * and dropped.
+   */
+  NodeTable reachable(Reachable changed, NodeTable nodes) {
+    NodeTable now = nodes;
+    for (NodeTable.Node node : nodes.at(changed.member())) {
+      now = now.reachable(node.id(), changed.reachable());
+      if (changed.reachable()) {
+        context.getLog().info("node {} is reachable again", node.address());
+      } else {
+        int held = loser.lose(node, "the cluster lost contact with it");
+        context
+            .getLog()
+            .warn(
+                "node {} is unreachable; {} batches it held run again elsewhere",
+                node.address(),
+                held);
+      }
+    }
+    return now;
+  }
+
+  /** A node announced it is shutting down: it gets no more work. */
+  NodeTable draining(NodeDraining draining, NodeTable nodes) {
+    String id = NodeTable.idOf(draining.worker());
+    nodes.get(id).ifPresent(node -> context.getLog().info("node {} is draining", node.address()));
+    return nodes.draining(id);
+  }
+
+  /** The {@code host:port} of a worker's node; a worker in this JVM has the coordinator's. */
+  private String addressOf(ActorRef<?> worker) {
+    Address remote = worker.path().address();
+    return remote.hasLocalScope() ? self : HostPort.of(remote).toString();
+  }
+
+  /** Why a node must be refused, if it must: it speaks another version of the protocol. */
+  private static Optional<String> refusal(RegisterNode register) {
+    if (register.version() == CoordinatorProtocol.VERSION) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            "protocol version mismatch: the node speaks version %d, the coordinator %d. "
+                + "Run the same Cohort build on every machine.",
+            register.version(), CoordinatorProtocol.VERSION));
+  }
+}

@@ -1,0 +1,171 @@
+package cohort.coordinator.admission;
+
+import cohort.api.TaskInfo;
+import cohort.coordinator.ClientRequests.Refusal;
+import cohort.coordinator.ClientRequests.Refused;
+import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.job.Combiner;
+import cohort.protocol.TaskSpec;
+import cohort.protocol.WorkerProtocol.TaskChecked;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether a job may run: some node that takes work must offer its task, and a node must
+ * have checked the task and its parameters (they bind to the task's parameter record and pass its
+ * validation). Nodes' verdicts are remembered, so a repeated job skips the check's round trip; the
+ * memory is bounded, and forgotten whenever a node joins or leaves, as the new set of nodes may
+ * judge differently.
+ *
+ * <p>Used by the coordinator actor only; not thread-safe.
+ */
+public final class TaskAdmission {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TaskAdmission.class);
+
+  /** Nodes asked in turn to check a job's task before the job is refused. */
+  public static final int MAX_CHECKERS = 2;
+
+  /** Verdicts remembered at most; the least recently used goes first. */
+  static final int MAX_VERDICTS = 1024;
+
+  private final Map<TaskSpec, TaskChecked> verdicts =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TaskSpec, TaskChecked> eldest) {
+          return size() > MAX_VERDICTS;
+        }
+      };
+
+  /** What to do with a job. */
+  public sealed interface Decision {}
+
+  /** Refuse it. */
+  public record Refuse(Refused refused) implements Decision {}
+
+  /** Accept it: its task and parameters are known to be good. */
+  public record Accept() implements Decision {}
+
+  /** Ask this node to check the task and its parameters first. */
+  public record Check(NodeTable.Node node) implements Decision {}
+
+  /**
+   * The decision on a new job for {@code task}.
+   *
+   * @param coordinator the coordinator's address, for the hint on how to start a node
+   */
+  public Decision judge(TaskSpec task, NodeTable nodes, String coordinator) {
+    if (nodes.isEmpty()) {
+      return new Refuse(
+          new Refused(
+              Refusal.UNAVAILABLE,
+              "no node has joined the cluster yet; start one with: cohort node --join "
+                  + coordinator));
+    }
+    if (nodes.nodes().stream().noneMatch(node -> node.available() && node.offers(task.name()))) {
+      return new Refuse(refusal(task.name(), nodes));
+    }
+    TaskChecked verdict = verdicts.get(task);
+    if (verdict != null) {
+      return judged(verdict);
+    }
+    return checker(task.name(), Set.of(), nodes)
+        .<Decision>map(Check::new)
+        .orElseGet(() -> new Refuse(refusal(task.name(), nodes)));
+  }
+
+  /** A node checked the task: the verdict is remembered and decides. */
+  public Decision checked(TaskSpec task, TaskChecked verdict) {
+    verdicts.put(task, verdict);
+    return judged(verdict);
+  }
+
+  /**
+   * A node did not answer its check in time; it may have died before the failure detector noticed,
+   * so one other node is asked, up to {@link #MAX_CHECKERS}.
+   *
+   * @param asked the nodes asked so far, by id
+   * @param silent the address of the node that did not answer
+   */
+  public Decision checkFailed(
+      TaskSpec task, Set<String> asked, NodeTable nodes, String silent, Duration timeout) {
+    Optional<NodeTable.Node> other =
+        asked.size() >= MAX_CHECKERS ? Optional.empty() : checker(task.name(), asked, nodes);
+    return other
+        .<Decision>map(Check::new)
+        .orElseGet(
+            () ->
+                new Refuse(
+                    new Refused(
+                        Refusal.UNAVAILABLE,
+                        "node "
+                            + silent
+                            + " did not check the task within "
+                            + timeout.toMillis()
+                            + " ms, and no other node can; try again")));
+  }
+
+  /** Forgets every verdict: the nodes changed. */
+  public void forget() {
+    verdicts.clear();
+  }
+
+  /**
+   * The combiner the task names as its default, or null. A name Cohort lacks (a plugin built for
+   * another version) is logged and ignored: the job runs without one.
+   */
+  public static Combiner taskCombiner(String task, NodeTable nodes) {
+    for (TaskInfo info : nodes.tasks()) {
+      if (info.name().equals(task) && info.combiner() != null) {
+        try {
+          return Combiner.parse(info.combiner());
+        } catch (IllegalArgumentException e) {
+          LOG.warn("task {} names a default combiner Cohort lacks: {}", task, e.getMessage());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Decision judged(TaskChecked verdict) {
+    return verdict.ok() ? new Accept() : new Refuse(new Refused(Refusal.INVALID, verdict.error()));
+  }
+
+  /** A node that takes work, offers the task and was not asked yet. */
+  private static Optional<NodeTable.Node> checker(String task, Set<String> asked, NodeTable nodes) {
+    return nodes.nodes().stream()
+        .filter(node -> node.available() && node.offers(task) && !asked.contains(node.id()))
+        .findFirst();
+  }
+
+  /** Why no node can take a job for the task now: off everywhere, all busy leaving, or unknown. */
+  static Refused refusal(String task, NodeTable nodes) {
+    if (nodes.nodes().stream().anyMatch(node -> node.offers(task))) {
+      return new Refused(
+          Refusal.UNAVAILABLE,
+          "every node that offers task '"
+              + task
+              + "' is unreachable or draining; try again once one is up");
+    }
+    Optional<TaskInfo> off =
+        nodes.tasks().stream()
+            .filter(info -> info.name().equals(task) && !info.enabled())
+            .findFirst();
+    if (off.isPresent()) {
+      return new Refused(
+          Refusal.INVALID, "task '" + task + "' is off on every node: " + off.get().disabled());
+    }
+    String known =
+        nodes.tasks().stream()
+            .filter(TaskInfo::enabled)
+            .map(TaskInfo::name)
+            .collect(Collectors.joining(", "));
+    return new Refused(Refusal.INVALID, "unknown task '" + task + "'; known tasks: " + known);
+  }
+}

@@ -1,0 +1,150 @@
+package cohort.coordinator.dispatch;
+
+import cohort.coordinator.job.Batch;
+import cohort.coordinator.job.Batching;
+import cohort.coordinator.job.JobEvent.Dispatched;
+import cohort.coordinator.job.JobState;
+import cohort.coordinator.jobs.InputGate;
+import cohort.coordinator.jobs.Job;
+import cohort.coordinator.jobs.JobRegistry;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.CoordinatorProtocol.BatchKey;
+import cohort.protocol.WorkerProtocol.RunBatch;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Decides which batches go to which node: a round of dispatch gives each node with credit one batch
+ * at a time, from the running jobs in turn, until no node has credit or no job has work it can
+ * send; then it lets in streamed inputs that waited for room, and goes on while that brings work.
+ * The batches go into an {@link Outbox}, sent when the round ends.
+ *
+ * <p>A node holds, per slot, one running batch and as many queued ones as {@link Batching} wants
+ * for the job, so tiny tasks are not held up by the round trip and slow ones do not pile up on one
+ * node. A job whose results wait for the disk ({@link cohort.coordinator.results.ResultSink}) sends
+ * nothing until the writer catches up.
+ */
+public final class Dispatcher {
+
+  private final Batching batching;
+  private final ActorRef<CoordinatorProtocol.Command> coordinator;
+
+  /**
+   * @param coordinator where the nodes send results
+   */
+  public Dispatcher(Batching batching, ActorRef<CoordinatorProtocol.Command> coordinator) {
+    this.batching = batching;
+    this.coordinator = coordinator;
+  }
+
+  /**
+   * Runs one round of dispatch.
+   *
+   * @return the node table with the batches sent taken from the nodes' credit
+   */
+  public NodeTable round(NodeTable nodes, JobRegistry jobs, Outbox outbox, Instant now) {
+    return new Round(nodes, jobs, outbox, now).run();
+  }
+
+  /** How many unsent inputs a streamed job may hold now; see {@link InputGate#limit}. */
+  public long bufferLimit(Job job, NodeTable nodes) {
+    return InputGate.limit(job.state(), nodes, batching);
+  }
+
+  private final class Round {
+    private NodeTable nodes;
+    private final JobRegistry jobs;
+    private final Outbox outbox;
+    private final Instant now;
+
+    /**
+     * Which nodes can run a task, worked out once per round: credit changes during a round, the
+     * nodes that offer a task do not.
+     */
+    private final Map<String, TaskNodes> where = new HashMap<>();
+
+    Round(NodeTable nodes, JobRegistry jobs, Outbox outbox, Instant now) {
+      this.nodes = nodes;
+      this.jobs = jobs;
+      this.outbox = outbox;
+      this.now = now;
+    }
+
+    NodeTable run() {
+      boolean progress = jobs.activeCount() > 0;
+      while (progress) {
+        boolean sent = true;
+        while (sent) {
+          sent = false;
+          for (NodeTable.Node node : nodes.withCredit()) {
+            sent |= sendOne(node);
+          }
+        }
+        progress = admitWaiting();
+      }
+      return nodes;
+    }
+
+    /** Sends the node one batch from the next job in turn that it can run; false if none. */
+    private boolean sendOne(NodeTable.Node node) {
+      for (int turn = jobs.activeCount(); turn > 0; turn--) {
+        Job job = jobs.nextInTurn().orElseThrow();
+        JobState state = job.state();
+        String task = state.spec().task().name();
+        if (!state.hasWork() || !node.offers(task) || job.results().heldBack()) {
+          continue;
+        }
+        TaskNodes cluster =
+            where.computeIfAbsent(
+                task, name -> new TaskNodes(nodes.slotsFor(name), nodes.candidates(name)));
+        int prefetch = batching.prefetch(state, batching.size(state, cluster.slots()));
+        if (node.outstanding().size() >= node.slots() * (1 + prefetch)) {
+          continue; // the node holds enough of this job's work for now
+        }
+        Optional<Batch> next =
+            batching.next(
+                state, job.inputs(), cluster.slots(), node.address(), cluster.candidates());
+        if (next.isEmpty()) {
+          continue;
+        }
+        Batch batch = next.get();
+        job.apply(new Dispatched(batch, node.id(), node.address()), now);
+        job.inputs().releaseBefore(job.state().nextFresh());
+        nodes = nodes.taken(node.id(), new BatchKey(job.id(), batch.id()));
+        outbox.add(node.worker(), runBatch(job, batch));
+        return true;
+      }
+      return false;
+    }
+
+    private RunBatch runBatch(Job job, Batch batch) {
+      return new RunBatch(
+          job.id(),
+          batch.id(),
+          job.state().spec().task(),
+          batch.firstIndex(),
+          batch.inputs(),
+          batch.attempt(),
+          job.state().spec().taskTimeout().toMillis(),
+          coordinator,
+          // A batch that runs again confirms its start, so a node lost while it runs it is known
+          // to have run it, whatever became of the node's reports.
+          batch.attempt() > 1);
+    }
+
+    /** Lets in uploads that waited for room; true if any got in (so there may be more to send). */
+    private boolean admitWaiting() {
+      boolean admitted = false;
+      for (Job job : jobs.active()) {
+        admitted |= job.admitWaiting(bufferLimit(job, nodes), now);
+      }
+      return admitted;
+    }
+
+    private record TaskNodes(int slots, Set<String> candidates) {}
+  }
+}

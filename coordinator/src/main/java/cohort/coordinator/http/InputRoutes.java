@@ -1,0 +1,258 @@
+package cohort.coordinator.http;
+
+import cohort.coordinator.ClientRequests;
+import cohort.coordinator.ClientRequests.InputsAccepted;
+import cohort.coordinator.ClientRequests.InputsReply;
+import cohort.coordinator.ClientRequests.Refused;
+import cohort.coordinator.blobs.BlobStore;
+import cohort.coordinator.job.JobState;
+import cohort.protocol.Payloads;
+import cohort.task.FileRef;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Framing;
+import org.apache.pekko.stream.javadsl.FramingTruncation;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The routes that move data in: a streamed job's inputs ({@code POST /jobs/{id}/inputs}), the files
+ * a job's inputs name ({@code POST /jobs/{id}/blobs}), and those files' bytes for the nodes ({@code
+ * GET /blobs/{job}/{n}}). File work runs on the blocking executor, never on the HTTP threads.
+ */
+final class InputRoutes extends AllDirectives {
+
+  /** Longest input line accepted: a value at the size limit, written out as JSON text. */
+  private static final int MAX_INPUT_LINE = 4 * Payloads.MAX_VALUE_BYTES;
+
+  /** Inputs handed to the coordinator at once, and how long a partial group may wait. */
+  private static final int INPUT_CHUNK = 1000;
+
+  private static final Duration INPUT_CHUNK_WAIT = Duration.ofMillis(20);
+
+  /**
+   * Bytes read from a blob's file at once when serving it. Pekko's default of 8 KiB makes a photo
+   * of half a megabyte some 70 trips through the HTTP stream and as many socket writes.
+   */
+  private static final int BLOB_CHUNK = 256 * 1024;
+
+  private final Asks asks;
+  private final ObjectMapper json;
+  private final Executor blocking;
+  private final BlobStore blobs;
+  private final Responses responses;
+
+  InputRoutes(
+      Asks asks, ObjectMapper json, Executor blocking, BlobStore blobs, Responses responses) {
+    this.asks = asks;
+    this.json = json;
+    this.blocking = blocking;
+    this.blobs = blobs;
+    this.responses = responses;
+  }
+
+  /**
+   * Streams a job's inputs in: newline-delimited JSON, parsed as it arrives and admitted as the job
+   * has room, so a slow cluster slows the upload down through TCP. Answers once the body ended and
+   * every input was admitted; a malformed line or a broken upload cancels the job.
+   */
+  Route inputs(String id) {
+    return extractRequestEntity(
+        entity -> {
+          long[] lines = new long[1];
+          CompletionStage<HttpResponse> done =
+              entity
+                  .getDataBytes()
+                  .via(
+                      Framing.delimiter(
+                          ByteString.fromString("\n"), MAX_INPUT_LINE, FramingTruncation.ALLOW))
+                  .map(line -> parseInput(line, ++lines[0]))
+                  .filter(Optional::isPresent)
+                  .map(Optional::get)
+                  .groupedWithin(INPUT_CHUNK, INPUT_CHUNK_WAIT)
+                  .mapAsync(
+                      1,
+                      chunk ->
+                          admitted(
+                              asks.askPatiently(
+                                  (ActorRef<InputsReply> replyTo) ->
+                                      new ClientRequests.AddInputs(id, chunk, replyTo))))
+                  .runWith(Sink.ignore(), asks.system())
+                  .thenCompose(
+                      ignored ->
+                          admitted(
+                              asks.ask(
+                                  (ActorRef<InputsReply> replyTo) ->
+                                      new ClientRequests.CloseInputs(id, replyTo))))
+                  .handle((total, failure) -> inputsDone(id, total, failure));
+          return completeWithFuture(done);
+        });
+  }
+
+  private HttpResponse inputsDone(String id, Long total, Throwable failure) {
+    if (failure == null) {
+      return responses.ok(StatusCodes.OK, Map.of("job", id, "inputs", total));
+    }
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    if (cause instanceof RefusedException refused) {
+      return responses.refused(refused.refused);
+    }
+    String reason =
+        cause instanceof IllegalArgumentException
+            ? cause.getMessage()
+            : "the input stream broke: " + cause.getMessage();
+    asks.tell(new ClientRequests.AbortInputs(id, reason));
+    return responses.error(StatusCodes.BAD_REQUEST, reason + "; the job is cancelled");
+  }
+
+  private Optional<JsonNode> parseInput(ByteString line, long number) {
+    if (line.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode input;
+    try {
+      input = json.readTree(line.toArray());
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "input line " + number + " is not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "input line " + number + " cannot be read: " + e.getMessage());
+    }
+    Payloads.requireInputSize(input, "input line " + number);
+    return Optional.of(input);
+  }
+
+  private static CompletionStage<Long> admitted(CompletionStage<InputsReply> reply) {
+    return reply.thenApply(
+        answer -> {
+          if (answer instanceof InputsAccepted accepted) {
+            return accepted.total();
+          }
+          throw new RefusedException((Refused) answer);
+        });
+  }
+
+  /** The coordinator refused inputs; carries the refusal to the response. */
+  private static final class RefusedException extends RuntimeException {
+    final transient Refused refused;
+
+    RefusedException(Refused refused) {
+      super(refused.error(), null, false, false);
+      this.refused = refused;
+    }
+  }
+
+  /**
+   * Stores a file for a job's inputs: the body is the file's bytes, streamed to disk. Answers 201
+   * with the blob's id, which an input names as {@code "blob"}.
+   */
+  Route upload(String id) {
+    return extractRequestEntity(
+        entity -> {
+          CompletionStage<HttpResponse> done =
+              asks.ask(
+                      (ActorRef<Optional<JobState>> replyTo) ->
+                          new ClientRequests.GetJob(id, replyTo))
+                  .thenCompose(
+                      found -> {
+                        if (found.isEmpty() || found.get().terminal()) {
+                          entity.discardBytes(asks.system());
+                          return CompletableFuture.completedFuture(
+                              found.isEmpty()
+                                  ? responses.unknownJob(id)
+                                  : responses.error(
+                                      StatusCodes.CONFLICT,
+                                      "job "
+                                          + id
+                                          + " is "
+                                          + found.get().phase()
+                                          + "; it takes no more files"));
+                        }
+                        String blob = blobs.newId(id);
+                        Path file = blobs.pathOf(blob);
+                        return CompletableFuture.runAsync(() -> createParent(file), blocking)
+                            .thenCompose(
+                                ignored ->
+                                    entity
+                                        .getDataBytes()
+                                        .runWith(FileIO.toPath(file), asks.system()))
+                            .handle(
+                                (written, failure) ->
+                                    failure == null
+                                        ? responses.ok(
+                                            StatusCodes.CREATED,
+                                            Map.of("blob", blob, "size", written.getCount()))
+                                        : uploadFailed(blob, failure));
+                      });
+          return completeWithFuture(done);
+        });
+  }
+
+  private HttpResponse uploadFailed(String blob, Throwable failure) {
+    CompletableFuture.runAsync(() -> blobs.delete(blob), blocking);
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    if (cause instanceof EntityStreamSizeException) {
+      return responses.error(
+          StatusCodes.PAYLOAD_TOO_LARGE,
+          "a file sent through the cluster may have at most "
+              + FileRef.MAX_BLOB_BYTES / (1024 * 1024)
+              + " MiB; use shared storage (--shared-fs) for larger files");
+    }
+    return responses.error(StatusCodes.BAD_REQUEST, "the upload broke: " + cause.getMessage());
+  }
+
+  private static void createParent(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot store files in " + file.getParent() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Serves a blob's bytes to a node. */
+  Route blob(String id) {
+    Path file;
+    try {
+      file = blobs.pathOf(id);
+    } catch (IllegalArgumentException e) {
+      return complete(responses.error(StatusCodes.NOT_FOUND, e.getMessage()));
+    }
+    return completeWithFuture(
+        CompletableFuture.supplyAsync(() -> Files.isRegularFile(file), blocking)
+            .thenApply(
+                present ->
+                    present
+                        ? HttpResponse.create()
+                            .withEntity(
+                                HttpEntities.create(
+                                    ContentTypes.APPLICATION_OCTET_STREAM, file, BLOB_CHUNK))
+                        : responses.error(
+                            StatusCodes.NOT_FOUND,
+                            "blob "
+                                + id
+                                + " is gone: its input has a result already, or its job ended")));
+  }
+}

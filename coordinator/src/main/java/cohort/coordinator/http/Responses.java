@@ -1,0 +1,56 @@
+package cohort.coordinator.http;
+
+import cohort.api.ApiError;
+import cohort.coordinator.ClientRequests.Refused;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * JSON responses: a body with its status, an error {@code {"error": "..."}}, and the status each
+ * kind of refusal gets.
+ */
+final class Responses {
+
+  private final ObjectMapper json;
+
+  Responses(ObjectMapper json) {
+    this.json = json;
+  }
+
+  /** A JSON body with this status. */
+  HttpResponse ok(StatusCode status, Object body) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** An error with this status, saying what is wrong and how to fix it. */
+  HttpResponse error(StatusCode status, String message) {
+    return ok(status, new ApiError(message));
+  }
+
+  /** A refusal as HTTP: 400 for a wrong request, 503 to try again, 404, 409. */
+  HttpResponse refused(Refused refused) {
+    StatusCode status =
+        switch (refused.why()) {
+          case INVALID -> StatusCodes.BAD_REQUEST;
+          case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+          case UNKNOWN_JOB -> StatusCodes.NOT_FOUND;
+          case NO_MORE_INPUTS -> StatusCodes.CONFLICT;
+        };
+    return error(status, refused.error());
+  }
+
+  /** The answer for an id no job has. */
+  HttpResponse unknownJob(String id) {
+    return refused(Refused.unknownJob(id));
+  }
+}

@@ -1,0 +1,43 @@
+package cohort.coordinator.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What a job's released results add up to: how many succeeded and failed, and the outputs combined
+ * so far. An immutable value.
+ *
+ * @param succeeded results with an output
+ * @param failed results with an error
+ * @param combined the outputs reduced so far by the job's combiner, or null
+ * @param combineError why the outputs could not be combined, or null
+ */
+public record Tally(long succeeded, long failed, JsonNode combined, String combineError) {
+
+  /** Nothing released yet. */
+  public static final Tally NONE = new Tally(0, 0, null, null);
+
+  /** The tally after a block of results left for the client. */
+  public Tally add(ResultBlock block, Combiner combiner) {
+    int failures = block.errors().size();
+    JsonNode value = combined;
+    String error = combineError;
+    if (combiner != null && error == null) {
+      try {
+        for (int offset = 0; offset < block.size(); offset++) {
+          if (block.succeeded(offset)) {
+            value = combiner.add(value, block.outputs().get(offset));
+          }
+        }
+      } catch (RuntimeException e) {
+        error = e.getMessage();
+        value = null;
+      }
+    }
+    return new Tally(succeeded + block.size() - failures, failed + failures, value, error);
+  }
+
+  /** Results released in all. */
+  public long delivered() {
+    return succeeded + failed;
+  }
+}

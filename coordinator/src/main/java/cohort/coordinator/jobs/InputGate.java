@@ -1,0 +1,58 @@
+package cohort.coordinator.jobs;
+
+import cohort.coordinator.ClientRequests.AddInputs;
+import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.job.Batching;
+import cohort.coordinator.job.JobState;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The uploads of a streamed job that wait for room, oldest first, and the rule that lets them in: a
+ * job holds at most two rounds of batches for every node that can run it, so a slow cluster slows
+ * the producer down instead of filling the coordinator's memory.
+ *
+ * <p>Used by the coordinator actor only; not thread-safe.
+ */
+public final class InputGate {
+
+  /** The fewest inputs a streamed job may buffer, whatever its batches. */
+  public static final long MIN_BUFFER = 64;
+
+  private final ArrayDeque<AddInputs> waiting = new ArrayDeque<>();
+
+  /**
+   * How many unsent inputs a streamed job may hold before the next dispatch: two rounds of batches
+   * for every node that can run it, and never fewer than {@link #MIN_BUFFER}.
+   */
+  public static long limit(JobState job, NodeTable nodes, Batching batching) {
+    String task = job.spec().task().name();
+    long batch = batching.size(job, nodes.slotsFor(task));
+    return Math.max(MIN_BUFFER, 2L * nodes.capacityFor(task) * batch);
+  }
+
+  /** Whether an upload may go in now: none waits before it and the job has room. */
+  public boolean admitsNow(JobState job, long limit) {
+    return waiting.isEmpty() && job.admitsInputs(limit);
+  }
+
+  /** Holds an upload until the job has room. */
+  public void hold(AddInputs add) {
+    waiting.addLast(add);
+  }
+
+  /** The oldest waiting upload, taken out, if the job has room for it now. */
+  public Optional<AddInputs> next(JobState job, long limit) {
+    return !waiting.isEmpty() && job.admitsInputs(limit)
+        ? Optional.of(waiting.pollFirst())
+        : Optional.empty();
+  }
+
+  /** Takes out every waiting upload, to refuse them: the job ended. */
+  public List<AddInputs> drain() {
+    List<AddInputs> all = List.copyOf(waiting);
+    waiting.clear();
+    return all;
+  }
+}

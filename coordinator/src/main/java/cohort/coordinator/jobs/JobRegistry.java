@@ -1,0 +1,197 @@
+package cohort.coordinator.jobs;
+
+import cohort.coordinator.ClientRequests.Refused;
+import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.job.InputSource;
+import cohort.coordinator.job.JobSpec;
+import cohort.coordinator.job.JobState;
+import cohort.coordinator.results.ResultLog;
+import cohort.protocol.CoordinatorProtocol.BatchKey;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The jobs a coordinator remembers: it names new jobs, keeps the running ones in the turn order
+ * dispatch serves them in, and forgets the oldest finished jobs beyond the retention.
+ *
+ * <p>Job ids are {@code INCARNATION-N}: a random prefix per coordinator start and a count, so ids
+ * from a restarted coordinator never collide with those a client still holds.
+ *
+ * <p>Used by the coordinator actor only; not thread-safe.
+ */
+public final class JobRegistry {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobRegistry.class);
+
+  private final Path spool;
+  private final int retained;
+  private final String incarnation;
+  private long sequence;
+  private final Map<String, Job> jobs = new LinkedHashMap<>();
+  private final ArrayDeque<Job> active = new ArrayDeque<>();
+  private final ArrayDeque<String> finished = new ArrayDeque<>();
+  private final Set<Job> touched = new LinkedHashSet<>();
+
+  /**
+   * @param spool where result logs are written
+   * @param retained finished jobs kept before the oldest are forgotten
+   */
+  public JobRegistry(Path spool, int retained) {
+    this.spool = spool;
+    this.retained = retained;
+    this.incarnation =
+        Long.toString(ThreadLocalRandom.current().nextLong(36 * 36, 36 * 36 * 36), 36);
+  }
+
+  /** A fresh id for the next job. */
+  private String newId() {
+    return incarnation + "-" + (++sequence);
+  }
+
+  /**
+   * Accepts a job: names it, and registers it in its first state; a job with work joins the turn
+   * order.
+   *
+   * @param window how far an ordered job's dispatch may run ahead of its first missing result
+   */
+  public Job accept(JobSpec spec, InputSource inputs, long window, Instant now) {
+    String id = newId();
+    JobState state =
+        inputs.isStreamed()
+            ? JobState.streamed(id, spec, window, now)
+            : JobState.accepted(id, spec, inputs.size(), window, now);
+    LOG.info(
+        "job {} accepted: task {}, {}",
+        id,
+        spec.task().name(),
+        state.inputsOpen() ? "inputs streamed" : state.available() + " inputs");
+    return add(state, inputs);
+  }
+
+  private Job add(JobState state, InputSource inputs) {
+    Job job =
+        new Job(state, inputs, new ResultLog(spool.resolve(state.id() + ".ndjson")), touched::add);
+    jobs.put(job.id(), job);
+    if (!state.terminal()) {
+      active.addLast(job);
+    }
+    return job;
+  }
+
+  public Optional<Job> get(String id) {
+    return Optional.ofNullable(jobs.get(id));
+  }
+
+  /** Why the job with this id takes no streamed inputs now, if it does not, or is unknown. */
+  public Optional<Refused> inputsRefused(String id) {
+    Job job = jobs.get(id);
+    return job == null ? Optional.of(Refused.unknownJob(id)) : job.inputsRefused();
+  }
+
+  /** Every job remembered, oldest first. */
+  public Collection<Job> all() {
+    return jobs.values();
+  }
+
+  /** The running jobs, in turn order. */
+  public List<Job> active() {
+    return List.copyOf(active);
+  }
+
+  public int activeCount() {
+    return active.size();
+  }
+
+  /**
+   * A running job's work on one node.
+   *
+   * @param batches batches of the job out on the node
+   * @param running ids of those the node reported it had started
+   */
+  public record Holding(Job job, int batches, Set<Long> running) {}
+
+  /** The running jobs that hold work on the node. */
+  public List<Holding> heldOn(NodeTable.Node node) {
+    List<Holding> held = new ArrayList<>();
+    for (Job job : active) {
+      int batches = 0;
+      for (JobState.InFlight flight : job.state().inFlight()) {
+        batches += flight.node().equals(node.id()) ? 1 : 0;
+      }
+      if (batches > 0) {
+        Set<Long> running = new HashSet<>();
+        for (BatchKey key : node.running()) {
+          if (key.job().equals(job.id())) {
+            running.add(key.batch());
+          }
+        }
+        held.add(new Holding(job, batches, running));
+      }
+    }
+    return held;
+  }
+
+  /** The next running job in turn, moved to the back of the turn order; empty when none runs. */
+  public Optional<Job> nextInTurn() {
+    Job job = active.pollFirst();
+    if (job != null) {
+      active.addLast(job);
+    }
+    return Optional.ofNullable(job);
+  }
+
+  /**
+   * The job ended: uploads that waited for room are refused, and the job leaves the turn order and
+   * joins the finished ones.
+   *
+   * @return the finished jobs now beyond the retention, forgotten: their logs should be deleted
+   */
+  public List<Job> ended(Job job, Instant now) {
+    JobState state = job.state();
+    job.gate().drain().forEach(add -> add.replyTo().tell(Refused.ended(state)));
+    LOG.info(
+        "job {} {}: {} succeeded, {} failed, in {} ms",
+        state.id(),
+        state.phase().name().toLowerCase(Locale.ROOT),
+        state.succeeded(),
+        state.failed(),
+        state.elapsed(now).toMillis());
+    active.remove(job);
+    touched.add(job); // its log closes at the end of the round
+    finished.addLast(job.id());
+    List<Job> forgotten = new ArrayList<>();
+    while (finished.size() > retained) {
+      Job old = jobs.remove(finished.pollFirst());
+      if (old != null) {
+        forgotten.add(old);
+        touched.remove(old);
+      }
+    }
+    return forgotten;
+  }
+
+  /**
+   * Hands the results jobs released this round to their writers, one append each, and closes the
+   * logs of jobs that ended.
+   */
+  public void flushResults() {
+    for (Job job : touched) {
+      job.results().flush(job.state().terminal());
+    }
+    touched.clear();
+  }
+}

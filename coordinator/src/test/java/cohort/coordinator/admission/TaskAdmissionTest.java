@@ -1,0 +1,146 @@
+package cohort.coordinator.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.api.TaskInfo;
+import cohort.coordinator.ClientRequests.Refusal;
+import cohort.coordinator.dispatch.NodeTable;
+import cohort.protocol.TaskSpec;
+import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.TaskChecked;
+import com.fasterxml.jackson.databind.node.IntNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TaskAdmissionTest {
+
+  private static ActorTestKit testKit;
+  private static ActorRef<WorkerProtocol.Command> a;
+  private static ActorRef<WorkerProtocol.Command> b;
+
+  private static final List<TaskInfo> TASKS =
+      List.of(
+          new TaskInfo("echo", "", "any", List.of(), null, null),
+          new TaskInfo("sum-range", "", "object", List.of(), "sum", null),
+          new TaskInfo("exec", "", "any", List.of(), null, "start nodes with --allow-exec"));
+
+  private static final TaskSpec ECHO = new TaskSpec("echo", Map.of());
+
+  @BeforeAll
+  static void start() {
+    testKit =
+        ActorTestKit.create(
+            com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local"));
+    a = testKit.<WorkerProtocol.Command>createTestProbe().ref();
+    b = testKit.<WorkerProtocol.Command>createTestProbe().ref();
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static NodeTable twoNodes() {
+    return NodeTable.empty().registered(a, "a:1", 1, 1, TASKS).registered(b, "b:1", 1, 1, TASKS);
+  }
+
+  private static Refusal refusal(TaskAdmission.Decision decision) {
+    return ((TaskAdmission.Refuse) decision).refused().why();
+  }
+
+  private static String error(TaskAdmission.Decision decision) {
+    return ((TaskAdmission.Refuse) decision).refused().error();
+  }
+
+  /** Tests the refusals that need no node's check: no node, unknown task, task off everywhere. */
+  @Test
+  void refusesWhatNoNodeCanRun() {
+    TaskAdmission admission = new TaskAdmission();
+    var none = admission.judge(ECHO, NodeTable.empty(), "c:1");
+    assertThat(refusal(none)).isEqualTo(Refusal.UNAVAILABLE);
+    assertThat(error(none)).contains("cohort node --join c:1");
+    var unknown = admission.judge(new TaskSpec("thumbnial", Map.of()), twoNodes(), "c:1");
+    assertThat(error(unknown)).isEqualTo("unknown task 'thumbnial'; known tasks: echo, sum-range");
+    var off = admission.judge(new TaskSpec("exec", Map.of()), twoNodes(), "c:1");
+    assertThat(refusal(off)).isEqualTo(Refusal.INVALID);
+    assertThat(error(off)).contains("start nodes with --allow-exec");
+    NodeTable draining = twoNodes().draining(NodeTable.idOf(a)).draining(NodeTable.idOf(b));
+    assertThat(refusal(admission.judge(ECHO, draining, "c:1"))).isEqualTo(Refusal.UNAVAILABLE);
+  }
+
+  /** Tests that a verdict is asked once, remembered, and forgotten when the nodes change. */
+  @Test
+  void remembersVerdictsUntilForgotten() {
+    TaskAdmission admission = new TaskAdmission();
+    assertThat(admission.judge(ECHO, twoNodes(), "c:1")).isInstanceOf(TaskAdmission.Check.class);
+    assertThat(admission.checked(ECHO, new TaskChecked(null)))
+        .isInstanceOf(TaskAdmission.Accept.class);
+    assertThat(admission.judge(ECHO, twoNodes(), "c:1")).isInstanceOf(TaskAdmission.Accept.class);
+    TaskSpec bad = new TaskSpec("echo", Map.of("x", IntNode.valueOf(1)));
+    assertThat(error(admission.checked(bad, new TaskChecked("unknown parameter 'x'"))))
+        .isEqualTo("unknown parameter 'x'");
+    assertThat(error(admission.judge(bad, twoNodes(), "c:1"))).isEqualTo("unknown parameter 'x'");
+    admission.forget();
+    assertThat(admission.judge(ECHO, twoNodes(), "c:1")).isInstanceOf(TaskAdmission.Check.class);
+  }
+
+  /** Tests that the memory of verdicts is bounded: the least recently used is forgotten first. */
+  @Test
+  void verdictsAreBounded() {
+    TaskAdmission admission = new TaskAdmission();
+    for (int i = 0; i <= TaskAdmission.MAX_VERDICTS; i++) {
+      admission.checked(
+          new TaskSpec("echo", Map.of("n", IntNode.valueOf(i))), new TaskChecked(null));
+      // The first stays recently used, so the second is the one forgotten.
+      admission.judge(new TaskSpec("echo", Map.of("n", IntNode.valueOf(0))), twoNodes(), "c:1");
+    }
+    var first =
+        admission.judge(new TaskSpec("echo", Map.of("n", IntNode.valueOf(0))), twoNodes(), "c:1");
+    var second =
+        admission.judge(new TaskSpec("echo", Map.of("n", IntNode.valueOf(1))), twoNodes(), "c:1");
+    assertThat(first).isInstanceOf(TaskAdmission.Accept.class);
+    assertThat(second).isInstanceOf(TaskAdmission.Check.class);
+  }
+
+  /** Tests that a silent checker hands the check to another node once, then the job is refused. */
+  @Test
+  void asksAnotherNodeWhenOneIsSilent() {
+    TaskAdmission admission = new TaskAdmission();
+    NodeTable nodes = twoNodes();
+    var first = (TaskAdmission.Check) admission.judge(ECHO, nodes, "c:1");
+    var second =
+        admission.checkFailed(
+            ECHO, Set.of(first.node().id()), nodes, first.node().address(), Duration.ofSeconds(3));
+    assertThat(((TaskAdmission.Check) second).node().id()).isNotEqualTo(first.node().id());
+    var refused =
+        admission.checkFailed(
+            ECHO,
+            Set.of(NodeTable.idOf(a), NodeTable.idOf(b)),
+            nodes,
+            "b:1",
+            Duration.ofSeconds(3));
+    assertThat(refusal(refused)).isEqualTo(Refusal.UNAVAILABLE);
+    assertThat(error(refused))
+        .isEqualTo(
+            "node b:1 did not check the task within 3000 ms, and no other node can; try again");
+  }
+
+  /** Tests that a task's default combiner is found, and a name Cohort lacks is ignored. */
+  @Test
+  void findsTheTaskCombiner() {
+    assertThat(TaskAdmission.taskCombiner("sum-range", twoNodes()).label()).isEqualTo("sum");
+    assertThat(TaskAdmission.taskCombiner("echo", twoNodes())).isNull();
+    NodeTable odd =
+        NodeTable.empty()
+            .registered(
+                a, "a:1", 1, 1, List.of(new TaskInfo("t", "", "any", List.of(), "avg", null)));
+    assertThat(TaskAdmission.taskCombiner("t", odd)).isNull();
+  }
+}

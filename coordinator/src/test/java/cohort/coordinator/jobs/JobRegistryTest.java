@@ -1,0 +1,77 @@
+package cohort.coordinator.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.coordinator.job.InputSource;
+import cohort.coordinator.job.JobEvent;
+import cohort.coordinator.job.JobSpec;
+import cohort.protocol.TaskSpec;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobRegistryTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final JobSpec ECHO = JobSpec.of(new TaskSpec("echo", Map.of()));
+
+  /** Tests that ids are unique, running jobs take turns, and finished ones leave the turns. */
+  @Test
+  void namesJobsAndTakesTurns(@TempDir Path dir) {
+    JobRegistry jobs = new JobRegistry(dir, 10);
+    Job a = jobs.accept(ECHO, InputSource.range(0, 5), 100, T0);
+    Job b = jobs.accept(ECHO, InputSource.range(0, 5), 100, T0);
+    Job empty = jobs.accept(ECHO, InputSource.range(0, 0), 100, T0);
+    assertThat(Set.of(a.id(), b.id(), empty.id())).hasSize(3);
+    assertThat(a.id()).matches("[a-z0-9]{2,3}-1");
+    assertThat(a.log().file()).isEqualTo(dir.resolve(a.id() + ".ndjson"));
+    assertThat(jobs.active()).containsExactly(a, b); // a job with no inputs ends at once
+    assertThat(jobs.nextInTurn()).contains(a);
+    assertThat(jobs.nextInTurn()).contains(b);
+    assertThat(jobs.nextInTurn()).contains(a);
+    a.apply(new JobEvent.Cancelled("test"), T0);
+    assertThat(jobs.ended(a, T0)).isEmpty();
+    assertThat(jobs.active()).containsExactly(b);
+    assertThat(jobs.all()).containsExactly(a, b, empty);
+  }
+
+  /** Tests that only the newest finished jobs are kept; the forgotten ones are handed back. */
+  @Test
+  void forgetsTheOldestFinishedJobs(@TempDir Path dir) {
+    JobRegistry jobs = new JobRegistry(dir, 2);
+    Set<String> forgotten = new HashSet<>();
+    List<Job> all =
+        List.of(
+            jobs.accept(ECHO, InputSource.range(0, 1), 1, T0),
+            jobs.accept(ECHO, InputSource.range(0, 1), 1, T0),
+            jobs.accept(ECHO, InputSource.range(0, 1), 1, T0));
+    for (Job job : all) {
+      job.apply(new JobEvent.Cancelled("test"), T0);
+      jobs.ended(job, T0).forEach(old -> forgotten.add(old.id()));
+    }
+    assertThat(forgotten).containsExactly(all.get(0).id());
+    assertThat(jobs.get(all.get(0).id())).isEmpty();
+    assertThat(jobs.get(all.get(2).id())).isPresent();
+  }
+
+  /** Tests the reasons a job refuses streamed inputs, and that an unknown id says so. */
+  @Test
+  void saysWhyInputsAreRefused(@TempDir Path dir) {
+    JobRegistry jobs = new JobRegistry(dir, 2);
+    Job listed = jobs.accept(ECHO, InputSource.range(0, 1), 1, T0);
+    Job streamed = jobs.accept(ECHO, InputSource.streamed(), 1, T0);
+    assertThat(jobs.inputsRefused("nope").orElseThrow().error())
+        .isEqualTo("no job 'nope'; GET /jobs lists the jobs");
+    assertThat(jobs.inputsRefused(listed.id()).orElseThrow().error())
+        .contains("only a job created with");
+    assertThat(jobs.inputsRefused(streamed.id())).isEmpty();
+    streamed.apply(new JobEvent.InputsAdded(1), T0);
+    streamed.apply(new JobEvent.InputsClosed(), T0);
+    assertThat(jobs.inputsRefused(streamed.id()).orElseThrow().error()).contains("have ended");
+  }
+}

@@ -1,0 +1,69 @@
+package cohort.coordinator.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.coordinator.job.ResultBlock;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ResultSinkTest {
+
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    testKit =
+        ActorTestKit.create(
+            com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local"));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static ResultBlock block(long from, int size) {
+    List<JsonNode> values = Collections.nCopies(size, LongNode.valueOf(1));
+    return new ResultBlock(from, values, values, Map.of());
+  }
+
+  /** Tests that a round's results go in one append, and the log closes once, after them. */
+  @Test
+  void appendsOncePerRoundAndClosesOnce() {
+    TestProbe<ResultWriter.Command> writer = testKit.createTestProbe();
+    ResultSink sink = new ResultSink();
+    sink.add(List.of(block(0, 2)));
+    sink.flush(false); // no writer yet: the results wait
+    sink.start(writer.ref());
+    sink.add(List.of(block(2, 3)));
+    sink.flush(true);
+    assertThat(((ResultWriter.Append) writer.receiveMessage()).blocks())
+        .extracting(ResultBlock::firstIndex)
+        .containsExactly(0L, 2L);
+    writer.expectMessage(ResultWriter.Close.INSTANCE);
+    sink.flush(true);
+    writer.expectNoMessage(java.time.Duration.ofMillis(50));
+  }
+
+  /** Tests that the job is held back while too many results wait for the disk, and let go after. */
+  @Test
+  void holdsBackWhileTheWriterIsBehind() {
+    ResultSink sink = new ResultSink();
+    sink.add(List.of(block(0, (int) ResultSink.MAX_UNWRITTEN)));
+    assertThat(sink.heldBack()).isFalse();
+    sink.add(List.of(block(ResultSink.MAX_UNWRITTEN, 1)));
+    assertThat(sink.heldBack()).isTrue();
+    assertThat(sink.written(0)).isFalse();
+    assertThat(sink.written(1)).isTrue();
+    assertThat(sink.heldBack()).isFalse();
+    assertThat(sink.written(5)).isFalse();
+  }
+}
