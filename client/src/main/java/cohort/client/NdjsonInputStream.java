@@ -16,16 +16,10 @@ final class NdjsonInputStream extends InputStream {
   private final ObjectMapper json;
   private byte[] current = new byte[0];
   private int position;
-  private long count;
 
   NdjsonInputStream(Iterator<? extends JsonNode> inputs, ObjectMapper json) {
     this.inputs = inputs;
     this.json = json;
-  }
-
-  /** Inputs taken from the iterator so far. */
-  long count() {
-    return count;
   }
 
   private boolean fill() throws IOException {
@@ -38,7 +32,6 @@ final class NdjsonInputStream extends InputStream {
       System.arraycopy(value, 0, current, 0, value.length);
       current[value.length] = '\n';
       position = 0;
-      count++;
     }
     return true;
   }

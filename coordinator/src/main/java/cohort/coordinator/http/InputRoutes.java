@@ -213,7 +213,7 @@ final class InputRoutes extends AllDirectives {
   private HttpResponse uploadFailed(String blob, Throwable failure) {
     CompletableFuture.runAsync(() -> blobs.delete(blob), blocking);
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-    if (cause instanceof EntityStreamSizeException) {
+    if (causedBy(cause, EntityStreamSizeException.class)) {
       return responses.error(
           StatusCodes.PAYLOAD_TOO_LARGE,
           "a file sent through the cluster may have at most "
@@ -221,6 +221,16 @@ final class InputRoutes extends AllDirectives {
               + " MiB; use shared storage (--shared-fs) for larger files");
     }
     return responses.error(StatusCodes.BAD_REQUEST, "the upload broke: " + cause.getMessage());
+  }
+
+  /** Whether {@code failure} or one of its causes is a {@code type}: file sinks wrap the reason. */
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable at = failure; at != null; at = at.getCause()) {
+      if (type.isInstance(at)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void createParent(Path file) {

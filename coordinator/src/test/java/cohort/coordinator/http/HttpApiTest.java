@@ -1,0 +1,294 @@
+package cohort.coordinator.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.api.ApiJson;
+import cohort.coordinator.CoordinatorApp;
+import cohort.coordinator.CoordinatorSettings;
+import cohort.node.NodeApp;
+import cohort.node.TaskRegistry;
+import cohort.protocol.CoordinatorProtocol;
+import cohort.task.FileRef;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every route of the HTTP API and every error it answers with, against a real coordinator and a
+ * real node in this JVM, over a real socket on a port the server picked.
+ */
+class HttpApiTest {
+
+  private static final ObjectMapper JSON = ApiJson.newMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static Path dataDir;
+  private static ActorSystem<Void> cluster;
+  private static ActorSystem<Void> empty;
+  private static String url;
+  private static String emptyUrl;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dataDir = Files.createTempDirectory("cohort-http-test-");
+    cluster = system(dataDir.resolve("cluster"), List.of("coordinator", "node"));
+    CoordinatorSettings settings =
+        CoordinatorSettings.fromConfig(config(dataDir.resolve("cluster"), List.of()));
+    var started = CoordinatorApp.init(cluster, settings);
+    var registered =
+        NodeApp.init(
+            cluster,
+            TaskRegistry.load(HttpApiTest.class.getClassLoader(), false),
+            2,
+            Duration.ZERO);
+    url = started.toCompletableFuture().get(30, TimeUnit.SECONDS).httpUrl();
+    registered.toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    empty = system(dataDir.resolve("empty"), List.of("coordinator"));
+    emptyUrl =
+        CoordinatorApp.init(
+                empty, CoordinatorSettings.fromConfig(config(dataDir.resolve("empty"), List.of())))
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS)
+            .httpUrl();
+  }
+
+  private static Config config(Path data, List<String> roles) {
+    return CoordinatorApp.loadConfig(
+        Map.of(
+            "cohort.coordinator.cluster-port",
+            0,
+            "cohort.coordinator.http-port",
+            0,
+            "cohort.coordinator.data-dir",
+            data.toString(),
+            "pekko.cluster.roles",
+            roles));
+  }
+
+  private static ActorSystem<Void> system(Path data, List<String> roles) {
+    Config config = config(data, roles);
+    return ActorSystem.create(
+        Behaviors.empty(),
+        CoordinatorProtocol.SYSTEM_NAME,
+        CoordinatorApp.clusterConfig(CoordinatorSettings.fromConfig(config), config));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (ActorSystem<Void> system : List.of(cluster, empty)) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static HttpResponse<String> send(
+      String base, String method, String path, BodyPublisher body)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, body)
+            .build();
+    return HTTP.send(request, BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return send(url, "GET", path, BodyPublishers.noBody());
+  }
+
+  private static HttpResponse<String> post(String path, String body) throws Exception {
+    return send(url, "POST", path, BodyPublishers.ofString(body));
+  }
+
+  private static JsonNode json(HttpResponse<String> response) throws IOException {
+    return JSON.readTree(response.body());
+  }
+
+  /** Asserts a JSON error with this status whose message contains {@code text}. */
+  private static void assertError(HttpResponse<String> response, int status, String text)
+      throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(json(response).get("error").textValue()).contains(text);
+  }
+
+  private static String submit(String body) throws Exception {
+    HttpResponse<String> created = post("/jobs", body);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = json(created).get("id").textValue();
+    assertThat(created.headers().firstValue("Location")).contains("/jobs/" + id);
+    return id;
+  }
+
+  /** The job's status once it ended: its results stream ends when the job does. */
+  private static JsonNode awaitEnd(String id) throws Exception {
+    assertThat(get("/jobs/" + id + "/results").statusCode()).isEqualTo(200);
+    return json(get("/jobs/" + id));
+  }
+
+  /** Tests submit, status, list, results and cancel of a job with its inputs in the request. */
+  @Test
+  void jobRoutes() throws Exception {
+    String id = submit("{\"task\":\"echo\",\"inputs\":[1,\"a\"]}");
+    JsonNode done = awaitEnd(id);
+    assertThat(done.get("state").textValue()).isEqualTo("SUCCEEDED");
+    assertThat(done.get("succeeded").longValue()).isEqualTo(2);
+
+    HttpResponse<String> results = get("/jobs/" + id + "/results");
+    assertThat(results.statusCode()).isEqualTo(200);
+    assertThat(results.headers().firstValue("Content-Type")).contains("application/x-ndjson");
+    assertThat(results.body())
+        .isEqualTo(
+            "{\"index\":0,\"input\":1,\"output\":1}\n"
+                + "{\"index\":1,\"input\":\"a\",\"output\":\"a\"}\n");
+
+    assertThat(json(get("/jobs")).findValuesAsText("id")).contains(id);
+    HttpResponse<String> cancelled = send(url, "DELETE", "/jobs/" + id, BodyPublishers.noBody());
+    assertThat(cancelled.statusCode()).isEqualTo(200);
+    assertThat(json(cancelled).get("state").textValue()).isEqualTo("SUCCEEDED");
+
+    assertError(get("/jobs/nope"), 404, "no job 'nope'; GET /jobs lists the jobs");
+    assertError(get("/jobs/nope/results"), 404, "no job 'nope'");
+    assertError(send(url, "DELETE", "/jobs/nope", BodyPublishers.noBody()), 404, "no job 'nope'");
+  }
+
+  /** Tests a cancel of a running job: it ends CANCELLED at once. */
+  @Test
+  void cancelStopsARunningJob() throws Exception {
+    String id = submit("{\"task\":\"sleep\",\"inputs\":[60000]}");
+    HttpResponse<String> cancelled = send(url, "DELETE", "/jobs/" + id, BodyPublishers.noBody());
+    assertThat(json(cancelled).get("state").textValue()).isEqualTo("CANCELLED");
+    assertThat(json(cancelled).get("message").textValue()).isEqualTo("cancelled on request");
+  }
+
+  /** Tests a waited submission: the results inline, or the status alone once the wait runs out. */
+  @Test
+  void waitedSubmissions() throws Exception {
+    HttpResponse<String> done = post("/jobs?wait=20s", "{\"task\":\"echo\",\"inputs\":[7]}");
+    assertThat(done.statusCode()).isEqualTo(200);
+    assertThat(json(done).get("job").get("state").textValue()).isEqualTo("SUCCEEDED");
+    assertThat(json(done).get("results").get(0).get("output").intValue()).isEqualTo(7);
+
+    HttpResponse<String> early = post("/jobs?wait=300ms", "{\"task\":\"sleep\",\"inputs\":[3000]}");
+    assertThat(early.statusCode()).isEqualTo(202);
+    assertThat(json(early).get("job").get("state").textValue()).isIn("PENDING", "RUNNING");
+    assertThat(json(early).has("results")).isFalse();
+    assertThat(early.headers().firstValue("Location"))
+        .contains("/jobs/" + json(early).get("job").get("id").textValue());
+  }
+
+  /** Tests every way a submission is refused, each with the status and message it gets. */
+  @Test
+  void submissionErrors() throws Exception {
+    assertError(post("/jobs", ""), 400, "the body is empty");
+    assertError(post("/jobs", "{not json"), 400, "the body is not a valid job");
+    assertError(post("/jobs", "{\"task\":\"echo\",\"inputz\":[1]}"), 400, "unknown field 'inputz'");
+    assertError(post("/jobs", "{\"task\":\"echo\"}"), 400, "the job has no inputs");
+    assertError(post("/jobs", "{\"inputs\":[1]}"), 400, "the job has no 'task'");
+    assertError(
+        post("/jobs", "{\"task\":\"thumbnial\",\"inputs\":[1]}"), 400, "unknown task 'thumbnial'");
+    assertError(
+        post("/jobs", "{\"task\":\"echo\",\"inputs\":[1],\"params\":{\"x\":1}}"), 400, "'x'");
+    assertError(
+        post("/jobs", "{\"task\":\"echo\",\"inputs\":[1],\"taskTimeout\":\"soon\"}"),
+        400,
+        "'taskTimeout' 'soon' is not a duration");
+    assertError(post("/jobs?wait=soon", "{\"task\":\"echo\",\"inputs\":[1]}"), 400, "wait 'soon'");
+    assertError(post("/jobs?wait=2h", "{\"task\":\"echo\",\"inputs\":[1]}"), 400, "at most 60m");
+    assertError(
+        post("/jobs?wait=5s", "{\"task\":\"echo\",\"stream\":true}"),
+        400,
+        "wait needs the job's inputs in the request");
+    assertError(
+        send(
+            emptyUrl,
+            "POST",
+            "/jobs",
+            BodyPublishers.ofString("{\"task\":\"echo\",\"inputs\":[1]}")),
+        503,
+        "no node has joined the cluster yet");
+  }
+
+  /** Tests streamed inputs: admitted in order, closed, then refused; a bad line cancels the job. */
+  @Test
+  void streamedInputs() throws Exception {
+    String id = submit("{\"task\":\"echo\",\"stream\":true}");
+    HttpResponse<String> sent = post("/jobs/" + id + "/inputs", "1\n\"two\"\n\n{\"three\":3}\n");
+    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+    assertThat(json(sent).get("inputs").longValue()).isEqualTo(3);
+    assertThat(awaitEnd(id).get("succeeded").longValue()).isEqualTo(3);
+    assertError(post("/jobs/" + id + "/inputs", "4\n"), 409, "it takes no more inputs");
+
+    String listed = submit("{\"task\":\"sleep\",\"inputs\":[1]}");
+    assertError(post("/jobs/" + listed + "/inputs", "1\n"), 409, "only a job created with");
+    assertError(post("/jobs/nope/inputs", "1\n"), 404, "no job 'nope'");
+
+    String broken = submit("{\"task\":\"echo\",\"stream\":true}");
+    assertError(post("/jobs/" + broken + "/inputs", "1\n{oops\n"), 400, "input line 2 is not JSON");
+    JsonNode cancelled = awaitEnd(broken);
+    assertThat(cancelled.get("state").textValue()).isEqualTo("CANCELLED");
+    assertThat(cancelled.get("message").textValue()).contains("input line 2 is not JSON");
+  }
+
+  /** Tests blobs: stored for a job, served to nodes, and the errors of both routes. */
+  @Test
+  void blobs() throws Exception {
+    String id = submit("{\"task\":\"echo\",\"stream\":true}");
+    HttpResponse<String> stored = post("/jobs/" + id + "/blobs", "the bytes");
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+    String blob = json(stored).get("blob").textValue();
+    assertThat(json(stored).get("size").longValue()).isEqualTo(9);
+    assertThat(get("/blobs/" + blob).body()).isEqualTo("the bytes");
+
+    assertError(get("/blobs/" + id + "/999"), 404, "is gone");
+    assertError(get("/blobs/NOPE/1"), 404, "is not a blob id");
+    assertError(post("/jobs/nope/blobs", "x"), 404, "no job 'nope'");
+    byte[] tooLarge = new byte[(int) FileRef.MAX_BLOB_BYTES + 1];
+    assertError(
+        send(url, "POST", "/jobs/" + id + "/blobs", BodyPublishers.ofByteArray(tooLarge)),
+        413,
+        "at most 64 MiB");
+
+    send(url, "DELETE", "/jobs/" + id, BodyPublishers.noBody());
+    assertError(post("/jobs/" + id + "/blobs", "x"), 409, "it takes no more files");
+  }
+
+  /** Tests the cluster and task routes. */
+  @Test
+  void clusterAndTasks() throws Exception {
+    JsonNode status = json(get("/cluster"));
+    assertThat(status.get("nodes")).hasSize(1);
+    assertThat(status.get("slots").intValue()).isEqualTo(2);
+    assertThat(status.get("nodes").get(0).get("status").textValue()).isEqualTo("UP");
+    assertThat(json(get("/tasks")).findValuesAsText("name")).contains("echo", "sleep", "sum-range");
+  }
+
+  /** Tests that an unknown path is 404 and a wrong method 405, both as JSON. */
+  @Test
+  void unknownPathsAndMethods() throws Exception {
+    assertError(get("/nope"), 404, "no endpoint at /nope; the API has /jobs");
+    assertError(send(url, "PUT", "/jobs", BodyPublishers.noBody()), 405, "use POST or GET");
+    assertError(post("/cluster", ""), 405, "use GET");
+  }
+}
