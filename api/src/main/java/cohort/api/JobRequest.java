@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The body of {@code POST /jobs}: a task, its parameters, and where the inputs come from.
@@ -51,152 +52,119 @@ public record JobRequest(
 
   /** A request for the task over explicit inputs, with every option at its default. */
   public static JobRequest of(String task, List<JsonNode> inputs) {
-    return new JobRequest(task, null, inputs, null, null, null, null, null, null, null, null, null);
+    Draft d = new Draft(task);
+    d.inputs = inputs;
+    return d.build();
   }
 
   /** A request for the task whose inputs will be streamed to {@code POST /jobs/{id}/inputs}. */
   public static JobRequest streamed(String task) {
-    return new JobRequest(task, null, null, null, null, null, null, null, null, null, null, true);
+    Draft d = new Draft(task);
+    d.stream = true;
+    return d.build();
   }
 
   /** A request for the task over the integers of {@code range} ({@code "A..B"}). */
   public static JobRequest range(String task, String range) {
-    return new JobRequest(task, null, null, range, null, null, null, null, null, null, null, null);
+    Draft d = new Draft(task);
+    d.range = range;
+    return d.build();
   }
 
   /** This request with parameters. */
   public JobRequest withParams(Map<String, JsonNode> value) {
-    return new JobRequest(
-        task,
-        value,
-        inputs,
-        range,
-        split,
-        ordered,
-        combine,
-        batch,
-        retries,
-        maxAttempts,
-        taskTimeout,
-        stream);
+    return edit(d -> d.params = value);
   }
 
   /** This request with its range cut into {@code value} parts. */
   public JobRequest withSplit(Integer value) {
-    return new JobRequest(
-        task,
-        params,
-        inputs,
-        range,
-        value,
-        ordered,
-        combine,
-        batch,
-        retries,
-        maxAttempts,
-        taskTimeout,
-        stream);
+    return edit(d -> d.split = value);
   }
 
   /** This request with results in input order or not. */
   public JobRequest withOrdered(Boolean value) {
-    return new JobRequest(
-        task,
-        params,
-        inputs,
-        range,
-        split,
-        value,
-        combine,
-        batch,
-        retries,
-        maxAttempts,
-        taskTimeout,
-        stream);
+    return edit(d -> d.ordered = value);
   }
 
   /** This request with a combiner. */
   public JobRequest withCombine(String value) {
-    return new JobRequest(
-        task,
-        params,
-        inputs,
-        range,
-        split,
-        ordered,
-        value,
-        batch,
-        retries,
-        maxAttempts,
-        taskTimeout,
-        stream);
+    return edit(d -> d.combine = value);
   }
 
   /** This request with a fixed batch size. */
   public JobRequest withBatch(Integer value) {
-    return new JobRequest(
-        task,
-        params,
-        inputs,
-        range,
-        split,
-        ordered,
-        combine,
-        value,
-        retries,
-        maxAttempts,
-        taskTimeout,
-        stream);
+    return edit(d -> d.batch = value);
   }
 
   /** This request with retries for inputs whose task throws. */
   public JobRequest withRetries(Integer value) {
-    return new JobRequest(
-        task,
-        params,
-        inputs,
-        range,
-        split,
-        ordered,
-        combine,
-        batch,
-        value,
-        maxAttempts,
-        taskTimeout,
-        stream);
+    return edit(d -> d.retries = value);
   }
 
   /** This request with max-attempts for timeouts and lost nodes. */
   public JobRequest withMaxAttempts(Integer value) {
-    return new JobRequest(
-        task,
-        params,
-        inputs,
-        range,
-        split,
-        ordered,
-        combine,
-        batch,
-        retries,
-        value,
-        taskTimeout,
-        stream);
+    return edit(d -> d.maxAttempts = value);
   }
 
   /** This request with a task timeout such as {@code "500ms"}. */
   public JobRequest withTaskTimeout(String value) {
-    return new JobRequest(
-        task,
-        params,
-        inputs,
-        range,
-        split,
-        ordered,
-        combine,
-        batch,
-        retries,
-        maxAttempts,
-        value,
-        stream);
+    return edit(d -> d.taskTimeout = value);
+  }
+
+  private JobRequest edit(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
+  /** A request's fields while one of them changes: each is copied in one place. */
+  private static final class Draft {
+    String task;
+    Map<String, JsonNode> params;
+    List<JsonNode> inputs;
+    String range;
+    Integer split;
+    Boolean ordered;
+    String combine;
+    Integer batch;
+    Integer retries;
+    Integer maxAttempts;
+    String taskTimeout;
+    Boolean stream;
+
+    Draft(String task) {
+      this.task = task;
+    }
+
+    Draft(JobRequest r) {
+      task = r.task;
+      params = r.params;
+      inputs = r.inputs;
+      range = r.range;
+      split = r.split;
+      ordered = r.ordered;
+      combine = r.combine;
+      batch = r.batch;
+      retries = r.retries;
+      maxAttempts = r.maxAttempts;
+      taskTimeout = r.taskTimeout;
+      stream = r.stream;
+    }
+
+    JobRequest build() {
+      return new JobRequest(
+          task,
+          params,
+          inputs,
+          range,
+          split,
+          ordered,
+          combine,
+          batch,
+          retries,
+          maxAttempts,
+          taskTimeout,
+          stream);
+    }
   }
 }
