@@ -314,6 +314,9 @@ final class SubmitCommand implements Callable<Integer> {
       err.flush();
       return CohortCommand.OK;
     }
+    // A script or test reads the id here to follow or cancel its own job.
+    err.println("cohort: job " + job.id() + " accepted");
+    err.flush();
     Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
     ScheduledExecutorService flusher =
         Executors.newSingleThreadScheduledExecutor(
