@@ -167,8 +167,7 @@ class FaultsIT {
     Cli.Run run = submit.await(Duration.ofSeconds(60));
     assertThat(run.exitCode()).as(run.stderr()).isEqualTo(130);
     assertThat(run.stderr()).contains("cancelling job").contains("CANCELLED");
-    List<JobStatus> jobs = client.jobs();
-    assertThat(jobs.get(jobs.size() - 1).state()).isEqualTo(JobStatus.State.CANCELLED);
+    assertThat(client.status(run.jobId()).state()).isEqualTo(JobStatus.State.CANCELLED);
   }
 
   /**
@@ -205,6 +204,7 @@ class FaultsIT {
   @Test
   void secondCtrlCQuitsAtOnce() throws Exception {
     Cli.Running submit = Cli.startSleeps(cluster.url(), 100, 200);
+    String id = submit.awaitJobId(Duration.ofSeconds(60));
     submit.awaitStdoutLines(2, Duration.ofSeconds(60));
     long coordinator = cluster.coordinator().pid();
     Signals.send(coordinator, "STOP");
@@ -221,7 +221,6 @@ class FaultsIT {
     }
     // The first Ctrl-C's cancel reached the coordinator once it ran again, or the job is cancelled
     // now.
-    String id = client.jobs().get(client.jobs().size() - 1).id();
     client.cancel(id);
     Jobs.awaitCluster(
         client, status -> status.busySlots() == 0, Duration.ofSeconds(10), "every slot free");
