@@ -68,11 +68,15 @@ final class Cli {
       }
     }
 
-    /** Waits for a stdout line that starts with {@code prefix} and returns it. */
+    /**
+     * Waits for a stdout line that starts with {@code prefix} and returns it, once it is whole (a
+     * readiness line the test reads a port from).
+     */
     String awaitStdoutLine(String prefix, Duration timeout) throws IOException {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        for (String line : text.substring(0, text.lastIndexOf('\n') + 1).lines().toList()) {
           if (line.startsWith(prefix)) {
             return line;
           }
