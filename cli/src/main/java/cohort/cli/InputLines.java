@@ -67,11 +67,12 @@ final class InputLines implements InputUpload.Source {
    * @throws UncheckedIOException when it cannot be opened, saying why
    */
   static InputLines open(String inputFile) {
-    String name = "--input-file " + inputFile;
     if (inputFile.equals("-")) {
       return new InputLines(
-          name, Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel()));
+          "stdin (--input-file -)",
+          Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel()));
     }
+    String name = "--input-file " + inputFile;
     try {
       return new InputLines(name, Files.newInputStream(Path.of(inputFile)));
     } catch (NoSuchFileException e) {
