@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -106,8 +106,9 @@ final class FileJob {
    * The inputs, made as they are asked for. A file's bytes go to the coordinator a little ahead of
    * its input: {@value #UPLOADS_AHEAD} uploads run at once, so the next inputs are ready when the
    * cluster asks for them, and at most that many files are in flight however many there are.
+   * Closing the inputs stops the uploads still running.
    */
-  Iterator<JsonNode> inputs(CohortClient client, String jobId) {
+  InputUpload.Source inputs(CohortClient client, String jobId) {
     ThreadPoolExecutor uploads =
         new ThreadPoolExecutor(
             UPLOADS_AHEAD,
@@ -122,10 +123,12 @@ final class FileJob {
             });
     // Idle threads end, so an abandoned upload (a cancelled job) leaves none behind.
     uploads.allowCoreThreadTimeOut(true);
-    return new Iterator<>() {
+    return new InputUpload.Source() {
       private final ArrayDeque<CompletableFuture<FileRef>> ahead = new ArrayDeque<>();
       private int started;
       private int next;
+      private volatile boolean closed;
+      private volatile RuntimeException failure;
 
       @Override
       public boolean hasNext() {
@@ -146,8 +149,23 @@ final class FileJob {
           return json.valueToTree(ahead.remove().join());
         } catch (CompletionException e) {
           uploads.shutdownNow();
-          throw e.getCause() instanceof RuntimeException cause ? cause : e;
+          RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+          if (!closed) {
+            failure = cause;
+          }
+          throw cause;
         }
+      }
+
+      @Override
+      public Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
+      }
+
+      @Override
+      public void close() {
+        closed = true;
+        uploads.shutdownNow();
       }
     };
   }

@@ -5,25 +5,19 @@ import cohort.api.JobRequest;
 import cohort.api.JobStatus;
 import cohort.cli.local.EmbeddedCluster;
 import cohort.client.CohortClient;
-import cohort.client.ReaderLines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -294,26 +288,45 @@ final class SubmitCommand implements Callable<Integer> {
       withOut.put("out", TextNode.valueOf(fileJob.sharedOut()));
       request = request.withParams(withOut);
     }
-    JobStatus job = client.submit(request);
-    Upload upload = null;
-    if (fileJob != null) {
-      upload = Upload.start(client, job.id(), fileJob.inputs(client, job.id()));
-    } else if (inputFile != null) {
-      upload = Upload.start(client, job.id(), lines());
-    }
-    if (detach) {
-      out.println(job.id());
-      out.flush();
-      err.println(
-          "job "
-              + job.id()
-              + " accepted with "
-              + job.total()
-              + " inputs; follow it with: cohort status "
-              + job.id());
+    // Opened before the job exists, so a file that cannot be read leaves no job waiting for it.
+    try (InputLines lines = inputFile == null ? null : InputLines.open(inputFile)) {
+      JobStatus job = client.submit(request);
+      if (detach) {
+        out.println(job.id());
+        out.flush();
+        err.println(
+            "job "
+                + job.id()
+                + " accepted with "
+                + job.total()
+                + " inputs; follow it with: cohort status "
+                + job.id());
+        err.flush();
+        return CohortCommand.OK;
+      }
+      // A script or test reads the id here to follow or cancel its own job.
+      err.println("cohort: job " + job.id() + " accepted");
       err.flush();
-      return CohortCommand.OK;
+      InputUpload.Source source = fileJob != null ? fileJob.inputs(client, job.id()) : lines;
+      InputUpload upload = source == null ? null : InputUpload.start(client, job.id(), source);
+      try {
+        return follow(client, job, fileJob, upload, out, err);
+      } finally {
+        if (upload != null) {
+          upload.close();
+        }
+      }
     }
+  }
+
+  /** Prints the job's results as they come, then its end; returns the exit code. */
+  private int follow(
+      CohortClient client,
+      JobStatus job,
+      FileJob fileJob,
+      InputUpload upload,
+      PrintWriter out,
+      PrintWriter err) {
     Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
     ScheduledExecutorService flusher =
         Executors.newSingleThreadScheduledExecutor(
@@ -340,8 +353,14 @@ final class SubmitCommand implements Callable<Integer> {
       out.flush();
     }
     JobStatus end = client.status(job.id());
-    if (upload != null && upload.failure() != null) {
-      err.println("cohort: " + upload.failure().getMessage());
+    // After Ctrl-C the upload stops because of the cancel; that is no news to the user.
+    Optional<String> uploadBroke =
+        upload == null || interrupts.cancelled()
+            ? Optional.empty()
+            : uploadBrokenBecause(upload, end);
+    if (uploadBroke.isPresent()) {
+      err.println(
+          "cohort: the upload of the inputs of job " + job.id() + " broke: " + uploadBroke.get());
       err.println(summary(end));
       err.flush();
       return CohortCommand.USAGE;
@@ -366,64 +385,12 @@ final class SubmitCommand implements Callable<Integer> {
     return end.state() == JobStatus.State.SUCCEEDED ? CohortCommand.OK : CohortCommand.JOB_FAILED;
   }
 
-  /** The lines of the input file (or stdin), read one at a time as the upload asks for them. */
-  private Iterator<JsonNode> lines() {
+  private static Optional<String> uploadBrokenBecause(InputUpload upload, JobStatus end) {
     try {
-      BufferedReader reader =
-          inputFile.equals("-")
-              ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-              : Files.newBufferedReader(Path.of(inputFile), StandardCharsets.UTF_8);
-      ReaderLines lines =
-          new ReaderLines(
-              reader,
-              e ->
-                  new UncheckedIOException(
-                      "cannot read --input-file " + inputFile + ": " + e.getMessage(), e));
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return lines.hasNext();
-        }
-
-        @Override
-        public JsonNode next() {
-          return TextNode.valueOf(lines.next());
-        }
-      };
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot read --input-file " + inputFile + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The upload of a streamed job's inputs, on a thread of its own while results come back. */
-  private static final class Upload {
-    private volatile RuntimeException failure;
-
-    static Upload start(CohortClient client, String jobId, Iterator<JsonNode> inputs) {
-      Upload upload = new Upload();
-      Thread thread =
-          new Thread(
-              () -> {
-                try {
-                  client.sendInputs(jobId, inputs);
-                } catch (RuntimeException e) {
-                  upload.failure = e;
-                  try {
-                    client.cancel(jobId);
-                  } catch (RuntimeException ignored) {
-                    // the coordinator cancels a job whose upload broke by itself
-                  }
-                }
-              },
-              "upload-inputs");
-      thread.setDaemon(true);
-      thread.start();
-      return upload;
-    }
-
-    RuntimeException failure() {
-      return failure;
+      return upload.brokenBecause(InputUpload.END_WAIT, end);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while waiting for the upload to end");
     }
   }
 

@@ -46,10 +46,11 @@ public final class Recovery implements BenchCase {
     for (int i = 0; i < runs; i++) {
       try (LocalCluster cluster = context.cluster(3)) {
         CohortClient client = CohortClient.connect(URI.create(cluster.url()));
-        double baseline = job(client, inputs, null, new long[1]);
+        double baseline = job(client, inputs, null, new long[1]).seconds();
         long[] killedAt = new long[1];
-        double withKill = job(client, inputs, cluster, killedAt);
-        double seconds = (firstRerunStart(client, lastJob(client)) - killedAt[0]) / 1000.0;
+        TimedJob killed = job(client, inputs, cluster, killedAt);
+        double withKill = killed.seconds();
+        double seconds = (firstRerunStart(client, killed.id()) - killedAt[0]) / 1000.0;
         redispatch = redispatch.plus(seconds);
         delay = delay.plus(withKill - baseline);
         context.progress(
@@ -72,8 +73,11 @@ public final class Recovery implements BenchCase {
                 + " unreachable after about 1 s of silence, and its batches move at once."));
   }
 
+  /** A job that ran to its end: its id, and the seconds from its submission to its last result. */
+  private record TimedJob(String id, double seconds) {}
+
   /** Runs the job; with a cluster given, kills the node of the result a third of the way in. */
-  private static double job(
+  private static TimedJob job(
       CohortClient client, int inputs, LocalCluster cluster, long[] killedAt) {
     List<JsonNode> values = new ArrayList<>();
     for (int i = 0; i < inputs; i++) {
@@ -103,12 +107,7 @@ public final class Recovery implements BenchCase {
     if (end.state() != JobStatus.State.SUCCEEDED || end.succeeded() != inputs) {
       throw new IllegalStateException("the job did not complete every input: " + end);
     }
-    return seconds;
-  }
-
-  private static String lastJob(CohortClient client) {
-    List<JobStatus> jobs = client.jobs();
-    return jobs.get(jobs.size() - 1).id();
+    return new TimedJob(job.id(), seconds);
   }
 
   /** The earliest start, in epoch ms, of an input on its second or later run. */

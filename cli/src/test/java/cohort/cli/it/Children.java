@@ -25,14 +25,6 @@ final class Children {
     return jar().getParent().getParent().getParent();
   }
 
-  /** A TCP port free on loopback now, for a child to bind. */
-  static int freePort() throws IOException {
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   /** Kills a process and everything it started, for a test's clean-up. */
   static void kill(ProcessHandle process) {
     process.descendants().forEach(ProcessHandle::destroyForcibly);

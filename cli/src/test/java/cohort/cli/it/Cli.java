@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs the {@code cohort} command line in a child JVM, as a user would, and captures it. */
 final class Cli {
@@ -19,6 +22,20 @@ final class Cli {
     String lastLine() {
       return stdout.isEmpty() ? null : stdout.get(stdout.size() - 1);
     }
+
+    /** The id of the job an attached submit ran, from its {@code cohort: job ID accepted} line. */
+    String jobId() {
+      return acceptedJob(stderr)
+          .orElseThrow(() -> new AssertionError("the CLI accepted no job: " + stderr));
+    }
+  }
+
+  private static final Pattern ACCEPTED =
+      Pattern.compile("^cohort: job (\\S+) accepted$", Pattern.MULTILINE);
+
+  private static Optional<String> acceptedJob(String stderr) {
+    Matcher accepted = ACCEPTED.matcher(stderr);
+    return accepted.find() ? Optional.of(accepted.group(1)) : Optional.empty();
   }
 
   private Cli() {}
@@ -51,11 +68,15 @@ final class Cli {
       }
     }
 
-    /** Waits for a stdout line that starts with {@code prefix} and returns it. */
+    /**
+     * Waits for a stdout line that starts with {@code prefix} and returns it, once it is whole (a
+     * readiness line the test reads a port from).
+     */
     String awaitStdoutLine(String prefix, Duration timeout) throws IOException {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        for (String line : text.substring(0, text.lastIndexOf('\n') + 1).lines().toList()) {
           if (line.startsWith(prefix)) {
             return line;
           }
@@ -82,6 +103,14 @@ final class Cli {
         }
         Jobs.pause(20);
       }
+    }
+
+    /** Waits until an attached submit says its job was accepted, and returns the job's id. */
+    String awaitJobId(Duration timeout) throws IOException {
+      awaitStderr(" accepted", timeout);
+      String stderr = Files.readString(err, StandardCharsets.UTF_8);
+      return acceptedJob(stderr)
+          .orElseThrow(() -> new AssertionError("no job accepted: " + stderr));
     }
 
     ProcessHandle handle() {

@@ -16,6 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,6 +29,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A real coordinator and two node JVMs on loopback, driven through the HTTP API and the CLI. */
 class ClusterIT {
@@ -230,6 +234,54 @@ class ClusterIT {
     Cli.Run nodes = Cli.run("nodes", "--coordinator", url);
     assertThat(nodes.exitCode()).isZero();
     assertThat(String.join("\n", nodes.stdout())).contains("UP").contains("slots");
+  }
+
+  /**
+   * Tests that a submit whose upload of its input file breaks says so, and why, with exit code 2:
+   * the coordinator refusing a line over the input size limit (it cancels the job and cuts the
+   * upload off, often before the CLI has read its answer), and a line that is not UTF-8.
+   */
+  @Test
+  void aBrokenUploadSaysWhy(@TempDir Path dir) throws Exception {
+    String url = CLUSTER.cluster().url();
+    Path tooLong = dir.resolve("too-long.txt");
+    Files.writeString(
+        tooLong, lines("line-", 10) + "x".repeat(300 * 1024) + "\n" + lines("after-", 100_000));
+    Cli.Run refused =
+        Cli.run("submit", "echo", "--input-file", tooLong.toString(), "--coordinator", url);
+    assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(2);
+    String id = refused.jobId();
+    assertThat(refused.stderr())
+        .contains(
+            "cohort: the upload of the inputs of job "
+                + id
+                + " broke: input line 11 is about 300 KiB; an input may have at most 192 KiB");
+    assertThat(CLUSTER.client().status(id).state()).isEqualTo(JobStatus.State.CANCELLED);
+
+    Path latin1 = dir.resolve("latin1.txt");
+    Files.write(
+        latin1,
+        (lines("line-", 1000) + "caf\u00e9\n" + lines("after-", 1000))
+            .getBytes(StandardCharsets.ISO_8859_1));
+    Cli.Run unreadable =
+        Cli.run("submit", "echo", "--input-file", latin1.toString(), "--coordinator", url);
+    assertThat(unreadable.exitCode()).as(unreadable.stderr()).isEqualTo(2);
+    assertThat(unreadable.stderr())
+        .contains(
+            "cohort: the upload of the inputs of job "
+                + unreadable.jobId()
+                + " broke: cannot read --input-file "
+                + latin1
+                + ": line 1001 is not UTF-8 text; convert it to UTF-8");
+  }
+
+  /** Lines {@code prefix0} to {@code prefix(count-1)}, each ended by a newline. */
+  private static String lines(String prefix, int count) {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      lines.append(prefix).append(i).append('\n');
+    }
+    return lines.toString();
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.cli.CohortCommand;
 import cohort.cli.local.JvmProcess;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +37,6 @@ class FatalErrorIT {
     Files.copy(Children.jar(), jar);
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
-    int httpPort = Children.freePort();
     List<String> command = new ArrayList<>();
     command.add(JvmProcess.javaCommand());
     command.addAll(JvmProcess.STANDARD_JVM_FLAGS);
@@ -45,10 +46,11 @@ class FatalErrorIT {
             jar.toString(),
             JvmProcess.MAIN_CLASS,
             "coordinator",
+            // Free ports the coordinator picks itself, and reports on its readiness line.
             "--http-port",
-            String.valueOf(httpPort),
+            "0",
             "--cluster-port",
-            String.valueOf(Children.freePort())));
+            "0"));
     Process coordinator =
         new ProcessBuilder(command)
             .redirectOutput(out.toFile())
@@ -56,19 +58,21 @@ class FatalErrorIT {
             .start();
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (!Files.readString(out, StandardCharsets.UTF_8).contains("cohort coordinator ready")) {
+      Optional<String> ready;
+      while ((ready = readyLine(out)).isEmpty()) {
         assertThat(coordinator.isAlive())
             .as("the coordinator is starting: %s", Files.readString(err))
             .isTrue();
         assertThat(System.nanoTime()).as("the coordinator did not start").isLessThan(deadline);
         Jobs.pause(50);
       }
+      String http = JvmProcess.parseReady(ready.get()).get("http");
       try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.WRITE)) {
         channel.truncate(0);
       }
       HttpClient.newHttpClient()
           .sendAsync(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/jobs"))
+              HttpRequest.newBuilder(URI.create(http + "/jobs"))
                   .header("Content-Type", "application/json")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
@@ -84,5 +88,14 @@ class FatalErrorIT {
     } finally {
       coordinator.destroyForcibly();
     }
+  }
+
+  /** The coordinator's readiness line, once it has printed all of it. */
+  private static Optional<String> readyLine(Path out) throws IOException {
+    String text = Files.readString(out, StandardCharsets.UTF_8);
+    return text.substring(0, text.lastIndexOf('\n') + 1)
+        .lines()
+        .filter(line -> line.startsWith("cohort coordinator ready "))
+        .findFirst();
   }
 }

@@ -10,6 +10,7 @@ import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.node.IntNode;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults with real JVMs: nodes killed, paused and stopped mid-job, cancels, retries, timeouts and
@@ -165,8 +167,34 @@ class FaultsIT {
     Cli.Run run = submit.await(Duration.ofSeconds(60));
     assertThat(run.exitCode()).as(run.stderr()).isEqualTo(130);
     assertThat(run.stderr()).contains("cancelling job").contains("CANCELLED");
-    List<JobStatus> jobs = client.jobs();
-    assertThat(jobs.get(jobs.size() - 1).state()).isEqualTo(JobStatus.State.CANCELLED);
+    assertThat(client.status(run.jobId()).state()).isEqualTo(JobStatus.State.CANCELLED);
+  }
+
+  /**
+   * Tests that Ctrl-C in a submit that streams its input file cancels the job and exits 130: the
+   * upload that stops because of the cancel is not reported as an upload that broke.
+   */
+  @Test
+  void ctrlCCancelsAStreamedSubmit(@TempDir Path dir) throws Exception {
+    Path sleeps = dir.resolve("sleeps.txt");
+    Files.writeString(sleeps, "200\n".repeat(10_000));
+    Cli.Running submit =
+        Cli.start(
+            "submit",
+            "sleep",
+            "--batch",
+            "1",
+            "--input-file",
+            sleeps.toString(),
+            "--coordinator",
+            cluster.url());
+    String id = submit.awaitJobId(Duration.ofSeconds(60));
+    submit.awaitStdoutLines(2, Duration.ofSeconds(60));
+    submit.signal("INT");
+    Cli.Run run = submit.await(Duration.ofSeconds(60));
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(130);
+    assertThat(run.stderr()).contains("cancelling job " + id).doesNotContain("upload");
+    assertThat(client.status(id).state()).isEqualTo(JobStatus.State.CANCELLED);
   }
 
   /**
@@ -176,6 +204,7 @@ class FaultsIT {
   @Test
   void secondCtrlCQuitsAtOnce() throws Exception {
     Cli.Running submit = Cli.startSleeps(cluster.url(), 100, 200);
+    String id = submit.awaitJobId(Duration.ofSeconds(60));
     submit.awaitStdoutLines(2, Duration.ofSeconds(60));
     long coordinator = cluster.coordinator().pid();
     Signals.send(coordinator, "STOP");
@@ -192,7 +221,6 @@ class FaultsIT {
     }
     // The first Ctrl-C's cancel reached the coordinator once it ran again, or the job is cancelled
     // now.
-    String id = client.jobs().get(client.jobs().size() - 1).id();
     client.cancel(id);
     Jobs.awaitCluster(
         client, status -> status.busySlots() == 0, Duration.ofSeconds(10), "every slot free");

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.Test;
 class LocalCommandIT {
 
   /**
-   * Tests that cohort local starts a coordinator and N nodes on the ports its environment names,
-   * starts a new node when one is killed, and stops every JVM it started when it is stopped.
+   * Tests that cohort local starts a coordinator and N nodes on the ports its environment names (0:
+   * free ones, which its readiness line reports), starts a new node when one is killed, and stops
+   * every JVM it started when it is stopped.
    */
   @Test
   void startsSupervisesAndStopsAClusterOfJvms() throws Exception {
-    int httpPort = Children.freePort();
     Cli.Running local =
         Cli.start(
-            Map.of("COHORT_HTTP_PORT", String.valueOf(httpPort), "COHORT_CLUSTER_PORT", "0"),
+            Map.of("COHORT_HTTP_PORT", "0", "COHORT_CLUSTER_PORT", "0"),
             List.of(),
             null,
             "local",
@@ -35,8 +35,14 @@ class LocalCommandIT {
     try {
       String ready = local.awaitStdoutLine("cohort local ready", Duration.ofSeconds(120));
       Map<String, String> fields = JvmProcess.parseReady(ready);
-      assertThat(fields).containsEntry("http", "http://127.0.0.1:" + httpPort);
-      CohortClient client = CohortClient.connect(URI.create(fields.get("http")));
+      // The environment's port 0 reached the coordinator, which bound a free port, not 8470.
+      assertThat(fields.get("http")).matches("http://127\\.0\\.0\\.1:[1-9][0-9]*");
+      URI http = URI.create(fields.get("http"));
+      assertThat(http.getPort()).isNotEqualTo(8470);
+      assertThat(handle.descendants().map(LocalCommandIT::commandLine))
+          .anySatisfy(
+              command -> assertThat(command).contains(" coordinator ").contains("--http-port 0"));
+      CohortClient client = CohortClient.connect(http);
       assertThat(fields).containsEntry("nodes", "2");
       Jobs.awaitCluster(
           client, status -> status.nodes().size() == 2, Duration.ofSeconds(30), "two nodes");
@@ -82,11 +88,7 @@ class LocalCommandIT {
   void endsWithAnErrorWhenItsCoordinatorDies() throws Exception {
     Cli.Running local =
         Cli.start(
-            Map.of(
-                "COHORT_HTTP_PORT",
-                String.valueOf(Children.freePort()),
-                "COHORT_CLUSTER_PORT",
-                "0"),
+            Map.of("COHORT_HTTP_PORT", "0", "COHORT_CLUSTER_PORT", "0"),
             List.of(),
             null,
             "local",

@@ -226,7 +226,6 @@ class WorkloadsIT {
     int lines = 1_500_000;
     Path input = numberedLines(dir.resolve("lines.txt"), lines);
     CohortClient client = CLUSTER.client();
-    int jobsBefore = client.jobs().size();
     Cli.Running submit =
         Cli.start(
             List.of("-Xmx64m"),
@@ -241,15 +240,13 @@ class WorkloadsIT {
             "count",
             "--coordinator",
             CLUSTER.cluster().url());
+    String id = submit.awaitJobId(Duration.ofSeconds(60));
     long maxPending = 0;
     int samples = 0;
     while (submit.isAlive()) {
-      List<JobStatus> jobs = client.jobs();
-      if (jobs.size() > jobsBefore) {
-        JobStatus job = jobs.get(jobs.size() - 1);
-        maxPending = Math.max(maxPending, job.pending());
-        samples++;
-      }
+      JobStatus job = client.status(id);
+      maxPending = Math.max(maxPending, job.pending());
+      samples++;
       Jobs.pause(100);
     }
     Cli.Run run = submit.await(Duration.ofSeconds(10));
