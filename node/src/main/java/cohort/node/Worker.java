@@ -145,7 +145,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       new LinkedHashMap<>();
   private int busySlots;
   private long runs;
-  private int abandonedThreads;
   private boolean flushPending;
   private boolean draining;
 
@@ -337,7 +336,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private Behavior<WorkerProtocol.Command> onSlotFree(SlotFree free) {
     if (abandonedRuns.remove(free.run())) {
       // A thread given up for lost came back; its slot was replaced when it was given up.
-      abandonedThreads--;
       resizeExecutor(-1);
       return this;
     }
@@ -511,6 +509,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
    * slots, and frees the slot for the next batch.
    */
   private void giveUp(RunningBatch run, BatchFinished report, String why) {
+    if (!running.containsKey(key(run.batch()))) {
+      return; // given up already, with the rest of its run
+    }
     run.control().abandon();
     running.remove(key(run.batch()));
     send(run.batch(), report);
@@ -523,7 +524,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       }
     }
     abandonedRuns.add(run.run());
-    abandonedThreads++;
     busySlots--;
     resizeExecutor(+1);
     getContext()
@@ -533,7 +533,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
                 + " given up)",
             run.batch().jobId(),
             why,
-            abandonedThreads);
+            abandonedRuns.size());
     startQueued();
     if (draining && running.isEmpty()) {
       finishDrain();

@@ -192,6 +192,33 @@ class WorkerFaultsTest {
     drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
   }
 
+  /**
+   * Tests that when a drain's grace ends, a slot thread stuck in a run of several batches is given
+   * up once: each batch of the run is reported exactly once, and one thread replaces it.
+   */
+  @Test
+  void drainGivesUpAStuckRunOnce() {
+    // Two small batches share one run on the one slot; the first ignores every interrupt.
+    worker.tell(
+        WorkerProtocol.RunBatches.of(
+            List.of(batch("g", 1, "stubborn", 0, 20_000), batch("g", 2, "scale", 0, 7))));
+    TestTasks.awaitStarted(1);
+    TestProbe<Done> drained = testKit.createTestProbe();
+    worker.tell(new Worker.Drain(Duration.ofMillis(100), drained.ref()));
+    drained.expectMessage(Duration.ofSeconds(10), Done.getInstance());
+    // The worker sends its reports before it answers the drain, so they are all here now.
+    List<Long> reported = new java.util.ArrayList<>();
+    while (reported.size() < 2) {
+      reported.add(finished(Duration.ofSeconds(1)).batchId());
+    }
+    while (!pending.isEmpty()) {
+      reported.add(pending.poll().batchId());
+    }
+    results.expectNoMessage(Duration.ZERO);
+    assertThat(reported).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(executor.getMaximumPoolSize()).isEqualTo(2);
+  }
+
   private void awaitRegistration() {
     while (true) {
       CoordinatorProtocol.Command message = coordinator.receiveMessage(Duration.ofSeconds(10));
