@@ -7,7 +7,6 @@ import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.HostPort;
-import cohort.protocol.Payloads;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
@@ -15,7 +14,6 @@ import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.protocol.WorkerProtocol.TaskChecked;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -141,11 +139,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final Set<String> cancelledJobs = Collections.newSetFromMap(lru(CANCELLED_MEMORY));
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
   private final Set<Long> abandonedRuns = new HashSet<>();
-  private final Map<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> outbox =
-      new LinkedHashMap<>();
+  private final Outbox outbox;
   private int busySlots;
   private long runs;
-  private boolean flushPending;
   private boolean draining;
 
   /**
@@ -184,6 +180,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     this.registered = registered;
     this.node = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
     this.runner = new BatchRunner(node, context.getSelf(), files);
+    this.outbox = new Outbox(context.getSelf());
     ActorRef<Receptionist.Listing> listings =
         context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new);
     context
@@ -352,54 +349,14 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
    * this actor have been handled, those of small batches together in one message.
    */
   private void send(RunBatch batch, BatchFinished part) {
-    outbox.computeIfAbsent(batch.replyTo(), coordinator -> new ArrayList<>()).add(part);
-    if (!flushPending) {
-      flushPending = true;
+    if (outbox.result(batch.replyTo(), part)) {
       getContext().getSelf().tell(FlushOutbox.INSTANCE);
     }
   }
 
   private Behavior<WorkerProtocol.Command> onFlushOutbox() {
-    flushPending = false;
-    for (Map.Entry<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> entry :
-        outbox.entrySet()) {
-      List<BatchFinished> together = new ArrayList<>();
-      for (BatchFinished part : entry.getValue()) {
-        if (part.outputs().size() <= SMALL_BATCH
-            && CoordinatorProtocol.BatchProgress.fits(part)
-            && small(part)) {
-          together.add(part);
-          if (together.size() == MAX_RUN) {
-            sendTogether(entry.getKey(), together);
-            together = new ArrayList<>();
-          }
-        } else {
-          entry.getKey().tell(part);
-        }
-      }
-      sendTogether(entry.getKey(), together);
-    }
-    outbox.clear();
+    outbox.flush().forEach(envelope -> envelope.to().tell(envelope.message()));
     return this;
-  }
-
-  private static boolean small(BatchFinished part) {
-    long bytes = 0;
-    for (JsonNode output : part.outputs()) {
-      bytes += Payloads.estimateBytes(output);
-    }
-    return bytes * MAX_RUN <= Payloads.TARGET_MESSAGE_BYTES;
-  }
-
-  private void sendTogether(
-      ActorRef<CoordinatorProtocol.Command> coordinator, List<BatchFinished> parts) {
-    if (!parts.isEmpty()) {
-      coordinator.tell(
-          parts.size() == 1
-              ? parts.get(0)
-              : CoordinatorProtocol.BatchProgress.of(
-                  getContext().getSelf(), parts, java.util.List.of()));
-    }
   }
 
   private Behavior<WorkerProtocol.Command> onCancelJob(CancelJob cancel) {
