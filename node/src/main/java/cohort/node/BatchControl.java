@@ -10,6 +10,7 @@ package cohort.node;
  */
 final class BatchControl {
 
+  private final Ticker ticker;
   private Thread thread;
   private int current = -1;
   private long startedNanos;
@@ -17,6 +18,17 @@ final class BatchControl {
   private volatile boolean cancelled;
   private volatile boolean abandoned;
   private long cancelledNanos;
+
+  BatchControl() {
+    this(Ticker.system());
+  }
+
+  /**
+   * @param ticker the clock that {@link #runningNanos} and {@link #sinceCancelNanos} read
+   */
+  BatchControl(Ticker ticker) {
+    this.ticker = ticker;
+  }
 
   /** Called by the slot thread when it starts the batch. */
   synchronized void attach() {
@@ -36,7 +48,7 @@ final class BatchControl {
   /** Called by the slot thread before it runs the input at {@code offset}. */
   synchronized void begin(int offset) {
     current = offset;
-    startedNanos = System.nanoTime();
+    startedNanos = ticker.read();
   }
 
   /** Called by the slot thread after an input; clears an interrupt meant for that input. */
@@ -54,7 +66,7 @@ final class BatchControl {
 
   /** How long the current input has run, in nanoseconds; 0 between inputs. */
   synchronized long runningNanos() {
-    return current < 0 ? 0 : System.nanoTime() - startedNanos;
+    return current < 0 ? 0 : ticker.read() - startedNanos;
   }
 
   /** The thread running the batch, or null when it is not running. */
@@ -85,7 +97,7 @@ final class BatchControl {
   synchronized void cancel() {
     if (!cancelled) {
       cancelled = true;
-      cancelledNanos = System.nanoTime();
+      cancelledNanos = ticker.read();
     }
     if (thread != null) {
       thread.interrupt();
@@ -98,7 +110,7 @@ final class BatchControl {
 
   /** How long ago the batch was cancelled, in nanoseconds; 0 if it was not. */
   synchronized long sinceCancelNanos() {
-    return cancelled ? System.nanoTime() - cancelledNanos : 0;
+    return cancelled ? ticker.read() - cancelledNanos : 0;
   }
 
   /**

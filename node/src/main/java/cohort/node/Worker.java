@@ -1,9 +1,8 @@
 package cohort.node;
 
-import cohort.api.TaskError;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
-import cohort.protocol.CoordinatorProtocol.FailureKind;
+import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.HostPort;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -76,9 +74,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   /** How often running inputs are checked against their deadlines. */
   private static final Duration TICK = Duration.ofMillis(50);
 
-  /** How long a cancelled task may ignore its interrupt before its thread is given up. */
-  private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-
   /** How long running batches may take to stop once the drain timeout has passed. */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
 
@@ -110,13 +105,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     INSTANCE
   }
 
-  /**
-   * A batch handed to a slot thread, started or waiting its turn in the thread's run.
-   *
-   * @param run which run of batches (and so which slot thread) it belongs to
-   */
-  private record RunningBatch(RunBatch batch, BatchControl control, long run, BoundTask task) {}
-
   /** Batches one slot may take to run back to back, when they are small. */
   private static final int MAX_RUN = 64;
 
@@ -133,13 +121,14 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final CompletableFuture<String> registered;
 
   private final ArrayDeque<RunBatch> queued = new ArrayDeque<>();
-  private final Map<String, RunningBatch> running = new HashMap<>();
+  private final Map<BatchKey, RunningBatch> running = new HashMap<>();
   private final Set<ActorRef<CoordinatorProtocol.Command>> coordinators = new HashSet<>();
   private final Map<String, BoundTask> boundTasks = lru(BOUND_TASK_CACHE);
   private final Set<String> cancelledJobs = Collections.newSetFromMap(lru(CANCELLED_MEMORY));
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
   private final Set<Long> abandonedRuns = new HashSet<>();
   private final Outbox outbox;
+  private final Watchdog watchdog;
   private int busySlots;
   private long runs;
   private boolean draining;
@@ -181,6 +170,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     this.node = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
     this.runner = new BatchRunner(node, context.getSelf(), files);
     this.outbox = new Outbox(context.getSelf());
+    this.watchdog = new Watchdog(node);
     ActorRef<Receptionist.Listing> listings =
         context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new);
     context
@@ -266,7 +256,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
           continue;
         }
         RunningBatch running = new RunningBatch(batch, new BatchControl(), id, task);
-        this.running.put(key(batch), running);
+        this.running.put(RunningBatch.keyOf(batch), running);
         run.add(running);
         if (batch.taskTimeoutMillis() > 0) {
           watch();
@@ -308,11 +298,11 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onBatchRan(BatchRan ran) {
-    RunningBatch run = running.get(key(ran.batch()));
+    RunningBatch run = running.get(RunningBatch.keyOf(ran.batch()));
     if (run == null || run.control().abandoned()) {
       return this; // reported when its thread was given up
     }
-    running.remove(key(ran.batch()));
+    running.remove(RunningBatch.keyOf(ran.batch()));
     if (ran.failure() != null) {
       getContext()
           .getLog()
@@ -405,78 +395,32 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onTick() {
-    boolean watching = false;
-    for (RunningBatch run : List.copyOf(running.values())) {
-      BatchControl control = run.control();
-      RunBatch batch = run.batch();
-      if (control.cancelled()) {
-        watching = true;
-        if (control.thread() != null && control.sinceCancelNanos() > CANCEL_GRACE_NANOS) {
-          giveUp(run, runner.dropped(batch), "it ignored the cancel");
-        }
-        continue;
-      }
-      if (batch.taskTimeoutMillis() <= 0) {
-        continue;
-      }
-      watching = true;
-      int current = control.current();
-      long limit = TimeUnit.MILLISECONDS.toNanos(batch.taskTimeoutMillis());
-      long ran = control.runningNanos();
-      if (current < 0 || ran <= limit) {
-        continue;
-      }
-      if (!control.timedOut(current)) {
-        control.timeOut(current);
-      } else if (ran > limit + graceNanos(batch)) {
-        TaskError error =
-            new TaskError(
-                "cohort.TaskAbandoned",
-                "ran longer than the task timeout of "
-                    + batch.taskTimeoutMillis()
-                    + " ms and ignored the interrupt for "
-                    + TimeUnit.NANOSECONDS.toMillis(ran - limit)
-                    + " ms; its thread was abandoned and the slot replaced",
-                node,
-                batch.attempt(),
-                TaskErrors.stackOf(control.thread()));
-        giveUp(
-            run,
-            runner.gaveUp(batch, current, FailureKind.TIMEOUT, error),
-            "it ignored the interrupt");
-      }
-    }
-    if (!watching) {
+    Watchdog.Findings found = watchdog.inspect(List.copyOf(running.values()));
+    found.timeOuts().forEach(late -> late.batch().control().timeOut(late.offset()));
+    found.giveUps().forEach(this::giveUp);
+    if (!found.watching()) {
       timers.cancel(Tick.INSTANCE);
     }
     return this;
   }
 
   /**
-   * How long an interrupted input may take to stop before its thread is given up: half its timeout,
-   * within 1 to 5 s, time enough to stop a command's processes or close files.
-   */
-  private static long graceNanos(RunBatch batch) {
-    long half = TimeUnit.MILLISECONDS.toNanos(batch.taskTimeoutMillis()) / 2;
-    return Math.max(TimeUnit.SECONDS.toNanos(1), Math.min(half, TimeUnit.SECONDS.toNanos(5)));
-  }
-
-  /**
    * Reports a batch whose thread will not come back in time, adds a thread so the node keeps its
    * slots, and frees the slot for the next batch.
    */
-  private void giveUp(RunningBatch run, BatchFinished report, String why) {
-    if (!running.containsKey(key(run.batch()))) {
+  private void giveUp(Watchdog.GiveUp stuck) {
+    RunningBatch run = stuck.batch();
+    if (!running.containsKey(run.key())) {
       return; // given up already, with the rest of its run
     }
     run.control().abandon();
-    running.remove(key(run.batch()));
-    send(run.batch(), report);
+    running.remove(run.key());
+    send(run.batch(), stuck.report(runner));
     // The batches waiting behind it on that thread go back to the coordinator to run elsewhere.
     for (RunningBatch waiting : List.copyOf(running.values())) {
       if (waiting.run() == run.run()) {
         waiting.control().abandon();
-        running.remove(key(waiting.batch()));
+        running.remove(waiting.key());
         send(waiting.batch(), runner.dropped(waiting.batch()));
       }
     }
@@ -489,7 +433,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             "gave up a slot thread running job {} because {}; the slot is replaced ({} threads"
                 + " given up)",
             run.batch().jobId(),
-            why,
+            stuck.why(),
             abandonedRuns.size());
     startQueued();
     if (draining && running.isEmpty()) {
@@ -546,33 +490,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return this;
   }
 
-  /**
-   * A task that called {@code System.exit} started this shutdown: its thread waits inside the exit
-   * for ever. Report its input as the crash it is, so it is not run again blindly.
-   */
+  /** A task that called {@code System.exit} started this shutdown: report it at once. */
   private void reportJvmExit() {
-    for (RunningBatch run : List.copyOf(running.values())) {
-      Thread thread = run.control().thread();
-      int current = run.control().current();
-      if (thread == null || current < 0 || !JvmExits.isExiting(thread)) {
-        continue;
-      }
-      TaskError error =
-          new TaskError(
-              "cohort.JvmExit",
-              "the task called System.exit while running this input, which shut node "
-                  + node
-                  + " down",
-              node,
-              run.batch().attempt(),
-              TaskErrors.stackOf(thread));
-      run.control().abandon();
-      running.remove(key(run.batch()));
-      // Sent at once: the JVM is on its way out.
-      run.batch().replyTo().tell(runner.gaveUp(run.batch(), current, FailureKind.CRASH, error));
-      getContext()
-          .getLog()
-          .error("a task of job {} called System.exit; reported it", run.batch().jobId());
+    List<Watchdog.GiveUp> exiting = watchdog.exiting(List.copyOf(running.values()));
+    exiting.forEach(this::giveUp);
+    if (!exiting.isEmpty()) {
+      getContext().getLog().error("a task called System.exit; reported its input");
+      onFlushOutbox(); // the JVM is on its way out
     }
   }
 
@@ -586,9 +510,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onDrainGraceOver() {
-    for (RunningBatch run : List.copyOf(running.values())) {
-      giveUp(run, runner.dropped(run.batch()), "it did not stop when the node drained");
-    }
+    watchdog.drainGraceOver(List.copyOf(running.values())).forEach(this::giveUp);
     finishDrain();
     return this;
   }
@@ -675,10 +597,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     executor.shutdownNow();
     finishDrain();
     return this;
-  }
-
-  private static String key(RunBatch batch) {
-    return batch.jobId() + "#" + batch.batchId();
   }
 
   private static <K, V> Map<K, V> lru(int capacity) {
