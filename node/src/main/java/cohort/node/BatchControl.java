@@ -1,12 +1,14 @@
 package cohort.node;
 
 /**
- * The stop switch of one batch running on a slot thread, shared by the thread and the worker actor.
+ * The stop switch of one batch handed to a slot thread, shared by the thread and the worker actor.
  *
- * <p>The thread marks which input it runs ({@link #begin}, {@link #end}); the actor may interrupt
- * that input for its timeout, cancel the whole batch, or give the thread up for lost. Interrupts
- * are aimed under a lock at the input they are meant for, never at the next input or whatever the
- * thread runs after this batch.
+ * <p>A batch waits its turn in its run until the thread takes it up ({@link #takeUp}); until then
+ * the actor may still withdraw it ({@link #withdraw}), and exactly one of the two wins. The thread
+ * then marks which input it runs ({@link #begin}, {@link #end}); the actor may interrupt that input
+ * for its timeout, cancel the whole batch, or give the thread up for lost. Interrupts are aimed
+ * under a lock at the input they are meant for, never at the next input or whatever the thread runs
+ * after this batch.
  */
 final class BatchControl {
 
@@ -18,6 +20,8 @@ final class BatchControl {
   private volatile boolean cancelled;
   private volatile boolean abandoned;
   private long cancelledNanos;
+  private boolean takenUp;
+  private boolean withdrawn;
 
   BatchControl() {
     this(Ticker.system());
@@ -28,6 +32,34 @@ final class BatchControl {
    */
   BatchControl(Ticker ticker) {
     this.ticker = ticker;
+  }
+
+  /**
+   * Takes the batch up to run it: called by its slot thread when it gets to it, or by the worker as
+   * it hands the batch to a thread first in its run.
+   *
+   * @return false when the batch was withdrawn or given up first: the thread skips it
+   */
+  synchronized boolean takeUp() {
+    if (withdrawn || abandoned) {
+      return false;
+    }
+    takenUp = true;
+    return true;
+  }
+
+  /**
+   * Withdraws a batch that waits its turn, so it never runs: called by the worker.
+   *
+   * @return false when its thread has taken it up already
+   */
+  synchronized boolean withdraw() {
+    if (takenUp) {
+      return false;
+    }
+    withdrawn = true;
+    cancel();
+    return true;
   }
 
   /** Called by the slot thread when it starts the batch. */

@@ -16,11 +16,9 @@ import cohort.protocol.WorkerProtocol.TaskChecked;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,12 +63,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   /** Finish or return every batch, then answer; sent by the node's coordinated shutdown. */
   public record Drain(Duration timeout, ActorRef<Done> replyTo) implements WorkerProtocol.Command {}
 
-  /** Bound tasks are cached per job; a node rarely serves more jobs at once than this. */
-  private static final int BOUND_TASK_CACHE = 64;
-
-  /** Cancelled job ids remembered, so a batch already on its way is dropped, not run. */
-  private static final int CANCELLED_MEMORY = 1024;
-
   /** How often running inputs are checked against their deadlines. */
   private static final Duration TICK = Duration.ofMillis(50);
 
@@ -78,6 +70,14 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
 
   private record BatchRan(RunBatch batch, List<BatchFinished> parts, Throwable failure)
+      implements WorkerProtocol.Command {}
+
+  /** A job's task was bound, or could not be: {@code error} says why. */
+  private record TaskBound(String job, BoundTask task, String error)
+      implements WorkerProtocol.Command {}
+
+  /** The answer to a {@link CheckTask}, once its bind ended. */
+  private record Checked(ActorRef<TaskChecked> replyTo, String error)
       implements WorkerProtocol.Command {}
 
   /** A slot thread finished its run of batches. */
@@ -123,8 +123,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final ArrayDeque<RunBatch> queued = new ArrayDeque<>();
   private final Map<BatchKey, RunningBatch> running = new HashMap<>();
   private final Set<ActorRef<CoordinatorProtocol.Command>> coordinators = new HashSet<>();
-  private final Map<String, BoundTask> boundTasks = lru(BOUND_TASK_CACHE);
-  private final Set<String> cancelledJobs = Collections.newSetFromMap(lru(CANCELLED_MEMORY));
+  private final Jobs jobs = new Jobs();
+  private final TaskBinder binder;
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
   private final Set<Long> abandonedRuns = new HashSet<>();
   private final Outbox outbox;
@@ -171,6 +171,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     this.runner = new BatchRunner(node, context.getSelf(), files);
     this.outbox = new Outbox(context.getSelf());
     this.watchdog = new Watchdog(node);
+    this.binder = new TaskBinder(registry);
     ActorRef<Receptionist.Listing> listings =
         context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new);
     context
@@ -198,6 +199,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .onMessageEquals(FlushOutbox.INSTANCE, this::onFlushOutbox)
         .onMessage(CancelJob.class, this::onCancelJob)
         .onMessage(CheckTask.class, this::onCheckTask)
+        .onMessage(Checked.class, this::onChecked)
+        .onMessage(TaskBound.class, this::onTaskBound)
         .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(RegistrationRefused.class, this::onRegistrationRefused)
@@ -225,11 +228,46 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private void accept(RunBatch batch) {
-    if (draining || cancelledJobs.contains(batch.jobId())) {
+    if (draining || jobs.cancelled(batch.jobId())) {
       send(batch, runner.dropped(batch));
     } else {
+      bind(batch);
       queued.addLast(batch);
     }
+  }
+
+  /** Binds the batch's task off this actor, unless it is bound or binding already. */
+  private void bind(RunBatch batch) {
+    String job = batch.jobId();
+    if (jobs.startBind(job)) {
+      getContext()
+          .pipeToSelf(
+              binder.bind(batch.task()),
+              (task, failure) ->
+                  new TaskBound(job, task, failure == null ? null : TaskBinder.reason(failure)));
+    }
+  }
+
+  private Behavior<WorkerProtocol.Command> onTaskBound(TaskBound bound) {
+    if (!jobs.bindEnded(bound.job(), bound.task())) {
+      return this; // cancelled meanwhile
+    }
+    if (bound.error() != null) {
+      // The coordinator checks tasks before it accepts a job, so this means the node's tasks
+      // changed under it, or the task's validate is too slow; every input reports why.
+      getContext().getLog().warn("job {}: {}", bound.job(), bound.error());
+      for (Iterator<RunBatch> it = queued.iterator(); it.hasNext(); ) {
+        RunBatch batch = it.next();
+        if (batch.jobId().equals(bound.job())) {
+          it.remove();
+          runner
+              .failAll(batch, "cohort.NodeError", bound.error())
+              .forEach(part -> send(batch, part));
+        }
+      }
+    }
+    startQueued();
+    return this;
   }
 
   /** Gives free slots work: the next queued batch, or a run of small ones back to back. */
@@ -243,18 +281,12 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         if (!run.isEmpty() && (!small || run.get(0).batch().inputs().size() > SMALL_BATCH)) {
           break;
         }
-        queued.pollFirst();
-        BoundTask task;
-        try {
-          task = boundTasks.computeIfAbsent(batch.jobId(), job -> registry.bind(batch.task()));
-        } catch (IllegalArgumentException e) {
-          // The coordinator checks tasks before it accepts a job, so this means the node's tasks
-          // changed under it; every input of the batch reports why.
-          runner
-              .failAll(batch, "cohort.NodeError", e.getMessage())
-              .forEach(part -> send(batch, part));
-          continue;
+        BoundTask task = jobs.task(batch.jobId());
+        if (task == null) {
+          bind(batch); // its task is still binding, or was bound so long ago it was forgotten
+          break;
         }
+        queued.pollFirst();
         RunningBatch running = new RunningBatch(batch, new BatchControl(), id, task);
         this.running.put(RunningBatch.keyOf(batch), running);
         run.add(running);
@@ -263,23 +295,23 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         }
       }
       if (run.isEmpty()) {
-        continue;
+        return; // the next batch waits for its task
       }
       busySlots++;
+      run.get(0).control().takeUp();
       ActorRef<WorkerProtocol.Command> self = getContext().getSelf();
       executor.execute(() -> runAll(run, self));
     }
   }
 
-  /** On a slot thread: runs the batches one after the other, reporting each as it ends. */
+  /**
+   * On a slot thread: runs the batches one after the other, reporting each as it ends. The first
+   * was taken up as it was handed over; each later one is taken up unless it was withdrawn.
+   */
   private void runAll(List<RunningBatch> run, ActorRef<WorkerProtocol.Command> self) {
     try {
       for (RunningBatch batch : run) {
-        if (batch.control().abandoned()) {
-          break;
-        }
-        if (batch.control().cancelled()) {
-          self.tell(new BatchRan(batch.batch(), List.of(runner.dropped(batch.batch())), null));
+        if (batch != run.get(0) && !batch.control().takeUp()) {
           continue;
         }
         try {
@@ -350,10 +382,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onCancelJob(CancelJob cancel) {
-    if (!cancelledJobs.add(cancel.jobId())) {
+    if (!jobs.cancel(cancel.jobId())) {
       return this;
     }
-    boundTasks.remove(cancel.jobId());
     int dropped = 0;
     for (Iterator<RunBatch> it = queued.iterator(); it.hasNext(); ) {
       RunBatch batch = it.next();
@@ -364,8 +395,15 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       }
     }
     int interrupted = 0;
-    for (RunningBatch run : running.values()) {
-      if (run.batch().jobId().equals(cancel.jobId())) {
+    for (RunningBatch run : List.copyOf(running.values())) {
+      if (!run.batch().jobId().equals(cancel.jobId())) {
+        continue;
+      }
+      if (run.control().withdraw()) {
+        running.remove(run.key());
+        send(run.batch(), runner.dropped(run.batch()));
+        dropped++;
+      } else {
         run.control().cancel();
         interrupted++;
       }
@@ -467,9 +505,10 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     int returned = queued.size();
     queued.clear();
     // Batches waiting their turn on a slot thread have not started: they go back too.
-    for (RunningBatch run : running.values()) {
-      if (run.control().thread() == null && run.control().current() < 0) {
-        run.control().cancel();
+    for (RunningBatch run : List.copyOf(running.values())) {
+      if (run.control().withdraw()) {
+        running.remove(run.key());
+        send(run.batch(), runner.dropped(run.batch()));
         returned++;
       }
     }
@@ -529,12 +568,16 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   // ---- coordinator ---------------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onCheckTask(CheckTask check) {
-    try {
-      registry.bind(check.task());
-      check.replyTo().tell(new TaskChecked(null));
-    } catch (IllegalArgumentException e) {
-      check.replyTo().tell(new TaskChecked(e.getMessage()));
-    }
+    getContext()
+        .pipeToSelf(
+            binder.bind(check.task()),
+            (task, failure) ->
+                new Checked(check.replyTo(), failure == null ? null : TaskBinder.reason(failure)));
+    return this;
+  }
+
+  private Behavior<WorkerProtocol.Command> onChecked(Checked checked) {
+    checked.replyTo().tell(new TaskChecked(checked.error()));
     return this;
   }
 
@@ -595,16 +638,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     onFlushOutbox();
     running.values().forEach(run -> run.control().cancel());
     executor.shutdownNow();
+    binder.close();
     finishDrain();
     return this;
-  }
-
-  private static <K, V> Map<K, V> lru(int capacity) {
-    return new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > capacity;
-      }
-    };
   }
 }

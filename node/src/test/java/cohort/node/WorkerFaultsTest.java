@@ -2,6 +2,7 @@ package cohort.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.node.TestTasks.SlowCheckTask;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
@@ -10,11 +11,15 @@ import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.RunBatch;
+import cohort.protocol.WorkerProtocol.TaskChecked;
+import cohort.task.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -74,8 +79,14 @@ class WorkerFaultsTest {
     executor = NodeApp.slotExecutor(1);
     worker =
         testKit.spawn(
-            Worker.create(
-                1, TaskRegistry.of(TestTasks.all()), executor, new CompletableFuture<>()));
+            Worker.create(1, TaskRegistry.of(tasks()), executor, new CompletableFuture<>()));
+  }
+
+  /** The test tasks, and one whose validate is slow. */
+  private static List<Task<?, ?, ?>> tasks() {
+    List<Task<?, ?, ?>> tasks = new ArrayList<>(TestTasks.all());
+    tasks.add(new SlowCheckTask());
+    return tasks;
   }
 
   private RunBatch batch(String job, long id, String task, long timeoutMillis, long... inputs) {
@@ -122,6 +133,8 @@ class WorkerFaultsTest {
   @Test
   void givesUpAStuckThreadAndReplacesTheSlot() {
     worker.tell(batch("s", 1, "stubborn", 100, 1, 20_000, 1));
+    // Batch 2 waits in the queue, not in the stuck thread's run, which would return it unrun.
+    TestTasks.awaitStarted(1);
     worker.tell(batch("s2", 2, "scale", 0, 7));
     BatchFinished stuck = finished(Duration.ofSeconds(5));
     assertThat(stuck.batchId()).isEqualTo(1);
@@ -217,6 +230,26 @@ class WorkerFaultsTest {
     results.expectNoMessage(Duration.ZERO);
     assertThat(reported).containsExactlyInAnyOrder(1L, 2L);
     assertThat(executor.getMaximumPoolSize()).isEqualTo(2);
+  }
+
+  /**
+   * Tests that the worker keeps answering checks and running batches while a task's validate is
+   * slow, and answers that check once its validate ends.
+   */
+  @Test
+  void answersWhileAValidateIsSlow() {
+    SlowCheckTask.reset();
+    TestProbe<TaskChecked> slow = testKit.createTestProbe();
+    worker.tell(new CheckTask(new TaskSpec("slow-check", Map.of()), slow.ref()));
+    TestTasks.await(SlowCheckTask.VALIDATING, 1);
+    TestProbe<TaskChecked> quick = testKit.createTestProbe();
+    worker.tell(new CheckTask(new TaskSpec("nope", Map.of()), quick.ref()));
+    assertThat(quick.receiveMessage().error()).startsWith("unknown task 'nope'");
+    worker.tell(batch("v", 1, "scale", 0, 6));
+    assertThat(finished(Duration.ofSeconds(5)).outputs().get(0).longValue()).isEqualTo(6);
+    slow.expectNoMessage(Duration.ZERO);
+    SlowCheckTask.VALIDATE_GATE.release();
+    assertThat(slow.receiveMessage().ok()).isTrue();
   }
 
   private void awaitRegistration() {
