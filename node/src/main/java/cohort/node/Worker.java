@@ -12,15 +12,12 @@ import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
 import cohort.protocol.WorkerProtocol.RunBatch;
+import cohort.protocol.WorkerProtocol.RunBatches;
 import cohort.protocol.WorkerProtocol.TaskChecked;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -33,28 +30,29 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.Logger;
 
 /**
- * A node's worker: owns the node's slots and runs the coordinator's batches on them.
+ * A node's worker: the actor that owns the node's slots and runs the coordinator's batches on them.
+ *
+ * <p>It routes messages; plain classes decide. {@link SlotSchedule} says which queued batches a
+ * free slot runs, back to back on one thread of the slot executor; {@link Watchdog} which inputs to
+ * interrupt for their timeout and which threads to give up for lost (the worker then adds a thread,
+ * so the node keeps its capacity); {@link Outbox} how the results of one round of messages travel
+ * back together; {@link TaskBinder} binds each job's task off this actor, and {@link Jobs}
+ * remembers the bound tasks and the cancelled jobs. The coordinator sends no more batches than the
+ * node has credit for, so the queue stays short.
  *
  * <p>It finds the coordinator through the receptionist and registers with it, again whenever a
- * coordinator appears. Batches run on the slot threads of a dedicated executor: a free slot takes
- * the next queued batch, or a run of small queued batches, which it runs back to back; each batch's
- * results come back to this actor as a message, and the actor sends them on, the results of one
- * round of messages together. The coordinator sends no more batches than the node has credit for,
- * so the queue stays short.
- *
- * <p>A watchdog tick interrupts inputs that run past their job's timeout, and gives up on a slot
- * thread whose task ignores the interrupt (or a cancel): the worker reports the batch, adds a
- * thread so the node keeps its capacity, and ignores whatever the lost thread returns later. On
- * {@link Drain} it takes no more work, returns what it has not started, and answers once the
- * running batches are done or the drain timeout has passed.
+ * coordinator appears; when the coordinator leaves the cluster, it ends this membership so the node
+ * joins again. On {@link Drain} it switches to {@link #draining()}.
  *
  * <p>Protocol: {@link WorkerProtocol}, plus {@link Drain} from the node's own shutdown.
  */
@@ -69,8 +67,12 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   /** How long running batches may take to stop once the drain timeout has passed. */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
 
-  private record BatchRan(RunBatch batch, List<BatchFinished> parts, Throwable failure)
+  /** A slot thread ended a batch: its results, or the error that broke the slot. */
+  private record BatchRan(BatchKey batch, List<BatchFinished> parts, Throwable failure)
       implements WorkerProtocol.Command {}
+
+  /** A slot thread ended its run of batches. */
+  private record SlotFree(long run) implements WorkerProtocol.Command {}
 
   /** A job's task was bound, or could not be: {@code error} says why. */
   private record TaskBound(String job, BoundTask task, String error)
@@ -79,9 +81,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   /** The answer to a {@link CheckTask}, once its bind ended. */
   private record Checked(ActorRef<TaskChecked> replyTo, String error)
       implements WorkerProtocol.Command {}
-
-  /** A slot thread finished its run of batches. */
-  private record SlotFree(long run) implements WorkerProtocol.Command {}
 
   private enum FlushOutbox implements WorkerProtocol.Command {
     INSTANCE
@@ -105,33 +104,22 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     INSTANCE
   }
 
-  /** Batches one slot may take to run back to back, when they are small. */
-  private static final int MAX_RUN = 64;
-
-  /** Batches of at most this many inputs are small: they may share a run and a message. */
-  private static final int SMALL_BATCH = 16;
-
   private final int slots;
   private final TaskRegistry registry;
-  private final ThreadPoolExecutor executor;
   private final TimerScheduler<WorkerProtocol.Command> timers;
-  private final BatchRunner runner;
-  private final FileInputs files = new FileInputs();
-  private final String node;
   private final CompletableFuture<String> registered;
-
-  private final ArrayDeque<RunBatch> queued = new ArrayDeque<>();
-  private final Map<BatchKey, RunningBatch> running = new HashMap<>();
-  private final Set<ActorRef<CoordinatorProtocol.Command>> coordinators = new HashSet<>();
-  private final Jobs jobs = new Jobs();
-  private final TaskBinder binder;
-  private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
-  private final Set<Long> abandonedRuns = new HashSet<>();
-  private final Outbox outbox;
+  private final String node;
+  private final Logger log;
+  private final FileInputs files = new FileInputs();
+  private final BatchRunner runner;
+  private final SlotThreads threads;
+  private final SlotSchedule schedule;
   private final Watchdog watchdog;
-  private int busySlots;
-  private long runs;
-  private boolean draining;
+  private final Outbox outbox;
+  private final TaskBinder binder;
+  private final Jobs jobs = new Jobs();
+  private final Set<ActorRef<CoordinatorProtocol.Command>> coordinators = new HashSet<>();
+  private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
 
   /**
    * Creates the worker.
@@ -162,77 +150,102 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       ThreadPoolExecutor executor,
       CompletableFuture<String> registered) {
     super(context);
+    this.log = context.getLog();
     this.timers = timers;
     this.slots = slots;
     this.registry = registry;
-    this.executor = executor;
     this.registered = registered;
     this.node = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
     this.runner = new BatchRunner(node, context.getSelf(), files);
-    this.outbox = new Outbox(context.getSelf());
+    this.threads = new SlotThreads(executor, runner, slotReports(context.getSelf()));
+    this.schedule = new SlotSchedule(slots);
     this.watchdog = new Watchdog(node);
+    this.outbox = new Outbox(context.getSelf());
     this.binder = new TaskBinder(registry);
-    ActorRef<Receptionist.Listing> listings =
-        context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new);
     context
         .getSystem()
         .receptionist()
-        .tell(Receptionist.subscribe(CoordinatorProtocol.SERVICE_KEY, listings));
+        .tell(
+            Receptionist.subscribe(
+                CoordinatorProtocol.SERVICE_KEY,
+                context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new)));
     Cluster.get(context.getSystem())
         .subscriptions()
         .tell(
             Subscribe.create(
                 context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new),
                 ClusterEvent.MemberRemoved.class));
-    context
-        .getLog()
-        .info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
+    log.info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
   }
 
   @Override
   public Receive<WorkerProtocol.Command> createReceive() {
-    return newReceiveBuilder()
+    return always(newReceiveBuilder())
         .onMessage(RunBatch.class, this::onRunBatch)
-        .onMessage(WorkerProtocol.RunBatches.class, this::onRunBatches)
+        .onMessage(RunBatches.class, this::onRunBatches)
         .onMessage(BatchRan.class, this::onBatchRan)
         .onMessage(SlotFree.class, this::onSlotFree)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
+        .onMessage(Drain.class, this::onDrain)
+        .build();
+  }
+
+  /**
+   * The worker while it drains: a batch that arrives goes straight back, a coordinator that appears
+   * is not registered with, and once no batch is left on a slot thread every {@link Drain} is
+   * answered. The running batches have until the drain's timeout, are interrupted then, and their
+   * threads are given up {@link #DRAIN_GRACE} later.
+   */
+  private Receive<WorkerProtocol.Command> draining() {
+    return always(newReceiveBuilder())
+        .onMessage(RunBatch.class, this::onRunBatchWhileDraining)
+        .onMessage(RunBatches.class, this::onRunBatchesWhileDraining)
+        .onMessage(BatchRan.class, this::onBatchRanWhileDraining)
+        .onMessage(SlotFree.class, this::onSlotFreeWhileDraining)
+        .onMessageEquals(Tick.INSTANCE, this::onTickWhileDraining)
+        .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChangedWhileDraining)
+        .onMessage(Drain.class, this::onDrainWhileDraining)
+        .onMessageEquals(DrainDeadline.INSTANCE, this::onDrainDeadline)
+        .onMessageEquals(DrainGraceOver.INSTANCE, this::onDrainGraceOver)
+        .build();
+  }
+
+  /** What the worker does the same way whether it serves or drains. */
+  private ReceiveBuilder<WorkerProtocol.Command> always(
+      ReceiveBuilder<WorkerProtocol.Command> builder) {
+    return builder
         .onMessageEquals(FlushOutbox.INSTANCE, this::onFlushOutbox)
         .onMessage(CancelJob.class, this::onCancelJob)
         .onMessage(CheckTask.class, this::onCheckTask)
         .onMessage(Checked.class, this::onChecked)
         .onMessage(TaskBound.class, this::onTaskBound)
-        .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(RegistrationRefused.class, this::onRegistrationRefused)
-        .onMessageEquals(Tick.INSTANCE, this::onTick)
-        .onMessage(Drain.class, this::onDrain)
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
-        .onMessageEquals(DrainDeadline.INSTANCE, this::onDrainDeadline)
-        .onMessageEquals(DrainGraceOver.INSTANCE, this::onDrainGraceOver)
-        .onSignal(PostStop.class, signal -> onPostStop())
-        .build();
+        .onSignal(PostStop.class, this::onPostStop);
   }
 
-  // ---- running batches ----------------------------------------------------------------------
+  // ---- batches ------------------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onRunBatch(RunBatch batch) {
     accept(batch);
     startQueued();
-    return this;
+    return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onRunBatches(WorkerProtocol.RunBatches batches) {
+  private Behavior<WorkerProtocol.Command> onRunBatches(RunBatches batches) {
     batches.batches().forEach(this::accept);
     startQueued();
-    return this;
+    return Behaviors.same();
   }
 
   private void accept(RunBatch batch) {
-    if (draining || jobs.cancelled(batch.jobId())) {
-      send(batch, runner.dropped(batch));
+    if (jobs.cancelled(batch.jobId())) {
+      report(batch, runner.dropped(batch));
     } else {
       bind(batch);
-      queued.addLast(batch);
+      schedule.enqueue(batch);
     }
   }
 
@@ -250,127 +263,110 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
 
   private Behavior<WorkerProtocol.Command> onTaskBound(TaskBound bound) {
     if (!jobs.bindEnded(bound.job(), bound.task())) {
-      return this; // cancelled meanwhile
+      return Behaviors.same(); // cancelled meanwhile
     }
     if (bound.error() != null) {
-      // The coordinator checks tasks before it accepts a job, so this means the node's tasks
-      // changed under it, or the task's validate is too slow; every input reports why.
-      getContext().getLog().warn("job {}: {}", bound.job(), bound.error());
-      for (Iterator<RunBatch> it = queued.iterator(); it.hasNext(); ) {
-        RunBatch batch = it.next();
-        if (batch.jobId().equals(bound.job())) {
-          it.remove();
-          runner
-              .failAll(batch, "cohort.NodeError", bound.error())
-              .forEach(part -> send(batch, part));
-        }
+      // The coordinator checks tasks before it accepts a job, so the node's tasks changed under
+      // it, or the task's validate is too slow; every input reports why.
+      log.warn("job {}: {}", bound.job(), bound.error());
+      for (RunBatch batch : schedule.withdraw(batch -> batch.jobId().equals(bound.job()))) {
+        runner.failAll(batch, "cohort.NodeError", bound.error()).forEach(p -> report(batch, p));
       }
     }
     startQueued();
-    return this;
+    return Behaviors.same();
   }
 
   /** Gives free slots work: the next queued batch, or a run of small ones back to back. */
   private void startQueued() {
-    while (busySlots < slots && !queued.isEmpty()) {
-      List<RunningBatch> run = new ArrayList<>();
-      long id = ++runs;
-      while (!queued.isEmpty() && run.size() < MAX_RUN) {
-        RunBatch batch = queued.peekFirst();
-        boolean small = batch.inputs().size() <= SMALL_BATCH;
-        if (!run.isEmpty() && (!small || run.get(0).batch().inputs().size() > SMALL_BATCH)) {
-          break;
-        }
-        BoundTask task = jobs.task(batch.jobId());
-        if (task == null) {
-          bind(batch); // its task is still binding, or was bound so long ago it was forgotten
-          break;
-        }
-        queued.pollFirst();
-        RunningBatch running = new RunningBatch(batch, new BatchControl(), id, task);
-        this.running.put(RunningBatch.keyOf(batch), running);
-        run.add(running);
-        if (batch.taskTimeoutMillis() > 0) {
-          watch();
-        }
+    for (List<RunningBatch> run = schedule.nextRun(jobs::task);
+        !run.isEmpty();
+        run = schedule.nextRun(jobs::task)) {
+      if (run.stream().anyMatch(batch -> batch.batch().taskTimeoutMillis() > 0)) {
+        watch();
       }
-      if (run.isEmpty()) {
-        return; // the next batch waits for its task
-      }
-      busySlots++;
-      run.get(0).control().takeUp();
-      ActorRef<WorkerProtocol.Command> self = getContext().getSelf();
-      executor.execute(() -> runAll(run, self));
+      threads.start(run);
+    }
+    RunBatch head = schedule.head();
+    if (head != null) {
+      bind(head); // it waits for its task: binding, or bound so long ago that it was forgotten
     }
   }
 
-  /**
-   * On a slot thread: runs the batches one after the other, reporting each as it ends. The first
-   * was taken up as it was handed over; each later one is taken up unless it was withdrawn.
-   */
-  private void runAll(List<RunningBatch> run, ActorRef<WorkerProtocol.Command> self) {
-    try {
-      for (RunningBatch batch : run) {
-        if (batch != run.get(0) && !batch.control().takeUp()) {
-          continue;
-        }
-        try {
-          self.tell(
-              new BatchRan(
-                  batch.batch(), runner.run(batch.batch(), batch.task(), batch.control()), null));
-        } catch (VirtualMachineError fatal) {
-          throw fatal;
-        } catch (Throwable failure) {
-          self.tell(new BatchRan(batch.batch(), null, failure));
-        }
+  /** What the slot threads report comes back to this actor as messages. */
+  private static SlotThreads.Reports slotReports(ActorRef<WorkerProtocol.Command> self) {
+    return new SlotThreads.Reports() {
+      @Override
+      public void batchEnded(BatchKey batch, List<BatchFinished> parts, Throwable failure) {
+        self.tell(new BatchRan(batch, parts, failure));
       }
-    } finally {
-      self.tell(new SlotFree(run.get(0).run()));
-    }
+
+      @Override
+      public void runEnded(long run) {
+        self.tell(new SlotFree(run));
+      }
+    };
   }
 
   private Behavior<WorkerProtocol.Command> onBatchRan(BatchRan ran) {
-    RunningBatch run = running.get(RunningBatch.keyOf(ran.batch()));
-    if (run == null || run.control().abandoned()) {
-      return this; // reported when its thread was given up
+    RunningBatch done = schedule.finished(ran.batch());
+    if (done == null) {
+      return Behaviors.same(); // reported when it was given up
     }
-    running.remove(RunningBatch.keyOf(ran.batch()));
+    RunBatch batch = done.batch();
     if (ran.failure() != null) {
-      getContext()
-          .getLog()
-          .error(
-              "batch {} of job {} crashed its slot",
-              ran.batch().batchId(),
-              ran.batch().jobId(),
-              ran.failure());
+      log.error("batch {} crashed its slot", ran.batch(), ran.failure());
       runner
-          .failAll(ran.batch(), "cohort.NodeError", "the slot crashed: " + ran.failure())
-          .forEach(part -> send(ran.batch(), part));
+          .failAll(batch, "cohort.NodeError", "the slot crashed: " + ran.failure())
+          .forEach(part -> report(batch, part));
     } else {
-      ran.parts().forEach(part -> send(ran.batch(), part));
+      ran.parts().forEach(part -> report(batch, part));
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onSlotFree(SlotFree free) {
-    if (abandonedRuns.remove(free.run())) {
-      // A thread given up for lost came back; its slot was replaced when it was given up.
-      resizeExecutor(-1);
-      return this;
+    // A thread that died of a fatal error leaves batches it did not finish.
+    for (RunningBatch lost : schedule.runEnded(free.run())) {
+      report(lost.batch(), runner.dropped(lost.batch()));
     }
-    busySlots--;
+    threads.resize(schedule.threadsNeeded());
     startQueued();
-    if (draining && running.isEmpty()) {
-      finishDrain();
+    return Behaviors.same();
+  }
+
+  private Behavior<WorkerProtocol.Command> onCancelJob(CancelJob cancel) {
+    String job = cancel.jobId();
+    if (!jobs.cancel(job)) {
+      return Behaviors.same();
     }
-    return this;
+    List<RunBatch> dropped = schedule.withdraw(batch -> batch.jobId().equals(job));
+    dropped.forEach(batch -> report(batch, runner.dropped(batch)));
+    int interrupted = 0;
+    for (RunningBatch running : schedule.handed()) {
+      if (running.batch().jobId().equals(job)) {
+        running.control().cancel();
+        interrupted++;
+      }
+    }
+    if (interrupted > 0) {
+      watch();
+    }
+    if (interrupted + dropped.size() > 0) {
+      log.info(
+          "job {} cancelled: interrupted {} running and dropped {} queued batches",
+          job,
+          interrupted,
+          dropped.size());
+    }
+    return Behaviors.same();
   }
 
   /**
-   * Queues a result for the coordinator. Results are sent when the messages already waiting for
-   * this actor have been handled, those of small batches together in one message.
+   * Queues a result for its coordinator. Results go out once the messages already waiting for this
+   * actor have been handled, so those of one round travel together.
    */
-  private void send(RunBatch batch, BatchFinished part) {
+  private void report(RunBatch batch, BatchFinished part) {
     if (outbox.result(batch.replyTo(), part)) {
       getContext().getSelf().tell(FlushOutbox.INSTANCE);
     }
@@ -378,49 +374,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
 
   private Behavior<WorkerProtocol.Command> onFlushOutbox() {
     outbox.flush().forEach(envelope -> envelope.to().tell(envelope.message()));
-    return this;
-  }
-
-  private Behavior<WorkerProtocol.Command> onCancelJob(CancelJob cancel) {
-    if (!jobs.cancel(cancel.jobId())) {
-      return this;
-    }
-    int dropped = 0;
-    for (Iterator<RunBatch> it = queued.iterator(); it.hasNext(); ) {
-      RunBatch batch = it.next();
-      if (batch.jobId().equals(cancel.jobId())) {
-        it.remove();
-        send(batch, runner.dropped(batch));
-        dropped++;
-      }
-    }
-    int interrupted = 0;
-    for (RunningBatch run : List.copyOf(running.values())) {
-      if (!run.batch().jobId().equals(cancel.jobId())) {
-        continue;
-      }
-      if (run.control().withdraw()) {
-        running.remove(run.key());
-        send(run.batch(), runner.dropped(run.batch()));
-        dropped++;
-      } else {
-        run.control().cancel();
-        interrupted++;
-      }
-    }
-    if (interrupted > 0) {
-      watch();
-    }
-    if (dropped + interrupted > 0) {
-      getContext()
-          .getLog()
-          .info(
-              "job {} cancelled: interrupted {} running and dropped {} queued batches",
-              cancel.jobId(),
-              interrupted,
-              dropped);
-    }
-    return this;
+    return Behaviors.same();
   }
 
   // ---- the watchdog -------------------------------------------------------------------------
@@ -433,139 +387,138 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onTick() {
-    Watchdog.Findings found = watchdog.inspect(List.copyOf(running.values()));
+    Watchdog.Findings found = watchdog.inspect(schedule.handed());
     found.timeOuts().forEach(late -> late.batch().control().timeOut(late.offset()));
     found.giveUps().forEach(this::giveUp);
     if (!found.watching()) {
       timers.cancel(Tick.INSTANCE);
     }
-    return this;
+    return Behaviors.same();
   }
 
   /**
-   * Reports a batch whose thread will not come back in time, adds a thread so the node keeps its
-   * slots, and frees the slot for the next batch.
+   * Reports the batches of a thread that will not come back in time, and replaces the thread so the
+   * node keeps its slots. A thread given up already is not given up again.
    */
   private void giveUp(Watchdog.GiveUp stuck) {
-    RunningBatch run = stuck.batch();
-    if (!running.containsKey(run.key())) {
-      return; // given up already, with the rest of its run
+    List<RunningBatch> lost = schedule.giveUp(stuck.batch().run());
+    if (lost.isEmpty()) {
+      return;
     }
-    run.control().abandon();
-    running.remove(run.key());
-    send(run.batch(), stuck.report(runner));
     // The batches waiting behind it on that thread go back to the coordinator to run elsewhere.
-    for (RunningBatch waiting : List.copyOf(running.values())) {
-      if (waiting.run() == run.run()) {
-        waiting.control().abandon();
-        running.remove(waiting.key());
-        send(waiting.batch(), runner.dropped(waiting.batch()));
-      }
+    for (RunningBatch batch : lost) {
+      boolean isStuck = batch.key().equals(stuck.batch().key());
+      report(batch.batch(), isStuck ? stuck.report(runner) : runner.dropped(batch.batch()));
     }
-    abandonedRuns.add(run.run());
-    busySlots--;
-    resizeExecutor(+1);
-    getContext()
-        .getLog()
-        .warn(
-            "gave up a slot thread running job {} because {}; the slot is replaced ({} threads"
-                + " given up)",
-            run.batch().jobId(),
-            stuck.why(),
-            abandonedRuns.size());
+    threads.resize(schedule.threadsNeeded());
+    log.warn(
+        "gave up a slot thread running job {} because {}; the slot is replaced ({} threads"
+            + " given up)",
+        stuck.batch().batch().jobId(),
+        stuck.why(),
+        schedule.threadsGivenUp());
     startQueued();
-    if (draining && running.isEmpty()) {
-      finishDrain();
-    }
-  }
-
-  private void resizeExecutor(int delta) {
-    int size = executor.getMaximumPoolSize() + delta;
-    if (delta > 0) {
-      executor.setMaximumPoolSize(size);
-      executor.setCorePoolSize(size);
-    } else {
-      executor.setCorePoolSize(size);
-      executor.setMaximumPoolSize(size);
-    }
   }
 
   // ---- draining -----------------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onDrain(Drain drain) {
     drainWaiters.add(drain.replyTo());
-    if (draining) {
-      return this;
-    }
-    draining = true;
     coordinators.forEach(coordinator -> coordinator.tell(new NodeDraining(getContext().getSelf())));
-    for (RunBatch batch : queued) {
-      send(batch, runner.dropped(batch));
+    List<RunBatch> returned = schedule.withdraw(batch -> true);
+    returned.forEach(batch -> report(batch, runner.dropped(batch)));
+    // A task that called System.exit started this shutdown: report it while the JVM still runs.
+    List<Watchdog.GiveUp> exiting = watchdog.exiting(schedule.handed());
+    if (!exiting.isEmpty()) {
+      exiting.forEach(this::giveUp);
+      log.error("a task called System.exit; reported its input");
+      onFlushOutbox();
     }
-    int returned = queued.size();
-    queued.clear();
-    // Batches waiting their turn on a slot thread have not started: they go back too.
-    for (RunningBatch run : List.copyOf(running.values())) {
-      if (run.control().withdraw()) {
-        running.remove(run.key());
-        send(run.batch(), runner.dropped(run.batch()));
-        returned++;
-      }
-    }
-    reportJvmExit();
-    getContext()
-        .getLog()
-        .info(
-            "node {} draining: finishing {} running batches within {} s, returned {} queued",
-            node,
-            running.size(),
-            drain.timeout().toSeconds(),
-            returned);
-    if (running.isEmpty()) {
+    log.info(
+        "node {} draining: finishing {} running batches within {} s, returned {} queued",
+        node,
+        schedule.handed().size(),
+        drain.timeout().toSeconds(),
+        returned.size());
+    if (schedule.idle()) {
       finishDrain();
     } else {
       timers.startSingleTimer(DrainDeadline.INSTANCE, drain.timeout());
     }
-    return this;
+    return draining();
   }
 
-  /** A task that called {@code System.exit} started this shutdown: report it at once. */
-  private void reportJvmExit() {
-    List<Watchdog.GiveUp> exiting = watchdog.exiting(List.copyOf(running.values()));
-    exiting.forEach(this::giveUp);
-    if (!exiting.isEmpty()) {
-      getContext().getLog().error("a task called System.exit; reported its input");
-      onFlushOutbox(); // the JVM is on its way out
-    }
+  private Behavior<WorkerProtocol.Command> onRunBatchWhileDraining(RunBatch batch) {
+    report(batch, runner.dropped(batch));
+    return Behaviors.same();
+  }
+
+  private Behavior<WorkerProtocol.Command> onRunBatchesWhileDraining(RunBatches batches) {
+    batches.batches().forEach(this::onRunBatchWhileDraining);
+    return Behaviors.same();
+  }
+
+  private Behavior<WorkerProtocol.Command> onBatchRanWhileDraining(BatchRan ran) {
+    onBatchRan(ran);
+    return drainedIfIdle();
+  }
+
+  private Behavior<WorkerProtocol.Command> onSlotFreeWhileDraining(SlotFree free) {
+    onSlotFree(free);
+    return drainedIfIdle();
+  }
+
+  private Behavior<WorkerProtocol.Command> onTickWhileDraining() {
+    onTick();
+    return drainedIfIdle();
+  }
+
+  /** Registering with a coordinator now would only bring work this node cannot take. */
+  private Behavior<WorkerProtocol.Command> onCoordinatorsChangedWhileDraining(
+      CoordinatorsChanged changed) {
+    return Behaviors.same();
+  }
+
+  private Behavior<WorkerProtocol.Command> onDrainWhileDraining(Drain drain) {
+    drainWaiters.add(drain.replyTo());
+    return drainedIfIdle();
   }
 
   private Behavior<WorkerProtocol.Command> onDrainDeadline() {
-    getContext()
-        .getLog()
-        .warn("drain timeout passed with {} batches running; interrupting them", running.size());
-    running.values().forEach(run -> run.control().cancel());
+    log.warn(
+        "drain timeout passed with {} batches running; interrupting them",
+        schedule.handed().size());
+    schedule.handed().forEach(running -> running.control().cancel());
     timers.startSingleTimer(DrainGraceOver.INSTANCE, DRAIN_GRACE);
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onDrainGraceOver() {
-    watchdog.drainGraceOver(List.copyOf(running.values())).forEach(this::giveUp);
+    watchdog.drainGraceOver(schedule.handed()).forEach(this::giveUp);
     finishDrain();
-    return this;
+    return Behaviors.same();
   }
 
+  private Behavior<WorkerProtocol.Command> drainedIfIdle() {
+    if (schedule.idle()) {
+      finishDrain();
+    }
+    return Behaviors.same();
+  }
+
+  /** Sends what is left to send and answers whoever waits for the drain. */
   private void finishDrain() {
     onFlushOutbox();
     timers.cancel(DrainDeadline.INSTANCE);
     timers.cancel(DrainGraceOver.INSTANCE);
     if (!drainWaiters.isEmpty()) {
-      getContext().getLog().info("node {} drained", node);
+      log.info("node {} drained", node);
     }
     drainWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
     drainWaiters.clear();
   }
 
-  // ---- coordinator ---------------------------------------------------------------------------
+  // ---- the coordinator ----------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onCheckTask(CheckTask check) {
     getContext()
@@ -573,12 +526,12 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             binder.bind(check.task()),
             (task, failure) ->
                 new Checked(check.replyTo(), failure == null ? null : TaskBinder.reason(failure)));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onChecked(Checked checked) {
     checked.replyTo().tell(new TaskChecked(checked.error()));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onCoordinatorsChanged(CoordinatorsChanged changed) {
@@ -586,13 +539,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         changed.listing().getServiceInstances(CoordinatorProtocol.SERVICE_KEY);
     coordinators.retainAll(current);
     for (ActorRef<CoordinatorProtocol.Command> coordinator : current) {
-      if (coordinators.add(coordinator) && !draining) {
+      if (coordinators.add(coordinator)) {
         coordinator.tell(
             new RegisterNode(
                 getContext().getSelf(), slots, registry.describe(), CoordinatorProtocol.VERSION));
       }
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onRegistered(Registered registeredWith) {
@@ -600,16 +553,14 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       files.coordinatorUrl(registeredWith.httpUrl());
     }
     if (!registered.isDone()) {
-      getContext()
-          .getLog()
-          .info("node {} registered with coordinator {}", node, registeredWith.coordinator());
+      log.info("node {} registered with coordinator {}", node, registeredWith.coordinator());
       registered.complete(registeredWith.coordinator());
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onRegistrationRefused(RegistrationRefused refused) {
-    getContext().getLog().error("the coordinator refused node {}: {}", node, refused.reason());
+    log.error("the coordinator refused node {}: {}", node, refused.reason());
     registered.completeExceptionally(new IllegalStateException(refused.reason()));
     return Behaviors.stopped();
   }
@@ -623,23 +574,20 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     Cluster cluster = Cluster.get(getContext().getSystem());
     if (member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE)
         && !member.address().equals(cluster.selfMember().address())) {
-      getContext()
-          .getLog()
-          .warn(
-              "the coordinator {} left the cluster; node {} will join again",
-              HostPort.of(member.address()),
-              node);
+      log.warn(
+          "the coordinator {} left the cluster; node {} will join again",
+          HostPort.of(member.address()),
+          node);
       CoordinatedShutdown.get(getContext().getSystem()).run(NodeApp.CoordinatorLost.INSTANCE);
     }
-    return this;
+    return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onPostStop() {
-    onFlushOutbox();
-    running.values().forEach(run -> run.control().cancel());
-    executor.shutdownNow();
+  private Behavior<WorkerProtocol.Command> onPostStop(PostStop stop) {
+    schedule.handed().forEach(running -> running.control().cancel());
+    threads.shutdown();
     binder.close();
     finishDrain();
-    return this;
+    return Behaviors.same();
   }
 }
