@@ -4,10 +4,11 @@ import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import java.util.List;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.LongConsumer;
 
 /**
  * The threads that run batches: each takes a run of batches and runs them one after the other,
- * reporting each batch as it ends and then the end of the run. The worker turns the reports into
+ * reporting each batch as it ends, and then the end of the run. The worker turns the reports into
  * messages to itself; nothing here touches its state.
  *
  * <p>The pool has a thread per slot, and one more for each thread the worker gave up and that has
@@ -15,32 +16,36 @@ import java.util.concurrent.ThreadPoolExecutor;
  */
 final class SlotThreads {
 
-  /** What the slot threads report, called on the slot thread. */
-  interface Reports {
+  /** How a slot thread reports a batch that ended; called on the slot thread. */
+  @FunctionalInterface
+  interface BatchEnded {
 
     /**
-     * A batch ended.
-     *
-     * @param parts its results, or null when the slot broke on it
+     * @param parts the batch's results, or null when the slot broke on it
      * @param failure what broke the slot, or null
      */
-    void batchEnded(BatchKey batch, List<BatchFinished> parts, Throwable failure);
-
-    /** The thread ended its run. */
-    void runEnded(long run);
+    void ended(BatchKey batch, List<BatchFinished> parts, Throwable failure);
   }
 
   private final ThreadPoolExecutor executor;
   private final BatchRunner runner;
-  private final Reports reports;
+  private final BatchEnded batchEnded;
+  private final LongConsumer runEnded;
 
   /**
    * @param executor the slot threads; shut down by {@link #shutdown()}
+   * @param batchEnded told each time a batch ends
+   * @param runEnded told the run's id when a thread ends its run, normally or not
    */
-  SlotThreads(ThreadPoolExecutor executor, BatchRunner runner, Reports reports) {
+  SlotThreads(
+      ThreadPoolExecutor executor,
+      BatchRunner runner,
+      BatchEnded batchEnded,
+      LongConsumer runEnded) {
     this.executor = executor;
     this.runner = runner;
-    this.reports = reports;
+    this.batchEnded = batchEnded;
+    this.runEnded = runEnded;
   }
 
   /** Hands a run to a thread; its first batch was taken up as it was scheduled. */
@@ -48,24 +53,34 @@ final class SlotThreads {
     executor.execute(() -> runAll(run));
   }
 
-  /** On a slot thread: a later batch of the run runs unless it was withdrawn or given up. */
+  /**
+   * On a slot thread. A later batch of the run is taken up when the one before it ends, unless it
+   * was withdrawn or given up meanwhile.
+   */
   private void runAll(List<RunningBatch> run) {
     try {
-      for (RunningBatch batch : run) {
-        if (batch != run.get(0) && !batch.control().takeUp()) {
-          continue;
-        }
+      RunningBatch current = run.get(0);
+      int following = 1;
+      while (current != null) {
+        List<BatchFinished> parts = null;
+        Throwable failure = null;
         try {
-          reports.batchEnded(
-              batch.key(), runner.run(batch.batch(), batch.task(), batch.control()), null);
+          parts = runner.run(current.batch(), current.task(), current.control());
         } catch (VirtualMachineError fatal) {
           throw fatal;
-        } catch (Throwable failure) {
-          reports.batchEnded(batch.key(), null, failure);
+        } catch (Throwable broken) {
+          failure = broken;
         }
+        RunningBatch next = null;
+        while (next == null && following < run.size()) {
+          RunningBatch candidate = run.get(following++);
+          next = candidate.control().takeUp() ? candidate : null;
+        }
+        batchEnded.ended(current.key(), parts, failure);
+        current = next;
       }
     } finally {
-      reports.runEnded(run.get(0).run());
+      runEnded.accept(run.get(0).run());
     }
   }
 

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -33,26 +32,21 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
 import org.slf4j.Logger;
 
 /**
  * A node's worker: the actor that owns the node's slots and runs the coordinator's batches on them.
  *
- * <p>It routes messages; plain classes decide. {@link SlotSchedule} says which queued batches a
- * free slot runs, back to back on one thread of the slot executor; {@link Watchdog} which inputs to
- * interrupt for their timeout and which threads to give up for lost (the worker then adds a thread,
- * so the node keeps its capacity); {@link Outbox} how the results of one round of messages travel
- * back together; {@link TaskBinder} binds each job's task off this actor, and {@link Jobs}
- * remembers the bound tasks and the cancelled jobs. The coordinator sends no more batches than the
- * node has credit for, so the queue stays short.
+ * <p>It routes messages; plain classes decide. {@link NodeBatches} keeps the batches the node holds
+ * and what their coordinator hears of them, with {@link SlotSchedule} (which batches run on which
+ * slot), {@link Watchdog} (which inputs to interrupt, which threads to give up) and {@link Outbox}
+ * (how starts and results travel back). Batches run on {@link SlotThreads}; {@link TaskBinder}
+ * binds each job's task, and checks tasks for the coordinator, off this actor.
  *
- * <p>It finds the coordinator through the receptionist and registers with it, again whenever a
- * coordinator appears; when the coordinator leaves the cluster, it ends this membership so the node
- * joins again. On {@link Drain} it switches to {@link #draining()}.
+ * <p>The worker registers with every coordinator the receptionist lists; its child {@link
+ * CoordinatorWatch} ends the membership when the coordinator leaves the cluster. On {@link Drain}
+ * it switches to {@link #draining()}.
  *
  * <p>Protocol: {@link WorkerProtocol}, plus {@link Drain} from the node's own shutdown.
  */
@@ -82,26 +76,19 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private record Checked(ActorRef<TaskChecked> replyTo, String error)
       implements WorkerProtocol.Command {}
 
-  private enum FlushOutbox implements WorkerProtocol.Command {
-    INSTANCE
-  }
-
   private record CoordinatorsChanged(Receptionist.Listing listing)
       implements WorkerProtocol.Command {}
 
-  private record MemberRemoved(ClusterEvent.MemberRemoved event)
-      implements WorkerProtocol.Command {}
-
-  private enum Tick implements WorkerProtocol.Command {
-    INSTANCE
-  }
-
-  private enum DrainDeadline implements WorkerProtocol.Command {
-    INSTANCE
-  }
-
-  private enum DrainGraceOver implements WorkerProtocol.Command {
-    INSTANCE
+  /** What the worker tells itself, now or by timer. */
+  private enum Signal implements WorkerProtocol.Command {
+    /** The messages that were waiting have been handled: send what the outbox holds. */
+    FLUSH_OUTBOX,
+    /** Time for the watchdog to look at the running inputs again. */
+    TICK,
+    /** The drain's timeout passed: interrupt what still runs. */
+    DRAIN_DEADLINE,
+    /** The grace after the drain's timeout passed: give up what still runs. */
+    DRAIN_GRACE_OVER
   }
 
   private final int slots;
@@ -111,13 +98,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final String node;
   private final Logger log;
   private final FileInputs files = new FileInputs();
-  private final BatchRunner runner;
   private final SlotThreads threads;
-  private final SlotSchedule schedule;
-  private final Watchdog watchdog;
-  private final Outbox outbox;
   private final TaskBinder binder;
-  private final Jobs jobs = new Jobs();
+  private final NodeBatches batches;
   private final Set<ActorRef<CoordinatorProtocol.Command>> coordinators = new HashSet<>();
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
 
@@ -150,18 +133,29 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       ThreadPoolExecutor executor,
       CompletableFuture<String> registered) {
     super(context);
-    this.log = context.getLog();
     this.timers = timers;
     this.slots = slots;
     this.registry = registry;
     this.registered = registered;
     this.node = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
-    this.runner = new BatchRunner(node, context.getSelf(), files);
-    this.threads = new SlotThreads(executor, runner, slotReports(context.getSelf()));
-    this.schedule = new SlotSchedule(slots);
-    this.watchdog = new Watchdog(node);
-    this.outbox = new Outbox(context.getSelf());
+    this.log = context.getLog();
+    ActorRef<WorkerProtocol.Command> self = context.getSelf();
+    BatchRunner runner = new BatchRunner(node, self, files);
+    this.threads =
+        new SlotThreads(
+            executor,
+            runner,
+            (batch, parts, failure) -> self.tell(new BatchRan(batch, parts, failure)),
+            run -> self.tell(new SlotFree(run)));
     this.binder = new TaskBinder(registry);
+    NodeBatches.Actions actions =
+        new NodeBatches.Actions(
+            this::bind,
+            threads::start,
+            threads::resize,
+            () -> self.tell(Signal.FLUSH_OUTBOX),
+            this::watch);
+    this.batches = new NodeBatches(self, slots, runner, new Watchdog(node), actions, log);
     context
         .getSystem()
         .receptionist()
@@ -169,12 +163,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             Receptionist.subscribe(
                 CoordinatorProtocol.SERVICE_KEY,
                 context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new)));
-    Cluster.get(context.getSystem())
-        .subscriptions()
-        .tell(
-            Subscribe.create(
-                context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new),
-                ClusterEvent.MemberRemoved.class));
+    context.spawn(CoordinatorWatch.create(), "coordinator-watch");
     log.info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
   }
 
@@ -183,9 +172,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return always(newReceiveBuilder())
         .onMessage(RunBatch.class, this::onRunBatch)
         .onMessage(RunBatches.class, this::onRunBatches)
-        .onMessage(BatchRan.class, this::onBatchRan)
-        .onMessage(SlotFree.class, this::onSlotFree)
-        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(Signal.FLUSH_OUTBOX, this::onFlushOutbox)
         .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
         .onMessage(Drain.class, this::onDrain)
         .build();
@@ -193,7 +180,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
 
   /**
    * The worker while it drains: a batch that arrives goes straight back, a coordinator that appears
-   * is not registered with, and once no batch is left on a slot thread every {@link Drain} is
+   * is not registered with, and once the last batch's report has gone out every {@link Drain} is
    * answered. The running batches have until the drain's timeout, are interrupted then, and their
    * threads are given up {@link #DRAIN_GRACE} later.
    */
@@ -201,13 +188,11 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return always(newReceiveBuilder())
         .onMessage(RunBatch.class, this::onRunBatchWhileDraining)
         .onMessage(RunBatches.class, this::onRunBatchesWhileDraining)
-        .onMessage(BatchRan.class, this::onBatchRanWhileDraining)
-        .onMessage(SlotFree.class, this::onSlotFreeWhileDraining)
-        .onMessageEquals(Tick.INSTANCE, this::onTickWhileDraining)
+        .onMessageEquals(Signal.FLUSH_OUTBOX, this::onFlushOutboxWhileDraining)
         .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChangedWhileDraining)
         .onMessage(Drain.class, this::onDrainWhileDraining)
-        .onMessageEquals(DrainDeadline.INSTANCE, this::onDrainDeadline)
-        .onMessageEquals(DrainGraceOver.INSTANCE, this::onDrainGraceOver)
+        .onMessageEquals(Signal.DRAIN_DEADLINE, this::onDrainDeadline)
+        .onMessageEquals(Signal.DRAIN_GRACE_OVER, this::onDrainGraceOver)
         .build();
   }
 
@@ -215,209 +200,79 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private ReceiveBuilder<WorkerProtocol.Command> always(
       ReceiveBuilder<WorkerProtocol.Command> builder) {
     return builder
-        .onMessageEquals(FlushOutbox.INSTANCE, this::onFlushOutbox)
+        .onMessage(BatchRan.class, this::onBatchRan)
+        .onMessage(SlotFree.class, this::onSlotFree)
+        .onMessageEquals(Signal.TICK, this::onTick)
         .onMessage(CancelJob.class, this::onCancelJob)
         .onMessage(CheckTask.class, this::onCheckTask)
         .onMessage(Checked.class, this::onChecked)
         .onMessage(TaskBound.class, this::onTaskBound)
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(RegistrationRefused.class, this::onRegistrationRefused)
-        .onMessage(MemberRemoved.class, this::onMemberRemoved)
         .onSignal(PostStop.class, this::onPostStop);
   }
 
   // ---- batches ------------------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onRunBatch(RunBatch batch) {
-    accept(batch);
-    startQueued();
+    batches.accept(batch);
+    batches.startQueued();
     return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onRunBatches(RunBatches batches) {
-    batches.batches().forEach(this::accept);
-    startQueued();
+  private Behavior<WorkerProtocol.Command> onRunBatches(RunBatches sent) {
+    sent.batches().forEach(batches::accept);
+    batches.startQueued();
     return Behaviors.same();
-  }
-
-  private void accept(RunBatch batch) {
-    if (jobs.cancelled(batch.jobId())) {
-      report(batch, runner.dropped(batch));
-    } else {
-      bind(batch);
-      schedule.enqueue(batch);
-    }
-  }
-
-  /** Binds the batch's task off this actor, unless it is bound or binding already. */
-  private void bind(RunBatch batch) {
-    String job = batch.jobId();
-    if (jobs.startBind(job)) {
-      getContext()
-          .pipeToSelf(
-              binder.bind(batch.task()),
-              (task, failure) ->
-                  new TaskBound(job, task, failure == null ? null : TaskBinder.reason(failure)));
-    }
   }
 
   private Behavior<WorkerProtocol.Command> onTaskBound(TaskBound bound) {
-    if (!jobs.bindEnded(bound.job(), bound.task())) {
-      return Behaviors.same(); // cancelled meanwhile
-    }
-    if (bound.error() != null) {
-      // The coordinator checks tasks before it accepts a job, so the node's tasks changed under
-      // it, or the task's validate is too slow; every input reports why.
-      log.warn("job {}: {}", bound.job(), bound.error());
-      for (RunBatch batch : schedule.withdraw(batch -> batch.jobId().equals(bound.job()))) {
-        runner.failAll(batch, "cohort.NodeError", bound.error()).forEach(p -> report(batch, p));
-      }
-    }
-    startQueued();
+    batches.taskBound(bound.job(), bound.task(), bound.error());
     return Behaviors.same();
   }
 
-  /** Gives free slots work: the next queued batch, or a run of small ones back to back. */
-  private void startQueued() {
-    for (List<RunningBatch> run = schedule.nextRun(jobs::task);
-        !run.isEmpty();
-        run = schedule.nextRun(jobs::task)) {
-      if (run.stream().anyMatch(batch -> batch.batch().taskTimeoutMillis() > 0)) {
-        watch();
-      }
-      threads.start(run);
-    }
-    RunBatch head = schedule.head();
-    if (head != null) {
-      bind(head); // it waits for its task: binding, or bound so long ago that it was forgotten
-    }
-  }
-
-  /** What the slot threads report comes back to this actor as messages. */
-  private static SlotThreads.Reports slotReports(ActorRef<WorkerProtocol.Command> self) {
-    return new SlotThreads.Reports() {
-      @Override
-      public void batchEnded(BatchKey batch, List<BatchFinished> parts, Throwable failure) {
-        self.tell(new BatchRan(batch, parts, failure));
-      }
-
-      @Override
-      public void runEnded(long run) {
-        self.tell(new SlotFree(run));
-      }
-    };
-  }
-
   private Behavior<WorkerProtocol.Command> onBatchRan(BatchRan ran) {
-    RunningBatch done = schedule.finished(ran.batch());
-    if (done == null) {
-      return Behaviors.same(); // reported when it was given up
-    }
-    RunBatch batch = done.batch();
-    if (ran.failure() != null) {
-      log.error("batch {} crashed its slot", ran.batch(), ran.failure());
-      runner
-          .failAll(batch, "cohort.NodeError", "the slot crashed: " + ran.failure())
-          .forEach(part -> report(batch, part));
-    } else {
-      ran.parts().forEach(part -> report(batch, part));
-    }
+    batches.batchEnded(ran.batch(), ran.parts(), ran.failure());
     return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onSlotFree(SlotFree free) {
-    // A thread that died of a fatal error leaves batches it did not finish.
-    for (RunningBatch lost : schedule.runEnded(free.run())) {
-      report(lost.batch(), runner.dropped(lost.batch()));
-    }
-    threads.resize(schedule.threadsNeeded());
-    startQueued();
+    batches.runEnded(free.run());
     return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onCancelJob(CancelJob cancel) {
-    String job = cancel.jobId();
-    if (!jobs.cancel(job)) {
-      return Behaviors.same();
-    }
-    List<RunBatch> dropped = schedule.withdraw(batch -> batch.jobId().equals(job));
-    dropped.forEach(batch -> report(batch, runner.dropped(batch)));
-    int interrupted = 0;
-    for (RunningBatch running : schedule.handed()) {
-      if (running.batch().jobId().equals(job)) {
-        running.control().cancel();
-        interrupted++;
-      }
-    }
-    if (interrupted > 0) {
-      watch();
-    }
-    if (interrupted + dropped.size() > 0) {
-      log.info(
-          "job {} cancelled: interrupted {} running and dropped {} queued batches",
-          job,
-          interrupted,
-          dropped.size());
-    }
+    batches.cancel(cancel.jobId());
     return Behaviors.same();
-  }
-
-  /**
-   * Queues a result for its coordinator. Results go out once the messages already waiting for this
-   * actor have been handled, so those of one round travel together.
-   */
-  private void report(RunBatch batch, BatchFinished part) {
-    if (outbox.result(batch.replyTo(), part)) {
-      getContext().getSelf().tell(FlushOutbox.INSTANCE);
-    }
   }
 
   private Behavior<WorkerProtocol.Command> onFlushOutbox() {
-    outbox.flush().forEach(envelope -> envelope.to().tell(envelope.message()));
+    batches.flush();
     return Behaviors.same();
-  }
-
-  // ---- the watchdog -------------------------------------------------------------------------
-
-  /** Starts the watchdog tick unless it runs already. */
-  private void watch() {
-    if (!timers.isTimerActive(Tick.INSTANCE)) {
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
-    }
   }
 
   private Behavior<WorkerProtocol.Command> onTick() {
-    Watchdog.Findings found = watchdog.inspect(schedule.handed());
-    found.timeOuts().forEach(late -> late.batch().control().timeOut(late.offset()));
-    found.giveUps().forEach(this::giveUp);
-    if (!found.watching()) {
-      timers.cancel(Tick.INSTANCE);
+    if (!batches.tick()) {
+      timers.cancel(Signal.TICK);
     }
     return Behaviors.same();
   }
 
-  /**
-   * Reports the batches of a thread that will not come back in time, and replaces the thread so the
-   * node keeps its slots. A thread given up already is not given up again.
-   */
-  private void giveUp(Watchdog.GiveUp stuck) {
-    List<RunningBatch> lost = schedule.giveUp(stuck.batch().run());
-    if (lost.isEmpty()) {
-      return;
+  /** Binds the batch's task off this actor; the outcome comes back as {@link TaskBound}. */
+  private void bind(RunBatch batch) {
+    getContext()
+        .pipeToSelf(
+            binder.bind(batch.task()),
+            (task, failure) ->
+                new TaskBound(
+                    batch.jobId(), task, failure == null ? null : TaskBinder.reason(failure)));
+  }
+
+  /** Starts the watchdog's tick unless it runs already. */
+  private void watch() {
+    if (!timers.isTimerActive(Signal.TICK)) {
+      timers.startTimerWithFixedDelay(Signal.TICK, TICK);
     }
-    // The batches waiting behind it on that thread go back to the coordinator to run elsewhere.
-    for (RunningBatch batch : lost) {
-      boolean isStuck = batch.key().equals(stuck.batch().key());
-      report(batch.batch(), isStuck ? stuck.report(runner) : runner.dropped(batch.batch()));
-    }
-    threads.resize(schedule.threadsNeeded());
-    log.warn(
-        "gave up a slot thread running job {} because {}; the slot is replaced ({} threads"
-            + " given up)",
-        stuck.batch().batch().jobId(),
-        stuck.why(),
-        schedule.threadsGivenUp());
-    startQueued();
   }
 
   // ---- draining -----------------------------------------------------------------------------
@@ -425,51 +280,32 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private Behavior<WorkerProtocol.Command> onDrain(Drain drain) {
     drainWaiters.add(drain.replyTo());
     coordinators.forEach(coordinator -> coordinator.tell(new NodeDraining(getContext().getSelf())));
-    List<RunBatch> returned = schedule.withdraw(batch -> true);
-    returned.forEach(batch -> report(batch, runner.dropped(batch)));
-    // A task that called System.exit started this shutdown: report it while the JVM still runs.
-    List<Watchdog.GiveUp> exiting = watchdog.exiting(schedule.handed());
-    if (!exiting.isEmpty()) {
-      exiting.forEach(this::giveUp);
-      log.error("a task called System.exit; reported its input");
-      onFlushOutbox();
-    }
+    int returned = batches.returnUnstarted();
+    batches.reportExits();
     log.info(
         "node {} draining: finishing {} running batches within {} s, returned {} queued",
         node,
-        schedule.handed().size(),
+        batches.running(),
         drain.timeout().toSeconds(),
-        returned.size());
-    if (schedule.idle()) {
-      finishDrain();
-    } else {
-      timers.startSingleTimer(DrainDeadline.INSTANCE, drain.timeout());
-    }
+        returned);
+    timers.startSingleTimer(Signal.DRAIN_DEADLINE, drain.timeout());
+    drainedIfIdle();
     return draining();
   }
 
   private Behavior<WorkerProtocol.Command> onRunBatchWhileDraining(RunBatch batch) {
-    report(batch, runner.dropped(batch));
+    batches.refuse(List.of(batch));
     return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onRunBatchesWhileDraining(RunBatches batches) {
-    batches.batches().forEach(this::onRunBatchWhileDraining);
+  private Behavior<WorkerProtocol.Command> onRunBatchesWhileDraining(RunBatches sent) {
+    batches.refuse(sent.batches());
     return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onBatchRanWhileDraining(BatchRan ran) {
-    onBatchRan(ran);
-    return drainedIfIdle();
-  }
-
-  private Behavior<WorkerProtocol.Command> onSlotFreeWhileDraining(SlotFree free) {
-    onSlotFree(free);
-    return drainedIfIdle();
-  }
-
-  private Behavior<WorkerProtocol.Command> onTickWhileDraining() {
-    onTick();
+  /** Every batch ends with a report, so the drain is over once the last report is flushed. */
+  private Behavior<WorkerProtocol.Command> onFlushOutboxWhileDraining() {
+    batches.flush();
     return drainedIfIdle();
   }
 
@@ -485,32 +321,30 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onDrainDeadline() {
-    log.warn(
-        "drain timeout passed with {} batches running; interrupting them",
-        schedule.handed().size());
-    schedule.handed().forEach(running -> running.control().cancel());
-    timers.startSingleTimer(DrainGraceOver.INSTANCE, DRAIN_GRACE);
+    log.warn("drain timeout passed with {} batches running; interrupting them", batches.running());
+    batches.interruptAll();
+    timers.startSingleTimer(Signal.DRAIN_GRACE_OVER, DRAIN_GRACE);
     return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onDrainGraceOver() {
-    watchdog.drainGraceOver(schedule.handed()).forEach(this::giveUp);
+    batches.giveUpAll();
     finishDrain();
     return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> drainedIfIdle() {
-    if (schedule.idle()) {
+    if (batches.idle()) {
       finishDrain();
     }
     return Behaviors.same();
   }
 
-  /** Sends what is left to send and answers whoever waits for the drain. */
+  /** Sends what is left to send and answers every drain. */
   private void finishDrain() {
-    onFlushOutbox();
-    timers.cancel(DrainDeadline.INSTANCE);
-    timers.cancel(DrainGraceOver.INSTANCE);
+    batches.flush();
+    timers.cancel(Signal.DRAIN_DEADLINE);
+    timers.cancel(Signal.DRAIN_GRACE_OVER);
     if (!drainWaiters.isEmpty()) {
       log.info("node {} drained", node);
     }
@@ -566,25 +400,11 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   /**
-   * The coordinator left the cluster: this membership is over. The node's runner starts a new one
-   * that joins again, since a cluster member cannot join another cluster.
+   * The worker stops with its actor system: the drain is over, or the coordinator is gone. What it
+   * has not run is reported, and whoever waits for a drain is answered.
    */
-  private Behavior<WorkerProtocol.Command> onMemberRemoved(MemberRemoved removed) {
-    Member member = removed.event().member();
-    Cluster cluster = Cluster.get(getContext().getSystem());
-    if (member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE)
-        && !member.address().equals(cluster.selfMember().address())) {
-      log.warn(
-          "the coordinator {} left the cluster; node {} will join again",
-          HostPort.of(member.address()),
-          node);
-      CoordinatedShutdown.get(getContext().getSystem()).run(NodeApp.CoordinatorLost.INSTANCE);
-    }
-    return Behaviors.same();
-  }
-
   private Behavior<WorkerProtocol.Command> onPostStop(PostStop stop) {
-    schedule.handed().forEach(running -> running.control().cancel());
+    batches.stop();
     threads.shutdown();
     binder.close();
     finishDrain();

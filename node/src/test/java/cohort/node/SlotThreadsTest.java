@@ -38,17 +38,8 @@ class SlotThreadsTest {
       new SlotThreads(
           executor,
           new BatchRunner("n1:1", worker, new FileInputs()),
-          new SlotThreads.Reports() {
-            @Override
-            public void batchEnded(BatchKey batch, List<BatchFinished> parts, Throwable failure) {
-              reports.add(new Ended(batch, parts, failure));
-            }
-
-            @Override
-            public void runEnded(long run) {
-              reports.add(run);
-            }
-          });
+          (batch, parts, failure) -> reports.add(new Ended(batch, parts, failure)),
+          reports::add);
 
   private record Ended(BatchKey batch, List<BatchFinished> parts, Throwable failure) {}
 
@@ -94,18 +85,22 @@ class SlotThreadsTest {
     assertThat(first.parts().get(0).outputs())
         .extracting(JsonNode::longValue)
         .containsExactly(1L, 2L);
-    assertThat(((Ended) next()).batch()).isEqualTo(new BatchKey("j", 2));
+    Ended second = (Ended) next();
+    assertThat(second.batch()).isEqualTo(new BatchKey("j", 2));
     assertThat(next()).isEqualTo(7L);
   }
 
-  /** Tests that a batch withdrawn before its thread got to it is skipped, unreported. */
+  /** Tests that a batch withdrawn before its thread got to it is skipped. */
   @Test
   void skipsAWithdrawnBatch() throws Exception {
-    List<RunningBatch> run = List.of(batch(1, 7, "scale", 1), batch(2, 7, "scale", 2));
+    List<RunningBatch> run =
+        List.of(batch(1, 7, "scale", 1), batch(2, 7, "scale", 2), batch(3, 7, "scale", 3));
     run.get(0).control().takeUp();
     assertThat(run.get(1).control().withdraw()).isTrue();
     threads.start(run);
-    assertThat(((Ended) next()).batch()).isEqualTo(new BatchKey("j", 1));
+    Ended first = (Ended) next();
+    assertThat(first.batch()).isEqualTo(new BatchKey("j", 1));
+    assertThat(((Ended) next()).batch()).isEqualTo(new BatchKey("j", 3));
     assertThat(next()).isEqualTo(7L);
   }
 
