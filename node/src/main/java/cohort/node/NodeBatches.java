@@ -2,6 +2,7 @@ package cohort.node;
 
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
+import cohort.protocol.CoordinatorProtocol.StartRequested;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import java.util.List;
@@ -14,11 +15,14 @@ import org.slf4j.Logger;
  * The batches a node holds, from the moment they arrive until their coordinator has heard how each
  * ended: every change the worker's messages make to them, and what each change reports.
  *
- * <p>A batch is queued, then run on a slot thread. It ends reported once: with its results; dropped
- * when it did not run here (its job was cancelled, the node drains); or given up with its thread.
- * Which batch runs where is {@link SlotSchedule}'s to decide, which thread to give up {@link
- * Watchdog}'s, how reports travel {@link Outbox}'s; this class applies their decisions, and asks
- * the worker, through {@link Actions}, for what only an actor can do.
+ * <p>A batch is queued, then run on a slot thread, or first held on a slot while the coordinator
+ * confirms its start. It ends reported once: with its results; dropped when it did not run here
+ * (its job was cancelled, the coordinator declined its start, the node drains); or given up with
+ * its thread. Its start is reported before its results: the first batch of a run as the run is
+ * handed to a thread, a later one when its thread reports the batch before it. Which batch runs
+ * where is {@link SlotSchedule}'s to decide, which thread to give up {@link Watchdog}'s, how
+ * reports travel {@link Outbox}'s; this class applies their decisions, and asks the worker, through
+ * {@link Actions}, for what only an actor can do.
  *
  * <p>Not thread-safe: the worker's actor owns it.
  */
@@ -40,6 +44,7 @@ final class NodeBatches {
       Runnable flushSoon,
       Runnable watch) {}
 
+  private final ActorRef<WorkerProtocol.Command> worker;
   private final BatchRunner runner;
   private final SlotSchedule schedule;
   private final Watchdog watchdog;
@@ -59,6 +64,7 @@ final class NodeBatches {
       Watchdog watchdog,
       Actions actions,
       Logger log) {
+    this.worker = worker;
     this.runner = runner;
     this.schedule = new SlotSchedule(slots);
     this.watchdog = watchdog;
@@ -103,11 +109,20 @@ final class NodeBatches {
     startQueued();
   }
 
-  /** Gives free slots work: the next queued batch, or a run of small ones back to back. */
+  /** Gives free slots work: a batch whose start needs confirming, the next run, or nothing. */
   void startQueued() {
-    for (List<RunningBatch> run = schedule.nextRun(jobs::task);
-        !run.isEmpty();
-        run = schedule.nextRun(jobs::task)) {
+    while (true) {
+      RunningBatch toConfirm = schedule.holdForConfirmation(jobs::task);
+      if (toConfirm != null) {
+        // Asked at once, not through the outbox: a slot waits for the answer.
+        toConfirm.batch().replyTo().tell(new StartRequested(worker, toConfirm.key()));
+        continue;
+      }
+      List<RunningBatch> run = schedule.nextRun(jobs::task);
+      if (run.isEmpty()) {
+        break;
+      }
+      started(run.get(0));
       handOver(run);
     }
     RunBatch head = schedule.head();
@@ -123,12 +138,33 @@ final class NodeBatches {
     actions.run().accept(run);
   }
 
+  /** The coordinator answered a request to start a held batch. */
+  void startConfirmed(BatchKey key, boolean run) {
+    if (run) {
+      List<RunningBatch> confirmed = schedule.confirmed(key);
+      if (!confirmed.isEmpty()) {
+        handOver(confirmed); // the coordinator knows it starts: no report
+      }
+      return;
+    }
+    RunBatch declined = schedule.declined(key);
+    if (declined != null) {
+      refuse(List.of(declined));
+      startQueued();
+    }
+  }
+
   /**
    * A slot thread ended a batch.
    *
    * @param parts its results, or null when {@code failure} broke the slot
+   * @param next the batch of the same run the thread took up next, or null
    */
-  void batchEnded(BatchKey key, List<BatchFinished> parts, Throwable failure) {
+  void batchEnded(BatchKey key, List<BatchFinished> parts, Throwable failure, BatchKey next) {
+    RunningBatch following = next == null ? null : schedule.handed(next);
+    if (following != null) {
+      started(following);
+    }
     RunningBatch done = schedule.finished(key);
     if (done == null) {
       return; // reported when it was given up
@@ -169,7 +205,7 @@ final class NodeBatches {
           running.size(),
           dropped.size());
     }
-    startQueued();
+    startQueued(); // slots held for a start confirmation may be free
   }
 
   /**
@@ -210,7 +246,7 @@ final class NodeBatches {
   }
 
   /**
-   * Returns every batch that has not started, for a drain.
+   * Returns every batch that has not started, held ones included, for a drain.
    *
    * @return how many
    */
@@ -255,7 +291,7 @@ final class NodeBatches {
     return schedule.handed().size();
   }
 
-  /** Whether no batch is queued or on a slot thread. */
+  /** Whether no batch is queued, held or on a slot thread. */
   boolean idle() {
     return schedule.idle();
   }
@@ -263,6 +299,12 @@ final class NodeBatches {
   /** Sends what the outbox holds. */
   void flush() {
     outbox.flush().forEach(envelope -> envelope.to().tell(envelope.message()));
+  }
+
+  private void started(RunningBatch batch) {
+    if (outbox.started(batch.batch().replyTo(), batch.key())) {
+      actions.flushSoon().run();
+    }
   }
 
   private void report(RunBatch batch, BatchFinished part) {

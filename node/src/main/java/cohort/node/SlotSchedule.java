@@ -16,14 +16,17 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Which batches run on the node's slots: the batches queued, the runs handed to slot threads, and
- * the threads given up for lost.
+ * Which batches run on the node's slots: the batches queued, the runs handed to slot threads, the
+ * slots held for batches that wait for the coordinator to confirm their start, and the threads
+ * given up for lost.
  *
  * <p>A free slot takes the batch at the head of the queue, or as many small batches in a row as
- * {@link Coalescing#runLength} allows, to run back to back on one thread. A run holds its slot
- * until its thread says it is done, or until the thread is given up: then the slot is free at once
- * and the worker adds a thread in its place, so the executor needs a thread per slot plus one per
- * thread given up and not back yet.
+ * {@link Coalescing#runLength} allows, to run back to back on one thread. A batch that must confirm
+ * its start ({@link RunBatch#confirmStart()}) runs alone: at the head of the queue it takes a slot
+ * and holds it until the coordinator answers. A run holds its slot until its thread says it is
+ * done, or until the thread is given up: then the slot is free at once and the worker adds a thread
+ * in its place, so the executor needs a thread per slot plus one per thread given up and not back
+ * yet.
  *
  * <p>Not thread-safe: the worker's actor owns it. Slot threads see only their batches' {@link
  * BatchControl}.
@@ -34,6 +37,7 @@ final class SlotSchedule {
   private final ArrayDeque<RunBatch> queued = new ArrayDeque<>();
   private final Map<BatchKey, RunningBatch> handed = new LinkedHashMap<>();
   private final Set<Long> runs = new HashSet<>();
+  private final Map<BatchKey, RunningBatch> held = new LinkedHashMap<>();
   private final Set<Long> givenUp = new HashSet<>();
   private long lastRun;
 
@@ -53,8 +57,48 @@ final class SlotSchedule {
   }
 
   /**
+   * Holds a free slot for the batch at the head of the queue if it must confirm its start.
+   *
+   * @param tasks a job's bound task, or null while it is not bound: a batch waits for its task
+   * @return the batch whose start to ask the coordinator for, or null when there is none, no slot
+   *     is free, or its task is not bound
+   */
+  RunningBatch holdForConfirmation(Function<String, BoundTask> tasks) {
+    RunBatch head = queued.peekFirst();
+    if (busy() >= slots || head == null || !head.confirmStart()) {
+      return null;
+    }
+    BoundTask task = tasks.apply(head.jobId());
+    if (task == null) {
+      return null;
+    }
+    queued.pollFirst();
+    RunningBatch batch = new RunningBatch(head, new BatchControl(), ++lastRun, task);
+    held.put(batch.key(), batch);
+    return batch;
+  }
+
+  /**
+   * The coordinator confirmed a held batch's start: its slot runs it now, alone.
+   *
+   * @return the run of that one batch, taken up already; empty when the batch is not held (it was
+   *     withdrawn, and reported, before the answer came)
+   */
+  List<RunningBatch> confirmed(BatchKey key) {
+    RunningBatch batch = held.remove(key);
+    if (batch == null) {
+      return List.of();
+    }
+    handed.put(key, batch);
+    runs.add(batch.run());
+    batch.control().takeUp();
+    return List.of(batch);
+  }
+
+  /**
    * Hands the next run to a free slot: the batch at the head of the queue, or a run of small ones,
-   * each taken up to run as its thread gets to it, the first at once.
+   * each taken up to run as its thread gets to it, the first at once. A batch that must confirm its
+   * start is not run here: see {@link #holdForConfirmation}.
    *
    * @param tasks a job's bound task, or null while it is not bound: a batch waits for its task
    * @return the run's batches in order, or an empty list when no slot is free, the queue is empty,
@@ -64,7 +108,13 @@ final class SlotSchedule {
     if (busy() >= slots) {
       return List.of();
     }
-    int length = Coalescing.runLength(queued, batch -> batch.inputs().size());
+    // A batch that confirms its start counts as large here, so it ends a run and is never in one.
+    int length =
+        Coalescing.runLength(
+            queued, batch -> batch.confirmStart() ? Integer.MAX_VALUE : batch.inputs().size());
+    if (length == 1 && queued.peekFirst().confirmStart()) {
+      return List.of();
+    }
     long run = lastRun + 1;
     List<RunningBatch> batches = new ArrayList<>();
     while (batches.size() < length) {
@@ -92,13 +142,21 @@ final class SlotSchedule {
   }
 
   /**
-   * Takes out the batches that have not started and match: those queued, and those waiting their
-   * turn in a run that can still be withdrawn. They will not run here.
+   * Takes out the batches that have not started and match: those queued, those held for a start
+   * confirmation (freeing their slots), and those waiting their turn in a run that can still be
+   * withdrawn. They will not run here.
    */
   List<RunBatch> withdraw(Predicate<RunBatch> which) {
     List<RunBatch> withdrawn = new ArrayList<>();
     for (Iterator<RunBatch> it = queued.iterator(); it.hasNext(); ) {
       RunBatch batch = it.next();
+      if (which.test(batch)) {
+        it.remove();
+        withdrawn.add(batch);
+      }
+    }
+    for (Iterator<RunningBatch> it = held.values().iterator(); it.hasNext(); ) {
+      RunBatch batch = it.next().batch();
       if (which.test(batch)) {
         it.remove();
         withdrawn.add(batch);
@@ -115,6 +173,16 @@ final class SlotSchedule {
   }
 
   /**
+   * The coordinator declined a held batch's start: its slot is free.
+   *
+   * @return the batch, or null when it is not held
+   */
+  RunBatch declined(BatchKey key) {
+    RunningBatch batch = held.remove(key);
+    return batch == null ? null : batch.batch();
+  }
+
+  /**
    * Its slot thread finished the batch.
    *
    * @return the batch, or null when it was given up or withdrawn before: reported already
@@ -126,6 +194,11 @@ final class SlotSchedule {
   /** The batches handed to slot threads and not finished, running or waiting their turn. */
   Collection<RunningBatch> handed() {
     return List.copyOf(handed.values());
+  }
+
+  /** A batch handed to a slot thread and not finished, or null. */
+  RunningBatch handed(BatchKey key) {
+    return handed.get(key);
   }
 
   /**
@@ -168,9 +241,9 @@ final class SlotSchedule {
     return taken;
   }
 
-  /** Slots in use: by runs whose threads have not ended. */
+  /** Slots in use: by runs whose threads have not ended, and held for a start confirmation. */
   int busy() {
-    return runs.size();
+    return runs.size() + held.size();
   }
 
   /** Threads given up that have not come back. */
@@ -183,8 +256,8 @@ final class SlotSchedule {
     return slots + givenUp.size();
   }
 
-  /** Whether no batch is queued or handed to a thread. */
+  /** Whether no batch is queued, held for a confirmation or handed to a thread. */
   boolean idle() {
-    return queued.isEmpty() && handed.isEmpty();
+    return queued.isEmpty() && held.isEmpty() && handed.isEmpty();
   }
 }

@@ -8,8 +8,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The threads that run batches: each takes a run of batches and runs them one after the other,
- * reporting each batch as it ends, and then the end of the run. The worker turns the reports into
- * messages to itself; nothing here touches its state.
+ * reporting each batch as it ends, with the batch it takes up next, and then the end of the run.
+ * The worker turns the reports into messages to itself; nothing here touches its state.
  *
  * <p>The pool has a thread per slot, and one more for each thread the worker gave up and that has
  * not come back: see {@link SlotSchedule#threadsNeeded()}.
@@ -23,8 +23,9 @@ final class SlotThreads {
     /**
      * @param parts the batch's results, or null when the slot broke on it
      * @param failure what broke the slot, or null
+     * @param next the batch of the run the thread has taken up next, or null when the run is over
      */
-    void ended(BatchKey batch, List<BatchFinished> parts, Throwable failure);
+    void ended(BatchKey batch, List<BatchFinished> parts, Throwable failure, BatchKey next);
   }
 
   private final ThreadPoolExecutor executor;
@@ -55,7 +56,8 @@ final class SlotThreads {
 
   /**
    * On a slot thread. A later batch of the run is taken up when the one before it ends, unless it
-   * was withdrawn or given up meanwhile.
+   * was withdrawn or given up meanwhile, and the report of the one before names it: that is when it
+   * starts.
    */
   private void runAll(List<RunningBatch> run) {
     try {
@@ -76,7 +78,7 @@ final class SlotThreads {
           RunningBatch candidate = run.get(following++);
           next = candidate.control().takeUp() ? candidate : null;
         }
-        batchEnded.ended(current.key(), parts, failure);
+        batchEnded.ended(current.key(), parts, failure, next == null ? null : next.key());
         current = next;
       }
     } finally {

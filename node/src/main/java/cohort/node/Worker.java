@@ -13,6 +13,7 @@ import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.protocol.WorkerProtocol.RunBatches;
+import cohort.protocol.WorkerProtocol.StartConfirmed;
 import cohort.protocol.WorkerProtocol.TaskChecked;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,8 +62,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   /** How long running batches may take to stop once the drain timeout has passed. */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
 
-  /** A slot thread ended a batch: its results, or the error that broke the slot. */
-  private record BatchRan(BatchKey batch, List<BatchFinished> parts, Throwable failure)
+  /** A slot thread ended a batch and took up {@code next} of the same run, if not null. */
+  private record BatchRan(
+      BatchKey batch, List<BatchFinished> parts, Throwable failure, BatchKey next)
       implements WorkerProtocol.Command {}
 
   /** A slot thread ended its run of batches. */
@@ -91,8 +93,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     DRAIN_GRACE_OVER
   }
 
-  private final int slots;
-  private final TaskRegistry registry;
   private final TimerScheduler<WorkerProtocol.Command> timers;
   private final CompletableFuture<String> registered;
   private final String node;
@@ -101,6 +101,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final SlotThreads threads;
   private final TaskBinder binder;
   private final NodeBatches batches;
+  private final RegisterNode registration;
   private final Set<ActorRef<CoordinatorProtocol.Command>> coordinators = new HashSet<>();
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
 
@@ -134,8 +135,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       CompletableFuture<String> registered) {
     super(context);
     this.timers = timers;
-    this.slots = slots;
-    this.registry = registry;
     this.registered = registered;
     this.node = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
     this.log = context.getLog();
@@ -145,9 +144,11 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         new SlotThreads(
             executor,
             runner,
-            (batch, parts, failure) -> self.tell(new BatchRan(batch, parts, failure)),
+            (batch, parts, failure, next) -> self.tell(new BatchRan(batch, parts, failure, next)),
             run -> self.tell(new SlotFree(run)));
     this.binder = new TaskBinder(registry);
+    this.registration =
+        new RegisterNode(self, slots, registry.describe(), CoordinatorProtocol.VERSION);
     NodeBatches.Actions actions =
         new NodeBatches.Actions(
             this::bind,
@@ -203,6 +204,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .onMessage(BatchRan.class, this::onBatchRan)
         .onMessage(SlotFree.class, this::onSlotFree)
         .onMessageEquals(Signal.TICK, this::onTick)
+        .onMessage(StartConfirmed.class, this::onStartConfirmed)
         .onMessage(CancelJob.class, this::onCancelJob)
         .onMessage(CheckTask.class, this::onCheckTask)
         .onMessage(Checked.class, this::onChecked)
@@ -211,8 +213,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .onMessage(RegistrationRefused.class, this::onRegistrationRefused)
         .onSignal(PostStop.class, this::onPostStop);
   }
-
-  // ---- batches ------------------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onRunBatch(RunBatch batch) {
     batches.accept(batch);
@@ -231,8 +231,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return Behaviors.same();
   }
 
+  private Behavior<WorkerProtocol.Command> onStartConfirmed(StartConfirmed answer) {
+    batches.startConfirmed(answer.batch(), answer.run());
+    return Behaviors.same();
+  }
+
   private Behavior<WorkerProtocol.Command> onBatchRan(BatchRan ran) {
-    batches.batchEnded(ran.batch(), ran.parts(), ran.failure());
+    batches.batchEnded(ran.batch(), ran.parts(), ran.failure(), ran.next());
     return Behaviors.same();
   }
 
@@ -274,8 +279,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       timers.startTimerWithFixedDelay(Signal.TICK, TICK);
     }
   }
-
-  // ---- draining -----------------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onDrain(Drain drain) {
     drainWaiters.add(drain.replyTo());
@@ -352,8 +355,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     drainWaiters.clear();
   }
 
-  // ---- the coordinator ----------------------------------------------------------------------
-
   private Behavior<WorkerProtocol.Command> onCheckTask(CheckTask check) {
     getContext()
         .pipeToSelf(
@@ -374,9 +375,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     coordinators.retainAll(current);
     for (ActorRef<CoordinatorProtocol.Command> coordinator : current) {
       if (coordinators.add(coordinator)) {
-        coordinator.tell(
-            new RegisterNode(
-                getContext().getSelf(), slots, registry.describe(), CoordinatorProtocol.VERSION));
+        coordinator.tell(registration);
       }
     }
     return Behaviors.same();
@@ -401,7 +400,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
 
   /**
    * The worker stops with its actor system: the drain is over, or the coordinator is gone. What it
-   * has not run is reported, and whoever waits for a drain is answered.
+   * has not run is reported, batches held for a start confirmation included, and whoever waits for
+   * a drain is answered.
    */
   private Behavior<WorkerProtocol.Command> onPostStop(PostStop stop) {
     batches.stop();

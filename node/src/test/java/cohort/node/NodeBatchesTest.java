@@ -6,6 +6,7 @@ import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchProgress;
+import cohort.protocol.CoordinatorProtocol.StartRequested;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
@@ -91,24 +92,50 @@ class NodeBatchesTest {
   }
 
   /**
-   * Flushes the outbox and returns the results the coordinator received, in order. A marker sent
+   * Flushes the outbox and returns the messages the coordinator received, in order. A marker sent
    * after the flush, from the same thread, arrives after everything flushed.
    */
-  private List<BatchFinished> flushed() {
+  private List<CoordinatorProtocol.Command> sent() {
     batches.flush();
     CoordinatorProtocol.NodeDraining marker = new CoordinatorProtocol.NodeDraining(worker);
     coordinator.ref().tell(marker);
+    List<CoordinatorProtocol.Command> messages = new ArrayList<>();
+    for (var message = coordinator.receiveMessage(Duration.ofSeconds(5));
+        !message.equals(marker);
+        message = coordinator.receiveMessage(Duration.ofSeconds(5))) {
+      messages.add(message);
+    }
+    return messages;
+  }
+
+  /** Flushes the outbox and returns the results the coordinator received, in order. */
+  private List<BatchFinished> flushed() {
     List<BatchFinished> parts = new ArrayList<>();
-    while (true) {
-      CoordinatorProtocol.Command message = coordinator.receiveMessage(Duration.ofSeconds(5));
-      if (message.equals(marker)) {
-        return parts;
-      } else if (message instanceof BatchProgress progress) {
+    for (CoordinatorProtocol.Command message : sent()) {
+      if (message instanceof BatchProgress progress) {
         parts.addAll(progress.parts());
-      } else {
-        parts.add((BatchFinished) message);
+      } else if (message instanceof BatchFinished part) {
+        parts.add(part);
       }
     }
+    return parts;
+  }
+
+  private static BatchFinished result(RunBatch batch, long output) {
+    return new BatchFinished(
+        batch.jobId(),
+        batch.batchId(),
+        0,
+        List.of(LongNode.valueOf(output)),
+        List.of(),
+        true,
+        5,
+        worker);
+  }
+
+  private RunBatch confirming(String job, long id) {
+    RunBatch batch = batch(job, id, "scale", 0);
+    return new RunBatch(job, id, batch.task(), 0, batch.inputs(), 2, 0, coordinator.ref(), true);
   }
 
   /** Tests that a job's task is bound once, and its batches wait for it before they run. */
@@ -175,8 +202,8 @@ class NodeBatchesTest {
     BatchKey key = new BatchKey("j", 1);
     BatchFinished result =
         new BatchFinished("j", 1, 0, List.of(LongNode.valueOf(1)), List.of(), true, 5, worker);
-    batches.batchEnded(key, List.of(result), null);
-    batches.batchEnded(key, List.of(result), null);
+    batches.batchEnded(key, List.of(result), null, null);
+    batches.batchEnded(key, List.of(result), null, null);
     assertThat(flushed()).containsExactly(result);
     batches.runEnded(runs.get(0).get(0).run());
     assertThat(threads).containsExactly(1);
@@ -187,7 +214,7 @@ class NodeBatchesTest {
   @Test
   void reportsABrokenSlot() {
     acceptBound(batch("j", 1, "scale", 0));
-    batches.batchEnded(new BatchKey("j", 1), null, new IllegalStateException("boom"));
+    batches.batchEnded(new BatchKey("j", 1), null, new IllegalStateException("boom"), null);
     assertThat(flushed())
         .singleElement()
         .satisfies(
@@ -232,5 +259,128 @@ class NodeBatchesTest {
               assertThat(part.outputs()).isEmpty();
               assertThat(part.last()).isTrue();
             });
+  }
+
+  /**
+   * Tests that each batch of a run is reported started before its result: the first as the run is
+   * handed over, a later one with the report of the batch before it, in a BatchProgress that goes
+   * first.
+   */
+  @Test
+  void reportsStartsBeforeResults() {
+    RunBatch first = batch("s", 1, "scale", 0);
+    RunBatch second = batch("s", 2, "scale", 0);
+    batches.accept(first);
+    acceptBound(second);
+    assertThat(runs.get(0)).hasSize(2);
+    assertThat(sent())
+        .singleElement()
+        .satisfies(
+            m -> {
+              BatchProgress progress = (BatchProgress) m;
+              assertThat(progress.started()).containsExactly(new BatchKey("s", 1));
+              assertThat(progress.parts()).isEmpty();
+            });
+
+    batches.batchEnded(new BatchKey("s", 1), List.of(result(first, 1)), null, new BatchKey("s", 2));
+    batches.batchEnded(new BatchKey("s", 2), List.of(result(second, 2)), null, null);
+    assertThat(sent())
+        .singleElement()
+        .satisfies(
+            m -> {
+              BatchProgress progress = (BatchProgress) m;
+              assertThat(progress.started()).containsExactly(new BatchKey("s", 2));
+              assertThat(progress.parts()).containsExactly(result(first, 1), result(second, 2));
+            });
+  }
+
+  /**
+   * Tests that a batch that must confirm its start holds the slot and asks at once, runs alone once
+   * confirmed, with no start report of its own, and that the slot then serves the queue.
+   */
+  @Test
+  void runsAConfirmedBatchOnlyOnceConfirmed() {
+    RunBatch again = confirming("c", 1);
+    batches.accept(again);
+    acceptBound(batch("c", 2, "scale", 0));
+    assertThat(runs).isEmpty();
+    assertThat(coordinator.receiveMessage(Duration.ofSeconds(5)))
+        .isEqualTo(new StartRequested(worker, new BatchKey("c", 1)));
+    assertThat(batches.idle()).isFalse();
+
+    batches.startConfirmed(new BatchKey("c", 1), true);
+    assertThat(runs).singleElement().satisfies(run -> assertThat(run).hasSize(1));
+    assertThat(runs.get(0).get(0).batch()).isEqualTo(again);
+    batches.startConfirmed(new BatchKey("c", 1), true);
+    assertThat(runs).hasSize(1);
+    assertThat(sent()).isEmpty();
+
+    batches.batchEnded(new BatchKey("c", 1), List.of(result(again, 1)), null, null);
+    batches.runEnded(runs.get(0).get(0).run());
+    assertThat(runs).hasSize(2);
+    assertThat(runs.get(1).get(0).batch().batchId()).isEqualTo(2);
+  }
+
+  /** Tests that a batch that confirms its start ends a run of small batches before it. */
+  @Test
+  void neverRunsAConfirmedBatchWithOthers() {
+    batches.accept(batch("c", 1, "scale", 0));
+    batches.accept(confirming("c", 2));
+    acceptBound(batch("c", 3, "scale", 0));
+    assertThat(runs).singleElement().satisfies(run -> assertThat(run).hasSize(1));
+    batches.batchEnded(
+        new BatchKey("c", 1), List.of(result(batch("c", 1, "scale", 0), 1)), null, null);
+    batches.runEnded(runs.get(0).get(0).run());
+    assertThat(runs).hasSize(1);
+    assertThat(coordinator.receiveMessage(Duration.ofSeconds(5)))
+        .isInstanceOf(StartRequested.class);
+  }
+
+  /** Tests that a declined start frees the slot and reports the batch dropped. */
+  @Test
+  void dropsABatchWhoseStartIsDeclined() {
+    batches.accept(confirming("c", 1));
+    acceptBound(batch("c", 2, "scale", 0));
+    coordinator.receiveMessage(Duration.ofSeconds(5));
+    batches.startConfirmed(new BatchKey("c", 1), false);
+    assertThat(runs.get(0).get(0).batch().batchId()).isEqualTo(2);
+    assertThat(flushed())
+        .singleElement()
+        .satisfies(
+            part -> {
+              assertThat(part.batchId()).isEqualTo(1);
+              assertThat(part.outputs()).isEmpty();
+              assertThat(part.last()).isTrue();
+            });
+  }
+
+  /**
+   * Tests that a cancel, a drain and a stop each drop a batch held for its start confirmation and
+   * free its slot; a late confirmation then runs nothing.
+   */
+  @Test
+  void dropsAHeldBatchOnCancelDrainAndStop() {
+    batches.accept(confirming("x", 1));
+    batches.taskBound("x", registry.bind(new TaskSpec("scale", Map.of())), null);
+    coordinator.receiveMessage(Duration.ofSeconds(5));
+    batches.cancel("x");
+    assertThat(flushed()).extracting(BatchFinished::batchId).containsExactly(1L);
+    assertThat(batches.idle()).isTrue();
+    batches.startConfirmed(new BatchKey("x", 1), true);
+    assertThat(runs).isEmpty();
+
+    batches.accept(confirming("y", 1));
+    batches.taskBound("y", registry.bind(new TaskSpec("scale", Map.of())), null);
+    coordinator.receiveMessage(Duration.ofSeconds(5));
+    assertThat(batches.returnUnstarted()).isEqualTo(1);
+    assertThat(flushed()).extracting(BatchFinished::batchId).containsExactly(1L);
+    assertThat(batches.idle()).isTrue();
+
+    batches.accept(confirming("z", 1));
+    batches.taskBound("z", registry.bind(new TaskSpec("scale", Map.of())), null);
+    coordinator.receiveMessage(Duration.ofSeconds(5));
+    batches.stop();
+    assertThat(flushed()).extracting(BatchFinished::batchId).containsExactly(1L);
+    assertThat(batches.idle()).isTrue();
   }
 }

@@ -51,6 +51,11 @@ class SlotScheduleTest {
         job, id, new TaskSpec("scale", Map.of()), 0, values, 1, 0, coordinator, false);
   }
 
+  private static RunBatch confirming(String job, long id) {
+    RunBatch batch = batch(job, id, 1);
+    return new RunBatch(job, id, batch.task(), 0, batch.inputs(), 2, 0, coordinator, true);
+  }
+
   private static List<Long> ids(List<RunningBatch> run) {
     return run.stream().map(batch -> batch.batch().batchId()).toList();
   }
@@ -182,5 +187,62 @@ class SlotScheduleTest {
     assertThat(ids(schedule.runEnded(run.get(0).run()))).containsExactly(2L);
     assertThat(schedule.idle()).isTrue();
     assertThat(Set.copyOf(schedule.handed())).isEmpty();
+  }
+
+  /**
+   * Tests that a batch that must confirm its start holds a free slot while it waits, is never part
+   * of a run, and runs alone, taken up, once confirmed.
+   */
+  @Test
+  void holdsASlotForAStartConfirmation() {
+    SlotSchedule schedule = new SlotSchedule(2);
+    schedule.enqueue(batch("j", 1, 1));
+    schedule.enqueue(confirming("j", 2));
+    schedule.enqueue(batch("j", 3, 1));
+    assertThat(schedule.holdForConfirmation(BOUND)).as("not at the head").isNull();
+    assertThat(ids(schedule.nextRun(BOUND))).containsExactly(1L);
+    assertThat(schedule.nextRun(BOUND)).as("it waits at the head").isEmpty();
+    RunningBatch held = schedule.holdForConfirmation(BOUND);
+    assertThat(held.batch().batchId()).isEqualTo(2);
+    assertThat(schedule.busy()).isEqualTo(2);
+    assertThat(schedule.nextRun(BOUND)).as("no slot free").isEmpty();
+
+    List<RunningBatch> run = schedule.confirmed(held.key());
+    assertThat(run).containsExactly(held);
+    assertThat(held.control().withdraw()).as("taken up").isFalse();
+    assertThat(schedule.busy()).isEqualTo(2);
+    assertThat(schedule.confirmed(held.key())).isEmpty();
+    assertThat(schedule.finished(held.key())).isSameAs(held);
+    assertThat(schedule.runEnded(held.run())).isEmpty();
+    assertThat(ids(schedule.nextRun(BOUND))).containsExactly(3L);
+  }
+
+  /** Tests that a declined or withdrawn held batch frees its slot, and is returned once. */
+  @Test
+  void freesAHeldSlot() {
+    SlotSchedule schedule = new SlotSchedule(1);
+    schedule.enqueue(confirming("j", 1));
+    RunningBatch held = schedule.holdForConfirmation(BOUND);
+    assertThat(schedule.declined(held.key())).isEqualTo(held.batch());
+    assertThat(schedule.declined(held.key())).isNull();
+    assertThat(schedule.busy()).isZero();
+    assertThat(schedule.idle()).isTrue();
+
+    schedule.enqueue(confirming("j", 2));
+    held = schedule.holdForConfirmation(BOUND);
+    assertThat(schedule.idle()).isFalse();
+    assertThat(schedule.withdraw(batch -> true)).containsExactly(held.batch());
+    assertThat(schedule.confirmed(held.key())).isEmpty();
+    assertThat(schedule.busy()).isZero();
+    assertThat(schedule.idle()).isTrue();
+  }
+
+  /** Tests that a batch that must confirm its start also waits for its task. */
+  @Test
+  void holdsNothingBeforeTheTaskIsBound() {
+    SlotSchedule schedule = new SlotSchedule(1);
+    schedule.enqueue(confirming("j", 1));
+    assertThat(schedule.holdForConfirmation(job -> null)).isNull();
+    assertThat(schedule.busy()).isZero();
   }
 }

@@ -38,10 +38,11 @@ class SlotThreadsTest {
       new SlotThreads(
           executor,
           new BatchRunner("n1:1", worker, new FileInputs()),
-          (batch, parts, failure) -> reports.add(new Ended(batch, parts, failure)),
+          (batch, parts, failure, next) -> reports.add(new Ended(batch, parts, failure, next)),
           reports::add);
 
-  private record Ended(BatchKey batch, List<BatchFinished> parts, Throwable failure) {}
+  private record Ended(
+      BatchKey batch, List<BatchFinished> parts, Throwable failure, BatchKey next) {}
 
   @BeforeAll
   static void start() {
@@ -74,7 +75,10 @@ class SlotThreadsTest {
     return report;
   }
 
-  /** Tests that a thread runs its run's batches in order, reports each, then the run's end. */
+  /**
+   * Tests that a thread runs its run's batches in order and reports each with the batch it took up
+   * next, which can no longer be withdrawn, then the run's end.
+   */
   @Test
   void runsARunInOrder() throws Exception {
     List<RunningBatch> run = List.of(batch(1, 7, "scale", 1, 2), batch(2, 7, "scale", 3));
@@ -82,15 +86,18 @@ class SlotThreadsTest {
     threads.start(run);
     Ended first = (Ended) next();
     assertThat(first.batch()).isEqualTo(new BatchKey("j", 1));
+    assertThat(first.next()).isEqualTo(new BatchKey("j", 2));
+    assertThat(run.get(1).control().withdraw()).as("taken up").isFalse();
     assertThat(first.parts().get(0).outputs())
         .extracting(JsonNode::longValue)
         .containsExactly(1L, 2L);
     Ended second = (Ended) next();
     assertThat(second.batch()).isEqualTo(new BatchKey("j", 2));
+    assertThat(second.next()).isNull();
     assertThat(next()).isEqualTo(7L);
   }
 
-  /** Tests that a batch withdrawn before its thread got to it is skipped. */
+  /** Tests that a batch withdrawn before its thread got to it is skipped, not named next. */
   @Test
   void skipsAWithdrawnBatch() throws Exception {
     List<RunningBatch> run =
@@ -100,6 +107,7 @@ class SlotThreadsTest {
     threads.start(run);
     Ended first = (Ended) next();
     assertThat(first.batch()).isEqualTo(new BatchKey("j", 1));
+    assertThat(first.next()).isEqualTo(new BatchKey("j", 3));
     assertThat(((Ended) next()).batch()).isEqualTo(new BatchKey("j", 3));
     assertThat(next()).isEqualTo(7L);
   }

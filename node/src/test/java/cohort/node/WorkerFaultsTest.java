@@ -17,7 +17,6 @@ import cohort.protocol.WorkerProtocol.TaskChecked;
 import cohort.task.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,9 +29,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,17 +45,7 @@ class WorkerFaultsTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("cohort", ConfigFactory.load("application-test"));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-              return null;
-            });
+    testKit = TestCluster.start();
     coordinator = testKit.createTestProbe();
     testKit
         .system()
@@ -96,11 +82,14 @@ class WorkerFaultsTest {
         job, id, new TaskSpec(task, Map.of()), 0, values, 1, timeoutMillis, results.ref(), false);
   }
 
-  /** Results received but not yet taken: small ones may arrive coalesced. */
+  /**
+   * Results received but not yet taken: small ones may arrive coalesced, and a BatchProgress may
+   * carry starts only.
+   */
   private final java.util.ArrayDeque<BatchFinished> pending = new java.util.ArrayDeque<>();
 
   private BatchFinished finished(Duration within) {
-    if (pending.isEmpty()) {
+    while (pending.isEmpty()) {
       CoordinatorProtocol.Command message = results.receiveMessage(within);
       if (message instanceof CoordinatorProtocol.BatchProgress many) {
         pending.addAll(many.parts());
