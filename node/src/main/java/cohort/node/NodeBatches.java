@@ -100,9 +100,9 @@ final class NodeBatches {
     }
     if (error != null) {
       // The coordinator checks tasks before it accepts a job, so the node's tasks changed under
-      // it, or the task's validate is too slow.
+      // it, or the task's validate is too slow. Batches already on a slot have their task.
       log.warn("job {}: {}", job, error);
-      for (RunBatch batch : schedule.withdraw(batch -> batch.jobId().equals(job))) {
+      for (RunBatch batch : schedule.dequeue(batch -> batch.jobId().equals(job))) {
         runner.failAll(batch, "cohort.NodeError", error).forEach(part -> report(batch, part));
       }
     }

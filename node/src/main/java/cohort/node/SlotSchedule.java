@@ -147,14 +147,7 @@ final class SlotSchedule {
    * withdrawn. They will not run here.
    */
   List<RunBatch> withdraw(Predicate<RunBatch> which) {
-    List<RunBatch> withdrawn = new ArrayList<>();
-    for (Iterator<RunBatch> it = queued.iterator(); it.hasNext(); ) {
-      RunBatch batch = it.next();
-      if (which.test(batch)) {
-        it.remove();
-        withdrawn.add(batch);
-      }
-    }
+    List<RunBatch> withdrawn = dequeue(which);
     for (Iterator<RunningBatch> it = held.values().iterator(); it.hasNext(); ) {
       RunBatch batch = it.next().batch();
       if (which.test(batch)) {
@@ -170,6 +163,19 @@ final class SlotSchedule {
       }
     }
     return withdrawn;
+  }
+
+  /** Takes the queued batches that match out of the queue. */
+  List<RunBatch> dequeue(Predicate<RunBatch> which) {
+    List<RunBatch> taken = new ArrayList<>();
+    for (Iterator<RunBatch> it = queued.iterator(); it.hasNext(); ) {
+      RunBatch batch = it.next();
+      if (which.test(batch)) {
+        it.remove();
+        taken.add(batch);
+      }
+    }
+    return taken;
   }
 
   /**

@@ -146,6 +146,18 @@ class SlotScheduleTest {
     assertThat(schedule.withdraw(batch -> true)).isEmpty();
   }
 
+  /** Tests that dequeueing takes matching batches from the queue only, not from runs. */
+  @Test
+  void dequeuesFromTheQueueOnly() {
+    SlotSchedule schedule = new SlotSchedule(1);
+    schedule.enqueue(batch("a", 1, 1));
+    schedule.enqueue(batch("a", 2, 1));
+    assertThat(ids(schedule.nextRun(BOUND))).containsExactly(1L, 2L);
+    schedule.enqueue(batch("a", 3, 1));
+    assertThat(schedule.dequeue(batch -> true)).extracting(RunBatch::batchId).containsExactly(3L);
+    assertThat(schedule.handed()).hasSize(2);
+  }
+
   /**
    * Tests that giving up a thread frees its slot at once, returns each unfinished batch of its run
    * once, and counts the thread until it comes back.
