@@ -6,6 +6,7 @@ import cohort.protocol.TaskSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** What the worker remembers of jobs: bound tasks, binds under way, cancels. */
 class JobsTest {
 
   private final Jobs jobs = new Jobs();

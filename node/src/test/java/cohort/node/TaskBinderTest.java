@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The binder on its own, with a short time limit and a task whose validate waits for the test. */
 class TaskBinderTest {
 
   private static TaskRegistry registry() {
