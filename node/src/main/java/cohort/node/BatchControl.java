@@ -1,15 +1,18 @@
 package cohort.node;
 
 /**
- * The stop switch of one batch running on a slot thread, shared by the thread and the worker actor.
+ * The stop switch of one batch handed to a slot thread, shared by the thread and the worker actor.
  *
- * <p>The thread marks which input it runs ({@link #begin}, {@link #end}); the actor may interrupt
- * that input for its timeout, cancel the whole batch, or give the thread up for lost. Interrupts
- * are aimed under a lock at the input they are meant for, never at the next input or whatever the
- * thread runs after this batch.
+ * <p>A batch waits its turn in its run until the thread takes it up ({@link #takeUp}); until then
+ * the actor may still withdraw it ({@link #withdraw}), and exactly one of the two wins. The thread
+ * then marks which input it runs ({@link #begin}, {@link #end}); the actor may interrupt that input
+ * for its timeout, cancel the whole batch, or give the thread up for lost. Interrupts are aimed
+ * under a lock at the input they are meant for, never at the next input or whatever the thread runs
+ * after this batch.
  */
 final class BatchControl {
 
+  private final Ticker ticker;
   private Thread thread;
   private int current = -1;
   private long startedNanos;
@@ -17,6 +20,47 @@ final class BatchControl {
   private volatile boolean cancelled;
   private volatile boolean abandoned;
   private long cancelledNanos;
+  private boolean takenUp;
+  private boolean withdrawn;
+
+  BatchControl() {
+    this(Ticker.system());
+  }
+
+  /**
+   * @param ticker the clock that {@link #runningNanos} and {@link #sinceCancelNanos} read
+   */
+  BatchControl(Ticker ticker) {
+    this.ticker = ticker;
+  }
+
+  /**
+   * Takes the batch up to run it: called by its slot thread when it gets to it, or by the worker as
+   * it hands the batch to a thread first in its run.
+   *
+   * @return false when the batch was withdrawn or given up first: the thread skips it
+   */
+  synchronized boolean takeUp() {
+    if (withdrawn || abandoned) {
+      return false;
+    }
+    takenUp = true;
+    return true;
+  }
+
+  /**
+   * Withdraws a batch that waits its turn, so it never runs: called by the worker.
+   *
+   * @return false when its thread has taken it up already
+   */
+  synchronized boolean withdraw() {
+    if (takenUp) {
+      return false;
+    }
+    withdrawn = true;
+    cancel();
+    return true;
+  }
 
   /** Called by the slot thread when it starts the batch. */
   synchronized void attach() {
@@ -36,7 +80,7 @@ final class BatchControl {
   /** Called by the slot thread before it runs the input at {@code offset}. */
   synchronized void begin(int offset) {
     current = offset;
-    startedNanos = System.nanoTime();
+    startedNanos = ticker.read();
   }
 
   /** Called by the slot thread after an input; clears an interrupt meant for that input. */
@@ -54,7 +98,7 @@ final class BatchControl {
 
   /** How long the current input has run, in nanoseconds; 0 between inputs. */
   synchronized long runningNanos() {
-    return current < 0 ? 0 : System.nanoTime() - startedNanos;
+    return current < 0 ? 0 : ticker.read() - startedNanos;
   }
 
   /** The thread running the batch, or null when it is not running. */
@@ -85,7 +129,7 @@ final class BatchControl {
   synchronized void cancel() {
     if (!cancelled) {
       cancelled = true;
-      cancelledNanos = System.nanoTime();
+      cancelledNanos = ticker.read();
     }
     if (thread != null) {
       thread.interrupt();
@@ -98,7 +142,7 @@ final class BatchControl {
 
   /** How long ago the batch was cancelled, in nanoseconds; 0 if it was not. */
   synchronized long sinceCancelNanos() {
-    return cancelled ? System.nanoTime() - cancelledNanos : 0;
+    return cancelled ? ticker.read() - cancelledNanos : 0;
   }
 
   /**

@@ -117,20 +117,13 @@ final class BatchRunner {
   }
 
   /**
-   * The report of a batch whose input at {@code offset} will not finish: that input fails with
-   * {@code error}, the inputs before and after it run again elsewhere. Outputs the batch had
-   * computed are given up with it.
+   * The report of a batch whose input will not finish: that input fails as {@code failure} says,
+   * the inputs before and after it run again elsewhere. Outputs the batch had computed are given up
+   * with it.
    */
-  BatchFinished gaveUp(RunBatch batch, int offset, FailureKind kind, TaskError error) {
+  BatchFinished gaveUp(RunBatch batch, InputFailure failure) {
     return new BatchFinished(
-        batch.jobId(),
-        batch.batchId(),
-        0,
-        List.of(),
-        List.of(new InputFailure(offset, kind, error)),
-        true,
-        0,
-        worker);
+        batch.jobId(), batch.batchId(), 0, List.of(), List.of(failure), true, 0, worker);
   }
 
   /**

@@ -1,37 +1,28 @@
 package cohort.node;
 
-import cohort.api.TaskError;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
-import cohort.protocol.CoordinatorProtocol.FailureKind;
+import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.HostPort;
-import cohort.protocol.Payloads;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
 import cohort.protocol.WorkerProtocol.RunBatch;
+import cohort.protocol.WorkerProtocol.RunBatches;
+import cohort.protocol.WorkerProtocol.StartConfirmed;
 import cohort.protocol.WorkerProtocol.TaskChecked;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -39,28 +30,24 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.Logger;
 
 /**
- * A node's worker: owns the node's slots and runs the coordinator's batches on them.
+ * A node's worker: the actor that owns the node's slots and runs the coordinator's batches on them.
  *
- * <p>It finds the coordinator through the receptionist and registers with it, again whenever a
- * coordinator appears. Batches run on the slot threads of a dedicated executor: a free slot takes
- * the next queued batch, or a run of small queued batches, which it runs back to back; each batch's
- * results come back to this actor as a message, and the actor sends them on, the results of one
- * round of messages together. The coordinator sends no more batches than the node has credit for,
- * so the queue stays short.
+ * <p>It routes messages; plain classes decide. {@link NodeBatches} keeps the batches the node holds
+ * and what their coordinator hears of them, with {@link SlotSchedule} (which batches run on which
+ * slot), {@link Watchdog} (which inputs to interrupt, which threads to give up) and {@link Outbox}
+ * (how starts and results travel back). Batches run on {@link SlotThreads}; {@link TaskBinder}
+ * binds each job's task, and checks tasks for the coordinator, off this actor.
  *
- * <p>A watchdog tick interrupts inputs that run past their job's timeout, and gives up on a slot
- * thread whose task ignores the interrupt (or a cancel): the worker reports the batch, adds a
- * thread so the node keeps its capacity, and ignores whatever the lost thread returns later. On
- * {@link Drain} it takes no more work, returns what it has not started, and answers once the
- * running batches are done or the drain timeout has passed.
+ * <p>The worker registers with every coordinator the receptionist lists; its child {@link
+ * CoordinatorWatch} ends the membership when the coordinator leaves the cluster. On {@link Drain}
+ * it switches to {@link #draining()}.
  *
  * <p>Protocol: {@link WorkerProtocol}, plus {@link Drain} from the node's own shutdown.
  */
@@ -69,85 +56,54 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   /** Finish or return every batch, then answer; sent by the node's coordinated shutdown. */
   public record Drain(Duration timeout, ActorRef<Done> replyTo) implements WorkerProtocol.Command {}
 
-  /** Bound tasks are cached per job; a node rarely serves more jobs at once than this. */
-  private static final int BOUND_TASK_CACHE = 64;
-
-  /** Cancelled job ids remembered, so a batch already on its way is dropped, not run. */
-  private static final int CANCELLED_MEMORY = 1024;
-
   /** How often running inputs are checked against their deadlines. */
   private static final Duration TICK = Duration.ofMillis(50);
-
-  /** How long a cancelled task may ignore its interrupt before its thread is given up. */
-  private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   /** How long running batches may take to stop once the drain timeout has passed. */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
 
-  private record BatchRan(RunBatch batch, List<BatchFinished> parts, Throwable failure)
+  /** A slot thread ended a batch and took up {@code next} of the same run, if not null. */
+  private record BatchRan(
+      BatchKey batch, List<BatchFinished> parts, Throwable failure, BatchKey next)
       implements WorkerProtocol.Command {}
 
-  /** A slot thread finished its run of batches. */
+  /** A slot thread ended its run of batches. */
   private record SlotFree(long run) implements WorkerProtocol.Command {}
 
-  private enum FlushOutbox implements WorkerProtocol.Command {
-    INSTANCE
-  }
+  /** A job's task was bound, or could not be: {@code error} says why. */
+  private record TaskBound(String job, BoundTask task, String error)
+      implements WorkerProtocol.Command {}
+
+  /** The answer to a {@link CheckTask}, once its bind ended. */
+  private record Checked(ActorRef<TaskChecked> replyTo, String error)
+      implements WorkerProtocol.Command {}
 
   private record CoordinatorsChanged(Receptionist.Listing listing)
       implements WorkerProtocol.Command {}
 
-  private record MemberRemoved(ClusterEvent.MemberRemoved event)
-      implements WorkerProtocol.Command {}
-
-  private enum Tick implements WorkerProtocol.Command {
-    INSTANCE
+  /** What the worker tells itself, now or by timer. */
+  private enum Signal implements WorkerProtocol.Command {
+    /** The messages that were waiting have been handled: send what the outbox holds. */
+    FLUSH_OUTBOX,
+    /** Time for the watchdog to look at the running inputs again. */
+    TICK,
+    /** The drain's timeout passed: interrupt what still runs. */
+    DRAIN_DEADLINE,
+    /** The grace after the drain's timeout passed: give up what still runs. */
+    DRAIN_GRACE_OVER
   }
 
-  private enum DrainDeadline implements WorkerProtocol.Command {
-    INSTANCE
-  }
-
-  private enum DrainGraceOver implements WorkerProtocol.Command {
-    INSTANCE
-  }
-
-  /**
-   * A batch handed to a slot thread, started or waiting its turn in the thread's run.
-   *
-   * @param run which run of batches (and so which slot thread) it belongs to
-   */
-  private record RunningBatch(RunBatch batch, BatchControl control, long run, BoundTask task) {}
-
-  /** Batches one slot may take to run back to back, when they are small. */
-  private static final int MAX_RUN = 64;
-
-  /** Batches of at most this many inputs are small: they may share a run and a message. */
-  private static final int SMALL_BATCH = 16;
-
-  private final int slots;
-  private final TaskRegistry registry;
-  private final ThreadPoolExecutor executor;
   private final TimerScheduler<WorkerProtocol.Command> timers;
-  private final BatchRunner runner;
-  private final FileInputs files = new FileInputs();
-  private final String node;
   private final CompletableFuture<String> registered;
-
-  private final ArrayDeque<RunBatch> queued = new ArrayDeque<>();
-  private final Map<String, RunningBatch> running = new HashMap<>();
+  private final String node;
+  private final Logger log;
+  private final FileInputs files = new FileInputs();
+  private final SlotThreads threads;
+  private final TaskBinder binder;
+  private final NodeBatches batches;
+  private final RegisterNode registration;
   private final Set<ActorRef<CoordinatorProtocol.Command>> coordinators = new HashSet<>();
-  private final Map<String, BoundTask> boundTasks = lru(BOUND_TASK_CACHE);
-  private final Set<String> cancelledJobs = Collections.newSetFromMap(lru(CANCELLED_MEMORY));
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
-  private final Set<Long> abandonedRuns = new HashSet<>();
-  private final Map<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> outbox =
-      new LinkedHashMap<>();
-  private int busySlots;
-  private long runs;
-  private int abandonedThreads;
-  private boolean flushPending;
-  private boolean draining;
 
   /**
    * Creates the worker.
@@ -179,484 +135,238 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       CompletableFuture<String> registered) {
     super(context);
     this.timers = timers;
-    this.slots = slots;
-    this.registry = registry;
-    this.executor = executor;
     this.registered = registered;
     this.node = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
-    this.runner = new BatchRunner(node, context.getSelf(), files);
-    ActorRef<Receptionist.Listing> listings =
-        context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new);
+    this.log = context.getLog();
+    ActorRef<WorkerProtocol.Command> self = context.getSelf();
+    BatchRunner runner = new BatchRunner(node, self, files);
+    this.threads =
+        new SlotThreads(
+            executor,
+            runner,
+            (batch, parts, failure, next) -> self.tell(new BatchRan(batch, parts, failure, next)),
+            run -> self.tell(new SlotFree(run)));
+    this.binder = new TaskBinder(registry);
+    this.registration =
+        new RegisterNode(self, slots, registry.describe(), CoordinatorProtocol.VERSION);
+    NodeBatches.Actions actions =
+        new NodeBatches.Actions(
+            this::bind,
+            threads::start,
+            threads::resize,
+            () -> self.tell(Signal.FLUSH_OUTBOX),
+            this::watch);
+    this.batches = new NodeBatches(self, slots, runner, new Watchdog(node), actions, log);
     context
         .getSystem()
         .receptionist()
-        .tell(Receptionist.subscribe(CoordinatorProtocol.SERVICE_KEY, listings));
-    Cluster.get(context.getSystem())
-        .subscriptions()
         .tell(
-            Subscribe.create(
-                context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new),
-                ClusterEvent.MemberRemoved.class));
-    context
-        .getLog()
-        .info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
+            Receptionist.subscribe(
+                CoordinatorProtocol.SERVICE_KEY,
+                context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new)));
+    context.spawn(CoordinatorWatch.create(), "coordinator-watch");
+    log.info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
   }
 
   @Override
   public Receive<WorkerProtocol.Command> createReceive() {
-    return newReceiveBuilder()
+    return always(newReceiveBuilder())
         .onMessage(RunBatch.class, this::onRunBatch)
-        .onMessage(WorkerProtocol.RunBatches.class, this::onRunBatches)
-        .onMessage(BatchRan.class, this::onBatchRan)
-        .onMessage(SlotFree.class, this::onSlotFree)
-        .onMessageEquals(FlushOutbox.INSTANCE, this::onFlushOutbox)
-        .onMessage(CancelJob.class, this::onCancelJob)
-        .onMessage(CheckTask.class, this::onCheckTask)
+        .onMessage(RunBatches.class, this::onRunBatches)
+        .onMessageEquals(Signal.FLUSH_OUTBOX, this::onFlushOutbox)
         .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
-        .onMessage(Registered.class, this::onRegistered)
-        .onMessage(RegistrationRefused.class, this::onRegistrationRefused)
-        .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Drain.class, this::onDrain)
-        .onMessage(MemberRemoved.class, this::onMemberRemoved)
-        .onMessageEquals(DrainDeadline.INSTANCE, this::onDrainDeadline)
-        .onMessageEquals(DrainGraceOver.INSTANCE, this::onDrainGraceOver)
-        .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
-  // ---- running batches ----------------------------------------------------------------------
+  /**
+   * The worker while it drains: a batch that arrives goes straight back, a coordinator that appears
+   * is not registered with, and once the last batch's report has gone out every {@link Drain} is
+   * answered. The running batches have until the drain's timeout, are interrupted then, and their
+   * threads are given up {@link #DRAIN_GRACE} later.
+   */
+  private Receive<WorkerProtocol.Command> draining() {
+    return always(newReceiveBuilder())
+        .onMessage(RunBatch.class, this::onRunBatchWhileDraining)
+        .onMessage(RunBatches.class, this::onRunBatchesWhileDraining)
+        .onMessageEquals(Signal.FLUSH_OUTBOX, this::onFlushOutboxWhileDraining)
+        .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChangedWhileDraining)
+        .onMessage(Drain.class, this::onDrainWhileDraining)
+        .onMessageEquals(Signal.DRAIN_DEADLINE, this::onDrainDeadline)
+        .onMessageEquals(Signal.DRAIN_GRACE_OVER, this::onDrainGraceOver)
+        .build();
+  }
+
+  /** What the worker does the same way whether it serves or drains. */
+  private ReceiveBuilder<WorkerProtocol.Command> always(
+      ReceiveBuilder<WorkerProtocol.Command> builder) {
+    return builder
+        .onMessage(BatchRan.class, this::onBatchRan)
+        .onMessage(SlotFree.class, this::onSlotFree)
+        .onMessageEquals(Signal.TICK, this::onTick)
+        .onMessage(StartConfirmed.class, this::onStartConfirmed)
+        .onMessage(CancelJob.class, this::onCancelJob)
+        .onMessage(CheckTask.class, this::onCheckTask)
+        .onMessage(Checked.class, this::onChecked)
+        .onMessage(TaskBound.class, this::onTaskBound)
+        .onMessage(Registered.class, this::onRegistered)
+        .onMessage(RegistrationRefused.class, this::onRegistrationRefused)
+        .onSignal(PostStop.class, this::onPostStop);
+  }
 
   private Behavior<WorkerProtocol.Command> onRunBatch(RunBatch batch) {
-    accept(batch);
-    startQueued();
-    return this;
+    batches.accept(batch);
+    batches.startQueued();
+    return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onRunBatches(WorkerProtocol.RunBatches batches) {
-    batches.batches().forEach(this::accept);
-    startQueued();
-    return this;
+  private Behavior<WorkerProtocol.Command> onRunBatches(RunBatches sent) {
+    sent.batches().forEach(batches::accept);
+    batches.startQueued();
+    return Behaviors.same();
   }
 
-  private void accept(RunBatch batch) {
-    if (draining || cancelledJobs.contains(batch.jobId())) {
-      send(batch, runner.dropped(batch));
-    } else {
-      queued.addLast(batch);
-    }
+  private Behavior<WorkerProtocol.Command> onTaskBound(TaskBound bound) {
+    batches.taskBound(bound.job(), bound.task(), bound.error());
+    return Behaviors.same();
   }
 
-  /** Gives free slots work: the next queued batch, or a run of small ones back to back. */
-  private void startQueued() {
-    while (busySlots < slots && !queued.isEmpty()) {
-      List<RunningBatch> run = new ArrayList<>();
-      long id = ++runs;
-      while (!queued.isEmpty() && run.size() < MAX_RUN) {
-        RunBatch batch = queued.peekFirst();
-        boolean small = batch.inputs().size() <= SMALL_BATCH;
-        if (!run.isEmpty() && (!small || run.get(0).batch().inputs().size() > SMALL_BATCH)) {
-          break;
-        }
-        queued.pollFirst();
-        BoundTask task;
-        try {
-          task = boundTasks.computeIfAbsent(batch.jobId(), job -> registry.bind(batch.task()));
-        } catch (IllegalArgumentException e) {
-          // The coordinator checks tasks before it accepts a job, so this means the node's tasks
-          // changed under it; every input of the batch reports why.
-          runner
-              .failAll(batch, "cohort.NodeError", e.getMessage())
-              .forEach(part -> send(batch, part));
-          continue;
-        }
-        RunningBatch running = new RunningBatch(batch, new BatchControl(), id, task);
-        this.running.put(key(batch), running);
-        run.add(running);
-        if (batch.taskTimeoutMillis() > 0) {
-          watch();
-        }
-      }
-      if (run.isEmpty()) {
-        continue;
-      }
-      busySlots++;
-      ActorRef<WorkerProtocol.Command> self = getContext().getSelf();
-      executor.execute(() -> runAll(run, self));
-    }
-  }
-
-  /** On a slot thread: runs the batches one after the other, reporting each as it ends. */
-  private void runAll(List<RunningBatch> run, ActorRef<WorkerProtocol.Command> self) {
-    try {
-      for (RunningBatch batch : run) {
-        if (batch.control().abandoned()) {
-          break;
-        }
-        if (batch.control().cancelled()) {
-          self.tell(new BatchRan(batch.batch(), List.of(runner.dropped(batch.batch())), null));
-          continue;
-        }
-        try {
-          self.tell(
-              new BatchRan(
-                  batch.batch(), runner.run(batch.batch(), batch.task(), batch.control()), null));
-        } catch (VirtualMachineError fatal) {
-          throw fatal;
-        } catch (Throwable failure) {
-          self.tell(new BatchRan(batch.batch(), null, failure));
-        }
-      }
-    } finally {
-      self.tell(new SlotFree(run.get(0).run()));
-    }
+  private Behavior<WorkerProtocol.Command> onStartConfirmed(StartConfirmed answer) {
+    batches.startConfirmed(answer.batch(), answer.run());
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onBatchRan(BatchRan ran) {
-    RunningBatch run = running.get(key(ran.batch()));
-    if (run == null || run.control().abandoned()) {
-      return this; // reported when its thread was given up
-    }
-    running.remove(key(ran.batch()));
-    if (ran.failure() != null) {
-      getContext()
-          .getLog()
-          .error(
-              "batch {} of job {} crashed its slot",
-              ran.batch().batchId(),
-              ran.batch().jobId(),
-              ran.failure());
-      runner
-          .failAll(ran.batch(), "cohort.NodeError", "the slot crashed: " + ran.failure())
-          .forEach(part -> send(ran.batch(), part));
-    } else {
-      ran.parts().forEach(part -> send(ran.batch(), part));
-    }
-    return this;
+    batches.batchEnded(ran.batch(), ran.parts(), ran.failure(), ran.next());
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onSlotFree(SlotFree free) {
-    if (abandonedRuns.remove(free.run())) {
-      // A thread given up for lost came back; its slot was replaced when it was given up.
-      abandonedThreads--;
-      resizeExecutor(-1);
-      return this;
-    }
-    busySlots--;
-    startQueued();
-    if (draining && running.isEmpty()) {
-      finishDrain();
-    }
-    return this;
-  }
-
-  /**
-   * Queues a result for the coordinator. Results are sent when the messages already waiting for
-   * this actor have been handled, those of small batches together in one message.
-   */
-  private void send(RunBatch batch, BatchFinished part) {
-    outbox.computeIfAbsent(batch.replyTo(), coordinator -> new ArrayList<>()).add(part);
-    if (!flushPending) {
-      flushPending = true;
-      getContext().getSelf().tell(FlushOutbox.INSTANCE);
-    }
-  }
-
-  private Behavior<WorkerProtocol.Command> onFlushOutbox() {
-    flushPending = false;
-    for (Map.Entry<ActorRef<CoordinatorProtocol.Command>, List<BatchFinished>> entry :
-        outbox.entrySet()) {
-      List<BatchFinished> together = new ArrayList<>();
-      for (BatchFinished part : entry.getValue()) {
-        if (part.outputs().size() <= SMALL_BATCH
-            && CoordinatorProtocol.BatchProgress.fits(part)
-            && small(part)) {
-          together.add(part);
-          if (together.size() == MAX_RUN) {
-            sendTogether(entry.getKey(), together);
-            together = new ArrayList<>();
-          }
-        } else {
-          entry.getKey().tell(part);
-        }
-      }
-      sendTogether(entry.getKey(), together);
-    }
-    outbox.clear();
-    return this;
-  }
-
-  private static boolean small(BatchFinished part) {
-    long bytes = 0;
-    for (JsonNode output : part.outputs()) {
-      bytes += Payloads.estimateBytes(output);
-    }
-    return bytes * MAX_RUN <= Payloads.TARGET_MESSAGE_BYTES;
-  }
-
-  private void sendTogether(
-      ActorRef<CoordinatorProtocol.Command> coordinator, List<BatchFinished> parts) {
-    if (!parts.isEmpty()) {
-      coordinator.tell(
-          parts.size() == 1
-              ? parts.get(0)
-              : CoordinatorProtocol.BatchProgress.of(
-                  getContext().getSelf(), parts, java.util.List.of()));
-    }
+    batches.runEnded(free.run());
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onCancelJob(CancelJob cancel) {
-    if (!cancelledJobs.add(cancel.jobId())) {
-      return this;
-    }
-    boundTasks.remove(cancel.jobId());
-    int dropped = 0;
-    for (Iterator<RunBatch> it = queued.iterator(); it.hasNext(); ) {
-      RunBatch batch = it.next();
-      if (batch.jobId().equals(cancel.jobId())) {
-        it.remove();
-        send(batch, runner.dropped(batch));
-        dropped++;
-      }
-    }
-    int interrupted = 0;
-    for (RunningBatch run : running.values()) {
-      if (run.batch().jobId().equals(cancel.jobId())) {
-        run.control().cancel();
-        interrupted++;
-      }
-    }
-    if (interrupted > 0) {
-      watch();
-    }
-    if (dropped + interrupted > 0) {
-      getContext()
-          .getLog()
-          .info(
-              "job {} cancelled: interrupted {} running and dropped {} queued batches",
-              cancel.jobId(),
-              interrupted,
-              dropped);
-    }
-    return this;
+    batches.cancel(cancel.jobId());
+    return Behaviors.same();
   }
 
-  // ---- the watchdog -------------------------------------------------------------------------
-
-  /** Starts the watchdog tick unless it runs already. */
-  private void watch() {
-    if (!timers.isTimerActive(Tick.INSTANCE)) {
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
-    }
+  private Behavior<WorkerProtocol.Command> onFlushOutbox() {
+    batches.flush();
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onTick() {
-    boolean watching = false;
-    for (RunningBatch run : List.copyOf(running.values())) {
-      BatchControl control = run.control();
-      RunBatch batch = run.batch();
-      if (control.cancelled()) {
-        watching = true;
-        if (control.thread() != null && control.sinceCancelNanos() > CANCEL_GRACE_NANOS) {
-          giveUp(run, runner.dropped(batch), "it ignored the cancel");
-        }
-        continue;
-      }
-      if (batch.taskTimeoutMillis() <= 0) {
-        continue;
-      }
-      watching = true;
-      int current = control.current();
-      long limit = TimeUnit.MILLISECONDS.toNanos(batch.taskTimeoutMillis());
-      long ran = control.runningNanos();
-      if (current < 0 || ran <= limit) {
-        continue;
-      }
-      if (!control.timedOut(current)) {
-        control.timeOut(current);
-      } else if (ran > limit + graceNanos(batch)) {
-        TaskError error =
-            new TaskError(
-                "cohort.TaskAbandoned",
-                "ran longer than the task timeout of "
-                    + batch.taskTimeoutMillis()
-                    + " ms and ignored the interrupt for "
-                    + TimeUnit.NANOSECONDS.toMillis(ran - limit)
-                    + " ms; its thread was abandoned and the slot replaced",
-                node,
-                batch.attempt(),
-                TaskErrors.stackOf(control.thread()));
-        giveUp(
-            run,
-            runner.gaveUp(batch, current, FailureKind.TIMEOUT, error),
-            "it ignored the interrupt");
-      }
+    if (!batches.tick()) {
+      timers.cancel(Signal.TICK);
     }
-    if (!watching) {
-      timers.cancel(Tick.INSTANCE);
-    }
-    return this;
+    return Behaviors.same();
   }
 
-  /**
-   * How long an interrupted input may take to stop before its thread is given up: half its timeout,
-   * within 1 to 5 s, time enough to stop a command's processes or close files.
-   */
-  private static long graceNanos(RunBatch batch) {
-    long half = TimeUnit.MILLISECONDS.toNanos(batch.taskTimeoutMillis()) / 2;
-    return Math.max(TimeUnit.SECONDS.toNanos(1), Math.min(half, TimeUnit.SECONDS.toNanos(5)));
-  }
-
-  /**
-   * Reports a batch whose thread will not come back in time, adds a thread so the node keeps its
-   * slots, and frees the slot for the next batch.
-   */
-  private void giveUp(RunningBatch run, BatchFinished report, String why) {
-    run.control().abandon();
-    running.remove(key(run.batch()));
-    send(run.batch(), report);
-    // The batches waiting behind it on that thread go back to the coordinator to run elsewhere.
-    for (RunningBatch waiting : List.copyOf(running.values())) {
-      if (waiting.run() == run.run()) {
-        waiting.control().abandon();
-        running.remove(key(waiting.batch()));
-        send(waiting.batch(), runner.dropped(waiting.batch()));
-      }
-    }
-    abandonedRuns.add(run.run());
-    abandonedThreads++;
-    busySlots--;
-    resizeExecutor(+1);
+  /** Binds the batch's task off this actor; the outcome comes back as {@link TaskBound}. */
+  private void bind(RunBatch batch) {
     getContext()
-        .getLog()
-        .warn(
-            "gave up a slot thread running job {} because {}; the slot is replaced ({} threads"
-                + " given up)",
-            run.batch().jobId(),
-            why,
-            abandonedThreads);
-    startQueued();
-    if (draining && running.isEmpty()) {
-      finishDrain();
-    }
+        .pipeToSelf(
+            binder.bind(batch.task()),
+            (task, failure) ->
+                new TaskBound(
+                    batch.jobId(), task, failure == null ? null : TaskBinder.reason(failure)));
   }
 
-  private void resizeExecutor(int delta) {
-    int size = executor.getMaximumPoolSize() + delta;
-    if (delta > 0) {
-      executor.setMaximumPoolSize(size);
-      executor.setCorePoolSize(size);
-    } else {
-      executor.setCorePoolSize(size);
-      executor.setMaximumPoolSize(size);
+  /** Starts the watchdog's tick unless it runs already. */
+  private void watch() {
+    if (!timers.isTimerActive(Signal.TICK)) {
+      timers.startTimerWithFixedDelay(Signal.TICK, TICK);
     }
   }
-
-  // ---- draining -----------------------------------------------------------------------------
 
   private Behavior<WorkerProtocol.Command> onDrain(Drain drain) {
     drainWaiters.add(drain.replyTo());
-    if (draining) {
-      return this;
-    }
-    draining = true;
     coordinators.forEach(coordinator -> coordinator.tell(new NodeDraining(getContext().getSelf())));
-    for (RunBatch batch : queued) {
-      send(batch, runner.dropped(batch));
-    }
-    int returned = queued.size();
-    queued.clear();
-    // Batches waiting their turn on a slot thread have not started: they go back too.
-    for (RunningBatch run : running.values()) {
-      if (run.control().thread() == null && run.control().current() < 0) {
-        run.control().cancel();
-        returned++;
-      }
-    }
-    reportJvmExit();
-    getContext()
-        .getLog()
-        .info(
-            "node {} draining: finishing {} running batches within {} s, returned {} queued",
-            node,
-            running.size(),
-            drain.timeout().toSeconds(),
-            returned);
-    if (running.isEmpty()) {
-      finishDrain();
-    } else {
-      timers.startSingleTimer(DrainDeadline.INSTANCE, drain.timeout());
-    }
-    return this;
+    int returned = batches.returnUnstarted();
+    batches.reportExits();
+    log.info(
+        "node {} draining: finishing {} running batches within {} s, returned {} queued",
+        node,
+        batches.running(),
+        drain.timeout().toSeconds(),
+        returned);
+    timers.startSingleTimer(Signal.DRAIN_DEADLINE, drain.timeout());
+    drainedIfIdle();
+    return draining();
   }
 
-  /**
-   * A task that called {@code System.exit} started this shutdown: its thread waits inside the exit
-   * for ever. Report its input as the crash it is, so it is not run again blindly.
-   */
-  private void reportJvmExit() {
-    for (RunningBatch run : List.copyOf(running.values())) {
-      Thread thread = run.control().thread();
-      int current = run.control().current();
-      if (thread == null || current < 0 || !JvmExits.isExiting(thread)) {
-        continue;
-      }
-      TaskError error =
-          new TaskError(
-              "cohort.JvmExit",
-              "the task called System.exit while running this input, which shut node "
-                  + node
-                  + " down",
-              node,
-              run.batch().attempt(),
-              TaskErrors.stackOf(thread));
-      run.control().abandon();
-      running.remove(key(run.batch()));
-      // Sent at once: the JVM is on its way out.
-      run.batch().replyTo().tell(runner.gaveUp(run.batch(), current, FailureKind.CRASH, error));
-      getContext()
-          .getLog()
-          .error("a task of job {} called System.exit; reported it", run.batch().jobId());
-    }
+  private Behavior<WorkerProtocol.Command> onRunBatchWhileDraining(RunBatch batch) {
+    batches.refuse(List.of(batch));
+    return Behaviors.same();
+  }
+
+  private Behavior<WorkerProtocol.Command> onRunBatchesWhileDraining(RunBatches sent) {
+    batches.refuse(sent.batches());
+    return Behaviors.same();
+  }
+
+  /** Every batch ends with a report, so the drain is over once the last report is flushed. */
+  private Behavior<WorkerProtocol.Command> onFlushOutboxWhileDraining() {
+    batches.flush();
+    return drainedIfIdle();
+  }
+
+  /** Registering with a coordinator now would only bring work this node cannot take. */
+  private Behavior<WorkerProtocol.Command> onCoordinatorsChangedWhileDraining(
+      CoordinatorsChanged changed) {
+    return Behaviors.same();
+  }
+
+  private Behavior<WorkerProtocol.Command> onDrainWhileDraining(Drain drain) {
+    drainWaiters.add(drain.replyTo());
+    return drainedIfIdle();
   }
 
   private Behavior<WorkerProtocol.Command> onDrainDeadline() {
-    getContext()
-        .getLog()
-        .warn("drain timeout passed with {} batches running; interrupting them", running.size());
-    running.values().forEach(run -> run.control().cancel());
-    timers.startSingleTimer(DrainGraceOver.INSTANCE, DRAIN_GRACE);
-    return this;
+    log.warn("drain timeout passed with {} batches running; interrupting them", batches.running());
+    batches.interruptAll();
+    timers.startSingleTimer(Signal.DRAIN_GRACE_OVER, DRAIN_GRACE);
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onDrainGraceOver() {
-    for (RunningBatch run : List.copyOf(running.values())) {
-      giveUp(run, runner.dropped(run.batch()), "it did not stop when the node drained");
-    }
+    batches.giveUpAll();
     finishDrain();
-    return this;
+    return Behaviors.same();
   }
 
+  private Behavior<WorkerProtocol.Command> drainedIfIdle() {
+    if (batches.idle()) {
+      finishDrain();
+    }
+    return Behaviors.same();
+  }
+
+  /** Sends what is left to send and answers every drain. */
   private void finishDrain() {
-    onFlushOutbox();
-    timers.cancel(DrainDeadline.INSTANCE);
-    timers.cancel(DrainGraceOver.INSTANCE);
+    batches.flush();
+    timers.cancel(Signal.DRAIN_DEADLINE);
+    timers.cancel(Signal.DRAIN_GRACE_OVER);
     if (!drainWaiters.isEmpty()) {
-      getContext().getLog().info("node {} drained", node);
+      log.info("node {} drained", node);
     }
     drainWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
     drainWaiters.clear();
   }
 
-  // ---- coordinator ---------------------------------------------------------------------------
-
   private Behavior<WorkerProtocol.Command> onCheckTask(CheckTask check) {
-    try {
-      registry.bind(check.task());
-      check.replyTo().tell(new TaskChecked(null));
-    } catch (IllegalArgumentException e) {
-      check.replyTo().tell(new TaskChecked(e.getMessage()));
-    }
-    return this;
+    getContext()
+        .pipeToSelf(
+            binder.bind(check.task()),
+            (task, failure) ->
+                new Checked(check.replyTo(), failure == null ? null : TaskBinder.reason(failure)));
+    return Behaviors.same();
+  }
+
+  private Behavior<WorkerProtocol.Command> onChecked(Checked checked) {
+    checked.replyTo().tell(new TaskChecked(checked.error()));
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onCoordinatorsChanged(CoordinatorsChanged changed) {
@@ -664,13 +374,11 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         changed.listing().getServiceInstances(CoordinatorProtocol.SERVICE_KEY);
     coordinators.retainAll(current);
     for (ActorRef<CoordinatorProtocol.Command> coordinator : current) {
-      if (coordinators.add(coordinator) && !draining) {
-        coordinator.tell(
-            new RegisterNode(
-                getContext().getSelf(), slots, registry.describe(), CoordinatorProtocol.VERSION));
+      if (coordinators.add(coordinator)) {
+        coordinator.tell(registration);
       }
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onRegistered(Registered registeredWith) {
@@ -678,58 +386,28 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       files.coordinatorUrl(registeredWith.httpUrl());
     }
     if (!registered.isDone()) {
-      getContext()
-          .getLog()
-          .info("node {} registered with coordinator {}", node, registeredWith.coordinator());
+      log.info("node {} registered with coordinator {}", node, registeredWith.coordinator());
       registered.complete(registeredWith.coordinator());
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onRegistrationRefused(RegistrationRefused refused) {
-    getContext().getLog().error("the coordinator refused node {}: {}", node, refused.reason());
+    log.error("the coordinator refused node {}: {}", node, refused.reason());
     registered.completeExceptionally(new IllegalStateException(refused.reason()));
     return Behaviors.stopped();
   }
 
   /**
-   * The coordinator left the cluster: this membership is over. The node's runner starts a new one
-   * that joins again, since a cluster member cannot join another cluster.
+   * The worker stops with its actor system: the drain is over, or the coordinator is gone. What it
+   * has not run is reported, batches held for a start confirmation included, and whoever waits for
+   * a drain is answered.
    */
-  private Behavior<WorkerProtocol.Command> onMemberRemoved(MemberRemoved removed) {
-    Member member = removed.event().member();
-    Cluster cluster = Cluster.get(getContext().getSystem());
-    if (member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE)
-        && !member.address().equals(cluster.selfMember().address())) {
-      getContext()
-          .getLog()
-          .warn(
-              "the coordinator {} left the cluster; node {} will join again",
-              HostPort.of(member.address()),
-              node);
-      CoordinatedShutdown.get(getContext().getSystem()).run(NodeApp.CoordinatorLost.INSTANCE);
-    }
-    return this;
-  }
-
-  private Behavior<WorkerProtocol.Command> onPostStop() {
-    onFlushOutbox();
-    running.values().forEach(run -> run.control().cancel());
-    executor.shutdownNow();
+  private Behavior<WorkerProtocol.Command> onPostStop(PostStop stop) {
+    batches.stop();
+    threads.shutdown();
+    binder.close();
     finishDrain();
-    return this;
-  }
-
-  private static String key(RunBatch batch) {
-    return batch.jobId() + "#" + batch.batchId();
-  }
-
-  private static <K, V> Map<K, V> lru(int capacity) {
-    return new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > capacity;
-      }
-    };
+    return Behaviors.same();
   }
 }

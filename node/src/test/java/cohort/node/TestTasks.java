@@ -24,14 +24,7 @@ final class TestTasks {
 
   /** Waits until {@code count} more inputs have started, or fails after five seconds. */
   static void awaitStarted(int count) {
-    try {
-      if (!STARTED.tryAcquire(count, 5, TimeUnit.SECONDS)) {
-        throw new AssertionError(count + " inputs did not start within 5 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    await(STARTED, count);
   }
 
   private TestTasks() {}
@@ -176,6 +169,73 @@ final class TestTasks {
         }
       }
       return "done";
+    }
+  }
+
+  /**
+   * Checks its parameters slowly: its validate signals {@link #VALIDATING}, then waits for a permit
+   * of {@link #VALIDATE_GATE} or an interrupt, which it signals on {@link #VALIDATE_INTERRUPTED}.
+   * Not in {@link #all()}.
+   */
+  static final class SlowCheckTask implements Task<Long, NoParams, Long> {
+    static final Semaphore VALIDATING = new Semaphore(0);
+    static final Semaphore VALIDATE_GATE = new Semaphore(0);
+    static final Semaphore VALIDATE_INTERRUPTED = new Semaphore(0);
+
+    /** Forgets earlier validates; for a test's set-up. */
+    static void reset() {
+      VALIDATING.drainPermits();
+      VALIDATE_GATE.drainPermits();
+      VALIDATE_INTERRUPTED.drainPermits();
+    }
+
+    @Override
+    public String name() {
+      return "slow-check";
+    }
+
+    @Override
+    public String description() {
+      return "validates slowly";
+    }
+
+    @Override
+    public Class<Long> inputType() {
+      return Long.class;
+    }
+
+    @Override
+    public Class<NoParams> paramsType() {
+      return NoParams.class;
+    }
+
+    @Override
+    public void validate(NoParams params) {
+      VALIDATING.release();
+      try {
+        VALIDATE_GATE.acquire();
+      } catch (InterruptedException e) {
+        VALIDATE_INTERRUPTED.release();
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while validating");
+      }
+    }
+
+    @Override
+    public Long run(Long input, NoParams params, TaskContext context) {
+      return input;
+    }
+  }
+
+  /** Waits until {@code count} permits of {@code signal} arrived, or fails after five seconds. */
+  static void await(Semaphore signal, int count) {
+    try {
+      if (!signal.tryAcquire(count, 5, TimeUnit.SECONDS)) {
+        throw new AssertionError(count + " signals did not come within 5 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
     }
   }
 

@@ -2,6 +2,7 @@ package cohort.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.node.TestTasks.SlowCheckTask;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
@@ -10,11 +11,14 @@ import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.RunBatch;
+import cohort.protocol.WorkerProtocol.TaskChecked;
+import cohort.task.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +29,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,17 +45,7 @@ class WorkerFaultsTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("cohort", ConfigFactory.load("application-test"));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-              return null;
-            });
+    testKit = TestCluster.start();
     coordinator = testKit.createTestProbe();
     testKit
         .system()
@@ -74,8 +65,14 @@ class WorkerFaultsTest {
     executor = NodeApp.slotExecutor(1);
     worker =
         testKit.spawn(
-            Worker.create(
-                1, TaskRegistry.of(TestTasks.all()), executor, new CompletableFuture<>()));
+            Worker.create(1, TaskRegistry.of(tasks()), executor, new CompletableFuture<>()));
+  }
+
+  /** The test tasks, and one whose validate is slow. */
+  private static List<Task<?, ?, ?>> tasks() {
+    List<Task<?, ?, ?>> tasks = new ArrayList<>(TestTasks.all());
+    tasks.add(new SlowCheckTask());
+    return tasks;
   }
 
   private RunBatch batch(String job, long id, String task, long timeoutMillis, long... inputs) {
@@ -85,11 +82,14 @@ class WorkerFaultsTest {
         job, id, new TaskSpec(task, Map.of()), 0, values, 1, timeoutMillis, results.ref(), false);
   }
 
-  /** Results received but not yet taken: small ones may arrive coalesced. */
+  /**
+   * Results received but not yet taken: small ones may arrive coalesced, and a BatchProgress may
+   * carry starts only.
+   */
   private final java.util.ArrayDeque<BatchFinished> pending = new java.util.ArrayDeque<>();
 
   private BatchFinished finished(Duration within) {
-    if (pending.isEmpty()) {
+    while (pending.isEmpty()) {
       CoordinatorProtocol.Command message = results.receiveMessage(within);
       if (message instanceof CoordinatorProtocol.BatchProgress many) {
         pending.addAll(many.parts());
@@ -122,6 +122,8 @@ class WorkerFaultsTest {
   @Test
   void givesUpAStuckThreadAndReplacesTheSlot() {
     worker.tell(batch("s", 1, "stubborn", 100, 1, 20_000, 1));
+    // Batch 2 waits in the queue, not in the stuck thread's run, which would return it unrun.
+    TestTasks.awaitStarted(1);
     worker.tell(batch("s2", 2, "scale", 0, 7));
     BatchFinished stuck = finished(Duration.ofSeconds(5));
     assertThat(stuck.batchId()).isEqualTo(1);
@@ -190,6 +192,52 @@ class WorkerFaultsTest {
     assertThat(stopped.last()).isTrue();
     assertThat(stopped.outputs()).isEmpty();
     drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+  }
+
+  /**
+   * Tests that when a drain's grace ends, a slot thread stuck in a run of several batches is given
+   * up once: each batch of the run is reported exactly once, and one thread replaces it.
+   */
+  @Test
+  void drainGivesUpAStuckRunOnce() {
+    // Two small batches share one run on the one slot; the first ignores every interrupt.
+    worker.tell(
+        WorkerProtocol.RunBatches.of(
+            List.of(batch("g", 1, "stubborn", 0, 20_000), batch("g", 2, "scale", 0, 7))));
+    TestTasks.awaitStarted(1);
+    TestProbe<Done> drained = testKit.createTestProbe();
+    worker.tell(new Worker.Drain(Duration.ofMillis(100), drained.ref()));
+    drained.expectMessage(Duration.ofSeconds(10), Done.getInstance());
+    // A batch sent now is refused, and its report comes after every report sent before it.
+    worker.tell(batch("g", 99, "scale", 0, 1));
+    List<Long> reported = new ArrayList<>();
+    for (long id = finished(Duration.ofSeconds(5)).batchId();
+        id != 99;
+        id = finished(Duration.ofSeconds(5)).batchId()) {
+      reported.add(id);
+    }
+    assertThat(reported).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(executor.getMaximumPoolSize()).isEqualTo(2);
+  }
+
+  /**
+   * Tests that the worker keeps answering checks and running batches while a task's validate is
+   * slow, and answers that check once its validate ends.
+   */
+  @Test
+  void answersWhileAValidateIsSlow() {
+    SlowCheckTask.reset();
+    TestProbe<TaskChecked> slow = testKit.createTestProbe();
+    worker.tell(new CheckTask(new TaskSpec("slow-check", Map.of()), slow.ref()));
+    TestTasks.await(SlowCheckTask.VALIDATING, 1);
+    TestProbe<TaskChecked> quick = testKit.createTestProbe();
+    worker.tell(new CheckTask(new TaskSpec("nope", Map.of()), quick.ref()));
+    assertThat(quick.receiveMessage().error()).startsWith("unknown task 'nope'");
+    worker.tell(batch("v", 1, "scale", 0, 6));
+    assertThat(finished(Duration.ofSeconds(5)).outputs().get(0).longValue()).isEqualTo(6);
+    slow.expectNoMessage(Duration.ZERO);
+    SlowCheckTask.VALIDATE_GATE.release();
+    assertThat(slow.receiveMessage().ok()).isTrue();
   }
 
   private void awaitRegistration() {

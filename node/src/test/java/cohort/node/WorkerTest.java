@@ -16,7 +16,6 @@ import cohort.protocol.WorkerProtocol.TaskChecked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,9 +26,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,17 +40,7 @@ class WorkerTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("cohort", ConfigFactory.load("application-test"));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(10),
-            () -> {
-              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-              return null;
-            });
+    testKit = TestCluster.start();
     coordinator = testKit.createTestProbe();
     testKit
         .system()

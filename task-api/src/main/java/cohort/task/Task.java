@@ -56,6 +56,12 @@ public interface Task<I, P, O> {
    * Checks parameters once per job, before anything runs. The coordinator remembers the verdict for
    * the same parameters while its nodes stay the same, so it should depend on the parameters alone.
    *
+   * <p>It must be quick: look at the parameters, and leave anything slow (network calls, reading
+   * large files, loading models) to {@link #run}. A node checks tasks on a few threads shared by
+   * every job, and one whose validate takes more than a few seconds (5 s) fails the check, or the
+   * job's batches on that node, with an error that says its validate took too long; its thread is
+   * then interrupted.
+   *
    * @throws IllegalArgumentException with a message that names the bad parameter and the fix
    */
   default void validate(P params) {}

@@ -1,0 +1,122 @@
+package cohort.node;
+
+import cohort.protocol.TaskSpec;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Binds tasks to their parameters away from the worker's actor, and within a time limit.
+ *
+ * <p>Binding runs the task's {@link cohort.task.Task#validate}, which is a plugin's code: it may be
+ * slow, or hang. On the actor's thread it would stop the node from answering anything else, so it
+ * runs here, on a few threads of its own, and the answer comes back as a future the worker pipes to
+ * itself. A bind that has not finished within {@link #VALIDATE_TIMEOUT} (counted from the request,
+ * so time spent waiting for a thread counts too) fails with an error that says the task's validate
+ * took too long, and its thread is interrupted.
+ */
+final class TaskBinder implements AutoCloseable {
+
+  /** How long a bind may take: validate should check parameters, which takes milliseconds. */
+  static final Duration VALIDATE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Threads that validate at once; one slow validate leaves another for the rest. */
+  private static final int THREADS = 2;
+
+  private final TaskRegistry registry;
+  private final Duration timeout;
+  private final ThreadPoolExecutor executor;
+
+  TaskBinder(TaskRegistry registry) {
+    this(registry, VALIDATE_TIMEOUT);
+  }
+
+  /**
+   * @param timeout how long a bind may take before it fails
+   */
+  TaskBinder(TaskRegistry registry, Duration timeout) {
+    this.registry = registry;
+    this.timeout = timeout;
+    AtomicInteger count = new AtomicInteger();
+    ThreadFactory threads =
+        runnable -> {
+          Thread thread = new Thread(runnable, "cohort-validate-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        };
+    this.executor =
+        new ThreadPoolExecutor(
+            THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+    executor.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * Binds the task and its parameters on the binder's threads.
+   *
+   * @return completed with the bound task, or exceptionally as {@link TaskRegistry#bind} fails, or
+   *     with an {@link IllegalArgumentException} when it took longer than the time limit; {@link
+   *     #reason} turns the failure into the error to report
+   */
+  CompletableFuture<BoundTask> bind(TaskSpec spec) {
+    CompletableFuture<BoundTask> bound = new CompletableFuture<>();
+    Future<?> work;
+    try {
+      work = executor.submit(() -> bindInto(spec, bound));
+    } catch (RejectedExecutionException e) {
+      bound.completeExceptionally(new IllegalStateException("the node is stopping"));
+      return bound;
+    }
+    // Runs on the JDK's delay thread, not on a binder thread: those may all be stuck.
+    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
+        .execute(
+            () -> {
+              if (bound.completeExceptionally(new IllegalArgumentException(tooSlow(spec)))) {
+                work.cancel(true);
+              }
+            });
+    return bound;
+  }
+
+  private void bindInto(TaskSpec spec, CompletableFuture<BoundTask> bound) {
+    try {
+      bound.complete(registry.bind(spec));
+    } catch (Throwable failure) {
+      // A plugin that cannot load a class fails its jobs, not the node.
+      bound.completeExceptionally(failure);
+    }
+  }
+
+  private String tooSlow(TaskSpec spec) {
+    return "task '"
+        + spec.name()
+        + "' took longer than "
+        + timeout.toMillis()
+        + " ms to validate its parameters; Task.validate must be quick: check the parameters"
+        + " there and leave slow work to run";
+  }
+
+  /** What a failed bind reports: what is wrong with the task or its parameters. */
+  static String reason(Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof IllegalArgumentException) {
+      return cause.getMessage();
+    }
+    return "the task could not be bound: " + cause;
+  }
+
+  /** Stops the threads, interrupting any validate still running. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
