@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,11 +24,7 @@ import picocli.CommandLine.Option;
     })
 final class CoordinatorCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--host",
-      paramLabel = "HOST",
-      description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
-  String host;
+  @Mixin HostOption host;
 
   @Option(
       names = "--cluster-port",
@@ -52,7 +49,7 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Map<String, Object> overrides = new HashMap<>();
-    put(overrides, "cohort.host", host);
+    host.into(overrides);
     put(overrides, "cohort.coordinator.cluster-port", clusterPort);
     put(overrides, "cohort.coordinator.http-port", httpPort);
     put(overrides, "cohort.coordinator.data-dir", dataDir);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,11 +35,7 @@ final class LocalCommand implements Callable<Integer> {
       description = "Node JVMs to start (default: the cores).")
   int nodes = Runtime.getRuntime().availableProcessors();
 
-  @Option(
-      names = "--host",
-      paramLabel = "HOST",
-      description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
-  String host;
+  @Mixin HostOption host;
 
   @Option(
       names = "--cluster-port",
@@ -86,7 +83,7 @@ final class LocalCommand implements Callable<Integer> {
     // What the flags leave open comes from the coordinator's configuration: environment, then
     // conf/coordinator.conf, as for 'cohort coordinator'.
     Map<String, Object> overrides = new HashMap<>();
-    CoordinatorCommand.put(overrides, "cohort.host", host);
+    host.into(overrides);
     CoordinatorCommand.put(overrides, "cohort.coordinator.cluster-port", clusterPort);
     CoordinatorCommand.put(overrides, "cohort.coordinator.http-port", httpPort);
     CoordinatorSettings settings =

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,11 +40,7 @@ final class NodeCommand implements Callable<Integer> {
           "Worker slots; 1 gives one JVM per core (default: the cores, env COHORT_WORKERS).")
   Integer workers;
 
-  @Option(
-      names = "--host",
-      paramLabel = "HOST",
-      description = "Interface to bind (default 127.0.0.1, env COHORT_HOST).")
-  String host;
+  @Mixin HostOption host;
 
   @Option(
       names = "--cluster-port",
@@ -79,7 +76,7 @@ final class NodeCommand implements Callable<Integer> {
     Map<String, Object> overrides = new HashMap<>();
     CoordinatorCommand.put(overrides, "cohort.node.join", join);
     CoordinatorCommand.put(overrides, "cohort.node.workers", workers);
-    CoordinatorCommand.put(overrides, "cohort.host", host);
+    host.into(overrides);
     CoordinatorCommand.put(overrides, "cohort.node.cluster-port", clusterPort);
     CoordinatorCommand.put(overrides, "cohort.node.drain-timeout", drainTimeout);
     CoordinatorCommand.put(overrides, "cohort.node.allow-exec", allowExec);

@@ -4,16 +4,12 @@ import cohort.api.JobStatus;
 import cohort.client.CohortClient;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cohort status [JOB]}: one job's status as JSON, or a table of every job. */
 @Command(name = "status", description = "Show one job's status as JSON, or list every job.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends ListingCommand<List<JobStatus>> {
 
   @Parameters(
       index = "0",
@@ -22,26 +18,24 @@ final class StatusCommand implements Callable<Integer> {
       description = "A job id; omit to list all jobs.")
   String job;
 
-  @Option(names = "--json", description = "Print the job list as JSON.")
-  boolean json;
-
-  @Mixin CoordinatorOption coordinator;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    CohortClient client = coordinator.client();
-    if (job != null) {
-      JsonOutput.print(out, client.status(job));
-      return CohortCommand.OK;
+    if (job == null) {
+      return super.call();
     }
-    List<JobStatus> jobs = client.jobs();
-    if (json) {
-      JsonOutput.print(out, jobs);
-      return CohortCommand.OK;
-    }
+    PrintWriter out = out();
+    JsonOutput.print(out, coordinator.client().status(job));
+    out.flush();
+    return CohortCommand.OK;
+  }
+
+  @Override
+  List<JobStatus> fetch(CohortClient client) {
+    return client.jobs();
+  }
+
+  @Override
+  void print(PrintWriter out, List<JobStatus> jobs) {
     Table table = new Table("ID", "STATE", "TASK", "DONE", "FAILED", "ELAPSED");
     for (JobStatus status : jobs) {
       table.row(
@@ -53,6 +47,5 @@ final class StatusCommand implements Callable<Integer> {
           String.format("%.1fs", status.elapsedMillis() / 1000.0));
     }
     table.print(out);
-    return CohortCommand.OK;
   }
 }

@@ -1,6 +1,5 @@
 package cohort.coordinator.job;
 
-import cohort.api.Result;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
@@ -53,13 +52,6 @@ public final class JobState {
   public record Transition(JobState state, List<ResultBlock> released) {
     public Transition {
       released = List.copyOf(released);
-    }
-
-    /** The released results one object each: for tests and small jobs. */
-    public List<Result> releasedResults() {
-      List<Result> results = new ArrayList<>();
-      released.forEach(block -> results.addAll(block.results()));
-      return results;
     }
   }
 
@@ -173,11 +165,6 @@ public final class JobState {
   /** Whether the batch is out on a node and the job still waits for results of it. */
   public boolean isInFlight(long batchId) {
     return f.inFlight.containsKey(batchId);
-  }
-
-  /** Whether any batch of this job is out on the node with this id. */
-  public boolean holdsWorkOn(String node) {
-    return f.inFlight.values().exists(flight -> flight.node().equals(node));
   }
 
   /** Batches waiting to run again, first to go first. */

@@ -39,8 +39,15 @@ class JobStateTest {
   /** Applies an event as the coordinator does, keeping what it released. */
   private JobState apply(JobState state, JobEvent event, Instant now) {
     JobState.Transition step = state.updated(event, now);
-    lastReleased = step.releasedResults();
+    lastReleased = results(step);
     return step.state();
+  }
+
+  /** What a transition released, one result each. */
+  private static List<Result> results(JobState.Transition step) {
+    List<Result> results = new ArrayList<>();
+    step.released().forEach(block -> results.addAll(block.results()));
+    return results;
   }
 
   /** The results the last applied event released. */
@@ -159,7 +166,7 @@ class JobStateTest {
     state = apply(state, first, T0);
     assertThat(released()).hasSize(2);
     assertThat(ApiViews.status(state, T0).running()).isEqualTo(2);
-    assertThat(state.updated(first, T0).releasedResults()).isEmpty();
+    assertThat(results(state.updated(first, T0))).isEmpty();
     state = apply(state, new BatchCompleted(a.id(), 2, longs(2, 4), List.of(), true, 10), T0);
     assertThat(released()).extracting(Result::index).containsExactly(2L, 3L);
     assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
@@ -214,7 +221,7 @@ class JobStateTest {
     assertThat(ApiViews.status(state, T0).running()).isZero();
 
     state = apply(state, new Dispatched(again, "n2", "n2:1"), T0);
-    assertThat(state.updated(doneTimesTen(a), T0).releasedResults()).isEmpty();
+    assertThat(results(state.updated(doneTimesTen(a), T0))).isEmpty();
     state = apply(state, doneTimesTen(again), T0);
     assertThat(released()).extracting(Result::index).containsExactly(1L);
     Batch last = state.ready().get(0);
@@ -252,7 +259,7 @@ class JobStateTest {
     assertThat(released()).extracting(Result::index).containsExactly(2L, 3L);
     assertThat(state.inFlight()).isEmpty();
     assertThat(state.hasWork()).isFalse();
-    assertThat(state.updated(doneTimesTen(a), T0).releasedResults()).isEmpty();
+    assertThat(results(state.updated(doneTimesTen(a), T0))).isEmpty();
     assertThat(ApiViews.status(state, T0.plusSeconds(5)).elapsedMillis()).isEqualTo(1000);
   }
 
