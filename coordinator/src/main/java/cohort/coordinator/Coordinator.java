@@ -206,9 +206,9 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   private void handle(String node, BatchFinished finished) {
-    if (finished.last()) {
-      nodes = nodes.returned(node, new BatchKey(finished.jobId(), finished.batchId()));
-    }
+    BatchKey key = new BatchKey(finished.jobId(), finished.batchId());
+    // A part of a batch's results says the node runs it, whether or not it reported the start.
+    nodes = finished.last() ? nodes.returned(node, key) : nodes.started(node, key);
     jobs.get(finished.jobId()).ifPresent(job -> apply(job, BatchCompleted.of(finished)));
   }
 

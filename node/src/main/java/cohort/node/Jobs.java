@@ -1,5 +1,6 @@
 package cohort.node;
 
+import cohort.protocol.TaskSpec;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,12 +22,36 @@ final class Jobs {
   private static final int CANCELLED = 1024;
 
   private final Map<String, BoundTask> bound = lru(BOUND_TASKS);
+
+  /**
+   * Tasks bound before, by task and parameters: a task's validation depends on its parameters alone
+   * (the SPI says so), so a new job of the same task and parameters needs no bind of its own.
+   */
+  private final Map<TaskSpec, BoundTask> bySpec = lru(BOUND_TASKS);
+
   private final Set<String> binding = new HashSet<>();
   private final Set<String> cancelled = Collections.newSetFromMap(lru(CANCELLED));
 
   /** The job's bound task, or null while it is not bound (yet, or any more). */
   BoundTask task(String job) {
     return bound.get(job);
+  }
+
+  /**
+   * Gives the job the task bound for the same task and parameters before, if there is one.
+   *
+   * @return true when the job's task is bound now
+   */
+  boolean bindKnown(String job, TaskSpec spec) {
+    if (bound.containsKey(job)) {
+      return true;
+    }
+    BoundTask known = bySpec.get(spec);
+    if (known == null || cancelled.contains(job)) {
+      return false;
+    }
+    bound.put(job, known);
+    return true;
   }
 
   /**
@@ -46,7 +71,10 @@ final class Jobs {
    * @param task the bound task, or null when the bind failed (the next batch binds again)
    * @return false when the result is no longer wanted: the job was cancelled meanwhile
    */
-  boolean bindEnded(String job, BoundTask task) {
+  boolean bindEnded(String job, TaskSpec spec, BoundTask task) {
+    if (task != null) {
+      bySpec.put(spec, task);
+    }
     if (!binding.remove(job)) {
       return false;
     }

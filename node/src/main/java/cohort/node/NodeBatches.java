@@ -3,8 +3,10 @@ package cohort.node;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.StartRequested;
+import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -42,6 +44,7 @@ final class NodeBatches {
       Consumer<List<RunningBatch>> run,
       IntConsumer resizeThreads,
       Runnable flushSoon,
+      Consumer<Duration> flushLater,
       Runnable watch) {}
 
   private final ActorRef<WorkerProtocol.Command> worker;
@@ -64,11 +67,25 @@ final class NodeBatches {
       Watchdog watchdog,
       Actions actions,
       Logger log) {
+    this(worker, slots, runner, watchdog, actions, log, Outbox.START_REPORT_DELAY);
+  }
+
+  /**
+   * @param startReportDelay how long a batch runs before its start is reported; zero at once
+   */
+  NodeBatches(
+      ActorRef<WorkerProtocol.Command> worker,
+      int slots,
+      BatchRunner runner,
+      Watchdog watchdog,
+      Actions actions,
+      Logger log,
+      Duration startReportDelay) {
     this.worker = worker;
     this.runner = runner;
     this.schedule = new SlotSchedule(slots);
     this.watchdog = watchdog;
-    this.outbox = new Outbox(worker);
+    this.outbox = new Outbox(worker, startReportDelay, System::nanoTime);
     this.actions = actions;
     this.log = log;
   }
@@ -84,6 +101,9 @@ final class NodeBatches {
   }
 
   private void bind(RunBatch batch) {
+    if (jobs.bindKnown(batch.jobId(), batch.task())) {
+      return;
+    }
     if (jobs.startBind(batch.jobId())) {
       actions.bind().accept(batch);
     }
@@ -92,10 +112,11 @@ final class NodeBatches {
   /**
    * A job's task was bound, or could not be.
    *
+   * @param spec the task and parameters bound
    * @param error null when bound; otherwise why not, which every queued input of the job reports
    */
-  void taskBound(String job, BoundTask task, String error) {
-    if (!jobs.bindEnded(job, task)) {
+  void taskBound(String job, TaskSpec spec, BoundTask task, String error) {
+    if (!jobs.bindEnded(job, spec, task)) {
       return; // cancelled meanwhile
     }
     if (error != null) {
@@ -296,14 +317,22 @@ final class NodeBatches {
     return schedule.idle();
   }
 
-  /** Sends what the outbox holds. */
+  /** Sends what the outbox holds, and the starts now due. */
   void flush() {
     outbox.flush().forEach(envelope -> envelope.to().tell(envelope.message()));
+  }
+
+  /** Sends the starts now due, and arranges the next flush for those not due yet. */
+  void flushStarts() {
+    flush();
+    outbox.nextStartDue().ifPresent(actions.flushLater());
   }
 
   private void started(RunningBatch batch) {
     if (outbox.started(batch.batch().replyTo(), batch.key())) {
       actions.flushSoon().run();
+    } else {
+      outbox.nextStartDue().ifPresent(actions.flushLater());
     }
   }
 

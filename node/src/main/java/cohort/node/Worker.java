@@ -6,6 +6,7 @@ import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.HostPort;
+import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
@@ -71,7 +72,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private record SlotFree(long run) implements WorkerProtocol.Command {}
 
   /** A job's task was bound, or could not be: {@code error} says why. */
-  private record TaskBound(String job, BoundTask task, String error)
+  private record TaskBound(String job, TaskSpec spec, BoundTask task, String error)
       implements WorkerProtocol.Command {}
 
   /** The answer to a {@link CheckTask}, once its bind ended. */
@@ -85,6 +86,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private enum Signal implements WorkerProtocol.Command {
     /** The messages that were waiting have been handled: send what the outbox holds. */
     FLUSH_OUTBOX,
+    /** A batch has run long enough for its start to be reported. */
+    FLUSH_STARTS,
     /** Time for the watchdog to look at the running inputs again. */
     TICK,
     /** The drain's timeout passed: interrupt what still runs. */
@@ -120,10 +123,26 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       TaskRegistry registry,
       ThreadPoolExecutor executor,
       CompletableFuture<String> registered) {
+    return create(slots, registry, executor, registered, Outbox.START_REPORT_DELAY);
+  }
+
+  /**
+   * Creates the worker with another delay before a running batch's start is reported.
+   *
+   * @param startReportDelay how long a batch runs before its start is reported; zero at once
+   */
+  static Behavior<WorkerProtocol.Command> create(
+      int slots,
+      TaskRegistry registry,
+      ThreadPoolExecutor executor,
+      CompletableFuture<String> registered,
+      Duration startReportDelay) {
     return Behaviors.withTimers(
         timers ->
             Behaviors.setup(
-                context -> new Worker(context, timers, slots, registry, executor, registered)));
+                context ->
+                    new Worker(
+                        context, timers, slots, registry, executor, registered, startReportDelay)));
   }
 
   private Worker(
@@ -132,7 +151,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       int slots,
       TaskRegistry registry,
       ThreadPoolExecutor executor,
-      CompletableFuture<String> registered) {
+      CompletableFuture<String> registered,
+      Duration startReportDelay) {
     super(context);
     this.timers = timers;
     this.registered = registered;
@@ -155,8 +175,10 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             threads::start,
             threads::resize,
             () -> self.tell(Signal.FLUSH_OUTBOX),
+            this::flushStartsIn,
             this::watch);
-    this.batches = new NodeBatches(self, slots, runner, new Watchdog(node), actions, log);
+    this.batches =
+        new NodeBatches(self, slots, runner, new Watchdog(node), actions, log, startReportDelay);
     context
         .getSystem()
         .receptionist()
@@ -204,6 +226,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .onMessage(BatchRan.class, this::onBatchRan)
         .onMessage(SlotFree.class, this::onSlotFree)
         .onMessageEquals(Signal.TICK, this::onTick)
+        .onMessageEquals(Signal.FLUSH_STARTS, this::onFlushStarts)
         .onMessage(StartConfirmed.class, this::onStartConfirmed)
         .onMessage(CancelJob.class, this::onCancelJob)
         .onMessage(CheckTask.class, this::onCheckTask)
@@ -227,7 +250,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onTaskBound(TaskBound bound) {
-    batches.taskBound(bound.job(), bound.task(), bound.error());
+    batches.taskBound(bound.job(), bound.spec(), bound.task(), bound.error());
     return Behaviors.same();
   }
 
@@ -256,6 +279,18 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return Behaviors.same();
   }
 
+  private Behavior<WorkerProtocol.Command> onFlushStarts() {
+    batches.flushStarts();
+    return Behaviors.same();
+  }
+
+  /** Flushes the starts that are due after {@code delay}, unless a flush is set already. */
+  private void flushStartsIn(Duration delay) {
+    if (!timers.isTimerActive(Signal.FLUSH_STARTS)) {
+      timers.startSingleTimer(Signal.FLUSH_STARTS, delay);
+    }
+  }
+
   private Behavior<WorkerProtocol.Command> onTick() {
     if (!batches.tick()) {
       timers.cancel(Signal.TICK);
@@ -270,7 +305,10 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             binder.bind(batch.task()),
             (task, failure) ->
                 new TaskBound(
-                    batch.jobId(), task, failure == null ? null : TaskBinder.reason(failure)));
+                    batch.jobId(),
+                    batch.task(),
+                    task,
+                    failure == null ? null : TaskBinder.reason(failure)));
   }
 
   /** Starts the watchdog's tick unless it runs already. */

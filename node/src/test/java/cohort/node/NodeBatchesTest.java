@@ -60,7 +60,12 @@ class NodeBatchesTest {
     coordinator = testKit.createTestProbe();
     NodeBatches.Actions actions =
         new NodeBatches.Actions(
-            binds::add, runs::add, threads::add, () -> flushes++, () -> watches++);
+            binds::add,
+            runs::add,
+            threads::add,
+            () -> flushes++,
+            delay -> flushes++,
+            () -> watches++);
     batches =
         new NodeBatches(
             worker,
@@ -68,7 +73,8 @@ class NodeBatchesTest {
             new BatchRunner("n1:1", worker, new FileInputs()),
             new Watchdog("n1:1"),
             actions,
-            LoggerFactory.getLogger(NodeBatchesTest.class));
+            LoggerFactory.getLogger(NodeBatchesTest.class),
+            Duration.ZERO); // starts reported at once, so each test sees them
   }
 
   private RunBatch batch(String job, long id, String task, long timeoutMillis) {
@@ -88,7 +94,7 @@ class NodeBatchesTest {
   /** Accepts a batch and binds its job's task, as the worker does when the bind comes back. */
   private void acceptBound(RunBatch batch) {
     batches.accept(batch);
-    batches.taskBound(batch.jobId(), registry.bind(batch.task()), null);
+    batches.taskBound(batch.jobId(), batch.task(), registry.bind(batch.task()), null);
   }
 
   /**
@@ -146,7 +152,8 @@ class NodeBatchesTest {
     batches.startQueued();
     assertThat(binds).extracting(RunBatch::batchId).containsExactly(1L);
     assertThat(runs).isEmpty();
-    batches.taskBound("j", registry.bind(new TaskSpec("scale", Map.of())), null);
+    batches.taskBound(
+        "j", new TaskSpec("scale", Map.of()), registry.bind(new TaskSpec("scale", Map.of())), null);
     assertThat(runs).singleElement().satisfies(run -> assertThat(run).hasSize(2));
     assertThat(watches).isZero();
     assertThat(batches.running()).isEqualTo(2);
@@ -164,7 +171,7 @@ class NodeBatchesTest {
   void failsTheQueuedBatchesOfAJobThatDoesNotBind() {
     batches.accept(batch("j", 1, "scale", 0));
     batches.accept(batch("j", 2, "scale", 0));
-    batches.taskBound("j", null, "task 'scale' took too long");
+    batches.taskBound("j", new TaskSpec("scale", Map.of()), null, "task 'scale' took too long");
     assertThat(runs).isEmpty();
     assertThat(flushes).isEqualTo(1);
     assertThat(flushed())
@@ -361,7 +368,8 @@ class NodeBatchesTest {
   @Test
   void dropsAHeldBatchOnCancelDrainAndStop() {
     batches.accept(confirming("x", 1));
-    batches.taskBound("x", registry.bind(new TaskSpec("scale", Map.of())), null);
+    batches.taskBound(
+        "x", new TaskSpec("scale", Map.of()), registry.bind(new TaskSpec("scale", Map.of())), null);
     coordinator.receiveMessage(Duration.ofSeconds(5));
     batches.cancel("x");
     assertThat(flushed()).extracting(BatchFinished::batchId).containsExactly(1L);
@@ -370,14 +378,14 @@ class NodeBatchesTest {
     assertThat(runs).isEmpty();
 
     batches.accept(confirming("y", 1));
-    batches.taskBound("y", registry.bind(new TaskSpec("scale", Map.of())), null);
+    batches.startQueued(); // as the worker does: the task is known from job x, no bind waits
     coordinator.receiveMessage(Duration.ofSeconds(5));
     assertThat(batches.returnUnstarted()).isEqualTo(1);
     assertThat(flushed()).extracting(BatchFinished::batchId).containsExactly(1L);
     assertThat(batches.idle()).isTrue();
 
     batches.accept(confirming("z", 1));
-    batches.taskBound("z", registry.bind(new TaskSpec("scale", Map.of())), null);
+    batches.startQueued(); // as the worker does: the task is known from job x, no bind waits
     coordinator.receiveMessage(Duration.ofSeconds(5));
     batches.stop();
     assertThat(flushed()).extracting(BatchFinished::batchId).containsExactly(1L);

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,7 +35,8 @@ class OutboxTest {
   private static ActorRef<CoordinatorProtocol.Command> coordinator;
   private static ActorRef<CoordinatorProtocol.Command> other;
 
-  private final Outbox outbox = new Outbox(worker);
+  /** Starts reported at once, so each test sees them; the delay has a test of its own. */
+  private final Outbox outbox = new Outbox(worker, Duration.ZERO, System::nanoTime);
 
   @BeforeAll
   static void start() {
@@ -200,5 +202,32 @@ class OutboxTest {
     assertThat(ids(sent.get(0).message())).containsExactly(1L, 2L);
     assertThat(((BatchProgress) sent.get(1).message()).started())
         .containsExactly(new BatchKey("k", 1));
+  }
+
+  /**
+   * Tests the delay before a start is reported: not before it passes, at the first flush after, and
+   * never when the batch's result comes first.
+   */
+  @Test
+  void reportsAStartOnlyAfterTheDelayAndOnlyWithoutAResult() {
+    long[] now = {1_000};
+    Outbox delayed = new Outbox(worker, Duration.ofMillis(5), () -> now[0]);
+    assertThat(delayed.nextStartDue()).isEmpty();
+    assertThat(delayed.started(coordinator, new BatchKey("j", 1))).isFalse();
+    now[0] += Duration.ofMillis(2).toNanos();
+    assertThat(delayed.started(coordinator, new BatchKey("j", 2))).isFalse();
+    assertThat(delayed.nextStartDue()).contains(Duration.ofMillis(3));
+    assertThat(delayed.flush()).isEmpty();
+
+    delayed.result(coordinator, whole(2, 1)); // batch 2 ended: its result says it ran
+    now[0] += Duration.ofMillis(4).toNanos();
+    List<Outbox.Envelope> sent = delayed.flush();
+    assertThat(((BatchProgress) sent.get(0).message()).started())
+        .containsExactly(new BatchKey("j", 1));
+    assertThat(((BatchProgress) sent.get(0).message()).parts())
+        .extracting(BatchFinished::batchId)
+        .containsExactly(2L);
+    assertThat(delayed.nextStartDue()).isEmpty();
+    assertThat(delayed.flush()).isEmpty();
   }
 }

@@ -9,6 +9,7 @@ import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.CoordinatorProtocol.StartRequested;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.protocol.WorkerProtocol.RunBatches;
@@ -58,7 +59,8 @@ class WorkerStartsTest {
                 1,
                 TaskRegistry.of(TestTasks.all()),
                 NodeApp.slotExecutor(1),
-                new CompletableFuture<>()));
+                new CompletableFuture<>(),
+                Duration.ZERO)); // starts reported at once; the delay has a test of its own
   }
 
   private RunBatch batch(long id, String task, boolean confirmStart, long... inputs) {
@@ -170,5 +172,43 @@ class WorkerStartsTest {
     assertThat(results.get(1).outputs().get(0).longValue()).isEqualTo(6);
     assertThat(heard).containsExactlyInAnyOrder("finished #1", "started #2", "finished #2");
     assertThat(heard.indexOf("started #2")).isLessThan(heard.indexOf("finished #2"));
+  }
+
+  /**
+   * Tests the delay before a start is reported: a batch whose result comes first needs no report of
+   * its own, one that runs longer is reported started while it runs.
+   */
+  @Test
+  void reportsOnlyTheStartsOfBatchesThatRunLongerThanTheDelay() {
+    ActorRef<WorkerProtocol.Command> delayed =
+        testKit.spawn(
+            Worker.create(
+                1,
+                TaskRegistry.of(TestTasks.all()),
+                NodeApp.slotExecutor(1),
+                new CompletableFuture<>(),
+                Duration.ofMillis(50)));
+    delayed.tell(batch(1, "wait", false, 60_000));
+    TestTasks.awaitStarted(1);
+    BatchProgress progress = (BatchProgress) coordinator.receiveMessage(Duration.ofSeconds(10));
+    assertThat(progress.started()).containsExactly(new BatchKey("s", 1));
+    assertThat(progress.parts()).isEmpty();
+    delayed.tell(new CancelJob("s"));
+    coordinator.receiveMessage(Duration.ofSeconds(10)); // its result, cut short by the cancel
+    testKit.stop(delayed);
+
+    ActorRef<WorkerProtocol.Command> patient =
+        testKit.spawn(
+            Worker.create(
+                1,
+                TaskRegistry.of(TestTasks.all()),
+                NodeApp.slotExecutor(1),
+                new CompletableFuture<>(),
+                Duration.ofSeconds(30)));
+    patient.tell(batch(2, "scale", false, 7));
+    assertThat(resultsOf(2).get(0).outputs().get(0).longValue()).isEqualTo(7);
+    assertThat(heard).containsExactly("finished #2");
+    coordinator.expectNoMessage(Duration.ofMillis(100));
+    testKit.stop(patient);
   }
 }

@@ -98,15 +98,12 @@ final class JobStep {
     Map<Integer, InputFailure> failures = new java.util.HashMap<>();
     e.failures().forEach(failure -> failures.put(failure.offset(), failure));
     List<ResultBlock> blocks = new ArrayList<>(1);
-    // The outputs become blocks of final results, cut where an input runs again.
+    // The outputs become blocks of final results, cut where an input runs again. Only the failed
+    // offsets are visited: a batch of thousands without failures is one block at once.
     int runStart = from;
     Map<Integer, TaskError> errors = Map.of();
-    for (int offset = from; offset < from + count; offset++) {
-      InputFailure failure = failures.get(offset);
-      if (failure == null) {
-        continue;
-      }
-      TaskError error = failed(flight, offset, failure);
+    for (int offset : new java.util.TreeSet<>(failures.keySet()).subSet(from, from + count)) {
+      TaskError error = failed(flight, offset, failures.get(offset));
       if (error != null) {
         errors = errors.isEmpty() ? new java.util.HashMap<>() : errors;
         errors.put(offset - runStart, error);
