@@ -30,7 +30,6 @@ import cohort.protocol.CoordinatorProtocol.StartRequested;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.StartConfirmed;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -67,7 +66,6 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private final CoordinatorSettings settings;
   private final BlobStore blobs;
-  private final ObjectMapper json;
   private final Clock clock;
   private final Executor blocking;
   private final String address;
@@ -85,13 +83,11 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
    *
    * @param dataDir where result logs are written
    * @param blobs the file inputs clients send
-   * @param json writes result lines
    * @param clock the time jobs are stamped with
    */
   public static Behavior<CoordinatorProtocol.Command> create(
-      CoordinatorSettings settings, Path dataDir, BlobStore blobs, ObjectMapper json, Clock clock) {
-    return Behaviors.setup(
-        context -> new Coordinator(context, settings, dataDir, blobs, json, clock));
+      CoordinatorSettings settings, Path dataDir, BlobStore blobs, Clock clock) {
+    return Behaviors.setup(context -> new Coordinator(context, settings, dataDir, blobs, clock));
   }
 
   private Coordinator(
@@ -99,12 +95,10 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       CoordinatorSettings settings,
       Path dataDir,
       BlobStore blobs,
-      ObjectMapper json,
       Clock clock) {
     super(context);
     this.settings = settings;
     this.blobs = blobs;
-    this.json = json;
     this.clock = clock;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.jobs = new JobRegistry(dataDir, settings.retainedJobs());
@@ -307,7 +301,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     return getContext()
         .spawn(
             ResultWriter.create(
-                job.log(), json, job.id(), blobs, getContext().getSelf(), ResultsWritten::new),
+                job.log(), job.id(), blobs, getContext().getSelf(), ResultsWritten::new),
             "results-" + job.id(),
             DispatcherSelector.blocking());
   }

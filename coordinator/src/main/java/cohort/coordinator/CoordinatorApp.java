@@ -96,8 +96,7 @@ public final class CoordinatorApp {
                 BlobStore blobs = new BlobStore(dataDir.resolve("blobs"));
                 ActorRef<CoordinatorProtocol.Command> coordinator =
                     system.systemActorOf(
-                        Coordinator.create(
-                            settings, dataDir, blobs, ApiJson.newMapper(), Clock.systemUTC()),
+                        Coordinator.create(settings, dataDir, blobs, Clock.systemUTC()),
                         "coordinator",
                         Props.empty());
                 serveHttp(system, settings, coordinator, blobs, started);

@@ -24,6 +24,7 @@ import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.CoordinatorProtocol.StartRequested;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.Registered;
@@ -34,7 +35,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.typesafe.config.ConfigFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,9 +50,12 @@ import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,7 +112,6 @@ class CoordinatorTest {
             settings(prefetch),
             dataDir,
             new BlobStore(dataDir.resolve("blobs")),
-            ApiJson.newMapper(),
             Clock.systemUTC()));
   }
 
@@ -179,7 +181,14 @@ class CoordinatorTest {
 
   private static BatchFinished echo(RunBatch batch, ActorRef<WorkerProtocol.Command> worker) {
     return new BatchFinished(
-        batch.jobId(), batch.batchId(), 0, batch.inputs(), List.of(), true, 1000, worker);
+        batch.jobId(),
+        batch.batchId(),
+        0,
+        Values.of(batch.inputs()),
+        List.of(),
+        true,
+        1000,
+        worker);
   }
 
   private static JobStatus status(JobState job) {
@@ -223,7 +232,7 @@ class CoordinatorTest {
               assertThat(log.closed()).isTrue();
               return null;
             });
-    List<String> lines = Files.readAllLines(log.file());
+    List<String> lines = lines(log);
     assertThat(lines).hasSize(50);
     assertThat(lines.get(49)).isEqualTo("{\"index\":49,\"input\":49,\"output\":49}");
   }
@@ -352,7 +361,8 @@ class CoordinatorTest {
     coordinator.tell(new ClientRequests.GetCluster(cluster.ref()));
     assertThat(ApiViews.cluster(cluster.receiveMessage()).busySlots()).isEqualTo(2);
     coordinator.tell(
-        new BatchFinished(job.id(), onB.batchId(), 0, List.of(), List.of(), true, 0, b.ref()));
+        new BatchFinished(
+            job.id(), onB.batchId(), 0, Values.of(List.of()), List.of(), true, 0, b.ref()));
     coordinator.tell(new ClientRequests.GetCluster(cluster.ref()));
     assertThat(ApiViews.cluster(cluster.receiveMessage()).busySlots()).isEqualTo(1);
 
@@ -599,6 +609,17 @@ class CoordinatorTest {
         });
   }
 
+  /** The log's results as the API streams them, JSON lines. */
+  private static List<String> lines(ResultLog log) throws Exception {
+    String text =
+        log.jsonLines(testKit.system().dispatchers().lookup(DispatcherSelector.blocking()))
+            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system())
+            .toCompletableFuture()
+            .get(10, java.util.concurrent.TimeUnit.SECONDS)
+            .utf8String();
+    return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+  }
+
   private static List<Result> resultsOf(ResultLog log) throws Exception {
     testKit
         .createTestProbe()
@@ -608,7 +629,7 @@ class CoordinatorTest {
               return null;
             });
     List<Result> results = new ArrayList<>();
-    for (String line : Files.readAllLines(log.file())) {
+    for (String line : lines(log)) {
       results.add(ApiJson.newMapper().readValue(line, Result.class));
     }
     return results;

@@ -5,6 +5,8 @@ import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
 import cohort.protocol.Payloads;
+import cohort.protocol.Values;
+import cohort.protocol.ValuesCodec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.task.FileRef;
@@ -12,6 +14,7 @@ import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -50,13 +53,13 @@ final class BatchRunner {
 
   private List<BatchFinished> runAttached(RunBatch batch, BoundTask task, BatchControl control) {
     Parts parts = new Parts(batch);
-    List<JsonNode> inputs = batch.inputs();
-    for (int offset = 0; offset < inputs.size(); offset++) {
+    Iterator<JsonNode> inputs = batch.inputs().iterator();
+    for (int offset = 0; inputs.hasNext(); offset++) {
       if (control.cancelled()) {
         break;
       }
       long index = batch.firstIndex() + offset;
-      JsonNode input = inputs.get(offset);
+      JsonNode input = inputs.next();
       Object converted;
       try {
         converted = task.convertInput(input);
@@ -69,12 +72,12 @@ final class BatchRunner {
         continue;
       }
       Context context = new Context(batch.jobId(), index, batch.attempt(), node, control, files);
-      JsonNode output = null;
+      Object output = null;
       Throwable failure = null;
       control.begin(offset);
       long start = System.nanoTime();
       try {
-        output = task.run(converted, context);
+        output = task.call(converted, context);
       } catch (Throwable thrown) {
         rethrowIfFatal(thrown);
         failure = thrown;
@@ -92,12 +95,7 @@ final class BatchRunner {
       } else if (failure != null) {
         parts.failed(offset, FailureKind.TASK, TaskErrors.of(failure, node, batch.attempt()), busy);
       } else {
-        long size = Payloads.estimateBytes(output);
-        if (size > Payloads.MAX_VALUE_BYTES) {
-          parts.failed(offset, FailureKind.TASK, tooLarge(size, batch.attempt()), busy);
-        } else {
-          parts.succeeded(output, size, busy);
-        }
+        parts.succeeded(offset, output, task, busy);
       }
     }
     return parts.finish();
@@ -123,7 +121,7 @@ final class BatchRunner {
    */
   BatchFinished gaveUp(RunBatch batch, InputFailure failure) {
     return new BatchFinished(
-        batch.jobId(), batch.batchId(), 0, List.of(), List.of(failure), true, 0, worker);
+        batch.jobId(), batch.batchId(), 0, Values.empty(), List.of(failure), true, 0, worker);
   }
 
   /**
@@ -168,7 +166,7 @@ final class BatchRunner {
   private final class Parts {
     private final RunBatch batch;
     private final List<BatchFinished> done = new ArrayList<>();
-    private List<JsonNode> outputs = new ArrayList<>();
+    private final ValuesCodec.Builder outputs = new ValuesCodec.Builder();
     private List<InputFailure> failures = new ArrayList<>();
     private int fromOffset;
     private long bytes;
@@ -178,10 +176,16 @@ final class BatchRunner {
       this.batch = batch;
     }
 
-    void succeeded(JsonNode output, long size, long busy) {
+    /** Appends an output, or the error that it is too large to send. */
+    void succeeded(int offset, Object output, BoundTask task, long busy) {
       startPartIfFull();
-      outputs.add(output);
-      add(size, busy);
+      int size = task.encode(output, outputs);
+      if (size > Payloads.MAX_VALUE_BYTES) {
+        outputs.undo();
+        failed(offset, FailureKind.TASK, tooLarge(size, batch.attempt()), busy);
+      } else {
+        add(size, busy);
+      }
     }
 
     void failed(int offset, FailureKind kind, TaskError error, long busy) {
@@ -204,18 +208,11 @@ final class BatchRunner {
     }
 
     private void cut(boolean last) {
+      Values part = outputs.build();
       done.add(
           new BatchFinished(
-              batch.jobId(),
-              batch.batchId(),
-              fromOffset,
-              outputs,
-              failures,
-              last,
-              busyNanos,
-              worker));
-      fromOffset += outputs.size();
-      outputs = new ArrayList<>();
+              batch.jobId(), batch.batchId(), fromOffset, part, failures, last, busyNanos, worker));
+      fromOffset += part.size();
       failures = new ArrayList<>();
       bytes = 0;
       busyNanos = 0;

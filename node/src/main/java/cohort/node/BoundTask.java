@@ -1,5 +1,6 @@
 package cohort.node;
 
+import cohort.protocol.ValuesCodec;
 import cohort.task.Task;
 import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,10 @@ public final class BoundTask {
     if (jsonInput) {
       return input;
     }
+    Object plain = plain(input);
+    if (plain != null) {
+      return plain;
+    }
     try {
       Object value = mapper.treeToValue(input, task.inputType());
       if (value == null) {
@@ -53,9 +58,35 @@ public final class BoundTask {
     }
   }
 
+  /**
+   * The input as the task's input type when that is a plain type and the input already is one,
+   * without a mapper's conversion; null otherwise, and the mapper converts it.
+   */
+  private Object plain(JsonNode input) {
+    Class<?> type = task.inputType();
+    if (type == Long.class && input.isIntegralNumber() && input.canConvertToLong()) {
+      return input.longValue();
+    }
+    if (type == Integer.class && input.isIntegralNumber() && input.canConvertToInt()) {
+      return input.intValue();
+    }
+    if (type == String.class && input.isTextual()) {
+      return input.textValue();
+    }
+    return null;
+  }
+
+  /**
+   * Runs the task on a converted input and returns its output as the task gave it: {@link #encode}
+   * writes it for the coordinator.
+   */
+  public Object call(Object input, TaskContext context) throws Exception {
+    return task.run(input, params, context);
+  }
+
   /** Runs the task on a converted input and returns its output as JSON. */
   public JsonNode run(Object input, TaskContext context) throws Exception {
-    Object output = task.run(input, params, context);
+    Object output = call(input, context);
     if (output == null) {
       return NullNode.getInstance();
     }
@@ -63,6 +94,15 @@ public final class BoundTask {
       return node;
     }
     return mapper.valueToTree(output);
+  }
+
+  /**
+   * Appends an output of {@link #call} to a batch's outputs, as the mapper writes it.
+   *
+   * @return its encoded size in bytes
+   */
+  int encode(Object output, ValuesCodec.Builder outputs) {
+    return outputs.add(output, mapper);
   }
 
   private static String abbreviate(String text) {

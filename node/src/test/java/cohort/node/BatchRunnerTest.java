@@ -7,6 +7,7 @@ import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,7 +48,7 @@ class BatchRunnerTest {
 
   private static RunBatch batch(String task, List<JsonNode> inputs) {
     return new RunBatch(
-        "j", 7, new TaskSpec(task, Map.of()), 100, inputs, 1, 0, coordinator, false);
+        "j", 7, new TaskSpec(task, Map.of()), 100, Values.of(inputs), 1, 0, coordinator, false);
   }
 
   private static List<JsonNode> longs(long... values) {

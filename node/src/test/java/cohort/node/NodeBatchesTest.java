@@ -8,6 +8,7 @@ import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.CoordinatorProtocol.StartRequested;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,7 +85,7 @@ class NodeBatchesTest {
         id,
         new TaskSpec(task, Map.of()),
         0,
-        inputs,
+        Values.of(inputs),
         1,
         timeoutMillis,
         coordinator.ref(),
@@ -132,7 +133,7 @@ class NodeBatchesTest {
         batch.jobId(),
         batch.batchId(),
         0,
-        List.of(LongNode.valueOf(output)),
+        Values.of(List.of(LongNode.valueOf(output))),
         List.of(),
         true,
         5,
@@ -141,7 +142,8 @@ class NodeBatchesTest {
 
   private RunBatch confirming(String job, long id) {
     RunBatch batch = batch(job, id, "scale", 0);
-    return new RunBatch(job, id, batch.task(), 0, batch.inputs(), 2, 0, coordinator.ref(), true);
+    return new RunBatch(
+        job, id, batch.task(), 0, Values.of(batch.inputs()), 2, 0, coordinator.ref(), true);
   }
 
   /** Tests that a job's task is bound once, and its batches wait for it before they run. */
@@ -208,7 +210,8 @@ class NodeBatchesTest {
     acceptBound(batch("j", 1, "scale", 0));
     BatchKey key = new BatchKey("j", 1);
     BatchFinished result =
-        new BatchFinished("j", 1, 0, List.of(LongNode.valueOf(1)), List.of(), true, 5, worker);
+        new BatchFinished(
+            "j", 1, 0, Values.of(List.of(LongNode.valueOf(1))), List.of(), true, 5, worker);
     batches.batchEnded(key, List.of(result), null, null);
     batches.batchEnded(key, List.of(result), null, null);
     assertThat(flushed()).containsExactly(result);

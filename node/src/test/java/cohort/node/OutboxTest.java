@@ -11,6 +11,7 @@ import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
@@ -56,7 +57,7 @@ class OutboxTest {
     for (int i = 0; i < outputs; i++) {
       values.add(LongNode.valueOf(i));
     }
-    return new BatchFinished("j", batch, 0, values, List.of(), true, 1, worker);
+    return new BatchFinished("j", batch, 0, Values.of(values), List.of(), true, 1, worker);
   }
 
   private static BatchFinished failed(long batch) {
@@ -65,7 +66,7 @@ class OutboxTest {
         "j",
         batch,
         0,
-        List.of(NullNode.getInstance()),
+        Values.of(List.of(NullNode.getInstance())),
         List.of(new InputFailure(0, FailureKind.TASK, error)),
         true,
         1,
@@ -147,7 +148,7 @@ class OutboxTest {
       outbox.result(
           coordinator,
           new BatchFinished(
-              "j", id, 0, List.of(TextNode.valueOf(text)), List.of(), true, 1, worker));
+              "j", id, 0, Values.of(List.of(TextNode.valueOf(text))), List.of(), true, 1, worker));
     }
     List<List<Long>> messages = outbox.flush().stream().map(e -> ids(e.message())).toList();
     assertThat(messages).containsExactly(List.of(0L, 1L), List.of(2L));

@@ -13,6 +13,7 @@ import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
@@ -87,7 +88,7 @@ class ProtocolSerializationTest {
     TaskError error = new TaskError("java.lang.IllegalStateException", "boom", "n:1", 2, "trace");
     List<CborSerializable> messages =
         List.of(
-            new RunBatch("j-1", 3, spec, 10, values, 2, 5000, coordinator, false),
+            new RunBatch("j-1", 3, spec, 10, Values.of(values), 2, 5000, coordinator, false),
             new CancelJob("j-1"),
             new CheckTask(spec, checked),
             new TaskChecked(null),
@@ -110,7 +111,7 @@ class ProtocolSerializationTest {
                 "j-1",
                 3,
                 2,
-                values,
+                Values.of(values),
                 List.of(new InputFailure(4, FailureKind.TIMEOUT, error)),
                 true,
                 99,
@@ -136,14 +137,22 @@ class ProtocolSerializationTest {
                 1,
                 echo,
                 0,
-                List.of(TextNode.valueOf("a"), TextNode.valueOf("b")),
+                Values.of(List.of(TextNode.valueOf("a"), TextNode.valueOf("b"))),
                 1,
                 0,
                 coordinator,
                 false),
             new RunBatch(
-                "j-2", 7, sleep, 40, List.of(TextNode.valueOf("c")), 2, 900, coordinator, false),
-            new RunBatch("j-1", 2, echo, 2, List.of(), 1, 0, coordinator, false));
+                "j-2",
+                7,
+                sleep,
+                40,
+                Values.of(List.of(TextNode.valueOf("c"))),
+                2,
+                900,
+                coordinator,
+                false),
+            new RunBatch("j-1", 2, echo, 2, Values.of(List.of()), 1, 0, coordinator, false));
     RunBatches sent = (RunBatches) roundTrip(RunBatches.of(batches));
     assertThat(sent.jobs()).containsExactly("j-1", "j-2");
     assertThat(sent.batches()).isEqualTo(batches);
@@ -155,13 +164,20 @@ class ProtocolSerializationTest {
                 "j-1",
                 1,
                 0,
-                List.of(TextNode.valueOf("a"), TextNode.valueOf("b")),
+                Values.of(List.of(TextNode.valueOf("a"), TextNode.valueOf("b"))),
                 List.of(),
                 true,
                 10,
                 worker),
             new BatchFinished(
-                "j-2", 7, 0, List.of(TextNode.valueOf("c")), List.of(), true, 20, worker));
+                "j-2",
+                7,
+                0,
+                Values.of(List.of(TextNode.valueOf("c"))),
+                List.of(),
+                true,
+                20,
+                worker));
     assertThat(parts).allMatch(BatchProgress::fits);
     assertThat(
             BatchProgress.fits(
@@ -169,7 +185,7 @@ class ProtocolSerializationTest {
                     "j-3",
                     1,
                     0,
-                    List.of(),
+                    Values.of(List.of()),
                     List.of(new InputFailure(0, FailureKind.TASK, error)),
                     true,
                     1,

@@ -7,6 +7,7 @@ import cohort.protocol.Coalescing;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
@@ -48,12 +49,13 @@ class SlotScheduleTest {
   private static RunBatch batch(String job, long id, int inputs) {
     List<JsonNode> values = new ArrayList<>(Collections.nCopies(inputs, LongNode.valueOf(1)));
     return new RunBatch(
-        job, id, new TaskSpec("scale", Map.of()), 0, values, 1, 0, coordinator, false);
+        job, id, new TaskSpec("scale", Map.of()), 0, Values.of(values), 1, 0, coordinator, false);
   }
 
   private static RunBatch confirming(String job, long id) {
     RunBatch batch = batch(job, id, 1);
-    return new RunBatch(job, id, batch.task(), 0, batch.inputs(), 2, 0, coordinator, true);
+    return new RunBatch(
+        job, id, batch.task(), 0, Values.of(batch.inputs()), 2, 0, coordinator, true);
   }
 
   private static List<Long> ids(List<RunningBatch> run) {

@@ -6,6 +6,7 @@ import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,7 +66,7 @@ class SlotThreadsTest {
     List<JsonNode> values =
         java.util.Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
     TaskSpec spec = new TaskSpec(task, Map.of());
-    RunBatch batch = new RunBatch("j", id, spec, 0, values, 1, 0, coordinator, false);
+    RunBatch batch = new RunBatch("j", id, spec, 0, Values.of(values), 1, 0, coordinator, false);
     return new RunningBatch(batch, new BatchControl(), run, registry.bind(spec));
   }
 

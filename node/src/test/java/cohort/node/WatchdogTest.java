@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
@@ -54,7 +55,15 @@ class WatchdogTest {
     List<JsonNode> inputs = List.of(LongNode.valueOf(1), LongNode.valueOf(2));
     RunBatch batch =
         new RunBatch(
-            "j", id, new TaskSpec("t", Map.of()), 0, inputs, 1, timeoutMillis, coordinator, false);
+            "j",
+            id,
+            new TaskSpec("t", Map.of()),
+            0,
+            Values.of(inputs),
+            1,
+            timeoutMillis,
+            coordinator,
+            false);
     return new RunningBatch(batch, new BatchControl(clock), run, null);
   }
 

@@ -10,6 +10,7 @@ import cohort.protocol.CoordinatorProtocol.InputFailure;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.RunBatch;
@@ -79,7 +80,15 @@ class WorkerFaultsTest {
     List<JsonNode> values =
         Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
     return new RunBatch(
-        job, id, new TaskSpec(task, Map.of()), 0, values, 1, timeoutMillis, results.ref(), false);
+        job,
+        id,
+        new TaskSpec(task, Map.of()),
+        0,
+        Values.of(values),
+        1,
+        timeoutMillis,
+        results.ref(),
+        false);
   }
 
   /**

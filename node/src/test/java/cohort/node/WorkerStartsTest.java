@@ -8,6 +8,7 @@ import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.CoordinatorProtocol.StartRequested;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
@@ -67,7 +68,15 @@ class WorkerStartsTest {
     List<JsonNode> values =
         java.util.Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
     return new RunBatch(
-        "s", id, new TaskSpec(task, Map.of()), 0, values, 1, 0, coordinator.ref(), confirmStart);
+        "s",
+        id,
+        new TaskSpec(task, Map.of()),
+        0,
+        Values.of(values),
+        1,
+        0,
+        coordinator.ref(),
+        confirmStart);
   }
 
   /** What the coordinator has heard of each batch, in the order it heard it. */

@@ -7,6 +7,7 @@ import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
@@ -61,7 +62,15 @@ class WorkerTest {
     List<JsonNode> values =
         java.util.Arrays.stream(inputs).mapToObj(v -> (JsonNode) LongNode.valueOf(v)).toList();
     return new RunBatch(
-        job, id, new TaskSpec(task, Map.of()), 0, values, 1, 0, coordinator.ref(), false);
+        job,
+        id,
+        new TaskSpec(task, Map.of()),
+        0,
+        Values.of(values),
+        1,
+        0,
+        coordinator.ref(),
+        false);
   }
 
   /** Tests that the worker registers with the coordinator it finds through the receptionist. */

@@ -4,7 +4,6 @@ import cohort.api.TaskError;
 import cohort.api.TaskInfo;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +26,7 @@ public interface CoordinatorProtocol {
    * Version of this protocol. A node with another version is refused at registration, so a cluster
    * never runs with two builds that read messages differently.
    */
-  int VERSION = 2;
+  int VERSION = 3;
 
   /** Name of the actor system on every Cohort JVM; cluster addresses include it. */
   String SYSTEM_NAME = "cohort";
@@ -68,9 +67,8 @@ public interface CoordinatorProtocol {
    * @param jobs the distinct jobs named here
    * @param job each finished batch's job, as an index into {@code jobs}
    * @param batchIds each finished batch's id
-   * @param sizes how many outputs each finished batch has
    * @param busyNanos time the task spent on each finished batch
-   * @param outputs every finished batch's outputs, batch after batch
+   * @param outputs each finished batch's outputs
    * @param startedJob each started batch's job, as an index into {@code jobs}
    * @param startedIds each started batch's id
    */
@@ -79,9 +77,8 @@ public interface CoordinatorProtocol {
       List<String> jobs,
       int[] job,
       long[] batchIds,
-      int[] sizes,
       long[] busyNanos,
-      List<JsonNode> outputs,
+      List<Values> outputs,
       int[] startedJob,
       long[] startedIds)
       implements Command, CborSerializable {
@@ -104,9 +101,8 @@ public interface CoordinatorProtocol {
       int n = parts.size();
       int[] job = new int[n];
       long[] batchIds = new long[n];
-      int[] sizes = new int[n];
       long[] busy = new long[n];
-      List<JsonNode> outputs = new ArrayList<>();
+      List<Values> outputs = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         BatchFinished part = parts.get(i);
         if (!fits(part)) {
@@ -114,9 +110,8 @@ public interface CoordinatorProtocol {
         }
         job[i] = indexOf(jobs, part.jobId());
         batchIds[i] = part.batchId();
-        sizes[i] = part.outputs().size();
         busy[i] = part.busyNanos();
-        outputs.addAll(part.outputs());
+        outputs.add(part.outputs());
       }
       int[] startedJob = new int[started.size()];
       long[] startedIds = new long[started.size()];
@@ -124,8 +119,7 @@ public interface CoordinatorProtocol {
         startedJob[i] = indexOf(jobs, started.get(i).job());
         startedIds[i] = started.get(i).batch();
       }
-      return new BatchProgress(
-          worker, jobs, job, batchIds, sizes, busy, outputs, startedJob, startedIds);
+      return new BatchProgress(worker, jobs, job, batchIds, busy, outputs, startedJob, startedIds);
     }
 
     private static int indexOf(List<String> jobs, String job) {
@@ -140,19 +134,17 @@ public interface CoordinatorProtocol {
     /** The results, one record each. */
     public List<BatchFinished> parts() {
       List<BatchFinished> parts = new ArrayList<>(batchIds.length);
-      int at = 0;
       for (int i = 0; i < batchIds.length; i++) {
         parts.add(
             new BatchFinished(
                 jobs.get(job[i]),
                 batchIds[i],
                 0,
-                outputs.subList(at, at + sizes[i]),
+                outputs.get(i),
                 List.of(),
                 true,
                 busyNanos[i],
                 worker));
-        at += sizes[i];
       }
       return parts;
     }
@@ -264,7 +256,7 @@ public interface CoordinatorProtocol {
       String jobId,
       long batchId,
       int fromOffset,
-      List<JsonNode> outputs,
+      Values outputs,
       List<InputFailure> failures,
       boolean last,
       long busyNanos,
@@ -273,7 +265,7 @@ public interface CoordinatorProtocol {
     public BatchFinished {
       Objects.requireNonNull(jobId, "jobId");
       Objects.requireNonNull(worker, "worker");
-      outputs = List.copyOf(outputs);
+      Objects.requireNonNull(outputs, "outputs");
       failures = List.copyOf(failures);
     }
   }

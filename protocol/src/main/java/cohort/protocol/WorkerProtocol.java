@@ -2,7 +2,6 @@ package cohort.protocol;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -51,7 +50,7 @@ public interface WorkerProtocol {
       long batchId,
       TaskSpec task,
       long firstIndex,
-      List<JsonNode> inputs,
+      Values inputs,
       int attempt,
       long taskTimeoutMillis,
       ActorRef<CoordinatorProtocol.Command> replyTo,
@@ -61,7 +60,7 @@ public interface WorkerProtocol {
       Objects.requireNonNull(jobId, "jobId");
       Objects.requireNonNull(task, "task");
       Objects.requireNonNull(replyTo, "replyTo");
-      inputs = List.copyOf(inputs);
+      Objects.requireNonNull(inputs, "inputs");
     }
   }
 
@@ -79,8 +78,7 @@ public interface WorkerProtocol {
    * @param batchIds each batch's id
    * @param firstIndexes each batch's first input index
    * @param attempts each batch's attempt
-   * @param sizes how many inputs each batch has
-   * @param inputs every batch's inputs, batch after batch
+   * @param inputs each batch's inputs
    */
   record RunBatches(
       ActorRef<CoordinatorProtocol.Command> replyTo,
@@ -91,8 +89,7 @@ public interface WorkerProtocol {
       long[] batchIds,
       long[] firstIndexes,
       int[] attempts,
-      int[] sizes,
-      List<JsonNode> inputs)
+      List<Values> inputs)
       implements Command, CborSerializable {
 
     /** Packs batches that all answer to the same coordinator. */
@@ -105,8 +102,7 @@ public interface WorkerProtocol {
       long[] batchIds = new long[n];
       long[] firstIndexes = new long[n];
       int[] attempts = new int[n];
-      int[] sizes = new int[n];
-      List<JsonNode> inputs = new java.util.ArrayList<>();
+      List<Values> inputs = new java.util.ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         RunBatch batch = batches.get(i);
         if (batch.confirmStart()) {
@@ -124,8 +120,7 @@ public interface WorkerProtocol {
         batchIds[i] = batch.batchId();
         firstIndexes[i] = batch.firstIndex();
         attempts[i] = batch.attempt();
-        sizes[i] = batch.inputs().size();
-        inputs.addAll(batch.inputs());
+        inputs.add(batch.inputs());
       }
       return new RunBatches(
           batches.get(0).replyTo(),
@@ -136,14 +131,12 @@ public interface WorkerProtocol {
           batchIds,
           firstIndexes,
           attempts,
-          sizes,
           inputs);
     }
 
     /** The batches, one record each. */
     public List<RunBatch> batches() {
       List<RunBatch> batches = new java.util.ArrayList<>(batchIds.length);
-      int at = 0;
       for (int i = 0; i < batchIds.length; i++) {
         int j = job[i];
         batches.add(
@@ -152,12 +145,11 @@ public interface WorkerProtocol {
                 batchIds[i],
                 tasks.get(j),
                 firstIndexes[i],
-                inputs.subList(at, at + sizes[i]),
+                inputs.get(i),
                 attempts[i],
                 timeouts[j],
                 replyTo,
                 false));
-        at += sizes[i];
       }
       return batches;
     }

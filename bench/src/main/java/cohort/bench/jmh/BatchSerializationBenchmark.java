@@ -4,6 +4,7 @@ import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchProgress;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.protocol.WorkerProtocol.RunBatches;
@@ -185,13 +186,21 @@ public class BatchSerializationBenchmark {
   private RunBatch runBatch(long id, int size, ActorRef<CoordinatorProtocol.Command> coordinator) {
     inputs += size;
     long first = id * size;
-    return new RunBatch(JOB_ID, id, TASK, first, values(first, size, 1), 1, 0, coordinator, false);
+    return new RunBatch(
+        JOB_ID, id, TASK, first, Values.of(values(first, size, 1)), 1, 0, coordinator, false);
   }
 
   private BatchFinished batchFinished(long id, int size, ActorRef<WorkerProtocol.Command> worker) {
     inputs += size;
     return new BatchFinished(
-        JOB_ID, id, 0, values(id * size, size, 10), List.of(), true, 1_000L * size, worker);
+        JOB_ID,
+        id,
+        0,
+        Values.of(values(id * size, size, 10)),
+        List.of(),
+        true,
+        1_000L * size,
+        worker);
   }
 
   private static List<JsonNode> values(long first, int size, long factor) {

@@ -14,6 +14,7 @@ import cohort.coordinator.job.ResultBlock;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -175,7 +176,8 @@ public class DispatchStateBenchmark {
   }
 
   private static BatchCompleted completed(long batchId, List<JsonNode> outputs) {
-    return new BatchCompleted(batchId, 0, outputs, List.of(), true, 1_000L * outputs.size());
+    return new BatchCompleted(
+        batchId, 0, Values.of(outputs), List.of(), true, 1_000L * outputs.size());
   }
 
   /** Pure state transitions: dispatch, complete, release, with every event built beforehand. */
@@ -230,7 +232,7 @@ public class DispatchStateBenchmark {
                 batch.id(),
                 spec.task(),
                 batch.firstIndex(),
-                batch.inputs(),
+                Values.of(batch.inputs()),
                 batch.attempt(),
                 spec.taskTimeout().toMillis(),
                 coordinator,

@@ -6,6 +6,7 @@ import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.time.Duration;
@@ -116,7 +117,12 @@ public class ReorderBenchmark {
               .state();
       completions.add(
           new BatchCompleted(
-              b, 0, List.copyOf(outputs.subList(from, to)), List.of(), true, 1_000L * (to - from)));
+              b,
+              0,
+              Values.of(List.copyOf(outputs.subList(from, to))),
+              List.of(),
+              true,
+              1_000L * (to - from)));
     }
     dispatched = state;
     arrivals = order(completions, arrival, new Random(SEED)).toArray(new BatchCompleted[0]);

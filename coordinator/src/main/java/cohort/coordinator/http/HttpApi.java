@@ -2,6 +2,7 @@ package cohort.coordinator.http;
 
 import cohort.api.Durations;
 import cohort.api.JobRequest;
+import cohort.api.ResultFrames;
 import cohort.api.TaskInfo;
 import cohort.coordinator.ClientRequests;
 import cohort.coordinator.ClientRequests.Accepted;
@@ -70,6 +71,10 @@ public final class HttpApi extends AllDirectives {
   /** The media type of result streams: one JSON document per line. */
   public static final ContentType NDJSON =
       ContentTypes.create(MediaTypes.applicationWithFixedCharset("x-ndjson", HttpCharsets.UTF_8));
+
+  /** The media type of result frames. */
+  static final ContentType FRAMES =
+      ContentTypes.create(MediaTypes.customBinary("application", "x-cohort-results", false));
 
   /** The longest a submission may wait for its job's end. */
   static final Duration MAX_WAIT = Duration.ofHours(1);
@@ -316,19 +321,36 @@ public final class HttpApi extends AllDirectives {
         .orElseGet(() -> responses.unknownJob(id));
   }
 
+  /**
+   * A job's results, streamed while it runs: JSON lines, or with {@code Accept:} {@link
+   * ResultFrames#MEDIA_TYPE} the compact frames the coordinator keeps.
+   */
   private Route results(String id) {
-    return completeWithFuture(
-        asks.ask((ActorRef<Optional<ResultLog>> r) -> new ClientRequests.OpenResults(id, r))
-            .thenApply(
-                found ->
-                    found
-                        .map(
-                            log ->
-                                HttpResponse.create()
-                                    .withStatus(StatusCodes.OK)
-                                    .withEntity(
-                                        HttpEntities.createChunked(NDJSON, log.source(blocking))))
-                        .orElseGet(() -> responses.unknownJob(id))));
+    return optionalHeaderValueByName(
+        "Accept",
+        accept -> {
+          boolean frames =
+              accept.map(value -> value.contains(ResultFrames.MEDIA_TYPE)).orElse(false);
+          return completeWithFuture(
+              asks.ask((ActorRef<Optional<ResultLog>> r) -> new ClientRequests.OpenResults(id, r))
+                  .thenApply(
+                      found ->
+                          found
+                              .map(log -> frames ? framesOf(log) : linesOf(log))
+                              .orElseGet(() -> responses.unknownJob(id))));
+        });
+  }
+
+  private HttpResponse framesOf(ResultLog log) {
+    return HttpResponse.create()
+        .withStatus(StatusCodes.OK)
+        .withEntity(HttpEntities.createChunked(FRAMES, log.source(blocking)));
+  }
+
+  private HttpResponse linesOf(ResultLog log) {
+    return HttpResponse.create()
+        .withStatus(StatusCodes.OK)
+        .withEntity(HttpEntities.createChunked(NDJSON, log.jsonLines(blocking)));
   }
 
   private Route cluster() {

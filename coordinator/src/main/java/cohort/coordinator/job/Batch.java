@@ -1,8 +1,10 @@
 package cohort.coordinator.job;
 
 import cohort.api.TaskError;
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -23,7 +25,7 @@ import java.util.Set;
 public record Batch(
     long id,
     long firstIndex,
-    List<JsonNode> inputs,
+    Values inputs,
     int attempt,
     int taskFailures,
     int systemFailures,
@@ -34,13 +36,13 @@ public record Batch(
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("a batch needs at least one input");
     }
-    inputs = List.copyOf(inputs);
+    Objects.requireNonNull(inputs, "inputs");
     failedOn = Set.copyOf(failedOn);
   }
 
   /** A batch of inputs that run for the first time. */
-  public static Batch fresh(long id, long firstIndex, List<JsonNode> inputs) {
-    return new Batch(id, firstIndex, inputs, 1, 0, 0, Set.of(), null);
+  public static Batch fresh(long id, long firstIndex, List<? extends JsonNode> inputs) {
+    return new Batch(id, firstIndex, Values.of(inputs), 1, 0, 0, Set.of(), null);
   }
 
   /** How many inputs the batch holds. */

@@ -1,10 +1,9 @@
 package cohort.coordinator.job;
 
 import cohort.protocol.Payloads;
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -119,17 +118,25 @@ public record Batching(
     if (count <= 0) {
       return Optional.empty();
     }
-    List<JsonNode> inputs = new ArrayList<>((int) count);
+    Values inputs = source.slice(job.nextFresh(), (int) count);
+    return Optional.of(
+        Batch.fresh(job.nextBatchId(), job.nextFresh(), inputs.subList(0, fitting(inputs))));
+  }
+
+  /** How many of the values, from the first, fit in one message: at least one. */
+  static int fitting(Values inputs) {
+    if (inputs.estimateBytes() <= Payloads.TARGET_MESSAGE_BYTES) {
+      return inputs.size();
+    }
     long bytes = 0;
-    for (long i = 0; i < count; i++) {
-      JsonNode input = source.get(job.nextFresh() + i);
-      long size = Payloads.estimateBytes(input);
-      if (!inputs.isEmpty() && bytes + size > Payloads.TARGET_MESSAGE_BYTES) {
+    int fit = 0;
+    for (JsonNode input : inputs) {
+      bytes += Payloads.estimateBytes(input);
+      if (fit > 0 && bytes > Payloads.TARGET_MESSAGE_BYTES) {
         break;
       }
-      inputs.add(input);
-      bytes += size;
+      fit++;
     }
-    return Optional.of(Batch.fresh(job.nextBatchId(), job.nextFresh(), inputs));
+    return fit;
   }
 }

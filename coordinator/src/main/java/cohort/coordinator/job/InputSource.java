@@ -1,10 +1,12 @@
 package cohort.coordinator.job;
 
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,6 +20,15 @@ public interface InputSource {
 
   /** The input at {@code index}, for {@code 0 <= index < size()}. */
   JsonNode get(long index);
+
+  /** The {@code count} inputs from {@code index} on, in the form that costs least to send. */
+  default Values slice(long index, int count) {
+    List<JsonNode> inputs = new ArrayList<>(count);
+    for (long i = index; i < index + count; i++) {
+      inputs.add(get(i));
+    }
+    return Values.of(inputs);
+  }
 
   /**
    * Says inputs before {@code index} will not be asked for again (they went out in batches, which
@@ -57,6 +68,12 @@ public interface InputSource {
       public JsonNode get(long index) {
         return copy.get(Math.toIntExact(index));
       }
+
+      @Override
+      public Values slice(long index, int count) {
+        int from = Math.toIntExact(index);
+        return Values.of(copy.subList(from, from + count));
+      }
     };
   }
 
@@ -78,6 +95,11 @@ public interface InputSource {
       @Override
       public JsonNode get(long index) {
         return LongNode.valueOf(start + index);
+      }
+
+      @Override
+      public Values slice(long index, int count) {
+        return Values.range(start + index, count);
       }
     };
   }

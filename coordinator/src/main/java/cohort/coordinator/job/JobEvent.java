@@ -2,7 +2,7 @@ package cohort.coordinator.job;
 
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
-import com.fasterxml.jackson.databind.JsonNode;
+import cohort.protocol.Values;
 import java.util.List;
 
 /** The named events that change a {@link JobState}; nothing else does. */
@@ -30,7 +30,7 @@ public sealed interface JobEvent {
   record BatchCompleted(
       long batchId,
       int fromOffset,
-      List<JsonNode> outputs,
+      Values outputs,
       List<InputFailure> failures,
       boolean last,
       long busyNanos)

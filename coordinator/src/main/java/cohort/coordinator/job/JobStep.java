@@ -9,7 +9,7 @@ import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobState.InFlight;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
-import com.fasterxml.jackson.databind.JsonNode;
+import cohort.protocol.Values;
 import io.vavr.collection.HashMap;
 import io.vavr.collection.Vector;
 import java.time.Instant;
@@ -136,7 +136,10 @@ final class JobStep {
           TaskError error = failed(flight, offset, failure);
           if (error != null) {
             blocks.add(
-                ResultBlock.failed(batch.firstIndex() + offset, batch.inputs().get(offset), error));
+                ResultBlock.failed(
+                    batch.firstIndex() + offset,
+                    batch.inputs().subList(offset, offset + 1),
+                    error));
           }
         }
       }
@@ -175,7 +178,8 @@ final class JobStep {
         TaskError error = failed(flight, offset, new InputFailure(offset, FailureKind.CRASH, lost));
         if (error != null) {
           results.add(
-              ResultBlock.failed(batch.firstIndex() + offset, batch.inputs().get(offset), error));
+              ResultBlock.failed(
+                  batch.firstIndex() + offset, batch.inputs().subList(offset, offset + 1), error));
         }
       }
     }
@@ -210,7 +214,7 @@ final class JobStep {
 
   /** The results of inputs {@code [from, to)} of a batch, if any. */
   private static Optional<ResultBlock> block(
-      Batch batch, int from, int to, List<JsonNode> outputs, Map<Integer, TaskError> errors) {
+      Batch batch, int from, int to, Values outputs, Map<Integer, TaskError> errors) {
     return to > from
         ? Optional.of(
             new ResultBlock(
@@ -235,7 +239,7 @@ final class JobStep {
             new Batch(
                 f.nextBatchId++,
                 batch.firstIndex() + offset,
-                List.of(batch.inputs().get(offset)),
+                batch.inputs().subList(offset, offset + 1),
                 batch.attempt() + 1,
                 again.taskFailures(),
                 again.systemFailures(),

@@ -2,7 +2,8 @@ package cohort.coordinator.job;
 
 import cohort.api.Result;
 import cohort.api.TaskError;
-import com.fasterxml.jackson.databind.JsonNode;
+import cohort.protocol.Values;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,7 @@ import java.util.Map;
  * @param errors the failures by offset in the block; usually empty
  */
 public record ResultBlock(
-    long firstIndex,
-    List<JsonNode> inputs,
-    List<JsonNode> outputs,
-    Map<Integer, TaskError> errors) {
+    long firstIndex, Values inputs, Values outputs, Map<Integer, TaskError> errors) {
 
   public ResultBlock {
     if (inputs.size() != outputs.size()) {
@@ -31,14 +29,16 @@ public record ResultBlock(
     errors = Map.copyOf(errors);
   }
 
-  /** A block of one failed input. */
-  public static ResultBlock failed(long index, JsonNode input, TaskError error) {
-    return new ResultBlock(
-        index,
-        List.of(input),
-        List.of(com.fasterxml.jackson.databind.node.NullNode.getInstance()),
-        Map.of(0, error));
+  /**
+   * A block of one failed input.
+   *
+   * @param input the input, as the one value of its run
+   */
+  public static ResultBlock failed(long index, Values input, TaskError error) {
+    return new ResultBlock(index, input, NO_OUTPUT, Map.of(0, error));
   }
+
+  private static final Values NO_OUTPUT = Values.of(List.of(NullNode.getInstance()));
 
   /** How many results the block holds. */
   public int size() {

@@ -1,7 +1,9 @@
 package cohort.coordinator.results;
 
+import cohort.api.ResultFrames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,17 +13,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A job's results as newline-delimited JSON in a file on the coordinator: written once, in delivery
- * order, by the job's {@link ResultWriter}, and read by any number of HTTP streams, each from the
- * start, following the file while the job runs.
+ * A job's results in a file on the coordinator, as {@link cohort.api.ResultFrames}: written once,
+ * in delivery order, by the job's {@link ResultWriter}, and read by any number of HTTP streams,
+ * each from the start, following the file while the job runs, either as the frames themselves
+ * ({@link #source}) or rendered as JSON lines ({@link #jsonLines}).
  *
  * <p>Results live on disk rather than in memory, so a job of ten million inputs costs the
  * coordinator's heap nothing and its results stay readable after it ends. Readers only see bytes
- * the writer has flushed, which always end at a line boundary.
+ * the writer has flushed, which always end at a frame boundary.
  */
 public final class ResultLog {
 
@@ -74,7 +78,26 @@ public final class ResultLog {
   }
 
   /**
-   * The whole log from the start as a stream of bytes that ends when the log is complete.
+   * The whole log from the start as JSON lines, one result each, ending when the log is complete.
+   * Frames are rendered on {@code blocking}, off the stream threads.
+   */
+  public Source<ByteString, NotUsed> jsonLines(Executor blocking) {
+    return source(blocking)
+        .via(Framing.lengthField(4, 0, ResultFrames.MAX_FRAME_BYTES + 4, ByteOrder.BIG_ENDIAN))
+        .mapAsync(
+            1,
+            frame ->
+                CompletableFuture.supplyAsync(
+                    () -> ByteString.fromArrayUnsafe(LINES.get().render(frame.drop(4).toArray())),
+                    blocking));
+  }
+
+  /** One renderer per thread: they keep a buffer from frame to frame. */
+  private static final ThreadLocal<JsonLines> LINES = ThreadLocal.withInitial(JsonLines::new);
+
+  /**
+   * The whole log from the start as a stream of bytes, its frames as written, that ends when the
+   * log is complete.
    *
    * @param blocking runs the file reads, off the actor and stream threads
    */

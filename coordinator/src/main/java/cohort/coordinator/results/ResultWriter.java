@@ -1,12 +1,9 @@
 package cohort.coordinator.results;
 
-import cohort.api.Result;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.ResultBlock;
 import cohort.protocol.CoordinatorProtocol;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -24,8 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Appends one job's results to its {@link ResultLog}. Runs on Pekko's blocking-I/O dispatcher,
- * since it writes a file.
+ * Appends one job's results to its {@link ResultLog}, as result frames. Runs on Pekko's
+ * blocking-I/O dispatcher, since it writes a file.
  *
  * <p>Results are flushed, and so made readable, once the writer has drained the appends already in
  * its mailbox, and at most once per {@link #FLUSH_INTERVAL}: a single result after a quiet spell is
@@ -70,7 +67,7 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
   private final ActorRef<CoordinatorProtocol.Command> owner;
   private final Owner acks;
   private final CountingStream counter;
-  private final JsonGenerator json;
+  private final ResultFrameWriter frames = new ResultFrameWriter();
   private final TimerScheduler<Command> timers;
   private boolean flushPending;
   private long lastFlushNanos;
@@ -82,7 +79,6 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
    */
   public static Behavior<Command> create(
       ResultLog log,
-      ObjectMapper mapper,
       String jobId,
       BlobStore blobs,
       ActorRef<CoordinatorProtocol.Command> owner,
@@ -90,15 +86,13 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     return Behaviors.withTimers(
         timers ->
             Behaviors.setup(
-                context ->
-                    new ResultWriter(context, timers, log, mapper, jobId, blobs, owner, acks)));
+                context -> new ResultWriter(context, timers, log, jobId, blobs, owner, acks)));
   }
 
   private ResultWriter(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       ResultLog log,
-      ObjectMapper mapper,
       String jobId,
       BlobStore blobs,
       ActorRef<CoordinatorProtocol.Command> owner,
@@ -114,10 +108,6 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     Files.createDirectories(log.file().getParent());
     this.counter =
         new CountingStream(new BufferedOutputStream(Files.newOutputStream(log.file()), 1 << 16));
-    this.json = mapper.createGenerator(counter);
-    this.json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    // Lines end with the newline written after each result; Jackson's default separator is a space.
-    this.json.setRootValueSeparator(null);
   }
 
   @Override
@@ -160,41 +150,21 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
   }
 
   /**
-   * Writes a block as JSON lines with the streaming generator, field by field in the order of
-   * {@link Result}: no object per result on this, the busiest path of a large job.
+   * Writes a block as one result frame, and frees the files its inputs named: a blob an input names
+   * is no longer needed once the input has its result.
    */
   private void write(ResultBlock block) throws IOException {
-    for (int offset = 0; offset < block.size(); offset++) {
-      JsonNode input = block.inputs().get(offset);
-      json.writeStartObject();
-      json.writeNumberField("index", block.firstIndex() + offset);
-      json.writeFieldName("input");
-      writeValue(input);
-      if (block.succeeded(offset)) {
-        json.writeFieldName("output");
-        writeValue(block.outputs().get(offset));
-      } else {
-        json.writeFieldName("error");
-        json.writeObject(block.errors().get(offset));
-      }
-      json.writeEndObject();
-      json.writeRaw('\n');
+    frames.write(block, counter);
+    if (block.inputs().integers()) {
+      return;
+    }
+    for (JsonNode input : block.inputs()) {
       if (input.isObject()) {
         JsonNode blob = input.get("blob");
         if (blob != null && blob.isTextual()) {
           blobs.delete(blob.textValue());
         }
       }
-    }
-  }
-
-  private void writeValue(JsonNode value) throws IOException {
-    if (value.isIntegralNumber() && value.canConvertToLong()) {
-      json.writeNumber(value.longValue());
-    } else if (value.isTextual()) {
-      json.writeString(value.textValue());
-    } else {
-      json.writeTree(value);
     }
   }
 
@@ -226,7 +196,7 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     }
     lastFlushNanos = System.nanoTime();
     try {
-      json.flush();
+      counter.flush();
       log.advance(counter.count);
     } catch (IOException e) {
       fail(e);
@@ -240,7 +210,6 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
 
   private void closeFile() {
     try {
-      json.close();
       counter.close();
     } catch (IOException e) {
       if (failure == null) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
@@ -43,7 +44,7 @@ class OutboxTest {
         id,
         new TaskSpec("echo", Map.of()),
         id * 100,
-        inputs,
+        Values.of(inputs),
         confirm ? 2 : 1,
         0,
         coordinator,

@@ -3,6 +3,7 @@ package cohort.coordinator.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.api.ApiJson;
+import cohort.api.ResultFrames;
 import cohort.coordinator.CoordinatorApp;
 import cohort.coordinator.CoordinatorSettings;
 import cohort.node.NodeApp;
@@ -178,6 +179,52 @@ class HttpApiTest {
     assertError(get("/jobs/nope"), 404, "no job 'nope'; GET /jobs lists the jobs");
     assertError(get("/jobs/nope/results"), 404, "no job 'nope'");
     assertError(send(url, "DELETE", "/jobs/nope", BodyPublishers.noBody()), 404, "no job 'nope'");
+  }
+
+  /**
+   * Tests that results come as compact frames to a client that asks for them, the same results as
+   * the JSON lines, failures, big numbers and decimals included.
+   */
+  @Test
+  void resultFramesAndLinesAgree() throws Exception {
+    String id =
+        submit(
+            "{\"task\":\"echo\",\"inputs\":[1,\"ünï\",123456789012345678901234567890,0.10,null,{\"a\":[1,2]}]}");
+    String lines = get("/jobs/" + id + "/results").body();
+    HttpRequest framed =
+        HttpRequest.newBuilder(URI.create(url + "/jobs/" + id + "/results"))
+            .header("Accept", ResultFrames.MEDIA_TYPE)
+            .build();
+    HttpResponse<byte[]> frames = HTTP.send(framed, BodyHandlers.ofByteArray());
+    assertThat(frames.headers().firstValue("Content-Type")).contains(ResultFrames.MEDIA_TYPE);
+    List<String> decoded = new java.util.ArrayList<>();
+    ResultFrames.read(new java.io.ByteArrayInputStream(frames.body()))
+        .forEachRemaining(result -> decoded.add(toJson(result)));
+    assertThat(String.join("\n", decoded) + "\n").isEqualTo(lines);
+    assertThat(lines).contains("\"input\":0.10,\"output\":0.10");
+    assertThat(lines).contains("123456789012345678901234567890");
+
+    String failing = submit("{\"task\":\"sum-range\",\"inputs\":[{\"start\":0,\"end\":3},\"x\"]}");
+    String failed = get("/jobs/" + failing + "/results").body();
+    assertThat(failed).contains("\"error\":{\"type\":\"cohort.InputError\"");
+    HttpRequest framedFailure =
+        HttpRequest.newBuilder(URI.create(url + "/jobs/" + failing + "/results"))
+            .header("Accept", ResultFrames.MEDIA_TYPE)
+            .build();
+    List<String> failures = new java.util.ArrayList<>();
+    ResultFrames.read(
+            new java.io.ByteArrayInputStream(
+                HTTP.send(framedFailure, BodyHandlers.ofByteArray()).body()))
+        .forEachRemaining(result -> failures.add(toJson(result)));
+    assertThat(String.join("\n", failures) + "\n").isEqualTo(failed);
+  }
+
+  private static String toJson(cohort.api.Result result) {
+    try {
+      return JSON.writeValueAsString(result);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Tests a cancel of a running job: it ends CANCELLED at once. */

@@ -7,6 +7,7 @@ import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
@@ -43,7 +44,8 @@ class BatchingTest {
     List<JsonNode> outputs = new ArrayList<>(batch.inputs());
     return state
         .updated(
-            new BatchCompleted(batch.id(), 0, outputs, List.of(), true, nanosEach * batch.size()),
+            new BatchCompleted(
+                batch.id(), 0, Values.of(outputs), List.of(), true, nanosEach * batch.size()),
             T0)
         .state();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cohort.api.TaskError;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,14 @@ class FailurePolicyTest {
 
   private static Batch batch(int attempt, int taskFailures, int systemFailures, Set<String> on) {
     return new Batch(
-        7, 3, List.of(LongNode.valueOf(3)), attempt, taskFailures, systemFailures, on, null);
+        7,
+        3,
+        Values.of(List.of(LongNode.valueOf(3))),
+        attempt,
+        taskFailures,
+        systemFailures,
+        on,
+        null);
   }
 
   private static InputFailure failure(FailureKind kind) {

@@ -13,6 +13,7 @@ import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -75,7 +76,8 @@ class JobStateTest {
     for (JsonNode input : batch.inputs()) {
       outputs.add(LongNode.valueOf(input.longValue() * 10));
     }
-    return new BatchCompleted(batch.id(), 0, outputs, List.of(), true, 1000L * batch.size());
+    return new BatchCompleted(
+        batch.id(), 0, Values.of(outputs), List.of(), true, 1000L * batch.size());
   }
 
   private static JobState accepted(long total, boolean ordered) {
@@ -162,12 +164,15 @@ class JobStateTest {
     JobState state = accepted(4, true);
     Batch a = fresh(state, 4);
     state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
-    BatchCompleted first = new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), false, 10);
+    BatchCompleted first =
+        new BatchCompleted(a.id(), 0, Values.of(longs(0, 2)), List.of(), false, 10);
     state = apply(state, first, T0);
     assertThat(released()).hasSize(2);
     assertThat(ApiViews.status(state, T0).running()).isEqualTo(2);
     assertThat(results(state.updated(first, T0))).isEmpty();
-    state = apply(state, new BatchCompleted(a.id(), 2, longs(2, 4), List.of(), true, 10), T0);
+    state =
+        apply(
+            state, new BatchCompleted(a.id(), 2, Values.of(longs(2, 4)), List.of(), true, 10), T0);
     assertThat(released()).extracting(Result::index).containsExactly(2L, 3L);
     assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
   }
@@ -185,7 +190,8 @@ class JobStateTest {
             new BatchCompleted(
                 a.id(),
                 0,
-                List.of(LongNode.valueOf(0), NullNode.getInstance(), LongNode.valueOf(2)),
+                Values.of(
+                    List.of(LongNode.valueOf(0), NullNode.getInstance(), LongNode.valueOf(2))),
                 List.of(new InputFailure(1, FailureKind.TASK, boom)),
                 true,
                 10),
@@ -206,7 +212,9 @@ class JobStateTest {
     JobState state = accepted(3, true);
     Batch a = fresh(state, 3);
     state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
-    state = apply(state, new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), false, 10), T0);
+    state =
+        apply(
+            state, new BatchCompleted(a.id(), 0, Values.of(longs(0, 1)), List.of(), false, 10), T0);
     state = apply(state, new NodeLost("n1", "unreachable", ALL), T0);
 
     assertThat(state.ready()).hasSize(2);
@@ -237,7 +245,9 @@ class JobStateTest {
     JobState state = accepted(3, false);
     Batch a = fresh(state, 3);
     state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
-    state = apply(state, new BatchCompleted(a.id(), 0, longs(0, 1), List.of(), true, 10), T0);
+    state =
+        apply(
+            state, new BatchCompleted(a.id(), 0, Values.of(longs(0, 1)), List.of(), true, 10), T0);
     assertThat(state.ready())
         .singleElement()
         .satisfies(b -> assertThat(b.firstIndex()).isEqualTo(1));
@@ -304,7 +314,8 @@ class JobStateTest {
             new BatchCompleted(
                 a.id(),
                 0,
-                List.of(LongNode.valueOf(Long.MAX_VALUE), LongNode.valueOf(Long.MAX_VALUE)),
+                Values.of(
+                    List.of(LongNode.valueOf(Long.MAX_VALUE), LongNode.valueOf(Long.MAX_VALUE))),
                 List.of(),
                 true,
                 10),
@@ -326,7 +337,7 @@ class JobStateTest {
             new BatchCompleted(
                 a.id(),
                 0,
-                List.of(com.fasterxml.jackson.databind.node.TextNode.valueOf("x")),
+                Values.of(List.of(com.fasterxml.jackson.databind.node.TextNode.valueOf("x"))),
                 List.of(),
                 true,
                 10),
@@ -348,7 +359,11 @@ class JobStateTest {
     assertThat(state.meanTaskNanos()).isNegative();
     Batch a = fresh(state, 2);
     state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
-    state = apply(state, new BatchCompleted(a.id(), 0, longs(0, 2), List.of(), true, 2000), T0);
+    state =
+        apply(
+            state,
+            new BatchCompleted(a.id(), 0, Values.of(longs(0, 2)), List.of(), true, 2000),
+            T0);
     assertThat(state.meanTaskNanos()).isEqualTo(1000.0);
   }
 
@@ -372,7 +387,12 @@ class JobStateTest {
     }
     TaskError error = new TaskError("java.lang.RuntimeException", message, "n", 1, "at Task.run");
     return new BatchCompleted(
-        batch.id(), 0, outputs, List.of(new InputFailure(offset, kind, error)), true, 10);
+        batch.id(),
+        0,
+        Values.of(outputs),
+        List.of(new InputFailure(offset, kind, error)),
+        true,
+        10);
   }
 
   /** Tests that a throwing input runs again alone up to --retries times, then reports its error. */
@@ -507,7 +527,7 @@ class JobStateTest {
             new BatchCompleted(
                 a.id(),
                 0,
-                longs(0, 1),
+                Values.of(longs(0, 1)),
                 List.of(new InputFailure(2, FailureKind.TIMEOUT, abandoned)),
                 true,
                 10),

@@ -3,6 +3,7 @@ package cohort.coordinator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ class ReorderBufferTest {
   private static ResultBlock block(long from, int size) {
     List<JsonNode> values =
         LongStream.range(from, from + size).mapToObj(i -> (JsonNode) LongNode.valueOf(i)).toList();
-    return new ResultBlock(from, values, values, Map.of());
+    return new ResultBlock(from, Values.of(values), Values.of(values), Map.of());
   }
 
   /** Tests that blocks leave in input order, each once, whatever order they arrive in. */

@@ -3,6 +3,7 @@ package cohort.coordinator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.api.TaskError;
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -20,7 +21,11 @@ class TallyTest {
     List<JsonNode> outputs =
         List.of(LongNode.valueOf(10), NullNode.getInstance(), LongNode.valueOf(5));
     ResultBlock block =
-        new ResultBlock(0, inputs, outputs, Map.of(1, new TaskError("x", "no", null, 1, null)));
+        new ResultBlock(
+            0,
+            Values.of(inputs),
+            Values.of(outputs),
+            Map.of(1, new TaskError("x", "no", null, 1, null)));
     Tally tally = Tally.NONE.add(block, Combiner.SUM).add(block, Combiner.SUM);
     assertThat(tally.succeeded()).isEqualTo(4);
     assertThat(tally.failed()).isEqualTo(2);
@@ -33,11 +38,13 @@ class TallyTest {
   @Test
   void aBadOutputStopsCombining() {
     List<JsonNode> values = List.of(TextNode.valueOf("a"));
-    Tally tally = Tally.NONE.add(new ResultBlock(0, values, values, Map.of()), Combiner.SUM);
+    Tally tally =
+        Tally.NONE.add(
+            new ResultBlock(0, Values.of(values), Values.of(values), Map.of()), Combiner.SUM);
     assertThat(tally.combineError()).contains("sum needs numbers");
     assertThat(tally.combined()).isNull();
     List<JsonNode> more = List.of(LongNode.valueOf(3));
-    tally = tally.add(new ResultBlock(1, more, more, Map.of()), Combiner.SUM);
+    tally = tally.add(new ResultBlock(1, Values.of(more), Values.of(more), Map.of()), Combiner.SUM);
     assertThat(tally.combined()).isNull();
     assertThat(tally.succeeded()).isEqualTo(2);
   }

@@ -2,16 +2,19 @@ package cohort.coordinator.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cohort.api.ApiJson;
+import cohort.api.Result;
+import cohort.api.ResultFrames;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.ResultBlock;
 import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -58,7 +61,7 @@ class ResultLogTest {
       inputs.add(IntNode.valueOf(i));
       outputs.add(IntNode.valueOf(i * 2));
     }
-    return new ResultBlock(from, inputs, outputs, java.util.Map.of());
+    return new ResultBlock(from, Values.of(inputs), Values.of(outputs), java.util.Map.of());
   }
 
   /** Tests that a reader started before the results follows the log until it is closed. */
@@ -68,13 +71,11 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer =
         testKit.spawn(
             ResultWriter.create(
-                log,
-                ApiJson.newMapper(),
-                "j",
-                new BlobStore(dir.resolve("blobs")),
-                owner.ref(),
-                Written::new));
+                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
     CompletionStage<ByteString> read =
+        log.jsonLines(blocking)
+            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
+    CompletionStage<ByteString> frames =
         log.source(blocking)
             .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
 
@@ -89,7 +90,11 @@ class ResultLogTest {
             "{\"index\":0,\"input\":0,\"output\":0}",
             "{\"index\":1,\"input\":1,\"output\":2}",
             "{\"index\":2,\"input\":2,\"output\":4}");
-    assertThat(Files.readString(log.file(), StandardCharsets.UTF_8)).isEqualTo(text);
+    // The frames a reader gets are the file's bytes, and read back as the same results.
+    byte[] file = Files.readAllBytes(log.file());
+    assertThat(frames.toCompletableFuture().get(10, TimeUnit.SECONDS).toArray()).isEqualTo(file);
+    Iterator<Result> results = ResultFrames.read(new ByteArrayInputStream(file));
+    assertThat(results.next()).isEqualTo(Result.ok(0, IntNode.valueOf(0), IntNode.valueOf(0)));
     assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 2));
     assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 1));
   }
@@ -101,12 +106,7 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer =
         testKit.spawn(
             ResultWriter.create(
-                log,
-                ApiJson.newMapper(),
-                "j",
-                new BlobStore(dir.resolve("blobs")),
-                owner.ref(),
-                Written::new));
+                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
     for (int i = 0; i < 5000; i++) {
       writer.tell(new ResultWriter.Append(List.of(block(i, i + 1))));
     }
@@ -120,7 +120,7 @@ class ResultLogTest {
               return null;
             });
     ByteString all =
-        log.source(blocking)
+        log.jsonLines(blocking)
             .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
@@ -146,7 +146,7 @@ class ResultLogTest {
                   opened.countDown();
                 });
     CompletionStage<ByteString> read =
-        log.source(watched)
+        log.jsonLines(watched)
             .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
     assertThat(opened.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.exists(log.file())).isFalse();
@@ -155,12 +155,7 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer =
         testKit.spawn(
             ResultWriter.create(
-                log,
-                ApiJson.newMapper(),
-                "j",
-                new BlobStore(dir.resolve("blobs")),
-                owner.ref(),
-                Written::new));
+                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
     writer.tell(new ResultWriter.Append(List.of(block(0, 1))));
     writer.tell(ResultWriter.Close.INSTANCE);
 
@@ -174,7 +169,7 @@ class ResultLogTest {
     ResultLog log = new ResultLog(dir.resolve("never-written.ndjson"));
     log.close(null);
     ByteString all =
-        log.source(blocking)
+        log.jsonLines(blocking)
             .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package cohort.coordinator.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.coordinator.job.ResultBlock;
+import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.util.Collections;
@@ -32,7 +33,7 @@ class ResultSinkTest {
 
   private static ResultBlock block(long from, int size) {
     List<JsonNode> values = Collections.nCopies(size, LongNode.valueOf(1));
-    return new ResultBlock(from, values, values, Map.of());
+    return new ResultBlock(from, Values.of(values), Values.of(values), Map.of());
   }
 
   /** Tests that a round's results go in one append, and the log closes once, after them. */
