@@ -9,6 +9,7 @@ import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.dispatch.Dispatcher;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.dispatch.Outbox;
+import cohort.coordinator.dispatch.Rebalancer;
 import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
@@ -24,6 +25,7 @@ import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchProgress;
+import cohort.protocol.CoordinatorProtocol.BatchesReturned;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.CoordinatorProtocol.StartRequested;
@@ -102,7 +104,11 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     this.clock = clock;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.jobs = new JobRegistry(dataDir, settings.retainedJobs());
-    this.dispatcher = new Dispatcher(settings.batching(), context.getSelf());
+    this.dispatcher =
+        new Dispatcher(
+            settings.batching(),
+            settings.moveQueuedOver().map(Rebalancer::new).orElseGet(Rebalancer::off),
+            context.getSelf());
     this.admissions =
         context.spawn(Admissions.create(context.getSelf(), settings.checkTimeout()), "admissions");
     this.membership =
@@ -122,6 +128,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(BatchProgress.class, this::onBatchProgress)
         .onMessage(BatchFinished.class, this::onBatchFinished)
         .onMessage(StartRequested.class, this::onStartRequested)
+        .onMessage(BatchesReturned.class, this::onBatchesReturned)
         .onMessage(NodeDraining.class, this::onNodeDraining)
         .onMessage(Membership.Lost.class, this::onNodeLost)
         .onMessage(Membership.Reachable.class, this::onNodeReachable)
@@ -220,6 +227,14 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       nodes = nodes.started(node, key);
     }
     request.worker().tell(new StartConfirmed(key, run));
+    return this;
+  }
+
+  /** A node gave back queued batches, so that idle slots elsewhere run them. */
+  private Behavior<CoordinatorProtocol.Command> onBatchesReturned(BatchesReturned returned) {
+    String node = NodeTable.idOf(returned.worker());
+    nodes = dispatcher.returned(nodes, jobs, node, returned.batches(), clock.instant());
+    dispatch();
     return this;
   }
 

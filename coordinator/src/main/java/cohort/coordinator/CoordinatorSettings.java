@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param retainedJobs finished jobs kept before the oldest are forgotten
  * @param checkTimeout how long a node may take to check a job's task
  * @param batching how batches are sized, and how many a node may hold
+ * @param moveQueuedOver the least work a batch queued at a node must hold to move to an idle slot
+ *     elsewhere; empty when queued batches never move
  * @param orderedWindow how far an ordered job may run ahead of its first missing result
  */
 public record CoordinatorSettings(
@@ -28,6 +30,7 @@ public record CoordinatorSettings(
     int retainedJobs,
     Duration checkTimeout,
     Batching batching,
+    Optional<Duration> moveQueuedOver,
     long orderedWindow) {
 
   /**
@@ -51,6 +54,7 @@ public record CoordinatorSettings(
               atLeast(config, "cohort.dispatch.prefetch-per-slot", 0),
               atLeast(config, "cohort.dispatch.max-prefetch-per-slot", 0),
               config.getDuration("cohort.dispatch.queue-per-slot")),
+          durationOrOff(config, "cohort.dispatch.move-queued-over"),
           atLeast(config, "cohort.dispatch.ordered-window", 1));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
@@ -68,6 +72,18 @@ public record CoordinatorSettings(
           key + " = " + value + " is too small: use " + min + " or more");
     }
     return value;
+  }
+
+  private static Optional<Duration> durationOrOff(Config config, String key) {
+    if (config.getString(key).trim().equalsIgnoreCase("off")) {
+      return Optional.empty();
+    }
+    Duration value = config.getDuration(key);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(
+          key + " = " + value + ": use 0, a positive duration such as 50ms, or off");
+    }
+    return Optional.of(value);
   }
 
   private static Duration positive(Config config, String key) {

@@ -20,6 +20,7 @@ import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchProgress;
+import cohort.protocol.CoordinatorProtocol.BatchesReturned;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.CoordinatorProtocol.StartRequested;
 import cohort.protocol.Payloads;
@@ -28,6 +29,7 @@ import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.Registered;
+import cohort.protocol.WorkerProtocol.ReturnQueued;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.protocol.WorkerProtocol.RunBatches;
 import cohort.protocol.WorkerProtocol.TaskChecked;
@@ -94,7 +96,12 @@ class CoordinatorTest {
   }
 
   private static CoordinatorSettings settings(int prefetch) {
-    // The tests count batches per node exactly, so the pipeline stays at its minimum depth.
+    return settings(prefetch, Optional.empty());
+  }
+
+  private static CoordinatorSettings settings(int prefetch, Optional<Duration> moveQueuedOver) {
+    // The tests count batches per node exactly, so the pipeline stays at its minimum depth, and
+    // queued batches stay where they were sent unless a test says otherwise.
     return new CoordinatorSettings(
         "127.0.0.1",
         0,
@@ -103,16 +110,18 @@ class CoordinatorTest {
         10,
         Duration.ofSeconds(3),
         new Batching(Duration.ofMillis(20), 4096, prefetch, prefetch, Duration.ofMillis(5)),
+        moveQueuedOver,
         1000);
   }
 
   private ActorRef<CoordinatorProtocol.Command> coordinator(int prefetch) {
+    return coordinator(settings(prefetch));
+  }
+
+  private ActorRef<CoordinatorProtocol.Command> coordinator(CoordinatorSettings settings) {
     return testKit.spawn(
         Coordinator.create(
-            settings(prefetch),
-            dataDir,
-            new BlobStore(dataDir.resolve("blobs")),
-            Clock.systemUTC()));
+            settings, dataDir, new BlobStore(dataDir.resolve("blobs")), Clock.systemUTC()));
   }
 
   private static List<JsonNode> longs(int n) {
@@ -416,6 +425,40 @@ class CoordinatorTest {
     JobStatus done = awaitState(coordinator, job.id(), JobStatus.State.SUCCEEDED);
     assertThat(done.succeeded()).isEqualTo(3);
     assertThat(done.retried()).isEqualTo(1);
+  }
+
+  /**
+   * Tests that a node that joins gets a batch queued at a busy node: the coordinator asks for it,
+   * and once the busy node gives it back, it goes to the new node as the same attempt.
+   */
+  @Test
+  void queuedBatchMovesToANodeThatJoins() {
+    ActorRef<CoordinatorProtocol.Command> coordinator =
+        coordinator(settings(1, Optional.of(Duration.ofMillis(50))));
+    TestProbe<WorkerProtocol.Command> a = node(coordinator, 1);
+    JobStatus job = submit(coordinator, a, spec("echo"), InputSource.of(longs(2)), true);
+    RunBatch running = nextBatch(a);
+    RunBatch queued = nextBatch(a);
+    assertThat(queued.firstIndex()).isEqualTo(1);
+
+    TestProbe<WorkerProtocol.Command> b = node(coordinator, 1);
+    ReturnQueued asked = a.expectMessageClass(ReturnQueued.class);
+    assertThat(asked.batches()).containsExactly(new BatchKey(job.id(), queued.batchId()));
+    expectNoBatch(b, Duration.ofMillis(200)); // nothing moves before the node gives it back
+
+    coordinator.tell(new BatchesReturned(a.ref(), asked.batches()));
+    RunBatch moved = nextBatch(b);
+    assertThat(moved.firstIndex()).isEqualTo(1);
+    assertThat(moved.inputs()).isEqualTo(queued.inputs());
+    assertThat(moved.attempt()).isEqualTo(1);
+    assertThat(moved.confirmStart()).isFalse();
+    coordinator.tell(echo(moved, b.ref()));
+    coordinator.tell(echo(running, a.ref()));
+    // A late report of the batch given back, were a node to send one, changes nothing.
+    coordinator.tell(echo(queued, a.ref()));
+    JobStatus done = awaitState(coordinator, job.id(), JobStatus.State.SUCCEEDED);
+    assertThat(done.succeeded()).isEqualTo(2);
+    assertThat(done.retried()).isZero();
   }
 
   private JobStatus awaitState(

@@ -7,7 +7,9 @@ import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -204,6 +206,22 @@ final class NodeBatches {
     refuse(schedule.runEnded(run).stream().map(RunningBatch::batch).toList());
     actions.resizeThreads().accept(schedule.threadsNeeded());
     startQueued();
+  }
+
+  /**
+   * Gives back those of the batches that have not started, so that they run elsewhere: they will
+   * not run here, and are not reported.
+   *
+   * @return the keys of the batches given back
+   */
+  List<BatchKey> giveBack(Collection<BatchKey> keys) {
+    Set<BatchKey> wanted = Set.copyOf(keys);
+    List<RunBatch> given =
+        schedule.withdraw(batch -> wanted.contains(new BatchKey(batch.jobId(), batch.batchId())));
+    if (!given.isEmpty()) {
+      startQueued(); // a slot held for a start confirmation may be free now
+    }
+    return given.stream().map(batch -> new BatchKey(batch.jobId(), batch.batchId())).toList();
   }
 
   /** Cancels a job: what has not started is dropped, what runs is interrupted. */

@@ -3,6 +3,7 @@ package cohort.node;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
+import cohort.protocol.CoordinatorProtocol.BatchesReturned;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.HostPort;
@@ -12,6 +13,7 @@ import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
+import cohort.protocol.WorkerProtocol.ReturnQueued;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.protocol.WorkerProtocol.RunBatches;
 import cohort.protocol.WorkerProtocol.StartConfirmed;
@@ -229,6 +231,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .onMessageEquals(Signal.FLUSH_STARTS, this::onFlushStarts)
         .onMessage(StartConfirmed.class, this::onStartConfirmed)
         .onMessage(CancelJob.class, this::onCancelJob)
+        .onMessage(ReturnQueued.class, this::onReturnQueued)
         .onMessage(CheckTask.class, this::onCheckTask)
         .onMessage(Checked.class, this::onChecked)
         .onMessage(TaskBound.class, this::onTaskBound)
@@ -266,6 +269,12 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
 
   private Behavior<WorkerProtocol.Command> onSlotFree(SlotFree free) {
     batches.runEnded(free.run());
+    return Behaviors.same();
+  }
+
+  private Behavior<WorkerProtocol.Command> onReturnQueued(ReturnQueued asked) {
+    List<BatchKey> given = batches.giveBack(asked.batches());
+    asked.replyTo().tell(new BatchesReturned(getContext().getSelf(), given));
     return Behaviors.same();
   }
 

@@ -394,4 +394,41 @@ class NodeBatchesTest {
     assertThat(flushed()).extracting(BatchFinished::batchId).containsExactly(1L);
     assertThat(batches.idle()).isTrue();
   }
+
+  /**
+   * Tests that a node gives back what has not started, including a batch held for its start
+   * confirmation, keeps what runs, reports none of it, and that a slot freed this way takes the
+   * next batch.
+   */
+  @Test
+  void givesBackOnlyWhatHasNotStarted() {
+    acceptBound(batch("g", 1, "wait", 0));
+    batches.accept(batch("g", 2, "wait", 0));
+    batches.accept(batch("g", 3, "wait", 0));
+    List<BatchKey> given =
+        batches.giveBack(List.of(new BatchKey("g", 1), new BatchKey("g", 3), new BatchKey("h", 9)));
+    assertThat(given).containsExactly(new BatchKey("g", 3));
+    assertThat(runs).singleElement().satisfies(run -> assertThat(run).hasSize(1));
+    assertThat(flushed()).extracting(BatchFinished::batchId).doesNotContain(3L);
+    batches.batchEnded(
+        new BatchKey("g", 1), List.of(result(batch("g", 1, "wait", 0), 1)), null, null);
+    batches.runEnded(runs.get(0).get(0).run());
+    assertThat(runs).hasSize(2);
+    assertThat(runs.get(1).get(0).batch().batchId()).isEqualTo(2);
+    batches.batchEnded(
+        new BatchKey("g", 2), List.of(result(batch("g", 2, "wait", 0), 1)), null, null);
+    batches.runEnded(runs.get(1).get(0).run());
+
+    batches.accept(confirming("k", 1));
+    batches.taskBound(
+        "k", new TaskSpec("scale", Map.of()), registry.bind(new TaskSpec("scale", Map.of())), null);
+    assertThat(coordinator.receiveMessage(Duration.ofSeconds(5)))
+        .isInstanceOf(StartRequested.class);
+    assertThat(batches.giveBack(List.of(new BatchKey("k", 1))))
+        .containsExactly(new BatchKey("k", 1));
+    batches.startConfirmed(new BatchKey("k", 1), true);
+    assertThat(runs).hasSize(2);
+    assertThat(flushed()).extracting(BatchFinished::batchId).containsExactly(1L, 2L);
+    assertThat(batches.idle()).isTrue();
+  }
 }

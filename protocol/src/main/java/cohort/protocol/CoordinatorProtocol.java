@@ -26,7 +26,7 @@ public interface CoordinatorProtocol {
    * Version of this protocol. A node with another version is refused at registration, so a cluster
    * never runs with two builds that read messages differently.
    */
-  int VERSION = 3;
+  int VERSION = 4;
 
   /** Name of the actor system on every Cohort JVM; cluster addresses include it. */
   String SYSTEM_NAME = "cohort";
@@ -185,6 +185,17 @@ public interface CoordinatorProtocol {
    */
   record StartRequested(ActorRef<WorkerProtocol.Command> worker, BatchKey batch)
       implements Command, CborSerializable {}
+
+  /**
+   * Answer to {@link WorkerProtocol.ReturnQueued}: the node gave these batches back; none of their
+   * inputs ran there, and none will.
+   */
+  record BatchesReturned(ActorRef<WorkerProtocol.Command> worker, List<BatchKey> batches)
+      implements Command, CborSerializable {
+    public BatchesReturned {
+      batches = List.copyOf(batches);
+    }
+  }
 
   /**
    * The node is shutting down: send it nothing more. It finishes or returns what it holds, then

@@ -164,6 +164,21 @@ public interface WorkerProtocol {
   record StartConfirmed(CoordinatorProtocol.BatchKey batch, boolean run)
       implements Command, CborSerializable {}
 
+  /**
+   * Give back those of these batches that have not started here, so that idle slots elsewhere run
+   * them; answered with {@link CoordinatorProtocol.BatchesReturned}, which lists the batches given
+   * back. A batch that started, or that the node no longer holds, stays where it is.
+   *
+   * @param replyTo the coordinator
+   */
+  record ReturnQueued(
+      List<CoordinatorProtocol.BatchKey> batches, ActorRef<CoordinatorProtocol.Command> replyTo)
+      implements Command, CborSerializable {
+    public ReturnQueued {
+      batches = List.copyOf(batches);
+    }
+  }
+
   /** Stop every queued and running input of the job on this node. */
   record CancelJob(String jobId) implements Command, CborSerializable {}
 

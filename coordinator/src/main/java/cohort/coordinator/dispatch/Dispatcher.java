@@ -3,15 +3,18 @@ package cohort.coordinator.dispatch;
 import cohort.coordinator.job.Batch;
 import cohort.coordinator.job.Batching;
 import cohort.coordinator.job.JobEvent.Dispatched;
+import cohort.coordinator.job.JobEvent.Returned;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.jobs.InputGate;
 import cohort.coordinator.jobs.Job;
 import cohort.coordinator.jobs.JobRegistry;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
+import cohort.protocol.WorkerProtocol.ReturnQueued;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,23 +34,46 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class Dispatcher {
 
   private final Batching batching;
+  private final Rebalancer rebalancer;
   private final ActorRef<CoordinatorProtocol.Command> coordinator;
 
   /**
+   * @param rebalancer which queued batches move to idle slots once a round has sent what it could
    * @param coordinator where the nodes send results
    */
-  public Dispatcher(Batching batching, ActorRef<CoordinatorProtocol.Command> coordinator) {
+  public Dispatcher(
+      Batching batching, Rebalancer rebalancer, ActorRef<CoordinatorProtocol.Command> coordinator) {
     this.batching = batching;
+    this.rebalancer = rebalancer;
     this.coordinator = coordinator;
   }
 
   /**
-   * Runs one round of dispatch.
+   * Runs one round of dispatch, then asks nodes for queued batches that idle slots could run.
    *
    * @return the node table with the batches sent taken from the nodes' credit
    */
   public NodeTable round(NodeTable nodes, JobRegistry jobs, Outbox outbox, Instant now) {
-    return new Round(nodes, jobs, outbox, now).run();
+    NodeTable after = new Round(nodes, jobs, outbox, now).run();
+    for (Rebalancer.Recall recall : rebalancer.plan(after, Rebalancer.heldIn(jobs))) {
+      recall.holder().worker().tell(new ReturnQueued(recall.batches(), coordinator));
+    }
+    return after;
+  }
+
+  /**
+   * A node gave back {@code given} of the batches it was asked for: they leave its credit, and
+   * their jobs send them out again.
+   */
+  public NodeTable returned(
+      NodeTable nodes, JobRegistry jobs, String node, List<BatchKey> given, Instant now) {
+    rebalancer.answered(node, given);
+    NodeTable after = nodes;
+    for (BatchKey key : given) {
+      after = after.returned(node, key);
+      jobs.get(key.job()).ifPresent(job -> job.apply(new Returned(key.batch(), node), now));
+    }
+    return after;
   }
 
   /** How many unsent inputs a streamed job may hold now; see {@link InputGate#limit}. */

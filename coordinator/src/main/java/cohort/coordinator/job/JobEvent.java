@@ -58,6 +58,14 @@ public sealed interface JobEvent {
    */
   record NodeLost(String node, String reason, java.util.Set<Long> running) implements JobEvent {}
 
+  /**
+   * A node gave back a batch it had not started, at the coordinator's request, so that an idle slot
+   * elsewhere runs it. None of its inputs ran: it goes out again as it is, no attempt counted.
+   *
+   * @param node the node's id: a batch the job no longer expects there stays as it is
+   */
+  record Returned(long batchId, String node) implements JobEvent {}
+
   /** More inputs of a streamed job arrived, in order after those before. */
   record InputsAdded(long count) implements JobEvent {}
 

@@ -6,12 +6,14 @@ import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobEvent.InputsAdded;
 import cohort.coordinator.job.JobEvent.InputsClosed;
 import cohort.coordinator.job.JobEvent.NodeLost;
+import cohort.coordinator.job.JobEvent.Returned;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The progress of one job: an immutable value changed only by {@link JobEvent}s through {@link
@@ -108,6 +110,8 @@ public final class JobState {
       step.completed(e);
     } else if (event instanceof NodeLost e) {
       step.nodeLost(e);
+    } else if (event instanceof Returned e) {
+      step.returned(e);
     } else if (event instanceof Cancelled e) {
       step.cancelled(e);
     } else if (event instanceof InputsAdded e) {
@@ -165,6 +169,11 @@ public final class JobState {
   /** Whether the batch is out on a node and the job still waits for results of it. */
   public boolean isInFlight(long batchId) {
     return f.inFlight.containsKey(batchId);
+  }
+
+  /** The batch out on a node with this id, if the job still waits for results of it. */
+  public Optional<InFlight> inFlight(long batchId) {
+    return f.inFlight.get(batchId).toJavaOptional();
   }
 
   /** Batches waiting to run again, first to go first. */

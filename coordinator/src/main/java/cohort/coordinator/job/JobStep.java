@@ -6,6 +6,7 @@ import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobEvent.InputsAdded;
 import cohort.coordinator.job.JobEvent.NodeLost;
+import cohort.coordinator.job.JobEvent.Returned;
 import cohort.coordinator.job.JobState.InFlight;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
@@ -184,6 +185,29 @@ final class JobStep {
       }
     }
     deliver(results);
+  }
+
+  void returned(Returned e) {
+    InFlight flight = f.inFlight.get(e.batchId()).getOrNull();
+    if (f.phase.terminal()
+        || flight == null
+        || !flight.node().equals(e.node())
+        || flight.received() > 0) {
+      return; // lost or cancelled meanwhile: what was decided then stands
+    }
+    f.inFlight = f.inFlight.remove(e.batchId());
+    Batch batch = flight.batch();
+    f.ready =
+        f.ready.append(
+            new Batch(
+                f.nextBatchId++,
+                batch.firstIndex(),
+                batch.inputs(),
+                batch.attempt(),
+                batch.taskFailures(),
+                batch.systemFailures(),
+                batch.failedOn(),
+                batch.lastError()));
   }
 
   void inputsAdded(InputsAdded e) {

@@ -10,6 +10,7 @@ import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobEvent.NodeLost;
+import cohort.coordinator.job.JobEvent.Returned;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
 import cohort.protocol.TaskSpec;
@@ -419,6 +420,34 @@ class JobStateTest {
     assertThat(error.error().attempts()).isEqualTo(3);
     assertThat(state.phase()).isEqualTo(Phase.FAILED);
     assertThat(ApiViews.status(state, T0).retried()).isEqualTo(2);
+  }
+
+  /**
+   * Tests that a batch a node gave back goes out again whole, as the same attempt, and that a
+   * return from a node the batch is not on changes nothing.
+   */
+  @Test
+  void returnedBatchGoesOutAgainAsItWas() {
+    JobState state = accepted(3, true);
+    Batch a = fresh(state, 3);
+    state = apply(state, new Dispatched(a, "n1", "n1:1"), T0);
+    state = apply(state, new Returned(a.id(), "n2"), T0);
+    assertThat(state.isInFlight(a.id())).isTrue();
+
+    state = apply(state, new Returned(a.id(), "n1"), T0);
+    assertThat(state.isInFlight(a.id())).isFalse();
+    assertThat(state.ready()).hasSize(1);
+    Batch again = state.ready().get(0);
+    assertThat(again.id()).isNotEqualTo(a.id());
+    assertThat(again.firstIndex()).isZero();
+    assertThat(again.inputs()).isEqualTo(a.inputs());
+    assertThat(again.attempt()).isEqualTo(1);
+    assertThat(ApiViews.status(state, T0).retried()).isZero();
+
+    state = apply(state, new Dispatched(again, "n2", "n2:1"), T0);
+    state = apply(state, doneTimesTen(again), T0);
+    assertThat(released()).extracting(Result::index).containsExactly(0L, 1L, 2L);
+    assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
   }
 
   /** Tests that a retried input that succeeds counts as a success. */
