@@ -34,6 +34,7 @@ import org.apache.pekko.stream.javadsl.FileIO;
 import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.FramingTruncation;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.scaladsl.Framing.FramingException;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -43,7 +44,10 @@ import org.apache.pekko.util.ByteString;
  */
 final class InputRoutes extends AllDirectives {
 
-  /** Longest input line accepted: a value at the size limit, written out as JSON text. */
+  /**
+   * Longest input line read: a value at the size limit, written out as JSON text, may take more
+   * bytes than its estimate. A longer line is refused as too large without reading it whole.
+   */
   private static final int MAX_INPUT_LINE = 4 * Payloads.MAX_VALUE_BYTES;
 
   /** Inputs handed to the coordinator at once, and how long a partial group may wait. */
@@ -87,6 +91,12 @@ final class InputRoutes extends AllDirectives {
                   .via(
                       Framing.delimiter(
                           ByteString.fromString("\n"), MAX_INPUT_LINE, FramingTruncation.ALLOW))
+                  // Every line before went through the count below: the one too long is the next.
+                  .mapError(
+                      FramingException.class,
+                      tooLong ->
+                          new IllegalArgumentException(
+                              Payloads.inputTooLarge("input line " + (lines[0] + 1))))
                   .map(line -> parseInput(line, ++lines[0]))
                   .filter(Optional::isPresent)
                   .map(Optional::get)

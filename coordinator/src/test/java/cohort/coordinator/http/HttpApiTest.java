@@ -385,6 +385,17 @@ class HttpApiTest {
     assertThat(badQuery).startsWith("HTTP/1.1 400 ").contains("application/json");
   }
 
+  /** Tests that a line over the input limit names its line and the documented 192 KiB. */
+  @Test
+  void tooLongInputLineNamesTheLimit() throws Exception {
+    String id = submit("{\"task\":\"echo\",\"stream\":true}");
+    String line = "\"" + "x".repeat(800 * 1024) + "\"";
+    HttpResponse<String> refused = post("/jobs/" + id + "/inputs", "1\n\n" + line + "\n4\n");
+    assertError(refused, 400, "input line 3 is larger than 192 KiB, the most an input may have");
+    assertThat(refused.body()).doesNotContain("786432");
+    assertThat(awaitEnd(id).get("state").textValue()).isEqualTo("CANCELLED");
+  }
+
   /** Tests the cluster and task routes. */
   @Test
   void clusterAndTasks() throws Exception {
