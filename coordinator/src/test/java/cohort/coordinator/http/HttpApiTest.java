@@ -396,6 +396,47 @@ class HttpApiTest {
     assertThat(awaitEnd(id).get("state").textValue()).isEqualTo("CANCELLED");
   }
 
+  /** Tests that a job whose first inputs do not fit its task is refused, with a hint. */
+  @Test
+  void inputsThatDoNotFitTheTaskAreRefused() throws Exception {
+    int jobs = json(get("/jobs")).size();
+    HttpResponse<String> refused =
+        post("/jobs", "{\"task\":\"sum-range\",\"range\":\"0..100000000\"}");
+    assertError(
+        refused, 400, "task 'sum-range' takes object {start: integer, end: integer} inputs, not 0");
+    assertThat(json(refused).get("error").textValue()).contains("--split K");
+    assertThat(json(get("/jobs")).size()).as("a refused job is not created").isEqualTo(jobs);
+
+    assertError(
+        post("/jobs", "{\"task\":\"sleep\",\"inputs\":[\"abc\",\"def\"]}"),
+        400,
+        "task 'sleep' takes integer inputs, not \"abc\"");
+    // One input that does not fit among others that do fails alone, as before.
+    String mixed = submit("{\"task\":\"sleep\",\"inputs\":[1,\"abc\"]}");
+    assertThat(awaitEnd(mixed).get("failed").longValue()).isEqualTo(1);
+    String split = submit("{\"task\":\"sum-range\",\"range\":\"0..1000\",\"split\":4}");
+    assertThat(awaitEnd(split).get("combined").longValue()).isEqualTo(499500);
+  }
+
+  /** Tests that a streamed job's first inputs are checked as they arrive. */
+  @Test
+  void streamedInputsThatDoNotFitCancelTheJob() throws Exception {
+    String id = submit("{\"task\":\"sum-range\",\"stream\":true}");
+    HttpResponse<String> refused = post("/jobs/" + id + "/inputs", "1\n2\n3\n");
+    assertError(
+        refused, 400, "task 'sum-range' takes object {start: integer, end: integer} inputs, not 1");
+    JsonNode cancelled = awaitEnd(id);
+    assertThat(cancelled.get("state").textValue()).isEqualTo("CANCELLED");
+    assertThat(cancelled.get("succeeded").longValue() + cancelled.get("failed").longValue())
+        .isZero();
+
+    String fits = submit("{\"task\":\"sum-range\",\"stream\":true}");
+    HttpResponse<String> sent =
+        post("/jobs/" + fits + "/inputs", "{\"start\":0,\"end\":10}\n{\"start\":10,\"end\":20}\n");
+    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+    assertThat(awaitEnd(fits).get("combined").longValue()).isEqualTo(190);
+  }
+
   /** Tests the cluster and task routes. */
   @Test
   void clusterAndTasks() throws Exception {
