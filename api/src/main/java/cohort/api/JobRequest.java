@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * @param ordered results in input order (the default) or as they complete
  * @param combine reduce the outputs at the coordinator: {@code sum}, {@code count}, {@code min} or
  *     {@code max}
- * @param batch inputs per dispatch; 0 or absent lets Cohort size batches from measured task time
+ * @param batch inputs per dispatch, at least 1; absent lets Cohort size batches from measured task
+ *     time
  * @param retries times an input whose task threw runs again (default 0)
  * @param maxAttempts runs an input gets in all when it times out or its node is lost (default 3)
  * @param taskTimeout how long one input may run, such as {@code "500ms"} or {@code "2m"}; absent

@@ -77,7 +77,7 @@ public interface ClientRequests {
    *
    * @param error what is wrong and how to fix it
    */
-  record Refused(Refusal why, String error) implements SubmitReply, InputsReply {
+  record Refused(Refusal why, String error) implements SubmitReply, InputsReply, InputsChecked {
 
     /** The refusal of a request for a job the coordinator does not know. */
     public static Refused unknownJob(String id) {
@@ -120,6 +120,33 @@ public interface ClientRequests {
 
   /** A streamed job's upload broke: cancel the job, since its inputs cannot be complete. */
   record AbortInputs(String id, String reason) implements CoordinatorProtocol.Command {}
+
+  /**
+   * Check a streamed job's first inputs against its task before they go in: a node converts them to
+   * the task's input type. The upload asks before each part it sends until one input fits, or none
+   * of the first {@link cohort.coordinator.job.InputSamples#MAX} did ({@link
+   * cohort.coordinator.job.StreamSamples}).
+   *
+   * @param samples the inputs to check, at most {@link cohort.coordinator.job.InputSamples#MAX}
+   */
+  record CheckInputs(String id, List<JsonNode> samples, ActorRef<InputsChecked> replyTo)
+      implements CoordinatorProtocol.Command {}
+
+  /** Answer to {@link CheckInputs}. */
+  sealed interface InputsChecked {}
+
+  /**
+   * One of the inputs fits the task (or no node could check them, which is not the job's fault).
+   */
+  record InputsFit() implements InputsChecked {}
+
+  /**
+   * None of the inputs fits the task.
+   *
+   * @param error the node's word on the first, such as {@code task 'sleep' takes integer inputs,
+   *     not "abc"}
+   */
+  record InputsMisfit(String error) implements InputsChecked {}
 
   /** Answer to {@link AddInputs} and {@link CloseInputs}. */
   sealed interface InputsReply {}

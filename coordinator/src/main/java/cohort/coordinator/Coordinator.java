@@ -141,6 +141,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(ClientRequests.CancelJob.class, this::onCancelJob)
         .onMessage(ClientRequests.OpenResults.class, this::onOpenResults)
         .onMessage(ClientRequests.AddInputs.class, this::onAddInputs)
+        .onMessage(ClientRequests.CheckInputs.class, this::onCheckInputs)
         .onMessage(ClientRequests.CloseInputs.class, this::onCloseInputs)
         .onMessage(ClientRequests.AbortInputs.class, this::onAbortInputs)
         .onMessage(ClientRequests.HttpServing.class, this::onHttpServing)
@@ -367,6 +368,20 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     if (job.offer(add, dispatcher.bufferLimit(job, nodes), clock.instant())) {
       dispatch();
     }
+    return this;
+  }
+
+  /** The admission desk judges a streamed job's first inputs, as it judged the job. */
+  private Behavior<CoordinatorProtocol.Command> onCheckInputs(ClientRequests.CheckInputs check) {
+    Optional<Refused> refused = jobs.inputsRefused(check.id());
+    if (refused.isPresent()) {
+      check.replyTo().tell(refused.get());
+      return this;
+    }
+    Job job = jobs.get(check.id()).orElseThrow();
+    admissions.tell(
+        new Admissions.JudgeInputs(
+            job.state().spec().task(), check.samples(), nodes, address, check.replyTo()));
     return this;
   }
 

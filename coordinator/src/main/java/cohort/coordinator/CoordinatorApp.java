@@ -4,6 +4,7 @@ import cohort.api.ApiJson;
 import cohort.coordinator.admission.TaskAdmission;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.http.HttpApi;
+import cohort.coordinator.http.JsonParsingErrors;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.HostPort;
 import com.typesafe.config.Config;
@@ -129,6 +130,7 @@ public final class CoordinatorApp {
     String cluster = HostPort.of(Cluster.get(system).selfMember().address()).toString();
     Http.get(system)
         .newServerAt(settings.host(), settings.httpPort())
+        .adaptSettings(server -> server.withParsingErrorHandler(JsonParsingErrors.class.getName()))
         .bind(api.routes())
         .whenComplete(
             (binding, failure) -> {

@@ -326,6 +326,60 @@ class CoordinatorTest {
     node.expectNoMessage(Duration.ofMillis(100));
   }
 
+  /**
+   * Tests that a job none of whose first inputs fits its task is refused with the node's words and
+   * the range's hint, and that inputs of a shape that fits are remembered: the next job of that
+   * shape goes out without a check.
+   */
+  @Test
+  void refusesInputsThatDoNotFit() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    TestProbe<ClientRequests.SubmitReply> reply = testKit.createTestProbe();
+    JobSpec sum = spec("sum-range");
+    coordinator.tell(
+        new ClientRequests.SubmitJob(sum, InputSource.range(0, 100_000_000), true, reply.ref()));
+    CheckTask check = node.expectMessageClass(CheckTask.class);
+    assertThat(check.samples())
+        .extracting(JsonNode::longValue)
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    check.replyTo().tell(new TaskChecked(null, "task 'sum-range' takes object inputs, not 0"));
+    ClientRequests.Refused refused = (ClientRequests.Refused) reply.receiveMessage();
+    assertThat(refused.why()).isEqualTo(Refusal.INVALID);
+    assertThat(refused.error())
+        .startsWith(
+            "the job's inputs do not fit its task: task 'sum-range' takes object inputs, not 0"
+                + " (input 0, and none of the first 8 inputs fits); a 'range' gives")
+        .endsWith("(cohort submit: --split K)");
+
+    coordinator.tell(
+        new ClientRequests.SubmitJob(sum, InputSource.split(0, 100, 4), true, reply.ref()));
+    node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null, null));
+    assertThat(reply.receiveMessage()).isInstanceOf(ClientRequests.Accepted.class);
+    assertThat(nextBatch(node).jobId()).isNotNull();
+    coordinator.tell(
+        new ClientRequests.SubmitJob(sum, InputSource.split(0, 1000, 10), true, reply.ref()));
+    assertThat(reply.receiveMessage()).isInstanceOf(ClientRequests.Accepted.class);
+  }
+
+  /** Tests that a streamed job's first inputs are checked by a node, on the upload's request. */
+  @Test
+  void checksAStreamedJobsFirstInputs() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    TestProbe<WorkerProtocol.Command> node = node(coordinator, 1);
+    JobStatus job = submit(coordinator, node, spec("sum-range"), InputSource.streamed(), true);
+    TestProbe<ClientRequests.InputsChecked> checked = testKit.createTestProbe();
+    coordinator.tell(new ClientRequests.CheckInputs(job.id(), longs(2), checked.ref()));
+    CheckTask check = node.expectMessageClass(CheckTask.class);
+    assertThat(check.samples()).isEqualTo(longs(2));
+    check.replyTo().tell(new TaskChecked(null, "task 'sum-range' takes object inputs, not 0"));
+    assertThat(checked.receiveMessage())
+        .isEqualTo(new ClientRequests.InputsMisfit("task 'sum-range' takes object inputs, not 0"));
+    coordinator.tell(new ClientRequests.CheckInputs("nope", longs(1), checked.ref()));
+    assertThat(((ClientRequests.Refused) checked.receiveMessage()).why())
+        .isEqualTo(Refusal.UNKNOWN_JOB);
+  }
+
   /** Tests that a task's default combiner applies unless the job names one. */
   @Test
   void appliesTheTaskCombiner() {

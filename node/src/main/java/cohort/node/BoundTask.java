@@ -6,6 +6,7 @@ import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.List;
 
 /** A task with a job's parameters bound: converts inputs, runs, converts outputs. */
 public final class BoundTask {
@@ -82,6 +83,25 @@ public final class BoundTask {
    */
   public Object call(Object input, TaskContext context) throws Exception {
     return task.run(input, params, context);
+  }
+
+  /**
+   * Whether a job's first inputs fit the task: null when one of them converts to its input type (or
+   * there are none), otherwise why the first does not. One input that does not convert among others
+   * that do fails alone when it runs; inputs of which none converts mean the job is wrong as a
+   * whole.
+   */
+  public String misfit(List<JsonNode> samples) {
+    String first = null;
+    for (JsonNode sample : samples) {
+      try {
+        convertInput(sample);
+        return null;
+      } catch (IllegalArgumentException e) {
+        first = first == null ? e.getMessage() : first;
+      }
+    }
+    return first;
   }
 
   /** Runs the task on a converted input and returns its output as JSON. */

@@ -1,7 +1,10 @@
 package cohort.node;
 
 import cohort.protocol.TaskSpec;
+import cohort.protocol.WorkerProtocol.TaskChecked;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
@@ -13,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Binds tasks to their parameters away from the worker's actor, and within a time limit.
+ * Binds tasks to their parameters away from the worker's actor, and within a time limit; checks
+ * tasks, and a job's first inputs, for the coordinator the same way.
  *
  * <p>Binding runs the task's {@link cohort.task.Task#validate}, which is a plugin's code: it may be
  * slow, or hang. On the actor's thread it would stop the node from answering anything else, so it
@@ -82,6 +86,20 @@ final class TaskBinder implements AutoCloseable {
               }
             });
     return bound;
+  }
+
+  /**
+   * Checks a task for the coordinator: binds it and its parameters, then converts the job's first
+   * inputs to its input type, on the binder's threads and within the same time limit.
+   *
+   * @return completed with the verdict, never exceptionally: a failed bind is the verdict's error,
+   *     inputs of which none converts its input error ({@link BoundTask#misfit})
+   */
+  CompletableFuture<TaskChecked> check(TaskSpec spec, List<JsonNode> samples) {
+    // The conversion runs on the thread that completes the bind: a binder thread.
+    return bind(spec)
+        .thenApply(task -> new TaskChecked(null, task.misfit(samples)))
+        .exceptionally(failure -> new TaskChecked(reason(failure)));
   }
 
   private void bindInto(TaskSpec spec, CompletableFuture<BoundTask> bound) {

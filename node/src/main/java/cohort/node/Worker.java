@@ -46,7 +46,8 @@ import org.slf4j.Logger;
  * and what their coordinator hears of them, with {@link SlotSchedule} (which batches run on which
  * slot), {@link Watchdog} (which inputs to interrupt, which threads to give up) and {@link Outbox}
  * (how starts and results travel back). Batches run on {@link SlotThreads}; {@link TaskBinder}
- * binds each job's task, and checks tasks for the coordinator, off this actor.
+ * binds each job's task, and checks tasks and a job's first inputs for the coordinator, off this
+ * actor.
  *
  * <p>The worker registers with every coordinator the receptionist lists; its child {@link
  * CoordinatorWatch} ends the membership when the coordinator leaves the cluster. On {@link Drain}
@@ -77,8 +78,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private record TaskBound(String job, TaskSpec spec, BoundTask task, String error)
       implements WorkerProtocol.Command {}
 
-  /** The answer to a {@link CheckTask}, once its bind ended. */
-  private record Checked(ActorRef<TaskChecked> replyTo, String error)
+  /** The answer to a {@link CheckTask}, once its bind and its inputs' conversion ended. */
+  private record Checked(ActorRef<TaskChecked> replyTo, TaskChecked verdict)
       implements WorkerProtocol.Command {}
 
   private record CoordinatorsChanged(Receptionist.Listing listing)
@@ -405,14 +406,16 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private Behavior<WorkerProtocol.Command> onCheckTask(CheckTask check) {
     getContext()
         .pipeToSelf(
-            binder.bind(check.task()),
-            (task, failure) ->
-                new Checked(check.replyTo(), failure == null ? null : TaskBinder.reason(failure)));
+            binder.check(check.task(), check.samples()),
+            (verdict, failure) ->
+                new Checked(
+                    check.replyTo(),
+                    failure == null ? verdict : new TaskChecked(TaskBinder.reason(failure))));
     return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onChecked(Checked checked) {
-    checked.replyTo().tell(new TaskChecked(checked.error()));
+    checked.replyTo().tell(checked.verdict());
     return Behaviors.same();
   }
 

@@ -91,8 +91,10 @@ class ProtocolSerializationTest {
             new RunBatch("j-1", 3, spec, 10, Values.of(values), 2, 5000, coordinator, false),
             new CancelJob("j-1"),
             new CheckTask(spec, checked),
+            new CheckTask(spec, values, checked),
             new TaskChecked(null),
             new TaskChecked("bad"),
+            new TaskChecked(null, "task 'sum-range' takes object inputs, not 0"),
             new Registered("c:1", "http://127.0.0.1:8470"),
             new RegistrationRefused("version"),
             new RegisterNode(

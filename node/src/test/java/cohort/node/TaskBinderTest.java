@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cohort.node.TestTasks.SlowCheckTask;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.WorkerProtocol.TaskChecked;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +93,34 @@ class TaskBinderTest {
     assertThat(slow).isNotDone();
     SlowCheckTask.VALIDATE_GATE.release();
     assertThat(slow.get(5, TimeUnit.SECONDS).name()).isEqualTo("slow-check");
+  }
+
+  /**
+   * Tests that a check binds the task, then converts the first inputs: none that converts is an
+   * input error, a bind that fails the check's error, and a check never fails as a future.
+   */
+  @Test
+  void checksTheTaskAndTheFirstInputs() throws Exception {
+    TaskSpec scale = new TaskSpec("scale", Map.of("factor", IntNode.valueOf(2)));
+    assertThat(binder.check(scale, List.of()).get(5, TimeUnit.SECONDS))
+        .isEqualTo(new TaskChecked(null, null));
+    assertThat(
+            binder
+                .check(scale, List.of(TextNode.valueOf("x"), IntNode.valueOf(3)))
+                .get(5, TimeUnit.SECONDS))
+        .isEqualTo(new TaskChecked(null, null));
+    assertThat(
+            binder
+                .check(scale, List.of(TextNode.valueOf("x"), TextNode.valueOf("y")))
+                .get(5, TimeUnit.SECONDS))
+        .isEqualTo(new TaskChecked(null, "task 'scale' takes integer inputs, not \"x\""));
+    assertThat(
+            binder
+                .check(
+                    new TaskSpec("scale", Map.of("factor", IntNode.valueOf(0))),
+                    List.of(TextNode.valueOf("x")))
+                .get(5, TimeUnit.SECONDS))
+        .isEqualTo(new TaskChecked("bad parameters for task 'scale': factor must not be 0", null));
   }
 
   /** Tests that a closed binder fails binds instead of leaving them waiting. */

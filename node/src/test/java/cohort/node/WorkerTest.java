@@ -17,6 +17,7 @@ import cohort.protocol.WorkerProtocol.TaskChecked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -106,6 +107,21 @@ class WorkerTest {
     assertThat(reply.receiveMessage().ok()).isTrue();
     worker.tell(new CheckTask(new TaskSpec("nope", Map.of()), reply.ref()));
     assertThat(reply.receiveMessage().error()).startsWith("unknown task 'nope'");
+  }
+
+  /** Tests that the worker checks a job's first inputs with its task: one that converts will do. */
+  @Test
+  void checksTheFirstInputs() {
+    TestProbe<TaskChecked> reply = testKit.createTestProbe();
+    TaskSpec scale = new TaskSpec("scale", Map.of("factor", IntNode.valueOf(2)));
+    worker.tell(
+        new CheckTask(scale, List.of(TextNode.valueOf("seven"), IntNode.valueOf(7)), reply.ref()));
+    assertThat(reply.receiveMessage()).isEqualTo(new TaskChecked(null, null));
+    worker.tell(
+        new CheckTask(
+            scale, List.of(TextNode.valueOf("seven"), TextNode.valueOf("eight")), reply.ref()));
+    assertThat(reply.receiveMessage())
+        .isEqualTo(new TaskChecked(null, "task 'scale' takes integer inputs, not \"seven\""));
   }
 
   /** Tests that a cancel interrupts the running batch and drops the queued one, reporting both. */

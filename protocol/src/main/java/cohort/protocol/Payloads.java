@@ -41,6 +41,19 @@ public final class Payloads {
   }
 
   /**
+   * The refusal of an input found too large before it is read whole, such as a line of streamed
+   * inputs far longer than any input at the limit.
+   *
+   * @param what the input as the user knows it, such as {@code input line 7}
+   */
+  public static String inputTooLarge(String what) {
+    return what
+        + " is larger than "
+        + MAX_VALUE_BYTES / 1024
+        + " KiB, the most an input may have: pass large data as file paths instead";
+  }
+
+  /**
    * The length of {@code text} in UTF-8, counted without encoding it. A lone surrogate, which has
    * no UTF-8 form, counts 3 bytes: never less than what an encoder makes of it.
    */

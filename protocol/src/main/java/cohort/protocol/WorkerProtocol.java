@@ -2,6 +2,7 @@ package cohort.protocol;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -182,19 +183,60 @@ public interface WorkerProtocol {
   /** Stop every queued and running input of the job on this node. */
   record CancelJob(String jobId) implements Command, CborSerializable {}
 
-  /** Check that this node can bind the task and its parameters, and answer {@link TaskChecked}. */
-  record CheckTask(TaskSpec task, ActorRef<TaskChecked> replyTo)
-      implements Command, CborSerializable {}
+  /**
+   * Check that this node can bind the task and its parameters, and that the job's first inputs
+   * convert to the task's input type; answer {@link TaskChecked}. Only the node knows the task's
+   * classes (a plugin's among them), so the check of the inputs travels with the task's.
+   *
+   * @param samples the job's first inputs, at most {@link #MAX_SAMPLES} and {@link
+   *     Payloads#TARGET_MESSAGE_BYTES} in all; empty when the job has none yet (a streamed job)
+   */
+  record CheckTask(TaskSpec task, List<JsonNode> samples, ActorRef<TaskChecked> replyTo)
+      implements Command, CborSerializable {
+
+    /** Inputs a check carries at most. */
+    public static final int MAX_SAMPLES = 8;
+
+    public CheckTask {
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(replyTo, "replyTo");
+      samples = List.copyOf(samples);
+      if (samples.size() > MAX_SAMPLES) {
+        throw new IllegalArgumentException(
+            "a task check carries at most " + MAX_SAMPLES + " inputs, not " + samples.size());
+      }
+    }
+
+    /** A check of the task and its parameters alone. */
+    public CheckTask(TaskSpec task, ActorRef<TaskChecked> replyTo) {
+      this(task, List.of(), replyTo);
+    }
+  }
 
   /**
    * Answer to {@link CheckTask}.
    *
    * @param error null when the task and its parameters are fine, otherwise what is wrong and how to
    *     fix it
+   * @param inputError null when one of the samples converts to the task's input type (or there were
+   *     none); otherwise why the first does not, such as {@code task 'sum-range' takes object
+   *     {start: integer, end: integer} inputs, not 0}. Only one of the two is set.
    */
-  record TaskChecked(String error) implements CborSerializable {
+  record TaskChecked(String error, String inputError) implements CborSerializable {
+
+    /** A verdict on the task and its parameters, with no word on inputs. */
+    public TaskChecked(String error) {
+      this(error, null);
+    }
+
+    /** Whether the task and its parameters are fine. */
     public boolean ok() {
       return error == null;
+    }
+
+    /** Whether the inputs checked fit the task: one of them converts, or there were none. */
+    public boolean inputsFit() {
+      return inputError == null;
     }
   }
 

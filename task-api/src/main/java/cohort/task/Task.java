@@ -11,7 +11,8 @@ package cohort.task;
  *
  * <p>Inputs, parameters and outputs cross the cluster as JSON values; Jackson converts them to and
  * from the types the task declares. An input that does not convert fails alone with an input error,
- * parameters that do not bind refuse the whole job before anything runs.
+ * parameters that do not bind refuse the whole job before anything runs, and so do first inputs
+ * none of which converts (the job's first 8, checked on a node with the parameters).
  *
  * @param <I> the input type, for example {@code Long} or a record
  * @param <P> the parameter type: a record whose components are the parameter names, or {@link

@@ -1,12 +1,21 @@
 package cohort.coordinator.admission;
 
+import cohort.coordinator.ClientRequests.InputsChecked;
+import cohort.coordinator.ClientRequests.InputsFit;
+import cohort.coordinator.ClientRequests.InputsMisfit;
+import cohort.coordinator.ClientRequests.Refusal;
+import cohort.coordinator.ClientRequests.Refused;
 import cohort.coordinator.ClientRequests.SubmitJob;
 import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.job.InputSamples;
 import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.TaskChecked;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -17,9 +26,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * The coordinator's admission desk, a child of the coordinator: it judges each submitted job with
- * {@link TaskAdmission}, asks a node to check the task and its parameters when no verdict is known,
- * answers a refusal to the submitter itself, and hands an admitted job back to the coordinator
- * ({@link Admitted}).
+ * {@link TaskAdmission}, asks a node to check the task, its parameters and the job's first inputs
+ * when no verdict is known, answers a refusal to the submitter itself, and hands an admitted job
+ * back to the coordinator ({@link Admitted}). It judges a streamed job's first inputs the same way
+ * as they arrive ({@link JudgeInputs}), answering the upload.
  */
 public final class Admissions extends AbstractBehavior<Admissions.Command> {
 
@@ -27,11 +37,94 @@ public final class Admissions extends AbstractBehavior<Admissions.Command> {
   public sealed interface Command {}
 
   /**
+   * A question the desk answers by judging a task and some inputs against the cluster as it is now.
+   * Each kind says where its answers go.
+   */
+  private sealed interface Case extends Command {
+    TaskSpec task();
+
+    List<JsonNode> samples();
+
+    NodeTable nodes();
+
+    String coordinator();
+
+    /** The task and the inputs may go. */
+    void accept(ActorRef<CoordinatorProtocol.Command> coordinatorActor);
+
+    /** The task cannot go, or cannot be checked now. */
+    void refuse(Refused refused);
+
+    /** None of the inputs fits the task. */
+    void misfit(String error);
+  }
+
+  /**
    * Judge a submitted job against the cluster as it is now.
    *
+   * @param samples the job's first inputs, which a node converts to the task's input type
    * @param coordinator the coordinator's address, for the hint on how to start a node
    */
-  public record Judge(SubmitJob submit, NodeTable nodes, String coordinator) implements Command {}
+  public record Judge(SubmitJob submit, List<JsonNode> samples, NodeTable nodes, String coordinator)
+      implements Case {
+
+    /** Judges the job with its first inputs ({@link InputSamples#first}). */
+    public Judge(SubmitJob submit, NodeTable nodes, String coordinator) {
+      this(submit, InputSamples.first(submit.inputs()), nodes, coordinator);
+    }
+
+    @Override
+    public TaskSpec task() {
+      return submit.spec().task();
+    }
+
+    @Override
+    public void accept(ActorRef<CoordinatorProtocol.Command> coordinatorActor) {
+      coordinatorActor.tell(new Admitted(submit));
+    }
+
+    @Override
+    public void refuse(Refused refused) {
+      submit.replyTo().tell(refused);
+    }
+
+    @Override
+    public void misfit(String error) {
+      refuse(
+          new Refused(
+              Refusal.INVALID,
+              InputSamples.refusal(error, samples.size(), submit.inputs().misfitHint())));
+    }
+  }
+
+  /**
+   * Judge the first inputs of a streamed job that was admitted already.
+   *
+   * @param replyTo told whether they fit
+   */
+  public record JudgeInputs(
+      TaskSpec task,
+      List<JsonNode> samples,
+      NodeTable nodes,
+      String coordinator,
+      ActorRef<InputsChecked> replyTo)
+      implements Case {
+
+    @Override
+    public void accept(ActorRef<CoordinatorProtocol.Command> coordinatorActor) {
+      replyTo.tell(new InputsFit());
+    }
+
+    @Override
+    public void refuse(Refused refused) {
+      replyTo.tell(refused);
+    }
+
+    @Override
+    public void misfit(String error) {
+      replyTo.tell(new InputsMisfit(error));
+    }
+  }
 
   /** The nodes changed: their verdicts no longer hold. */
   public enum Forget implements Command {
@@ -42,7 +135,7 @@ public final class Admissions extends AbstractBehavior<Admissions.Command> {
   public record Admitted(SubmitJob submit) implements CoordinatorProtocol.Command {}
 
   private record CheckDone(
-      Judge judge, Set<String> asked, String node, TaskChecked reply, Throwable failure)
+      Case question, Set<String> asked, String node, TaskChecked reply, Throwable failure)
       implements Command {}
 
   private final TaskAdmission admission = new TaskAdmission();
@@ -70,16 +163,18 @@ public final class Admissions extends AbstractBehavior<Admissions.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Judge.class, this::onJudge)
+        .onMessage(Judge.class, this::onCase)
+        .onMessage(JudgeInputs.class, this::onCase)
         .onMessageEquals(Forget.INSTANCE, this::onForget)
         .onMessage(CheckDone.class, this::onCheckDone)
         .build();
   }
 
-  private Behavior<Command> onJudge(Judge judge) {
+  private Behavior<Command> onCase(Case question) {
     decide(
-        judge,
-        admission.judge(judge.submit().spec().task(), judge.nodes(), judge.coordinator()),
+        question,
+        admission.judge(
+            question.task(), question.samples(), question.nodes(), question.coordinator()),
         Set.of());
     return this;
   }
@@ -90,30 +185,29 @@ public final class Admissions extends AbstractBehavior<Admissions.Command> {
   }
 
   private Behavior<Command> onCheckDone(CheckDone done) {
+    Case question = done.question();
     TaskAdmission.Decision decision =
         done.failure() != null
             ? admission.checkFailed(
-                done.judge().submit().spec().task(),
-                done.asked(),
-                done.judge().nodes(),
-                done.node(),
-                checkTimeout)
-            : admission.checked(done.judge().submit().spec().task(), done.reply());
-    decide(done.judge(), decision, done.asked());
+                question.task(), done.asked(), question.nodes(), done.node(), checkTimeout)
+            : admission.checked(question.task(), question.samples(), done.reply());
+    decide(question, decision, done.asked());
     return this;
   }
 
-  private void decide(Judge judge, TaskAdmission.Decision decision, Set<String> asked) {
+  private void decide(Case question, TaskAdmission.Decision decision, Set<String> asked) {
     if (decision instanceof TaskAdmission.Refuse refuse) {
-      judge.submit().replyTo().tell(refuse.refused());
+      question.refuse(refuse.refused());
     } else if (decision instanceof TaskAdmission.Check check) {
-      askToCheck(judge, check.node(), asked);
+      askToCheck(question, check.node(), asked);
+    } else if (decision instanceof TaskAdmission.Misfit misfit) {
+      question.misfit(misfit.error());
     } else {
-      coordinator.tell(new Admitted(judge.submit()));
+      question.accept(coordinator);
     }
   }
 
-  private void askToCheck(Judge judge, NodeTable.Node node, Set<String> askedBefore) {
+  private void askToCheck(Case question, NodeTable.Node node, Set<String> askedBefore) {
     Set<String> asked = new HashSet<>(askedBefore);
     asked.add(node.id());
     getContext()
@@ -121,8 +215,8 @@ public final class Admissions extends AbstractBehavior<Admissions.Command> {
             TaskChecked.class,
             node.worker(),
             checkTimeout,
-            replyTo -> new CheckTask(judge.submit().spec().task(), replyTo),
+            replyTo -> new CheckTask(question.task(), question.samples(), replyTo),
             (reply, failure) ->
-                new CheckDone(judge, Set.copyOf(asked), node.address(), reply, failure));
+                new CheckDone(question, Set.copyOf(asked), node.address(), reply, failure));
   }
 }

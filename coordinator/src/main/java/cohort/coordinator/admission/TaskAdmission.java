@@ -7,8 +7,10 @@ import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.Combiner;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol.TaskChecked;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,11 +21,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides whether a job may run: some node that takes work must offer its task, and a node must
  * have checked the task and its parameters (they bind to the task's parameter record and pass its
- * validation). Nodes' verdicts are remembered, so a repeated job skips the check's round trip; the
- * memory is bounded, and forgotten whenever a node joins or leaves, as the new set of nodes may
- * judge differently.
+ * validation) and the job's first inputs (one of them converts to the task's input type; see {@link
+ * cohort.coordinator.job.InputSamples}). Nodes' verdicts are remembered, so a repeated job skips
+ * the check's round trip: that the parameters are wrong by task and parameters, that the inputs fit
+ * by task, parameters and the {@link InputShape shape} of the inputs. That inputs do not fit is not
+ * remembered, since other inputs of the same shape may. The memory is bounded, and forgotten
+ * whenever a node joins or leaves, as the new set of nodes may judge differently.
  *
- * <p>Used by the coordinator actor only; not thread-safe.
+ * <p>Used by the admission desk only; not thread-safe.
  */
 public final class TaskAdmission {
 
@@ -35,10 +40,16 @@ public final class TaskAdmission {
   /** Verdicts remembered at most; the least recently used goes first. */
   static final int MAX_VERDICTS = 1024;
 
-  private final Map<TaskSpec, TaskChecked> verdicts =
+  /**
+   * A verdict's key: the task with its parameters, and the shape of the inputs checked with them; a
+   * null shape for a verdict on the task and its parameters alone.
+   */
+  private record Key(TaskSpec task, String shape) {}
+
+  private final Map<Key, TaskChecked> verdicts =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<TaskSpec, TaskChecked> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, TaskChecked> eldest) {
           return size() > MAX_VERDICTS;
         }
       };
@@ -52,15 +63,30 @@ public final class TaskAdmission {
   /** Accept it: its task and parameters are known to be good. */
   public record Accept() implements Decision {}
 
-  /** Ask this node to check the task and its parameters first. */
+  /** Ask this node to check the task, its parameters and the inputs first. */
   public record Check(NodeTable.Node node) implements Decision {}
 
   /**
-   * The decision on a new job for {@code task}.
+   * None of the inputs checked fits the task; the caller says what that means for the job.
    *
+   * @param error the node's word on the first input, such as {@code task 'sleep' takes integer
+   *     inputs, not "abc"}
+   */
+  public record Misfit(String error) implements Decision {}
+
+  /** The decision on a new job for {@code task} whose inputs are not known yet: a streamed job. */
+  public Decision judge(TaskSpec task, NodeTable nodes, String coordinator) {
+    return judge(task, List.of(), nodes, coordinator);
+  }
+
+  /**
+   * The decision on a new job for {@code task}, or on the first inputs of a streamed job.
+   *
+   * @param samples the job's first inputs ({@link cohort.coordinator.job.InputSamples})
    * @param coordinator the coordinator's address, for the hint on how to start a node
    */
-  public Decision judge(TaskSpec task, NodeTable nodes, String coordinator) {
+  public Decision judge(
+      TaskSpec task, List<JsonNode> samples, NodeTable nodes, String coordinator) {
     if (nodes.isEmpty()) {
       return new Refuse(
           new Refused(
@@ -71,19 +97,38 @@ public final class TaskAdmission {
     if (nodes.nodes().stream().noneMatch(node -> node.available() && node.offers(task.name()))) {
       return new Refuse(refusal(task.name(), nodes));
     }
-    TaskChecked verdict = verdicts.get(task);
-    if (verdict != null) {
-      return judged(verdict);
+    TaskChecked wrong = verdicts.get(new Key(task, null));
+    if (wrong != null) {
+      return judged(wrong);
+    }
+    String shape = InputShape.of(samples);
+    if (shape != null && verdicts.get(new Key(task, shape)) != null) {
+      return new Accept();
     }
     return checker(task.name(), Set.of(), nodes)
         .<Decision>map(Check::new)
         .orElseGet(() -> new Refuse(refusal(task.name(), nodes)));
   }
 
-  /** A node checked the task: the verdict is remembered and decides. */
+  /** A node checked the task of a job whose inputs are not known yet. */
   public Decision checked(TaskSpec task, TaskChecked verdict) {
-    verdicts.put(task, verdict);
-    return judged(verdict);
+    return checked(task, List.of(), verdict);
+  }
+
+  /** A node checked the task and the samples: the verdict decides, and is remembered if it may. */
+  public Decision checked(TaskSpec task, List<JsonNode> samples, TaskChecked verdict) {
+    if (!verdict.ok()) {
+      verdicts.put(new Key(task, null), verdict);
+      return judged(verdict);
+    }
+    if (!verdict.inputsFit()) {
+      return new Misfit(verdict.inputError());
+    }
+    String shape = InputShape.of(samples);
+    if (shape != null) {
+      verdicts.put(new Key(task, shape), verdict);
+    }
+    return new Accept();
   }
 
   /**

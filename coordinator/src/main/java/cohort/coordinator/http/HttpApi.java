@@ -1,7 +1,6 @@
 package cohort.coordinator.http;
 
 import cohort.api.Durations;
-import cohort.api.JobRequest;
 import cohort.api.ResultFrames;
 import cohort.api.TaskInfo;
 import cohort.coordinator.ClientRequests;
@@ -16,15 +15,13 @@ import cohort.coordinator.job.JobState;
 import cohort.coordinator.results.ResultLog;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.task.FileRef;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -36,10 +33,7 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.ExceptionHandler;
-import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
@@ -62,9 +56,12 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * GET    /tasks              the tasks the nodes offer
  * </pre>
  *
- * Every error is JSON {@code {"error": "..."}}: 400 for a malformed request, 404 for an unknown id
- * or path, 405 for a wrong method, 409 for inputs a job does not take, 503 when the cluster cannot
- * take a job now. Durations ({@code wait}) follow {@link Durations}.
+ * Every error is JSON {@code {"error": "..."}} in plain words: 400 for a malformed request (a field
+ * of the wrong type names the field, its value and what it takes: {@link JobRequestReader}), 404
+ * for an unknown id or path, 405 for a wrong method, 409 for inputs a job does not take, 413 for a
+ * body over the size limit, 500 when the coordinator did not answer, 503 when the cluster cannot
+ * take a job now; what the HTTP server refuses on its own is JSON too ({@link HttpErrors}, {@link
+ * JsonParsingErrors}). Durations ({@code wait}) follow {@link Durations}.
  */
 public final class HttpApi extends AllDirectives {
 
@@ -80,10 +77,11 @@ public final class HttpApi extends AllDirectives {
   static final Duration MAX_WAIT = Duration.ofHours(1);
 
   private final Asks asks;
-  private final ObjectMapper json;
   private final Executor blocking;
   private final Clock clock;
   private final Responses responses;
+  private final HttpErrors errors;
+  private final JobRequestReader reader;
   private final InputRoutes data;
 
   /**
@@ -102,66 +100,35 @@ public final class HttpApi extends AllDirectives {
       BlobStore blobs,
       Clock clock) {
     this.asks = new Asks(coordinator, system, askTimeout);
-    this.json = json;
     this.blocking = blocking;
     this.clock = clock;
     this.responses = new Responses(json);
+    this.errors = new HttpErrors(responses, askTimeout);
+    this.reader = new JobRequestReader(json);
     this.data = new InputRoutes(asks, json, blocking, blobs, responses);
   }
 
-  /** Every route, with JSON errors for rejections and exceptions. */
+  /** Every route, with JSON errors for rejections, exceptions and timeouts. */
   public Route routes() {
-    RejectionHandler rejections =
-        RejectionHandler.newBuilder()
-            .handleAll(
-                MethodRejection.class,
-                rejected ->
-                    complete(
-                        responses.error(
-                            StatusCodes.METHOD_NOT_ALLOWED,
-                            "method not allowed here; use "
-                                + rejected.stream()
-                                    .map(r -> r.supported().name())
-                                    .distinct()
-                                    .reduce((a, b) -> a + " or " + b)
-                                    .orElse("another method"))))
-            .handleNotFound(
-                extractUnmatchedPath(
-                    path ->
-                        complete(
-                            responses.error(
-                                StatusCodes.NOT_FOUND,
-                                "no endpoint at "
-                                    + path
-                                    + "; the API has /jobs, /jobs/{id}, /jobs/{id}/results,"
-                                    + " /jobs/{id}/inputs, /jobs/{id}/blobs, /blobs, /cluster and"
-                                    + " /tasks"))))
-            .build();
-    ExceptionHandler exceptions =
-        ExceptionHandler.newBuilder()
-            .matchAny(
-                failure ->
-                    complete(
-                        responses.error(
-                            StatusCodes.INTERNAL_SERVER_ERROR,
-                            "the coordinator failed to answer: " + failure.getMessage())))
-            .build();
-    return handleExceptions(
-        exceptions,
+    return withRequestTimeoutResponse(
+        request -> responses.timedOut(),
         () ->
-            handleRejections(
-                rejections,
+            handleExceptions(
+                errors.exceptions(),
                 () ->
-                    concat(
-                        pathPrefix("jobs", this::jobRoutes),
-                        pathPrefix(
-                            "blobs",
-                            () ->
-                                path(
-                                    PathMatchers.segment().slash(PathMatchers.segment()),
-                                    (job, n) -> get(() -> data.blob(job + "/" + n)))),
-                        path("cluster", () -> get(this::cluster)),
-                        path("tasks", () -> get(this::tasks)))));
+                    handleRejections(
+                        errors.rejections(),
+                        () ->
+                            concat(
+                                pathPrefix("jobs", this::jobRoutes),
+                                pathPrefix(
+                                    "blobs",
+                                    () ->
+                                        path(
+                                            PathMatchers.segment().slash(PathMatchers.segment()),
+                                            (job, n) -> get(() -> data.blob(job + "/" + n)))),
+                                path("cluster", () -> get(this::cluster)),
+                                path("tasks", () -> get(this::tasks))))));
   }
 
   private Route jobRoutes() {
@@ -169,7 +136,11 @@ public final class HttpApi extends AllDirectives {
         pathEndOrSingleSlash(
             () ->
                 concat(
-                    post(() -> parameterOptional("wait", wait -> submit(wait.orElse(null)))),
+                    post(
+                        () ->
+                            withinDeclaredLimit(
+                                () ->
+                                    parameterOptional("wait", wait -> submit(wait.orElse(null))))),
                     get(this::listJobs))),
         path(
             PathMatchers.segment(),
@@ -187,6 +158,23 @@ public final class HttpApi extends AllDirectives {
             PathMatchers.segment().slash("inputs"),
             id ->
                 post(() -> withoutSizeLimit(() -> withoutRequestTimeout(() -> data.inputs(id))))));
+  }
+
+  /**
+   * Answers 413 at once to a body that declares more bytes than the server takes, before reading
+   * any of it. Reading up to the limit fails the request's stream, and Pekko then resets the
+   * connection, which can reach the client before the answer does.
+   */
+  private Route withinDeclaredLimit(Supplier<Route> inner) {
+    return extractParserSettings(
+        settings ->
+            extractRequestEntity(
+                entity -> {
+                  long limit = settings.getMaxContentLength();
+                  return entity.getContentLengthOption().orElse(0) > limit
+                      ? complete(errors.tooLarge(limit))
+                      : inner.get();
+                }));
   }
 
   /**
@@ -219,7 +207,7 @@ public final class HttpApi extends AllDirectives {
             body -> {
               JobRequests.Parsed parsed;
               try {
-                parsed = JobRequests.parse(readRequest(body));
+                parsed = JobRequests.parse(reader.read(body));
               } catch (IllegalArgumentException e) {
                 return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
               }
@@ -263,34 +251,6 @@ public final class HttpApi extends AllDirectives {
           : outcome.addHeader(Location.create("/jobs/" + completed.job().id()));
     }
     return responses.refused((Refused) answer);
-  }
-
-  private JobRequest readRequest(byte[] body) {
-    if (body.length == 0) {
-      throw new IllegalArgumentException(JobRequests.EMPTY_BODY);
-    }
-    try {
-      return json.readValue(body, JobRequest.class);
-    } catch (UnrecognizedPropertyException e) {
-      throw new IllegalArgumentException(
-          "unknown field '"
-              + e.getPropertyName()
-              + "' in the job; known fields: "
-              + JobRequest.FIELDS);
-    } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " (line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr()
-                  + ")";
-      throw new IllegalArgumentException(
-          "the body is not a valid job: " + e.getOriginalMessage() + where);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the body: " + e.getMessage());
-    }
   }
 
   private Route listJobs() {

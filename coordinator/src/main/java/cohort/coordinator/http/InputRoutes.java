@@ -2,10 +2,14 @@ package cohort.coordinator.http;
 
 import cohort.coordinator.ClientRequests;
 import cohort.coordinator.ClientRequests.InputsAccepted;
+import cohort.coordinator.ClientRequests.InputsChecked;
+import cohort.coordinator.ClientRequests.InputsMisfit;
 import cohort.coordinator.ClientRequests.InputsReply;
 import cohort.coordinator.ClientRequests.Refused;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.job.StreamSamples;
+import cohort.coordinator.job.StreamSamples.Step;
 import cohort.protocol.Payloads;
 import cohort.task.FileRef;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +39,7 @@ import org.apache.pekko.stream.javadsl.FileIO;
 import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.FramingTruncation;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.scaladsl.Framing.FramingException;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -43,7 +49,10 @@ import org.apache.pekko.util.ByteString;
  */
 final class InputRoutes extends AllDirectives {
 
-  /** Longest input line accepted: a value at the size limit, written out as JSON text. */
+  /**
+   * Longest input line read: a value at the size limit, written out as JSON text, may take more
+   * bytes than its estimate. A longer line is refused as too large without reading it whole.
+   */
   private static final int MAX_INPUT_LINE = 4 * Payloads.MAX_VALUE_BYTES;
 
   /** Inputs handed to the coordinator at once, and how long a partial group may wait. */
@@ -74,31 +83,36 @@ final class InputRoutes extends AllDirectives {
 
   /**
    * Streams a job's inputs in: newline-delimited JSON, parsed as it arrives and admitted as the job
-   * has room, so a slow cluster slows the upload down through TCP. Answers once the body ended and
-   * every input was admitted; a malformed line or a broken upload cancels the job.
+   * has room, so a slow cluster slows the upload down through TCP. The first inputs are checked
+   * against the job's task before they go in ({@link StreamSamples}). Answers once the body ended
+   * and every input was admitted; a malformed line, first inputs none of which fits the task, or a
+   * broken upload cancel the job.
    */
   Route inputs(String id) {
     return extractRequestEntity(
         entity -> {
           long[] lines = new long[1];
+          StreamSamples samples = new StreamSamples();
           CompletionStage<HttpResponse> done =
               entity
                   .getDataBytes()
                   .via(
                       Framing.delimiter(
                           ByteString.fromString("\n"), MAX_INPUT_LINE, FramingTruncation.ALLOW))
+                  // Every line before went through the count below: the one too long is the next.
+                  .mapError(
+                      FramingException.class,
+                      tooLong ->
+                          new IllegalArgumentException(
+                              Payloads.inputTooLarge("input line " + (lines[0] + 1))))
                   .map(line -> parseInput(line, ++lines[0]))
                   .filter(Optional::isPresent)
                   .map(Optional::get)
                   .groupedWithin(INPUT_CHUNK, INPUT_CHUNK_WAIT)
                   .mapAsync(
-                      1,
-                      chunk ->
-                          admitted(
-                              asks.askPatiently(
-                                  (ActorRef<InputsReply> replyTo) ->
-                                      new ClientRequests.AddInputs(id, chunk, replyTo))))
+                      1, part -> checked(id, samples, part).thenCompose(step -> add(id, step)))
                   .runWith(Sink.ignore(), asks.system())
+                  .thenCompose(ignored -> add(id, samples.ended()))
                   .thenCompose(
                       ignored ->
                           admitted(
@@ -108,6 +122,45 @@ final class InputRoutes extends AllDirectives {
                   .handle((total, failure) -> inputsDone(id, total, failure));
           return completeWithFuture(done);
         });
+  }
+
+  /** Checks the part's first inputs with the job's task, while the upload's inputs need that. */
+  private CompletionStage<Step> checked(String id, StreamSamples samples, List<JsonNode> part) {
+    List<JsonNode> toCheck = samples.toCheck(part);
+    if (toCheck.isEmpty()) {
+      return CompletableFuture.completedFuture(samples.checked(part, 0, null));
+    }
+    return asks.ask(
+            (ActorRef<InputsChecked> replyTo) ->
+                new ClientRequests.CheckInputs(id, toCheck, replyTo))
+        .thenApply(
+            answer -> {
+              if (answer instanceof InputsMisfit misfit) {
+                return samples.checked(part, toCheck.size(), misfit.error());
+              }
+              if (answer instanceof Refused refused) {
+                return switch (refused.why()) {
+                  case UNAVAILABLE -> samples.unchecked(part);
+                  case INVALID -> new StreamSamples.Refuse(refused.error());
+                  case UNKNOWN_JOB, NO_MORE_INPUTS -> throw new RefusedException(refused);
+                };
+              }
+              return samples.checked(part, toCheck.size(), null);
+            });
+  }
+
+  /** Lets inputs in as the job has room, or refuses the job: its first inputs do not fit. */
+  private CompletionStage<Long> add(String id, Step step) {
+    if (step instanceof StreamSamples.Refuse refuse) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(refuse.error()));
+    }
+    if (step instanceof StreamSamples.Admit admit && !admit.inputs().isEmpty()) {
+      return admitted(
+          asks.askPatiently(
+              (ActorRef<InputsReply> replyTo) ->
+                  new ClientRequests.AddInputs(id, admit.inputs(), replyTo)));
+    }
+    return CompletableFuture.completedFuture(0L);
   }
 
   private HttpResponse inputsDone(String id, Long total, Throwable failure) {

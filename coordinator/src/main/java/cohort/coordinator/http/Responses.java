@@ -49,6 +49,13 @@ final class Responses {
     return error(status, refused.error());
   }
 
+  /** The answer to a request the server gave up on: it took longer than its request timeout. */
+  HttpResponse timedOut() {
+    return error(
+        StatusCodes.SERVICE_UNAVAILABLE,
+        "the coordinator did not answer in time; it may be busy: try again");
+  }
+
   /** The answer for an id no job has. */
   HttpResponse unknownJob(String id) {
     return refused(Refused.unknownJob(id));

@@ -50,6 +50,14 @@ public interface InputSource {
     throw new UnsupportedOperationException("this job's inputs were all given when it was created");
   }
 
+  /**
+   * What to try when none of the first inputs fits the job's task, as a clause that follows the
+   * refusal ({@code "; ..."}), or empty: ranges say how {@code split} changes what the task gets.
+   */
+  default String misfitHint() {
+    return "";
+  }
+
   /** Inputs that stream in while the job runs; see {@link StreamedInputs}. */
   static StreamedInputs streamed() {
     return new StreamedInputs();
@@ -101,6 +109,12 @@ public interface InputSource {
       public Values slice(long index, int count) {
         return Values.range(start + index, count);
       }
+
+      @Override
+      public String misfitHint() {
+        return "; a 'range' gives the task each integer as one input: add \"split\": K to give"
+            + " it K parts {\"start\":a,\"end\":b} of the range instead (cohort submit: --split K)";
+      }
     };
   }
 
@@ -145,6 +159,12 @@ public interface InputSource {
         span.put("start", bound(index));
         span.put("end", bound(index + 1));
         return span;
+      }
+
+      @Override
+      public String misfitHint() {
+        return "; with 'split' each input is a part {\"start\":a,\"end\":b} of the range: leave"
+            + " 'split' out to give the task each integer instead (cohort submit: no --split)";
       }
 
       private long bound(long part) {

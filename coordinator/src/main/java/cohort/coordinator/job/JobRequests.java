@@ -7,6 +7,7 @@ import cohort.protocol.TaskSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Checks a {@code POST /jobs} body and turns it into a job's spec and input source. */
 public final class JobRequests {
@@ -25,7 +26,38 @@ public final class JobRequests {
    */
   public record Parsed(JobSpec spec, InputSource inputs, boolean taskCombiner) {}
 
+  /** A bound on retries and attempts, so a typo cannot make an input run forever. */
+  static final int MAX_RUNS = 100;
+
+  /** What each field of a job request takes, in the words of an error message. */
+  private static final Map<String, String> TAKES =
+      Map.ofEntries(
+          Map.entry("task", "a task's name, a string such as \"echo\" (GET /tasks lists them)"),
+          Map.entry(
+              "params", "an object of parameter values by name, such as {\"size\":\"128x128\"}"),
+          Map.entry("inputs", "a list of JSON values, such as [1,2,3]"),
+          Map.entry("range", "a string \"A..B\" of two integers, such as \"0..1000\""),
+          Map.entry("split", "a whole number of parts, 1 or more"),
+          Map.entry("ordered", "true or false"),
+          Map.entry("combine", "one of \"sum\", \"count\", \"min\", \"max\" or \"none\""),
+          Map.entry(
+              "batch",
+              "a whole number of inputs per dispatch, 1 or more; leave 'batch' out to size"
+                  + " batches from the measured task time"),
+          Map.entry("retries", "a whole number from 0 to " + MAX_RUNS),
+          Map.entry("maxAttempts", "a whole number from 1 to " + MAX_RUNS),
+          Map.entry("taskTimeout", "a duration such as \"500ms\" or \"2m\""),
+          Map.entry("stream", "true or false"));
+
   private JobRequests() {}
+
+  /**
+   * What the job request's field takes, for an error message that names a wrong value: {@code "a
+   * whole number of parts, 1 or more"}.
+   */
+  public static String takes(String field) {
+    return TAKES.getOrDefault(field, "one of the fields " + JobRequest.FIELDS);
+  }
 
   /**
    * Checks the request.
@@ -43,10 +75,10 @@ public final class JobRequests {
     String combine = request.combine() == null ? null : request.combine().trim();
     Combiner combiner =
         combine == null || combine.equals(NO_COMBINER) ? null : Combiner.parse(combine);
+    // Absent sizes batches from task time: one way to say it, so 0 is not a second one.
     int batch = request.batch() == null ? 0 : request.batch();
-    if (batch < 0) {
-      throw new IllegalArgumentException(
-          "'batch' is " + batch + "; use 0 (sized from task time) or a positive number of inputs");
+    if (request.batch() != null && batch < 1) {
+      throw new IllegalArgumentException("'batch' is " + batch + "; it takes " + takes("batch"));
     }
     boolean ordered = request.ordered() == null || request.ordered();
     int retries = request.retries() == null ? JobSpec.DEFAULT_RETRIES : request.retries();
@@ -70,9 +102,6 @@ public final class JobRequests {
             timeout(request.taskTimeout()));
     return new Parsed(spec, inputs(request), combine == null);
   }
-
-  /** A bound on retries and attempts, so a typo cannot make an input run forever. */
-  static final int MAX_RUNS = 100;
 
   private static Duration timeout(String text) {
     return text == null ? Duration.ZERO : Durations.parse(text, "'taskTimeout'");

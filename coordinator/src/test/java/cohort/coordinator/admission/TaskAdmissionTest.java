@@ -8,7 +8,9 @@ import cohort.coordinator.dispatch.NodeTable;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.TaskChecked;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +91,54 @@ class TaskAdmissionTest {
     assertThat(error(admission.judge(bad, twoNodes(), "c:1"))).isEqualTo("unknown parameter 'x'");
     admission.forget();
     assertThat(admission.judge(ECHO, twoNodes(), "c:1")).isInstanceOf(TaskAdmission.Check.class);
+  }
+
+  /**
+   * Tests that inputs that fit are remembered by shape, so a repeated job of other values of the
+   * same kinds needs no check, while inputs of another shape are checked anew.
+   */
+  @Test
+  void remembersFittingInputsByShape() {
+    TaskAdmission admission = new TaskAdmission();
+    TaskSpec sum = new TaskSpec("sum-range", Map.of());
+    var first = List.<JsonNode>of(span(0, 10), span(10, 20));
+    assertThat(admission.judge(sum, first, twoNodes(), "c:1"))
+        .isInstanceOf(TaskAdmission.Check.class);
+    assertThat(admission.checked(sum, first, new TaskChecked(null, null)))
+        .isInstanceOf(TaskAdmission.Accept.class);
+    assertThat(admission.judge(sum, List.of(span(5, 7)), twoNodes(), "c:1"))
+        .isInstanceOf(TaskAdmission.Accept.class);
+    assertThat(admission.judge(sum, List.of(IntNode.valueOf(0)), twoNodes(), "c:1"))
+        .isInstanceOf(TaskAdmission.Check.class);
+  }
+
+  /**
+   * Tests that inputs none of which fits are a misfit, and not remembered: other values of the same
+   * kinds may fit, so the next job is checked again.
+   */
+  @Test
+  void misfitsAreNotRemembered() {
+    TaskAdmission admission = new TaskAdmission();
+    TaskSpec sum = new TaskSpec("sum-range", Map.of());
+    var ints = List.<JsonNode>of(IntNode.valueOf(0), IntNode.valueOf(1));
+    assertThat(admission.checked(sum, ints, new TaskChecked(null, "takes objects, not 0")))
+        .isEqualTo(new TaskAdmission.Misfit("takes objects, not 0"));
+    assertThat(admission.judge(sum, ints, twoNodes(), "c:1"))
+        .isInstanceOf(TaskAdmission.Check.class);
+  }
+
+  /** Tests that wrong parameters are remembered whatever the inputs they came with. */
+  @Test
+  void wrongParametersAreRememberedForAnyInputs() {
+    TaskAdmission admission = new TaskAdmission();
+    TaskSpec bad = new TaskSpec("echo", Map.of("x", IntNode.valueOf(1)));
+    admission.checked(bad, List.of(IntNode.valueOf(1)), new TaskChecked("unknown parameter 'x'"));
+    assertThat(error(admission.judge(bad, List.of(span(0, 1)), twoNodes(), "c:1")))
+        .isEqualTo("unknown parameter 'x'");
+  }
+
+  private static JsonNode span(long start, long end) {
+    return JsonNodeFactory.instance.objectNode().put("start", start).put("end", end);
   }
 
   /** Tests that the memory of verdicts is bounded: the least recently used is forgotten first. */

@@ -84,6 +84,16 @@ class JobRequestsTest {
         .hasMessageContaining("must be positive");
   }
 
+  /** Tests that 'batch' 0 is refused: leaving it out is the one way to ask for sized batches. */
+  @Test
+  void batchZeroIsRefused() {
+    assertThatThrownBy(() -> JobRequests.parse(echo().withBatch(0)))
+        .hasMessage(
+            "'batch' is 0; it takes a whole number of inputs per dispatch, 1 or more; leave"
+                + " 'batch' out to size batches from the measured task time");
+    assertThat(JobRequests.parse(echo().withBatch(1)).spec().batch()).isEqualTo(1);
+  }
+
   /** Tests that failure settings reach the spec. */
   @Test
   void failureSettings() {
