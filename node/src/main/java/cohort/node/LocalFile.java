@@ -18,7 +18,7 @@ import java.util.Optional;
  * since the client listed it) is "not here", and the node fetches the bytes instead. Plain, no
  * state; tested without a cluster.
  */
-final class LocalFile {
+public final class LocalFile {
 
   private LocalFile() {}
 
@@ -28,7 +28,7 @@ final class LocalFile {
    *
    * @param file a {@linkplain FileRef#checked() checked} reference
    */
-  static Optional<ByteBuffer> read(FileRef file, ByteBuffer buffer) {
+  public static Optional<ByteBuffer> read(FileRef file, ByteBuffer buffer) {
     Path path;
     try {
       path = Path.of(file.path());
