@@ -181,6 +181,14 @@ final class FileJob {
    * the output names the written path instead of carrying the bytes.
    */
   String handle(String line) {
+    return handle(line, true);
+  }
+
+  /**
+   * Writes the file a result's output carries under {@code --out}; returns the line to print, or
+   * null when {@code print} is false (with {@code -q}, no line is made).
+   */
+  String handle(String line, boolean print) {
     if (out == null || sharedFs) {
       return line;
     }
@@ -195,8 +203,13 @@ final class FileJob {
         throw new IllegalStateException(
             "an output names a file outside --out: " + output.get("file"));
       }
-      Files.createDirectories(target.getParent());
+      if (!Files.isDirectory(target.getParent())) {
+        Files.createDirectories(target.getParent());
+      }
       Files.write(target, output.get("data").binaryValue());
+      if (!print) {
+        return null;
+      }
       ObjectNode shown = ((ObjectNode) output).deepCopy();
       shown.remove("data");
       shown.put("path", target.toString());

@@ -350,7 +350,7 @@ final class SubmitCommand implements Callable<Integer> {
         Stream<String> lines = client.resultLines(job.id())) {
       lines.forEach(
           line -> {
-            String shown = fileJob == null ? line : fileJob.handle(line);
+            String shown = fileJob == null ? line : fileJob.handle(line, !quiet);
             if (!quiet) {
               out.println(shown);
             }
