@@ -161,5 +161,5 @@ public final class ThumbnailStages {
   }
 
   /** The slot thread's read buffer, kept from photo to photo as the node keeps it. */
-  private static ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+  private static ByteBuffer buffer = LocalFile.direct(1 << 20);
 }

@@ -109,7 +109,7 @@ final class FileInputs {
     ByteBuffer into =
         buffer != null && buffer.capacity() >= bytes.length
             ? buffer.clear()
-            : ByteBuffer.allocateDirect(bytes.length);
+            : LocalFile.direct(bytes.length);
     return into.put(bytes).flip();
   }
 
@@ -121,14 +121,7 @@ final class FileInputs {
         throw new IOException(
             file.name() + " is " + mebibytes(size) + " MiB, too large to read at once");
       }
-      ByteBuffer into =
-          buffer != null && buffer.capacity() >= size
-              ? buffer.clear().limit((int) size)
-              : ByteBuffer.allocateDirect((int) size);
-      while (into.hasRemaining() && channel.read(into) >= 0) {
-        // until full, or the file ends early
-      }
-      return into.flip();
+      return LocalFile.readAll(channel, size, buffer);
     } catch (NoSuchFileException e) {
       throw new IOException(
           file.name()

@@ -52,7 +52,7 @@ public final class Thumbnailer {
 
   /** Each thread's buffer for the files it reads: direct, so libjpeg-turbo reads it in place. */
   private static final ThreadLocal<ByteBuffer> BUFFERS =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+      ThreadLocal.withInitial(() -> cohort.node.LocalFile.direct(1 << 20));
 
   /**
    * Reads a file input into this thread's buffer, which grows to the largest file it has read.
