@@ -3,6 +3,8 @@
 #   bench/run.sh [--quick] [--cases 1,3] [--rounds N]   writes docs/benchmarks.md and its chart
 #   bench/run.sh --smoke --cases 1                        a tiny run that checks the harness
 #   bench/run.sh --jmh [JMH options]                      the microbenchmarks of the hot paths
+#   bench/run.sh --thumbnail-stages [COUNT]               CPU per thumbnail stage, Cohort vs Pillow,
+#                                                         on one core (a table for performance.md)
 # Builds what it needs first. The clusters' logs go to bench/target/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +34,12 @@ classpath="$root/bench/target/classes:$root/bench/target/lib/*"
 if [ "${1:-}" = "--jmh" ]; then
   shift
   exec java -cp "$classpath" org.openjdk.jmh.Main "${@:-cohort.bench.jmh}"
+fi
+if [ "${1:-}" = "--thumbnail-stages" ]; then
+  shift
+  pin=(); command -v taskset >/dev/null 2>&1 && pin=(taskset -c 1)
+  exec "${pin[@]}" java -Djava.awt.headless=true -Dcohort.bench.root="$root" -cp "$classpath" \
+    cohort.bench.ThumbnailStages "$@"
 fi
 exec java -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
   -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \

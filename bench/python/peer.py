@@ -9,6 +9,7 @@ Run with the system Python (standard library only; Pillow for ``thumbnails``)::
     python3 peer.py apply-rtt      --calls C --workers W
     python3 peer.py sum            --workers W --end E --split K
     python3 peer.py thumbnails     --dir D --out O --workers W [--size 75]
+    python3 peer.py thumbnail-stages --dir D --out O [--size 75] [--rounds 3]
     python3 peer.py versions
 
 Each run prints exactly one JSON object on the last line of stdout; diagnostics
@@ -199,6 +200,64 @@ def run_thumbnails(args: argparse.Namespace) -> dict[str, Any]:
             "images": len(jobs), "seconds": seconds, "rate": len(jobs) / seconds}
 
 
+def run_thumbnail_stages(args: argparse.Namespace) -> dict[str, Any]:
+    """CPU time per photo of each stage of make_thumbnail, on this process's one thread.
+
+    The stages of ``Image.open(src); im.thumbnail(size); im.save(dst, "JPEG")``, split:
+    read (the file's bytes), decode (Image.open's header parse, then draft() and load(), the
+    1/8-scale decode), exif (reading the orientation, as exif_transpose does), resize (thumbnail(),
+    which then only resamples), encode (save to memory) and write (the file). The first round
+    warms up; the others are averaged. Run it pinned to one core (taskset -c 1).
+    """
+    import io
+    image = load_pillow()
+    names = sorted(n for n in os.listdir(args.dir) if n.endswith(".jpg"))
+    if not names:
+        fail(f"no *.jpg files in {args.dir}")
+    os.makedirs(args.out, exist_ok=True)
+    stages = dict.fromkeys(["read", "exif", "decode", "resize", "encode", "write"], 0)
+    clock = time.process_time_ns
+    size = (args.size, args.size)
+
+    def one(name: str) -> None:
+        a = clock()
+        with open(os.path.join(args.dir, name), "rb") as f:
+            data = f.read()
+        b = clock()
+        im = image.open(io.BytesIO(data))
+        c = clock()
+        im.getexif().get(0x0112)
+        d = clock()
+        im.draft(None, (size[0] * 2, size[1] * 2))
+        im.load()
+        e = clock()
+        im.thumbnail(size)
+        f_ = clock()
+        buf = io.BytesIO()
+        im.save(buf, "JPEG")
+        g = clock()
+        with open(os.path.join(args.out, name), "wb") as out:
+            out.write(buf.getvalue())
+        h = clock()
+        stages["read"] += b - a
+        stages["decode"] += (c - b) + (e - d)
+        stages["exif"] += d - c
+        stages["resize"] += f_ - e
+        stages["encode"] += g - f_
+        stages["write"] += h - g
+
+    for name in names:
+        one(name)
+    for key in stages:
+        stages[key] = 0
+    for _ in range(args.rounds):
+        for name in names:
+            one(name)
+    per = {k: v / args.rounds / len(names) / 1000 for k, v in stages.items()}
+    return {"peer": "Pillow", "pillow": image.__version__ if hasattr(image, "__version__") else None,
+            "images": len(names), "rounds": args.rounds, "us_per_image": per}
+
+
 def run_versions(_: argparse.Namespace) -> dict[str, Any]:
     """Report the Python and Pillow versions (Pillow null when absent)."""
     try:
@@ -239,6 +298,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     mode.add_argument("--workers", type=positive, required=True)
     mode.add_argument("--size", type=positive, default=75)
     mode.set_defaults(run=run_thumbnails)
+    mode = modes.add_parser("thumbnail-stages")
+    mode.add_argument("--dir", required=True)
+    mode.add_argument("--out", required=True)
+    mode.add_argument("--size", type=positive, default=75)
+    mode.add_argument("--rounds", type=positive, default=3)
+    mode.set_defaults(run=run_thumbnail_stages)
     modes.add_parser("versions").set_defaults(run=run_versions)
     return parser.parse_args(argv)
 

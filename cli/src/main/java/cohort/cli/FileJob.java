@@ -1,36 +1,32 @@
 package cohort.cli;
 
-import cohort.client.CohortClient;
 import cohort.task.FileRef;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A job over files ({@code --dir}, {@code --files} or {@code --out}): each file becomes a {@link
- * FileRef} input, its bytes sent to the coordinator shortly before the input itself (or, with
- * {@code --shared-fs}, only its path); outputs that carry a file ({@code "file"} and {@code
+ * FileRef} input naming its path and its fingerprint (size, modification time, a checksum of its
+ * first 64 KiB). A node that sees the same file there reads it in place; any other node asks for
+ * its bytes, which {@link FileSender} sends through the coordinator. With {@code --shared-fs} the
+ * input is the path alone, read unchecked. Outputs that carry a file ({@code "file"} and {@code
  * "data"}) are written under {@code --out}.
  */
 final class FileJob {
-
-  /** Files uploaded at once, ahead of the input that needs them. */
-  static final int UPLOADS_AHEAD = 4;
 
   private final List<Path> files;
   private final List<String> names;
@@ -102,33 +98,29 @@ final class FileJob {
     return sharedFs && out != null ? out.toAbsolutePath().toString() : null;
   }
 
+  /** Whether nodes were promised they see the files ({@code --shared-fs}). */
+  boolean sharedFs() {
+    return sharedFs;
+  }
+
+  /** The file of a blob this client keeps, {@code JOB/cN}: the N-th file. */
+  Path fileOf(String blobId) {
+    int at = blobId.lastIndexOf("/c");
+    int index = at < 0 ? -1 : Integer.parseInt(blobId.substring(at + 2));
+    if (index < 0 || index >= files.size()) {
+      throw new IllegalArgumentException("no file of this job is named " + blobId);
+    }
+    return files.get(index);
+  }
+
   /**
-   * The inputs, made as they are asked for. A file's bytes go to the coordinator a little ahead of
-   * its input: {@value #UPLOADS_AHEAD} uploads run at once, so the next inputs are ready when the
-   * cluster asks for them, and at most that many files are in flight however many there are.
-   * Closing the inputs stops the uploads still running.
+   * The inputs, made as they are asked for: each names its file's path and fingerprint, read from
+   * the file's first 64 KiB when the cluster takes the input.
    */
-  InputUpload.Source inputs(CohortClient client, String jobId) {
-    ThreadPoolExecutor uploads =
-        new ThreadPoolExecutor(
-            UPLOADS_AHEAD,
-            UPLOADS_AHEAD,
-            5,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            runnable -> {
-              Thread thread = new Thread(runnable, "cohort-upload");
-              thread.setDaemon(true);
-              return thread;
-            });
-    // Idle threads end, so an abandoned upload (a cancelled job) leaves none behind.
-    uploads.allowCoreThreadTimeOut(true);
+  InputUpload.Source inputs(String jobId) {
     return new InputUpload.Source() {
-      private final ArrayDeque<CompletableFuture<FileRef>> ahead = new ArrayDeque<>();
-      private int started;
+      private final ByteBuffer head = ByteBuffer.allocate(FileRef.HEAD_BYTES);
       private int next;
-      private volatile boolean closed;
-      private volatile RuntimeException failure;
 
       @Override
       public boolean hasNext() {
@@ -140,52 +132,47 @@ final class FileJob {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        while (started < files.size() && started < next + UPLOADS_AHEAD) {
-          int index = started++;
-          ahead.add(CompletableFuture.supplyAsync(() -> ref(client, jobId, index), uploads));
-        }
-        next++;
-        try {
-          return json.valueToTree(ahead.remove().join());
-        } catch (CompletionException e) {
-          uploads.shutdownNow();
-          RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
-          if (!closed) {
-            failure = cause;
-          }
-          throw cause;
-        }
+        int index = next++;
+        return json.valueToTree(ref(jobId, index, head));
       }
 
       @Override
       public Optional<RuntimeException> failure() {
-        return Optional.ofNullable(failure);
+        return Optional.empty();
       }
 
       @Override
       public void close() {
-        closed = true;
-        uploads.shutdownNow();
+        // nothing held between inputs
       }
     };
   }
 
-  /** The input for one file: its path with shared storage, else the blob its bytes became. */
-  private FileRef ref(CohortClient client, String jobId, int index) {
+  /**
+   * The input for one file: its path alone with shared storage; else its path, fingerprint and the
+   * blob id under which this client sends its bytes when a node asks (none for files too large to
+   * travel).
+   */
+  private FileRef ref(String jobId, int index, ByteBuffer head) {
     Path file = files.get(index);
     String name = names.get(index);
-    long size;
-    try {
-      size = Files.size(file);
+    String path = file.toAbsolutePath().toString();
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      long size = attributes.size();
+      if (sharedFs) {
+        return new FileRef(name, null, path, size);
+      }
+      head.clear();
+      while (head.hasRemaining() && channel.read(head) >= 0) {
+        // the first 64 KiB, or the whole of a smaller file
+      }
+      head.flip();
+      String blob = size > FileRef.MAX_BLOB_BYTES ? null : jobId + "/c" + index;
+      return new FileRef(
+          name, blob, path, size, attributes.lastModifiedTime().toMillis(), FileRef.headOf(head));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-    if (sharedFs) {
-      return new FileRef(name, null, file.toAbsolutePath().toString(), size);
-    } else if (size > FileRef.MAX_BLOB_BYTES) {
-      return new FileRef(name, null, null, size);
-    } else {
-      return new FileRef(name, client.uploadBlob(jobId, file), null, size);
     }
   }
 
@@ -194,6 +181,14 @@ final class FileJob {
    * the output names the written path instead of carrying the bytes.
    */
   String handle(String line) {
+    return handle(line, true);
+  }
+
+  /**
+   * Writes the file a result's output carries under {@code --out}; returns the line to print, or
+   * null when {@code print} is false (with {@code -q}, no line is made).
+   */
+  String handle(String line, boolean print) {
     if (out == null || sharedFs) {
       return line;
     }
@@ -208,8 +203,13 @@ final class FileJob {
         throw new IllegalStateException(
             "an output names a file outside --out: " + output.get("file"));
       }
-      Files.createDirectories(target.getParent());
+      if (!Files.isDirectory(target.getParent())) {
+        Files.createDirectories(target.getParent());
+      }
       Files.write(target, output.get("data").binaryValue());
+      if (!print) {
+        return null;
+      }
       ObjectNode shown = ((ObjectNode) output).deepCopy();
       shown.remove("data");
       shown.put("path", target.toString());

@@ -64,6 +64,16 @@ final class NodeCommand implements Callable<Integer> {
   Boolean allowExec;
 
   @Option(
+      names = "--read-in-place",
+      negatable = true,
+      paramLabel = "BOOL",
+      description =
+          "Read a client's files where this node sees them, after checking they are the same"
+              + " (default true, env COHORT_READ_IN_PLACE); --no-read-in-place fetches every"
+              + " file's bytes through the coordinator.")
+  Boolean readInPlace;
+
+  @Option(
       names = "--plugins",
       paramLabel = "DIR",
       description = "A folder of jars with more tasks (env COHORT_PLUGINS).")
@@ -81,6 +91,7 @@ final class NodeCommand implements Callable<Integer> {
     CoordinatorCommand.put(overrides, "cohort.node.drain-timeout", drainTimeout);
     CoordinatorCommand.put(overrides, "cohort.node.allow-exec", allowExec);
     CoordinatorCommand.put(overrides, "cohort.node.plugins", plugins);
+    CoordinatorCommand.put(overrides, "cohort.node.read-in-place", readInPlace);
     NodeApp.Runner runner = new NodeApp.Runner(NodeApp.loadConfig(overrides));
     Runtime.getRuntime().addShutdownHook(new Thread(runner::stop, "stop-node-runner"));
     Servers.exitZeroAfterCleanStop(

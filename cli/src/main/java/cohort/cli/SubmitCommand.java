@@ -307,13 +307,20 @@ final class SubmitCommand implements Callable<Integer> {
       // A script or test reads the id here to follow or cancel its own job.
       err.println("cohort: job " + job.id() + " accepted");
       err.flush();
-      InputUpload.Source source = fileJob != null ? fileJob.inputs(client, job.id()) : lines;
+      InputUpload.Source source = fileJob != null ? fileJob.inputs(job.id()) : lines;
+      FileSender sender =
+          fileJob != null && !fileJob.sharedFs()
+              ? FileSender.start(client, job.id(), fileJob)
+              : null;
       InputUpload upload = source == null ? null : InputUpload.start(client, job.id(), source);
       try {
-        return follow(client, job, fileJob, upload, out, err);
+        return follow(client, job, fileJob, upload, sender, out, err);
       } finally {
         if (upload != null) {
           upload.close();
+        }
+        if (sender != null) {
+          sender.close();
         }
       }
     }
@@ -325,6 +332,7 @@ final class SubmitCommand implements Callable<Integer> {
       JobStatus job,
       FileJob fileJob,
       InputUpload upload,
+      FileSender sender,
       PrintWriter out,
       PrintWriter err) {
     Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
@@ -342,7 +350,7 @@ final class SubmitCommand implements Callable<Integer> {
         Stream<String> lines = client.resultLines(job.id())) {
       lines.forEach(
           line -> {
-            String shown = fileJob == null ? line : fileJob.handle(line);
+            String shown = fileJob == null ? line : fileJob.handle(line, !quiet);
             if (!quiet) {
               out.println(shown);
             }
@@ -377,6 +385,18 @@ final class SubmitCommand implements Callable<Integer> {
       }
     }
     out.flush();
+    if (sender != null) {
+      // One line on how the files reached the nodes: in place, or through the cluster.
+      err.println(
+          "cohort: "
+              + sender.sent()
+              + " of "
+              + fileJob.size()
+              + " files travelled through the cluster; nodes read the others where they are"
+              + (sender.failure() == null
+                  ? ""
+                  : " (sending files broke: " + sender.failure() + ")"));
+    }
     err.println(summary(end));
     err.flush();
     if (interrupts.cancelled() && end.state() == JobStatus.State.CANCELLED) {

@@ -185,6 +185,39 @@ public final class CohortClient {
     }
   }
 
+  /**
+   * The files this client kept for a job's inputs (blob ids {@code JOB/cN}) that nodes asked for,
+   * waiting up to {@code wait} for the next request when there is none yet.
+   */
+  public cohort.api.BlobsWanted wantedBlobs(String id, java.time.Duration wait) {
+    HttpRequest get =
+        HttpRequest.newBuilder(
+                base.resolve("/jobs/" + id + "/blobs?wait=" + wait.toMillis() + "ms"))
+            .timeout(REQUEST_TIMEOUT.plus(wait))
+            .GET()
+            .build();
+    return read(send(get), cohort.api.BlobsWanted.class);
+  }
+
+  /**
+   * Sends the bytes of a file this client kept until a node asked for it ({@link #wantedBlobs}).
+   *
+   * @throws CohortException when the coordinator refuses it, for example because the job ended
+   */
+  public void sendBlob(String blobId, java.nio.file.Path file) {
+    HttpRequest put;
+    try {
+      put =
+          HttpRequest.newBuilder(base.resolve("/blobs/" + blobId))
+              .header("Content-Type", "application/octet-stream")
+              .PUT(HttpRequest.BodyPublishers.ofFile(file))
+              .build();
+    } catch (java.io.FileNotFoundException e) {
+      throw new IllegalArgumentException(file + ": no such file");
+    }
+    send(put);
+  }
+
   /** A job's status. */
   public JobStatus status(String id) {
     return read(send(request("/jobs/" + id).GET().build()), JobStatus.class);

@@ -236,5 +236,11 @@ final class BatchRunner {
     public byte[] read(FileRef file) throws java.io.IOException {
       return files.read(file);
     }
+
+    @Override
+    public java.nio.ByteBuffer read(FileRef file, java.nio.ByteBuffer buffer)
+        throws java.io.IOException {
+      return files.read(file, buffer);
+    }
   }
 }

@@ -7,15 +7,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Reads the bytes of file inputs for tasks: blobs from the coordinator's HTTP API, on connections
- * of their own so large files never hold up cluster messages; paths from the shared file system.
- * Thread-safe; one per node.
+ * Reads the bytes of file inputs for tasks: in place when this node holds the client's file ({@link
+ * LocalFile} checks it), otherwise as blobs from the coordinator's HTTP API, on connections of
+ * their own so large files never hold up cluster messages; paths alone from the shared file system
+ * the client promised. Thread-safe; one per node.
  */
 final class FileInputs {
 
@@ -25,6 +29,20 @@ final class FileInputs {
           .connectTimeout(Duration.ofSeconds(10))
           .build();
   private volatile String coordinatorUrl;
+  private final boolean readInPlace;
+
+  /** File inputs read in place where this node holds the client's files. */
+  FileInputs() {
+    this(true);
+  }
+
+  /**
+   * @param readInPlace whether to read a client's file where this node sees it (after checking it
+   *     is the same file); false fetches every file's bytes through the coordinator
+   */
+  FileInputs(boolean readInPlace) {
+    this.readInPlace = readInPlace;
+  }
 
   /** Where the coordinator serves blobs; known once it has registered this node. */
   void coordinatorUrl(String url) {
@@ -32,14 +50,47 @@ final class FileInputs {
   }
 
   byte[] read(FileRef file) throws IOException {
+    ByteBuffer bytes = read(file, null);
+    byte[] heap = new byte[bytes.limit()];
+    bytes.get(0, heap);
+    return heap;
+  }
+
+  /**
+   * A file input's bytes, into {@code buffer} when they fit (else a new direct buffer).
+   *
+   * @return the bytes from position 0 to the limit
+   */
+  ByteBuffer read(FileRef file, ByteBuffer buffer) throws IOException {
     if (file == null) {
       throw new IOException("the input names no file");
     }
+    if (file.checked()) {
+      if (readInPlace) {
+        Optional<ByteBuffer> here = LocalFile.read(file, buffer);
+        if (here.isPresent()) {
+          return here.get();
+        }
+      }
+      if (file.blob() == null) {
+        throw new IOException(
+            file.name()
+                + " is "
+                + mebibytes(file.size())
+                + " MiB, more than the "
+                + mebibytes(FileRef.MAX_BLOB_BYTES)
+                + " MiB a file may travel through the cluster, and this node does not see it at "
+                + file.path()
+                + " as the client does; run the job where the nodes see the files, or use"
+                + " --shared-fs with storage every node mounts");
+      }
+      return into(fetch(file), buffer);
+    }
     if (file.blob() != null) {
-      return fetch(file);
+      return into(fetch(file), buffer);
     }
     if (file.path() != null) {
-      return readPath(file);
+      return readPath(file, buffer);
     }
     if (file.size() != null && file.size() > FileRef.MAX_BLOB_BYTES) {
       throw new IOException(
@@ -54,15 +105,23 @@ final class FileInputs {
     throw new IOException(file.name() + ": the input has neither a blob nor a path to read");
   }
 
-  private byte[] readPath(FileRef file) throws IOException {
+  private static ByteBuffer into(byte[] bytes, ByteBuffer buffer) {
+    ByteBuffer into =
+        buffer != null && buffer.capacity() >= bytes.length
+            ? buffer.clear()
+            : LocalFile.direct(bytes.length);
+    return into.put(bytes).flip();
+  }
+
+  private static ByteBuffer readPath(FileRef file, ByteBuffer buffer) throws IOException {
     Path path = Path.of(file.path());
-    try {
-      long size = Files.size(path);
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = channel.size();
       if (size > Integer.MAX_VALUE - 16) {
         throw new IOException(
             file.name() + " is " + mebibytes(size) + " MiB, too large to read at once");
       }
-      return Files.readAllBytes(path);
+      return LocalFile.readAll(channel, size, buffer);
     } catch (NoSuchFileException e) {
       throw new IOException(
           file.name()

@@ -103,7 +103,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final CompletableFuture<String> registered;
   private final String node;
   private final Logger log;
-  private final FileInputs files = new FileInputs();
+  private final FileInputs files;
   private final SlotThreads threads;
   private final TaskBinder binder;
   private final NodeBatches batches;
@@ -161,6 +161,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     this.registered = registered;
     this.node = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
     this.log = context.getLog();
+    this.files =
+        new FileInputs(
+            context.getSystem().settings().config().getBoolean("cohort.node.read-in-place"));
     ActorRef<WorkerProtocol.Command> self = context.getSelf();
     BatchRunner runner = new BatchRunner(node, self, files);
     this.threads =

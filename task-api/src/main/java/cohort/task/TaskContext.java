@@ -33,6 +33,25 @@ public interface TaskContext {
   byte[] read(FileRef file) throws java.io.IOException;
 
   /**
+   * Reads a file input's bytes into {@code buffer}, from its position 0, for tasks that read many
+   * files and hand them to native code: a direct buffer kept by the task thread saves allocating
+   * and copying each file on the Java heap. When the file does not fit, the bytes go to a new
+   * direct buffer large enough, which the task may keep for the next file.
+   *
+   * @return the buffer holding the bytes, from position 0 to its limit
+   * @throws java.io.IOException as {@link #read(FileRef)}
+   */
+  default java.nio.ByteBuffer read(FileRef file, java.nio.ByteBuffer buffer)
+      throws java.io.IOException {
+    byte[] bytes = read(file);
+    java.nio.ByteBuffer into =
+        buffer != null && buffer.capacity() >= bytes.length
+            ? buffer.clear()
+            : java.nio.ByteBuffer.allocateDirect(bytes.length);
+    return into.put(bytes).flip();
+  }
+
+  /**
    * Throws when {@link #isCancelled()} is true: call it between steps of a long computation.
    *
    * @throws InterruptedException when the task should stop

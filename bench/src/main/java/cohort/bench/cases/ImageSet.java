@@ -22,20 +22,32 @@ import javax.imageio.stream.ImageOutputStream;
 
 /**
  * The photos of the thumbnail case: JPEGs of 1600x1200 made from a seed, so every run and every
- * system gets the same files. Each has a gradient, shapes and a fine grain, so it compresses like a
- * photo (a few hundred KiB) rather than like a flat drawing.
+ * system gets the same files. The bench's photos have a gradient, shapes and a fine grain, so they
+ * compress like a noisy photo (about 600 KiB, slow to decode); the smooth set has the same gradient
+ * and shapes without the grain (about 60 KiB), so decoding costs less and what is around it shows.
  */
-final class ImageSet {
+public final class ImageSet {
 
   static final int WIDTH = 1600;
   static final int HEIGHT = 1200;
 
   private ImageSet() {}
 
+  /** The folder of {@code count} of the bench's (grainy) images under {@code work}. */
+  public static Path ensure(Path work, int count) throws Exception {
+    return ensure(work, count, false);
+  }
+
+  /** The folder of {@code count} smooth images under {@code work}. */
+  public static Path ensureSmooth(Path work, int count) throws Exception {
+    return ensure(work, count, true);
+  }
+
   /** The folder of {@code count} images under {@code work}, made on first use. */
-  static Path ensure(Path work, int count) throws Exception {
-    Path dir = work.resolve("images-" + count);
-    Path done = work.resolve("images-" + count + ".complete");
+  private static Path ensure(Path work, int count, boolean smooth) throws Exception {
+    String name = (smooth ? "smooth-" : "images-") + count;
+    Path dir = work.resolve(name);
+    Path done = work.resolve(name + ".complete");
     if (Files.exists(done)) {
       return dir;
     }
@@ -43,7 +55,9 @@ final class ImageSet {
     ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
     try {
       for (Future<?> f :
-          IntStream.range(0, count).mapToObj(i -> pool.submit(() -> write(dir, i))).toList()) {
+          IntStream.range(0, count)
+              .mapToObj(i -> pool.submit(() -> write(dir, i, smooth)))
+              .toList()) {
         f.get();
       }
     } finally {
@@ -53,7 +67,7 @@ final class ImageSet {
     return dir;
   }
 
-  private static void write(Path dir, int index) {
+  private static void write(Path dir, int index, boolean smooth) {
     Random random = new Random(1_000_003L * index + 17);
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
@@ -79,7 +93,7 @@ final class ImageSet {
     }
     g.dispose();
     int[] row = new int[WIDTH];
-    for (int y = 0; y < HEIGHT; y++) {
+    for (int y = 0; y < (smooth ? 0 : HEIGHT); y++) {
       image.getRGB(0, y, WIDTH, 1, row, 0, WIDTH);
       for (int x = 0; x < WIDTH; x++) {
         int grain = random.nextInt(25) - 12;

@@ -16,14 +16,19 @@ import java.util.stream.Stream;
  * <p>A blob's id is {@code JOB/N}; it is stored at {@code blobs/JOB/N} under the data folder. File
  * operations block: call them off the actor threads (the HTTP streams and the result writers run on
  * the blocking-I/O dispatcher).
+ *
+ * <p>Ids of the form {@code JOB/cN} name a file the client keeps until a node asks for it: a node
+ * that does not see the client's file asks ({@link #await}), the client learns of it ({@link
+ * #wanted}) and sends the bytes ({@link #arrived}).
  */
 public final class BlobStore {
 
   private static final Pattern JOB = Pattern.compile("[a-z0-9-]{1,40}");
-  private static final Pattern ID = Pattern.compile(JOB.pattern() + "/[0-9]{1,19}");
+  private static final Pattern ID = Pattern.compile(JOB.pattern() + "/c?[0-9]{1,19}");
 
   private final Path root;
   private final AtomicLong sequence = new AtomicLong();
+  private final BlobWaits waits = new BlobWaits();
 
   public BlobStore(Path root) {
     this.root = root;
@@ -51,6 +56,39 @@ public final class BlobStore {
     return root.resolve(id);
   }
 
+  /** Whether {@code id} names a file the client sends only when a node asks for it. */
+  public static boolean clientHeld(String id) {
+    return id != null && ID.matcher(id).matches() && id.charAt(id.indexOf('/') + 1) == 'c';
+  }
+
+  /** The job a blob belongs to. */
+  public static String jobOf(String id) {
+    return id.substring(0, id.indexOf('/'));
+  }
+
+  /**
+   * A node asks for a client-held blob: completes with true once the client sent it, false when the
+   * job ended first. The caller bounds the wait.
+   */
+  public java.util.concurrent.CompletableFuture<Boolean> await(String id) {
+    pathOf(id);
+    return waits.await(jobOf(id), id);
+  }
+
+  /** The client sent the bytes of a client-held blob, now stored at {@link #pathOf}. */
+  public void arrived(String id) {
+    waits.arrived(jobOf(id), id);
+  }
+
+  /**
+   * The client-held blobs of {@code jobId} nodes asked for that the client was not told of yet; see
+   * {@link BlobWaits#wanted}. Empty when the job ended meanwhile.
+   */
+  public java.util.concurrent.CompletableFuture<java.util.Optional<java.util.List<String>>> wanted(
+      String jobId) {
+    return waits.wanted(requireJob(jobId));
+  }
+
   /** Deletes a blob; one already gone is fine. */
   public void delete(String id) {
     try {
@@ -66,6 +104,7 @@ public final class BlobStore {
    * @throws IllegalArgumentException when {@code jobId} is not a job id
    */
   public void deleteJob(String jobId) {
+    waits.ended(requireJob(jobId));
     Path dir = root.resolve(requireJob(jobId));
     if (!Files.isDirectory(dir)) {
       return;

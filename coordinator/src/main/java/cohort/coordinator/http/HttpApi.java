@@ -50,7 +50,9 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * POST   /jobs/{id}/inputs   a streamed job's inputs, one JSON value per line, admitted as the
  *                            cluster has room
  * POST   /jobs/{id}/blobs    a file for the job's inputs (at most 64 MiB); 201 with its blob id
- * GET    /blobs/{job}/{n}    a blob's bytes, for the nodes
+ * GET    /jobs/{id}/blobs?wait=10s  the files the client keeps (JOB/cN) that nodes asked for
+ * GET    /blobs/{job}/{n}    a blob's bytes, for the nodes; for JOB/cN, once the client sent them
+ * PUT    /blobs/{job}/cN     the bytes of a file the client kept until a node asked
  * DELETE /jobs/{id}          cancel it
  * GET    /cluster            nodes, slots, busy slots
  * GET    /tasks              the tasks the nodes offer
@@ -126,7 +128,22 @@ public final class HttpApi extends AllDirectives {
                                     () ->
                                         path(
                                             PathMatchers.segment().slash(PathMatchers.segment()),
-                                            (job, n) -> get(() -> data.blob(job + "/" + n)))),
+                                            (job, n) ->
+                                                concat(
+                                                    get(
+                                                        () ->
+                                                            withoutRequestTimeout(
+                                                                () -> data.blob(job + "/" + n))),
+                                                    put(
+                                                        () ->
+                                                            withSizeLimit(
+                                                                FileRef.MAX_BLOB_BYTES,
+                                                                () ->
+                                                                    withoutRequestTimeout(
+                                                                        () ->
+                                                                            data.deliver(
+                                                                                job + "/"
+                                                                                    + n))))))),
                                 path("cluster", () -> get(this::cluster)),
                                 path("tasks", () -> get(this::tasks))))));
   }
@@ -149,11 +166,23 @@ public final class HttpApi extends AllDirectives {
         path(
             PathMatchers.segment().slash("blobs"),
             id ->
-                post(
-                    () ->
-                        withSizeLimit(
-                            FileRef.MAX_BLOB_BYTES,
-                            () -> withoutRequestTimeout(() -> data.upload(id))))),
+                concat(
+                    post(
+                        () ->
+                            withSizeLimit(
+                                FileRef.MAX_BLOB_BYTES,
+                                () -> withoutRequestTimeout(() -> data.upload(id)))),
+                    get(
+                        () ->
+                            parameterOptional(
+                                "wait",
+                                wait ->
+                                    withoutRequestTimeout(
+                                        () ->
+                                            data.wanted(
+                                                id,
+                                                wait.map(HttpApi::parseWait)
+                                                    .orElse(Duration.ZERO))))))),
         path(
             PathMatchers.segment().slash("inputs"),
             id ->

@@ -295,7 +295,16 @@ final class InputRoutes extends AllDirectives {
     }
   }
 
-  /** Serves a blob's bytes to a node. */
+  /**
+   * How long a node's request for a file the client keeps may wait for the client to send it: the
+   * client sends it within a round trip while it follows its job.
+   */
+  static final Duration CLIENT_SEND_WAIT = Duration.ofMinutes(2);
+
+  /**
+   * Serves a blob's bytes to a node. A blob the client keeps until asked ({@code JOB/cN}) and has
+   * not sent yet is asked of the client; the answer waits until its bytes are here.
+   */
   Route blob(String id) {
     Path file;
     try {
@@ -305,17 +314,144 @@ final class InputRoutes extends AllDirectives {
     }
     return completeWithFuture(
         CompletableFuture.supplyAsync(() -> Files.isRegularFile(file), blocking)
-            .thenApply(
-                present ->
-                    present
-                        ? HttpResponse.create()
-                            .withEntity(
-                                HttpEntities.create(
-                                    ContentTypes.APPLICATION_OCTET_STREAM, file, BLOB_CHUNK))
-                        : responses.error(
-                            StatusCodes.NOT_FOUND,
-                            "blob "
-                                + id
-                                + " is gone: its input has a result already, or its job ended")));
+            .thenCompose(
+                present -> {
+                  if (present) {
+                    return CompletableFuture.completedFuture(serve(file));
+                  }
+                  if (!BlobStore.clientHeld(id)) {
+                    return CompletableFuture.completedFuture(gone(id));
+                  }
+                  return live(BlobStore.jobOf(id))
+                      .thenCompose(
+                          live ->
+                              live
+                                  ? blobs
+                                      .await(id)
+                                      .completeOnTimeout(
+                                          false,
+                                          CLIENT_SEND_WAIT.toMillis(),
+                                          java.util.concurrent.TimeUnit.MILLISECONDS)
+                                      .thenApply(
+                                          sent ->
+                                              sent
+                                                  ? serve(file)
+                                                  : responses.error(
+                                                      StatusCodes.SERVICE_UNAVAILABLE,
+                                                      "the client did not send the bytes of "
+                                                          + id
+                                                          + " within "
+                                                          + CLIENT_SEND_WAIT.toMinutes()
+                                                          + " min, or its job ended; a client"
+                                                          + " must follow its job while it runs"))
+                                  : CompletableFuture.completedFuture(gone(id)));
+                }));
+  }
+
+  private static HttpResponse serve(Path file) {
+    return HttpResponse.create()
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, file, BLOB_CHUNK));
+  }
+
+  private HttpResponse gone(String id) {
+    return responses.error(
+        StatusCodes.NOT_FOUND,
+        "blob " + id + " is gone: its input has a result already, or its job ended");
+  }
+
+  /** Whether the job exists and has not ended. */
+  private CompletionStage<Boolean> live(String job) {
+    return asks.ask(
+            (ActorRef<Optional<JobState>> replyTo) -> new ClientRequests.GetJob(job, replyTo))
+        .thenApply(found -> found.isPresent() && !found.get().terminal());
+  }
+
+  /**
+   * The client asks which of the files it keeps nodes want ({@code GET /jobs/{id}/blobs}): answers
+   * their blob ids as soon as there are some, or an empty list after {@code wait}; {@code "ended":
+   * true} once the job has ended, when the client may stop asking.
+   */
+  Route wanted(String id, Duration wait) {
+    return completeWithFuture(
+        asks.ask((ActorRef<Optional<JobState>> replyTo) -> new ClientRequests.GetJob(id, replyTo))
+            .thenCompose(
+                found -> {
+                  if (found.isEmpty()) {
+                    return CompletableFuture.completedFuture(responses.unknownJob(id));
+                  }
+                  if (found.get().terminal()) {
+                    return CompletableFuture.completedFuture(
+                        responses.ok(StatusCodes.OK, Map.of("blobs", List.of(), "ended", true)));
+                  }
+                  return blobs
+                      .wanted(id)
+                      .completeOnTimeout(
+                          Optional.of(List.of()),
+                          wait.toMillis(),
+                          java.util.concurrent.TimeUnit.MILLISECONDS)
+                      .thenApply(
+                          ids ->
+                              responses.ok(
+                                  StatusCodes.OK,
+                                  Map.of("blobs", ids.orElse(List.of()), "ended", ids.isEmpty())));
+                }));
+  }
+
+  /**
+   * The client sends the bytes of a file it kept until a node asked ({@code PUT /blobs/{job}/cN}):
+   * stored under a temporary name and moved in place whole, so a node never reads half of it.
+   */
+  Route deliver(String id) {
+    if (!BlobStore.clientHeld(id)) {
+      return complete(
+          responses.error(
+              StatusCodes.BAD_REQUEST,
+              "'"
+                  + id
+                  + "' is not the id of a file the client keeps (JOB/cN); send other files with"
+                  + " POST /jobs/{id}/blobs"));
+    }
+    Path file = blobs.pathOf(id);
+    Path part = file.resolveSibling(file.getFileName() + ".part");
+    return extractRequestEntity(
+        entity ->
+            completeWithFuture(
+                live(BlobStore.jobOf(id))
+                    .thenCompose(
+                        live -> {
+                          if (!live) {
+                            entity.discardBytes(asks.system());
+                            return CompletableFuture.completedFuture(
+                                responses.error(
+                                    StatusCodes.CONFLICT,
+                                    "job "
+                                        + BlobStore.jobOf(id)
+                                        + " has ended or is unknown; it takes no more files"));
+                          }
+                          return CompletableFuture.runAsync(() -> createParent(part), blocking)
+                              .thenCompose(
+                                  ignored ->
+                                      entity
+                                          .getDataBytes()
+                                          .runWith(FileIO.toPath(part), asks.system()))
+                              .thenApplyAsync(
+                                  written -> {
+                                    try {
+                                      Files.move(
+                                          part,
+                                          file,
+                                          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                                          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                                    } catch (IOException e) {
+                                      throw new UncheckedIOException(e);
+                                    }
+                                    blobs.arrived(id);
+                                    return responses.ok(
+                                        StatusCodes.CREATED,
+                                        Map.of("blob", id, "size", written.getCount()));
+                                  },
+                                  blocking)
+                              .exceptionally(failure -> uploadFailed(id, failure));
+                        })));
   }
 }

@@ -48,14 +48,32 @@ public record Box(int width, int height) {
   }
 
   /**
-   * The size an image of {@code w x h} gets in this box: as large as fits, keeping its aspect
-   * ratio, never larger than it is (a small image is not blown up), at least 1 pixel a side.
+   * The size an image of {@code w x h} gets in this box, exactly as Pillow's {@code
+   * Image.thumbnail()} computes it: as large as fits, keeping its aspect ratio, never larger than
+   * it is (an image that fits is left as it is), at least 1 pixel a side. The side that does not
+   * fill the box is rounded down or up, whichever keeps the aspect ratio closer (down on a tie).
    */
   public int[] fit(int w, int h) {
-    double scale = Math.min(1.0, Math.min((double) width / w, (double) height / h));
-    int fw = Math.max(1, (int) Math.round(w * scale));
-    int fh = Math.max(1, (int) Math.round(h * scale));
-    return new int[] {Math.min(fw, width), Math.min(fh, height)};
+    if (width >= w && height >= h) {
+      return new int[] {w, h};
+    }
+    double aspect = (double) w / h;
+    if ((double) width / height >= aspect) {
+      double exact = height * aspect;
+      int down = (int) Math.floor(exact);
+      int up = (int) Math.ceil(exact);
+      int x =
+          Math.abs(aspect - (double) down / height) <= Math.abs(aspect - (double) up / height)
+              ? down
+              : up;
+      return new int[] {Math.max(x, 1), height};
+    }
+    double exact = width / aspect;
+    int down = (int) Math.floor(exact);
+    int up = (int) Math.ceil(exact);
+    double byDown = down == 0 ? 0 : Math.abs(aspect - (double) width / down);
+    double byUp = up == 0 ? 0 : Math.abs(aspect - (double) width / up);
+    return new int[] {width, Math.max(byDown <= byUp ? down : up, 1)};
   }
 
   /**
