@@ -8,7 +8,6 @@ import cohort.protocol.CoordinatorProtocol;
 import com.typesafe.config.Config;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -18,9 +17,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * A whole cluster inside this JVM: one actor system that is both coordinator and node, on free
- * loopback ports. {@code cohort submit} uses it when no coordinator is given, so a job runs on a
- * fresh machine with nothing started.
+ * A whole cluster inside this JVM: one actor system that is both coordinator and node, serving HTTP
+ * on a free loopback port. {@code cohort submit} uses it when no coordinator is given, so a job
+ * runs on a fresh machine with nothing started. No other JVM can join it, so its actor system is
+ * not a cluster member ({@link cohort.protocol.cluster.SelfMember}): the coordinator and the node
+ * start at once and the node registers at once, without the transport or the membership protocol,
+ * whose start and leave took most of a second of every {@code cohort submit}.
  */
 public final class EmbeddedCluster implements AutoCloseable {
 
@@ -39,18 +41,15 @@ public final class EmbeddedCluster implements AutoCloseable {
    * @throws IllegalStateException when it does not come up within {@code timeout}
    */
   public static EmbeddedCluster start(int workers, Duration timeout) {
+    // Start logging before the actor system's threads can log, so no early lines are replayed.
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    // Nobody else can join this cluster: no transport, membership or failure detector.
     Config config =
         CoordinatorApp.loadConfig(
-            Map.of(
-                "cohort.coordinator.cluster-port", 0,
-                "cohort.coordinator.http-port", 0,
-                "pekko.cluster.roles", List.of("coordinator", "node")));
+            Map.of("cohort.coordinator.http-port", 0, "pekko.actor.provider", "local"));
     CoordinatorSettings settings = CoordinatorSettings.fromConfig(config);
     ActorSystem<Void> system =
-        ActorSystem.create(
-            Behaviors.empty(),
-            CoordinatorProtocol.SYSTEM_NAME,
-            CoordinatorApp.clusterConfig(settings, config));
+        ActorSystem.create(Behaviors.empty(), CoordinatorProtocol.SYSTEM_NAME, config);
     try {
       CompletionStage<CoordinatorApp.Started> started = CoordinatorApp.init(system, settings);
       // The user runs this cluster in their own JVM, on their own machine: commands are theirs.
