@@ -61,6 +61,7 @@ public final class CohortClient {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
+            .sslContext(PlainHttpOnly.CONTEXT)
             .build();
   }
 
