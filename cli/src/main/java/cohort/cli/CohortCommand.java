@@ -1,5 +1,6 @@
 package cohort.cli;
 
+import cohort.cli.local.EmbeddedCluster;
 import cohort.client.CohortException;
 import java.io.PrintWriter;
 import java.util.Collections;
@@ -65,6 +66,9 @@ public final class CohortCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    // A submit without a coordinator starts its in-process cluster while picocli reads the rest.
+    EmbeddedCluster.Starting early =
+        SubmitCommand.runsInProcess(args) ? EmbeddedCluster.begin() : null;
     if (args.length > 0 && SERVERS.contains(args[0])) {
       // Start logging before any thread can log, so no early lines are queued and replayed.
       // Client commands log nothing of their own: they start logging only if they start a
@@ -74,7 +78,16 @@ public final class CohortCommand implements Runnable {
       // Client commands keep the embedded cluster's lifecycle lines out of the user's terminal.
       System.setProperty("cohort.log.level", System.getProperty("cohort.log.level", "WARN"));
     }
-    System.exit(execute(commandLine(args), args));
+    CommandLine commandLine = commandLine(args);
+    if (early != null) {
+      SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();
+      submit.early = early;
+    }
+    int code = execute(commandLine, args);
+    if (early != null) {
+      early.abandon(); // when picocli refused the arguments before the command could use it
+    }
+    System.exit(code);
   }
 
   /**

@@ -35,14 +35,15 @@ public final class SelfMember {
   }
 
   /**
-   * Runs {@code start} once this member is Up; at once, on this thread, in a system without the
-   * cluster.
+   * Runs {@code start} on one of the actor system's threads once this member is Up; at once in a
+   * system without the cluster. Either way the caller goes on in parallel: the in-process cluster
+   * starts its node while its coordinator builds the HTTP API.
    */
   public static void whenUp(ActorSystem<?> system, Runnable start) {
     if (inCluster(system)) {
       org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(start);
     } else {
-      start.run();
+      system.executionContext().execute(start);
     }
   }
 }
