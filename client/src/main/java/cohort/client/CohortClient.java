@@ -62,6 +62,7 @@ public final class CohortClient {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
             .sslContext(PlainHttpOnly.CONTEXT)
+            .sslParameters(PlainHttpOnly.parameters())
             .build();
   }
 
