@@ -52,10 +52,14 @@ public final class ArchiveTraining {
           new NodeApp.Runner(
               NodeApp.loadConfig(
                   Map.of(
-                      "cohort.node.join", up.clusterAddress(),
-                      "cohort.node.workers", 1,
-                      "cohort.node.cluster-port", 0,
-                      "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on")));
+                      "cohort.node.join",
+                      up.clusterAddress(),
+                      "cohort.node.workers",
+                      1,
+                      "cohort.node.cluster-port",
+                      0,
+                      "pekko.cluster.jmx.multi-mbeans-in-same-jvm",
+                      "on")));
       CompletableFuture<String> registered = new CompletableFuture<>();
       NodeApp.Runner runner = node;
       nodeThread =
