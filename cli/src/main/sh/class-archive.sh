@@ -25,18 +25,30 @@ while read -r name; do unset "$name"; done < <(compgen -e | grep '^COHORT_' || t
 
 # The flags bin/cohort gives every JVM, so the same classes load. -Xlog:cds*=off: the JDK lists
 # every class it cannot archive (picocli's, compiled for Java 5), a few hundred lines.
-"$java" -XX:ArchiveClassesAtExit="$partial" -Xlog:cds*=off \
-  -XX:+ExitOnOutOfMemoryError \
-  -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
-  -Dcohort.stderr.tty=false \
-  -Dlogback.configurationFile="$root/conf/logback.xml" \
-  -cp "$snapshot" cohort.cli.local.ArchiveTraining \
-  || { echo "class-archive: the training run failed (see above); no archive made" >&2; exit 1; }
+train() {
+  "$java" "$@" \
+    -XX:+ExitOnOutOfMemoryError \
+    -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
+    -Dcohort.stderr.tty=false \
+    -Dlogback.configurationFile="$root/conf/logback.xml" \
+    -cp "$snapshot" cohort.cli.local.ArchiveTraining
+}
+
+if ! train -XX:ArchiveClassesAtExit="$partial" -Xlog:cds*=off; then
+  rm -f "$partial"
+  # A JDK without class-data sharing (no base archive) refuses to start with the flag at all.
+  if train; then
+    echo "class-archive: this JDK ($java) cannot make a class-data archive; bin/cohort runs without one" >&2
+    exit 0
+  fi
+  echo "class-archive: the training run failed (see above); no archive made" >&2
+  exit 1
+fi
 
 if [ -s "$partial" ]; then
   mv -f "$partial" "${snapshot%.jar}.$(wc -c <"$partial" | tr -d ' ').jsa"
   echo "class-archive: $(basename "$snapshot" .jar) archived for bin/cohort"
 else
   rm -f "$partial"
-  echo "class-archive: this JDK made no archive ($java -XX:ArchiveClassesAtExit); bin/cohort runs without one" >&2
+  echo "class-archive: this JDK ($java) made no archive; bin/cohort runs without one" >&2
 fi
