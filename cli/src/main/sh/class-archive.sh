@@ -15,6 +15,11 @@ source "$here/snapshot.sh"
 jar="$1"
 java="${2:-java}"
 
+# The build is done and the jar up to date with every source, even when the shade plugin left
+# the file as it was: say so with its time, which bin/cohort compares the sources with, before the
+# snapshot is named by it. (Otherwise a source that changes nothing in the jar, such as this
+# script, would make bin/cohort rebuild on every run.)
+touch "$jar"
 snapshot="$(cohort_snapshot "$jar")"
 rm -f "${snapshot%.jar}".*.jsa
 partial="${snapshot%.jar}.partial"
