@@ -5,6 +5,7 @@ import cohort.bench.cases.Memory;
 import cohort.bench.cases.Recovery;
 import cohort.bench.cases.RoundTrip;
 import cohort.bench.cases.Scaling;
+import cohort.bench.cases.Startup;
 import cohort.bench.cases.Thumbnails;
 import cohort.bench.cases.TinyBatched;
 import cohort.bench.cases.TinyEach;
@@ -45,7 +46,8 @@ public final class Bench implements Callable<Integer> {
           new Scaling(),
           new Thumbnails(),
           new Recovery(),
-          new Memory());
+          new Memory(),
+          new Startup());
 
   @Option(
       names = "--quick",
@@ -120,7 +122,7 @@ public final class Bench implements Callable<Integer> {
     String classPath =
         System.getProperty("cohort.bench.classpath", System.getProperty("java.class.path"));
     try (BenchContext context =
-        new BenchContext(size, runs, classPath, logs, target.resolve("bench-work"), peer)) {
+        new BenchContext(size, runs, root, classPath, logs, target.resolve("bench-work"), peer)) {
       for (BenchCase benchCase : CASES) {
         if (!cases.isEmpty() && !cases.contains(benchCase.number())) {
           continue;

@@ -25,6 +25,7 @@ public final class BenchContext implements AutoCloseable {
 
   private final Size size;
   private final int rounds;
+  private final Path root;
   private final String classPath;
   private final Path logs;
   private final Path work;
@@ -33,9 +34,16 @@ public final class BenchContext implements AutoCloseable {
   private final Instant started = Instant.now();
 
   BenchContext(
-      Size size, int rounds, String classPath, Path logs, Path work, Optional<PythonPeer> python) {
+      Size size,
+      int rounds,
+      Path root,
+      String classPath,
+      Path logs,
+      Path work,
+      Optional<PythonPeer> python) {
     this.size = size;
     this.rounds = rounds;
+    this.root = root;
     this.classPath = classPath;
     this.logs = logs;
     this.work = work;
@@ -72,6 +80,11 @@ public final class BenchContext implements AutoCloseable {
   /** How many times each case runs each system, alternating them. */
   public int rounds() {
     return rounds;
+  }
+
+  /** The Cohort checkout, where {@code bin/cohort} is. */
+  public Path root() {
+    return root;
   }
 
   public String classPath() {

@@ -1,8 +1,13 @@
 package cohort.cli;
 
+import cohort.cli.local.EmbeddedCluster;
 import cohort.client.CohortException;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,18 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "cohort 0.1.0",
     description =
-        "Cohort: a distributed worker cluster on the JVM; multiprocessing grown into a cluster.",
-    subcommands = {
-      SubmitCommand.class,
-      StatusCommand.class,
-      CancelCommand.class,
-      NodesCommand.class,
-      TasksCommand.class,
-      CoordinatorCommand.class,
-      NodeCommand.class,
-      LocalCommand.class,
-      CommandLine.HelpCommand.class
-    })
+        "Cohort: a distributed worker cluster on the JVM; multiprocessing grown into a cluster.")
 public final class CohortCommand implements Runnable {
 
   /** Exit code: every input succeeded, or the command did what it was asked. */
@@ -47,6 +41,23 @@ public final class CohortCommand implements Runnable {
   /** Subcommands that run a server and log their lifecycle at INFO. */
   private static final Set<String> SERVERS = Set.of("coordinator", "node", "local");
 
+  /** The subcommands, in the order the usage lists them. */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> subcommands = new LinkedHashMap<>();
+    subcommands.put("submit", SubmitCommand::new);
+    subcommands.put("status", StatusCommand::new);
+    subcommands.put("cancel", CancelCommand::new);
+    subcommands.put("nodes", NodesCommand::new);
+    subcommands.put("tasks", TasksCommand::new);
+    subcommands.put("coordinator", CoordinatorCommand::new);
+    subcommands.put("node", NodeCommand::new);
+    subcommands.put("local", LocalCommand::new);
+    subcommands.put("help", CommandLine.HelpCommand::new);
+    return Collections.unmodifiableMap(subcommands);
+  }
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -55,13 +66,28 @@ public final class CohortCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    // Client commands keep the embedded cluster's lifecycle lines out of the user's terminal.
-    if (args.length == 0 || !SERVERS.contains(args[0])) {
+    // A submit without a coordinator starts its in-process cluster while picocli reads the rest.
+    EmbeddedCluster.Starting early =
+        SubmitCommand.runsInProcess(args) ? EmbeddedCluster.begin() : null;
+    if (args.length > 0 && SERVERS.contains(args[0])) {
+      // Start logging before any thread can log, so no early lines are queued and replayed.
+      // Client commands log nothing of their own: they start logging only if they start a
+      // cluster (EmbeddedCluster), and skip its cost (a fifth of a `cohort status`) otherwise.
+      org.slf4j.LoggerFactory.getILoggerFactory();
+    } else {
+      // Client commands keep the embedded cluster's lifecycle lines out of the user's terminal.
       System.setProperty("cohort.log.level", System.getProperty("cohort.log.level", "WARN"));
     }
-    // Start logging before any thread can log, so no early lines are queued and replayed.
-    org.slf4j.LoggerFactory.getILoggerFactory();
-    System.exit(execute(commandLine(), args));
+    CommandLine commandLine = commandLine(args);
+    if (early != null) {
+      SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();
+      submit.early = early;
+    }
+    int code = execute(commandLine, args);
+    if (early != null) {
+      early.abandon(); // when picocli refused the arguments before the command could use it
+    }
+    System.exit(code);
   }
 
   /**
@@ -78,9 +104,32 @@ public final class CohortCommand implements Runnable {
     return commandLine.execute(args);
   }
 
-  /** The configured command line, for {@link #main} and for tests. */
+  /** The configured command line with every subcommand, for {@link #main} and for tests. */
   public static CommandLine commandLine() {
+    return commandLine(SUBCOMMANDS.keySet());
+  }
+
+  /**
+   * The command line for these arguments: with only the subcommand they name, when they name one.
+   * Picocli reads the options of every subcommand it is given, by reflection, before it parses
+   * anything; a command needs only its own. Anything else (no subcommand, {@code help}, a misspelt
+   * one) gets them all, for the usage and the suggestions.
+   */
+  static CommandLine commandLine(String[] args) {
+    if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
+      return commandLine(Set.of(args[0]));
+    }
+    return commandLine();
+  }
+
+  private static CommandLine commandLine(Set<String> names) {
     CommandLine commandLine = new CommandLine(new CohortCommand());
+    SUBCOMMANDS.forEach(
+        (name, command) -> {
+          if (names.contains(name)) {
+            commandLine.addSubcommand(name, command.get());
+          }
+        });
     commandLine.setExecutionExceptionHandler(CohortCommand::handle);
     return commandLine;
   }

@@ -115,14 +115,13 @@ final class NodeCommand implements Callable<Integer> {
 
           @Override
           public void rejoining(String reason) {
-            LOG.warn(
-                "the node lost its cluster ({}); joining {} again",
-                reason,
-                runner.settings().join());
+            org.slf4j.LoggerFactory.getLogger(NodeCommand.class)
+                .warn(
+                    "the node lost its cluster ({}); joining {} again",
+                    reason,
+                    runner.settings().join());
           }
         });
     return CohortCommand.OK;
   }
-
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeCommand.class);
 }

@@ -185,25 +185,66 @@ final class SubmitCommand implements Callable<Integer> {
   /** The command after {@code --}, for exec; set by {@link CohortCommand} before the run. */
   List<String> command = List.of();
 
+  /**
+   * The in-process cluster {@link CohortCommand#main} began to start while picocli read the command
+   * line, when {@link #runsInProcess} said it would be needed; null otherwise.
+   */
+  EmbeddedCluster.Starting early;
+
   private final ObjectMapper json = ApiJson.newMapper();
+
+  /**
+   * Whether these arguments run a {@code submit} on the in-process cluster: no coordinator given by
+   * flag or environment. Read before picocli parses them, so the cluster can start meanwhile; a
+   * wrong guess only costs the cluster's start, which {@link #call} then abandons.
+   */
+  static boolean runsInProcess(String[] args) {
+    if (args.length == 0 || !args[0].equals("submit")) {
+      return false;
+    }
+    String environment = System.getenv("COHORT_COORDINATOR");
+    if (environment != null && !environment.isBlank()) {
+      return false;
+    }
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        break;
+      }
+      if (arg.equals("--coordinator")
+          || arg.startsWith("--coordinator=")
+          || arg.equals("--detach")) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   @Override
   public Integer call() {
-    JobRequest request = request();
-    if (coordinator.given()) {
-      return run(coordinator.client(), request);
-    }
-    if (detach) {
-      throw usage(
-          "--detach needs a running coordinator: without --coordinator (or $COHORT_COORDINATOR) the"
-              + " job runs on a cluster inside this command, which ends with it. Start one with"
-              + " 'cohort local' and give its URL with --coordinator");
-    }
-    if (workers < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be 1 or more");
-    }
-    try (EmbeddedCluster cluster = EmbeddedCluster.start(workers, EMBEDDED_START)) {
-      return run(CohortClient.connect(cluster.url()), request);
+    EmbeddedCluster.Starting starting = early;
+    try {
+      JobRequest request = request();
+      if (coordinator.given()) {
+        return run(coordinator.client(), request);
+      }
+      if (detach) {
+        throw usage(
+            "--detach needs a running coordinator: without --coordinator (or $COHORT_COORDINATOR)"
+                + " the job runs on a cluster inside this command, which ends with it. Start one"
+                + " with 'cohort local' and give its URL with --coordinator");
+      }
+      if (workers < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be 1 or more");
+      }
+      EmbeddedCluster.Starting inProcess = starting != null ? starting : EmbeddedCluster.begin();
+      starting = null; // from here the cluster is closed below, or stopped by withNode on failure
+      try (EmbeddedCluster cluster = inProcess.withNode(workers, EMBEDDED_START)) {
+        return run(CohortClient.connect(cluster.url()), request);
+      }
+    } finally {
+      if (starting != null) {
+        starting.abandon();
+      }
     }
   }
 

@@ -63,6 +63,8 @@ public final class CohortClient {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
+            .sslContext(PlainHttpOnly.CONTEXT)
+            .sslParameters(PlainHttpOnly.parameters())
             .build();
   }
 

@@ -6,7 +6,7 @@ import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.http.HttpApi;
 import cohort.coordinator.http.JsonParsingErrors;
 import cohort.protocol.CoordinatorProtocol;
-import cohort.protocol.HostPort;
+import cohort.protocol.cluster.SelfMember;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -27,7 +27,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -83,28 +82,31 @@ public final class CoordinatorApp {
   /**
    * Makes this actor system found the cluster and starts the coordinator and its HTTP API once it
    * is Up. Only the coordinator downs members, and never itself: see {@link
-   * cohort.protocol.cluster.CohortDowning}.
+   * cohort.protocol.cluster.CohortDowning}. In an actor system without the cluster (the in-process
+   * cluster of {@code cohort submit}, see {@link SelfMember}) they start at once.
    */
   public static CompletionStage<Started> init(ActorSystem<?> system, CoordinatorSettings settings) {
-    Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    if (SelfMember.inCluster(system)) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
     Path dataDir = dataDir(system, settings);
     CompletableFuture<Started> started = new CompletableFuture<>();
-    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
-        .registerOnMemberUp(
-            () -> {
-              try {
-                BlobStore blobs = new BlobStore(dataDir.resolve("blobs"));
-                ActorRef<CoordinatorProtocol.Command> coordinator =
-                    system.systemActorOf(
-                        Coordinator.create(settings, dataDir, blobs, Clock.systemUTC()),
-                        "coordinator",
-                        Props.empty());
-                serveHttp(system, settings, coordinator, blobs, started);
-              } catch (RuntimeException e) {
-                started.completeExceptionally(e);
-              }
-            });
+    SelfMember.whenUp(
+        system,
+        () -> {
+          try {
+            BlobStore blobs = new BlobStore(dataDir.resolve("blobs"));
+            ActorRef<CoordinatorProtocol.Command> coordinator =
+                system.systemActorOf(
+                    Coordinator.create(settings, dataDir, blobs, Clock.systemUTC()),
+                    "coordinator",
+                    Props.empty());
+            serveHttp(system, settings, coordinator, blobs, started);
+          } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+          }
+        });
     return started;
   }
 
@@ -127,7 +129,7 @@ public final class CoordinatorApp {
             blocking,
             blobs,
             Clock.systemUTC());
-    String cluster = HostPort.of(Cluster.get(system).selfMember().address()).toString();
+    String cluster = SelfMember.address(system);
     Http.get(system)
         .newServerAt(settings.host(), settings.httpPort())
         .adaptSettings(server -> server.withParsingErrorHandler(JsonParsingErrors.class.getName()))

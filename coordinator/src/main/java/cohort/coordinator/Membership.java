@@ -8,6 +8,7 @@ import cohort.protocol.HostPort;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
+import cohort.protocol.cluster.SelfMember;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.Address;
@@ -22,7 +23,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * refuses those of another protocol version, and turns cluster membership into the coordinator's
  * own messages: a node's worker that stops, or a member removed from the cluster, is {@link Lost};
  * the failure detector's doubt and trust are {@link Reachable}. What lost nodes held goes back to
- * the coordinator through its {@link Loser}.
+ * the coordinator through its {@link Loser}. In an actor system without the cluster (see {@link
+ * SelfMember}) only a worker that stops is lost.
  */
 final class Membership {
 
@@ -61,8 +63,14 @@ final class Membership {
     this.context = context;
     this.loser = loser;
     this.nodesChanged = nodesChanged;
-    Cluster cluster = Cluster.get(context.getSystem());
-    this.self = HostPort.of(cluster.selfMember().address()).toString();
+    this.self = SelfMember.address(context.getSystem());
+    if (SelfMember.inCluster(context.getSystem())) {
+      follow(Cluster.get(context.getSystem()));
+    }
+  }
+
+  /** Turns the cluster's reachability and removal events into the coordinator's messages. */
+  private void follow(Cluster cluster) {
     cluster
         .subscriptions()
         .tell(

@@ -1,7 +1,7 @@
 package cohort.node;
 
 import cohort.protocol.CoordinatorProtocol;
-import cohort.protocol.HostPort;
+import cohort.protocol.cluster.SelfMember;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -20,10 +20,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * Starts nodes: an actor system that joins the coordinator and runs a {@link Worker}, and the
@@ -92,8 +90,8 @@ public final class NodeApp {
   }
 
   /**
-   * Starts the worker in a running actor system once this member is Up, and drains it when the JVM
-   * shuts down.
+   * Starts the worker in a running actor system once this member is Up (at once in a system without
+   * the cluster, see {@link SelfMember}), and drains it when the JVM shuts down.
    *
    * @param registry the tasks the node offers
    * @param drainTimeout how long running batches may take to finish when the node stops
@@ -104,14 +102,14 @@ public final class NodeApp {
     CompletableFuture<String> registered = new CompletableFuture<>();
     AtomicReference<ActorRef<cohort.protocol.WorkerProtocol.Command>> worker =
         new AtomicReference<>();
-    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
-        .registerOnMemberUp(
-            () ->
-                worker.set(
-                    system.systemActorOf(
-                        Worker.create(workers, registry, slotExecutor(workers), registered),
-                        "worker",
-                        Props.empty())));
+    SelfMember.whenUp(
+        system,
+        () ->
+            worker.set(
+                system.systemActorOf(
+                    Worker.create(workers, registry, slotExecutor(workers), registered),
+                    "worker",
+                    Props.empty())));
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeServiceUnbind(),
@@ -158,7 +156,7 @@ public final class NodeApp {
 
   /** The address this node's cluster member has, as {@code host:port}. */
   public static String address(ActorSystem<?> system) {
-    return HostPort.of(Cluster.get(system).selfMember().address()).toString();
+    return SelfMember.address(system);
   }
 
   /** What a node JVM tells the one who started it. */

@@ -6,7 +6,6 @@ import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchesReturned;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
-import cohort.protocol.HostPort;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
@@ -18,6 +17,7 @@ import cohort.protocol.WorkerProtocol.RunBatch;
 import cohort.protocol.WorkerProtocol.RunBatches;
 import cohort.protocol.WorkerProtocol.StartConfirmed;
 import cohort.protocol.WorkerProtocol.TaskChecked;
+import cohort.protocol.cluster.SelfMember;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,7 +36,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 
 /**
@@ -50,8 +49,9 @@ import org.slf4j.Logger;
  * actor.
  *
  * <p>The worker registers with every coordinator the receptionist lists; its child {@link
- * CoordinatorWatch} ends the membership when the coordinator leaves the cluster. On {@link Drain}
- * it switches to {@link #draining()}.
+ * CoordinatorWatch} ends the membership when the coordinator leaves the cluster (a worker in an
+ * actor system without the cluster, beside its coordinator, has none: see {@link SelfMember}). On
+ * {@link Drain} it switches to {@link #draining()}.
  *
  * <p>Protocol: {@link WorkerProtocol}, plus {@link Drain} from the node's own shutdown.
  */
@@ -159,7 +159,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     super(context);
     this.timers = timers;
     this.registered = registered;
-    this.node = HostPort.of(Cluster.get(context.getSystem()).selfMember().address()).toString();
+    this.node = SelfMember.address(context.getSystem());
     this.log = context.getLog();
     this.files =
         new FileInputs(
@@ -192,7 +192,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             Receptionist.subscribe(
                 CoordinatorProtocol.SERVICE_KEY,
                 context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new)));
-    context.spawn(CoordinatorWatch.create(), "coordinator-watch");
+    if (SelfMember.inCluster(context.getSystem())) {
+      context.spawn(CoordinatorWatch.create(), "coordinator-watch");
+    }
     log.info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
   }
 

@@ -6,7 +6,7 @@ import cohort.bench.report.CaseResult;
 /** One case of the suite: identical work for Cohort and its peers, measured round by round. */
 public interface BenchCase {
 
-  /** The case's number in the issue, 1 to 7. */
+  /** The case's number in the issue, 1 to 8. */
   int number();
 
   /** Runs the case and returns what it measured. */

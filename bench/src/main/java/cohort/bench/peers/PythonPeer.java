@@ -51,6 +51,11 @@ public final class PythonPeer {
     }
   }
 
+  /** The Python interpreter the peers run on. */
+  public String executable() {
+    return python;
+  }
+
   /** The versions of Python and Pillow (null without Pillow). */
   public JsonNode versions() {
     return run(Duration.ofSeconds(30), "versions");

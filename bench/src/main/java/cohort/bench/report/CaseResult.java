@@ -6,7 +6,7 @@ import java.util.List;
  * What one case measured: every system's series, the targets checked against them, and notes for
  * the reader, such as what limits a figure.
  *
- * @param number the case's number in the issue, 1 to 7
+ * @param number the case's number in the issue, 1 to 8
  * @param title a short name, such as {@code Tiny tasks, batched}
  * @param work the identical work every system did
  * @param series the figures, one per system and metric

@@ -80,6 +80,7 @@ public final class JvmProcess implements AutoCloseable {
     }
     command.add(javaCommand());
     command.addAll(STANDARD_JVM_FLAGS);
+    command.addAll(classArchiveFlags(classPath));
     command.addAll(jvmFlags);
     command.add("-cp");
     command.add(classPath);
@@ -114,6 +115,29 @@ public final class JvmProcess implements AutoCloseable {
         .info()
         .command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  /**
+   * The flags that start a child with this JVM's class-data sharing archive ({@code
+   * -Dcohort.class.archive}, which {@code bin/cohort} sets when it starts a JVM with the archive
+   * the build made), when the child runs the same jar: an archive holds for the exact class path it
+   * was made for. A child that cannot use it starts without it, silently, as {@code bin/cohort}
+   * does.
+   */
+  static List<String> classArchiveFlags(String classPath) {
+    String archive = System.getProperty("cohort.class.archive");
+    if (archive == null
+        || archive.isBlank()
+        || !classPath.startsWith(System.getProperty("java.class.path"))) {
+      return List.of();
+    }
+    return List.of(
+        "-XX:SharedArchiveFile=" + archive,
+        "-Xshare:auto",
+        "-Xlog:cds*=off",
+        "-XX:+UnlockDiagnosticVMOptions",
+        "-XX:ArchiveRelocationMode=0",
+        "-Dcohort.class.archive=" + archive);
   }
 
   /** Extra JVM flags from {@code COHORT_JAVA_OPTS}, split on spaces. */

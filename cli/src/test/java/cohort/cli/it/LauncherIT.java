@@ -79,4 +79,95 @@ class LauncherIT {
       Children.kill(handle);
     }
   }
+
+  /**
+   * Tests that the launcher starts its JVM with the class-data sharing archive the build made for
+   * the jar it runs: the command's classes come from the archive, not from the jar.
+   */
+  @Test
+  void theLauncherStartsItsJvmWithTheBuildsClassArchive() throws Exception {
+    Cli.Run run = version(Map.of("COHORT_JAVA_OPTS", "-Xlog:class+load=info"));
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("cohort 0.1.0");
+    assertThat(run.stdout())
+        .anyMatch(
+            line -> line.endsWith(" cohort.cli.CohortCommand source: shared objects file (top)"));
+  }
+
+  /**
+   * Tests that a missing, cut-off, foreign or stale archive never breaks a run: the launcher (or
+   * the JVM) leaves it out silently and the command runs from the jar as before.
+   */
+  @Test
+  void anArchiveThatCannotBeUsedIsLeftOutSilently(@TempDir Path dir) throws Exception {
+    version(Map.of()); // makes sure the snapshot and its archive are in place
+    Path archive = currentArchive();
+    Path snapshot = archive.resolveSibling(snapshotName(archive) + ".jar");
+    Path saved = dir.resolve("saved.jsa");
+    Files.move(archive, saved);
+    FileTime snapshotTime = Files.getLastModifiedTime(snapshot);
+    try {
+      assertRunsFromTheJar("no archive");
+
+      byte[] whole = Files.readAllBytes(saved);
+      Path cut = archive.resolveSibling(archive.getFileName().toString());
+      Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+      assertRunsFromTheJar("an archive cut off halfway (a JVM that maps it crashes)");
+      Files.delete(cut);
+
+      Path garbage = archive.resolveSibling(snapshotName(archive) + ".1000.jsa");
+      Files.write(garbage, new byte[1000]);
+      assertRunsFromTheJar("an archive that is not one");
+      Files.delete(garbage);
+
+      Files.copy(saved, archive);
+      Files.setLastModifiedTime(snapshot, FileTime.fromMillis(snapshotTime.toMillis() + 60_000));
+      assertRunsFromTheJar("an archive made for another jar");
+    } finally {
+      Files.setLastModifiedTime(snapshot, snapshotTime);
+      Files.deleteIfExists(archive);
+      Files.move(saved, archive);
+    }
+  }
+
+  private static void assertRunsFromTheJar(String what) {
+    Cli.Run run = version(Map.of("COHORT_JAVA_OPTS", "-Xlog:class+load=info"));
+    assertThat(run.exitCode()).as(what + ": " + run.stderr()).isZero();
+    assertThat(run.stderr()).as(what).isEmpty();
+    assertThat(run.stdout()).as(what).contains("cohort 0.1.0");
+    assertThat(run.stdout())
+        .as(what)
+        .anyMatch(line -> line.contains(" cohort.cli.CohortCommand source: file:"));
+  }
+
+  private static Cli.Run version(Map<String, String> env) {
+    try {
+      return Cli.startLauncher(env, "--version").await(Duration.ofSeconds(120));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The archive the build made for the current jar's snapshot. */
+  private static Path currentArchive() throws java.io.IOException {
+    Path jar = Children.jar();
+    String snapshot =
+        "cohort-" + Files.getLastModifiedTime(jar).toMillis() / 1000 + "-" + Files.size(jar) + ".";
+    try (var files = Files.list(jar.resolveSibling("run"))) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(snapshot))
+          .filter(f -> f.getFileName().toString().endsWith(".jsa"))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("the build made no archive for " + jar));
+    }
+  }
+
+  /** {@code cohort-MTIME-SIZE} of {@code cohort-MTIME-SIZE.BYTES.jsa}. */
+  private static String snapshotName(Path archive) {
+    String name = archive.getFileName().toString();
+    return name.substring(0, name.indexOf('.'));
+  }
 }
