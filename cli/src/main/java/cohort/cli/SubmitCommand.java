@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,8 +80,9 @@ final class SubmitCommand implements Callable<Integer> {
       names = "--input-file",
       paramLabel = "FILE",
       description =
-          "One input per line of FILE, as a string; - reads stdin. Lines are read as the cluster"
-              + " takes them, so the file may be larger than memory.")
+          "One input per line of FILE, as a string: a file, /dev/null, a FIFO, <(command)...;"
+              + " - reads stdin. Lines are read as the cluster takes them, so the file may be"
+              + " larger than memory.")
   String inputFile;
 
   @Option(
@@ -230,8 +230,10 @@ final class SubmitCommand implements Callable<Integer> {
     if (sharedFs && !fileMode) {
       throw usage("--shared-fs goes with --dir, --files or --out");
     }
-    if (inputFile != null && !inputFile.equals("-") && !Files.isRegularFile(Path.of(inputFile))) {
-      throw new IllegalArgumentException("--input-file " + inputFile + ": no such file");
+    if (inputFile != null) {
+      // Checked before an embedded cluster starts; the file is opened (or its reading refused)
+      // just before the job is submitted.
+      InputLines.check(inputFile);
     }
     if (!command.isEmpty() && !task.equals("exec")) {
       throw usage(

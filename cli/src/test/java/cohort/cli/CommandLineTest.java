@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line's parsing and usage errors, without any cluster. */
@@ -77,6 +79,26 @@ class CommandLineTest {
             "http://127.0.0.1:1");
     assertThat(outcome.code()).isEqualTo(2);
     assertThat(outcome.err()).contains("--input-file /no/such/file: no such file");
+  }
+
+  /** Tests that a folder given as --input-file is refused, pointing to --dir. */
+  @Test
+  void inputFileFolder(@TempDir Path dir) {
+    Outcome outcome =
+        run(
+            "submit",
+            "echo",
+            "--input-file",
+            dir.toString(),
+            "--coordinator",
+            "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err())
+        .contains(
+            "--input-file "
+                + dir
+                + " is a folder; give a file of lines, or run on every file under it with --dir "
+                + dir);
   }
 
   /** Tests that the help lists every subcommand. */

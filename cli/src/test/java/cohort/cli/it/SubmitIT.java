@@ -1,0 +1,82 @@
+package cohort.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.cli.local.EmbeddedCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cohort submit} run in a child JVM the way a shell user runs it, against a cluster in this
+ * JVM: inputs read from whatever the shell hands over.
+ */
+class SubmitIT {
+
+  private static EmbeddedCluster cluster;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = EmbeddedCluster.start(1, Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** The CLI submitting an echo job of {@code --input-file FILE}, for a shell script. */
+  private static String echoLinesOf(String file) {
+    return Cli.shellCommand(
+            "submit", "echo", "--input-file", "FILE", "--coordinator", cluster.url().toString())
+        .replace("'FILE'", file);
+  }
+
+  /** Tests that --input-file reads /dev/null as no lines: a job of no inputs that succeeds. */
+  @Test
+  void inputFileDevNull(@TempDir Path dir) {
+    Cli.Run run = Cli.bash(dir, echoLinesOf("/dev/null") + " --combine count");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).containsExactly("0");
+    assertThat(run.stderr()).contains("SUCCEEDED: 0 succeeded, 0 failed of 0 inputs");
+  }
+
+  /** Tests that --input-file reads a FIFO as its writer writes it. */
+  @Test
+  void inputFileFifo(@TempDir Path dir) {
+    Cli.Run run =
+        Cli.bash(dir, "mkfifo lines && { printf 'a\\nb\\n' > lines & } && " + echoLinesOf("lines"));
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout())
+        .containsExactly(
+            "{\"index\":0,\"input\":\"a\",\"output\":\"a\"}",
+            "{\"index\":1,\"input\":\"b\",\"output\":\"b\"}");
+  }
+
+  /** Tests that --input-file reads /dev/stdin, here a pipe. */
+  @Test
+  void inputFileDevStdin(@TempDir Path dir) {
+    Cli.Run run = Cli.bash(dir, "printf 'a\\nb\\n' | " + echoLinesOf("/dev/stdin"));
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout())
+        .containsExactly(
+            "{\"index\":0,\"input\":\"a\",\"output\":\"a\"}",
+            "{\"index\":1,\"input\":\"b\",\"output\":\"b\"}");
+  }
+
+  /** Tests that --input-file reads a shell's process substitution, {@code <(command)}. */
+  @Test
+  void inputFileProcessSubstitution(@TempDir Path dir) {
+    Cli.Run run = Cli.bash(dir, echoLinesOf("<(printf 'a\\nb\\n')"));
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout())
+        .containsExactly(
+            "{\"index\":0,\"input\":\"a\",\"output\":\"a\"}",
+            "{\"index\":1,\"input\":\"b\",\"output\":\"b\"}");
+  }
+}
