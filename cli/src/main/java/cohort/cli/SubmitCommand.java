@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run TASK once per input and print one JSON line per input to stdout:",
       "  {\"index\":0,\"input\":..,\"output\":..}  or  {\"index\":..,\"input\":..,\"error\":{..}}",
-      "With --combine the combined value is printed alone on the last line.",
+      "With --combine the combined value is printed alone on the last line, when every input",
+      "succeeded; otherwise stderr shows the value of those that did, marked partial.",
       "Without a coordinator, the job runs on a cluster inside this JVM.",
       "exec takes its command after --: cohort submit exec a b -- wc -c {}",
       "Ctrl-C cancels the job on every node and waits for that; a second Ctrl-C quits at once.",
@@ -363,24 +364,11 @@ final class SubmitCommand implements Callable<Integer> {
     if (uploadBroke.isPresent()) {
       err.println(
           "cohort: the upload of the inputs of job " + job.id() + " broke: " + uploadBroke.get());
-      err.println(summary(end));
+      err.println(JobEnd.summary(end));
       err.flush();
       return CohortCommand.USAGE;
     }
-    if (end.combine() != null) {
-      if (end.combineError() != null) {
-        err.println(
-            "cohort: the outputs could not be combined with "
-                + end.combine()
-                + ": "
-                + end.combineError());
-      } else {
-        out.println(end.combined() == null ? "null" : end.combined().toString());
-      }
-    }
-    out.flush();
-    err.println(summary(end));
-    err.flush();
+    JobEnd.print(end, out, err);
     if (interrupts.cancelled() && end.state() == JobStatus.State.CANCELLED) {
       return CohortCommand.INTERRUPTED;
     }
@@ -394,16 +382,5 @@ final class SubmitCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted while waiting for the upload to end");
     }
-  }
-
-  static String summary(JobStatus status) {
-    return String.format(
-        "job %s %s: %d succeeded, %d failed of %d inputs in %.3f s",
-        status.id(),
-        status.state(),
-        status.succeeded(),
-        status.failed(),
-        status.total(),
-        status.elapsedMillis() / 1000.0);
   }
 }

@@ -79,4 +79,25 @@ class SubmitIT {
             "{\"index\":0,\"input\":\"a\",\"output\":\"a\"}",
             "{\"index\":1,\"input\":\"b\",\"output\":\"b\"}");
   }
+
+  /**
+   * Tests that a job with a combiner whose inputs did not all succeed prints no combined value on
+   * stdout, where a script would take it for the answer, and shows it on stderr marked partial.
+   */
+  @Test
+  void aFailedJobPrintsNoCombinedValue() {
+    String url = cluster.url().toString();
+    Cli.Run some = Cli.run("submit", "sleep", "5", "abc", "--combine", "sum", "--coordinator", url);
+    assertThat(some.exitCode()).as(some.stderr()).isEqualTo(1);
+    assertThat(some.stdout()).hasSize(2).allSatisfy(line -> assertThat(line).startsWith("{"));
+    assertThat(some.stderr())
+        .contains(
+            "cohort: no combined value, as 1 of 2 inputs failed; partial sum of the 1 that"
+                + " succeeded: 5");
+
+    Cli.Run all = Cli.run("submit", "sleep", "abc", "--combine", "sum", "-q", "--coordinator", url);
+    assertThat(all.exitCode()).as(all.stderr()).isEqualTo(1);
+    assertThat(all.stdout()).isEmpty();
+    assertThat(all.stderr()).contains("cohort: no combined value, as 1 of 1 inputs failed\n");
+  }
 }
