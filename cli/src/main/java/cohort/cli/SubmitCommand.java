@@ -36,6 +36,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "submit",
     sortOptions = false,
+    customSynopsis = "cohort submit [OPTIONS] TASK [INPUT...] [-- COMMAND ARG...]",
     description = {
       "Run TASK once per input and print one JSON line per input to stdout:",
       "  {\"index\":0,\"input\":..,\"output\":..}  or  {\"index\":..,\"input\":..,\"error\":{..}}",
@@ -43,6 +44,7 @@ import picocli.CommandLine.Parameters;
       "succeeded; otherwise stderr shows the value of those that did, marked partial.",
       "Without a coordinator, the job runs on a cluster inside this JVM.",
       "exec takes its command after --: cohort submit exec a b -- wc -c {}",
+      "An input that starts with - goes after --input: cohort submit echo --input -x",
       "Ctrl-C cancels the job on every node and waits for that; a second Ctrl-C quits at once.",
       "Exit code: 0 every input succeeded, 1 some failed, 2 usage or connection error,",
       "130 cancelled by Ctrl-C."
@@ -57,13 +59,26 @@ final class SubmitCommand implements Callable<Integer> {
       description = "The task to run; 'cohort tasks' lists them.")
   String task;
 
+  /** The inputs given as INPUT and with --input, in the order of the command line. */
   @Parameters(
       index = "1..*",
       paramLabel = "INPUT",
+      parameterConsumer = InputsInOrder.class,
       description =
           "Inputs, each read as JSON when it is JSON (42, true, {\"a\":1}) and as a string"
-              + " otherwise; file paths with --files or --out.")
+              + " otherwise; file paths with --files or --out. One that starts with - goes"
+              + " after --input.")
   List<String> inputs = new ArrayList<>();
+
+  /** Declares --input; its values go to {@link #inputs}, so this list stays empty. */
+  @Option(
+      names = "--input",
+      paramLabel = "VALUE",
+      parameterConsumer = InputsInOrder.class,
+      description =
+          "One more input, taken as it is even when it starts with - (--input -x, --input=-5,"
+              + " --input --); repeat for more. In order with the INPUTs.")
+  List<String> inputOption = new ArrayList<>();
 
   @Option(
       names = "--range",
@@ -212,7 +227,8 @@ final class SubmitCommand implements Callable<Integer> {
     return dir != null || files || out != null;
   }
 
-  private JobRequest request() {
+  /** The job this command line asks for; checks what can be checked before submitting. */
+  JobRequest request() {
     boolean fileMode = fileMode();
     int sources =
         (inputs.isEmpty() && !fileMode ? 0 : 1)

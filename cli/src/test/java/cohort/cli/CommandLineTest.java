@@ -137,4 +137,69 @@ class CommandLineTest {
     assertThat(outcome.code()).isEqualTo(2);
     assertThat(outcome.err()).contains("--shared-fs goes with --dir, --files or --out");
   }
+
+  /**
+   * Tests that a usage error is one line saying what was wrong and the usage line, not the whole
+   * help page.
+   */
+  @Test
+  void aUsageErrorIsOneLineAndTheUsageLine() {
+    Outcome outcome = run("submit", "echo", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err().lines())
+        .containsExactly(
+            "cohort: give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR",
+            "Usage: cohort submit [OPTIONS] TASK [INPUT...] [-- COMMAND ARG...]  ('cohort submit"
+                + " --help' describes every option)");
+    assertThat(run("submit").err().lines())
+        .containsExactly(
+            "cohort: Missing required parameter: 'TASK'",
+            "Usage: cohort submit [OPTIONS] TASK [INPUT...] [-- COMMAND ARG...]  ('cohort submit"
+                + " --help' describes every option)");
+  }
+
+  /** Tests that an input taken for an unknown option is refused saying how to give it. */
+  @Test
+  void anUnknownOptionSaysHowToGiveAnInputThatStartsWithADash() {
+    Outcome outcome = run("submit", "echo", "-x", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err())
+        .startsWith(
+            "cohort: Unknown option: '-x'; an input that starts with - goes after --input, such"
+                + " as --input -x\n");
+  }
+
+  /**
+   * Tests that --input takes its value as it is, an option's name or -- included, in order with the
+   * other inputs, and that a -- given to --input does not start exec's command.
+   */
+  @Test
+  void inputsThatStartWithADash() {
+    CommandLine commandLine = CohortCommand.commandLine();
+    String[] args = {
+      "submit",
+      "echo",
+      "a",
+      "--input",
+      "-x",
+      "-5",
+      "--input=--",
+      "--input",
+      "-q",
+      "b",
+      "--input",
+      "--"
+    };
+    assertThat(CohortCommand.commandStart(args)).isEqualTo(-1);
+    commandLine.parseArgs(args);
+    SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();
+    assertThat(submit.inputs).containsExactly("a", "-x", "-5", "--", "-q", "b", "--");
+    assertThat(submit.quiet).isFalse();
+    assertThat(submit.request().inputs())
+        .map(Object::toString)
+        .containsExactly("\"a\"", "\"-x\"", "-5", "\"--\"", "\"-q\"", "\"b\"", "\"--\"");
+
+    String[] exec = {"submit", "exec", "--input", "--", "-n", "--", "printf", "%s", "--"};
+    assertThat(CohortCommand.commandStart(exec)).isEqualTo(5);
+  }
 }

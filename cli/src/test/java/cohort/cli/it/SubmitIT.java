@@ -100,4 +100,51 @@ class SubmitIT {
     assertThat(all.stdout()).isEmpty();
     assertThat(all.stderr()).contains("cohort: no combined value, as 1 of 1 inputs failed\n");
   }
+
+  /**
+   * Tests inputs that start with a dash, given with --input, through the CLI: in order with the
+   * other inputs, and {@code --} as an input of exec, whose command follows the next {@code --}.
+   */
+  @Test
+  void inputsThatStartWithADash() {
+    String url = cluster.url().toString();
+    Cli.Run echo =
+        Cli.run(
+            "submit",
+            "echo",
+            "a",
+            "--input",
+            "-x",
+            "--input=-5",
+            "--input",
+            "--",
+            "--coordinator",
+            url);
+    assertThat(echo.exitCode()).as(echo.stderr()).isZero();
+    assertThat(echo.stdout())
+        .containsExactly(
+            "{\"index\":0,\"input\":\"a\",\"output\":\"a\"}",
+            "{\"index\":1,\"input\":\"-x\",\"output\":\"-x\"}",
+            "{\"index\":2,\"input\":-5,\"output\":-5}",
+            "{\"index\":3,\"input\":\"--\",\"output\":\"--\"}");
+
+    Cli.Run exec =
+        Cli.run(
+            "submit",
+            "exec",
+            "--input",
+            "-n",
+            "--input",
+            "--",
+            "--coordinator",
+            url,
+            "--",
+            "printf",
+            "<%s>",
+            "{}");
+    assertThat(exec.exitCode()).as(exec.stderr()).isZero();
+    assertThat(exec.stdout()).hasSize(2);
+    assertThat(exec.stdout().get(0)).contains("\"input\":\"-n\"").contains("\"stdout\":\"<-n>\"");
+    assertThat(exec.stdout().get(1)).contains("\"input\":\"--\"").contains("\"stdout\":\"<-->\"");
+  }
 }
