@@ -16,12 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -203,6 +198,9 @@ final class SubmitCommand implements Callable<Integer> {
 
   private final ObjectMapper json = ApiJson.newMapper();
 
+  /** The job's id once the coordinator accepted it. */
+  private volatile String acceptedJob;
+
   @Override
   public Integer call() {
     JobRequest request = request();
@@ -219,7 +217,24 @@ final class SubmitCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be 1 or more");
     }
     try (EmbeddedCluster cluster = EmbeddedCluster.start(workers, EMBEDDED_START)) {
-      return run(CohortClient.connect(cluster.url()), request);
+      try {
+        return run(CohortClient.connect(cluster.url()), request);
+      } catch (RuntimeException e) {
+        if (!cluster.stopping()) {
+          throw e;
+        }
+        // SIGTERM: the cluster in this JVM stops, and its coordinator with it; the job's end is
+        // this command's own, which is all there is to say.
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(
+            acceptedJob == null
+                ? "cohort: stopped; the cluster inside this command ended with it"
+                : "cohort: stopped while job "
+                    + acceptedJob
+                    + " ran; the job ended with the cluster inside this command");
+        err.flush();
+        return CohortCommand.INTERRUPTED;
+      }
     }
   }
 
@@ -324,79 +339,18 @@ final class SubmitCommand implements Callable<Integer> {
         return CohortCommand.OK;
       }
       // A script or test reads the id here to follow or cancel its own job.
+      acceptedJob = job.id();
       err.println("cohort: job " + job.id() + " accepted");
       err.flush();
       InputUpload.Source source = fileJob != null ? fileJob.inputs(client, job.id()) : lines;
       InputUpload upload = source == null ? null : InputUpload.start(client, job.id(), source);
       try {
-        return follow(client, job, fileJob, upload, out, err);
+        return JobFollower.follow(client, job, fileJob, upload, quiet, out, err);
       } finally {
         if (upload != null) {
           upload.close();
         }
       }
-    }
-  }
-
-  /** Prints the job's results as they come, then its end; returns the exit code. */
-  private int follow(
-      CohortClient client,
-      JobStatus job,
-      FileJob fileJob,
-      InputUpload upload,
-      PrintWriter out,
-      PrintWriter err) {
-    Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
-    ScheduledExecutorService flusher =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "stdout-flusher");
-              thread.setDaemon(true);
-              return thread;
-            });
-    // Results appear promptly even when they trickle in, without a flush per line.
-    flusher.scheduleWithFixedDelay(out::flush, 100, 100, TimeUnit.MILLISECONDS);
-    long total = fileJob != null ? fileJob.size() : upload != null ? -1 : job.total();
-    try (Progress progress = Progress.create(job.id(), total);
-        Stream<String> lines = client.resultLines(job.id())) {
-      lines.forEach(
-          line -> {
-            String shown = fileJob == null ? line : fileJob.handle(line);
-            if (!quiet) {
-              out.println(shown);
-            }
-            progress.step();
-          });
-    } finally {
-      flusher.shutdownNow();
-      out.flush();
-    }
-    JobStatus end = client.status(job.id());
-    // After Ctrl-C the upload stops because of the cancel; that is no news to the user.
-    Optional<String> uploadBroke =
-        upload == null || interrupts.cancelled()
-            ? Optional.empty()
-            : uploadBrokenBecause(upload, end);
-    if (uploadBroke.isPresent()) {
-      err.println(
-          "cohort: the upload of the inputs of job " + job.id() + " broke: " + uploadBroke.get());
-      err.println(JobEnd.summary(end));
-      err.flush();
-      return CohortCommand.USAGE;
-    }
-    JobEnd.print(end, out, err);
-    if (interrupts.cancelled() && end.state() == JobStatus.State.CANCELLED) {
-      return CohortCommand.INTERRUPTED;
-    }
-    return end.state() == JobStatus.State.SUCCEEDED ? CohortCommand.OK : CohortCommand.JOB_FAILED;
-  }
-
-  private static Optional<String> uploadBrokenBecause(InputUpload upload, JobStatus end) {
-    try {
-      return upload.brokenBecause(InputUpload.END_WAIT, end);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.of("interrupted while waiting for the upload to end");
     }
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -60,9 +61,27 @@ public final class EmbeddedCluster implements AutoCloseable {
       await(registered, timeout);
       return new EmbeddedCluster(system, URI.create(up.httpUrl()));
     } catch (RuntimeException e) {
+      if (stopping(system)) {
+        // Its parts fail as it stops; what they say (about a coordinator) is no news to the user.
+        throw new IllegalStateException(
+            "stopped before the cluster inside this command started", e);
+      }
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * Whether the cluster is stopping: the JVM is shutting down (SIGTERM) or it was closed. What then
+   * fails to reach its coordinator fails because of that, and should say so rather than name a
+   * coordinator the user never started.
+   */
+  public boolean stopping() {
+    return stopping(system);
+  }
+
+  private static boolean stopping(ActorSystem<?> system) {
+    return CoordinatedShutdown.get(system).getShutdownReason().isPresent();
   }
 
   private static <T> T await(CompletionStage<T> stage, Duration timeout) {

@@ -3,8 +3,16 @@ package cohort.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.cli.local.EmbeddedCluster;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +57,14 @@ class SubmitIT {
   /** Tests that --input-file reads a FIFO as its writer writes it. */
   @Test
   void inputFileFifo(@TempDir Path dir) {
+    // Opening the FIFO read-write at the end releases a writer still waiting for a reader (when
+    // the CLI did not read it), so no process outlives the test.
     Cli.Run run =
-        Cli.bash(dir, "mkfifo lines && { printf 'a\\nb\\n' > lines & } && " + echoLinesOf("lines"));
+        Cli.bash(
+            dir,
+            "mkfifo lines && { printf 'a\\nb\\n' > lines & }; "
+                + echoLinesOf("lines")
+                + "; code=$?; exec 3<>lines; exit $code");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout())
         .containsExactly(
@@ -146,5 +160,67 @@ class SubmitIT {
     assertThat(exec.stdout()).hasSize(2);
     assertThat(exec.stdout().get(0)).contains("\"input\":\"-n\"").contains("\"stdout\":\"<-n>\"");
     assertThat(exec.stdout().get(1)).contains("\"input\":\"--\"").contains("\"stdout\":\"<-->\"");
+  }
+
+  /**
+   * Tests that SIGTERM to a submit running its job on the cluster inside it says so in one line,
+   * and names no coordinator and no drain timeout: the user started neither.
+   */
+  @Test
+  void sigtermToASubmitWithoutCoordinator(@TempDir Path dir) throws Exception {
+    Path running = dir.resolve("running");
+    assertThat(new ProcessBuilder("mkfifo", running.toString()).start().waitFor()).isZero();
+    // Logging as bin/cohort sets it up, so stderr holds what a user would see.
+    String logging = "-Dlogback.configurationFile=" + Children.root().resolve("conf/logback.xml");
+    Cli.Running submit =
+        Cli.start(
+            List.of(logging),
+            null,
+            "submit",
+            "exec",
+            running.toString(),
+            "--workers",
+            "1",
+            "--shell",
+            "--",
+            "echo running > {}; exec sleep 60");
+    List<ProcessHandle> started = List.of();
+    try {
+      // The task opens the FIFO once it runs: reading it waits for exactly that.
+      CompletableFuture<String> said =
+          CompletableFuture.supplyAsync(() -> readFifo(running), Executors.newCachedThreadPool());
+      try {
+        assertThat(said.get(120, TimeUnit.SECONDS)).isEqualTo("running\n");
+      } finally {
+        if (!said.isDone()) {
+          new FileOutputStream(running.toFile()).close(); // releases the reader
+        }
+      }
+      // The task may start before the command has read that its job was accepted.
+      String id = submit.awaitJobId(Duration.ofSeconds(60));
+      started = submit.handle().descendants().toList();
+      submit.signal("TERM");
+      Cli.Run run = submit.await(Duration.ofSeconds(60));
+      assertThat(run.exitCode()).as(run.stderr()).isEqualTo(143);
+      assertThat(run.stderr())
+          .contains(
+              "cohort: stopped while job "
+                  + id
+                  + " ran; the job ended with the cluster inside this command")
+          .doesNotContain("coordinator")
+          .doesNotContain("drain")
+          .doesNotContain("127.0.0.1");
+    } finally {
+      Children.kill(submit.handle());
+      started.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  private static String readFifo(Path fifo) {
+    try {
+      return Files.readString(fifo);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
