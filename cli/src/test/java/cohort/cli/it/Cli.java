@@ -196,6 +196,21 @@ final class Cli {
     return new Running(builder.start(), out, err);
   }
 
+  /**
+   * Starts the CLI with its stdout as a pipe for the test to read and its stderr written to {@code
+   * stderr}, such as a FIFO the test reads: JVMs it starts that share its stderr hold that open
+   * too, so the FIFO reaches its end once all of them have ended. (The JDK closes a process's own
+   * stderr pipe when the process exits, so that cannot tell.)
+   */
+  static Process startPiped(Map<String, String> env, Path stderr, String... args)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
+    builder.environment().remove("COHORT_COORDINATOR");
+    builder.environment().putAll(env);
+    builder.redirectError(stderr.toFile());
+    return builder.start();
+  }
+
   /** Starts {@code bin/cohort}, the launcher people run, with these environment variables set. */
   static Running startLauncher(Map<String, String> env, String... args) throws IOException {
     Path out = Files.createTempFile("cohort-cli", ".out");
