@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,12 +26,32 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class EmbeddedCluster implements AutoCloseable {
 
+  /**
+   * How long a JVM stopped by a signal waits for the command using the cluster to close it, so the
+   * command can say how its job ended before the JVM is gone.
+   */
+  static final Duration REPORT_WAIT = Duration.ofSeconds(15);
+
   private final ActorSystem<Void> system;
   private final URI url;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final Thread awaitClose;
 
   private EmbeddedCluster(ActorSystem<Void> system, URI url) {
     this.system = system;
     this.url = url;
+    // SIGTERM stops the cluster from a shutdown hook while the command still follows its job; the
+    // JVM would end as soon as the hooks had, often before the command could say why it stops.
+    this.awaitClose = new Thread(this::awaitClose, "embedded-cluster-await-close");
+    Runtime.getRuntime().addShutdownHook(awaitClose);
+  }
+
+  private void awaitClose() {
+    try {
+      closed.await(REPORT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -104,15 +125,23 @@ public final class EmbeddedCluster implements AutoCloseable {
     return url;
   }
 
+  /** Stops the cluster; the command using it has said all it had to say. */
   @Override
   public void close() {
-    system.terminate();
     try {
+      system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       // Stopping is best effort: the JVM exits next anyway.
+    } finally {
+      closed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(awaitClose);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down, and the hook has just been released.
+      }
     }
   }
 }
