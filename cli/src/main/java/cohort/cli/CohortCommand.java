@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "cohort",
     mixinStandardHelpOptions = true,
+    // Every subcommand takes --help (and --version) too: 'cohort submit --help'.
+    scope = CommandLine.ScopeType.INHERIT,
     version = "cohort 0.1.0",
     description =
         "Cohort: a distributed worker cluster on the JVM; multiprocessing grown into a cluster.",

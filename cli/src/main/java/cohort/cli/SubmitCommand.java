@@ -35,8 +35,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run TASK once per input and print one JSON line per input to stdout:",
       "  {\"index\":0,\"input\":..,\"output\":..}  or  {\"index\":..,\"input\":..,\"error\":{..}}",
-      "With --combine the combined value is printed alone on the last line, when every input",
-      "succeeded; otherwise stderr shows the value of those that did, marked partial.",
+      "With --combine the combined value is printed alone on the last line when every",
+      "input succeeded; else stderr shows the value of those that did, marked partial.",
       "Without a coordinator, the job runs on a cluster inside this JVM.",
       "exec takes its command after --: cohort submit exec a b -- wc -c {}",
       "An input that starts with - goes after --input: cohort submit echo --input -x",

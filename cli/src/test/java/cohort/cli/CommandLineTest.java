@@ -101,6 +101,18 @@ class CommandLineTest {
                 + dir);
   }
 
+  /** Tests that every subcommand takes --help, as the usage line of an error says. */
+  @Test
+  void subcommandHelp() {
+    for (String command : new String[] {"submit", "status", "cancel", "nodes", "tasks", "local"}) {
+      Outcome outcome = run(command, "--help");
+      assertThat(outcome.code()).as(command).isZero();
+      assertThat(outcome.out()).as(command).startsWith("Usage: cohort " + command);
+    }
+    assertThat(run("submit", "--help").out()).contains("--input=VALUE").contains("--input-file");
+    assertThat(run("node", "--help").out()).contains("--parent-pid");
+  }
+
   /** Tests that the help lists every subcommand. */
   @Test
   void helpListsSubcommands() {
