@@ -202,14 +202,14 @@ class SubmitIT {
       submit.signal("TERM");
       Cli.Run run = submit.await(Duration.ofSeconds(60));
       assertThat(run.exitCode()).as(run.stderr()).isEqualTo(143);
-      assertThat(run.stderr())
-          .contains(
+      // The command's own lines; Pekko may warn of a delayed heartbeat on a loaded machine.
+      assertThat(run.stderr().lines().filter(line -> line.startsWith("cohort:")))
+          .containsExactly(
+              "cohort: job " + id + " accepted",
               "cohort: stopped while job "
                   + id
-                  + " ran; the job ended with the cluster inside this command")
-          .doesNotContain("coordinator")
-          .doesNotContain("drain")
-          .doesNotContain("127.0.0.1");
+                  + " ran; the job ended with the cluster inside this command");
+      assertThat(run.stderr()).doesNotContain("coordinator").doesNotContain("drain");
     } finally {
       Children.kill(submit.handle());
       started.forEach(ProcessHandle::destroyForcibly);
