@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "cohort",
     mixinStandardHelpOptions = true,
+    // Every subcommand takes --help (and --version) too: 'cohort submit --help'.
+    scope = CommandLine.ScopeType.INHERIT,
     version = "cohort 0.1.0",
     description =
         "Cohort: a distributed worker cluster on the JVM; multiprocessing grown into a cluster.")
@@ -92,16 +94,32 @@ public final class CohortCommand implements Runnable {
 
   /**
    * Runs the command line. {@code submit exec ... -- CMD ARG...} takes everything after {@code --}
-   * as exec's command, which picocli alone would mix with the inputs.
+   * as exec's command, which picocli alone would mix with the inputs; a {@code --} that is the
+   * value of {@code --input} is an input.
    */
   public static int execute(CommandLine commandLine, String[] args) {
-    int split = java.util.Arrays.asList(args).indexOf("--");
-    if (args.length > 0 && args[0].equals("submit") && split > 0) {
+    int split = commandStart(args);
+    if (split > 0) {
       SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();
       submit.command = java.util.List.of(args).subList(split + 1, args.length);
       args = java.util.Arrays.copyOf(args, split);
     }
     return commandLine.execute(args);
+  }
+
+  /** Where the {@code --} before exec's command is in a submit command line, or -1. */
+  static int commandStart(String[] args) {
+    if (args.length == 0 || !args[0].equals("submit")) {
+      return -1;
+    }
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--input")) {
+        i++; // its value is an input, whatever it is
+      } else if (args[i].equals("--")) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The configured command line with every subcommand, for {@link #main} and for tests. */
@@ -131,7 +149,62 @@ public final class CohortCommand implements Runnable {
           }
         });
     commandLine.setExecutionExceptionHandler(CohortCommand::handle);
+    commandLine.setParameterExceptionHandler(CohortCommand::usageError);
     return commandLine;
+  }
+
+  /**
+   * A usage error: what was wrong, in one line, then the command's usage line, not the whole help
+   * page that would bury the one line that matters.
+   */
+  private static int usageError(CommandLine.ParameterException failure, String[] args) {
+    CommandLine commandLine = failure.getCommandLine();
+    PrintWriter err = commandLine.getErr();
+    String message = failure.getMessage().replaceFirst("^Error: ", "");
+    err.println("cohort: " + message + dashHint(failure, commandLine));
+    CommandLine.UnmatchedArgumentException.printSuggestions(failure, err);
+    err.println(usageLine(commandLine));
+    err.flush();
+    return USAGE;
+  }
+
+  /**
+   * For an unknown option, not a typo of a known one, where inputs are expected: how to give an
+   * input that starts with -.
+   */
+  private static String dashHint(CommandLine.ParameterException failure, CommandLine commandLine) {
+    if (!(failure instanceof CommandLine.UnmatchedArgumentException unmatched)
+        || !unmatched.getSuggestions().isEmpty()
+        || !commandLine.getCommandSpec().optionsMap().containsKey("--input")) {
+      return "";
+    }
+    return unmatched.getUnmatched().stream()
+        .filter(arg -> arg.startsWith("-"))
+        .findFirst()
+        .map(arg -> "; an input that starts with - goes after --input, such as --input " + arg)
+        .orElse("");
+  }
+
+  /**
+   * {@code Usage: cohort submit [OPTIONS] TASK [INPUT...] [-- COMMAND ARG...]}, and where the rest
+   * is described.
+   */
+  private static String usageLine(CommandLine commandLine) {
+    CommandLine.Model.CommandSpec spec = commandLine.getCommandSpec();
+    String[] custom = spec.usageMessage().customSynopsis();
+    String synopsis =
+        custom.length > 0
+            ? custom[0]
+            : new CommandLine.Help(
+                    spec, CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF))
+                .abbreviatedSynopsis()
+                .trim();
+    return "Usage: "
+        + synopsis
+        + "  ('"
+        + spec.qualifiedName()
+        + " --help' "
+        + (spec.parent() == null ? "lists the subcommands)" : "describes every option)");
   }
 
   private static int handle(

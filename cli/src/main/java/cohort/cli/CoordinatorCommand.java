@@ -44,10 +44,13 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Where results are spooled (default: a temporary folder, env COHORT_DATA_DIR).")
   String dataDir;
 
+  @Mixin ParentPidOption parent;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
+    parent.watch("coordinator");
     Map<String, Object> overrides = new HashMap<>();
     host.into(overrides);
     put(overrides, "cohort.coordinator.cluster-port", clusterPort);

@@ -61,9 +61,31 @@ final class InputLines implements InputUpload.Source {
   }
 
   /**
-   * Opens {@code --input-file}: a file, or stdin for {@code -}.
+   * Checks that {@code --input-file} names something to read, without opening it (opening a FIFO
+   * waits for its writer): anything readable will do, such as a file, {@code /dev/null}, a FIFO,
+   * {@code /dev/stdin} or a shell's {@code <(command)}; only a missing path and a folder are
+   * refused.
    *
-   * @throws IllegalArgumentException when the file does not exist
+   * @throws IllegalArgumentException when it does not exist or is a folder, saying what to do
+   */
+  static void check(String inputFile) {
+    if (inputFile.equals("-")) {
+      return;
+    }
+    Path path = Path.of(inputFile);
+    if (Files.isDirectory(path)) {
+      throw folder(inputFile);
+    }
+    if (!Files.exists(path)) {
+      throw new IllegalArgumentException("--input-file " + inputFile + ": no such file");
+    }
+  }
+
+  /**
+   * Opens {@code --input-file}: anything readable (see {@link #check}), or stdin for {@code -}. A
+   * FIFO is opened when its writer opens it, as {@code cat} would.
+   *
+   * @throws IllegalArgumentException when the path does not exist or is a folder
    * @throws UncheckedIOException when it cannot be opened, saying why
    */
   static InputLines open(String inputFile) {
@@ -73,8 +95,13 @@ final class InputLines implements InputUpload.Source {
           Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel()));
     }
     String name = "--input-file " + inputFile;
+    Path path = Path.of(inputFile);
+    if (Files.isDirectory(path)) {
+      throw folder(inputFile);
+    }
     try {
-      return new InputLines(name, Files.newInputStream(Path.of(inputFile)));
+      // Through a channel, which opens and reads pipes, FIFOs and devices as well as files.
+      return new InputLines(name, Files.newInputStream(path));
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(name + ": no such file");
     } catch (AccessDeniedException e) {
@@ -82,6 +109,14 @@ final class InputLines implements InputUpload.Source {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  private static IllegalArgumentException folder(String inputFile) {
+    return new IllegalArgumentException(
+        "--input-file "
+            + inputFile
+            + " is a folder; give a file of lines, or run on every file under it with --dir "
+            + inputFile);
   }
 
   @Override

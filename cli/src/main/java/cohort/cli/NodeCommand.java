@@ -79,10 +79,13 @@ final class NodeCommand implements Callable<Integer> {
       description = "A folder of jars with more tasks (env COHORT_PLUGINS).")
   String plugins;
 
+  @Mixin ParentPidOption parent;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
+    parent.watch("node");
     Map<String, Object> overrides = new HashMap<>();
     CoordinatorCommand.put(overrides, "cohort.node.join", join);
     CoordinatorCommand.put(overrides, "cohort.node.workers", workers);

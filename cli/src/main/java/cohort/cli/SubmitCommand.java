@@ -10,19 +10,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -37,12 +31,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "submit",
     sortOptions = false,
+    customSynopsis = "cohort submit [OPTIONS] TASK [INPUT...] [-- COMMAND ARG...]",
     description = {
       "Run TASK once per input and print one JSON line per input to stdout:",
       "  {\"index\":0,\"input\":..,\"output\":..}  or  {\"index\":..,\"input\":..,\"error\":{..}}",
-      "With --combine the combined value is printed alone on the last line.",
+      "With --combine the combined value is printed alone on the last line when every",
+      "input succeeded; else stderr shows the value of those that did, marked partial.",
       "Without a coordinator, the job runs on a cluster inside this JVM.",
       "exec takes its command after --: cohort submit exec a b -- wc -c {}",
+      "An input that starts with - goes after --input: cohort submit echo --input -x",
       "Ctrl-C cancels the job on every node and waits for that; a second Ctrl-C quits at once.",
       "Exit code: 0 every input succeeded, 1 some failed, 2 usage or connection error,",
       "130 cancelled by Ctrl-C."
@@ -57,13 +54,26 @@ final class SubmitCommand implements Callable<Integer> {
       description = "The task to run; 'cohort tasks' lists them.")
   String task;
 
+  /** The inputs given as INPUT and with --input, in the order of the command line. */
   @Parameters(
       index = "1..*",
       paramLabel = "INPUT",
+      parameterConsumer = InputsInOrder.class,
       description =
           "Inputs, each read as JSON when it is JSON (42, true, {\"a\":1}) and as a string"
-              + " otherwise; file paths with --files or --out.")
+              + " otherwise; file paths with --files or --out. One that starts with - goes"
+              + " after --input.")
   List<String> inputs = new ArrayList<>();
+
+  /** Declares --input; its values go to {@link #inputs}, so this list stays empty. */
+  @Option(
+      names = "--input",
+      paramLabel = "VALUE",
+      parameterConsumer = InputsInOrder.class,
+      description =
+          "One more input, taken as it is even when it starts with - (--input -x, --input=-5,"
+              + " --input --); repeat for more. In order with the INPUTs.")
+  List<String> inputOption = new ArrayList<>();
 
   @Option(
       names = "--range",
@@ -81,8 +91,9 @@ final class SubmitCommand implements Callable<Integer> {
       names = "--input-file",
       paramLabel = "FILE",
       description =
-          "One input per line of FILE, as a string; - reads stdin. Lines are read as the cluster"
-              + " takes them, so the file may be larger than memory.")
+          "One input per line of FILE, as a string: a file, /dev/null, a FIFO, <(command)...;"
+              + " - reads stdin. Lines are read as the cluster takes them, so the file may be"
+              + " larger than memory.")
   String inputFile;
 
   @Option(
@@ -193,6 +204,9 @@ final class SubmitCommand implements Callable<Integer> {
 
   private final ObjectMapper json = ApiJson.newMapper();
 
+  /** The job's id once the coordinator accepted it. */
+  private volatile String acceptedJob;
+
   /**
    * Whether these arguments run a {@code submit} on the in-process cluster: no coordinator given by
    * flag or environment. Read before picocli parses them, so the cluster can start meanwhile; a
@@ -206,11 +220,13 @@ final class SubmitCommand implements Callable<Integer> {
     if (environment != null && !environment.isBlank()) {
       return false;
     }
-    for (String arg : args) {
-      if (arg.equals("--")) {
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--input")) {
+        i++; // its value is an input, whatever it is
+      } else if (arg.equals("--")) {
         break;
-      }
-      if (arg.equals("--coordinator")
+      } else if (arg.equals("--coordinator")
           || arg.startsWith("--coordinator=")
           || arg.equals("--detach")) {
         return false;
@@ -239,7 +255,24 @@ final class SubmitCommand implements Callable<Integer> {
       EmbeddedCluster.Starting inProcess = starting != null ? starting : EmbeddedCluster.begin();
       starting = null; // from here the cluster is closed below, or stopped by withNode on failure
       try (EmbeddedCluster cluster = inProcess.withNode(workers, EMBEDDED_START)) {
-        return run(CohortClient.connect(cluster.url()), request);
+        try {
+          return run(CohortClient.connect(cluster.url()), request);
+        } catch (RuntimeException e) {
+          if (!cluster.stopping()) {
+            throw e;
+          }
+          // SIGTERM: the cluster in this JVM stops, and its coordinator with it; the job's end is
+          // this command's own, which is all there is to say.
+          PrintWriter err = spec.commandLine().getErr();
+          err.println(
+              acceptedJob == null
+                  ? "cohort: stopped; the cluster inside this command ended with it"
+                  : "cohort: stopped while job "
+                      + acceptedJob
+                      + " ran; the job ended with the cluster inside this command");
+          err.flush();
+          return CohortCommand.INTERRUPTED;
+        }
       }
     } finally {
       if (starting != null) {
@@ -252,7 +285,8 @@ final class SubmitCommand implements Callable<Integer> {
     return dir != null || files || out != null;
   }
 
-  private JobRequest request() {
+  /** The job this command line asks for; checks what can be checked before submitting. */
+  JobRequest request() {
     boolean fileMode = fileMode();
     int sources =
         (inputs.isEmpty() && !fileMode ? 0 : 1)
@@ -271,8 +305,10 @@ final class SubmitCommand implements Callable<Integer> {
     if (sharedFs && !fileMode) {
       throw usage("--shared-fs goes with --dir, --files or --out");
     }
-    if (inputFile != null && !inputFile.equals("-") && !Files.isRegularFile(Path.of(inputFile))) {
-      throw new IllegalArgumentException("--input-file " + inputFile + ": no such file");
+    if (inputFile != null) {
+      // Checked before an embedded cluster starts; the file is opened (or its reading refused)
+      // just before the job is submitted.
+      InputLines.check(inputFile);
     }
     if (!command.isEmpty() && !task.equals("exec")) {
       throw usage(
@@ -346,6 +382,7 @@ final class SubmitCommand implements Callable<Integer> {
         return CohortCommand.OK;
       }
       // A script or test reads the id here to follow or cancel its own job.
+      acceptedJob = job.id();
       err.println("cohort: job " + job.id() + " accepted");
       err.flush();
       InputUpload.Source source = fileJob != null ? fileJob.inputs(job.id()) : lines;
@@ -355,7 +392,7 @@ final class SubmitCommand implements Callable<Integer> {
               : null;
       InputUpload upload = source == null ? null : InputUpload.start(client, job.id(), source);
       try {
-        return follow(client, job, fileJob, upload, sender, out, err);
+        return JobFollower.follow(client, job, fileJob, upload, sender, quiet, out, err);
       } finally {
         if (upload != null) {
           upload.close();
@@ -365,104 +402,5 @@ final class SubmitCommand implements Callable<Integer> {
         }
       }
     }
-  }
-
-  /** Prints the job's results as they come, then its end; returns the exit code. */
-  private int follow(
-      CohortClient client,
-      JobStatus job,
-      FileJob fileJob,
-      InputUpload upload,
-      FileSender sender,
-      PrintWriter out,
-      PrintWriter err) {
-    Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
-    ScheduledExecutorService flusher =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "stdout-flusher");
-              thread.setDaemon(true);
-              return thread;
-            });
-    // Results appear promptly even when they trickle in, without a flush per line.
-    flusher.scheduleWithFixedDelay(out::flush, 100, 100, TimeUnit.MILLISECONDS);
-    long total = fileJob != null ? fileJob.size() : upload != null ? -1 : job.total();
-    try (Progress progress = Progress.create(job.id(), total);
-        Stream<String> lines = client.resultLines(job.id())) {
-      lines.forEach(
-          line -> {
-            String shown = fileJob == null ? line : fileJob.handle(line, !quiet);
-            if (!quiet) {
-              out.println(shown);
-            }
-            progress.step();
-          });
-    } finally {
-      flusher.shutdownNow();
-      out.flush();
-    }
-    JobStatus end = client.status(job.id());
-    // After Ctrl-C the upload stops because of the cancel; that is no news to the user.
-    Optional<String> uploadBroke =
-        upload == null || interrupts.cancelled()
-            ? Optional.empty()
-            : uploadBrokenBecause(upload, end);
-    if (uploadBroke.isPresent()) {
-      err.println(
-          "cohort: the upload of the inputs of job " + job.id() + " broke: " + uploadBroke.get());
-      err.println(summary(end));
-      err.flush();
-      return CohortCommand.USAGE;
-    }
-    if (end.combine() != null) {
-      if (end.combineError() != null) {
-        err.println(
-            "cohort: the outputs could not be combined with "
-                + end.combine()
-                + ": "
-                + end.combineError());
-      } else {
-        out.println(end.combined() == null ? "null" : end.combined().toString());
-      }
-    }
-    out.flush();
-    if (sender != null) {
-      // One line on how the files reached the nodes: in place, or through the cluster.
-      err.println(
-          "cohort: "
-              + sender.sent()
-              + " of "
-              + fileJob.size()
-              + " files travelled through the cluster; nodes read the others where they are"
-              + (sender.failure() == null
-                  ? ""
-                  : " (sending files broke: " + sender.failure() + ")"));
-    }
-    err.println(summary(end));
-    err.flush();
-    if (interrupts.cancelled() && end.state() == JobStatus.State.CANCELLED) {
-      return CohortCommand.INTERRUPTED;
-    }
-    return end.state() == JobStatus.State.SUCCEEDED ? CohortCommand.OK : CohortCommand.JOB_FAILED;
-  }
-
-  private static Optional<String> uploadBrokenBecause(InputUpload upload, JobStatus end) {
-    try {
-      return upload.brokenBecause(InputUpload.END_WAIT, end);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.of("interrupted while waiting for the upload to end");
-    }
-  }
-
-  static String summary(JobStatus status) {
-    return String.format(
-        "job %s %s: %d succeeded, %d failed of %d inputs in %.3f s",
-        status.id(),
-        status.state(),
-        status.succeeded(),
-        status.failed(),
-        status.total(),
-        status.elapsedMillis() / 1000.0);
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line's parsing and usage errors, without any cluster. */
@@ -79,6 +81,38 @@ class CommandLineTest {
     assertThat(outcome.err()).contains("--input-file /no/such/file: no such file");
   }
 
+  /** Tests that a folder given as --input-file is refused, pointing to --dir. */
+  @Test
+  void inputFileFolder(@TempDir Path dir) {
+    Outcome outcome =
+        run(
+            "submit",
+            "echo",
+            "--input-file",
+            dir.toString(),
+            "--coordinator",
+            "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err())
+        .contains(
+            "--input-file "
+                + dir
+                + " is a folder; give a file of lines, or run on every file under it with --dir "
+                + dir);
+  }
+
+  /** Tests that every subcommand takes --help, as the usage line of an error says. */
+  @Test
+  void subcommandHelp() {
+    for (String command : new String[] {"submit", "status", "cancel", "nodes", "tasks", "local"}) {
+      Outcome outcome = run(command, "--help");
+      assertThat(outcome.code()).as(command).isZero();
+      assertThat(outcome.out()).as(command).startsWith("Usage: cohort " + command);
+    }
+    assertThat(run("submit", "--help").out()).contains("--input=VALUE").contains("--input-file");
+    assertThat(run("node", "--help").out()).contains("--parent-pid");
+  }
+
   /** Tests that the help lists every subcommand. */
   @Test
   void helpListsSubcommands() {
@@ -114,5 +148,70 @@ class CommandLineTest {
         run("submit", "echo", "a", "--shared-fs", "--coordinator", "http://127.0.0.1:1");
     assertThat(outcome.code()).isEqualTo(2);
     assertThat(outcome.err()).contains("--shared-fs goes with --dir, --files or --out");
+  }
+
+  /**
+   * Tests that a usage error is one line saying what was wrong and the usage line, not the whole
+   * help page.
+   */
+  @Test
+  void aUsageErrorIsOneLineAndTheUsageLine() {
+    Outcome outcome = run("submit", "echo", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err().lines())
+        .containsExactly(
+            "cohort: give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR",
+            "Usage: cohort submit [OPTIONS] TASK [INPUT...] [-- COMMAND ARG...]  ('cohort submit"
+                + " --help' describes every option)");
+    assertThat(run("submit").err().lines())
+        .containsExactly(
+            "cohort: Missing required parameter: 'TASK'",
+            "Usage: cohort submit [OPTIONS] TASK [INPUT...] [-- COMMAND ARG...]  ('cohort submit"
+                + " --help' describes every option)");
+  }
+
+  /** Tests that an input taken for an unknown option is refused saying how to give it. */
+  @Test
+  void anUnknownOptionSaysHowToGiveAnInputThatStartsWithADash() {
+    Outcome outcome = run("submit", "echo", "-x", "--coordinator", "http://127.0.0.1:1");
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err())
+        .startsWith(
+            "cohort: Unknown option: '-x'; an input that starts with - goes after --input, such"
+                + " as --input -x\n");
+  }
+
+  /**
+   * Tests that --input takes its value as it is, an option's name or -- included, in order with the
+   * other inputs, and that a -- given to --input does not start exec's command.
+   */
+  @Test
+  void inputsThatStartWithADash() {
+    CommandLine commandLine = CohortCommand.commandLine();
+    String[] args = {
+      "submit",
+      "echo",
+      "a",
+      "--input",
+      "-x",
+      "-5",
+      "--input=--",
+      "--input",
+      "-q",
+      "b",
+      "--input",
+      "--"
+    };
+    assertThat(CohortCommand.commandStart(args)).isEqualTo(-1);
+    commandLine.parseArgs(args);
+    SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();
+    assertThat(submit.inputs).containsExactly("a", "-x", "-5", "--", "-q", "b", "--");
+    assertThat(submit.quiet).isFalse();
+    assertThat(submit.request().inputs())
+        .map(Object::toString)
+        .containsExactly("\"a\"", "\"-x\"", "-5", "\"--\"", "\"-q\"", "\"b\"", "\"--\"");
+
+    String[] exec = {"submit", "exec", "--input", "--", "-n", "--", "printf", "%s", "--"};
+    assertThat(CohortCommand.commandStart(exec)).isEqualTo(5);
   }
 }

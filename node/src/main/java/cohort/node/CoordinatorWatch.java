@@ -16,7 +16,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
 /**
  * Ends a node's membership when its coordinator leaves the cluster: a cluster member cannot join
  * another cluster, so the node's runner starts a new membership that joins again. The worker, a
- * child of which this is, reports what it still held as it stops.
+ * child of which this is, reports what it still held as it stops. A node that is stopping says
+ * nothing of joining again: its own cluster reports the coordinator removed as it shuts down.
  *
  * <p>Protocol: the cluster's {@link MemberRemoved} events, to which it subscribes itself.
  */
@@ -41,16 +42,30 @@ final class CoordinatorWatch extends AbstractBehavior<MemberRemoved> {
 
   private Behavior<MemberRemoved> onMemberRemoved(MemberRemoved removed) {
     Member member = removed.member();
-    if (member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE)
-        && !member.address().equals(cluster.selfMember().address())) {
+    if (!member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE)
+        || member.address().equals(cluster.selfMember().address())) {
+      return this;
+    }
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(getContext().getSystem());
+    if (shutdown.getShutdownReason().isPresent()) {
+      // This membership ends already (the node is stopped, or downed itself): as its cluster shuts
+      // down it reports every other member removed, the coordinator too, which still runs. Whether
+      // the node joins again is the runner's to say.
       getContext()
           .getLog()
-          .warn(
-              "the coordinator {} left the cluster; node {} will join again",
+          .debug(
+              "the coordinator {} is removed from the view of node {}, which stops",
               HostPort.of(member.address()),
               HostPort.of(cluster.selfMember().address()));
-      CoordinatedShutdown.get(getContext().getSystem()).run(NodeApp.CoordinatorLost.INSTANCE);
+      return this;
     }
+    getContext()
+        .getLog()
+        .warn(
+            "the coordinator {} left the cluster; node {} ends this membership to join again",
+            HostPort.of(member.address()),
+            HostPort.of(cluster.selfMember().address()));
+    shutdown.run(NodeApp.CoordinatorLost.INSTANCE);
     return this;
   }
 }

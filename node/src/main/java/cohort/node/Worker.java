@@ -338,13 +338,24 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     coordinators.forEach(coordinator -> coordinator.tell(new NodeDraining(getContext().getSelf())));
     int returned = batches.returnUnstarted();
     batches.reportExits();
-    log.info(
-        "node {} draining: finishing {} running batches within {} s, returned {} queued",
-        node,
-        batches.running(),
-        drain.timeout().toSeconds(),
-        returned);
-    timers.startSingleTimer(Signal.DRAIN_DEADLINE, drain.timeout());
+    if (drain.timeout().isZero()) {
+      // A node given no time to drain (the cluster inside cohort submit) stops what runs at once;
+      // no drain timeout passes, so none is reported.
+      log.info(
+          "node {} stopping: interrupting {} running batches, returned {} queued",
+          node,
+          batches.running(),
+          returned);
+      interruptRunning();
+    } else {
+      log.info(
+          "node {} draining: finishing {} running batches within {} s, returned {} queued",
+          node,
+          batches.running(),
+          drain.timeout().toSeconds(),
+          returned);
+      timers.startSingleTimer(Signal.DRAIN_DEADLINE, drain.timeout());
+    }
     drainedIfIdle();
     return draining();
   }
@@ -378,9 +389,14 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
 
   private Behavior<WorkerProtocol.Command> onDrainDeadline() {
     log.warn("drain timeout passed with {} batches running; interrupting them", batches.running());
+    interruptRunning();
+    return Behaviors.same();
+  }
+
+  /** Interrupts the running batches, and gives up their threads {@link #DRAIN_GRACE} later. */
+  private void interruptRunning() {
     batches.interruptAll();
     timers.startSingleTimer(Signal.DRAIN_GRACE_OVER, DRAIN_GRACE);
-    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onDrainGraceOver() {

@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -35,12 +37,32 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
+  /**
+   * How long a JVM stopped by a signal waits for the command using the cluster to close it, so the
+   * command can say how its job ended before the JVM is gone.
+   */
+  static final Duration REPORT_WAIT = Duration.ofSeconds(15);
+
   private final ActorSystem<Void> system;
   private final URI url;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final Thread awaitClose;
 
   private EmbeddedCluster(ActorSystem<Void> system, URI url) {
     this.system = system;
     this.url = url;
+    // SIGTERM stops the cluster from a shutdown hook while the command still follows its job; the
+    // JVM would end as soon as the hooks had, often before the command could say why it stops.
+    this.awaitClose = new Thread(this::awaitClose, "embedded-cluster-await-close");
+    Runtime.getRuntime().addShutdownHook(awaitClose);
+  }
+
+  private void awaitClose() {
+    try {
+      closed.await(REPORT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -134,6 +156,11 @@ public final class EmbeddedCluster implements AutoCloseable {
             millis(serving, ready));
         return new EmbeddedCluster(system, URI.create(up.httpUrl()));
       } catch (RuntimeException e) {
+        if (stopping(system)) {
+          // Its parts fail as it stops; what they say (about a coordinator) is no news to the user.
+          throw new IllegalStateException(
+              "stopped before the cluster inside this command started", e);
+        }
         system.terminate();
         throw e;
       }
@@ -147,6 +174,19 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   private static long millis(long from, long to) {
     return (to - from) / 1_000_000;
+  }
+
+  /**
+   * Whether the cluster is stopping: the JVM is shutting down (SIGTERM) or it was closed. What then
+   * fails to reach its coordinator fails because of that, and should say so rather than name a
+   * coordinator the user never started.
+   */
+  public boolean stopping() {
+    return stopping(system);
+  }
+
+  private static boolean stopping(ActorSystem<?> system) {
+    return CoordinatedShutdown.get(system).getShutdownReason().isPresent();
   }
 
   private static <T> T await(CompletionStage<T> stage, Duration timeout) {
@@ -169,15 +209,23 @@ public final class EmbeddedCluster implements AutoCloseable {
     return url;
   }
 
+  /** Stops the cluster; the command using it has said all it had to say. */
   @Override
   public void close() {
-    system.terminate();
     try {
+      system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       // Stopping is best effort: the JVM exits next anyway.
+    } finally {
+      closed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(awaitClose);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down, and the hook has just been released.
+      }
     }
   }
 }

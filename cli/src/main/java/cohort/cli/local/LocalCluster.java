@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * A coordinator and N node JVMs on this machine, one worker slot each: {@code Pool(N)} as a
- * cluster. Used by {@code cohort local} and by the system tests.
+ * cluster. Used by {@code cohort local} and by the system tests. Every child is given this JVM's
+ * pid ({@code --parent-pid}) and stops by itself once this JVM is gone, however it ends.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -119,7 +120,9 @@ public final class LocalCluster implements AutoCloseable {
             "--cluster-port",
             String.valueOf(clusterPort),
             "--http-port",
-            String.valueOf(options.httpPort())),
+            String.valueOf(options.httpPort()),
+            "--parent-pid",
+            String.valueOf(ProcessHandle.current().pid())),
         options.logDir().map(dir -> dir.resolve(name + ".log")),
         options.output(),
         options.ownSessions());
@@ -152,7 +155,9 @@ public final class LocalCluster implements AutoCloseable {
                 "--workers",
                 String.valueOf(workers),
                 "--host",
-                options.host()));
+                options.host(),
+                "--parent-pid",
+                String.valueOf(ProcessHandle.current().pid())));
     args.addAll(options.nodeArgs());
     JvmProcess node =
         JvmProcess.start(

@@ -31,6 +31,24 @@ final class Children {
     process.destroyForcibly();
   }
 
+  /**
+   * Whether a process has ended: gone, or a zombie that nobody has reaped yet (a child of a killed
+   * process, given to an init that may be slow to reap it, has ended all the same).
+   */
+  static boolean ended(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return true;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // pid (command) STATE ...: the command may hold spaces and parentheses, the state follows
+      // the last ')'.
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException e) {
+      return !process.isAlive();
+    }
+  }
+
   /** A fresh folder for the logs of one test class's children. */
   static Path logDir(Class<?> test) {
     Path dir = Path.of(require("cohort.it.logs"), test.getSimpleName());

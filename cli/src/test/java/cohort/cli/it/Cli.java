@@ -196,6 +196,21 @@ final class Cli {
     return new Running(builder.start(), out, err);
   }
 
+  /**
+   * Starts the CLI with its stdout as a pipe for the test to read and its stderr written to {@code
+   * stderr}, such as a FIFO the test reads: JVMs it starts that share its stderr hold that open
+   * too, so the FIFO reaches its end once all of them have ended. (The JDK closes a process's own
+   * stderr pipe when the process exits, so that cannot tell.)
+   */
+  static Process startPiped(Map<String, String> env, Path stderr, String... args)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
+    builder.environment().remove("COHORT_COORDINATOR");
+    builder.environment().putAll(env);
+    builder.redirectError(stderr.toFile());
+    return builder.start();
+  }
+
   /** Starts {@code bin/cohort}, the launcher people run, with these environment variables set. */
   static Running startLauncher(Map<String, String> env, String... args) throws IOException {
     Path out = Files.createTempFile("cohort-cli", ".out");
@@ -244,19 +259,40 @@ final class Cli {
     return run(Map.of(), args);
   }
 
+  /**
+   * The command that runs the CLI with these arguments, quoted for a shell script, so a test can
+   * use the shell's own redirections around it as a user would ({@code <(...)}, pipes).
+   */
+  static String shellCommand(String... args) {
+    return javaCommand(args).stream()
+        .map(word -> "'" + word.replace("'", "'\\''") + "'")
+        .collect(java.util.stream.Collectors.joining(" "));
+  }
+
+  /** Runs a bash script to its end, in {@code dir}, as {@link #run} runs the CLI. */
+  static Run bash(Path dir, String script) {
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).directory(dir.toFile());
+    builder.environment().remove("COHORT_COORDINATOR");
+    return run(builder, script);
+  }
+
   /** Runs the CLI to its end with these environment variables set, besides this JVM's. */
   static Run run(Map<String, String> env, String... args) {
+    ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
+    builder.environment().remove("COHORT_COORDINATOR");
+    builder.environment().putAll(env);
+    return run(builder, "cohort " + String.join(" ", args));
+  }
+
+  private static Run run(ProcessBuilder builder, String what) {
     try {
       Path out = Files.createTempFile("cohort-cli", ".out");
       Path err = Files.createTempFile("cohort-cli", ".err");
-      ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
-      builder.environment().remove("COHORT_COORDINATOR");
-      builder.environment().putAll(env);
       builder.redirectOutput(out.toFile()).redirectError(err.toFile());
       Process process = builder.start();
       if (!process.waitFor(120, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("cohort " + String.join(" ", args) + " did not end within 120 s");
+        throw new AssertionError(what + " did not end within 120 s");
       }
       Run run =
           new Run(

@@ -128,6 +128,20 @@ class FaultsIT {
     assertThat(log).contains("draining").contains("drained");
   }
 
+  /**
+   * Tests that a node stopped by SIGTERM says nothing of joining again: as it shuts down, its own
+   * view of the cluster loses the coordinator, which is no reason to rejoin.
+   */
+  @Test
+  void aStoppedNodeDoesNotSayItWillJoinAgain() throws Exception {
+    JvmProcess node =
+        cluster.nodes().stream().filter(JvmProcess::isAlive).findFirst().orElseThrow();
+    node.terminate();
+    assertThat(node.waitFor(Duration.ofSeconds(60))).contains(0);
+    String log = Files.readString(node.log().orElseThrow());
+    assertThat(log).contains("drained").doesNotContain("join again").doesNotContain("joining");
+  }
+
   /** Tests that a cancel frees every slot within a second and keeps the completed results. */
   @Test
   void cancelFreesEverySlot() {

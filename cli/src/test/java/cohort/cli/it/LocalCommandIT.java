@@ -7,11 +7,25 @@ import cohort.api.JobStatus;
 import cohort.cli.CohortCommand;
 import cohort.cli.local.JvmProcess;
 import cohort.client.CohortClient;
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code cohort local}: Pool(N) as a cluster, with node JVMs supervised. */
 class LocalCommandIT {
@@ -110,6 +124,106 @@ class LocalCommandIT {
     } finally {
       Children.kill(handle);
     }
+  }
+
+  /**
+   * Tests that cohort local killed with SIGKILL, which leaves it no chance to stop its children,
+   * leaves none running: each child sees its parent gone and stops cleanly by itself.
+   */
+  @Test
+  void childrenEndWhenCohortLocalIsKilled(@TempDir Path dir) throws Exception {
+    // Every child shares cohort local's stderr, here a FIFO: it ends once the last of them has.
+    Path fifo = dir.resolve("stderr");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    CompletableFuture<String> stderr = readAll(fifo);
+    Process local;
+    try {
+      local =
+          Cli.startPiped(
+              Map.of("COHORT_HTTP_PORT", "0", "COHORT_CLUSTER_PORT", "0"),
+              fifo,
+              "local",
+              "--nodes",
+              "2");
+    } catch (IOException e) {
+      new FileOutputStream(fifo.toFile()).close(); // releases the reader
+      throw e;
+    }
+    List<ProcessHandle> children = List.of();
+    try {
+      CompletableFuture<String> ready = readyLine(local.getInputStream());
+      assertThat(ready.get(120, TimeUnit.SECONDS)).startsWith("cohort local ready");
+      children = local.toHandle().children().toList();
+      List<String> commands = children.stream().map(LocalCommandIT::commandLine).toList();
+      assertThat(commands).hasSize(3).anySatisfy(c -> assertThat(c).contains(" coordinator "));
+
+      local.destroyForcibly();
+      assertThat(local.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String log;
+      try {
+        log = stderr.get(120, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError(
+            "120 s after cohort local was killed, its children still run: "
+                + children.stream()
+                    .filter(child -> !Children.ended(child))
+                    .map(LocalCommandIT::commandLine)
+                    .toList(),
+            e);
+      }
+      assertThat(children)
+          .allSatisfy(child -> assertThat(Children.ended(child)).as(commandLine(child)).isTrue());
+      assertThat(commands).allSatisfy(c -> assertThat(c).contains("--parent-pid " + local.pid()));
+      assertThat(log)
+          .contains("process " + local.pid() + " that started this coordinator is gone; stopping")
+          .contains("process " + local.pid() + " that started this node is gone; stopping")
+          .doesNotContain("join again");
+    } finally {
+      local.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /** Reads a FIFO to its end, once a writer has opened it, on a thread of its own. */
+  private static CompletableFuture<String> readAll(Path fifo) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (InputStream in = Files.newInputStream(fifo)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "children-stderr");
+              thread.setDaemon(true);
+              return thread;
+            }));
+  }
+
+  /** Completes with the readiness line, then reads the rest of the stream to its end. */
+  private static CompletableFuture<String> readyLine(InputStream in) {
+    CompletableFuture<String> ready = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  if (line.startsWith("cohort local ready")) {
+                    ready.complete(line);
+                  }
+                }
+                ready.completeExceptionally(new AssertionError("cohort local ended unready"));
+              } catch (IOException e) {
+                ready.completeExceptionally(e);
+              }
+            },
+            "local-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    return ready;
   }
 
   private static String commandLine(ProcessHandle process) {

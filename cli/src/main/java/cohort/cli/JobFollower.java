@@ -1,0 +1,95 @@
+package cohort.cli;
+
+import cohort.api.JobStatus;
+import cohort.client.CohortClient;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Follows an attached {@code cohort submit}'s job: prints its result lines as they come (writing
+ * the files they carry), with a progress bar and Ctrl-C cancelling the job, then its end.
+ */
+final class JobFollower {
+
+  private JobFollower() {}
+
+  /** Prints the job's results as they come, then its end; returns the exit code. */
+  static int follow(
+      CohortClient client,
+      JobStatus job,
+      FileJob fileJob,
+      InputUpload upload,
+      FileSender sender,
+      boolean quiet,
+      PrintWriter out,
+      PrintWriter err) {
+    Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
+    ScheduledExecutorService flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "stdout-flusher");
+              thread.setDaemon(true);
+              return thread;
+            });
+    // Results appear promptly even when they trickle in, without a flush per line.
+    flusher.scheduleWithFixedDelay(out::flush, 100, 100, TimeUnit.MILLISECONDS);
+    long total = fileJob != null ? fileJob.size() : upload != null ? -1 : job.total();
+    try (Progress progress = Progress.create(job.id(), total);
+        Stream<String> lines = client.resultLines(job.id())) {
+      lines.forEach(
+          line -> {
+            String shown = fileJob == null ? line : fileJob.handle(line, !quiet);
+            if (!quiet) {
+              out.println(shown);
+            }
+            progress.step();
+          });
+    } finally {
+      flusher.shutdownNow();
+      out.flush();
+    }
+    JobStatus end = client.status(job.id());
+    // After Ctrl-C the upload stops because of the cancel; that is no news to the user.
+    Optional<String> uploadBroke =
+        upload == null || interrupts.cancelled()
+            ? Optional.empty()
+            : uploadBrokenBecause(upload, end);
+    if (uploadBroke.isPresent()) {
+      err.println(
+          "cohort: the upload of the inputs of job " + job.id() + " broke: " + uploadBroke.get());
+      err.println(JobEnd.summary(end));
+      err.flush();
+      return CohortCommand.USAGE;
+    }
+    if (sender != null) {
+      // One line on how the files reached the nodes: in place, or through the cluster.
+      err.println(
+          "cohort: "
+              + sender.sent()
+              + " of "
+              + fileJob.size()
+              + " files travelled through the cluster; nodes read the others where they are"
+              + (sender.failure() == null
+                  ? ""
+                  : " (sending files broke: " + sender.failure() + ")"));
+    }
+    JobEnd.print(end, out, err);
+    if (interrupts.cancelled() && end.state() == JobStatus.State.CANCELLED) {
+      return CohortCommand.INTERRUPTED;
+    }
+    return end.state() == JobStatus.State.SUCCEEDED ? CohortCommand.OK : CohortCommand.JOB_FAILED;
+  }
+
+  private static Optional<String> uploadBrokenBecause(InputUpload upload, JobStatus end) {
+    try {
+      return upload.brokenBecause(InputUpload.END_WAIT, end);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while waiting for the upload to end");
+    }
+  }
+}
