@@ -68,9 +68,6 @@ public final class CohortCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    // A submit without a coordinator starts its in-process cluster while picocli reads the rest.
-    EmbeddedCluster.Starting early =
-        SubmitCommand.runsInProcess(args) ? EmbeddedCluster.begin() : null;
     if (args.length > 0 && SERVERS.contains(args[0])) {
       // Start logging before any thread can log, so no early lines are queued and replayed.
       // Client commands log nothing of their own: they start logging only if they start a
@@ -80,6 +77,10 @@ public final class CohortCommand implements Runnable {
       // Client commands keep the embedded cluster's lifecycle lines out of the user's terminal.
       System.setProperty("cohort.log.level", System.getProperty("cohort.log.level", "WARN"));
     }
+    // A submit without a coordinator starts its in-process cluster while picocli reads the rest
+    // (after the log level is set: the cluster starts logging).
+    EmbeddedCluster.Starting early =
+        SubmitCommand.runsInProcess(args) ? EmbeddedCluster.begin() : null;
     CommandLine commandLine = commandLine(args);
     if (early != null) {
       SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();

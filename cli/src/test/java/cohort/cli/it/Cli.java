@@ -107,10 +107,19 @@ final class Cli {
 
     /** Waits until an attached submit says its job was accepted, and returns the job's id. */
     String awaitJobId(Duration timeout) throws IOException {
-      awaitStderr(" accepted", timeout);
-      String stderr = Files.readString(err, StandardCharsets.UTF_8);
-      return acceptedJob(stderr)
-          .orElseThrow(() -> new AssertionError("no job accepted: " + stderr));
+      // The command's own line, not a coordinator's log line that also says "accepted".
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        Optional<String> id = acceptedJob(stderr);
+        if (id.isPresent()) {
+          return id.get();
+        }
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError("no job accepted: " + stderr);
+        }
+        Jobs.pause(20);
+      }
     }
 
     ProcessHandle handle() {

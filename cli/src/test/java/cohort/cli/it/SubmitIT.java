@@ -109,7 +109,22 @@ class SubmitIT {
             "cohort: no combined value, as 1 of 2 inputs failed; partial sum of the 1 that"
                 + " succeeded: 5");
 
-    Cli.Run all = Cli.run("submit", "sleep", "abc", "--combine", "sum", "-q", "--coordinator", url);
+    // The first input fits (or the job would be refused before it ran); the input that fails is
+    // a sleep interrupted by its timeout.
+    Cli.Run all =
+        Cli.run(
+            "submit",
+            "sleep",
+            "60000",
+            "--task-timeout",
+            "200ms",
+            "--max-attempts",
+            "1",
+            "--combine",
+            "sum",
+            "-q",
+            "--coordinator",
+            url);
     assertThat(all.exitCode()).as(all.stderr()).isEqualTo(1);
     assertThat(all.stdout()).isEmpty();
     assertThat(all.stderr()).contains("cohort: no combined value, as 1 of 1 inputs failed\n");
