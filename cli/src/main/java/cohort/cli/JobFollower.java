@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Follows an attached {@code cohort submit}'s job: prints its result lines as they come (writing
@@ -24,7 +23,7 @@ final class JobFollower {
       FileJob fileJob,
       InputUpload upload,
       FileSender sender,
-      boolean quiet,
+      ResultPrinter printer,
       PrintWriter out,
       PrintWriter err) {
     Interrupts interrupts = Interrupts.cancelOnCtrlC(client, job.id(), err);
@@ -38,16 +37,8 @@ final class JobFollower {
     // Results appear promptly even when they trickle in, without a flush per line.
     flusher.scheduleWithFixedDelay(out::flush, 100, 100, TimeUnit.MILLISECONDS);
     long total = fileJob != null ? fileJob.size() : upload != null ? -1 : job.total();
-    try (Progress progress = Progress.create(job.id(), total);
-        Stream<String> lines = client.resultLines(job.id())) {
-      lines.forEach(
-          line -> {
-            String shown = fileJob == null ? line : fileJob.handle(line, !quiet);
-            if (!quiet) {
-              out.println(shown);
-            }
-            progress.step();
-          });
+    try (Progress progress = Progress.create(job.id(), total)) {
+      printer.print(client, job.id(), progress::step);
     } finally {
       flusher.shutdownNow();
       out.flush();

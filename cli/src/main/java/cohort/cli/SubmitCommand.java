@@ -186,6 +186,14 @@ final class SubmitCommand implements Callable<Integer> {
   boolean quiet;
 
   @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      description =
+          "What each result prints on stdout: 'line' (a JSON line with index, input and output"
+              + " or error; the default) or 'value' (the output alone; failed inputs on stderr).")
+  String output = "line";
+
+  @Option(
       names = "--workers",
       paramLabel = "N",
       description = "Slots of the in-JVM cluster used without --coordinator (default: the cores).")
@@ -287,6 +295,7 @@ final class SubmitCommand implements Callable<Integer> {
 
   /** The job this command line asks for; checks what can be checked before submitting. */
   JobRequest request() {
+    outputFormat(); // a misspelt --output is refused before the job is submitted
     boolean fileMode = fileMode();
     int sources =
         (inputs.isEmpty() && !fileMode ? 0 : 1)
@@ -351,6 +360,14 @@ final class SubmitCommand implements Callable<Integer> {
         streamed ? Boolean.TRUE : null);
   }
 
+  private ResultPrinter.Format outputFormat() {
+    try {
+      return ResultPrinter.Format.parse(output);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
   private CommandLine.ParameterException usage(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
   }
@@ -392,7 +409,8 @@ final class SubmitCommand implements Callable<Integer> {
               : null;
       InputUpload upload = source == null ? null : InputUpload.start(client, job.id(), source);
       try {
-        return JobFollower.follow(client, job, fileJob, upload, sender, quiet, out, err);
+        ResultPrinter printer = new ResultPrinter(outputFormat(), quiet, fileJob, out, err);
+        return JobFollower.follow(client, job, fileJob, upload, sender, printer, out, err);
       } finally {
         if (upload != null) {
           upload.close();

@@ -1,0 +1,129 @@
+package cohort.cli;
+
+import cohort.api.ApiJson;
+import cohort.api.Result;
+import cohort.api.TaskError;
+import cohort.client.CohortClient;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Reads an attached {@code cohort submit}'s results and prints each as {@code --output} asks: the
+ * whole result line, or the output alone. Results that print no line ({@code -q}, or {@code
+ * --output value}) travel in the coordinator's compact frames rather than as JSON lines.
+ */
+final class ResultPrinter {
+
+  /** What {@code --output} prints of each result. */
+  enum Format {
+    /** The result line: index, input, and output or error (the default). */
+    LINE,
+    /** The output alone, as JSON, one per line; failed inputs are reported on stderr. */
+    VALUE;
+
+    /** The format {@code --output} names, or a plain error saying which there are. */
+    static Format parse(String name) {
+      for (Format format : values()) {
+        if (format.name().equalsIgnoreCase(name.strip())) {
+          return format;
+        }
+      }
+      throw new IllegalArgumentException(
+          "--output takes 'line' (each result as a JSON line: index, input, output or error) or"
+              + " 'value' (each output alone), not '"
+              + name
+              + "'");
+    }
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final ObjectMapper JSON = ApiJson.newMapper();
+
+  private final Format format;
+  private final boolean quiet;
+  private final FileJob fileJob;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  ResultPrinter(Format format, boolean quiet, FileJob fileJob, PrintWriter out, PrintWriter err) {
+    this.format = format;
+    this.quiet = quiet;
+    this.fileJob = fileJob;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Prints the job's results until it ends, calling {@code step} after each. */
+  void print(CohortClient client, String job, Runnable step) {
+    if (fileJob != null) {
+      // Outputs that carry files are handled as lines: the file is written, its path shown.
+      try (Stream<String> lines = client.resultLines(job)) {
+        lines.forEach(
+            line -> {
+              printLine(fileJob.handle(line, !quiet));
+              step.run();
+            });
+      }
+      return;
+    }
+    if (format == Format.LINE && !quiet) {
+      try (Stream<String> lines = client.resultLines(job)) {
+        lines.forEach(
+            line -> {
+              out.println(line);
+              step.run();
+            });
+      }
+      return;
+    }
+    try (Stream<Result> results = client.results(job)) {
+      results.forEach(
+          result -> {
+            if (!quiet) {
+              printValue(result);
+            }
+            step.run();
+          });
+    }
+  }
+
+  private void printLine(String line) {
+    if (quiet) {
+      return;
+    }
+    if (format == Format.LINE) {
+      out.println(line);
+      return;
+    }
+    try {
+      JsonNode result = JSON.readTree(line);
+      printValue(JSON.treeToValue(result, Result.class));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("the coordinator sent a result that is not JSON", e);
+    }
+  }
+
+  /** The output as one line of JSON; a failed input's error as one line on stderr. */
+  void printValue(Result result) {
+    if (result.succeeded()) {
+      out.println(result.output() == null ? "null" : result.output().toString());
+      return;
+    }
+    err.println(failure(result.index(), result.error()));
+  }
+
+  /** The line that says an input failed: {@code cohort: input 3 failed: why}. */
+  static String failure(long index, TaskError error) {
+    String attempts = error.attempts() > 1 ? " (after " + error.attempts() + " attempts)" : "";
+    return "cohort: input " + index + " failed" + attempts + ": " + error.message();
+  }
+}
