@@ -1,12 +1,16 @@
 package cohort.node;
 
+import cohort.node.WorkerMessages.BatchRan;
+import cohort.node.WorkerMessages.Checked;
+import cohort.node.WorkerMessages.CoordinatorsChanged;
+import cohort.node.WorkerMessages.Signal;
+import cohort.node.WorkerMessages.SlotFree;
+import cohort.node.WorkerMessages.TaskBound;
 import cohort.protocol.CoordinatorProtocol;
-import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchesReturned;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
-import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
@@ -19,10 +23,7 @@ import cohort.protocol.WorkerProtocol.StartConfirmed;
 import cohort.protocol.WorkerProtocol.TaskChecked;
 import cohort.protocol.cluster.SelfMember;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.apache.pekko.Done;
@@ -63,53 +64,14 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   /** How often running inputs are checked against their deadlines. */
   private static final Duration TICK = Duration.ofMillis(50);
 
-  /** How long running batches may take to stop once the drain timeout has passed. */
-  private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
-
-  /** A slot thread ended a batch and took up {@code next} of the same run, if not null. */
-  private record BatchRan(
-      BatchKey batch, List<BatchFinished> parts, Throwable failure, BatchKey next)
-      implements WorkerProtocol.Command {}
-
-  /** A slot thread ended its run of batches. */
-  private record SlotFree(long run) implements WorkerProtocol.Command {}
-
-  /** A job's task was bound, or could not be: {@code error} says why. */
-  private record TaskBound(String job, TaskSpec spec, BoundTask task, String error)
-      implements WorkerProtocol.Command {}
-
-  /** The answer to a {@link CheckTask}, once its bind and its inputs' conversion ended. */
-  private record Checked(ActorRef<TaskChecked> replyTo, TaskChecked verdict)
-      implements WorkerProtocol.Command {}
-
-  private record CoordinatorsChanged(Receptionist.Listing listing)
-      implements WorkerProtocol.Command {}
-
-  /** What the worker tells itself, now or by timer. */
-  private enum Signal implements WorkerProtocol.Command {
-    /** The messages that were waiting have been handled: send what the outbox holds. */
-    FLUSH_OUTBOX,
-    /** A batch has run long enough for its start to be reported. */
-    FLUSH_STARTS,
-    /** Time for the watchdog to look at the running inputs again. */
-    TICK,
-    /** The drain's timeout passed: interrupt what still runs. */
-    DRAIN_DEADLINE,
-    /** The grace after the drain's timeout passed: give up what still runs. */
-    DRAIN_GRACE_OVER
-  }
-
   private final TimerScheduler<WorkerProtocol.Command> timers;
-  private final CompletableFuture<String> registered;
   private final String node;
   private final Logger log;
-  private final FileInputs files;
   private final SlotThreads threads;
   private final TaskBinder binder;
   private final NodeBatches batches;
-  private final RegisterNode registration;
-  private final Set<ActorRef<CoordinatorProtocol.Command>> coordinators = new HashSet<>();
-  private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
+  private final CoordinatorLink coordinators;
+  private final NodeDrain drain;
 
   /**
    * Creates the worker.
@@ -158,10 +120,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       Duration startReportDelay) {
     super(context);
     this.timers = timers;
-    this.registered = registered;
     this.node = SelfMember.address(context.getSystem());
     this.log = context.getLog();
-    this.files =
+    FileInputs files =
         new FileInputs(
             context.getSystem().settings().config().getBoolean("cohort.node.read-in-place"));
     ActorRef<WorkerProtocol.Command> self = context.getSelf();
@@ -173,8 +134,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             (batch, parts, failure, next) -> self.tell(new BatchRan(batch, parts, failure, next)),
             run -> self.tell(new SlotFree(run)));
     this.binder = new TaskBinder(registry);
-    this.registration =
-        new RegisterNode(self, slots, registry.describe(), CoordinatorProtocol.VERSION);
+    this.coordinators =
+        new CoordinatorLink(
+            new RegisterNode(self, slots, registry.describe(), CoordinatorProtocol.VERSION),
+            registered,
+            files,
+            node,
+            log);
     NodeBatches.Actions actions =
         new NodeBatches.Actions(
             this::bind,
@@ -185,6 +151,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             this::watch);
     this.batches =
         new NodeBatches(self, slots, runner, new Watchdog(node), actions, log, startReportDelay);
+    this.drain = new NodeDrain(batches, timers, node, log);
     context
         .getSystem()
         .receptionist()
@@ -213,7 +180,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
    * The worker while it drains: a batch that arrives goes straight back, a coordinator that appears
    * is not registered with, and once the last batch's report has gone out every {@link Drain} is
    * answered. The running batches have until the drain's timeout, are interrupted then, and their
-   * threads are given up {@link #DRAIN_GRACE} later.
+   * threads are given up {@link NodeDrain#GRACE} later.
    */
   private Receive<WorkerProtocol.Command> draining() {
     return always(newReceiveBuilder())
@@ -333,30 +300,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     }
   }
 
-  private Behavior<WorkerProtocol.Command> onDrain(Drain drain) {
-    drainWaiters.add(drain.replyTo());
-    coordinators.forEach(coordinator -> coordinator.tell(new NodeDraining(getContext().getSelf())));
+  private Behavior<WorkerProtocol.Command> onDrain(Drain asked) {
+    drain.await(asked.replyTo());
+    coordinators.tellAll(new NodeDraining(getContext().getSelf()));
     int returned = batches.returnUnstarted();
     batches.reportExits();
-    if (drain.timeout().isZero()) {
-      // A node given no time to drain (the cluster inside cohort submit) stops what runs at once;
-      // no drain timeout passes, so none is reported.
-      log.info(
-          "node {} stopping: interrupting {} running batches, returned {} queued",
-          node,
-          batches.running(),
-          returned);
-      interruptRunning();
-    } else {
-      log.info(
-          "node {} draining: finishing {} running batches within {} s, returned {} queued",
-          node,
-          batches.running(),
-          drain.timeout().toSeconds(),
-          returned);
-      timers.startSingleTimer(Signal.DRAIN_DEADLINE, drain.timeout());
-    }
-    drainedIfIdle();
+    drain.begin(asked.timeout(), returned);
+    drain.finishIfIdle();
     return draining();
   }
 
@@ -373,7 +323,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   /** Every batch ends with a report, so the drain is over once the last report is flushed. */
   private Behavior<WorkerProtocol.Command> onFlushOutboxWhileDraining() {
     batches.flush();
-    return drainedIfIdle();
+    drain.finishIfIdle();
+    return Behaviors.same();
   }
 
   /** Registering with a coordinator now would only bring work this node cannot take. */
@@ -382,46 +333,20 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onDrainWhileDraining(Drain drain) {
-    drainWaiters.add(drain.replyTo());
-    return drainedIfIdle();
+  private Behavior<WorkerProtocol.Command> onDrainWhileDraining(Drain asked) {
+    drain.await(asked.replyTo());
+    drain.finishIfIdle();
+    return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onDrainDeadline() {
-    log.warn("drain timeout passed with {} batches running; interrupting them", batches.running());
-    interruptRunning();
+    drain.deadlinePassed();
     return Behaviors.same();
-  }
-
-  /** Interrupts the running batches, and gives up their threads {@link #DRAIN_GRACE} later. */
-  private void interruptRunning() {
-    batches.interruptAll();
-    timers.startSingleTimer(Signal.DRAIN_GRACE_OVER, DRAIN_GRACE);
   }
 
   private Behavior<WorkerProtocol.Command> onDrainGraceOver() {
-    batches.giveUpAll();
-    finishDrain();
+    drain.graceOver();
     return Behaviors.same();
-  }
-
-  private Behavior<WorkerProtocol.Command> drainedIfIdle() {
-    if (batches.idle()) {
-      finishDrain();
-    }
-    return Behaviors.same();
-  }
-
-  /** Sends what is left to send and answers every drain. */
-  private void finishDrain() {
-    batches.flush();
-    timers.cancel(Signal.DRAIN_DEADLINE);
-    timers.cancel(Signal.DRAIN_GRACE_OVER);
-    if (!drainWaiters.isEmpty()) {
-      log.info("node {} drained", node);
-    }
-    drainWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
-    drainWaiters.clear();
   }
 
   private Behavior<WorkerProtocol.Command> onCheckTask(CheckTask check) {
@@ -441,31 +366,17 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   private Behavior<WorkerProtocol.Command> onCoordinatorsChanged(CoordinatorsChanged changed) {
-    Set<ActorRef<CoordinatorProtocol.Command>> current =
-        changed.listing().getServiceInstances(CoordinatorProtocol.SERVICE_KEY);
-    coordinators.retainAll(current);
-    for (ActorRef<CoordinatorProtocol.Command> coordinator : current) {
-      if (coordinators.add(coordinator)) {
-        coordinator.tell(registration);
-      }
-    }
+    coordinators.listed(changed.listing().getServiceInstances(CoordinatorProtocol.SERVICE_KEY));
     return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onRegistered(Registered registeredWith) {
-    if (registeredWith.httpUrl() != null) {
-      files.coordinatorUrl(registeredWith.httpUrl());
-    }
-    if (!registered.isDone()) {
-      log.info("node {} registered with coordinator {}", node, registeredWith.coordinator());
-      registered.complete(registeredWith.coordinator());
-    }
+    coordinators.accepted(registeredWith);
     return Behaviors.same();
   }
 
   private Behavior<WorkerProtocol.Command> onRegistrationRefused(RegistrationRefused refused) {
-    log.error("the coordinator refused node {}: {}", node, refused.reason());
-    registered.completeExceptionally(new IllegalStateException(refused.reason()));
+    coordinators.refused(refused);
     return Behaviors.stopped();
   }
 
@@ -478,7 +389,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     batches.stop();
     threads.shutdown();
     binder.close();
-    finishDrain();
+    drain.finish();
     return Behaviors.same();
   }
 }
