@@ -1,5 +1,6 @@
 package cohort.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -11,5 +12,9 @@ import java.util.List;
  * @param slots how many inputs it runs at once
  * @param busy slots running or holding work for a job now
  * @param tasks the tasks it offers
+ * @param direct where it takes direct calls from clients ({@code host:port}); absent when it takes
+ *     none
  */
-public record NodeStatus(String address, String status, int slots, int busy, List<String> tasks) {}
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NodeStatus(
+    String address, String status, int slots, int busy, List<String> tasks, String direct) {}

@@ -74,6 +74,22 @@ final class NodeCommand implements Callable<Integer> {
   Boolean readInPlace;
 
   @Option(
+      names = "--direct-calls",
+      negatable = true,
+      paramLabel = "BOOL",
+      description =
+          "Take one-input task calls straight from clients on a port of this node (default true,"
+              + " env COHORT_DIRECT_CALLS); --no-direct-calls takes work through jobs only.")
+  Boolean directCalls;
+
+  @Option(
+      names = "--direct-port",
+      paramLabel = "P",
+      description =
+          "The port direct calls come to; 0 picks a free one (env COHORT_NODE_DIRECT_PORT).")
+  Integer directPort;
+
+  @Option(
       names = "--plugins",
       paramLabel = "DIR",
       description = "A folder of jars with more tasks (env COHORT_PLUGINS).")
@@ -95,6 +111,8 @@ final class NodeCommand implements Callable<Integer> {
     CoordinatorCommand.put(overrides, "cohort.node.allow-exec", allowExec);
     CoordinatorCommand.put(overrides, "cohort.node.plugins", plugins);
     CoordinatorCommand.put(overrides, "cohort.node.read-in-place", readInPlace);
+    CoordinatorCommand.put(overrides, "cohort.node.direct-calls", directCalls);
+    CoordinatorCommand.put(overrides, "cohort.node.direct-port", directPort);
     NodeApp.Runner runner = new NodeApp.Runner(NodeApp.loadConfig(overrides));
     Runtime.getRuntime().addShutdownHook(new Thread(runner::stop, "stop-node-runner"));
     Servers.exitZeroAfterCleanStop(

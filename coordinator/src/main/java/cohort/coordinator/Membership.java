@@ -119,7 +119,9 @@ final class Membership {
     }
     boolean known = nodes.get(NodeTable.idOf(worker)).isPresent();
     String node = addressOf(worker);
-    NodeTable now = nodes.registered(worker, node, register.slots(), prefetch, register.tasks());
+    NodeTable now =
+        nodes.registered(
+            worker, node, register.slots(), prefetch, register.tasks(), register.direct());
     if (!known) {
       nodesChanged.run();
       context.watchWith(worker, new Lost(NodeTable.idOf(worker), null, "it stopped"));

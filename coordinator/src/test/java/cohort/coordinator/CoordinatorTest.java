@@ -142,7 +142,7 @@ class CoordinatorTest {
   private TestProbe<WorkerProtocol.Command> node(
       ActorRef<CoordinatorProtocol.Command> coordinator, int slots) {
     TestProbe<WorkerProtocol.Command> node = testKit.createTestProbe();
-    coordinator.tell(new RegisterNode(node.ref(), slots, TASKS, CoordinatorProtocol.VERSION));
+    coordinator.tell(new RegisterNode(node.ref(), slots, TASKS, CoordinatorProtocol.VERSION, null));
     node.expectMessageClass(Registered.class);
     CHECKED.remove(coordinator);
     return node;
@@ -440,7 +440,7 @@ class CoordinatorTest {
   void refusesOtherProtocolVersions() {
     ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
     TestProbe<WorkerProtocol.Command> node = testKit.createTestProbe();
-    coordinator.tell(new RegisterNode(node.ref(), 1, TASKS, CoordinatorProtocol.VERSION + 1));
+    coordinator.tell(new RegisterNode(node.ref(), 1, TASKS, CoordinatorProtocol.VERSION + 1, null));
     WorkerProtocol.RegistrationRefused refused =
         node.expectMessageClass(WorkerProtocol.RegistrationRefused.class);
     assertThat(refused.reason()).contains("version mismatch").contains("same Cohort build");

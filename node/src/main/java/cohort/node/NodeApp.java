@@ -1,5 +1,6 @@
 package cohort.node;
 
+import cohort.node.direct.DirectServer;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.cluster.SelfMember;
 import com.typesafe.config.Config;
@@ -104,12 +105,26 @@ public final class NodeApp {
         new AtomicReference<>();
     SelfMember.whenUp(
         system,
-        () ->
-            worker.set(
-                system.systemActorOf(
-                    Worker.create(workers, registry, slotExecutor(workers), registered),
-                    "worker",
-                    Props.empty())));
+        () -> {
+          DirectServer direct;
+          try {
+            direct = DirectPort.start(system, registry, workers);
+          } catch (java.io.UncheckedIOException e) {
+            // The node cannot serve as configured: say why, as a refused registration does.
+            registered.completeExceptionally(new IllegalStateException(e.getCause().getMessage()));
+            return;
+          }
+          worker.set(
+              system.systemActorOf(
+                  Worker.create(
+                      workers,
+                      registry,
+                      slotExecutor(workers),
+                      registered,
+                      direct == null ? null : direct.address()),
+                  "worker",
+                  Props.empty()));
+        });
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeServiceUnbind(),

@@ -5,14 +5,17 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** Turns a task's exception into the {@link TaskError} the user sees. */
-final class TaskErrors {
+public final class TaskErrors {
 
   /** Lines of stack trace kept: enough to see where user code failed, not the whole thread. */
   private static final int MAX_TRACE_LINES = 40;
 
   private TaskErrors() {}
 
-  static TaskError of(Throwable failure, String node, int attempt) {
+  /**
+   * The error of a task that threw {@code failure} on its {@code attempt}th run on {@code node}.
+   */
+  public static TaskError of(Throwable failure, String node, int attempt) {
     return new TaskError(
         failure.getClass().getName(),
         failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage(),

@@ -88,7 +88,21 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       TaskRegistry registry,
       ThreadPoolExecutor executor,
       CompletableFuture<String> registered) {
-    return create(slots, registry, executor, registered, Outbox.START_REPORT_DELAY);
+    return create(slots, registry, executor, registered, null, Outbox.START_REPORT_DELAY);
+  }
+
+  /**
+   * Creates the worker of a node that takes direct calls.
+   *
+   * @param direct where the node takes direct calls ({@code host:port}), or null
+   */
+  public static Behavior<WorkerProtocol.Command> create(
+      int slots,
+      TaskRegistry registry,
+      ThreadPoolExecutor executor,
+      CompletableFuture<String> registered,
+      String direct) {
+    return create(slots, registry, executor, registered, direct, Outbox.START_REPORT_DELAY);
   }
 
   /**
@@ -101,13 +115,21 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       TaskRegistry registry,
       ThreadPoolExecutor executor,
       CompletableFuture<String> registered,
+      String direct,
       Duration startReportDelay) {
     return Behaviors.withTimers(
         timers ->
             Behaviors.setup(
                 context ->
                     new Worker(
-                        context, timers, slots, registry, executor, registered, startReportDelay)));
+                        context,
+                        timers,
+                        slots,
+                        registry,
+                        executor,
+                        registered,
+                        direct,
+                        startReportDelay)));
   }
 
   private Worker(
@@ -117,6 +139,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       TaskRegistry registry,
       ThreadPoolExecutor executor,
       CompletableFuture<String> registered,
+      String direct,
       Duration startReportDelay) {
     super(context);
     this.timers = timers;
@@ -136,7 +159,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     this.binder = new TaskBinder(registry);
     this.coordinators =
         new CoordinatorLink(
-            new RegisterNode(self, slots, registry.describe(), CoordinatorProtocol.VERSION),
+            new RegisterNode(self, slots, registry.describe(), CoordinatorProtocol.VERSION, direct),
             registered,
             files,
             node,

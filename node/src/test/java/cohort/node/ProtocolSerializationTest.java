@@ -108,7 +108,8 @@ class ProtocolSerializationTest {
                         List.of(new ParamInfo("factor", "integer", null)),
                         "sum",
                         null)),
-                CoordinatorProtocol.VERSION),
+                CoordinatorProtocol.VERSION,
+                "127.0.0.1:4711"),
             new BatchFinished(
                 "j-1",
                 3,

@@ -61,6 +61,7 @@ class WorkerStartsTest {
                 TaskRegistry.of(TestTasks.all()),
                 NodeApp.slotExecutor(1),
                 new CompletableFuture<>(),
+                null,
                 Duration.ZERO)); // starts reported at once; the delay has a test of its own
   }
 
@@ -196,6 +197,7 @@ class WorkerStartsTest {
                 TaskRegistry.of(TestTasks.all()),
                 NodeApp.slotExecutor(1),
                 new CompletableFuture<>(),
+                null,
                 Duration.ofMillis(50)));
     delayed.tell(batch(1, "wait", false, 60_000));
     TestTasks.awaitStarted(1);
@@ -213,6 +215,7 @@ class WorkerStartsTest {
                 TaskRegistry.of(TestTasks.all()),
                 NodeApp.slotExecutor(1),
                 new CompletableFuture<>(),
+                null,
                 Duration.ofSeconds(30)));
     patient.tell(batch(2, "scale", false, 7));
     assertThat(resultsOf(2).get(0).outputs().get(0).longValue()).isEqualTo(7);

@@ -26,7 +26,7 @@ public interface CoordinatorProtocol {
    * Version of this protocol. A node with another version is refused at registration, so a cluster
    * never runs with two builds that read messages differently.
    */
-  int VERSION = 5;
+  int VERSION = 6;
 
   /** Name of the actor system on every Cohort JVM; cluster addresses include it. */
   String SYSTEM_NAME = "cohort";
@@ -42,9 +42,15 @@ public interface CoordinatorProtocol {
    * @param slots how many inputs the node runs at once
    * @param tasks the tasks this node can run
    * @param version {@link #VERSION} of the node's build
+   * @param direct where the node takes direct calls from clients ({@code host:port}), or null when
+   *     it takes none
    */
   record RegisterNode(
-      ActorRef<WorkerProtocol.Command> worker, int slots, List<TaskInfo> tasks, int version)
+      ActorRef<WorkerProtocol.Command> worker,
+      int slots,
+      List<TaskInfo> tasks,
+      int version,
+      String direct)
       implements Command, CborSerializable {
     public RegisterNode {
       Objects.requireNonNull(worker, "worker");

@@ -41,6 +41,7 @@ public final class NodeTable {
    * @param reachable false while the failure detector doubts the node
    * @param draining true once the node announced it is shutting down
    * @param runs the names of the tasks it runs, for quick lookups on the dispatch path
+   * @param direct where it takes direct calls from clients ({@code host:port}), or null
    */
   public record Node(
       String id,
@@ -53,7 +54,8 @@ public final class NodeTable {
       Set<BatchKey> running,
       boolean reachable,
       boolean draining,
-      java.util.Set<String> runs) {
+      java.util.Set<String> runs,
+      String direct) {
 
     /** Whether the node takes work now. */
     public boolean available() {
@@ -77,12 +79,24 @@ public final class NodeTable {
 
     Node withBatches(Set<BatchKey> keys, Set<BatchKey> started) {
       return new Node(
-          id, worker, address, slots, capacity, tasks, keys, started, reachable, draining, runs);
+          id, worker, address, slots, capacity, tasks, keys, started, reachable, draining, runs,
+          direct);
     }
 
     Node withReachable(boolean value) {
       return new Node(
-          id, worker, address, slots, capacity, tasks, outstanding, running, value, draining, runs);
+          id,
+          worker,
+          address,
+          slots,
+          capacity,
+          tasks,
+          outstanding,
+          running,
+          value,
+          draining,
+          runs,
+          direct);
     }
 
     Node withDraining(boolean value) {
@@ -97,7 +111,8 @@ public final class NodeTable {
           running,
           reachable,
           value,
-          runs);
+          runs,
+          direct);
     }
   }
 
@@ -131,6 +146,20 @@ public final class NodeTable {
       int slots,
       int prefetchPerSlot,
       List<TaskInfo> tasks) {
+    return registered(worker, address, slots, prefetchPerSlot, tasks, null);
+  }
+
+  /**
+   * A node registered, with where it takes direct calls ({@code host:port}, or null); see {@link
+   * #registered(ActorRef, String, int, int, List)}.
+   */
+  public NodeTable registered(
+      ActorRef<WorkerProtocol.Command> worker,
+      String address,
+      int slots,
+      int prefetchPerSlot,
+      List<TaskInfo> tasks,
+      String direct) {
     String id = idOf(worker);
     Node previous = nodes.get(id).getOrNull();
     Set<BatchKey> outstanding = previous != null ? previous.outstanding() : HashSet.empty();
@@ -150,7 +179,8 @@ public final class NodeTable {
             tasks.stream()
                 .filter(TaskInfo::enabled)
                 .map(TaskInfo::name)
-                .collect(Collectors.toUnmodifiableSet()));
+                .collect(Collectors.toUnmodifiableSet()),
+            direct);
     return new NodeTable(nodes.put(id, node));
   }
 

@@ -70,7 +70,8 @@ public final class ApiViews {
               node.state(),
               node.slots(),
               nodeBusy,
-              node.tasks().stream().filter(TaskInfo::enabled).map(TaskInfo::name).toList()));
+              node.tasks().stream().filter(TaskInfo::enabled).map(TaskInfo::name).toList(),
+              node.direct()));
       slots += node.slots();
       busy += nodeBusy;
     }

@@ -1,0 +1,79 @@
+package cohort.api.direct;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The framing of direct calls on a node's direct port: each message is a 4-byte big-endian length
+ * and that many bytes of CBOR, a {@link DirectCall} from the client or a {@link DirectReply} from
+ * the node. A connection opens with {@link #HELLO} from the client, so a node knows it speaks to a
+ * Cohort client of the same version before it reads a length.
+ */
+public final class DirectFrames {
+
+  /** What a client sends first: "COHD" and the version of this framing. */
+  public static final byte[] HELLO = {'C', 'O', 'H', 'D', 0, 0, 0, 1};
+
+  /** Largest message either side accepts: an input or output of 192 KiB and room around it. */
+  public static final int MAX_FRAME_BYTES = 256 * 1024;
+
+  private static final ObjectMapper CBOR =
+      CBORMapper.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+
+  private DirectFrames() {}
+
+  /** Writes one message; the caller flushes. */
+  public static void write(DataOutputStream out, Object message) throws IOException {
+    byte[] bytes = CBOR.writeValueAsBytes(message);
+    if (bytes.length > MAX_FRAME_BYTES) {
+      throw new IllegalArgumentException(
+          "a direct call's input or output may be at most 192 KiB; this one is about "
+              + bytes.length / 1024
+              + " KiB: submit it as a job with a file input instead");
+    }
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  /**
+   * Reads one message of the given type.
+   *
+   * @throws EOFException when the other side closed the connection between messages
+   * @throws IOException when the bytes are not a message of this framing
+   */
+  public static <T> T read(DataInputStream in, Class<T> type) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > MAX_FRAME_BYTES) {
+      throw new IOException(
+          "a message of " + length + " bytes: the other side does not speak Cohort's direct calls");
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return CBOR.readValue(bytes, type);
+  }
+
+  /** Sends the opening bytes of a connection. */
+  public static void hello(OutputStream out) throws IOException {
+    out.write(HELLO);
+    out.flush();
+  }
+
+  /**
+   * Reads the opening bytes of a connection.
+   *
+   * @throws IOException when they are not {@link #HELLO}
+   */
+  public static void expectHello(InputStream in) throws IOException {
+    byte[] got = new DataInputStream(in).readNBytes(HELLO.length);
+    if (!java.util.Arrays.equals(got, HELLO)) {
+      throw new IOException("not a Cohort client of this version (it did not open with COHD 1)");
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package cohort.client.direct;
+
+import cohort.api.ApiJson;
+import cohort.api.NodeStatus;
+import cohort.client.CohortClient;
+import cohort.client.CohortException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Direct calls, like {@code Pool.apply_async}: one input to one task, sent straight to a node over
+ * a connection kept open, with no job, coordinator or HTTP exchange on the call's path. The
+ * coordinator is asked only which nodes take direct calls, when the client first needs a node and
+ * again when a node's connection broke. Calls go to the node with the fewest calls in flight among
+ * those offering the task. Safe for many threads and many calls in flight.
+ *
+ * <p>A direct call runs once or not at all: it is not a job, so it is not retried elsewhere when
+ * its node is lost (its future fails, saying so), it has no timeout of its own (use {@link
+ * CompletableFuture#orTimeout}), and it does not appear in {@code cohort status}. Use a job for
+ * many inputs, files, retries and exactly-once results.
+ */
+public final class DirectClient implements AutoCloseable {
+
+  private final CohortClient coordinator;
+  private final ObjectMapper json = ApiJson.newMapper();
+  private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
+  private volatile List<NodeStatus> nodes;
+
+  /** Direct calls through the nodes of {@code coordinator}'s cluster. */
+  public DirectClient(CohortClient coordinator) {
+    this.coordinator = coordinator;
+  }
+
+  /** Runs {@code task} with its default parameters on {@code input}; completes with its output. */
+  public CompletableFuture<JsonNode> call(String task, Object input) {
+    return call(task, Map.of(), input);
+  }
+
+  /**
+   * Runs {@code task} with {@code params} on {@code input}. The future completes with the output,
+   * or exceptionally: with {@link TaskFailedException} when the task failed (or its task,
+   * parameters or input were wrong), with {@link CohortException} when no node could run it or the
+   * node's connection broke.
+   */
+  public CompletableFuture<JsonNode> call(String task, Map<String, ?> params, Object input) {
+    Map<String, JsonNode> tree = new LinkedHashMap<>();
+    params.forEach((key, value) -> tree.put(key, json.valueToTree(value)));
+    JsonNode inputTree = json.valueToTree(input);
+    try {
+      return connectionFor(task).call(task, tree, inputTree);
+    } catch (CohortException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Like {@link #call(String, Object)}, with the output read as {@code type}. */
+  public <T> CompletableFuture<T> call(String task, Object input, Class<T> type) {
+    return call(task, input).thenApply(output -> json.convertValue(output, type));
+  }
+
+  /** A live connection to the least busy node that offers the task; connects when needed. */
+  private NodeConnection connectionFor(String task) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      List<NodeStatus> known = nodes;
+      if (known == null || attempt > 0) {
+        known = coordinator.cluster().nodes();
+        nodes = known;
+      }
+      Optional<NodeConnection> best = best(known, task);
+      if (best.isPresent()) {
+        return best.get();
+      }
+    }
+    throw new CohortException(
+        "no node of the cluster at "
+            + coordinator.base()
+            + " takes direct calls of task '"
+            + task
+            + "': check 'cohort tasks' for the name, and that the nodes run with direct calls on"
+            + " (cohort.node.direct-calls)",
+        0,
+        null);
+  }
+
+  private Optional<NodeConnection> best(List<NodeStatus> known, String task) {
+    List<NodeStatus> offering =
+        known.stream()
+            .filter(n -> n.direct() != null && "UP".equals(n.status()) && n.tasks().contains(task))
+            .toList();
+    List<NodeConnection> live =
+        offering.stream()
+            .map(n -> connections.get(n.direct()))
+            .filter(c -> c != null && c.alive())
+            .toList();
+    if (live.size() == offering.size() && !live.isEmpty()) {
+      return live.stream().min(Comparator.comparingInt(NodeConnection::inFlight));
+    }
+    // Connect to the nodes not connected yet; a node that cannot be reached is left out.
+    for (NodeStatus node : offering) {
+      connections.compute(
+          node.direct(),
+          (address, current) -> {
+            if (current != null && current.alive()) {
+              return current;
+            }
+            try {
+              return NodeConnection.open(address);
+            } catch (IOException e) {
+              return null;
+            }
+          });
+    }
+    return offering.stream()
+        .map(n -> connections.get(n.direct()))
+        .filter(c -> c != null && c.alive())
+        .min(Comparator.comparingInt(NodeConnection::inFlight));
+  }
+
+  /** Closes the connections; calls still in flight fail. */
+  @Override
+  public void close() {
+    connections.values().forEach(NodeConnection::close);
+    connections.clear();
+  }
+}
