@@ -109,7 +109,14 @@ public final class EmbeddedCluster implements AutoCloseable {
         // Nobody else can join this cluster: no transport, membership or failure detector.
         Config config =
             CoordinatorApp.loadConfig(
-                Map.of("cohort.coordinator.http-port", 0, "pekko.actor.provider", "local"));
+                Map.of(
+                    "cohort.coordinator.http-port",
+                    0,
+                    "pekko.actor.provider",
+                    "local",
+                    // The command's own job is all it runs: no port for direct calls.
+                    "cohort.node.direct-calls",
+                    false));
         CoordinatorSettings settings = CoordinatorSettings.fromConfig(config);
         long configured = System.nanoTime();
         ActorSystem<Void> system =
