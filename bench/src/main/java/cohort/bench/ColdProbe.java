@@ -74,6 +74,12 @@ public final class ColdProbe {
         run(client, n);
         double secondWall = (System.nanoTime() - t0) / 1e9;
         long[] second = cpu(cluster);
+        Thread.sleep(5_000); // idle: what the cluster's timers, heartbeats and compilers use
+        long[] idle = cpu(cluster);
+        System.out.printf(
+            "cluster %d: idle for 5 s after the second job: CPU coordinator %.3f s/s, nodes %.3f"
+                + " s/s each%n",
+            i + 1, (idle[0] - second[0]) / 5e9, (idle[1] + idle[2] - second[1] - second[2]) / 10e9);
         double[] row = {
           startWall,
           ready[0] / 1e9,
