@@ -1,15 +1,19 @@
 package cohort.bench.cases;
 
 import cohort.bench.BenchContext;
+import cohort.bench.report.Check;
 import cohort.cli.local.JvmProcess;
 import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,11 +46,11 @@ final class Cold {
     for (String metric : metrics) {
       ordered.put(metric, false);
     }
-    return java.util.Collections.unmodifiableMap(ordered);
+    return Collections.unmodifiableMap(ordered);
   }
 
   /** A cold Python run's figures ({@link cohort.bench.peers.PythonPeer#runCold}). */
-  static Map<String, Double> python(com.fasterxml.jackson.databind.JsonNode run) {
+  static Map<String, Double> python(JsonNode run) {
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put(JOB, run.get("seconds").doubleValue());
     figures.put(WITH_STARTUP, run.get("with_startup").doubleValue());
@@ -58,16 +62,15 @@ final class Cold {
    * alone and with start-up, at most {@code 1 / speedTarget} (a peer faster by the warm row's
    * factor ties).
    */
-  static java.util.List<cohort.bench.report.Check> checks(
-      String label, String cohort, String peer, double speedTarget) {
-    return java.util.List.of(
-        new cohort.bench.report.Check(
+  static List<Check> checks(String label, String cohort, String peer, double speedTarget) {
+    return List.of(
+        new Check(
             label + ", cold: first job, seconds",
             cohort + " " + JOB,
             peer + " " + JOB,
             false,
             1 / speedTarget),
-        new cohort.bench.report.Check(
+        new Check(
             label + ", cold: with start-up, seconds",
             cohort + " " + WITH_STARTUP,
             peer + " " + WITH_STARTUP,
