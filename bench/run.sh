@@ -30,6 +30,13 @@ fi
 
 mvn -q -B -Dstyle.color=never -DskipTests -pl bench -am package
 classpath="$root/bench/target/classes:$root/bench/target/lib/*"
+# The cold rows start clusters as `bin/cohort local` does: from a snapshot of the build's jar, with
+# the class-data sharing archive the build made for it.
+# shellcheck source=../cli/src/main/sh/snapshot.sh
+source "$root/cli/src/main/sh/snapshot.sh"
+cold_jar="$(cohort_snapshot "$root/cli/target/cohort.jar")" || cold_jar=""
+cold_archive=""
+if [ -n "$cold_jar" ]; then cold_archive="$(cohort_archive "$cold_jar")" || cold_archive=""; fi
 
 if [ "${1:-}" = "--jmh" ]; then
   shift
@@ -43,4 +50,5 @@ if [ "${1:-}" = "--thumbnail-stages" ]; then
 fi
 exec java -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
   -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
-  -Dcohort.bench.root="$root" -cp "$classpath" cohort.bench.Bench "$@"
+  -Dcohort.bench.root="$root" -Dcohort.bench.jar="$cold_jar" \
+  -Dcohort.bench.archive="$cold_archive" -cp "$classpath" cohort.bench.Bench "$@"

@@ -2,19 +2,22 @@
 
 Run with the system Python (standard library only; Pillow for ``thumbnails``)::
 
-    python3 peer.py map            --n N --workers W
-    python3 peer.py imap-unordered --n N --workers W
+    python3 peer.py map            --n N --workers W [--cold]
+    python3 peer.py imap-unordered --n N --workers W [--cold]
     python3 peer.py apply-async    --n N --workers W
     python3 peer.py executor-map   --n N --workers W
     python3 peer.py apply-rtt      --calls C --workers W
-    python3 peer.py sum            --workers W --end E --split K
-    python3 peer.py thumbnails     --dir D --out O --workers W [--size 75]
+    python3 peer.py sum            --workers W --end E --split K [--cold]
+    python3 peer.py thumbnails     --dir D --out O --workers W [--size 75] [--cold]
     python3 peer.py thumbnail-stages --dir D --out O [--size 75] [--rounds 3]
     python3 peer.py versions
 
 Each run prints exactly one JSON object on the last line of stdout; diagnostics
 go to stderr. Pools use the ``fork`` start method and are warmed up before the
 timed section, which covers only the work itself (not pool start or shutdown).
+With ``--cold`` the pool is not warmed: the timed section is the first work of a
+fresh pool in a fresh interpreter, and ``ended_at`` (seconds since the epoch, when
+the work ended) lets the caller count the interpreter's and the pool's start too.
 Exit codes: 0 success, 1 verification failure, 2 usage error, 3 Pillow missing.
 """
 
@@ -65,11 +68,22 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+ENDED_AT: list[float] = []
+
+
 def timed(work: Callable[[], Any]) -> tuple[Any, float]:
     """Run work() and return its result with the elapsed wall-clock seconds."""
     start = time.perf_counter()
     result = work()
-    return result, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    ENDED_AT.append(time.time())
+    return result, seconds
+
+
+def warm(pool: Any, args: argparse.Namespace) -> None:
+    """Give every worker a first task, unless the run measures a cold pool (--cold)."""
+    if not getattr(args, "cold", False):
+        pool.map(identity, range(args.workers * 4))
 
 
 def throughput(peer: str, workers: int, n: int, seconds: float) -> dict[str, Any]:
@@ -88,7 +102,7 @@ def check_identity(results: list[Any], n: int) -> None:
 def run_map(args: argparse.Namespace) -> dict[str, Any]:
     """Pool(W).map(identity, range(N)) with the default chunksize."""
     with CTX.Pool(args.workers) as pool:
-        pool.map(identity, range(args.workers * 4))
+        warm(pool, args)
         results, seconds = timed(lambda: pool.map(identity, range(args.n)))
     check_identity(results, args.n)
     return throughput(f"Pool({args.workers}).map", args.workers, args.n, seconds)
@@ -97,7 +111,7 @@ def run_map(args: argparse.Namespace) -> dict[str, Any]:
 def run_imap_unordered(args: argparse.Namespace) -> dict[str, Any]:
     """Pool(W).imap_unordered(identity, range(N), chunksize=1), all consumed."""
     with CTX.Pool(args.workers) as pool:
-        pool.map(identity, range(args.workers * 4))
+        warm(pool, args)
         results, seconds = timed(
             lambda: list(pool.imap_unordered(identity, range(args.n), chunksize=1)))
     check_identity(sorted(results), args.n)
@@ -111,7 +125,7 @@ def run_apply_async(args: argparse.Namespace) -> dict[str, Any]:
         return [p.get() for p in pending]
 
     with CTX.Pool(args.workers) as pool:
-        pool.map(identity, range(args.workers * 4))
+        warm(pool, args)
         results, seconds = timed(work)
     check_identity(results, args.n)
     return throughput(f"Pool({args.workers}).apply_async", args.workers, args.n, seconds)
@@ -158,7 +172,7 @@ def run_sum(args: argparse.Namespace) -> dict[str, Any]:
     step = end // split
     parts = [(k * step, end if k == split - 1 else (k + 1) * step) for k in range(split)]
     with CTX.Pool(args.workers) as pool:
-        pool.map(identity, range(args.workers * 4))
+        warm(pool, args)
         total, seconds = timed(lambda: sum(pool.map(sum_part, parts)))
     if total != end * (end - 1) // 2:
         fail(f"sum of [0, {end}) came out as {total}")
@@ -188,7 +202,7 @@ def run_thumbnails(args: argparse.Namespace) -> dict[str, Any]:
     os.makedirs(args.out, exist_ok=True)
     jobs = [(os.path.join(args.dir, n), os.path.join(args.out, n), args.size) for n in names]
     with CTX.Pool(args.workers) as pool:
-        pool.map(identity, range(args.workers * 4))
+        warm(pool, args)
         _, seconds = timed(lambda: pool.map(make_thumbnail, jobs))
     for _, dst, _ in jobs:
         if not os.path.isfile(dst):
@@ -285,18 +299,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         mode = modes.add_parser(name)
         mode.add_argument("--n", type=positive, required=True)
         mode.add_argument("--workers", type=positive, required=True)
+        mode.add_argument("--cold", action="store_true")
         mode.set_defaults(run=run)
     for name, run, flags in [("apply-rtt", run_apply_rtt, ["--calls", "--workers"]),
                              ("sum", run_sum, ["--workers", "--end", "--split"])]:
         mode = modes.add_parser(name)
         for flag in flags:
             mode.add_argument(flag, type=positive, required=True)
+        if name == "sum":
+            mode.add_argument("--cold", action="store_true")
         mode.set_defaults(run=run)
     mode = modes.add_parser("thumbnails")
     mode.add_argument("--dir", required=True)
     mode.add_argument("--out", required=True)
     mode.add_argument("--workers", type=positive, required=True)
     mode.add_argument("--size", type=positive, default=75)
+    mode.add_argument("--cold", action="store_true")
     mode.set_defaults(run=run_thumbnails)
     mode = modes.add_parser("thumbnail-stages")
     mode.add_argument("--dir", required=True)
@@ -311,7 +329,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> None:
     """Run the selected mode and print its JSON object as the last line of stdout."""
     args = parse_args(argv)
-    print(json.dumps(args.run(args)), flush=True)
+    result = args.run(args)
+    if ENDED_AT:
+        result["ended_at"] = ENDED_AT[-1]
+    print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ public final class Bench implements Callable<Integer> {
 
   @Option(
       names = "--quick",
-      description = "Fewer rounds and smaller jobs, images and ranges: under 5 minutes on 2 cores.")
+      description =
+          "Fewer rounds and smaller jobs, images and ranges: about 10 minutes on 2 cores.")
   boolean quick;
 
   @Option(

@@ -141,6 +141,52 @@ public final class BenchContext implements AutoCloseable {
         nodes);
   }
 
+  /**
+   * Starts a cluster as {@code bin/cohort local --nodes N} starts one for a user: every JVM runs
+   * the build's jar with its class-data sharing archive (when {@code bench/run.sh} found them:
+   * {@code cohort.bench.jar} and {@code cohort.bench.archive}), and none has run anything yet. For
+   * the cold rows: the first job of a new cluster.
+   */
+  public LocalCluster coldCluster(int nodes) {
+    String jar = System.getProperty("cohort.bench.jar", "");
+    String archive = System.getProperty("cohort.bench.archive", "");
+    List<String> flags =
+        archive.isBlank()
+            ? List.of()
+            : List.of(
+                "-XX:SharedArchiveFile=" + archive,
+                "-Xshare:auto",
+                "-Xlog:cds*=off",
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:ArchiveRelocationMode=0",
+                "-Dcohort.class.archive=" + archive);
+    return LocalCluster.start(
+        new LocalCluster.Options(
+            jar.isBlank() ? classPath : jar,
+            flags,
+            "127.0.0.1",
+            0,
+            0,
+            Optional.of(logs),
+            line -> {},
+            false,
+            false,
+            List.of()),
+        nodes);
+  }
+
+  /** How the cold rows' clusters start, for the results page. */
+  public String coldClusterNote() {
+    if (System.getProperty("cohort.bench.jar", "").isBlank()) {
+      return "Cold clusters ran from the benchmark's class path without a class-data archive"
+          + " (bench/run.sh passes the build's jar and archive): slower to start than a user's.";
+    }
+    return System.getProperty("cohort.bench.archive", "").isBlank()
+        ? "Cold clusters ran the build's jar without a class-data archive (this JDK made none)."
+        : "Cold clusters ran the build's jar with its class-data archive, as `bin/cohort local`"
+            + " starts them.";
+  }
+
   /** A line on stderr about what the run is doing. */
   public void progress(String format, Object... args) {
     long seconds = Duration.between(started, Instant.now()).toSeconds();

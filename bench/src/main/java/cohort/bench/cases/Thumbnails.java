@@ -25,9 +25,10 @@ import picocli.CommandLine;
  * Case 5, thumbnails: generated 1600x1200 JPEGs to 75x75 thumbnails, Cohort's {@code thumbnail}
  * task against {@code Pool(2)} with Pillow's {@code thumbnail()}, which decodes JPEGs in draft
  * mode, on two sets: the bench's grainy photos and smooth ones that decode faster. Cohort runs in
- * the three ways a user meets: {@code cohort submit} with no coordinator (its own JVM with an
+ * the three ways a user meets: {@code bin/cohort submit} with no coordinator (its own JVM with an
  * embedded cluster of 2 slots, started afresh each round as a user does; timed from the job's
- * acceptance to its summary, as Pool's time leaves out its start), and a {@code cohort local}-style
+ * acceptance to its summary, as Pool's time leaves out its start, and from the command's start), a
+ * new {@code cohort local}-style cluster's first job (cold), and a warm {@code cohort local}-style
  * cluster of 2 node JVMs, by default (nodes read the client's files in place after checking them,
  * the client writes the thumbnails) and with {@code --shared-fs} (nodes also write them).
  */
@@ -37,6 +38,8 @@ public final class Thumbnails implements BenchCase {
   static final String LOCAL = "Cohort local, 2 nodes (default)";
   static final String SHARED = "Cohort local, 2 nodes, --shared-fs";
   static final String PILLOW = "Pool(2) + Pillow thumbnail()";
+  static final String LOCAL_COLD = "Cohort local, 2 nodes (default), cold";
+  static final String PILLOW_COLD = "Pool(2) + Pillow thumbnail(), cold";
   static final String RATE = "images/s";
   static final String GRAINY = "bench photos";
   static final String SMOOTH = "smooth photos";
@@ -72,8 +75,15 @@ public final class Thumbnails implements BenchCase {
         String suffix = ", " + set.getKey();
         rounds.add(
             EMBEDDED + suffix,
-            Map.of(RATE, true),
-            () -> Map.of(RATE, count / embedded(context, images, out, count)));
+            Map.of(RATE, true, Cold.WITH_STARTUP, false),
+            () -> {
+              double[] times = embedded(context, images, out, count);
+              return Map.of(RATE, count / times[0], Cold.WITH_STARTUP, times[1]);
+            });
+        rounds.add(
+            LOCAL_COLD + suffix,
+            Cold.METRICS,
+            () -> Cold.run(context, 2, (c, cc) -> cohort(c.url(), images, out, count, false)));
         rounds.add(
             LOCAL + suffix,
             Map.of(RATE, true),
@@ -88,6 +98,10 @@ public final class Thumbnails implements BenchCase {
               PILLOW + suffix,
               Map.of(RATE, true),
               () -> Map.of(RATE, pillow(python, images, out, count)));
+          rounds.add(
+              PILLOW_COLD + suffix,
+              Cold.PYTHON_METRICS,
+              () -> Cold.python(pillowCold(python, images, out, count)));
           for (String mode : List.of(EMBEDDED, LOCAL, SHARED)) {
             checks.add(
                 new Check(
@@ -97,6 +111,16 @@ public final class Thumbnails implements BenchCase {
                     true,
                     1.0));
           }
+          checks.addAll(
+              Cold.checks(
+                  LOCAL + " / Pillow" + suffix, LOCAL_COLD + suffix, PILLOW_COLD + suffix, 1.0));
+          checks.add(
+              new Check(
+                  EMBEDDED + " / Pillow" + suffix + ", cold: with start-up, seconds",
+                  EMBEDDED + suffix + " " + Cold.WITH_STARTUP,
+                  PILLOW_COLD + suffix + " " + Cold.WITH_STARTUP,
+                  false,
+                  1.0));
         }
       }
       List<String> notes = new ArrayList<>();
@@ -108,6 +132,13 @@ public final class Thumbnails implements BenchCase {
               + " else runs on the same 2 cores counts against Cohort: the coordinator, the"
               + " nodes' actors and HTTP, the client writing the thumbnails, and, in the"
               + " embedded JVM started afresh each round, the JIT compilers.");
+      notes.add(
+          "Cold rows: a new `cohort local`-shaped cluster per run and its first job (the"
+              + " client is the benchmark's warm JVM), against a new `python3` whose new"
+              + " `Pool(2)` thumbnails first thing; `cohort submit` with no coordinator"
+              + " (`bin/cohort`, as a user types it) is always cold, and its `with start-up s`"
+              + " runs from the command's start to its summary line. "
+              + context.coldClusterNote());
       if (!pillow) {
         notes.add(
             "Pillow is missing, so the Python rows did not run: install Debian's python3-pil"
@@ -128,37 +159,35 @@ public final class Thumbnails implements BenchCase {
   }
 
   /**
-   * Runs {@code cohort submit thumbnail --dir ...} with no coordinator in a JVM of its own, as a
-   * user does; returns the seconds from the job's acceptance to its summary line.
+   * Runs {@code bin/cohort submit thumbnail --dir ...} with no coordinator, a process of its own,
+   * as a user does; returns the seconds from the job's acceptance to its summary line, and from the
+   * command's start to that line.
    */
-  static double embedded(BenchContext context, Path images, Path out, int count) throws Exception {
+  static double[] embedded(BenchContext context, Path images, Path out, int count)
+      throws Exception {
     clear(out);
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+ExitOnOutOfMemoryError",
-                "-Djava.awt.headless=true",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
-                "-cp",
-                context.classPath(),
-                "cohort.cli.CohortCommand",
-                "submit",
-                "thumbnail",
-                "--dir",
-                images.toString(),
-                "--out",
-                out.toString(),
-                "-p",
-                "size=75x75",
-                "-q",
-                "--workers",
-                "2"));
-    Process process =
+        List.of(
+            context.root().resolve("bin/cohort").toString(),
+            "submit",
+            "thumbnail",
+            "--dir",
+            images.toString(),
+            "--out",
+            out.toString(),
+            "-p",
+            "size=75x75",
+            "-q",
+            "--workers",
+            "2");
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.PIPE)
-            .start();
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().remove("COHORT_COORDINATOR");
+    long started = System.nanoTime();
+    Process process = builder.start();
     long accepted = 0;
     long ended = 0;
     StringBuilder errors = new StringBuilder();
@@ -185,7 +214,7 @@ public final class Thumbnails implements BenchCase {
           String.join(" ", command) + " exited with " + process.exitValue() + ": " + errors);
     }
     checkThumbnails(out, count);
-    return (ended - accepted) / 1e9;
+    return new double[] {(ended - accepted) / 1e9, (ended - started) / 1e9};
   }
 
   /** Runs {@code cohort submit thumbnail --dir ...} in this JVM; returns the seconds. */
@@ -223,6 +252,25 @@ public final class Thumbnails implements BenchCase {
     }
     checkThumbnails(out, count);
     return seconds;
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode pillowCold(
+      PythonPeer python, Path images, Path out, int count) throws IOException {
+    clear(out);
+    com.fasterxml.jackson.databind.JsonNode run =
+        python.runCold(
+            Duration.ofMinutes(10),
+            "thumbnails",
+            "--dir",
+            images.toString(),
+            "--out",
+            out.toString(),
+            "--workers",
+            "2",
+            "--size",
+            "75");
+    checkThumbnails(out, count);
+    return run;
   }
 
   private static double pillow(PythonPeer python, Path images, Path out, int count)

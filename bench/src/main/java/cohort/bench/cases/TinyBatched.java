@@ -2,7 +2,9 @@ package cohort.bench.cases;
 
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
+import cohort.api.Result;
 import cohort.bench.BenchContext;
+import cohort.bench.peers.PythonPeer;
 import cohort.bench.report.CaseResult;
 import cohort.bench.report.Check;
 import cohort.bench.report.Series;
@@ -10,6 +12,7 @@ import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +20,32 @@ import java.util.stream.Stream;
 
 /**
  * Case 1, tiny tasks batched: {@code echo} over a range of integers through the whole path (client
- * → coordinator → nodes → client, every result back as a JSON line) with Cohort's default adaptive
- * batching, against {@code Pool(2).map} with its default chunksize.
+ * → coordinator → nodes → client, every result back as a typed value through {@link
+ * CohortClient#results}) with Cohort's default adaptive batching, against {@code Pool(2).map} with
+ * its default chunksize; warm, and cold (the first job of a new cluster, a new interpreter's pool).
  */
 public final class TinyBatched implements BenchCase {
 
   static final String COHORT = "Cohort, 2 nodes";
   static final String POOL = "Pool(2).map";
+  static final String COHORT_COLD = "Cohort, 2 nodes, cold";
+  static final String POOL_COLD = "Pool(2).map, cold";
   static final String RATE = "tasks/s";
+
+  /** What limits the Cohort row, as measured (see docs/performance.md). */
+  static final String LIMITS =
+      "What limits Cohort here (CPU of each process from /proc on a warm local cluster,"
+          + " `cohort.bench.ResultPathProbe`, medians of 7 to 20 jobs of 1,000,000 inputs; JFR on"
+          + " the nodes): batches are already at `max-batch` (4,096 inputs), so dispatch is not the"
+          + " cost; the result path is, even in its compact form. Per result the coordinator spends"
+          + " 170 to 270 ns of CPU (decoding the nodes' CBOR result blocks, ordering, the frame"
+          + " log, serving frames), the two nodes 300 to 370 ns between them and the reading client"
+          + " 90 to 110 ns: about 0.6 s of CPU per million results on 2 cores, half of what JSON"
+          + " lines cost (1.3 s), where `Pool.map` needs 0.15 to 0.25 s of wall in all. A third of"
+          + " a node's CPU is its slot thread (half encoding outputs, half the per-input"
+          + " bookkeeping: the batch's control lock and the clock, three times each per input),"
+          + " more than a third Pekko's actor and Artery threads moving batches and result"
+          + " messages. No single spot left would halve the path.";
 
   @Override
   public int number() {
@@ -38,66 +59,73 @@ public final class TinyBatched implements BenchCase {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
       context.warm(() -> echo(client, n)); // the peers' pools are warm too
       Rounds rounds =
-          new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echo(client, n)));
-      context
-          .python()
-          .ifPresent(
-              python ->
-                  rounds.add(
-                      POOL,
-                      Map.of(RATE, true),
-                      () ->
-                          Map.of(
-                              RATE,
-                              python
-                                  .run(
-                                      Duration.ofMinutes(5), "map", "--n", "" + n, "--workers", "2")
-                                  .get("rate")
-                                  .doubleValue())));
+          new Rounds()
+              .add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echo(client, n)))
+              .add(COHORT_COLD, Cold.METRICS, () -> Cold.run(context, 2, (c, cc) -> echo(cc, n)));
+      List<Check> checks = new ArrayList<>();
+      checks.add(new Check("Cohort / " + POOL, COHORT + " " + RATE, POOL + " " + RATE, true, 1.0));
+      if (context.python().isPresent()) {
+        PythonPeer python = context.python().get();
+        String[] map = {"map", "--n", "" + n, "--workers", "2"};
+        rounds.add(
+            POOL,
+            Map.of(RATE, true),
+            () -> Map.of(RATE, python.run(Duration.ofMinutes(5), map).get("rate").doubleValue()));
+        rounds.add(
+            POOL_COLD,
+            Cold.PYTHON_METRICS,
+            () -> Cold.python(python.runCold(Duration.ofMinutes(5), map)));
+        checks.addAll(Cold.checks("Cohort / " + POOL, COHORT_COLD, POOL_COLD, 1.0));
+      }
       List<Series> series =
           rounds.run(context.rounds(), line -> context.progress("case 1 %s", line));
       return new CaseResult(
           number(),
           "Tiny tasks, batched",
-          String.format("`echo` over %,d integers, every result back to the client", n),
+          String.format(
+              "`echo` over %,d integers, every result back to the client as a typed value"
+                  + " (`CohortClient.results`, the compact result frames)",
+              n),
           series,
-          List.of(new Check("Cohort / " + POOL, COHORT + " " + RATE, POOL + " " + RATE, true, 1.0)),
+          checks,
           List.of(
-              "What limits Cohort here (per-thread CPU of each JVM and JFR on a warm cluster,"
-                  + " 1,000,000 results): batches are already at `max-batch` (4,096 inputs), so"
-                  + " dispatch is not the cost; the result path is. Every result becomes a JSON"
-                  + " line with its index, input and output (about 40 MB in all), written to the"
-                  + " coordinator's result log and streamed over HTTP, while `Pool.map` hands back"
-                  + " one pickled list of integers. Per million results the coordinator spends"
-                  + " about 0.5 s of CPU (decoding the nodes' CBOR result blocks, reordering,"
-                  + " writing and serving the lines), each node about 0.15 s and the reading client"
-                  + " about 0.15 s: about 1 s of CPU on 2 cores, where `Pool.map` needs 0.2 s of"
-                  + " wall time in all. A hand-written line writer measured no faster than"
-                  + " Jackson's (57 against 58 ns per result), so it was not kept; a binary result"
-                  + " stream for clients that want one is the change that would move this row."));
+              LIMITS,
+              "Cold rows: a new cluster per run, its first job (the cluster's JVMs have compiled"
+                  + " nothing yet; the reading client is the benchmark's warm JVM), against a new"
+                  + " `python3` whose new `Pool(2)` maps first thing. "
+                  + context.coldClusterNote(),
+              "No row for `cohort submit --output value`: that option is not on this branch yet."));
     }
   }
 
   /**
-   * Runs {@code echo} over {@code 0..n} and reads every result line; returns the seconds from
-   * submission to the last line.
+   * Runs {@code echo} over {@code 0..n} and reads every result as a typed value, as a Java user of
+   * the client does; returns the seconds from submission to the last result.
    */
   static double echo(CohortClient client, int n) {
     long start = System.nanoTime();
     JobStatus job = client.submit(JobRequest.range("echo", "0.." + n));
-    long lines = 0;
-    String last = null;
-    try (Stream<String> results = client.resultLines(job.id())) {
-      for (Iterator<String> it = results.iterator(); it.hasNext(); ) {
+    long count = 0;
+    long sum = 0;
+    Result last = null;
+    try (Stream<Result> results = client.results(job.id())) {
+      for (Iterator<Result> it = results.iterator(); it.hasNext(); ) {
         last = it.next();
-        lines++;
+        sum += last.output().longValue();
+        count++;
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    String expected = "{\"index\":" + (n - 1) + ",";
-    if (lines != n || last == null || !last.startsWith(expected)) {
+    if (count != n || last == null || last.index() != n - 1 || sum != (long) n * (n - 1) / 2) {
       throw new IllegalStateException(
-          "echo over " + n + " inputs returned " + lines + " lines, the last " + last);
+          "echo over "
+              + n
+              + " inputs returned "
+              + count
+              + " results summing to "
+              + sum
+              + ", the last "
+              + last);
     }
     return seconds;
   }

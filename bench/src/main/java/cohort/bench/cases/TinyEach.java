@@ -11,6 +11,7 @@ import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,6 +24,8 @@ public final class TinyEach implements BenchCase {
 
   static final String COHORT = "Cohort --batch 1, 2 nodes";
   static final String IMAP = "Pool(2).imap_unordered(chunksize=1)";
+  static final String COHORT_COLD = "Cohort --batch 1, 2 nodes, cold";
+  static final String IMAP_COLD = "Pool(2).imap_unordered(chunksize=1), cold";
   static final String APPLY_ASYNC = "Pool(2).apply_async";
   static final String EXECUTOR = "ProcessPoolExecutor(2).map";
   static final String HAZELCAST = "Hazelcast IExecutorService, 1,000 in flight";
@@ -39,10 +42,23 @@ public final class TinyEach implements BenchCase {
     try (LocalCluster cluster = context.cluster(2)) {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
       Rounds rounds =
-          new Rounds().add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echoEach(client, n)));
+          new Rounds()
+              .add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echoEach(client, n)))
+              .add(
+                  COHORT_COLD,
+                  Cold.METRICS,
+                  () -> Cold.run(context, 2, (c, cc) -> echoEach(cc, n)));
+      List<Check> checks = new ArrayList<>();
       if (context.python().isPresent()) {
         PythonPeer python = context.python().get();
         rounds.add(IMAP, Map.of(RATE, true), () -> python(python, "imap-unordered", n));
+        rounds.add(
+            IMAP_COLD,
+            Cold.PYTHON_METRICS,
+            () ->
+                Cold.python(
+                    python.runCold(
+                        Duration.ofMinutes(5), "imap-unordered", "--n", "" + n, "--workers", "2")));
         rounds.add(APPLY_ASYNC, Map.of(RATE, true), () -> python(python, "apply-async", n));
         rounds.add(EXECUTOR, Map.of(RATE, true), () -> python(python, "executor-map", n));
       }
@@ -54,6 +70,24 @@ public final class TinyEach implements BenchCase {
             Map.of(RATE, true),
             () -> Map.of(RATE, context.hazelcast().tasksPerSecond(n, 1000)));
       }
+      checks.add(
+          new Check(
+              "Cohort / imap_unordered(chunksize=1)",
+              COHORT + " " + RATE,
+              IMAP + " " + RATE,
+              true,
+              2.0));
+      checks.add(
+          new Check(
+              "Cohort / Hazelcast executor",
+              COHORT + " " + RATE,
+              HAZELCAST + " " + RATE,
+              true,
+              1.0));
+      if (context.python().isPresent()) {
+        checks.addAll(
+            Cold.checks("Cohort / imap_unordered(chunksize=1)", COHORT_COLD, IMAP_COLD, 2.0));
+      }
       context.warm(() -> echoEach(client, n));
       List<Series> series =
           rounds.run(context.rounds(), line -> context.progress("case 2 %s", line));
@@ -63,20 +97,13 @@ public final class TinyEach implements BenchCase {
           String.format(
               "`echo` over %,d integers, one input per dispatch, results as they complete", n),
           series,
+          checks,
           List.of(
-              new Check(
-                  "Cohort / imap_unordered(chunksize=1)",
-                  COHORT + " " + RATE,
-                  IMAP + " " + RATE,
-                  true,
-                  2.0),
-              new Check(
-                  "Cohort / Hazelcast executor",
-                  COHORT + " " + RATE,
-                  HAZELCAST + " " + RATE,
-                  true,
-                  1.0)),
-          List.of(
+              "Cold rows: a new cluster per run, its first job (the reading client is the"
+                  + " benchmark's warm JVM), against a new `python3` whose new `Pool(2)` runs"
+                  + " `imap_unordered` first thing. Hazelcast has no cold row: its members start"
+                  + " once per run. "
+                  + context.coldClusterNote(),
               "What limits Cohort here (per-thread CPU of a warm cluster, 100,000 inputs): each"
                   + " one-input dispatch costs the coordinator about 4.3 µs of CPU and the nodes"
                   + " about 3 µs between them, and the three JVMs share the 2 cores. Sizing Pekko's"

@@ -62,6 +62,27 @@ public final class PythonPeer {
   }
 
   /**
+   * Runs one cold measurement: a fresh interpreter whose pool does the work first thing, unwarmed
+   * ({@code --cold}). Besides the script's own figures, the object holds {@code with_startup}: the
+   * seconds from starting the interpreter to the end of the work, the start of Python and its pool
+   * included.
+   */
+  public JsonNode runCold(Duration timeout, String... args) {
+    List<String> cold = new ArrayList<>(List.of(args));
+    cold.add("--cold");
+    long spawned = System.currentTimeMillis();
+    JsonNode result = run(timeout, cold.toArray(String[]::new));
+    double endedAt = result.path("ended_at").asDouble(Double.NaN);
+    if (Double.isNaN(endedAt)) {
+      throw new IllegalStateException(
+          "peer.py " + String.join(" ", cold) + " printed no ended_at: " + result);
+    }
+    ((com.fasterxml.jackson.databind.node.ObjectNode) result)
+        .put("with_startup", endedAt - spawned / 1000.0);
+    return result;
+  }
+
+  /**
    * Runs one measurement, such as {@code map --n 1000000 --workers 2}, and returns the JSON object
    * the script printed last.
    *

@@ -33,11 +33,22 @@ public final class JvmProcess implements AutoCloseable {
   /** The main class every child runs. */
   public static final String MAIN_CLASS = "cohort.cli.CohortCommand";
 
-  /** Flags every child JVM gets; see the notes on 2-core machines in docs/. */
+  /**
+   * Flags every child JVM gets; see the notes on 2-core machines in docs/. The compiler thresholds
+   * are the ones {@code bin/cohort} gives its long-running JVMs (keep the two equal): C2 compiles
+   * only code ten times hotter than by default, so the code that runs once at start and in a
+   * cluster's first job stays with C1, while a long job's hot loops still get C2. That took a new
+   * cluster's CPU to readiness and through its first job down by about a third
+   * (docs/performance.md, "Cold runs").
+   */
   public static final List<String> STANDARD_JVM_FLAGS =
       List.of(
           "-XX:+ExitOnOutOfMemoryError",
-          "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+          "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+          "-XX:Tier4InvocationThreshold=50000",
+          "-XX:Tier4MinInvocationThreshold=6000",
+          "-XX:Tier4CompileThreshold=150000",
+          "-XX:Tier4BackEdgeThreshold=400000");
 
   private final String name;
   private final Process process;
