@@ -33,6 +33,10 @@ public final class DirectClient implements AutoCloseable {
   private final ObjectMapper json = ApiJson.newMapper();
   private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
   private volatile List<NodeStatus> nodes;
+  private volatile long nodesRead;
+
+  /** How long the list of nodes is used before it is read again, so nodes that joined get calls. */
+  static final long REFRESH_NANOS = 30_000_000_000L;
 
   /** Direct calls through the nodes of {@code coordinator}'s cluster. */
   public DirectClient(CohortClient coordinator) {
@@ -45,18 +49,20 @@ public final class DirectClient implements AutoCloseable {
   }
 
   /**
-   * Runs {@code task} with {@code params} on {@code input}. The future completes with the output,
-   * or exceptionally: with {@link TaskFailedException} when the task failed (or its task,
-   * parameters or input were wrong), with {@link CohortException} when no node could run it or the
-   * node's connection broke.
+   * Runs {@code task} with {@code params} on {@code input}. Every failure comes through the future,
+   * the coordinator's being unreachable included. The future completes with the output, or
+   * exceptionally: with {@link TaskFailedException} when the task failed (or its task, parameters
+   * or input were wrong), with {@link CohortException} when no node could run it or the node's
+   * connection broke.
    */
   public CompletableFuture<JsonNode> call(String task, Map<String, ?> params, Object input) {
-    Map<String, JsonNode> tree = new LinkedHashMap<>();
-    params.forEach((key, value) -> tree.put(key, json.valueToTree(value)));
-    JsonNode inputTree = json.valueToTree(input);
     try {
+      Map<String, JsonNode> tree = new LinkedHashMap<>();
+      params.forEach((key, value) -> tree.put(key, json.valueToTree(value)));
+      JsonNode inputTree = json.valueToTree(input);
       return connectionFor(task).call(task, tree, inputTree);
-    } catch (CohortException e) {
+    } catch (RuntimeException e) {
+      // An input Jackson cannot write, or a coordinator that cannot be reached.
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -70,9 +76,10 @@ public final class DirectClient implements AutoCloseable {
   private NodeConnection connectionFor(String task) {
     for (int attempt = 0; attempt < 2; attempt++) {
       List<NodeStatus> known = nodes;
-      if (known == null || attempt > 0) {
+      if (known == null || attempt > 0 || System.nanoTime() - nodesRead > REFRESH_NANOS) {
         known = coordinator.cluster().nodes();
         nodes = known;
+        nodesRead = System.nanoTime();
       }
       Optional<NodeConnection> best = best(known, task);
       if (best.isPresent()) {

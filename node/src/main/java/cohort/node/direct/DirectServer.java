@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class DirectServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DirectServer.class);
+
+  /**
+   * Calls one connection may have read but not answered; beyond that its reader waits, and TCP
+   * slows the client down instead of the node's memory filling up.
+   */
+  static final int MAX_HELD_PER_CONNECTION = 10_000;
 
   private final ServerSocket socket;
   private final DirectCalls calls;
@@ -110,6 +117,7 @@ public final class DirectServer implements AutoCloseable {
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(connection.getOutputStream(), 1 << 16));
       DirectFrames.expectHello(in);
+      Semaphore held = new Semaphore(MAX_HELD_PER_CONNECTION);
       while (!closed) {
         DirectCall call;
         try {
@@ -117,8 +125,18 @@ public final class DirectServer implements AutoCloseable {
         } catch (EOFException e) {
           return; // the client closed the connection
         }
-        runners.execute(() -> reply(out, calls.run(call)));
+        held.acquire();
+        runners.execute(
+            () -> {
+              try {
+                reply(out, calls.run(call));
+              } finally {
+                held.release();
+              }
+            });
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (SocketException | RejectedExecutionException e) {
       // the node or the client is closing the connection
     } catch (IOException e) {
@@ -159,7 +177,10 @@ public final class DirectServer implements AutoCloseable {
     }
   }
 
-  /** Stops accepting, closes every connection (their pending calls fail at the client). */
+  /**
+   * Stops accepting and closes every connection before it interrupts the calls still running, so
+   * their clients see a lost connection (the call may not have run), not an interrupted task.
+   */
   @Override
   public void close() {
     closed = true;
