@@ -85,6 +85,7 @@ public final class HttpApi extends AllDirectives {
   private final HttpErrors errors;
   private final JobRequestReader reader;
   private final InputRoutes data;
+  private final BlobRoutes files;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
@@ -107,7 +108,8 @@ public final class HttpApi extends AllDirectives {
     this.responses = new Responses(json);
     this.errors = new HttpErrors(responses, askTimeout);
     this.reader = new JobRequestReader(json);
-    this.data = new InputRoutes(asks, json, blocking, blobs, responses);
+    this.data = new InputRoutes(asks, json, responses);
+    this.files = new BlobRoutes(asks, blocking, blobs, responses);
   }
 
   /** Every route, with JSON errors for rejections, exceptions and timeouts. */
@@ -133,7 +135,7 @@ public final class HttpApi extends AllDirectives {
                                                     get(
                                                         () ->
                                                             withoutRequestTimeout(
-                                                                () -> data.blob(job + "/" + n))),
+                                                                () -> files.blob(job + "/" + n))),
                                                     put(
                                                         () ->
                                                             withSizeLimit(
@@ -141,7 +143,7 @@ public final class HttpApi extends AllDirectives {
                                                                 () ->
                                                                     withoutRequestTimeout(
                                                                         () ->
-                                                                            data.deliver(
+                                                                            files.deliver(
                                                                                 job + "/"
                                                                                     + n))))))),
                                 path("cluster", () -> get(this::cluster)),
@@ -171,7 +173,7 @@ public final class HttpApi extends AllDirectives {
                         () ->
                             withSizeLimit(
                                 FileRef.MAX_BLOB_BYTES,
-                                () -> withoutRequestTimeout(() -> data.upload(id)))),
+                                () -> withoutRequestTimeout(() -> files.upload(id)))),
                     get(
                         () ->
                             parameterOptional(
@@ -179,7 +181,7 @@ public final class HttpApi extends AllDirectives {
                                 wait ->
                                     withoutRequestTimeout(
                                         () ->
-                                            data.wanted(
+                                            files.wanted(
                                                 id,
                                                 wait.map(HttpApi::parseWait)
                                                     .orElse(Duration.ZERO))))))),
