@@ -121,7 +121,8 @@ public final class NodeApp {
                       registry,
                       slotExecutor(workers),
                       registered,
-                      direct == null ? null : direct.address()),
+                      direct == null ? null : direct.address(),
+                      Outbox.START_REPORT_DELAY),
                   "worker",
                   Props.empty()));
         });

@@ -92,22 +92,10 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   }
 
   /**
-   * Creates the worker of a node that takes direct calls.
+   * Creates the worker of a node that may take direct calls, with a given delay before a running
+   * batch's start is reported.
    *
    * @param direct where the node takes direct calls ({@code host:port}), or null
-   */
-  public static Behavior<WorkerProtocol.Command> create(
-      int slots,
-      TaskRegistry registry,
-      ThreadPoolExecutor executor,
-      CompletableFuture<String> registered,
-      String direct) {
-    return create(slots, registry, executor, registered, direct, Outbox.START_REPORT_DELAY);
-  }
-
-  /**
-   * Creates the worker with another delay before a running batch's start is reported.
-   *
    * @param startReportDelay how long a batch runs before its start is reported; zero at once
    */
   static Behavior<WorkerProtocol.Command> create(

@@ -84,22 +84,14 @@ public final class NodeTable {
     }
 
     Node withReachable(boolean value) {
-      return new Node(
-          id,
-          worker,
-          address,
-          slots,
-          capacity,
-          tasks,
-          outstanding,
-          running,
-          value,
-          draining,
-          runs,
-          direct);
+      return withFlags(value, draining);
     }
 
     Node withDraining(boolean value) {
+      return withFlags(reachable, value);
+    }
+
+    private Node withFlags(boolean reachableNow, boolean drainingNow) {
       return new Node(
           id,
           worker,
@@ -109,8 +101,8 @@ public final class NodeTable {
           tasks,
           outstanding,
           running,
-          reachable,
-          value,
+          reachableNow,
+          drainingNow,
           runs,
           direct);
     }
