@@ -14,12 +14,14 @@ import java.io.OutputStream;
  * The framing of direct calls on a node's direct port: each message is a 4-byte big-endian length
  * and that many bytes of CBOR, a {@link DirectCall} from the client or a {@link DirectReply} from
  * the node. A connection opens with {@link #HELLO} from the client, so a node knows it speaks to a
- * Cohort client of the same version before it reads a length.
+ * Cohort client of the same version before it reads a length, and the node answers with the same
+ * bytes, so a client sends no call to a node that is not there to serve it (one that is dying, or
+ * whose port another program took).
  */
 public final class DirectFrames {
 
-  /** What a client sends first: "COHD" and the version of this framing. */
-  public static final byte[] HELLO = {'C', 'O', 'H', 'D', 0, 0, 0, 1};
+  /** What each side sends first: "COHD" and the version of this framing. */
+  public static final byte[] HELLO = {'C', 'O', 'H', 'D', 0, 0, 0, 2};
 
   /** Largest message either side accepts: an input or output of 192 KiB and room around it. */
   public static final int MAX_FRAME_BYTES = 256 * 1024;
@@ -73,7 +75,9 @@ public final class DirectFrames {
   public static void expectHello(InputStream in) throws IOException {
     byte[] got = new DataInputStream(in).readNBytes(HELLO.length);
     if (!java.util.Arrays.equals(got, HELLO)) {
-      throw new IOException("not a Cohort client of this version (it did not open with COHD 1)");
+      throw new IOException(
+          "the other side does not speak this version of Cohort's direct calls (it did not open"
+              + " with COHD 2)");
     }
   }
 }

@@ -72,7 +72,7 @@ class DirectFramesTest {
             () ->
                 DirectFrames.expectHello(new ByteArrayInputStream("GET / HTTP/1.1\r\n".getBytes())))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("not a Cohort client");
+        .hasMessageContaining("does not speak this version");
     byte[] wild = {0x7f, 0, 0, 0};
     assertThatThrownBy(
             () ->

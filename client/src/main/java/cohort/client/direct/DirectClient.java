@@ -32,11 +32,22 @@ public final class DirectClient implements AutoCloseable {
   private final CohortClient coordinator;
   private final ObjectMapper json = ApiJson.newMapper();
   private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
+
+  /** When each address that broke or could not be reached may be tried again ({@code nanoTime}). */
+  private final Map<String, Long> retryAfter = new ConcurrentHashMap<>();
+
   private volatile List<NodeStatus> nodes;
   private volatile long nodesRead;
 
   /** How long the list of nodes is used before it is read again, so nodes that joined get calls. */
   static final long REFRESH_NANOS = 30_000_000_000L;
+
+  /**
+   * How long a node whose connection broke, or that could not be reached, gets no calls: the
+   * coordinator lists a lost node until its failure detector has spoken, and a connection attempt
+   * to a host that is gone waits for the connect timeout.
+   */
+  static final long RETRY_NANOS = 5_000_000_000L;
 
   /** Direct calls through the nodes of {@code coordinator}'s cluster. */
   public DirectClient(CohortClient coordinator) {
@@ -86,22 +97,36 @@ public final class DirectClient implements AutoCloseable {
         return best.get();
       }
     }
+    if (offering(nodes, task).isEmpty()) {
+      throw new CohortException(
+          "no node of the cluster at "
+              + coordinator.base()
+              + " takes direct calls of task '"
+              + task
+              + "': check 'cohort tasks' for the name, and that the nodes run with direct calls on"
+              + " (cohort.node.direct-calls)",
+          0,
+          null);
+    }
     throw new CohortException(
-        "no node of the cluster at "
-            + coordinator.base()
-            + " takes direct calls of task '"
+        "no node that takes direct calls of task '"
             + task
-            + "': check 'cohort tasks' for the name, and that the nodes run with direct calls on"
-            + " (cohort.node.direct-calls)",
+            + "' could be reached just now (tried "
+            + String.join(", ", offering(nodes, task).stream().map(NodeStatus::direct).toList())
+            + "): the nodes may have stopped or be unreachable from here; call again, or check"
+            + " 'cohort nodes'",
         0,
         null);
   }
 
+  private static List<NodeStatus> offering(List<NodeStatus> known, String task) {
+    return known.stream()
+        .filter(n -> n.direct() != null && "UP".equals(n.status()) && n.tasks().contains(task))
+        .toList();
+  }
+
   private Optional<NodeConnection> best(List<NodeStatus> known, String task) {
-    List<NodeStatus> offering =
-        known.stream()
-            .filter(n -> n.direct() != null && "UP".equals(n.status()) && n.tasks().contains(task))
-            .toList();
+    List<NodeStatus> offering = offering(known, task);
     List<NodeConnection> live =
         offering.stream()
             .map(n -> connections.get(n.direct()))
@@ -110,7 +135,9 @@ public final class DirectClient implements AutoCloseable {
     if (live.size() == offering.size() && !live.isEmpty()) {
       return live.stream().min(Comparator.comparingInt(NodeConnection::inFlight));
     }
-    // Connect to the nodes not connected yet; a node that cannot be reached is left out.
+    // Connect to the nodes not connected yet; a node that broke or could not be reached a moment
+    // ago is left out until its time to try again.
+    long now = System.nanoTime();
     for (NodeStatus node : offering) {
       connections.compute(
           node.direct(),
@@ -118,9 +145,21 @@ public final class DirectClient implements AutoCloseable {
             if (current != null && current.alive()) {
               return current;
             }
+            Long after = retryAfter.get(address);
+            if (current != null && after == null) {
+              // Broke since it was last looked at: wait before connecting again.
+              retryAfter.put(address, now + RETRY_NANOS);
+              return null;
+            }
+            if (after != null && now - after < 0) {
+              return null;
+            }
             try {
-              return NodeConnection.open(address);
+              NodeConnection opened = NodeConnection.open(address);
+              retryAfter.remove(address);
+              return opened;
             } catch (IOException e) {
+              retryAfter.put(address, now + RETRY_NANOS);
               return null;
             }
           });

@@ -42,10 +42,10 @@ final class NodeConnection implements AutoCloseable {
   }
 
   /**
-   * Connects to a node's direct port.
+   * Connects to a node's direct port and waits for its answer to the hello.
    *
    * @param address {@code host:port}
-   * @throws IOException when the node cannot be reached
+   * @throws IOException when the node cannot be reached or does not answer as a node
    */
   static NodeConnection open(String address) throws IOException {
     int colon = address.lastIndexOf(':');
@@ -58,6 +58,10 @@ final class NodeConnection implements AutoCloseable {
           CONNECT_TIMEOUT_MS);
       NodeConnection connection = new NodeConnection(address, socket);
       DirectFrames.hello(connection.out);
+      // No call goes out before the node has answered: a dying node's port may still accept.
+      socket.setSoTimeout(CONNECT_TIMEOUT_MS);
+      DirectFrames.expectHello(connection.in);
+      socket.setSoTimeout(0);
       Thread reader = new Thread(connection::read, "cohort-direct-reader-" + address);
       reader.setDaemon(true);
       reader.start();

@@ -117,6 +117,7 @@ public final class DirectServer implements AutoCloseable {
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(connection.getOutputStream(), 1 << 16));
       DirectFrames.expectHello(in);
+      DirectFrames.hello(out);
       Semaphore held = new Semaphore(MAX_HELD_PER_CONNECTION);
       while (!closed) {
         DirectCall call;
