@@ -23,7 +23,10 @@ import java.util.stream.Stream;
  * of two nodes, every result read by this client. CPU time, unlike wall time, holds when other work
  * shares the machine, so it shows what a change to the result path saves.
  *
- * <pre>java -cp ... cohort.bench.ResultPathProbe [inputs] [jobs] [lines|frames]</pre>
+ * <p>Mode {@code each} is case 2's path instead: one input per batch, unordered, results read as
+ * JSON lines.
+ *
+ * <pre>java -cp ... cohort.bench.ResultPathProbe [inputs] [jobs] [lines|frames|each]</pre>
  */
 public final class ResultPathProbe {
 
@@ -57,19 +60,29 @@ public final class ResultPathProbe {
       List<Double> coordinator = new ArrayList<>();
       List<Double> nodes = new ArrayList<>();
       List<Double> reader = new ArrayList<>();
+      List<Double> wall = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
+        long w0 = System.nanoTime();
         long c0 = cpuNanos(cluster.coordinator());
         long n0 = nodesCpu(cluster);
         long r0 = process.getProcessCpuTime();
         run(client, n, mode);
+        wall.add((System.nanoTime() - w0) / 1e9);
         reader.add((process.getProcessCpuTime() - r0) / (double) n);
         coordinator.add((cpuNanos(cluster.coordinator()) - c0) / (double) n);
         nodes.add((nodesCpu(cluster) - n0) / (double) n);
       }
       System.out.printf(
           "%s, %,d inputs: CPU ns per result, median of %d jobs: coordinator %.0f, nodes %.0f,"
-              + " client %.0f%n",
-          mode, n, jobs, median(coordinator), median(nodes), median(reader));
+              + " client %.0f; wall %.3f s (min %.3f)%n",
+          mode,
+          n,
+          jobs,
+          median(coordinator),
+          median(nodes),
+          median(reader),
+          median(wall),
+          Collections.min(wall));
     }
   }
 
@@ -80,9 +93,13 @@ public final class ResultPathProbe {
   }
 
   private static void run(CohortClient client, int n, String mode) {
-    JobStatus job = client.submit(JobRequest.range("echo", "0.." + n));
+    JobRequest request = JobRequest.range("echo", "0.." + n);
+    if (mode.equals("each")) {
+      request = request.withBatch(1).withOrdered(false);
+    }
+    JobStatus job = client.submit(request);
     long seen = 0;
-    if (mode.equals("lines")) {
+    if (!mode.equals("frames")) {
       try (Stream<String> lines = client.resultLines(job.id())) {
         for (Iterator<String> it = lines.iterator(); it.hasNext(); it.next()) {
           seen++;

@@ -40,8 +40,20 @@ final class JsonLines {
 
   /** The result lines of one frame (without its length prefix). */
   byte[] render(byte[] frame) {
+    append(frame, 0, frame.length);
+    return drain();
+  }
+
+  /** The lines appended since the last drain; starts afresh. */
+  byte[] drain() {
+    byte[] all = lines.toByteArray();
     lines.reset();
-    try (JsonParser p = FACTORY.createParser(frame)) {
+    return all;
+  }
+
+  /** Appends the result lines of the frame at {@code bytes[offset, offset + length)}. */
+  void append(byte[] bytes, int offset, int length) {
+    try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
       next(p, JsonToken.START_ARRAY);
       p.nextToken();
       long first = p.getLongValue();
@@ -87,7 +99,6 @@ final class JsonLines {
     } catch (IOException e) {
       throw new UncheckedIOException("a result frame cannot be read: " + e.getMessage(), e);
     }
-    return lines.toByteArray();
   }
 
   private static Map<Integer, JsonNode> errors(JsonParser p) throws IOException {

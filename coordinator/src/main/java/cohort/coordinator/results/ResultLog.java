@@ -1,9 +1,7 @@
 package cohort.coordinator.results;
 
-import cohort.api.ResultFrames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -79,21 +76,11 @@ public final class ResultLog {
 
   /**
    * The whole log from the start as JSON lines, one result each, ending when the log is complete.
-   * Frames are rendered on {@code blocking}, off the stream threads.
+   * Frames are rendered on {@code blocking} as they are read, a chunk of the file at a time.
    */
   public Source<ByteString, NotUsed> jsonLines(Executor blocking) {
-    return source(blocking)
-        .via(Framing.lengthField(4, 0, ResultFrames.MAX_FRAME_BYTES + 4, ByteOrder.BIG_ENDIAN))
-        .mapAsync(
-            1,
-            frame ->
-                CompletableFuture.supplyAsync(
-                    () -> ByteString.fromArrayUnsafe(LINES.get().render(frame.drop(4).toArray())),
-                    blocking));
+    return unfold(blocking, true);
   }
-
-  /** One renderer per thread: they keep a buffer from frame to frame. */
-  private static final ThreadLocal<JsonLines> LINES = ThreadLocal.withInitial(JsonLines::new);
 
   /**
    * The whole log from the start as a stream of bytes, its frames as written, that ends when the
@@ -102,8 +89,12 @@ public final class ResultLog {
    * @param blocking runs the file reads, off the actor and stream threads
    */
   public Source<ByteString, NotUsed> source(Executor blocking) {
+    return unfold(blocking, false);
+  }
+
+  private Source<ByteString, NotUsed> unfold(Executor blocking, boolean lines) {
     return Source.unfoldResourceAsync(
-        () -> CompletableFuture.supplyAsync(this::openReader, blocking),
+        () -> CompletableFuture.supplyAsync(() -> openReader(lines), blocking),
         reader -> read(reader, blocking),
         reader ->
             CompletableFuture.supplyAsync(
@@ -119,8 +110,8 @@ public final class ResultLog {
    * writer creates the file after the job is accepted, and a client may ask for the results before
    * that.
    */
-  private Reader openReader() {
-    return new Reader(file);
+  private Reader openReader(boolean lines) {
+    return new Reader(file, lines ? new FramesToLines() : null);
   }
 
   private CompletionStage<Optional<ByteString>> read(Reader reader, Executor blocking) {
@@ -134,7 +125,13 @@ public final class ResultLog {
     }
     if (reader.position < end) {
       long limit = end;
-      return CompletableFuture.supplyAsync(() -> Optional.of(reader.read(limit)), blocking);
+      // Never an empty element: to an HTTP response, an empty chunk would mean the end.
+      return CompletableFuture.supplyAsync(() -> reader.read(limit), blocking)
+          .thenCompose(
+              bytes ->
+                  bytes.isEmpty()
+                      ? read(reader, blocking)
+                      : CompletableFuture.completedFuture(Optional.of(bytes)));
     }
     if (complete) {
       if (error != null) {
@@ -156,14 +153,31 @@ public final class ResultLog {
 
   private static final class Reader {
     private final Path file;
+    private final FramesToLines lines;
     private FileChannel channel;
     private long position;
 
-    Reader(Path file) {
+    Reader(Path file, FramesToLines lines) {
       this.file = file;
+      this.lines = lines;
     }
 
+    /**
+     * The next bytes before {@code limit}, or the lines they render. The log's readable end is
+     * always a frame's end, so reading on to {@code limit} completes any frame a chunk cuts.
+     */
     ByteString read(long limit) {
+      if (lines == null) {
+        return chunk(limit);
+      }
+      ByteString rendered = lines.feed(chunk(limit));
+      while (rendered.isEmpty() && position < limit) {
+        rendered = lines.feed(chunk(limit));
+      }
+      return rendered;
+    }
+
+    private ByteString chunk(long limit) {
       int size = (int) Math.min(CHUNK, limit - position);
       ByteBuffer buffer = ByteBuffer.allocate(size);
       try {
