@@ -162,11 +162,18 @@ final class BatchRunner {
     }
   }
 
+  /**
+   * One output builder per thread, kept from batch to batch: a new one per batch (its CBOR
+   * generator and buffers) cost more than running a batch of one tiny input.
+   */
+  private static final ThreadLocal<ValuesCodec.Builder> OUTPUTS =
+      ThreadLocal.withInitial(ValuesCodec.Builder::new);
+
   /** Collects results into parts of about {@link Payloads#TARGET_MESSAGE_BYTES}. */
   private final class Parts {
     private final RunBatch batch;
     private final List<BatchFinished> done = new ArrayList<>();
-    private final ValuesCodec.Builder outputs = new ValuesCodec.Builder();
+    private final ValuesCodec.Builder outputs = OUTPUTS.get();
     private List<InputFailure> failures = new ArrayList<>();
     private int fromOffset;
     private long bytes;
@@ -174,6 +181,7 @@ final class BatchRunner {
 
     Parts(RunBatch batch) {
       this.batch = batch;
+      outputs.reset();
     }
 
     /** Appends an output, or the error that it is too large to send. */

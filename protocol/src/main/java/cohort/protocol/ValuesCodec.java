@@ -67,9 +67,16 @@ public final class ValuesCodec {
     }
   }
 
+  /**
+   * One builder per thread for {@link #encode}: making a CBOR generator costs more than encoding a
+   * small batch with it.
+   */
+  private static final ThreadLocal<Builder> ENCODERS = ThreadLocal.withInitial(Builder::new);
+
   /** Encodes values given as trees or a range. */
   static Values.Cbor encode(Values values) {
-    Builder builder = new Builder();
+    Builder builder = ENCODERS.get();
+    builder.reset();
     OptionalLong start = values.consecutiveFrom();
     if (start.isPresent()) {
       for (int i = 0; i < values.size(); i++) {
@@ -82,27 +89,52 @@ public final class ValuesCodec {
     }
     builder.flush();
     byte[] bytes = builder.buffer.toByteArray();
+    builder.reset();
     return new Values.Cbor(bytes, 0, bytes.length);
   }
 
   /**
    * Encodes values one at a time, as a node does with a batch's outputs: each {@code add} says how
    * many bytes the value took, and {@link #undo} takes the last one back (an output too large to
-   * send). Scalars and trees are written directly; other objects through the given mapper. Not
-   * thread-safe.
+   * send). Scalars and trees are written directly; other objects through the given mapper. A value
+   * that fails to encode leaves nothing behind. Not thread-safe; meant to be kept and used again
+   * ({@link #build} and {@link #reset} start afresh), since making its generator costs more than
+   * encoding a small batch.
    */
   public static final class Builder {
     private final Buffer buffer = new Buffer();
-    private final JsonGenerator cbor;
+    private JsonGenerator cbor;
     private int count;
     private long last = -1;
 
     public Builder() {
+      this.cbor = generator(buffer);
+    }
+
+    private static JsonGenerator generator(Buffer buffer) {
       try {
-        this.cbor = FACTORY.createGenerator(buffer);
+        return FACTORY.createGenerator(buffer);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /** Drops everything added since the last build. */
+    public void reset() {
+      flush();
+      buffer.reset();
+      count = 0;
+      last = -1;
+    }
+
+    /**
+     * Takes back the bytes of a value that failed half-written, and a generator that may be left
+     * inside an object for a fresh one.
+     */
+    private void discardFrom(long before) {
+      flush();
+      buffer.truncate((int) before);
+      cbor = generator(buffer);
     }
 
     /**
@@ -115,7 +147,11 @@ public final class ValuesCodec {
       try {
         writeTree(cbor, value);
       } catch (IOException e) {
+        discardFrom(before);
         throw new UncheckedIOException("cannot encode a value: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        discardFrom(before);
+        throw e;
       }
       return added(before);
     }
@@ -134,7 +170,11 @@ public final class ValuesCodec {
           objects.writeValue(cbor, value);
         }
       } catch (IOException e) {
+        discardFrom(before);
         throw new UncheckedIOException("cannot encode a value: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        discardFrom(before);
+        throw e;
       }
       return added(before);
     }

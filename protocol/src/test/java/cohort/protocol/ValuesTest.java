@@ -109,4 +109,31 @@ class ValuesTest {
     assertThat(built.estimateBytes()).isEqualTo(first + 1);
     assertThat(builder.build()).isEmpty();
   }
+
+  /** An output whose second property cannot be written: its first is out when it fails. */
+  public record HalfWritable(int first) {
+    public int getSecond() {
+      throw new IllegalStateException("no second");
+    }
+  }
+
+  /**
+   * Tests that a value that fails half-written leaves nothing behind, so a builder kept from batch
+   * to batch goes on encoding, and that reset drops what was added.
+   */
+  @Test
+  void aFailedValueLeavesNothingBehind() {
+    ValuesCodec.Builder builder = new ValuesCodec.Builder();
+    CBORMapper mapper = new CBORMapper();
+    builder.add(TextNode.valueOf("before"), mapper);
+    assertThatThrownBy(() -> builder.add(new HalfWritable(1), mapper))
+        .hasMessageContaining("no second");
+    builder.add(List.of(1, 2), mapper);
+    assertThat(builder.count()).isEqualTo(2);
+    assertThat(json(builder.build())).containsExactly("\"before\"", "[1,2]");
+    builder.addLong(5);
+    builder.reset();
+    builder.addLong(6);
+    assertThat(json(builder.build())).containsExactly("6");
+  }
 }
