@@ -33,8 +33,11 @@ public final class DirectClient implements AutoCloseable {
   private final ObjectMapper json = ApiJson.newMapper();
   private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
 
-  /** When each address that broke or could not be reached may be tried again ({@code nanoTime}). */
+  /** When each address that could not be reached may be tried again ({@code nanoTime}). */
   private final Map<String, Long> retryAfter = new ConcurrentHashMap<>();
+
+  /** Addresses a thread is connecting to: other threads wait for it rather than connect too. */
+  private final Map<String, CompletableFuture<Void>> opening = new ConcurrentHashMap<>();
 
   private volatile List<NodeStatus> nodes;
   private volatile long nodesRead;
@@ -43,9 +46,9 @@ public final class DirectClient implements AutoCloseable {
   static final long REFRESH_NANOS = 30_000_000_000L;
 
   /**
-   * How long a node whose connection broke, or that could not be reached, gets no calls: the
-   * coordinator lists a lost node until its failure detector has spoken, and a connection attempt
-   * to a host that is gone waits for the connect timeout.
+   * How long a node gets no calls after its connection broke, or after an attempt to connect failed
+   * (counted from the failure): the coordinator lists a lost node until its failure detector has
+   * spoken, and a connection attempt to a host that is gone waits for the connect timeout.
    */
   static final long RETRY_NANOS = 5_000_000_000L;
 
@@ -111,10 +114,10 @@ public final class DirectClient implements AutoCloseable {
     throw new CohortException(
         "no node that takes direct calls of task '"
             + task
-            + "' could be reached just now (tried "
+            + "' could be reached just now (those offering it: "
             + String.join(", ", offering(nodes, task).stream().map(NodeStatus::direct).toList())
-            + "): the nodes may have stopped or be unreachable from here; call again, or check"
-            + " 'cohort nodes'",
+            + "): they may have stopped or be unreachable from here; call again in a few seconds,"
+            + " or check 'cohort nodes'",
         0,
         null);
   }
@@ -135,39 +138,65 @@ public final class DirectClient implements AutoCloseable {
     if (live.size() == offering.size() && !live.isEmpty()) {
       return live.stream().min(Comparator.comparingInt(NodeConnection::inFlight));
     }
-    // Connect to the nodes not connected yet; a node that broke or could not be reached a moment
-    // ago is left out until its time to try again.
-    long now = System.nanoTime();
+    // Connect to the nodes not connected yet; a node whose connection broke, or that could not
+    // be reached, a moment ago is left out until its time to try again. While some node is
+    // connected, calls go there and the others connect in the background: a host that is gone
+    // may take the connect timeout to say so.
     for (NodeStatus node : offering) {
-      connections.compute(
-          node.direct(),
-          (address, current) -> {
-            if (current != null && current.alive()) {
-              return current;
-            }
-            Long after = retryAfter.get(address);
-            if (current != null && after == null) {
-              // Broke since it was last looked at: wait before connecting again.
-              retryAfter.put(address, now + RETRY_NANOS);
-              return null;
-            }
-            if (after != null && now - after < 0) {
-              return null;
-            }
-            try {
-              NodeConnection opened = NodeConnection.open(address);
-              retryAfter.remove(address);
-              return opened;
-            } catch (IOException e) {
-              retryAfter.put(address, now + RETRY_NANOS);
-              return null;
-            }
-          });
+      String address = node.direct();
+      if (!due(address)) {
+        continue;
+      }
+      if (live.isEmpty()) {
+        connect(address);
+      } else if (!opening.containsKey(address)) {
+        Thread background = new Thread(() -> connect(address), "cohort-direct-connect-" + address);
+        background.setDaemon(true);
+        background.start();
+      }
     }
     return offering.stream()
         .map(n -> connections.get(n.direct()))
         .filter(c -> c != null && c.alive())
         .min(Comparator.comparingInt(NodeConnection::inFlight));
+  }
+
+  /** Whether to try connecting to the address now: not connected, and not failed just now. */
+  private boolean due(String address) {
+    NodeConnection current = connections.get(address);
+    long now = System.nanoTime();
+    if (current != null && (current.alive() || now - current.brokenAt() < RETRY_NANOS)) {
+      return false;
+    }
+    Long after = retryAfter.get(address);
+    return after == null || now - after >= 0;
+  }
+
+  /**
+   * Connects to the address, outside any lock on the map. A thread that finds another connecting to
+   * the same address waits for it instead.
+   */
+  private void connect(String address) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> theirs = opening.putIfAbsent(address, mine);
+    if (theirs != null) {
+      theirs.join();
+      return;
+    }
+    try {
+      NodeConnection current = connections.get(address);
+      if (current == null || !current.alive()) {
+        try {
+          connections.put(address, NodeConnection.open(address));
+          retryAfter.remove(address);
+        } catch (IOException e) {
+          retryAfter.put(address, System.nanoTime() + RETRY_NANOS);
+        }
+      }
+    } finally {
+      opening.remove(address, mine);
+      mine.complete(null);
+    }
   }
 
   /** Closes the connections; calls still in flight fail. */

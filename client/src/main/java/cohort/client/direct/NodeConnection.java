@@ -33,6 +33,7 @@ final class NodeConnection implements AutoCloseable {
   private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private volatile String broken;
+  private volatile long brokenAt;
 
   private NodeConnection(String address, Socket socket) throws IOException {
     this.address = address;
@@ -85,6 +86,11 @@ final class NodeConnection implements AutoCloseable {
     return broken == null;
   }
 
+  /** When the connection broke ({@code System.nanoTime}); meaningful once it is not alive. */
+  long brokenAt() {
+    return brokenAt;
+  }
+
   /** Sends a call; the future completes with its output, or exceptionally. */
   CompletableFuture<JsonNode> call(String task, Map<String, JsonNode> params, JsonNode input) {
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
@@ -134,6 +140,7 @@ final class NodeConnection implements AutoCloseable {
 
   private void fail(String why) {
     if (broken == null) {
+      brokenAt = System.nanoTime();
       broken = why;
     }
     for (Long id : pending.keySet()) {

@@ -117,6 +117,9 @@ public final class DirectServer implements AutoCloseable {
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(connection.getOutputStream(), 1 << 16));
       DirectFrames.expectHello(in);
+      if (closed) {
+        return; // a node that is stopping takes no new connection: the client tries another
+      }
       DirectFrames.hello(out);
       Semaphore held = new Semaphore(MAX_HELD_PER_CONNECTION);
       while (!closed) {
