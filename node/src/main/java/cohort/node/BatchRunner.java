@@ -155,6 +155,20 @@ final class BatchRunner {
         null);
   }
 
+  private TaskError notWritable(Throwable failure, int attempt) {
+    Throwable reason =
+        failure instanceof java.io.UncheckedIOException wrapped ? wrapped.getCause() : failure;
+    TaskError cause = TaskErrors.of(reason, node, attempt);
+    return new TaskError(
+        cause.type(),
+        "the task returned an output that cannot be sent as JSON: "
+            + cause.message()
+            + "; return plain values, lists, maps or records of them",
+        node,
+        attempt,
+        cause.trace());
+  }
+
   /** Errors that mean the JVM itself is broken end the node rather than one input. */
   private static void rethrowIfFatal(Throwable failure) {
     if (failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError)) {
@@ -187,7 +201,15 @@ final class BatchRunner {
     /** Appends an output, or the error that it is too large to send. */
     void succeeded(int offset, Object output, BoundTask task, long busy) {
       startPartIfFull();
-      int size = task.encode(output, outputs);
+      int size;
+      try {
+        size = task.encode(output, outputs);
+      } catch (Throwable unwritable) {
+        // An output Jackson cannot write (an accessor that throws, a cycle) fails its input alone.
+        rethrowIfFatal(unwritable);
+        failed(offset, FailureKind.TASK, notWritable(unwritable, batch.attempt()), busy);
+        return;
+      }
       if (size > Payloads.MAX_VALUE_BYTES) {
         outputs.undo();
         failed(offset, FailureKind.TASK, tooLarge(size, batch.attempt()), busy);

@@ -91,6 +91,39 @@ class BatchRunnerTest {
     assertThat(input.kind()).isEqualTo(FailureKind.INPUT);
   }
 
+  /**
+   * Tests that an output that cannot be written, by an exception or an error, fails its input
+   * alone, and that the next batch on the same thread encodes cleanly (the thread keeps its
+   * builder).
+   */
+  @Test
+  void anUnwritableOutputFailsItsInputAlone() {
+    BatchFinished part = run(batch("unwritable", longs(1, 2, 3, 4))).get(0);
+    assertThat(part.outputs()).hasSize(4);
+    assertThat(part.outputs().get(0).get("second").longValue()).isEqualTo(1);
+    assertThat(part.outputs().get(3).get("first").longValue()).isEqualTo(4);
+    String said = "the task returned an output that cannot be sent as JSON: ";
+    String hint = "; return plain values, lists, maps or records of them";
+    assertThat(part.failures())
+        .satisfiesExactly(
+            thrown -> {
+              assertThat(thrown.offset()).isEqualTo(1);
+              assertThat(thrown.kind()).isEqualTo(FailureKind.TASK);
+              assertThat(thrown.error().message())
+                  .startsWith(said + "no second for 2")
+                  .endsWith(hint);
+            },
+            error -> {
+              assertThat(error.offset()).isEqualTo(2);
+              assertThat(error.error().message())
+                  .isEqualTo(said + "an error, not an exception, for 3" + hint);
+              assertThat(error.error().type()).isEqualTo("java.lang.AssertionError");
+            });
+    BatchFinished next = run(batch("scale", longs(5, 6))).get(0);
+    assertThat(next.failures()).isEmpty();
+    assertThat(next.outputs()).extracting(JsonNode::longValue).containsExactly(5L, 6L);
+  }
+
   /** Tests that an output too large for a message becomes that input's error. */
   @Test
   void oversizedOutputIsAnError() {

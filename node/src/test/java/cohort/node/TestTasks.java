@@ -239,7 +239,53 @@ final class TestTasks {
     }
   }
 
+  /** An output whose second property throws what its input says when it is written. */
+  public record Reading(long first) {
+    public long getSecond() {
+      if (first == 2) {
+        throw new IllegalStateException("no second for 2");
+      }
+      if (first == 3) {
+        throw new AssertionError("an error, not an exception, for 3");
+      }
+      return first;
+    }
+  }
+
+  /** Returns outputs that Jackson cannot write for inputs 2 and 3. */
+  static final class UnwritableTask implements Task<Long, NoParams, Reading> {
+    @Override
+    public String name() {
+      return "unwritable";
+    }
+
+    @Override
+    public String description() {
+      return "returns outputs that cannot be written for 2 and 3";
+    }
+
+    @Override
+    public Class<Long> inputType() {
+      return Long.class;
+    }
+
+    @Override
+    public Class<NoParams> paramsType() {
+      return NoParams.class;
+    }
+
+    @Override
+    public Reading run(Long input, NoParams params, TaskContext context) {
+      return new Reading(input);
+    }
+  }
+
   static List<Task<?, ?, ?>> all() {
-    return List.of(new ScaleTask(), new BlowUpTask(), new WaitTask(), new StubbornTask());
+    return List.of(
+        new ScaleTask(),
+        new BlowUpTask(),
+        new WaitTask(),
+        new StubbornTask(),
+        new UnwritableTask());
   }
 }

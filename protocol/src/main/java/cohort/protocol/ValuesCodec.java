@@ -69,7 +69,8 @@ public final class ValuesCodec {
 
   /**
    * One builder per thread for {@link #encode}: making a CBOR generator costs more than encoding a
-   * small batch with it.
+   * small batch with it. Not re-entrant: encoding a value must not encode {@link Values} (trees and
+   * ranges never do).
    */
   private static final ThreadLocal<Builder> ENCODERS = ThreadLocal.withInitial(Builder::new);
 
@@ -121,6 +122,9 @@ public final class ValuesCodec {
 
     /** Drops everything added since the last build. */
     public void reset() {
+      if (!cbor.getOutputContext().inRoot()) {
+        cbor = generator(buffer); // left inside a value by a failure nothing caught
+      }
       flush();
       buffer.reset();
       count = 0;
@@ -144,14 +148,16 @@ public final class ValuesCodec {
      */
     public int add(JsonNode value) {
       long before = position();
+      boolean written = false;
       try {
         writeTree(cbor, value);
+        written = true;
       } catch (IOException e) {
-        discardFrom(before);
         throw new UncheckedIOException("cannot encode a value: " + e.getMessage(), e);
-      } catch (RuntimeException e) {
-        discardFrom(before);
-        throw e;
+      } finally {
+        if (!written) {
+          discardFrom(before);
+        }
       }
       return added(before);
     }
@@ -163,18 +169,20 @@ public final class ValuesCodec {
      */
     public int add(Object value, ObjectMapper objects) {
       long before = position();
+      boolean written = false;
       try {
         if (value instanceof JsonNode tree) {
           writeTree(cbor, tree);
         } else if (!writeScalar(cbor, value)) {
           objects.writeValue(cbor, value);
         }
+        written = true;
       } catch (IOException e) {
-        discardFrom(before);
         throw new UncheckedIOException("cannot encode a value: " + e.getMessage(), e);
-      } catch (RuntimeException e) {
-        discardFrom(before);
-        throw e;
+      } finally {
+        if (!written) {
+          discardFrom(before); // whatever was thrown, errors included
+        }
       }
       return added(before);
     }
