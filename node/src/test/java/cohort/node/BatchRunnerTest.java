@@ -31,7 +31,12 @@ class BatchRunnerTest {
   private static ActorRef<WorkerProtocol.Command> worker;
   private static ActorRef<CoordinatorProtocol.Command> coordinator;
 
-  private final TaskRegistry registry = TaskRegistry.of(TestTasks.all());
+  private final TaskRegistry registry =
+      TaskRegistry.of(
+          java.util.stream.Stream.concat(
+                  TestTasks.all().stream(),
+                  java.util.stream.Stream.of(new TestTasks.UnwritableTask()))
+              .toList());
   private final BatchRunner runner = new BatchRunner("n1:1", worker, new FileInputs());
 
   @BeforeAll

@@ -252,7 +252,7 @@ final class TestTasks {
     }
   }
 
-  /** Returns outputs that Jackson cannot write for inputs 2 and 3. */
+  /** Returns outputs that Jackson cannot write for inputs 2 and 3. Not in {@link #all()}. */
   static final class UnwritableTask implements Task<Long, NoParams, Reading> {
     @Override
     public String name() {
@@ -281,11 +281,6 @@ final class TestTasks {
   }
 
   static List<Task<?, ?, ?>> all() {
-    return List.of(
-        new ScaleTask(),
-        new BlowUpTask(),
-        new WaitTask(),
-        new StubbornTask(),
-        new UnwritableTask());
+    return List.of(new ScaleTask(), new BlowUpTask(), new WaitTask(), new StubbornTask());
   }
 }
