@@ -90,7 +90,10 @@ public final class CohortCommand implements Runnable {
     if (early != null) {
       early.abandon(); // when picocli refused the arguments before the command could use it
     }
-    System.exit(code);
+    if (args.length > 0 && SERVERS.contains(args[0])) {
+      System.exit(code);
+    }
+    ProcessExit.exit(code);
   }
 
   /**
