@@ -164,12 +164,13 @@ public final class JobRegistry {
     JobState state = job.state();
     job.gate().drain().forEach(add -> add.replyTo().tell(Refused.ended(state)));
     LOG.info(
-        "job {} {}: {} succeeded, {} failed, in {} ms",
+        "job {} {}: {} succeeded, {} failed, in {} ms ({} batches)",
         state.id(),
         state.phase().name().toLowerCase(Locale.ROOT),
         state.succeeded(),
         state.failed(),
-        state.elapsed(now).toMillis());
+        state.elapsed(now).toMillis(),
+        state.nextBatchId());
     active.remove(job);
     touched.add(job); // its log closes at the end of the round
     finished.addLast(job.id());
