@@ -39,6 +39,7 @@ public final class DirectClient implements AutoCloseable {
   /** Addresses a thread is connecting to: other threads wait for it rather than connect too. */
   private final Map<String, CompletableFuture<Void>> opening = new ConcurrentHashMap<>();
 
+  private volatile boolean closed;
   private volatile List<NodeStatus> nodes;
   private volatile long nodesRead;
 
@@ -187,8 +188,12 @@ public final class DirectClient implements AutoCloseable {
       NodeConnection current = connections.get(address);
       if (current == null || !current.alive()) {
         try {
-          connections.put(address, NodeConnection.open(address));
+          NodeConnection opened = NodeConnection.open(address);
+          connections.put(address, opened);
           retryAfter.remove(address);
+          if (closed) {
+            opened.close(); // the client closed while this connection opened in the background
+          }
         } catch (IOException e) {
           retryAfter.put(address, System.nanoTime() + RETRY_NANOS);
         }
@@ -202,6 +207,7 @@ public final class DirectClient implements AutoCloseable {
   /** Closes the connections; calls still in flight fail. */
   @Override
   public void close() {
+    closed = true;
     connections.values().forEach(NodeConnection::close);
     connections.clear();
   }
