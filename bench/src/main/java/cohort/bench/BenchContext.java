@@ -2,6 +2,7 @@ package cohort.bench;
 
 import cohort.bench.peers.PythonPeer;
 import cohort.bench.peers.hazelcast.HazelcastPeer;
+import cohort.cli.local.JvmProcess;
 import cohort.cli.local.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,19 +127,7 @@ public final class BenchContext implements AutoCloseable {
 
   /** Starts a Cohort cluster whose JVMs get extra flags, such as a heap limit. */
   public LocalCluster cluster(int nodes, List<String> jvmFlags) {
-    return LocalCluster.start(
-        new LocalCluster.Options(
-            classPath,
-            jvmFlags,
-            "127.0.0.1",
-            0,
-            0,
-            Optional.of(logs),
-            line -> {},
-            false,
-            false,
-            List.of()),
-        nodes);
+    return startCluster(classPath, jvmFlags, logs, nodes);
   }
 
   /**
@@ -150,20 +139,24 @@ public final class BenchContext implements AutoCloseable {
   public LocalCluster coldCluster(int nodes) {
     String jar = System.getProperty("cohort.bench.jar", "");
     String archive = System.getProperty("cohort.bench.archive", "");
-    List<String> flags =
-        archive.isBlank()
-            ? List.of()
-            : List.of(
-                "-XX:SharedArchiveFile=" + archive,
-                "-Xshare:auto",
-                "-Xlog:cds*=off",
-                "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:ArchiveRelocationMode=0",
-                "-Dcohort.class.archive=" + archive);
+    return startCluster(
+        jar.isBlank() ? classPath : jar,
+        archive.isBlank() ? List.of() : JvmProcess.archiveFlags(archive),
+        logs,
+        nodes);
+  }
+
+  /**
+   * Starts a cluster of {@code cohort local}'s shape on loopback, a coordinator and {@code nodes}
+   * nodes of one worker each, its JVMs running {@code classPath} with {@code jvmFlags}, their logs
+   * in {@code logs} and their output kept out of the benchmark's.
+   */
+  public static LocalCluster startCluster(
+      String classPath, List<String> jvmFlags, Path logs, int nodes) {
     return LocalCluster.start(
         new LocalCluster.Options(
-            jar.isBlank() ? classPath : jar,
-            flags,
+            classPath,
+            jvmFlags,
             "127.0.0.1",
             0,
             0,

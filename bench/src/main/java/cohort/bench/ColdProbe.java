@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -43,20 +42,7 @@ public final class ColdProbe {
     List<double[]> rows = new ArrayList<>();
     for (int i = 0; i < clusters; i++) {
       long start = System.nanoTime();
-      try (LocalCluster cluster =
-          LocalCluster.start(
-              new LocalCluster.Options(
-                  classPath,
-                  flags,
-                  "127.0.0.1",
-                  0,
-                  0,
-                  Optional.of(logs),
-                  line -> {},
-                  false,
-                  false,
-                  List.of()),
-              2)) {
+      try (LocalCluster cluster = BenchContext.startCluster(classPath, flags, logs, 2)) {
         double startWall = (System.nanoTime() - start) / 1e9;
         CohortClient client = CohortClient.connect(URI.create(cluster.url()));
         long[] ready = cpu(cluster);

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -38,19 +37,7 @@ public final class ResultPathProbe {
     String mode = args.length > 2 ? args[2] : "frames";
     Path logs = Files.createTempDirectory("cohort-probe-");
     try (LocalCluster cluster =
-        LocalCluster.start(
-            new LocalCluster.Options(
-                System.getProperty("java.class.path"),
-                flags(),
-                "127.0.0.1",
-                0,
-                0,
-                Optional.of(logs),
-                line -> {},
-                false,
-                false,
-                List.of()),
-            2)) {
+        BenchContext.startCluster(System.getProperty("java.class.path"), flags(), logs, 2)) {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
       for (int i = 0; i < 3; i++) {
         run(client, n, mode);

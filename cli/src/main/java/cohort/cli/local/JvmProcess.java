@@ -142,6 +142,14 @@ public final class JvmProcess implements AutoCloseable {
         || !classPath.startsWith(System.getProperty("java.class.path"))) {
       return List.of();
     }
+    return archiveFlags(archive);
+  }
+
+  /**
+   * The flags that start a JVM with the class-data sharing archive at {@code archive}, as {@code
+   * bin/cohort} does: mapped where it was made to go, and passed on to the JVM's own children.
+   */
+  public static List<String> archiveFlags(String archive) {
     return List.of(
         "-XX:SharedArchiveFile=" + archive,
         "-Xshare:auto",
