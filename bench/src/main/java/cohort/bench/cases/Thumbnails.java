@@ -166,20 +166,10 @@ public final class Thumbnails implements BenchCase {
   static double[] embedded(BenchContext context, Path images, Path out, int count)
       throws Exception {
     clear(out);
-    List<String> command =
-        List.of(
-            context.root().resolve("bin/cohort").toString(),
-            "submit",
-            "thumbnail",
-            "--dir",
-            images.toString(),
-            "--out",
-            out.toString(),
-            "-p",
-            "size=75x75",
-            "-q",
-            "--workers",
-            "2");
+    List<String> command = new ArrayList<>();
+    command.add(context.root().resolve("bin/cohort").toString());
+    command.addAll(submitArgs(images, out));
+    command.addAll(List.of("--workers", "2"));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -217,24 +207,26 @@ public final class Thumbnails implements BenchCase {
     return new double[] {(ended - accepted) / 1e9, (ended - started) / 1e9};
   }
 
+  /** The arguments of the case's {@code cohort submit thumbnail}, before where it runs. */
+  private static List<String> submitArgs(Path images, Path out) {
+    return List.of(
+        "submit",
+        "thumbnail",
+        "--dir",
+        images.toString(),
+        "--out",
+        out.toString(),
+        "-p",
+        "size=75x75",
+        "-q");
+  }
+
   /** Runs {@code cohort submit thumbnail --dir ...} in this JVM; returns the seconds. */
   static double cohort(String url, Path images, Path out, int count, boolean sharedFs)
       throws IOException {
     clear(out);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "submit",
-                "thumbnail",
-                "--dir",
-                images.toString(),
-                "--out",
-                out.toString(),
-                "-p",
-                "size=75x75",
-                "-q",
-                "--coordinator",
-                url));
+    List<String> args = new ArrayList<>(submitArgs(images, out));
+    args.addAll(List.of("--coordinator", url));
     if (sharedFs) {
       args.add("--shared-fs");
     }
