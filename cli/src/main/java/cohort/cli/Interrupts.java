@@ -1,7 +1,7 @@
 package cohort.cli;
 
-import cohort.client.CohortClient;
 import cohort.client.CohortException;
+import cohort.client.JobApi;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
@@ -21,7 +21,7 @@ final class Interrupts {
    * Installs the Ctrl-C handler for a job. Where the JVM offers no signal handling, Ctrl-C keeps
    * its default meaning and the returned value never reports a cancel.
    */
-  static Interrupts cancelOnCtrlC(CohortClient client, String jobId, PrintWriter err) {
+  static Interrupts cancelOnCtrlC(JobApi client, String jobId, PrintWriter err) {
     Interrupts interrupts = new Interrupts();
     try {
       Signal.handle(

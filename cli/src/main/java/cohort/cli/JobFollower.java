@@ -1,7 +1,7 @@
 package cohort.cli;
 
 import cohort.api.JobStatus;
-import cohort.client.CohortClient;
+import cohort.client.JobApi;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -18,7 +18,7 @@ final class JobFollower {
 
   /** Prints the job's results as they come, then its end; returns the exit code. */
   static int follow(
-      CohortClient client,
+      JobApi client,
       JobStatus job,
       FileJob fileJob,
       InputUpload upload,

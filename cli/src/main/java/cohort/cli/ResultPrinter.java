@@ -3,7 +3,7 @@ package cohort.cli;
 import cohort.api.ApiJson;
 import cohort.api.Result;
 import cohort.api.TaskError;
-import cohort.client.CohortClient;
+import cohort.client.JobApi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,7 +63,7 @@ final class ResultPrinter {
   }
 
   /** Prints the job's results until it ends, calling {@code step} after each. */
-  void print(CohortClient client, String job, Runnable step) {
+  void print(JobApi client, String job, Runnable step) {
     if (fileJob != null) {
       // Outputs that carry files are handled as lines: the file is written, its path shown.
       try (Stream<String> lines = client.resultLines(job)) {

@@ -5,6 +5,7 @@ import cohort.api.JobRequest;
 import cohort.api.JobStatus;
 import cohort.cli.local.EmbeddedCluster;
 import cohort.client.CohortClient;
+import cohort.client.JobApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -249,7 +250,8 @@ final class SubmitCommand implements Callable<Integer> {
     try {
       JobRequest request = request();
       if (coordinator.given()) {
-        return run(coordinator.client(), request);
+        CohortClient client = coordinator.client();
+        return run(client, client, request);
       }
       if (detach) {
         throw usage(
@@ -264,7 +266,8 @@ final class SubmitCommand implements Callable<Integer> {
       starting = null; // from here the cluster is closed below, or stopped by withNode on failure
       try (EmbeddedCluster cluster = inProcess.withNode(workers, EMBEDDED_START)) {
         try {
-          return run(CohortClient.connect(cluster.url()), request);
+          // Results and job control in place; HTTP only for inputs and files sent while it runs.
+          return run(cluster.jobs(), streamed() ? cluster.http(EMBEDDED_START) : null, request);
         } catch (RuntimeException e) {
           if (!cluster.stopping()) {
             throw e;
@@ -287,6 +290,11 @@ final class SubmitCommand implements Callable<Integer> {
         starting.abandon();
       }
     }
+  }
+
+  /** Whether inputs or files are sent while the job runs. */
+  private boolean streamed() {
+    return inputFile != null || fileMode();
   }
 
   private boolean fileMode() {
@@ -372,7 +380,11 @@ final class SubmitCommand implements Callable<Integer> {
     return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 
-  private int run(CohortClient client, JobRequest request) {
+  /**
+   * @param client submits, follows and cancels the job
+   * @param uploads sends its streamed inputs and files; null when it has none
+   */
+  private int run(JobApi client, CohortClient uploads, JobRequest request) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     FileJob fileJob = fileMode() ? FileJob.of(dir, inputs, sharedFs, this.out, json) : null;
@@ -405,9 +417,9 @@ final class SubmitCommand implements Callable<Integer> {
       InputUpload.Source source = fileJob != null ? fileJob.inputs(job.id()) : lines;
       FileSender sender =
           fileJob != null && !fileJob.sharedFs()
-              ? FileSender.start(client, job.id(), fileJob)
+              ? FileSender.start(uploads, job.id(), fileJob)
               : null;
-      InputUpload upload = source == null ? null : InputUpload.start(client, job.id(), source);
+      InputUpload upload = source == null ? null : InputUpload.start(uploads, job.id(), source);
       try {
         ResultPrinter printer = new ResultPrinter(outputFormat(), quiet, fileJob, out, err);
         return JobFollower.follow(client, job, fileJob, upload, sender, printer, out, err);

@@ -47,7 +47,7 @@ import java.util.stream.StreamSupport;
  * Every method throws {@link CohortException} when the coordinator cannot be reached or answers
  * with an error; its message is the coordinator's explanation.
  */
-public final class CohortClient {
+public final class CohortClient implements JobApi {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -98,6 +98,7 @@ public final class CohortClient {
   }
 
   /** Submits a job; returns its status as accepted. */
+  @Override
   public JobStatus submit(JobRequest request) {
     return read(send(postJob("/jobs", request)), JobStatus.class);
   }
@@ -229,26 +230,31 @@ public final class CohortClient {
   }
 
   /** A job's status. */
+  @Override
   public JobStatus status(String id) {
     return read(send(request("/jobs/" + id).GET().build()), JobStatus.class);
   }
 
   /** Every job the coordinator remembers, oldest first. */
+  @Override
   public List<JobStatus> jobs() {
     return read(send(request("/jobs").GET().build()), new TypeReference<List<JobStatus>>() {});
   }
 
   /** Cancels a job; returns its status after the cancel. */
+  @Override
   public JobStatus cancel(String id) {
     return read(send(request("/jobs/" + id).DELETE().build()), JobStatus.class);
   }
 
   /** The nodes and their slots. */
+  @Override
   public ClusterStatus cluster() {
     return read(send(request("/cluster").GET().build()), ClusterStatus.class);
   }
 
   /** The tasks the cluster's nodes offer. */
+  @Override
   public List<TaskInfo> tasks() {
     return read(send(request("/tasks").GET().build()), new TypeReference<List<TaskInfo>>() {});
   }
@@ -257,6 +263,7 @@ public final class CohortClient {
    * A job's results as the raw JSON lines the coordinator streams, from the first; the stream ends
    * when the job does. Close it to stop reading early.
    */
+  @Override
   public Stream<String> resultLines(String id) {
     InputStream body = openResults(id, "application/x-ndjson");
     // A plain reader with a large buffer: far less work per line than a line subscriber.
@@ -271,6 +278,7 @@ public final class CohortClient {
    * early. They travel in the coordinator's compact form ({@link ResultFrames}), which costs both
    * sides far less than JSON lines.
    */
+  @Override
   public Stream<Result> results(String id) {
     InputStream body = new BufferedInputStream(openResults(id, ResultFrames.MEDIA_TYPE), 1 << 16);
     Iterator<Result> frames = ResultFrames.read(body);

@@ -1,7 +1,6 @@
 package cohort.coordinator;
 
 import cohort.api.ApiJson;
-import cohort.coordinator.admission.TaskAdmission;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.http.HttpApi;
 import cohort.coordinator.http.JsonParsingErrors;
@@ -86,12 +85,21 @@ public final class CoordinatorApp {
    * cluster of {@code cohort submit}, see {@link SelfMember}) they start at once.
    */
   public static CompletionStage<Started> init(ActorSystem<?> system, CoordinatorSettings settings) {
+    return startCoordinator(system, settings).thenCompose(CoordinatorApp::serveHttp);
+  }
+
+  /**
+   * As {@link #init}, without HTTP: the coordinator serves clients in its own JVM until {@link
+   * #serveHttp} is called.
+   */
+  public static CompletionStage<LocalCoordinator> startCoordinator(
+      ActorSystem<?> system, CoordinatorSettings settings) {
     if (SelfMember.inCluster(system)) {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     Path dataDir = dataDir(system, settings);
-    CompletableFuture<Started> started = new CompletableFuture<>();
+    CompletableFuture<LocalCoordinator> started = new CompletableFuture<>();
     SelfMember.whenUp(
         system,
         () -> {
@@ -102,7 +110,7 @@ public final class CoordinatorApp {
                     Coordinator.create(settings, dataDir, blobs, Clock.systemUTC()),
                     "coordinator",
                     Props.empty());
-            serveHttp(system, settings, coordinator, blobs, started);
+            started.complete(new LocalCoordinator(system, settings, coordinator, blobs));
           } catch (RuntimeException e) {
             started.completeExceptionally(e);
           }
@@ -110,26 +118,22 @@ public final class CoordinatorApp {
     return started;
   }
 
-  private static void serveHttp(
-      ActorSystem<?> system,
-      CoordinatorSettings settings,
-      ActorRef<CoordinatorProtocol.Command> coordinator,
-      BlobStore blobs,
-      CompletableFuture<Started> started) {
+  /** Serves the coordinator's HTTP API; nodes learn its URL, where they fetch file inputs. */
+  public static CompletionStage<Started> serveHttp(LocalCoordinator local) {
+    ActorSystem<?> system = local.system();
+    CoordinatorSettings settings = local.settings();
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     HttpApi api =
         new HttpApi(
-            coordinator,
+            local.coordinator(),
             system,
             ApiJson.newMapper(),
-            settings
-                .checkTimeout()
-                .multipliedBy(TaskAdmission.MAX_CHECKERS)
-                .plus(Duration.ofSeconds(5)),
+            local.askTimeout(),
             blocking,
-            blobs,
+            local.blobs(),
             Clock.systemUTC());
     String cluster = SelfMember.address(system);
+    CompletableFuture<Started> started = new CompletableFuture<>();
     Http.get(system)
         .newServerAt(settings.host(), settings.httpPort())
         .adaptSettings(server -> server.withParsingErrorHandler(JsonParsingErrors.class.getName()))
@@ -151,9 +155,10 @@ public final class CoordinatorApp {
               }
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
               String url = url(settings.host(), binding);
-              coordinator.tell(new ClientRequests.HttpServing(url));
+              local.coordinator().tell(new ClientRequests.HttpServing(url));
               started.complete(new Started(cluster, url));
             });
+    return started;
   }
 
   private static String url(String host, ServerBinding binding) {

@@ -1,7 +1,11 @@
 package cohort.cli.local;
 
+import cohort.client.CohortClient;
+import cohort.client.JobApi;
 import cohort.coordinator.CoordinatorApp;
 import cohort.coordinator.CoordinatorSettings;
+import cohort.coordinator.LocalCoordinator;
+import cohort.coordinator.inprocess.InProcessJobs;
 import cohort.node.NodeApp;
 import cohort.node.TaskRegistry;
 import cohort.protocol.CoordinatorProtocol;
@@ -22,12 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole cluster inside this JVM: one actor system that is both coordinator and node, serving HTTP
- * on a free loopback port. {@code cohort submit} uses it when no coordinator is given, so a job
- * runs on a fresh machine with nothing started. No other JVM can join it, so its actor system is
- * not a cluster member ({@link cohort.protocol.cluster.SelfMember}): the coordinator and the node
- * start at once and the node registers at once, without the transport or the membership protocol,
- * whose start and leave took most of a second of every {@code cohort submit}.
+ * A whole cluster inside this JVM: one actor system that is both coordinator and node. {@code
+ * cohort submit} uses it when no coordinator is given, so a job runs on a fresh machine with
+ * nothing started. The command talks to its coordinator in place ({@link #jobs}); the HTTP API, on
+ * a free loopback port, starts only for what travels over HTTP ({@link #http}): inputs streamed
+ * while the job runs, and files for nodes that cannot read them. Pekko HTTP and the JDK's HTTP
+ * client cost a third of a second of start-up that a job over a list or a range never needed. No
+ * other JVM can join it, so its actor system is not a cluster member ({@link
+ * cohort.protocol.cluster.SelfMember}): the coordinator and the node start at once and the node
+ * registers at once, without the transport or the membership protocol, whose start and leave took
+ * most of a second of every {@code cohort submit}.
  *
  * <p>It starts in two steps, so the command line can be read while the coordinator starts: {@link
  * #begin} starts the coordinator on a thread of its own, {@link Starting#withNode} adds the node
@@ -44,13 +52,16 @@ public final class EmbeddedCluster implements AutoCloseable {
   static final Duration REPORT_WAIT = Duration.ofSeconds(15);
 
   private final ActorSystem<Void> system;
-  private final URI url;
+  private final LocalCoordinator coordinator;
+  private final InProcessJobs jobs;
+  private URI url;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread awaitClose;
 
-  private EmbeddedCluster(ActorSystem<Void> system, URI url) {
+  private EmbeddedCluster(ActorSystem<Void> system, LocalCoordinator coordinator) {
     this.system = system;
-    this.url = url;
+    this.coordinator = coordinator;
+    this.jobs = new InProcessJobs(coordinator);
     // SIGTERM stops the cluster from a shutdown hook while the command still follows its job; the
     // JVM would end as soon as the hooks had, often before the command could say why it stops.
     this.awaitClose = new Thread(this::awaitClose, "embedded-cluster-await-close");
@@ -66,18 +77,25 @@ public final class EmbeddedCluster implements AutoCloseable {
   }
 
   /**
-   * Starts the cluster and waits until its node has registered.
+   * Starts the cluster, waits until its node has registered and serves the HTTP API.
    *
    * @param workers the node's slots
    * @throws IllegalStateException when it does not come up within {@code timeout}
    */
   public static EmbeddedCluster start(int workers, Duration timeout) {
-    return begin().withNode(workers, timeout);
+    EmbeddedCluster cluster = begin().withNode(workers, timeout);
+    try {
+      cluster.serveHttp(timeout);
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
   }
 
   /**
-   * Starts the coordinator (its actor system, the coordinator, its HTTP API) on a thread of its
-   * own, and returns at once.
+   * Starts the coordinator (its actor system and the coordinator) on a thread of its own, and
+   * returns at once.
    */
   public static Starting begin() {
     Starting starting = new Starting();
@@ -95,7 +113,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     private record Coordinator(
         ActorSystem<Void> system,
-        CompletionStage<CoordinatorApp.Started> started,
+        CompletionStage<LocalCoordinator> started,
         TaskRegistry tasks,
         long configured,
         long created) {}
@@ -123,7 +141,8 @@ public final class EmbeddedCluster implements AutoCloseable {
             ActorSystem.create(Behaviors.empty(), CoordinatorProtocol.SYSTEM_NAME, config);
         long created = System.nanoTime();
         try {
-          CompletionStage<CoordinatorApp.Started> started = CoordinatorApp.init(system, settings);
+          CompletionStage<LocalCoordinator> started =
+              CoordinatorApp.startCoordinator(system, settings);
           // The user runs this cluster in their own JVM, on their own machine: commands are
           // theirs.
           TaskRegistry tasks = TaskRegistry.load(EmbeddedCluster.class.getClassLoader(), true);
@@ -149,19 +168,19 @@ public final class EmbeddedCluster implements AutoCloseable {
       try {
         CompletionStage<String> registered =
             NodeApp.init(system, started.tasks(), workers, Duration.ZERO);
-        CoordinatorApp.Started up = await(started.started(), timeout);
+        LocalCoordinator up = await(started.started(), timeout);
         long serving = System.nanoTime();
         await(registered, timeout);
         long ready = System.nanoTime();
         LOG.debug(
             "in-process cluster ready in {} ms: configuration {} ms, actor system {} ms,"
-                + " coordinator serving HTTP {} ms, node registered {} ms later",
+                + " coordinator {} ms, node registered {} ms later",
             millis(begin, ready),
             millis(begin, started.configured()),
             millis(started.configured(), started.created()),
             millis(started.created(), serving),
             millis(serving, ready));
-        return new EmbeddedCluster(system, URI.create(up.httpUrl()));
+        return new EmbeddedCluster(system, up);
       } catch (RuntimeException e) {
         if (stopping(system)) {
           // Its parts fail as it stops; what they say (about a coordinator) is no news to the user.
@@ -211,8 +230,32 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
   }
 
-  /** The HTTP API's URL. */
+  /** The coordinator, asked in place: no HTTP. */
+  public JobApi jobs() {
+    return jobs;
+  }
+
+  /**
+   * A client of the HTTP API, which starts serving now if it was not yet; nodes then learn where to
+   * fetch files from.
+   *
+   * @throws IllegalStateException when it does not serve within {@code timeout}
+   */
+  public CohortClient http(Duration timeout) {
+    return CohortClient.connect(serveHttp(timeout));
+  }
+
+  /** The HTTP API's URL; it starts serving now if it was not yet. */
   public URI url() {
+    return serveHttp(REPORT_WAIT);
+  }
+
+  private synchronized URI serveHttp(Duration timeout) {
+    if (url == null) {
+      long begin = System.nanoTime();
+      url = URI.create(await(CoordinatorApp.serveHttp(coordinator), timeout).httpUrl());
+      LOG.debug("in-process cluster serving HTTP in {} ms", millis(begin, System.nanoTime()));
+    }
     return url;
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -107,6 +108,39 @@ class WorkloadsIT {
     assertThat(run.stdout())
         .anySatisfy(
             line -> assertThat(line).contains("\"path\":\"" + thumbs.resolve("a/img-0.jpg")));
+  }
+
+  /**
+   * Tests thumbnails in the cluster inside {@code cohort submit}: its node reads the files in
+   * place, and when it may not (as a node on another machine could not), their bytes travel over
+   * the HTTP API that the command then starts for them.
+   */
+  @Test
+  void thumbnailsInTheClusterInsideSubmit(@TempDir Path photos, @TempDir Path thumbs)
+      throws Exception {
+    images(photos, 6);
+    Cli.Run inPlace =
+        Cli.run(
+            "submit",
+            "thumbnail",
+            "--dir",
+            photos.toString(),
+            "--out",
+            thumbs.resolve("here") + "");
+    assertThumbnails(inPlace, thumbs.resolve("here"), 6);
+    assertThat(inPlace.stderr()).contains("cohort: 0 of 7 files travelled through the cluster");
+
+    Cli.Run sent =
+        Cli.run(
+            Map.of("COHORT_READ_IN_PLACE", "false"),
+            "submit",
+            "thumbnail",
+            "--dir",
+            photos.toString(),
+            "--out",
+            thumbs.resolve("sent").toString());
+    assertThumbnails(sent, thumbs.resolve("sent"), 6);
+    assertThat(sent.stderr()).contains("cohort: 7 of 7 files travelled through the cluster");
   }
 
   /**

@@ -1,6 +1,8 @@
 package cohort.coordinator.results;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -18,7 +21,8 @@ import org.apache.pekko.util.ByteString;
  * A job's results in a file on the coordinator, as {@link cohort.api.ResultFrames}: written once,
  * in delivery order, by the job's {@link ResultWriter}, and read by any number of HTTP streams,
  * each from the start, following the file while the job runs, either as the frames themselves
- * ({@link #source}) or rendered as JSON lines ({@link #jsonLines}).
+ * ({@link #source}) or rendered as JSON lines ({@link #jsonLines}); a reader in the coordinator's
+ * JVM reads either as a blocking stream ({@link #follow}).
  *
  * <p>Results live on disk rather than in memory, so a job of ten million inputs costs the
  * coordinator's heap nothing and its results stay readable after it ends. Readers only see bytes
@@ -142,12 +146,104 @@ public final class ResultLog {
     return awaitBeyond(reader.position).thenComposeAsync(done -> read(reader, blocking), blocking);
   }
 
+  /**
+   * The whole log from the start as a blocking stream, for a reader in this JVM that needs no HTTP:
+   * the frames as written, or rendered as JSON lines. A read waits while the job runs and there is
+   * nothing new; the stream ends once the log is complete, and fails with the writer's error if it
+   * broke. Interrupting a waiting reader ends its wait with an {@link InterruptedIOException}.
+   *
+   * @param lines true for JSON lines, false for the frames
+   * @param stopped completes when the coordinator stops: a reader waiting for more then fails
+   *     rather than wait for results that will never come
+   */
+  public InputStream follow(boolean lines, CompletionStage<?> stopped) {
+    return new Following(openReader(lines), stopped.toCompletableFuture());
+  }
+
   /** Deletes the file; readers still open keep what they hold. */
   public void delete() {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       // A leftover file in the spool folder is harmless; it goes with the folder.
+    }
+  }
+
+  /** A blocking reader of the log: {@link #follow}. Not thread-safe. */
+  private final class Following extends InputStream {
+    private final Reader reader;
+    private final CompletableFuture<?> stopped;
+    private ByteBuffer pending = ByteBuffer.allocate(0);
+
+    Following(Reader reader, CompletableFuture<?> stopped) {
+      this.reader = reader;
+      this.stopped = stopped;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return fill() ? pending.get() & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] into, int offset, int length) throws IOException {
+      if (length == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(length, pending.remaining());
+      pending.get(into, offset, n);
+      return n;
+    }
+
+    /** Waits until there are bytes to hand out; false at the end of a complete log. */
+    private boolean fill() throws IOException {
+      while (!pending.hasRemaining()) {
+        long end;
+        boolean complete;
+        String error;
+        synchronized (ResultLog.this) {
+          end = committed;
+          complete = closed;
+          error = failure;
+        }
+        if (reader.position < end) {
+          try {
+            pending = reader.read(end).asByteBuffer();
+          } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+          }
+        } else if (complete) {
+          if (error != null) {
+            throw new IOException(error);
+          }
+          return false;
+        } else {
+          await(awaitBeyond(reader.position));
+        }
+      }
+      return true;
+    }
+
+    private void await(CompletableFuture<Void> grown) throws IOException {
+      try {
+        CompletableFuture.anyOf(grown, stopped).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for results");
+      } catch (ExecutionException e) {
+        throw new IOException(e.getCause());
+      }
+      if (!grown.isDone()) {
+        throw new IOException("the coordinator stopped before the job ended");
+      }
+    }
+
+    @Override
+    public void close() {
+      reader.close();
     }
   }
 

@@ -1,6 +1,7 @@
 package cohort.coordinator.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cohort.api.Result;
 import cohort.api.ResultFrames;
@@ -11,11 +12,16 @@ import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -183,5 +189,59 @@ class ResultLogTest {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     assertThat(all.isEmpty()).isTrue();
+  }
+
+  /**
+   * Tests that a blocking reader in this JVM follows the writer: it waits for results that are not
+   * there yet, reads the frames and the lines as the streams do, and ends when the log does.
+   */
+  @Test
+  void blockingReaderFollowsTheWriter(@TempDir Path dir) throws Exception {
+    ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
+    CompletableFuture<Void> running = new CompletableFuture<>();
+    CompletableFuture<byte[]> lines =
+        CompletableFuture.supplyAsync(() -> readAll(log.follow(true, running)));
+    CompletableFuture<byte[]> frames =
+        CompletableFuture.supplyAsync(() -> readAll(log.follow(false, running)));
+    ActorRef<ResultWriter.Command> writer =
+        testKit.spawn(
+            ResultWriter.create(
+                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+    writer.tell(new ResultWriter.Append(List.of(block(0, 2))));
+    assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 2));
+    assertThat(lines.isDone()).isFalse();
+    writer.tell(new ResultWriter.Append(List.of(block(2, 3))));
+    writer.tell(ResultWriter.Close.INSTANCE);
+
+    assertThat(new String(lines.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8).split("\n"))
+        .containsExactly(
+            "{\"index\":0,\"input\":0,\"output\":0}",
+            "{\"index\":1,\"input\":1,\"output\":2}",
+            "{\"index\":2,\"input\":2,\"output\":4}");
+    assertThat(frames.get(10, TimeUnit.SECONDS)).isEqualTo(Files.readAllBytes(log.file()));
+  }
+
+  /**
+   * Tests that a blocking reader waiting for results fails, saying why, once the coordinator stops:
+   * the job will never end.
+   */
+  @Test
+  void blockingReaderFailsWhenTheCoordinatorStops(@TempDir Path dir) throws Exception {
+    ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    CompletableFuture<byte[]> lines =
+        CompletableFuture.supplyAsync(() -> readAll(log.follow(true, stopped)));
+    stopped.complete(null);
+    assertThatThrownBy(() -> lines.get(10, TimeUnit.SECONDS))
+        .hasRootCauseInstanceOf(IOException.class)
+        .hasRootCauseMessage("the coordinator stopped before the job ended");
+  }
+
+  private static byte[] readAll(InputStream stream) {
+    try (stream) {
+      return stream.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
