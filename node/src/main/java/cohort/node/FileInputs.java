@@ -23,11 +23,12 @@ import java.util.Optional;
  */
 final class FileInputs {
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  /**
+   * Made on the first fetch: most nodes read their files in place or never see one, and the JDK's
+   * client costs a selector thread and a tenth of a second of class loading at a node's start.
+   */
+  private HttpClient http;
+
   private volatile String coordinatorUrl;
   private final boolean readInPlace;
 
@@ -144,7 +145,7 @@ final class FileInputs {
             .build();
     try {
       HttpResponse<InputStream> response =
-          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          http().send(request, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream body = response.body()) {
         if (response.statusCode() != 200) {
           throw new IOException(
@@ -161,6 +162,17 @@ final class FileInputs {
       throw new java.io.InterruptedIOException(
           file.name() + ": interrupted while fetching its bytes");
     }
+  }
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
+    }
+    return http;
   }
 
   private static long mebibytes(long bytes) {
