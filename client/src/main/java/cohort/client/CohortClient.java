@@ -12,11 +12,8 @@ import cohort.api.TaskInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -26,12 +23,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * A Java client of the coordinator's HTTP API.
@@ -265,12 +258,8 @@ public final class CohortClient implements JobApi {
    */
   @Override
   public Stream<String> resultLines(String id) {
-    InputStream body = openResults(id, "application/x-ndjson");
-    // A plain reader with a large buffer: far less work per line than a line subscriber.
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16);
     // The coordinator going away mid-stream surfaces as an I/O error on the next line: say so.
-    return stream(new ReaderLines(reader, e -> lost(id, e)), reader);
+    return ResultStreams.lines(openResults(id, "application/x-ndjson"), e -> lost(id, e));
   }
 
   /**
@@ -280,26 +269,7 @@ public final class CohortClient implements JobApi {
    */
   @Override
   public Stream<Result> results(String id) {
-    InputStream body = new BufferedInputStream(openResults(id, ResultFrames.MEDIA_TYPE), 1 << 16);
-    Iterator<Result> frames = ResultFrames.read(body);
-    Iterator<Result> results =
-        new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            try {
-              return frames.hasNext();
-            } catch (UncheckedIOException e) {
-              throw lost(id, e.getCause());
-            }
-          }
-
-          @Override
-          public Result next() {
-            hasNext();
-            return frames.next();
-          }
-        };
-    return stream(results, body);
+    return ResultStreams.results(openResults(id, ResultFrames.MEDIA_TYPE), e -> lost(id, e));
   }
 
   /** Asks for a job's results in the given media type; the body, once the answer is 200. */
@@ -327,20 +297,6 @@ public final class CohortClient implements JobApi {
       }
     }
     return response.body();
-  }
-
-  private static <T> Stream<T> stream(Iterator<T> items, java.io.Closeable source) {
-    return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(items, Spliterator.ORDERED | Spliterator.NONNULL),
-            false)
-        .onClose(
-            () -> {
-              try {
-                source.close();
-              } catch (IOException e) {
-                // closing a finished stream: nothing to do
-              }
-            });
   }
 
   private CohortException lost(String id, IOException e) {

@@ -4,10 +4,10 @@ import cohort.api.ClusterStatus;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
 import cohort.api.Result;
-import cohort.api.ResultFrames;
 import cohort.api.TaskInfo;
 import cohort.client.CohortException;
 import cohort.client.JobApi;
+import cohort.client.ResultStreams;
 import cohort.coordinator.ClientRequests;
 import cohort.coordinator.ClientRequests.Accepted;
 import cohort.coordinator.ClientRequests.ClusterView;
@@ -19,25 +19,15 @@ import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.results.ResultLog;
 import cohort.protocol.CoordinatorProtocol;
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
@@ -109,62 +99,14 @@ public final class InProcessJobs implements JobApi {
 
   @Override
   public Stream<String> resultLines(String id) {
-    InputStream lines = openResults(id).follow(true, local.system().getWhenTerminated());
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(lines, StandardCharsets.UTF_8), 1 << 16);
-    Iterator<String> each =
-        new Iterator<>() {
-          private String next;
-
-          @Override
-          public boolean hasNext() {
-            if (next == null) {
-              try {
-                next = reader.readLine();
-              } catch (IOException e) {
-                throw broken(id, e);
-              }
-            }
-            return next != null;
-          }
-
-          @Override
-          public String next() {
-            if (!hasNext()) {
-              throw new java.util.NoSuchElementException();
-            }
-            String line = next;
-            next = null;
-            return line;
-          }
-        };
-    return stream(each, reader);
+    return ResultStreams.lines(
+        openResults(id).follow(true, local.system().getWhenTerminated()), e -> broken(id, e));
   }
 
   @Override
   public Stream<Result> results(String id) {
-    InputStream frames =
-        new BufferedInputStream(
-            openResults(id).follow(false, local.system().getWhenTerminated()), 1 << 16);
-    Iterator<Result> read = ResultFrames.read(frames);
-    Iterator<Result> each =
-        new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            try {
-              return read.hasNext();
-            } catch (UncheckedIOException e) {
-              throw broken(id, e.getCause());
-            }
-          }
-
-          @Override
-          public Result next() {
-            hasNext();
-            return read.next();
-          }
-        };
-    return stream(each, frames);
+    return ResultStreams.results(
+        openResults(id).follow(false, local.system().getWhenTerminated()), e -> broken(id, e));
   }
 
   private ResultLog openResults(String id) {
@@ -198,6 +140,13 @@ public final class InProcessJobs implements JobApi {
         "reading the results of job " + id + " broke: " + e.getMessage(), 500, e);
   }
 
+  private CohortException notAnswered(Throwable timeout) {
+    return new CohortException(
+        "the coordinator did not answer within " + local.askTimeout().toSeconds() + " s",
+        0,
+        timeout);
+  }
+
   /** Asks the coordinator and waits as long as the HTTP API would. */
   private <T> T ask(Function<ActorRef<T>, CoordinatorProtocol.Command> message) {
     try {
@@ -205,26 +154,17 @@ public final class InProcessJobs implements JobApi {
               local.coordinator(), message::apply, local.askTimeout(), local.system().scheduler())
           .toCompletableFuture()
           .get(local.askTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (TimeoutException e) {
+      throw notAnswered(e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TimeoutException) {
+        throw notAnswered(e.getCause());
+      }
       throw new CohortException(
-          "the coordinator did not answer within " + local.askTimeout().toSeconds() + " s", 0, e);
+          "the coordinator did not answer: " + e.getCause().getMessage(), 0, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CohortException("interrupted while waiting for the coordinator", 0, e);
     }
-  }
-
-  private static <T> Stream<T> stream(Iterator<T> items, java.io.Closeable source) {
-    return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(items, Spliterator.ORDERED | Spliterator.NONNULL),
-            false)
-        .onClose(
-            () -> {
-              try {
-                source.close();
-              } catch (IOException e) {
-                // closing a reader of a local file: nothing to tell anyone
-              }
-            });
   }
 }
