@@ -178,6 +178,32 @@ class SubmitIT {
   }
 
   /**
+   * Tests that Ctrl-C in a submit running its job on the cluster inside it (asked in place, no
+   * HTTP) cancels the job: the results stop, the command says the job was cancelled and exits 130.
+   */
+  @Test
+  void ctrlCCancelsASubmitWithoutCoordinator() throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("submit", "sleep", "--batch", "1"));
+    args.addAll(List.of("--workers", "1", "0", "0"));
+    for (int i = 0; i < 50; i++) {
+      args.add("60000");
+    }
+    Cli.Running submit = Cli.start(args.toArray(String[]::new));
+    try {
+      // The two quick inputs' results are out: the job runs, its third input sleeps.
+      submit.awaitStdoutLines(2, Duration.ofSeconds(60));
+      submit.signal("INT");
+      Cli.Run run = submit.await(Duration.ofSeconds(60));
+      assertThat(run.exitCode()).as(run.stderr()).isEqualTo(130);
+      assertThat(run.stderr())
+          .contains("cancelling job " + run.jobId())
+          .contains("job " + run.jobId() + " CANCELLED");
+    } finally {
+      Children.kill(submit.handle());
+    }
+  }
+
+  /**
    * Tests that SIGTERM to a submit running its job on the cluster inside it says so in one line,
    * and names no coordinator and no drain timeout: the user started neither.
    */
