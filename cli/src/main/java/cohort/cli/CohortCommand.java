@@ -79,8 +79,7 @@ public final class CohortCommand implements Runnable {
     }
     // A submit without a coordinator starts its in-process cluster while picocli reads the rest
     // (after the log level is set: the cluster starts logging).
-    EmbeddedCluster.Starting early =
-        SubmitCommand.runsInProcess(args) ? EmbeddedCluster.begin() : null;
+    EmbeddedCluster.Starting early = submitRunsInProcess(args) ? EmbeddedCluster.begin() : null;
     CommandLine commandLine = commandLine(args);
     if (early != null) {
       SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();
@@ -94,6 +93,34 @@ public final class CohortCommand implements Runnable {
       System.exit(code);
     }
     ProcessExit.exit(code);
+  }
+
+  /**
+   * Whether these arguments run a {@code submit} on the in-process cluster: no coordinator given by
+   * flag or environment. Read before picocli parses them, so the cluster can start meanwhile; a
+   * wrong guess only costs the cluster's start, which {@link SubmitCommand#call} then abandons.
+   */
+  static boolean submitRunsInProcess(String[] args) {
+    if (args.length == 0 || !args[0].equals("submit")) {
+      return false;
+    }
+    String environment = System.getenv("COHORT_COORDINATOR");
+    if (environment != null && !environment.isBlank()) {
+      return false;
+    }
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--input")) {
+        i++; // its value is an input, whatever it is
+      } else if (arg.equals("--")) {
+        break;
+      } else if (arg.equals("--coordinator")
+          || arg.startsWith("--coordinator=")
+          || arg.equals("--detach")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

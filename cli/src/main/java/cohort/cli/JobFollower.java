@@ -1,6 +1,7 @@
 package cohort.cli;
 
 import cohort.api.JobStatus;
+import cohort.client.CohortClient;
 import cohort.client.JobApi;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -16,8 +17,41 @@ final class JobFollower {
 
   private JobFollower() {}
 
-  /** Prints the job's results as they come, then its end; returns the exit code. */
+  /**
+   * Sends a job's streamed inputs and files while it runs, prints its results as they come, then
+   * its end; returns the exit code.
+   *
+   * @param client follows and cancels the job
+   * @param uploads sends its inputs and files; null when it has none
+   * @param source the inputs to stream, or null when the request held them all
+   */
   static int follow(
+      JobApi client,
+      CohortClient uploads,
+      JobStatus job,
+      FileJob fileJob,
+      InputUpload.Source source,
+      ResultPrinter printer,
+      PrintWriter out,
+      PrintWriter err) {
+    FileSender sender =
+        fileJob != null && !fileJob.sharedFs()
+            ? FileSender.start(uploads, job.id(), fileJob)
+            : null;
+    InputUpload upload = source == null ? null : InputUpload.start(uploads, job.id(), source);
+    try {
+      return follow(client, job, fileJob, upload, sender, printer, out, err);
+    } finally {
+      if (upload != null) {
+        upload.close();
+      }
+      if (sender != null) {
+        sender.close();
+      }
+    }
+  }
+
+  private static int follow(
       JobApi client,
       JobStatus job,
       FileJob fileJob,

@@ -207,7 +207,7 @@ final class SubmitCommand implements Callable<Integer> {
 
   /**
    * The in-process cluster {@link CohortCommand#main} began to start while picocli read the command
-   * line, when {@link #runsInProcess} said it would be needed; null otherwise.
+   * line, when {@link CohortCommand#submitRunsInProcess} said it would be needed; null otherwise.
    */
   EmbeddedCluster.Starting early;
 
@@ -215,34 +215,6 @@ final class SubmitCommand implements Callable<Integer> {
 
   /** The job's id once the coordinator accepted it. */
   private volatile String acceptedJob;
-
-  /**
-   * Whether these arguments run a {@code submit} on the in-process cluster: no coordinator given by
-   * flag or environment. Read before picocli parses them, so the cluster can start meanwhile; a
-   * wrong guess only costs the cluster's start, which {@link #call} then abandons.
-   */
-  static boolean runsInProcess(String[] args) {
-    if (args.length == 0 || !args[0].equals("submit")) {
-      return false;
-    }
-    String environment = System.getenv("COHORT_COORDINATOR");
-    if (environment != null && !environment.isBlank()) {
-      return false;
-    }
-    for (int i = 1; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--input")) {
-        i++; // its value is an input, whatever it is
-      } else if (arg.equals("--")) {
-        break;
-      } else if (arg.equals("--coordinator")
-          || arg.startsWith("--coordinator=")
-          || arg.equals("--detach")) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   @Override
   public Integer call() {
@@ -415,22 +387,8 @@ final class SubmitCommand implements Callable<Integer> {
       err.println("cohort: job " + job.id() + " accepted");
       err.flush();
       InputUpload.Source source = fileJob != null ? fileJob.inputs(job.id()) : lines;
-      FileSender sender =
-          fileJob != null && !fileJob.sharedFs()
-              ? FileSender.start(uploads, job.id(), fileJob)
-              : null;
-      InputUpload upload = source == null ? null : InputUpload.start(uploads, job.id(), source);
-      try {
-        ResultPrinter printer = new ResultPrinter(outputFormat(), quiet, fileJob, out, err);
-        return JobFollower.follow(client, job, fileJob, upload, sender, printer, out, err);
-      } finally {
-        if (upload != null) {
-          upload.close();
-        }
-        if (sender != null) {
-          sender.close();
-        }
-      }
+      ResultPrinter printer = new ResultPrinter(outputFormat(), quiet, fileJob, out, err);
+      return JobFollower.follow(client, uploads, job, fileJob, source, printer, out, err);
     }
   }
 }
