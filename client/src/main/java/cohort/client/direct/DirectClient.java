@@ -33,8 +33,8 @@ public final class DirectClient implements AutoCloseable {
   private final ObjectMapper json = ApiJson.newMapper();
   private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
 
-  /** When each address that could not be reached may be tried again ({@code nanoTime}). */
-  private final Map<String, Long> retryAfter = new ConcurrentHashMap<>();
+  /** When each node may be connected to again. */
+  private final Reconnects reconnects = new Reconnects(RETRY_NANOS, System::nanoTime);
 
   /** Addresses a thread is connecting to: other threads wait for it rather than connect too. */
   private final Map<String, CompletableFuture<Void>> opening = new ConcurrentHashMap<>();
@@ -145,7 +145,7 @@ public final class DirectClient implements AutoCloseable {
     // may take the connect timeout to say so.
     for (NodeStatus node : offering) {
       String address = node.direct();
-      if (!due(address)) {
+      if (!reconnects.due(address, connections.get(address))) {
         continue;
       }
       if (live.isEmpty()) {
@@ -160,17 +160,6 @@ public final class DirectClient implements AutoCloseable {
         .map(n -> connections.get(n.direct()))
         .filter(c -> c != null && c.alive())
         .min(Comparator.comparingInt(NodeConnection::inFlight));
-  }
-
-  /** Whether to try connecting to the address now: not connected, and not failed just now. */
-  private boolean due(String address) {
-    NodeConnection current = connections.get(address);
-    long now = System.nanoTime();
-    if (current != null && (current.alive() || now - current.brokenAt() < RETRY_NANOS)) {
-      return false;
-    }
-    Long after = retryAfter.get(address);
-    return after == null || now - after >= 0;
   }
 
   /**
@@ -190,12 +179,12 @@ public final class DirectClient implements AutoCloseable {
         try {
           NodeConnection opened = NodeConnection.open(address);
           connections.put(address, opened);
-          retryAfter.remove(address);
+          reconnects.connected(address);
           if (closed) {
             opened.close(); // the client closed while this connection opened in the background
           }
         } catch (IOException e) {
-          retryAfter.put(address, System.nanoTime() + RETRY_NANOS);
+          reconnects.failed(address);
         }
       }
     } finally {
