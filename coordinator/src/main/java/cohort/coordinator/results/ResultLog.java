@@ -157,7 +157,15 @@ public final class ResultLog {
    *     rather than wait for results that will never come
    */
   public InputStream follow(boolean lines, CompletionStage<?> stopped) {
-    return new Following(openReader(lines), stopped.toCompletableFuture());
+    Following following = new Following(openReader(lines));
+    // One callback per reader, not per wait: a long job waits millions of times.
+    stopped.thenRun(following::stop);
+    return following;
+  }
+
+  /** Wakes every waiting reader, to look again at what it waits for. */
+  private synchronized void nudge() {
+    wake();
   }
 
   /** Deletes the file; readers still open keep what they hold. */
@@ -172,12 +180,17 @@ public final class ResultLog {
   /** A blocking reader of the log: {@link #follow}. Not thread-safe. */
   private final class Following extends InputStream {
     private final Reader reader;
-    private final CompletableFuture<?> stopped;
+    private volatile boolean stopped;
     private ByteBuffer pending = ByteBuffer.allocate(0);
 
-    Following(Reader reader, CompletableFuture<?> stopped) {
+    Following(Reader reader) {
       this.reader = reader;
-      this.stopped = stopped;
+    }
+
+    /** The coordinator stopped: a reader waiting for more fails instead of waiting forever. */
+    void stop() {
+      stopped = true; // before the nudge: a reader that missed the nudge sees the flag
+      nudge();
     }
 
     @Override
@@ -221,7 +234,11 @@ public final class ResultLog {
           }
           return false;
         } else {
-          await(awaitBeyond(reader.position));
+          CompletableFuture<Void> grown = awaitBeyond(reader.position);
+          if (stopped) {
+            throw new IOException("the coordinator stopped before the job ended");
+          }
+          await(grown);
         }
       }
       return true;
@@ -229,15 +246,12 @@ public final class ResultLog {
 
     private void await(CompletableFuture<Void> grown) throws IOException {
       try {
-        CompletableFuture.anyOf(grown, stopped).get();
+        grown.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while waiting for results");
       } catch (ExecutionException e) {
         throw new IOException(e.getCause());
-      }
-      if (!grown.isDone()) {
-        throw new IOException("the coordinator stopped before the job ended");
       }
     }
 

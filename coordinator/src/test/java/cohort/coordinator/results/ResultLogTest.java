@@ -237,6 +237,37 @@ class ResultLogTest {
         .hasRootCauseMessage("the coordinator stopped before the job ended");
   }
 
+  /**
+   * Tests that a blocking reader that has read the results so far and waits for more fails once the
+   * coordinator stops, keeping what it read.
+   */
+  @Test
+  void waitingReaderFailsWhenTheCoordinatorStops(@TempDir Path dir) throws Exception {
+    ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    java.io.BufferedReader lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(log.follow(true, stopped), StandardCharsets.UTF_8));
+    ActorRef<ResultWriter.Command> writer =
+        testKit.spawn(
+            ResultWriter.create(
+                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+    writer.tell(new ResultWriter.Append(List.of(block(0, 1))));
+    assertThat(lines.readLine()).isEqualTo("{\"index\":0,\"input\":0,\"output\":0}");
+    CompletableFuture<String> next =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return lines.readLine();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    stopped.complete(null);
+    assertThatThrownBy(() -> next.get(10, TimeUnit.SECONDS))
+        .hasRootCauseMessage("the coordinator stopped before the job ended");
+  }
+
   private static byte[] readAll(InputStream stream) {
     try (stream) {
       return stream.readAllBytes();
