@@ -63,13 +63,24 @@ public interface ClientRequests {
   /** Why a request was refused. */
   enum Refusal {
     /** The request is wrong: an unknown task, bad parameters. */
-    INVALID,
+    INVALID(400),
     /** The cluster cannot take it now: no node, every node busy leaving; try again. */
-    UNAVAILABLE,
+    UNAVAILABLE(503),
     /** No job has this id. */
-    UNKNOWN_JOB,
+    UNKNOWN_JOB(404),
     /** The job takes no more inputs: it ended, or its inputs did, or it had them all at once. */
-    NO_MORE_INPUTS
+    NO_MORE_INPUTS(409);
+
+    private final int httpStatus;
+
+    Refusal(int httpStatus) {
+      this.httpStatus = httpStatus;
+    }
+
+    /** The HTTP status the API answers this refusal with; in-process clients report it too. */
+    public int httpStatus() {
+      return httpStatus;
+    }
   }
 
   /**

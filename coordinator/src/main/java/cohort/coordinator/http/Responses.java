@@ -39,14 +39,7 @@ final class Responses {
 
   /** A refusal as HTTP: 400 for a wrong request, 503 to try again, 404, 409. */
   HttpResponse refused(Refused refused) {
-    StatusCode status =
-        switch (refused.why()) {
-          case INVALID -> StatusCodes.BAD_REQUEST;
-          case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
-          case UNKNOWN_JOB -> StatusCodes.NOT_FOUND;
-          case NO_MORE_INPUTS -> StatusCodes.CONFLICT;
-        };
-    return error(status, refused.error());
+    return error(StatusCodes.get(refused.why().httpStatus()), refused.error());
   }
 
   /** The answer to a request the server gave up on: it took longer than its request timeout. */

@@ -41,15 +41,10 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 public final class InProcessJobs implements JobApi {
 
   private final LocalCoordinator local;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
 
   public InProcessJobs(LocalCoordinator local) {
-    this(local, Clock.systemUTC());
-  }
-
-  InProcessJobs(LocalCoordinator local, Clock clock) {
     this.local = local;
-    this.clock = clock;
   }
 
   @Override
@@ -125,14 +120,7 @@ public final class InProcessJobs implements JobApi {
 
   /** The refusal as the HTTP API would answer it: its message, and its status. */
   static CohortException refused(Refused refused) {
-    int status =
-        switch (refused.why()) {
-          case INVALID -> 400;
-          case UNAVAILABLE -> 503;
-          case UNKNOWN_JOB -> 404;
-          case NO_MORE_INPUTS -> 409;
-        };
-    return new CohortException(refused.error(), status, null);
+    return new CohortException(refused.error(), refused.why().httpStatus(), null);
   }
 
   private static CohortException broken(String id, IOException e) {
