@@ -16,7 +16,7 @@ final class BatchControl {
   private Thread thread;
   private int current = -1;
   private long startedNanos;
-  private int timedOut = -1;
+  private volatile int timedOut = -1;
   private volatile boolean cancelled;
   private volatile boolean abandoned;
   private long cancelledNanos;
@@ -77,10 +77,20 @@ final class BatchControl {
     Thread.interrupted();
   }
 
-  /** Called by the slot thread before it runs the input at {@code offset}. */
-  synchronized void begin(int offset) {
+  /**
+   * Called by the slot thread before it runs the input at {@code offset}.
+   *
+   * @param now when the input started, by the batch's clock ({@link #now}); only read when the
+   *     batch has a task timeout, so a batch without one may pass 0 and spare the clock read
+   */
+  synchronized void begin(int offset, long now) {
     current = offset;
-    startedNanos = ticker.read();
+    startedNanos = now;
+  }
+
+  /** The clock the batch is measured by. */
+  long now() {
+    return ticker.read();
   }
 
   /** Called by the slot thread after an input; clears an interrupt meant for that input. */
@@ -121,7 +131,7 @@ final class BatchControl {
   }
 
   /** Whether the input at {@code offset} was interrupted for its timeout. */
-  synchronized boolean timedOut(int offset) {
+  boolean timedOut(int offset) {
     return timedOut == offset;
   }
 

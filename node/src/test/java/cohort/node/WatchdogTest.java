@@ -70,7 +70,7 @@ class WatchdogTest {
   /** Attaches the batch to the test thread and begins its input at {@code offset}, now. */
   private static RunningBatch running(RunningBatch batch, int offset) {
     batch.control().attach();
-    batch.control().begin(offset);
+    batch.control().begin(offset, batch.control().now());
     return batch;
   }
 
