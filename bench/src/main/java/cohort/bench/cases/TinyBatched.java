@@ -35,17 +35,17 @@ public final class TinyBatched implements BenchCase {
   /** What limits the Cohort row, as measured (see docs/performance.md). */
   static final String LIMITS =
       "What limits Cohort here (CPU of each process from /proc on a warm local cluster,"
-          + " `cohort.bench.ResultPathProbe`, medians of 7 to 20 jobs of 1,000,000 inputs; JFR on"
-          + " the nodes): batches are already at `max-batch` (4,096 inputs), so dispatch is not the"
-          + " cost; the result path is, even in its compact form. Per result the coordinator spends"
-          + " 170 to 270 ns of CPU (decoding the nodes' CBOR result blocks, ordering, the frame"
-          + " log, serving frames), the two nodes 300 to 370 ns between them and the reading client"
-          + " 90 to 110 ns: about 0.6 s of CPU per million results on 2 cores, half of what JSON"
-          + " lines cost (1.3 s), where `Pool.map` needs 0.15 to 0.25 s of wall in all. A third of"
-          + " a node's CPU is its slot thread (half encoding outputs, half the per-input"
-          + " bookkeeping: the batch's control lock and the clock, three times each per input),"
-          + " more than a third Pekko's actor and Artery threads moving batches and result"
-          + " messages. No single spot left would halve the path.";
+          + " `cohort.bench.ResultPathProbe`, medians of 7 jobs of 1,000,000 inputs; perf on the"
+          + " nodes): batches are already at `max-batch` (4,096 inputs; 16,384 changed nothing),"
+          + " so dispatch is not the cost; the result path is, even in its compact form. Per result"
+          + " the coordinator spends 140 to 160 ns of CPU (the nodes' result blocks in, the frame"
+          + " log, serving frames), the two nodes 190 to 220 ns between them and the reading client"
+          + " 80 to 100 ns: about 0.45 s of CPU per million results on 2 cores, where `Pool.map`"
+          + " needs 0.12 to 0.25 s of wall in all. A fifth of a node's CPU is its slot thread"
+          + " (running and encoding), three fifths Pekko's actor and transport threads, most of it"
+          + " in the kernel waking and parking them. Two changes of 2026-12-01 took it from 0.65"
+          + " µs: the node reads the clock once per part of a batch instead of three times per"
+          + " input, and the actors and transport share one thread per two cores.";
 
   @Override
   public int number() {
@@ -93,8 +93,7 @@ public final class TinyBatched implements BenchCase {
               "Cold rows: a new cluster per run, its first job (the cluster's JVMs have compiled"
                   + " nothing yet; the reading client is the benchmark's warm JVM), against a new"
                   + " `python3` whose new `Pool(2)` maps first thing. "
-                  + context.coldClusterNote(),
-              "No row for `cohort submit --output value`: that option is not on this branch yet."));
+                  + context.coldClusterNote()));
     }
   }
 
