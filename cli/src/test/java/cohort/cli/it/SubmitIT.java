@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +129,26 @@ class SubmitIT {
     assertThat(all.exitCode()).as(all.stderr()).isEqualTo(1);
     assertThat(all.stdout()).isEmpty();
     assertThat(all.stderr()).contains("cohort: no combined value, as 1 of 1 inputs failed\n");
+  }
+
+  /**
+   * Tests that the dispatch settings' environment variables reach the cluster inside submit: a
+   * value out of range stops it with the setting's name, before any job.
+   */
+  @Test
+  void dispatchSettingsFromTheEnvironment() {
+    Cli.Run batch = Cli.run(Map.of("COHORT_MAX_BATCH", "0"), "submit", "echo", "1");
+    assertThat(batch.exitCode()).as(batch.stderr()).isEqualTo(2);
+    assertThat(batch.stderr())
+        .contains("cohort.dispatch.max-batch = 0 is too small: use 1 or more");
+
+    Cli.Run time = Cli.run(Map.of("COHORT_TARGET_BATCH_TIME", "soon"), "submit", "echo", "1");
+    assertThat(time.exitCode()).as(time.stderr()).isEqualTo(2);
+    assertThat(time.stderr()).contains("cohort.dispatch.target-batch-time").contains("'soon'");
+
+    Cli.Run window = Cli.run(Map.of("COHORT_ORDERED_WINDOW", "0"), "submit", "echo", "1");
+    assertThat(window.exitCode()).as(window.stderr()).isEqualTo(2);
+    assertThat(window.stderr()).contains("cohort.dispatch.ordered-window = 0 is too small");
   }
 
   /**
