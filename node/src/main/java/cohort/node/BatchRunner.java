@@ -203,6 +203,9 @@ final class BatchRunner {
     private long bytes;
     private long partStart;
 
+    /** When the part being built filled up, by the clock; 0 while it has room. */
+    private long fullAt;
+
     /**
      * @param clock the batch's clock, which times each part; null for results that did not run,
      *     whose parts report no time
@@ -230,7 +233,7 @@ final class BatchRunner {
         outputs.undo();
         failed(offset, FailureKind.TASK, tooLarge(size, batch.attempt()));
       } else {
-        bytes += size;
+        added(size);
       }
     }
 
@@ -238,7 +241,18 @@ final class BatchRunner {
       startPartIfFull();
       outputs.add(NullNode.getInstance());
       failures.add(new InputFailure(offset, kind, error));
-      bytes += 256 + (error.trace() == null ? 0 : 3L * error.trace().length());
+      added(256 + (error.trace() == null ? 0 : 3L * error.trace().length()));
+    }
+
+    /**
+     * Counts a result's bytes; when they fill the part, notes the time, so that the part's time
+     * ends with its last input and not with the next one, which cuts it.
+     */
+    private void added(long size) {
+      bytes += size;
+      if (clock != null && fullAt == 0 && bytes >= Payloads.TARGET_MESSAGE_BYTES) {
+        fullAt = clock.now();
+      }
     }
 
     /** Cuts before the next result, not after the last, so the final part is never empty. */
@@ -251,9 +265,10 @@ final class BatchRunner {
     private void cut(boolean last) {
       long busyNanos = 0;
       if (clock != null) {
-        long now = clock.now();
-        busyNanos = now - partStart;
-        partStart = now;
+        long end = last || fullAt == 0 ? clock.now() : fullAt;
+        busyNanos = end - partStart;
+        partStart = end;
+        fullAt = 0;
       }
       Values part = outputs.build();
       done.add(

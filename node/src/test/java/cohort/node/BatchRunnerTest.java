@@ -10,6 +10,9 @@ import cohort.protocol.TaskSpec;
 import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
+import cohort.task.NoParams;
+import cohort.task.Task;
+import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +39,7 @@ class BatchRunnerTest {
       TaskRegistry.of(
           java.util.stream.Stream.concat(
                   TestTasks.all().stream(),
-                  java.util.stream.Stream.of(new TestTasks.UnwritableTask()))
+                  java.util.stream.Stream.of(new TestTasks.UnwritableTask(), new TickTask()))
               .toList());
   private final BatchRunner runner = new BatchRunner("n1:1", worker, new FileInputs());
 
@@ -162,6 +166,54 @@ class BatchRunnerTest {
       assertThat(part.last()).isEqualTo(offset == 40);
     }
     assertThat(offset).isEqualTo(40);
+  }
+
+  /** A clock that only the {@code tick} task moves, by 10 ms an input. */
+  private static final AtomicLong CLOCK = new AtomicLong();
+
+  /** Takes 10 ms by {@link #CLOCK} and returns 60,000 characters: two fill a part. */
+  static final class TickTask implements Task<Long, NoParams, String> {
+    @Override
+    public String name() {
+      return "tick";
+    }
+
+    @Override
+    public String description() {
+      return "moves the test clock";
+    }
+
+    @Override
+    public Class<Long> inputType() {
+      return Long.class;
+    }
+
+    @Override
+    public Class<NoParams> paramsType() {
+      return NoParams.class;
+    }
+
+    @Override
+    public String run(Long input, NoParams params, TaskContext context) {
+      CLOCK.addAndGet(TimeUnit.MILLISECONDS.toNanos(10));
+      return "x".repeat(60_000);
+    }
+  }
+
+  /**
+   * Tests that each part of a batch's results reports the time of its own inputs, by the batch's
+   * clock: the time batches are sized by.
+   */
+  @Test
+  void eachPartReportsTheTimeOfItsInputs() {
+    CLOCK.set(0);
+    RunBatch batch = batch("tick", longs(1, 2, 3, 4));
+    List<BatchFinished> parts =
+        runner.run(batch, registry.bind(batch.task()), new BatchControl(CLOCK::get));
+    assertThat(parts).extracting(BatchFinished::fromOffset).containsExactly(0, 2);
+    assertThat(parts)
+        .extracting(BatchFinished::busyNanos)
+        .containsExactly(TimeUnit.MILLISECONDS.toNanos(20), TimeUnit.MILLISECONDS.toNanos(20));
   }
 
   /** Tests that a cancel interrupts the running input and the batch stops early. */
