@@ -40,7 +40,7 @@ public final class TinyBatched implements BenchCase {
           + " so dispatch is not the cost; the result path is, even in its compact form. Per result"
           + " the coordinator spends 140 to 160 ns of CPU (the nodes' result blocks in, the frame"
           + " log, serving frames), the two nodes 190 to 220 ns between them and the reading client"
-          + " 80 to 100 ns: about 0.45 s of CPU per million results on 2 cores, where `Pool.map`"
+          + " 60 to 70 ns: about 0.4 s of CPU per million results on 2 cores, where `Pool.map`"
           + " needs 0.12 to 0.25 s of wall in all. A fifth of a node's CPU is its slot thread"
           + " (running and encoding), three fifths Pekko's actor and transport threads, most of it"
           + " in the kernel waking and parking them. Two changes of 2026-12-01 took it from 0.65"
