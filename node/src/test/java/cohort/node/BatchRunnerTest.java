@@ -10,9 +10,6 @@ import cohort.protocol.TaskSpec;
 import cohort.protocol.Values;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
-import cohort.task.NoParams;
-import cohort.task.Task;
-import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -35,11 +32,15 @@ class BatchRunnerTest {
   private static ActorRef<WorkerProtocol.Command> worker;
   private static ActorRef<CoordinatorProtocol.Command> coordinator;
 
+  /** A clock that only the {@code tick} task moves, by 10 ms an input. */
+  private static final AtomicLong CLOCK = new AtomicLong();
+
   private final TaskRegistry registry =
       TaskRegistry.of(
           java.util.stream.Stream.concat(
                   TestTasks.all().stream(),
-                  java.util.stream.Stream.of(new TestTasks.UnwritableTask(), new TickTask()))
+                  java.util.stream.Stream.of(
+                      new TestTasks.UnwritableTask(), new TestTasks.TickTask(CLOCK)))
               .toList());
   private final BatchRunner runner = new BatchRunner("n1:1", worker, new FileInputs());
 
@@ -166,38 +167,6 @@ class BatchRunnerTest {
       assertThat(part.last()).isEqualTo(offset == 40);
     }
     assertThat(offset).isEqualTo(40);
-  }
-
-  /** A clock that only the {@code tick} task moves, by 10 ms an input. */
-  private static final AtomicLong CLOCK = new AtomicLong();
-
-  /** Takes 10 ms by {@link #CLOCK} and returns 60,000 characters: two fill a part. */
-  static final class TickTask implements Task<Long, NoParams, String> {
-    @Override
-    public String name() {
-      return "tick";
-    }
-
-    @Override
-    public String description() {
-      return "moves the test clock";
-    }
-
-    @Override
-    public Class<Long> inputType() {
-      return Long.class;
-    }
-
-    @Override
-    public Class<NoParams> paramsType() {
-      return NoParams.class;
-    }
-
-    @Override
-    public String run(Long input, NoParams params, TaskContext context) {
-      CLOCK.addAndGet(TimeUnit.MILLISECONDS.toNanos(10));
-      return "x".repeat(60_000);
-    }
   }
 
   /**

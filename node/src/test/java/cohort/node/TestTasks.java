@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Small tasks for the node's unit tests. */
 final class TestTasks {
@@ -249,6 +250,41 @@ final class TestTasks {
         throw new AssertionError("an error, not an exception, for 3");
       }
       return first;
+    }
+  }
+
+  /** Moves a test's clock by 10 ms and returns 60,000 characters: two outputs fill a part. */
+  static final class TickTask implements Task<Long, NoParams, String> {
+    private final AtomicLong clock;
+
+    TickTask(AtomicLong clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+      return "tick";
+    }
+
+    @Override
+    public String description() {
+      return "moves the test clock";
+    }
+
+    @Override
+    public Class<Long> inputType() {
+      return Long.class;
+    }
+
+    @Override
+    public Class<NoParams> paramsType() {
+      return NoParams.class;
+    }
+
+    @Override
+    public String run(Long input, NoParams params, TaskContext context) {
+      clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(10));
+      return "x".repeat(60_000);
     }
   }
 
