@@ -72,6 +72,15 @@ public record JobRequest(
     return d.build();
   }
 
+  /** This request over explicit inputs, all given in it: nothing is streamed. */
+  public JobRequest withInputs(List<JsonNode> value) {
+    return edit(
+        d -> {
+          d.inputs = value;
+          d.stream = null;
+        });
+  }
+
   /** This request with parameters. */
   public JobRequest withParams(Map<String, JsonNode> value) {
     return edit(d -> d.params = value);

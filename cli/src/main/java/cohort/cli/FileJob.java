@@ -114,6 +114,27 @@ final class FileJob {
   }
 
   /**
+   * Every file's input named by its path alone, for a cluster inside this JVM: its node reads the
+   * very files this command listed, so there is nothing to check and no bytes to send.
+   */
+  List<JsonNode> pathInputs() {
+    List<JsonNode> refs = new ArrayList<>(files.size());
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      long size;
+      try {
+        size = Files.size(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+      refs.add(
+          json.valueToTree(
+              new FileRef(names.get(i), null, file.toAbsolutePath().toString(), size)));
+    }
+    return refs;
+  }
+
+  /**
    * The inputs, made as they are asked for: each names its file's path and fingerprint, read from
    * the file's first 64 KiB when the cluster takes the input.
    */

@@ -23,7 +23,8 @@ final class JobFollower {
    *
    * @param client follows and cancels the job
    * @param uploads sends its inputs and files; null when it has none
-   * @param source the inputs to stream, or null when the request held them all
+   * @param source the inputs to stream, or null when the request held them all (a file job's too,
+   *     for a cluster in this JVM)
    */
   static int follow(
       JobApi client,
@@ -34,8 +35,9 @@ final class JobFollower {
       ResultPrinter printer,
       PrintWriter out,
       PrintWriter err) {
+    // Files are sent only for inputs that name them with a fingerprint, which are streamed.
     FileSender sender =
-        fileJob != null && !fileJob.sharedFs()
+        fileJob != null && !fileJob.sharedFs() && source != null
             ? FileSender.start(uploads, job.id(), fileJob)
             : null;
     InputUpload upload = source == null ? null : InputUpload.start(uploads, job.id(), source);

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,6 +47,12 @@ import picocli.CommandLine.Parameters;
 final class SubmitCommand implements Callable<Integer> {
 
   private static final Duration EMBEDDED_START = Duration.ofSeconds(60);
+
+  /**
+   * The most files whose inputs a job on the cluster inside this command holds in its request; more
+   * are streamed, so a huge folder is not held in memory twice.
+   */
+  static final int FILES_IN_REQUEST = 100_000;
 
   @Parameters(
       index = "0",
@@ -130,49 +135,7 @@ final class SubmitCommand implements Callable<Integer> {
       description = "exec: run the command through /bin/sh -c, inputs quoted.")
   boolean shell;
 
-  @ArgGroup(exclusive = true)
-  Order order = new Order();
-
-  static final class Order {
-    @Option(names = "--ordered", description = "Results in input order, like map (the default).")
-    boolean ordered;
-
-    @Option(names = "--unordered", description = "Results as they complete, like imap_unordered.")
-    boolean unordered;
-  }
-
-  @Option(
-      names = "--combine",
-      paramLabel = "OP",
-      description = "Reduce the outputs at the coordinator: sum, count, min, max, or none.")
-  String combine;
-
-  @Option(
-      names = "--batch",
-      paramLabel = "N",
-      description = "Inputs per dispatch; default: sized from measured task time.")
-  Integer batch;
-
-  @Option(
-      names = "--retries",
-      paramLabel = "N",
-      description = "Run an input whose task threw up to N more times (default 0).")
-  Integer retries;
-
-  @Option(
-      names = "--max-attempts",
-      paramLabel = "N",
-      description =
-          "Runs an input gets in all when it times out or its node is lost; then it fails, or is"
-              + " quarantined (default 3).")
-  Integer maxAttempts;
-
-  @Option(
-      names = "--task-timeout",
-      paramLabel = "D",
-      description =
-          "Interrupt an input that runs longer, such as 500ms or 2m; counts as a system failure.")
-  String taskTimeout;
+  @Mixin JobOptions jobOptions;
 
   @Mixin CoordinatorOption coordinator;
 
@@ -223,7 +186,7 @@ final class SubmitCommand implements Callable<Integer> {
       JobRequest request = request();
       if (coordinator.given()) {
         CohortClient client = coordinator.client();
-        return run(client, client, request);
+        return run(client, client, request, fileJob(), false);
       }
       if (detach) {
         throw usage(
@@ -236,10 +199,22 @@ final class SubmitCommand implements Callable<Integer> {
       }
       EmbeddedCluster.Starting inProcess = starting != null ? starting : EmbeddedCluster.begin();
       starting = null; // from here the cluster is closed below, or stopped by withNode on failure
+      FileJob fileJob = fileJob();
       try (EmbeddedCluster cluster = inProcess.withNode(workers, EMBEDDED_START)) {
+        // The node in this JVM reads the listed files where they are: a file job's inputs go in
+        // the request, named by path, unless there are so many that they are better streamed.
+        boolean filesInRequest =
+            fileJob != null && cluster.readsInPlace() && fileJob.size() <= FILES_IN_REQUEST;
+        JobRequest job = filesInRequest ? request.withInputs(fileJob.pathInputs()) : request;
         try {
           // Results and job control in place; HTTP only for inputs and files sent while it runs.
-          return run(cluster.jobs(), streamed() ? cluster.http(EMBEDDED_START) : null, request);
+          boolean http = inputFile != null || (fileJob != null && !filesInRequest);
+          return run(
+              cluster.jobs(),
+              http ? cluster.http(EMBEDDED_START) : null,
+              job,
+              fileJob,
+              filesInRequest);
         } catch (RuntimeException e) {
           if (!cluster.stopping()) {
             throw e;
@@ -264,9 +239,9 @@ final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  /** Whether inputs or files are sent while the job runs. */
-  private boolean streamed() {
-    return inputFile != null || fileMode();
+  /** The files of a job over files, listed; null for other jobs. */
+  private FileJob fileJob() {
+    return fileMode() ? FileJob.of(dir, inputs, sharedFs, this.out, json) : null;
   }
 
   private boolean fileMode() {
@@ -331,12 +306,12 @@ final class SubmitCommand implements Callable<Integer> {
         list,
         range,
         split,
-        order.unordered ? Boolean.FALSE : null,
-        combine,
-        batch,
-        retries,
-        maxAttempts,
-        taskTimeout,
+        jobOptions.ordered(),
+        jobOptions.combine,
+        jobOptions.batch,
+        jobOptions.retries,
+        jobOptions.maxAttempts,
+        jobOptions.taskTimeout,
         streamed ? Boolean.TRUE : null);
   }
 
@@ -355,11 +330,17 @@ final class SubmitCommand implements Callable<Integer> {
   /**
    * @param client submits, follows and cancels the job
    * @param uploads sends its streamed inputs and files; null when it has none
+   * @param fileJob the files of a job over files, or null
+   * @param filesInRequest whether the request holds the file job's inputs already
    */
-  private int run(JobApi client, CohortClient uploads, JobRequest request) {
+  private int run(
+      JobApi client,
+      CohortClient uploads,
+      JobRequest request,
+      FileJob fileJob,
+      boolean filesInRequest) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    FileJob fileJob = fileMode() ? FileJob.of(dir, inputs, sharedFs, this.out, json) : null;
     if (fileJob != null && fileJob.sharedOut() != null) {
       Map<String, JsonNode> withOut =
           new LinkedHashMap<>(request.params() == null ? Map.of() : request.params());
@@ -386,7 +367,8 @@ final class SubmitCommand implements Callable<Integer> {
       acceptedJob = job.id();
       err.println("cohort: job " + job.id() + " accepted");
       err.flush();
-      InputUpload.Source source = fileJob != null ? fileJob.inputs(job.id()) : lines;
+      InputUpload.Source source =
+          fileJob == null ? lines : filesInRequest ? null : fileJob.inputs(job.id());
       ResultPrinter printer = new ResultPrinter(outputFormat(), quiet, fileJob, out, err);
       return JobFollower.follow(client, uploads, job, fileJob, source, printer, out, err);
     }

@@ -230,6 +230,14 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether its node reads a client's files where they are ({@code cohort.node.read-in-place}):
+   * this command's own files, since it runs in this JVM.
+   */
+  public boolean readsInPlace() {
+    return system.settings().config().getBoolean("cohort.node.read-in-place");
+  }
+
   /** The coordinator, asked in place: no HTTP. */
   public JobApi jobs() {
     return jobs;
