@@ -1,5 +1,6 @@
 package cohort.cli;
 
+import cohort.api.Result;
 import cohort.task.FileRef;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -198,47 +199,61 @@ final class FileJob {
   }
 
   /**
-   * Writes the file a result's output carries under {@code --out}, and returns the line to print:
-   * the output names the written path instead of carrying the bytes.
+   * Writes the file a result line's output carries under {@code --out}; returns the line to print,
+   * whose output names the written path instead of carrying the bytes.
    */
   String handle(String line) {
-    return handle(line, true);
-  }
-
-  /**
-   * Writes the file a result's output carries under {@code --out}; returns the line to print, or
-   * null when {@code print} is false (with {@code -q}, no line is made).
-   */
-  String handle(String line, boolean print) {
     if (out == null || sharedFs) {
       return line;
     }
     try {
       JsonNode result = json.readTree(line);
       JsonNode output = result.get("output");
-      if (output == null || !output.hasNonNull("file") || !output.hasNonNull("data")) {
+      if (!carriesFile(output)) {
         return line;
       }
-      Path target = out.resolve(output.get("file").asText()).normalize();
-      if (!target.startsWith(out.normalize())) {
-        throw new IllegalStateException(
-            "an output names a file outside --out: " + output.get("file"));
-      }
-      if (!Files.isDirectory(target.getParent())) {
-        Files.createDirectories(target.getParent());
-      }
-      Files.write(target, output.get("data").binaryValue());
-      if (!print) {
-        return null;
-      }
-      ObjectNode shown = ((ObjectNode) output).deepCopy();
-      shown.remove("data");
-      shown.put("path", target.toString());
-      ((ObjectNode) result).set("output", shown);
+      ((ObjectNode) result).set("output", written(output));
       return json.writeValueAsString(result);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write an output under --out " + out + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Writes the file a result's output carries under {@code --out}, as {@link #handle(String)} does
+   * for a result line; returns the result with its output naming the written path.
+   */
+  Result handle(Result result) {
+    if (out == null || sharedFs || !result.succeeded() || !carriesFile(result.output())) {
+      return result;
+    }
+    try {
+      return Result.ok(result.index(), result.input(), written(result.output()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write an output under --out " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean carriesFile(JsonNode output) {
+    return output != null && output.hasNonNull("file") && output.hasNonNull("data");
+  }
+
+  /** Writes the output's file; returns the output with its path instead of its bytes. */
+  private ObjectNode written(JsonNode output) throws IOException {
+    Path target = out.resolve(output.get("file").asText()).normalize();
+    if (!target.startsWith(out.normalize())) {
+      throw new IllegalStateException(
+          "an output names a file outside --out: " + output.get("file"));
+    }
+    if (!Files.isDirectory(target.getParent())) {
+      Files.createDirectories(target.getParent());
+    }
+    Files.write(target, output.get("data").binaryValue());
+    ObjectNode shown = ((ObjectNode) output).deepCopy();
+    shown.remove("data");
+    shown.put("path", target.toString());
+    return shown;
   }
 }

@@ -1,14 +1,9 @@
 package cohort.cli;
 
-import cohort.api.ApiJson;
 import cohort.api.Result;
 import cohort.api.TaskError;
 import cohort.client.JobApi;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -46,8 +41,6 @@ final class ResultPrinter {
     }
   }
 
-  private static final ObjectMapper JSON = ApiJson.newMapper();
-
   private final Format format;
   private final boolean quiet;
   private final FileJob fileJob;
@@ -62,14 +55,17 @@ final class ResultPrinter {
     this.err = err;
   }
 
-  /** Prints the job's results until it ends, calling {@code step} after each. */
+  /**
+   * Prints the job's results until it ends, calling {@code step} after each. Files that outputs
+   * carry are written under {@code --out}; only printed result lines are read as JSON lines.
+   */
   void print(JobApi client, String job, Runnable step) {
-    if (fileJob != null) {
+    if (fileJob != null && format == Format.LINE && !quiet) {
       // Outputs that carry files are handled as lines: the file is written, its path shown.
       try (Stream<String> lines = client.resultLines(job)) {
         lines.forEach(
             line -> {
-              printLine(fileJob.handle(line, !quiet));
+              out.println(fileJob.handle(line));
               step.run();
             });
       }
@@ -88,27 +84,12 @@ final class ResultPrinter {
     try (Stream<Result> results = client.results(job)) {
       results.forEach(
           result -> {
+            Result handled = fileJob == null ? result : fileJob.handle(result);
             if (!quiet) {
-              printValue(result);
+              printValue(handled);
             }
             step.run();
           });
-    }
-  }
-
-  private void printLine(String line) {
-    if (quiet) {
-      return;
-    }
-    if (format == Format.LINE) {
-      out.println(line);
-      return;
-    }
-    try {
-      JsonNode result = JSON.readTree(line);
-      printValue(JSON.treeToValue(result, Result.class));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("the coordinator sent a result that is not JSON", e);
     }
   }
 

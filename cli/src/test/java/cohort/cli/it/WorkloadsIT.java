@@ -154,6 +154,57 @@ class WorkloadsIT {
   }
 
   /**
+   * Tests that the client writes the thumbnails when it prints no result lines: with {@code -q}
+   * nothing on stdout, with {@code --output value} each output naming its path, and the broken
+   * photo reported on stderr; these read the results as typed values, not JSON lines.
+   */
+  @Test
+  void thumbnailsWithoutResultLines(@TempDir Path photos, @TempDir Path thumbs) throws Exception {
+    images(photos, 6);
+    Cli.Run quiet =
+        Cli.run(
+            "submit",
+            "thumbnail",
+            "--dir",
+            photos.toString(),
+            "--out",
+            thumbs.resolve("quiet").toString(),
+            "-q",
+            "--coordinator",
+            CLUSTER.cluster().url());
+    assertThat(quiet.exitCode()).as(quiet.stderr()).isEqualTo(1);
+    assertThat(quiet.stdout()).isEmpty();
+    assertThat(written(thumbs.resolve("quiet"))).hasSize(6);
+
+    Cli.Run values =
+        Cli.run(
+            "submit",
+            "thumbnail",
+            "--dir",
+            photos.toString(),
+            "--out",
+            thumbs.resolve("values") + "",
+            "--output",
+            "value");
+    assertThat(values.exitCode()).as(values.stderr()).isEqualTo(1);
+    assertThat(values.stderr()).contains("failed: a/broken.jpg is truncated or corrupt");
+    assertThat(values.stdout()).hasSize(6);
+    assertThat(values.stdout())
+        .allSatisfy(line -> assertThat(json.readTree(line).has("data")).isFalse())
+        .anySatisfy(
+            line ->
+                assertThat(json.readTree(line).get("path").asText())
+                    .isEqualTo(thumbs.resolve("values/a/img-0.jpg").toString()));
+    assertThat(written(thumbs.resolve("values"))).hasSize(6);
+  }
+
+  private static List<Path> written(Path out) throws Exception {
+    try (Stream<Path> files = Files.walk(out)) {
+      return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  /**
    * Tests thumbnails on shared storage: nodes read the paths and write the thumbnails themselves.
    */
   @Test
