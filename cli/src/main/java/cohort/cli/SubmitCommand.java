@@ -197,9 +197,9 @@ final class SubmitCommand implements Callable<Integer> {
       if (workers < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be 1 or more");
       }
+      FileJob fileJob = fileJob(); // a missing folder is refused while starting is abandoned
       EmbeddedCluster.Starting inProcess = starting != null ? starting : EmbeddedCluster.begin();
       starting = null; // from here the cluster is closed below, or stopped by withNode on failure
-      FileJob fileJob = fileJob();
       try (EmbeddedCluster cluster = inProcess.withNode(workers, EMBEDDED_START)) {
         // The node in this JVM reads the listed files where they are: a file job's inputs go in
         // the request, named by path, unless there are so many that they are better streamed.

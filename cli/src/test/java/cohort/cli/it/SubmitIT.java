@@ -55,6 +55,21 @@ class SubmitIT {
     assertThat(run.stderr()).contains("SUCCEEDED: 0 succeeded, 0 failed of 0 inputs");
   }
 
+  /** Tests that a --dir that does not exist is refused in plain words, with no cluster left. */
+  @Test
+  void missingDirIsRefused(@TempDir Path dir) {
+    Cli.Run run =
+        Cli.run(
+            "submit",
+            "thumbnail",
+            "--dir",
+            dir.resolve("nowhere").toString(),
+            "--out",
+            dir.resolve("out").toString());
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+    assertThat(run.stderr()).contains("--dir " + dir.resolve("nowhere") + ": no such folder");
+  }
+
   /** Tests that --input-file reads a FIFO as its writer writes it. */
   @Test
   void inputFileFifo(@TempDir Path dir) {
