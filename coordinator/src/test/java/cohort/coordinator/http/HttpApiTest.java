@@ -26,7 +26,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every route of the HTTP API and every error it answers with, against a real coordinator and a
@@ -51,7 +51,9 @@ class HttpApiTest {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  private static Path dataDir;
+  /** Removed by JUnit after the actor systems stopped ({@code @AfterAll} runs first). */
+  @TempDir static Path dataDir;
+
   private static ActorSystem<Void> cluster;
   private static ActorSystem<Void> empty;
   private static String url;
@@ -59,7 +61,6 @@ class HttpApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    dataDir = Files.createTempDirectory("cohort-http-test-");
     cluster = system(dataDir.resolve("cluster"), List.of("coordinator", "node"));
     CoordinatorSettings settings =
         CoordinatorSettings.fromConfig(config(dataDir.resolve("cluster"), List.of()));
