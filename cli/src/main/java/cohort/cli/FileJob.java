@@ -128,11 +128,14 @@ final class FileJob {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
       }
-      refs.add(
-          json.valueToTree(
-              new FileRef(names.get(i), null, file.toAbsolutePath().toString(), size)));
+      refs.add(json.valueToTree(pathOnly(i, size)));
     }
     return refs;
+  }
+
+  /** The input of the {@code index}-th file named by its path alone, read unchecked. */
+  private FileRef pathOnly(int index, long size) {
+    return new FileRef(names.get(index), null, files.get(index).toAbsolutePath().toString(), size);
   }
 
   /**
@@ -183,7 +186,7 @@ final class FileJob {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
       long size = attributes.size();
       if (sharedFs) {
-        return new FileRef(name, null, path, size);
+        return pathOnly(index, size);
       }
       head.clear();
       while (head.hasRemaining() && channel.read(head) >= 0) {
@@ -228,12 +231,7 @@ final class FileJob {
     if (out == null || sharedFs || !result.succeeded() || !carriesFile(result.output())) {
       return result;
     }
-    try {
-      return Result.ok(result.index(), result.input(), written(result.output()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot write an output under --out " + out + ": " + e.getMessage(), e);
-    }
+    return Result.ok(result.index(), result.input(), written(result.output()));
   }
 
   private static boolean carriesFile(JsonNode output) {
@@ -241,16 +239,21 @@ final class FileJob {
   }
 
   /** Writes the output's file; returns the output with its path instead of its bytes. */
-  private ObjectNode written(JsonNode output) throws IOException {
+  private ObjectNode written(JsonNode output) {
     Path target = out.resolve(output.get("file").asText()).normalize();
     if (!target.startsWith(out.normalize())) {
       throw new IllegalStateException(
           "an output names a file outside --out: " + output.get("file"));
     }
-    if (!Files.isDirectory(target.getParent())) {
-      Files.createDirectories(target.getParent());
+    try {
+      if (!Files.isDirectory(target.getParent())) {
+        Files.createDirectories(target.getParent());
+      }
+      Files.write(target, output.get("data").binaryValue());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write an output under --out " + out + ": " + e.getMessage(), e);
     }
-    Files.write(target, output.get("data").binaryValue());
     ObjectNode shown = ((ObjectNode) output).deepCopy();
     shown.remove("data");
     shown.put("path", target.toString());

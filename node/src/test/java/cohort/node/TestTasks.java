@@ -77,16 +77,24 @@ final class TestTasks {
     }
   }
 
-  /** Returns a string of the input's length in characters. */
-  static final class BlowUpTask implements Task<Long, NoParams, String> {
+  /** A task over whole numbers without parameters: only its name, description and run vary. */
+  abstract static class LongTask<O> implements Task<Long, NoParams, O> {
+    private final String name;
+    private final String description;
+
+    LongTask(String name, String description) {
+      this.name = name;
+      this.description = description;
+    }
+
     @Override
     public String name() {
-      return "blow-up";
+      return name;
     }
 
     @Override
     public String description() {
-      return "returns a long string";
+      return description;
     }
 
     @Override
@@ -97,6 +105,13 @@ final class TestTasks {
     @Override
     public Class<NoParams> paramsType() {
       return NoParams.class;
+    }
+  }
+
+  /** Returns a string of the input's length in characters. */
+  static final class BlowUpTask extends LongTask<String> {
+    BlowUpTask() {
+      super("blow-up", "returns a long string");
     }
 
     @Override
@@ -106,25 +121,9 @@ final class TestTasks {
   }
 
   /** Sleeps its input ignoring nothing: returns how it ended. */
-  static final class WaitTask implements Task<Long, NoParams, String> {
-    @Override
-    public String name() {
-      return "wait";
-    }
-
-    @Override
-    public String description() {
-      return "waits";
-    }
-
-    @Override
-    public Class<Long> inputType() {
-      return Long.class;
-    }
-
-    @Override
-    public Class<NoParams> paramsType() {
-      return NoParams.class;
+  static final class WaitTask extends LongTask<String> {
+    WaitTask() {
+      super("wait", "waits");
     }
 
     @Override
@@ -137,25 +136,9 @@ final class TestTasks {
   }
 
   /** Keeps running for its input in milliseconds, whatever interrupts it: a badly behaved task. */
-  static final class StubbornTask implements Task<Long, NoParams, String> {
-    @Override
-    public String name() {
-      return "stubborn";
-    }
-
-    @Override
-    public String description() {
-      return "ignores interrupts";
-    }
-
-    @Override
-    public Class<Long> inputType() {
-      return Long.class;
-    }
-
-    @Override
-    public Class<NoParams> paramsType() {
-      return NoParams.class;
+  static final class StubbornTask extends LongTask<String> {
+    StubbornTask() {
+      super("stubborn", "ignores interrupts");
     }
 
     @Override
@@ -178,7 +161,7 @@ final class TestTasks {
    * of {@link #VALIDATE_GATE} or an interrupt, which it signals on {@link #VALIDATE_INTERRUPTED}.
    * Not in {@link #all()}.
    */
-  static final class SlowCheckTask implements Task<Long, NoParams, Long> {
+  static final class SlowCheckTask extends LongTask<Long> {
     static final Semaphore VALIDATING = new Semaphore(0);
     static final Semaphore VALIDATE_GATE = new Semaphore(0);
     static final Semaphore VALIDATE_INTERRUPTED = new Semaphore(0);
@@ -190,24 +173,8 @@ final class TestTasks {
       VALIDATE_INTERRUPTED.drainPermits();
     }
 
-    @Override
-    public String name() {
-      return "slow-check";
-    }
-
-    @Override
-    public String description() {
-      return "validates slowly";
-    }
-
-    @Override
-    public Class<Long> inputType() {
-      return Long.class;
-    }
-
-    @Override
-    public Class<NoParams> paramsType() {
-      return NoParams.class;
+    SlowCheckTask() {
+      super("slow-check", "validates slowly");
     }
 
     @Override
@@ -254,31 +221,12 @@ final class TestTasks {
   }
 
   /** Moves a test's clock by 10 ms and returns 60,000 characters: two outputs fill a part. */
-  static final class TickTask implements Task<Long, NoParams, String> {
+  static final class TickTask extends LongTask<String> {
     private final AtomicLong clock;
 
     TickTask(AtomicLong clock) {
+      super("tick", "moves the test clock");
       this.clock = clock;
-    }
-
-    @Override
-    public String name() {
-      return "tick";
-    }
-
-    @Override
-    public String description() {
-      return "moves the test clock";
-    }
-
-    @Override
-    public Class<Long> inputType() {
-      return Long.class;
-    }
-
-    @Override
-    public Class<NoParams> paramsType() {
-      return NoParams.class;
     }
 
     @Override
@@ -289,25 +237,9 @@ final class TestTasks {
   }
 
   /** Returns outputs that Jackson cannot write for inputs 2 and 3. Not in {@link #all()}. */
-  static final class UnwritableTask implements Task<Long, NoParams, Reading> {
-    @Override
-    public String name() {
-      return "unwritable";
-    }
-
-    @Override
-    public String description() {
-      return "returns outputs that cannot be written for 2 and 3";
-    }
-
-    @Override
-    public Class<Long> inputType() {
-      return Long.class;
-    }
-
-    @Override
-    public Class<NoParams> paramsType() {
-      return NoParams.class;
+  static final class UnwritableTask extends LongTask<Reading> {
+    UnwritableTask() {
+      super("unwritable", "returns outputs that cannot be written for 2 and 3");
     }
 
     @Override
