@@ -144,8 +144,9 @@ public final class Bench implements Callable<Integer> {
           "Cohort",
           "commit "
               + Machine.commit(root)
-              + ", default settings, clusters of `cohort local` shape (a coordinator JVM and one"
-              + " JVM per node, one worker each)");
+              + ", default settings, clusters started as `cohort local` starts them: a"
+              + " coordinator JVM and node JVMs, one worker slot each where a case names nodes,"
+              + " and in case 5 `cohort local`'s default of one node JVM with a slot per core");
       facts.put("libjpeg-turbo", Machine.turboJpeg());
       facts.put(
           "Python",

@@ -120,39 +120,46 @@ public final class BenchContext implements AutoCloseable {
     return Optional.ofNullable(hazelcast);
   }
 
-  /** Starts a Cohort cluster as {@code cohort local --nodes N} does: one worker per node. */
+  /** Starts a Cohort cluster of {@code nodes} node JVMs with one worker each. */
   public LocalCluster cluster(int nodes) {
     return cluster(nodes, List.of());
   }
 
+  /** Starts a Cohort cluster of {@code nodes} node JVMs with {@code workers} slots each. */
+  public LocalCluster cluster(int nodes, int workers) {
+    return startCluster(classPath, List.of(), logs, nodes, workers);
+  }
+
   /** Starts a Cohort cluster whose JVMs get extra flags, such as a heap limit. */
   public LocalCluster cluster(int nodes, List<String> jvmFlags) {
-    return startCluster(classPath, jvmFlags, logs, nodes);
+    return startCluster(classPath, jvmFlags, logs, nodes, 1);
   }
 
   /**
-   * Starts a cluster as {@code bin/cohort local --nodes N} starts one for a user: every JVM runs
-   * the build's jar with its class-data sharing archive (when {@code bench/run.sh} found them:
-   * {@code cohort.bench.jar} and {@code cohort.bench.archive}), and none has run anything yet. For
-   * the cold rows: the first job of a new cluster.
+   * Starts a cluster of {@code nodes} node JVMs with {@code workers} slots each as {@code
+   * bin/cohort local} starts one for a user: every JVM runs the build's jar with its class-data
+   * sharing archive (when {@code bench/run.sh} found them: {@code cohort.bench.jar} and {@code
+   * cohort.bench.archive}), and none has run anything yet. For the cold rows: the first job of a
+   * new cluster.
    */
-  public LocalCluster coldCluster(int nodes) {
+  public LocalCluster coldCluster(int nodes, int workers) {
     String jar = System.getProperty("cohort.bench.jar", "");
     String archive = System.getProperty("cohort.bench.archive", "");
     return startCluster(
         jar.isBlank() ? classPath : jar,
         archive.isBlank() ? List.of() : JvmProcess.archiveFlags(archive),
         logs,
-        nodes);
+        nodes,
+        workers);
   }
 
   /**
-   * Starts a cluster of {@code cohort local}'s shape on loopback, a coordinator and {@code nodes}
-   * nodes of one worker each, its JVMs running {@code classPath} with {@code jvmFlags}, their logs
-   * in {@code logs} and their output kept out of the benchmark's.
+   * Starts a cluster as {@code cohort local} does on loopback, a coordinator and {@code nodes}
+   * nodes of {@code workers} slots each, its JVMs running {@code classPath} with {@code jvmFlags},
+   * their logs in {@code logs} and their output kept out of the benchmark's.
    */
   public static LocalCluster startCluster(
-      String classPath, List<String> jvmFlags, Path logs, int nodes) {
+      String classPath, List<String> jvmFlags, Path logs, int nodes, int workers) {
     return LocalCluster.start(
         new LocalCluster.Options(
             classPath,
@@ -165,7 +172,8 @@ public final class BenchContext implements AutoCloseable {
             false,
             false,
             List.of()),
-        nodes);
+        nodes,
+        workers);
   }
 
   /** How the cold rows' clusters start, for the results page. */

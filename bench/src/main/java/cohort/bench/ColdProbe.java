@@ -42,7 +42,7 @@ public final class ColdProbe {
     List<double[]> rows = new ArrayList<>();
     for (int i = 0; i < clusters; i++) {
       long start = System.nanoTime();
-      try (LocalCluster cluster = BenchContext.startCluster(classPath, flags, logs, 2)) {
+      try (LocalCluster cluster = BenchContext.startCluster(classPath, flags, logs, 2, 1)) {
         double startWall = (System.nanoTime() - start) / 1e9;
         CohortClient client = CohortClient.connect(URI.create(cluster.url()));
         long[] ready = cpu(cluster);

@@ -37,7 +37,7 @@ public final class ResultPathProbe {
     String mode = args.length > 2 ? args[2] : "frames";
     Path logs = Files.createTempDirectory("cohort-probe-");
     try (LocalCluster cluster =
-        BenchContext.startCluster(System.getProperty("java.class.path"), flags(), logs, 2)) {
+        BenchContext.startCluster(System.getProperty("java.class.path"), flags(), logs, 2, 1)) {
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
       for (int i = 0; i < 3; i++) {
         run(client, n, mode);

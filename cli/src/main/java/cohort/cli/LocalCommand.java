@@ -15,25 +15,34 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cohort local --nodes N}: a coordinator and N node JVMs of one slot each on this machine,
- * the {@code Pool(N)} of Cohort. Ctrl-C stops the nodes, then the coordinator.
+ * {@code cohort local}: a coordinator and node JVMs on this machine, a worker slot per core between
+ * them by default, the {@code Pool()} of Cohort. One node JVM by default: a JVM's threads run in
+ * parallel, so one JVM with a slot per core does the work of one JVM per core with one heap, one
+ * compiler and one member of the cluster to keep in touch with. Ctrl-C stops the nodes, then the
+ * coordinator.
  */
 @Command(
     name = "local",
     sortOptions = false,
     description = {
-      "Run a coordinator and N node JVMs (one worker slot each) on this machine: Pool(N) as a"
-          + " cluster.",
-      "Prints the coordinator's URL; a node JVM that dies is started again, like a process",
-      "supervisor would; Ctrl-C stops every JVM cleanly, nodes first."
+      "Run a coordinator and node JVMs on this machine, a worker slot per core between",
+      "them: Pool() as a cluster. One node JVM runs its slots as threads; --nodes N",
+      "gives JVMs that crash apart. Prints the coordinator's URL. A node JVM that dies",
+      "is started again, as a process supervisor would; Ctrl-C stops every JVM",
+      "cleanly, nodes first."
     })
 final class LocalCommand implements Callable<Integer> {
 
+  @Option(names = "--nodes", paramLabel = "N", description = "Node JVMs to start (default 1).")
+  int nodes = 1;
+
   @Option(
-      names = "--nodes",
-      paramLabel = "N",
-      description = "Node JVMs to start (default: the cores).")
-  int nodes = Runtime.getRuntime().availableProcessors();
+      names = "--workers",
+      paramLabel = "W",
+      description =
+          "Worker slots of each node, 0 for one per core (default: the cores shared among the"
+              + " nodes, at least 1 each).")
+  Integer workers;
 
   @Mixin HostOption host;
 
@@ -80,6 +89,16 @@ final class LocalCommand implements Callable<Integer> {
     if (nodes < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 1 or more");
     }
+    if (workers != null && (workers < 0 || workers > cohort.node.NodeSettings.MAX_WORKERS)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--workers must be 0 (one per core) to "
+              + cohort.node.NodeSettings.MAX_WORKERS
+              + "; it was "
+              + workers);
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    int slots = workers == null ? Math.max(1, cores / nodes) : workers == 0 ? cores : workers;
     // What the flags leave open comes from the coordinator's configuration: environment, then
     // conf/coordinator.conf, as for 'cohort coordinator'.
     Map<String, Object> overrides = new HashMap<>();
@@ -104,7 +123,7 @@ final class LocalCommand implements Callable<Integer> {
             true,
             true,
             nodeArgs());
-    LocalCluster cluster = LocalCluster.start(options, nodes);
+    LocalCluster cluster = LocalCluster.start(options, nodes, slots);
     // Ctrl-C or SIGTERM: stop the children, and end with 0 once every one stopped cleanly, as the
     // coordinator and node commands do; the JVM would otherwise report the signal (130 or 143).
     Runtime.getRuntime()
@@ -122,11 +141,16 @@ final class LocalCommand implements Callable<Integer> {
             + " cluster="
             + cluster.clusterAddress()
             + " nodes="
-            + nodes);
+            + nodes
+            + " slots="
+            + nodes * slots);
     out.println(
         "  "
-            + nodes
-            + " node JVMs with one worker slot each; the coordinator serves "
+            + (nodes == 1 ? "1 node JVM" : nodes + " node JVMs")
+            + " with "
+            + (slots == 1 ? "1 worker slot" : slots + " worker slots")
+            + (nodes == 1 ? "" : " each")
+            + "; the coordinator serves "
             + cluster.url());
     out.println("  in another terminal: export COHORT_COORDINATOR=" + cluster.url());
     out.println("  Ctrl-C stops the cluster.");

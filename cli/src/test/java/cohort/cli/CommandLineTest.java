@@ -50,6 +50,17 @@ class CommandLineTest {
     assertThat(outcome.err()).contains("mutually exclusive");
   }
 
+  /** Tests that cohort local refuses node and slot counts out of range, saying which and why. */
+  @Test
+  void localRefusesCountsOutOfRange() {
+    Outcome noNodes = run("local", "--nodes", "0");
+    assertThat(noNodes.code()).isEqualTo(2);
+    assertThat(noNodes.err()).contains("--nodes must be 1 or more");
+    Outcome tooMany = run("local", "--workers", "5000");
+    assertThat(tooMany.code()).isEqualTo(2);
+    assertThat(tooMany.err()).contains("--workers must be 0 (one per core) to 1024; it was 5000");
+  }
+
   /** Tests that a coordinator URL that is not http is refused clearly. */
   @Test
   void badCoordinatorUrl() {

@@ -125,14 +125,15 @@ final class Membership {
     if (!known) {
       nodesChanged.run();
       context.watchWith(worker, new Lost(NodeTable.idOf(worker), null, "it stopped"));
+      int count = now.nodes().size();
       context
           .getLog()
           .info(
-              "node {} joined with {} slots; the cluster has {} nodes, {} slots",
+              "node {} joined with {} slots; the cluster has {} slots on {}",
               node,
               register.slots(),
-              now.nodes().size(),
-              now.nodes().stream().mapToInt(NodeTable.Node::slots).sum());
+              now.nodes().stream().mapToInt(NodeTable.Node::slots).sum(),
+              count == 1 ? "1 node" : count + " nodes");
     }
     worker.tell(new Registered(self, httpUrl));
     return now;

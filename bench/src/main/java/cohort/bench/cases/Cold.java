@@ -78,10 +78,22 @@ final class Cold {
             1 / speedTarget));
   }
 
-  /** Starts a cluster of {@code nodes}, runs {@code job} on it first thing, and stops it. */
+  /**
+   * Starts a cluster of {@code nodes} node JVMs of one slot each, runs {@code job} on it first
+   * thing, and stops it.
+   */
   static Map<String, Double> run(BenchContext context, int nodes, FirstJob job) throws Exception {
+    return run(context, nodes, 1, job);
+  }
+
+  /**
+   * Starts a cluster of {@code nodes} node JVMs of {@code workers} slots each, runs {@code job} on
+   * it first thing, and stops it.
+   */
+  static Map<String, Double> run(BenchContext context, int nodes, int workers, FirstJob job)
+      throws Exception {
     long start = System.nanoTime();
-    try (LocalCluster cluster = context.coldCluster(nodes)) {
+    try (LocalCluster cluster = context.coldCluster(nodes, workers)) {
       double startup = (System.nanoTime() - start) / 1e9;
       CohortClient client = CohortClient.connect(URI.create(cluster.url()));
       long cpuBefore = cpuNanos(cluster);

@@ -28,17 +28,18 @@ import picocli.CommandLine;
  * the three ways a user meets: {@code bin/cohort submit} with no coordinator (its own JVM with an
  * embedded cluster of 2 slots, started afresh each round as a user does; timed from the job's
  * acceptance to its summary, as Pool's time leaves out its start, and from the command's start), a
- * new {@code cohort local}-style cluster's first job (cold), and a warm {@code cohort local}-style
- * cluster of 2 node JVMs, by default (nodes read the client's files in place after checking them,
- * the client writes the thumbnails) and with {@code --shared-fs} (nodes also write them).
+ * new {@code cohort local} cluster's first job (cold), and a warm one, both of {@code cohort
+ * local}'s default shape (one node JVM with a slot per core, here 2), by default (the node reads
+ * the client's files in place after checking them, the client writes the thumbnails) and with
+ * {@code --shared-fs} (the node also writes them).
  */
 public final class Thumbnails implements BenchCase {
 
   static final String EMBEDDED = "Cohort submit, no coordinator (2 slots)";
-  static final String LOCAL = "Cohort local, 2 nodes (default)";
-  static final String SHARED = "Cohort local, 2 nodes, --shared-fs";
+  static final String LOCAL = "Cohort local (default: 1 node JVM, 2 slots)";
+  static final String SHARED = "Cohort local, --shared-fs";
   static final String PILLOW = "Pool(2) + Pillow thumbnail()";
-  static final String LOCAL_COLD = "Cohort local, 2 nodes (default), cold";
+  static final String LOCAL_COLD = "Cohort local (default), cold";
   static final String PILLOW_COLD = "Pool(2) + Pillow thumbnail(), cold";
   static final String RATE = "images/s";
   static final String GRAINY = "bench photos";
@@ -61,7 +62,7 @@ public final class Thumbnails implements BenchCase {
     Path out = context.work().resolve("thumbs");
     boolean pillow =
         context.python().isPresent() && !context.python().get().versions().path("pillow").isNull();
-    try (LocalCluster cluster = context.cluster(2)) {
+    try (LocalCluster cluster = context.cluster(1, 2)) {
       String url = cluster.url();
       context.warm(
           () -> {
@@ -83,7 +84,7 @@ public final class Thumbnails implements BenchCase {
         rounds.add(
             LOCAL_COLD + suffix,
             Cold.METRICS,
-            () -> Cold.run(context, 2, (c, cc) -> cohort(c.url(), images, out, count, false)));
+            () -> Cold.run(context, 1, 2, (c, cc) -> cohort(c.url(), images, out, count, false)));
         rounds.add(
             LOCAL + suffix,
             Map.of(RATE, true),
@@ -130,14 +131,14 @@ public final class Thumbnails implements BenchCase {
               + " libjpeg-turbo at 1/8 scale, which is most of the work on the grainy photos, so"
               + " Cohort's lead there is bounded by what Pillow spends around the decode. What"
               + " else runs on the same 2 cores counts against Cohort: the coordinator, the"
-              + " nodes' actors and HTTP, the client writing the thumbnails, and, in the"
+              + " node's actors, the client writing the thumbnails, and, in the"
               + " embedded JVM started afresh each round, the JIT compilers.");
       notes.add(
-          "Cold rows: a new `cohort local`-shaped cluster per run and its first job (the"
-              + " client is the benchmark's warm JVM), against a new `python3` whose new"
+          "Cold rows: a new `cohort local` cluster of its default shape per run and its first job"
+              + " (the client is the benchmark's warm JVM), against a new `python3` whose new"
               + " `Pool(2)` thumbnails first thing; `cohort submit` with no coordinator"
-              + " (`bin/cohort`, as a user types it) is always cold, and its `with start-up s`"
-              + " runs from the command's start to its summary line. "
+              + " (`bin/cohort`, as a user types it) is always cold, and its `with start-up s` runs"
+              + " from the command's start to its summary line. "
               + context.coldClusterNote());
       if (!pillow) {
         notes.add(

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A coordinator and N node JVMs on this machine, one worker slot each: {@code Pool(N)} as a
+ * A coordinator and N node JVMs on this machine, with W worker slots each: {@code Pool(N * W)} as a
  * cluster. Used by {@code cohort local} and by the system tests. Every child is given this JVM's
  * pid ({@code --parent-pid}) and stops by itself once this JVM is gone, however it ends.
  */
@@ -73,8 +73,19 @@ public final class LocalCluster implements AutoCloseable {
     this.url = ready.get("http");
   }
 
-  /** Starts the coordinator, then {@code nodeCount} nodes, and waits until all are ready. */
+  /**
+   * Starts the coordinator, then {@code nodeCount} nodes of one worker slot each, and waits until
+   * all are ready.
+   */
   public static LocalCluster start(Options options, int nodeCount) {
+    return start(options, nodeCount, 1);
+  }
+
+  /**
+   * Starts the coordinator, then {@code nodeCount} nodes of {@code workers} slots each (0 for one
+   * per processor), and waits until all are ready.
+   */
+  public static LocalCluster start(Options options, int nodeCount, int workers) {
     options.logDir().ifPresent(LocalCluster::createFolder);
     JvmProcess coordinator = launchCoordinator(options, options.clusterPort(), "coordinator");
     LocalCluster cluster;
@@ -87,7 +98,7 @@ public final class LocalCluster implements AutoCloseable {
     try {
       List<JvmProcess> starting = new ArrayList<>();
       for (int i = 0; i < nodeCount; i++) {
-        starting.add(cluster.launchNode(1));
+        starting.add(cluster.launchNode(workers));
       }
       for (JvmProcess node : starting) {
         node.awaitReady(START_TIMEOUT);

@@ -95,23 +95,29 @@ class LocalCommandIT {
   }
 
   /**
-   * Tests that cohort local ends with an error, and stops its nodes, when its coordinator dies: a
-   * cluster without its coordinator is not a clean stop.
+   * Tests that cohort local by default starts one node JVM with a worker slot per core, and that it
+   * ends with an error, and stops its nodes, when its coordinator dies: a cluster without its
+   * coordinator is not a clean stop.
    */
   @Test
-  void endsWithAnErrorWhenItsCoordinatorDies() throws Exception {
+  void startsOneNodeJvmWithASlotPerCoreAndEndsWithAnErrorWhenItsCoordinatorDies() throws Exception {
     Cli.Running local =
         Cli.start(
-            Map.of("COHORT_HTTP_PORT", "0", "COHORT_CLUSTER_PORT", "0"),
-            List.of(),
-            null,
-            "local",
-            "--nodes",
-            "1");
+            Map.of("COHORT_HTTP_PORT", "0", "COHORT_CLUSTER_PORT", "0"), List.of(), null, "local");
     ProcessHandle handle = local.handle();
     try {
-      local.awaitStdoutLine("cohort local ready", Duration.ofSeconds(120));
+      String ready = local.awaitStdoutLine("cohort local ready", Duration.ofSeconds(120));
+      int cores = Runtime.getRuntime().availableProcessors();
+      Map<String, String> fields = JvmProcess.parseReady(ready);
+      assertThat(fields).containsEntry("nodes", "1").containsEntry("slots", "" + cores);
+      CohortClient client = CohortClient.connect(URI.create(fields.get("http")));
+      Jobs.awaitCluster(
+          client, status -> status.nodes().size() == 1, Duration.ofSeconds(30), "the node");
+      assertThat(client.cluster().nodes())
+          .singleElement()
+          .satisfies(n -> assertThat(n.slots()).isEqualTo(cores));
       List<ProcessHandle> children = handle.descendants().toList();
+      assertThat(children.stream().filter(p -> commandLine(p).contains(" node "))).hasSize(1);
       children.stream()
           .filter(p -> commandLine(p).contains(" coordinator "))
           .findFirst()
