@@ -1,6 +1,7 @@
 package cohort.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,9 +12,11 @@ import java.util.Objects;
  * tasks come from plugins the coordinator may not have on its classpath.
  *
  * @param name the task's registered name, for example {@code sum-range}
- * @param params parameter values by name; never null
+ * @param params parameter values by name, numbers with every digit they were given; never null
  */
-public record TaskSpec(String name, Map<String, JsonNode> params) implements CborSerializable {
+public record TaskSpec(
+    String name, @JsonDeserialize(contentUsing = ExactJson.class) Map<String, JsonNode> params)
+    implements CborSerializable {
   public TaskSpec {
     Objects.requireNonNull(name, "name");
     params = params == null ? Map.of() : Map.copyOf(params);

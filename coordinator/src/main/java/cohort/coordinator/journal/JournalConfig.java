@@ -1,0 +1,43 @@
+package cohort.coordinator.journal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings that point the journal at a data folder. The rest of the plugins' settings are in
+ * {@code conf/coordinator.conf}; nothing opens the database unless these are applied.
+ */
+public final class JournalConfig {
+
+  /** The shared database every journal plugin uses, as {@code conf/coordinator.conf} names it. */
+  static final String DATABASE = "pekko-persistence-jdbc.shared-databases.cohort.db";
+
+  private JournalConfig() {}
+
+  /**
+   * The JDBC URL of the H2 journal in {@code dataDir}. H2 writes each commit to the file at once
+   * ({@code WRITE_DELAY=0}: its default delay lost acknowledged events on {@code kill -9}), and
+   * leaves closing to the actor system ({@code DB_CLOSE_ON_EXIT=FALSE}: its own shutdown hook
+   * closed the database under a coordinator draining on SIGTERM).
+   */
+  public static String h2Url(Path dataDir) {
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().resolve("journal").resolve("cohort")
+        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  /** Settings that open the journal at {@code url} when the actor system starts. */
+  public static Config at(String url) {
+    return ConfigFactory.parseMap(
+        Map.of(
+            DATABASE + ".url",
+            url,
+            "pekko.persistence.journal.auto-start-journals",
+            List.of("jdbc-journal"),
+            "pekko.persistence.snapshot-store.auto-start-snapshot-stores",
+            List.of("jdbc-snapshot-store")));
+  }
+}

@@ -1,0 +1,95 @@
+package cohort.coordinator.journal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Creates the journal's tables where they are missing, over plain JDBC before the actor system
+ * opens the database: the JDBC plugin expects them and creates none. Safe to run at every start.
+ */
+public final class JournalSchema {
+
+  private static final String H2_SCHEMA = "h2-schema.sql";
+
+  /** H2's codes for a database another process holds, and for a damaged file. */
+  private static final int H2_IN_USE = 90020;
+
+  private static final int H2_CORRUPT = 90030;
+
+  private JournalSchema() {}
+
+  /**
+   * Opens the H2 database {@code url} names, creating it and its tables when missing.
+   *
+   * @param where the folder the database lives in, as the user knows it, for errors
+   * @throws IllegalStateException saying what is wrong and what to do: the folder is in use by
+   *     another process, or the database is damaged or cannot be opened
+   */
+  public static void ensureH2(String url, String where) {
+    try (Connection connection = DriverManager.getConnection(url, "sa", "");
+        Statement statement = connection.createStatement()) {
+      for (String sql : statements(H2_SCHEMA)) {
+        statement.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(explain(e, where), e);
+    }
+  }
+
+  static String explain(SQLException e, String where) {
+    if (e.getErrorCode() == H2_IN_USE) {
+      return "the journal in "
+          + where
+          + " is open in another process: another coordinator uses this data folder; stop it,"
+          + " or give this coordinator a folder of its own with --data-dir";
+    }
+    if (e.getErrorCode() == H2_CORRUPT) {
+      return "the journal in "
+          + where
+          + " is damaged ("
+          + firstLine(e.getMessage())
+          + "); move the folder away to start with no jobs, or restore it from a backup";
+    }
+    return "cannot open the journal in " + where + ": " + firstLine(e.getMessage());
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no reason given";
+    }
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
+  }
+
+  /** The statements of a schema file next to this class, comments left out. */
+  static List<String> statements(String resource) {
+    try (InputStream in = JournalSchema.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("the build lost the journal's schema " + resource);
+      }
+      StringBuilder text = new StringBuilder();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.strip().startsWith("--")) {
+          text.append(line).append('\n');
+        }
+      }
+      List<String> statements = new ArrayList<>();
+      for (String sql : text.toString().split(";")) {
+        if (!sql.isBlank()) {
+          statements.add(sql.strip());
+        }
+      }
+      return statements;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
