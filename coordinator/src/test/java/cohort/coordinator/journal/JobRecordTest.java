@@ -168,6 +168,27 @@ class JobRecordTest {
     }
   }
 
+  /** Tests that the database's refusals become words that say what to do. */
+  @Test
+  void refusalsSayWhatToDo() {
+    assertThat(
+            JournalSchema.explain(
+                new java.sql.SQLException("Database may be already in use", "90020", 90020),
+                "/var/lib/cohort"))
+        .isEqualTo(
+            "the journal in /var/lib/cohort is open in another process: another coordinator uses"
+                + " this data folder; stop it, or give this coordinator a folder of its own with"
+                + " --data-dir");
+    assertThat(
+            JournalSchema.explain(
+                new java.sql.SQLException(
+                    "File corrupted while reading record\nmore", "90030", 90030),
+                "/var/lib/cohort"))
+        .isEqualTo(
+            "the journal in /var/lib/cohort is damaged (File corrupted while reading record);"
+                + " move the folder away to start with no jobs, or restore it from a backup");
+  }
+
   /** Tests that the schema can be made again on a folder that has it. */
   @Test
   void theSchemaCanBeMadeAgain(@TempDir Path dataDir) {
