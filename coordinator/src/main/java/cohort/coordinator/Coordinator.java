@@ -2,7 +2,6 @@ package cohort.coordinator;
 
 import cohort.coordinator.ClientRequests.Accepted;
 import cohort.coordinator.ClientRequests.Completed;
-import cohort.coordinator.ClientRequests.Refused;
 import cohort.coordinator.admission.Admissions;
 import cohort.coordinator.admission.TaskAdmission;
 import cohort.coordinator.blobs.BlobStore;
@@ -14,7 +13,6 @@ import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Cancelled;
-import cohort.coordinator.job.JobEvent.InputsClosed;
 import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.jobs.Job;
@@ -79,6 +77,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private final Dispatcher dispatcher;
   private final Outbox outbox = new Outbox();
   private final Membership membership;
+  private final InputRequests inputs;
 
   /**
    * Creates the coordinator.
@@ -114,6 +113,15 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     this.membership =
         new Membership(context, this::lose, () -> admissions.tell(Admissions.Forget.INSTANCE));
     this.address = membership.selfAddress();
+    this.inputs =
+        new InputRequests(
+            jobs,
+            dispatcher,
+            admissions,
+            address,
+            clock,
+            context.getLog(),
+            new InputRequests.Actions(() -> nodes, this::apply, this::dispatch, this::cancel));
     context
         .getSystem()
         .receptionist()
@@ -140,14 +148,20 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(ClientRequests.ListJobs.class, this::onListJobs)
         .onMessage(ClientRequests.CancelJob.class, this::onCancelJob)
         .onMessage(ClientRequests.OpenResults.class, this::onOpenResults)
-        .onMessage(ClientRequests.AddInputs.class, this::onAddInputs)
-        .onMessage(ClientRequests.CheckInputs.class, this::onCheckInputs)
-        .onMessage(ClientRequests.CloseInputs.class, this::onCloseInputs)
-        .onMessage(ClientRequests.AbortInputs.class, this::onAbortInputs)
+        .onMessage(ClientRequests.AddInputs.class, add -> routed(() -> inputs.add(add)))
+        .onMessage(ClientRequests.CheckInputs.class, check -> routed(() -> inputs.check(check)))
+        .onMessage(ClientRequests.CloseInputs.class, close -> routed(() -> inputs.close(close)))
+        .onMessage(ClientRequests.AbortInputs.class, abort -> routed(() -> inputs.abort(abort)))
         .onMessage(ClientRequests.HttpServing.class, this::onHttpServing)
         .onMessage(ClientRequests.GetCluster.class, this::onGetCluster)
         .onMessage(ClientRequests.GetTasks.class, this::onGetTasks)
         .build();
+  }
+
+  /** Runs what a plain part does for a message; the coordinator stays as it is. */
+  private Behavior<CoordinatorProtocol.Command> routed(Runnable handling) {
+    handling.run();
+    return this;
   }
 
   // ---- nodes --------------------------------------------------------------------------------
@@ -355,58 +369,6 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private Behavior<CoordinatorProtocol.Command> onOpenResults(ClientRequests.OpenResults open) {
     open.replyTo().tell(jobs.get(open.id()).map(Job::log));
-    return this;
-  }
-
-  private Behavior<CoordinatorProtocol.Command> onAddInputs(ClientRequests.AddInputs add) {
-    Optional<Refused> refused = jobs.inputsRefused(add.id());
-    if (refused.isPresent()) {
-      add.replyTo().tell(refused.get());
-      return this;
-    }
-    Job job = jobs.get(add.id()).orElseThrow();
-    if (job.offer(add, dispatcher.bufferLimit(job, nodes), clock.instant())) {
-      dispatch();
-    }
-    return this;
-  }
-
-  /** The admission desk judges a streamed job's first inputs, as it judged the job. */
-  private Behavior<CoordinatorProtocol.Command> onCheckInputs(ClientRequests.CheckInputs check) {
-    Optional<Refused> refused = jobs.inputsRefused(check.id());
-    if (refused.isPresent()) {
-      check.replyTo().tell(refused.get());
-      return this;
-    }
-    Job job = jobs.get(check.id()).orElseThrow();
-    admissions.tell(
-        new Admissions.JudgeInputs(
-            job.state().spec().task(), check.samples(), nodes, address, check.replyTo()));
-    return this;
-  }
-
-  private Behavior<CoordinatorProtocol.Command> onCloseInputs(ClientRequests.CloseInputs close) {
-    Optional<Refused> refused = jobs.inputsRefused(close.id());
-    if (refused.isPresent()) {
-      close.replyTo().tell(refused.get());
-      return this;
-    }
-    Job job = jobs.get(close.id()).orElseThrow();
-    apply(job, new InputsClosed());
-    getContext()
-        .getLog()
-        .info("job {}: all {} inputs arrived", close.id(), job.state().available());
-    close.replyTo().tell(new ClientRequests.InputsAccepted(job.state().available()));
-    dispatch();
-    return this;
-  }
-
-  private Behavior<CoordinatorProtocol.Command> onAbortInputs(ClientRequests.AbortInputs abort) {
-    Optional<Job> job = jobs.get(abort.id()).filter(j -> !j.state().terminal());
-    if (job.isPresent()) {
-      getContext().getLog().warn("job {} cancelled: {}", abort.id(), abort.reason());
-      cancel(job.get(), abort.reason());
-    }
     return this;
   }
 

@@ -1,0 +1,117 @@
+package cohort.coordinator;
+
+import cohort.coordinator.ClientRequests.Refused;
+import cohort.coordinator.admission.Admissions;
+import cohort.coordinator.dispatch.Dispatcher;
+import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.job.JobEvent;
+import cohort.coordinator.job.JobEvent.InputsClosed;
+import cohort.coordinator.jobs.Job;
+import cohort.coordinator.jobs.JobRegistry;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+
+/**
+ * The client requests of a streamed job's upload, for the {@link Coordinator}: more inputs, a check
+ * of the first ones, their end, and an upload that broke. Each refuses a job that takes no inputs
+ * ({@link JobRegistry#inputsRefused}); what changes a job goes through the coordinator's {@link
+ * Actions}. Used by the coordinator actor only; not thread-safe.
+ */
+final class InputRequests {
+
+  /**
+   * What the coordinator does for these requests.
+   *
+   * @param nodes the nodes as the coordinator knows them now
+   * @param apply applies an event to a job, and ends the job when it is done
+   * @param dispatch sends what can be sent now
+   * @param cancel cancels a job everywhere, for a reason
+   */
+  record Actions(
+      Supplier<NodeTable> nodes,
+      BiConsumer<Job, JobEvent> apply,
+      Runnable dispatch,
+      BiConsumer<Job, String> cancel) {}
+
+  private final JobRegistry jobs;
+  private final Dispatcher dispatcher;
+  private final ActorRef<Admissions.Command> admissions;
+  private final String address;
+  private final Clock clock;
+  private final Logger log;
+  private final Actions actions;
+
+  InputRequests(
+      JobRegistry jobs,
+      Dispatcher dispatcher,
+      ActorRef<Admissions.Command> admissions,
+      String address,
+      Clock clock,
+      Logger log,
+      Actions actions) {
+    this.jobs = jobs;
+    this.dispatcher = dispatcher;
+    this.admissions = admissions;
+    this.address = address;
+    this.clock = clock;
+    this.log = log;
+    this.actions = actions;
+  }
+
+  /** More inputs: admitted while the job has room, which sends them to nodes. */
+  void add(ClientRequests.AddInputs add) {
+    Optional<Refused> refused = jobs.inputsRefused(add.id());
+    if (refused.isPresent()) {
+      add.replyTo().tell(refused.get());
+      return;
+    }
+    Job job = jobs.get(add.id()).orElseThrow();
+    if (job.offer(add, dispatcher.bufferLimit(job, actions.nodes().get()), clock.instant())) {
+      actions.dispatch().run();
+    }
+  }
+
+  /** The admission desk judges a streamed job's first inputs, as it judged the job. */
+  void check(ClientRequests.CheckInputs check) {
+    Optional<Refused> refused = jobs.inputsRefused(check.id());
+    if (refused.isPresent()) {
+      check.replyTo().tell(refused.get());
+      return;
+    }
+    Job job = jobs.get(check.id()).orElseThrow();
+    admissions.tell(
+        new Admissions.JudgeInputs(
+            job.state().spec().task(),
+            check.samples(),
+            actions.nodes().get(),
+            address,
+            check.replyTo()));
+  }
+
+  /** The inputs ended: the job can finish once they all have results. */
+  void close(ClientRequests.CloseInputs close) {
+    Optional<Refused> refused = jobs.inputsRefused(close.id());
+    if (refused.isPresent()) {
+      close.replyTo().tell(refused.get());
+      return;
+    }
+    Job job = jobs.get(close.id()).orElseThrow();
+    actions.apply().accept(job, new InputsClosed());
+    log.info("job {}: all {} inputs arrived", close.id(), job.state().available());
+    close.replyTo().tell(new ClientRequests.InputsAccepted(job.state().available()));
+    actions.dispatch().run();
+  }
+
+  /** The upload broke: the job cannot get all its inputs, so it is cancelled. */
+  void abort(ClientRequests.AbortInputs abort) {
+    Optional<Job> job = jobs.get(abort.id()).filter(j -> !j.state().terminal());
+    if (job.isPresent()) {
+      log.warn("job {} cancelled: {}", abort.id(), abort.reason());
+      actions.cancel().accept(job.get(), abort.reason());
+    }
+  }
+}
