@@ -8,12 +8,14 @@ import cohort.coordinator.job.JobEvent.InputsClosed;
 import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobEvent.Returned;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vavr.collection.Vector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The progress of one job: an immutable value changed only by {@link JobEvent}s through {@link
@@ -86,6 +88,68 @@ public final class JobState {
   public static JobState streamed(String id, JobSpec spec, long window, Instant now) {
     JobFields f = pending(id, spec, window, now);
     f.inputsOpen = true;
+    return new JobState(f);
+  }
+
+  /**
+   * A job recovered after the coordinator restarted, with all of its {@code total} inputs known:
+   * those in {@code done} have their result in the job's log, folded into {@code tally}; the rest
+   * run, those that were in flight again. An ordered job's done inputs are a run from 0, since its
+   * log is in input order; an unordered job's gaps below its highest done input become batches of
+   * at most {@code maxBatch} inputs, first in line, their inputs read from {@code inputs}.
+   *
+   * @param firstBatchId the id of the first batch this state sends: above any id the job used
+   *     before the restart, so a late result of an old batch is never taken for a new one
+   * @throws IllegalStateException when the log does not fit the job: an ordered job's results with
+   *     gaps, results beyond its inputs, or a tally that does not count them
+   */
+  public static JobState recovered(
+      String id,
+      JobSpec spec,
+      long total,
+      long window,
+      Instant submittedAt,
+      DoneInputs done,
+      Tally tally,
+      InputSource inputs,
+      long firstBatchId,
+      int maxBatch,
+      Instant now) {
+    if (done.end() > total || tally.delivered() != done.count()) {
+      throw new IllegalStateException(
+          "job "
+              + id
+              + ": its log holds results up to input "
+              + done.end()
+              + " ("
+              + tally.delivered()
+              + " counted) for "
+              + total
+              + " inputs");
+    }
+    if (spec.ordered() && done.prefix() != done.count()) {
+      throw new IllegalStateException(
+          "job " + id + " is ordered, but its log has gaps: " + done.gaps().size() + " runs");
+    }
+    JobFields f = pending(id, spec, window, submittedAt);
+    f.available = total;
+    f.nextFresh = done.end();
+    f.tally = tally;
+    f.reorder = ReorderBuffer.startingAt(spec.ordered() ? done.prefix() : 0);
+    f.phase = done.count() > 0 ? Phase.RUNNING : Phase.PENDING;
+    long batchId = firstBatchId;
+    Vector<Batch> ready = Vector.empty();
+    for (long[] gap : done.gaps()) {
+      for (long first = gap[0]; first < gap[1]; first += maxBatch) {
+        int size = (int) Math.min(maxBatch, gap[1] - first);
+        ready =
+            ready.append(
+                new Batch(batchId++, first, inputs.slice(first, size), 1, 0, 0, Set.of(), null));
+      }
+    }
+    f.ready = ready;
+    f.nextBatchId = batchId;
+    JobStep.finishIfDone(f, now);
     return new JobState(f);
   }
 

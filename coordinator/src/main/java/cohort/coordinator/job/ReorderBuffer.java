@@ -28,6 +28,14 @@ public final class ReorderBuffer {
     return EMPTY;
   }
 
+  /** A buffer waiting for input {@code next}: every input before it has left already. */
+  public static ReorderBuffer startingAt(long next) {
+    if (next < 0) {
+      throw new IllegalArgumentException("input " + next + " does not exist");
+    }
+    return next == 0 ? EMPTY : new ReorderBuffer(TreeMap.empty(), next);
+  }
+
   /**
    * The buffer after blocks came in, and the blocks that may leave now.
    *

@@ -1,5 +1,6 @@
 package cohort.coordinator.job;
 
+import cohort.api.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -34,6 +35,27 @@ public record Tally(long succeeded, long failed, JsonNode combined, String combi
       }
     }
     return new Tally(succeeded + block.size() - failures, failed + failures, value, error);
+  }
+
+  /**
+   * The tally after one more result, as a result log gives it back: folded in the order the log
+   * holds, which is the order the job released them, so the combined value comes out the same.
+   */
+  public Tally plus(Result result, Combiner combiner) {
+    if (!result.succeeded()) {
+      return new Tally(succeeded, failed + 1, combined, combineError);
+    }
+    JsonNode value = combined;
+    String error = combineError;
+    if (combiner != null && error == null) {
+      try {
+        value = combiner.add(value, result.output());
+      } catch (RuntimeException e) {
+        error = e.getMessage();
+        value = null;
+      }
+    }
+    return new Tally(succeeded + 1, failed, value, error);
   }
 
   /** Results released in all. */
