@@ -98,8 +98,23 @@ public final class CoordinatorApp {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
-    Path dataDir = dataDir(system, settings);
     CompletableFuture<LocalCoordinator> started = new CompletableFuture<>();
+    Path dataDir;
+    try {
+      dataDir = dataDir(system, settings);
+      DataDirLock lock = DataDirLock.acquire(dataDir);
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseActorSystemTerminate(),
+              "release-data-folder",
+              () -> {
+                lock.close();
+                return CompletableFuture.completedFuture(Done.getInstance());
+              });
+    } catch (RuntimeException e) {
+      started.completeExceptionally(e);
+      return started;
+    }
     SelfMember.whenUp(
         system,
         () -> {

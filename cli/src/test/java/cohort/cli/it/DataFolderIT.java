@@ -1,0 +1,51 @@
+package cohort.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A coordinator's data folder belongs to it alone. */
+class DataFolderIT {
+
+  /**
+   * Tests that a second coordinator on a folder another coordinator uses is refused at start, with
+   * a message naming the folder, the other coordinator's process and the way out, and that the
+   * folder can be used again once that coordinator has stopped.
+   */
+  @Test
+  void aSecondCoordinatorOnTheSameFolderIsRefused(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    String[] coordinator = {
+      "coordinator", "--http-port", "0", "--cluster-port", "0", "--data-dir", data.toString()
+    };
+    Cli.Running first = Cli.start(coordinator);
+    try {
+      first.awaitStdoutLine("cohort coordinator ready", Duration.ofSeconds(60));
+
+      Cli.Run second = Cli.run(coordinator);
+
+      assertThat(second.exitCode()).as(second.stderr()).isNotZero();
+      assertThat(second.stderr())
+          .contains(
+              "the data folder "
+                  + data
+                  + " is in use by another coordinator (process "
+                  + first.handle().pid()
+                  + "): stop it, or give this coordinator a folder of its own with --data-dir")
+          .doesNotContain("Exception");
+    } finally {
+      first.signal("TERM");
+      first.await(Duration.ofSeconds(60));
+    }
+    Cli.Running again = Cli.start(coordinator);
+    try {
+      again.awaitStdoutLine("cohort coordinator ready", Duration.ofSeconds(60));
+    } finally {
+      again.signal("TERM");
+      again.await(Duration.ofSeconds(60));
+    }
+  }
+}
