@@ -11,6 +11,7 @@ import cohort.coordinator.jobs.JobRegistry;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
@@ -64,12 +65,11 @@ final class InputRequests {
 
   /** More inputs: admitted while the job has room, which sends them to nodes. */
   void add(ClientRequests.AddInputs add) {
-    Optional<Refused> refused = jobs.inputsRefused(add.id());
-    if (refused.isPresent()) {
-      add.replyTo().tell(refused.get());
+    Optional<Job> open = open(add.id(), add.replyTo()::tell);
+    if (open.isEmpty()) {
       return;
     }
-    Job job = jobs.get(add.id()).orElseThrow();
+    Job job = open.get();
     if (job.offer(add, dispatcher.bufferLimit(job, actions.nodes().get()), clock.instant())) {
       actions.dispatch().run();
     }
@@ -77,12 +77,11 @@ final class InputRequests {
 
   /** The admission desk judges a streamed job's first inputs, as it judged the job. */
   void check(ClientRequests.CheckInputs check) {
-    Optional<Refused> refused = jobs.inputsRefused(check.id());
-    if (refused.isPresent()) {
-      check.replyTo().tell(refused.get());
+    Optional<Job> open = open(check.id(), check.replyTo()::tell);
+    if (open.isEmpty()) {
       return;
     }
-    Job job = jobs.get(check.id()).orElseThrow();
+    Job job = open.get();
     admissions.tell(
         new Admissions.JudgeInputs(
             job.state().spec().task(),
@@ -94,16 +93,25 @@ final class InputRequests {
 
   /** The inputs ended: the job can finish once they all have results. */
   void close(ClientRequests.CloseInputs close) {
-    Optional<Refused> refused = jobs.inputsRefused(close.id());
-    if (refused.isPresent()) {
-      close.replyTo().tell(refused.get());
+    Optional<Job> open = open(close.id(), close.replyTo()::tell);
+    if (open.isEmpty()) {
       return;
     }
-    Job job = jobs.get(close.id()).orElseThrow();
+    Job job = open.get();
     actions.apply().accept(job, new InputsClosed());
     log.info("job {}: all {} inputs arrived", close.id(), job.state().available());
     close.replyTo().tell(new ClientRequests.InputsAccepted(job.state().available()));
     actions.dispatch().run();
+  }
+
+  /** The job, if it takes inputs; otherwise the refusal goes to {@code refuse} and it is empty. */
+  private Optional<Job> open(String id, Consumer<Refused> refuse) {
+    Optional<Refused> refused = jobs.inputsRefused(id);
+    if (refused.isPresent()) {
+      refuse.accept(refused.get());
+      return Optional.empty();
+    }
+    return jobs.get(id);
   }
 
   /** The upload broke: the job cannot get all its inputs, so it is cancelled. */
