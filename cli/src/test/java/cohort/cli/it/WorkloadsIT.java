@@ -76,17 +76,13 @@ class WorkloadsIT {
     JsonNode broken = lines.stream().filter(l -> l.has("error")).findFirst().orElseThrow();
     assertThat(broken.get("error").get("message").asText())
         .startsWith("a/broken.jpg is truncated or corrupt");
-    try (Stream<Path> written = Files.walk(out)) {
-      List<Path> thumbs = written.filter(Files::isRegularFile).toList();
-      assertThat(thumbs).hasSize(count);
-      for (Path thumb : thumbs) {
-        BufferedImage image = ImageIO.read(thumb.toFile());
-        assertThat(image).as(thumb.toString()).isNotNull();
-        assertThat(Math.max(image.getWidth(), image.getHeight()))
-            .as(thumb.toString())
-            .isEqualTo(75);
-        assertThat(thumb.getFileName().toString()).endsWith(".jpg");
-      }
+    List<Path> thumbs = written(out);
+    assertThat(thumbs).hasSize(count);
+    for (Path thumb : thumbs) {
+      BufferedImage image = ImageIO.read(thumb.toFile());
+      assertThat(image).as(thumb.toString()).isNotNull();
+      assertThat(Math.max(image.getWidth(), image.getHeight())).as(thumb.toString()).isEqualTo(75);
+      assertThat(thumb.getFileName().toString()).endsWith(".jpg");
     }
   }
 

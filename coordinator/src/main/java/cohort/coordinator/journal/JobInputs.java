@@ -55,9 +55,4 @@ public record JobInputs(Kind kind, long start, long end, long parts, long count)
   public static JobInputs list(long count) {
     return new JobInputs(Kind.LIST, 0, 0, 0, count);
   }
-
-  /** A stream that had {@code count} inputs so far. */
-  public static JobInputs stream(long count) {
-    return new JobInputs(Kind.STREAM, 0, 0, 0, count);
-  }
 }
