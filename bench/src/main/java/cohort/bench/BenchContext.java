@@ -4,6 +4,7 @@ import cohort.bench.peers.PythonPeer;
 import cohort.bench.peers.hazelcast.HazelcastPeer;
 import cohort.cli.local.JvmProcess;
 import cohort.cli.local.LocalCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,6 +168,7 @@ public final class BenchContext implements AutoCloseable {
             "127.0.0.1",
             0,
             0,
+            dataDir(logs),
             Optional.of(logs),
             line -> {},
             false,
@@ -174,6 +176,16 @@ public final class BenchContext implements AutoCloseable {
             List.of()),
         nodes,
         workers);
+  }
+
+  /** A fresh data folder for a cluster's coordinator, so no run recovers another's jobs. */
+  private static Path dataDir(Path logs) {
+    try {
+      Files.createDirectories(logs);
+      return Files.createTempDirectory(logs, "coordinator-data-");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** How the cold rows' clusters start, for the results page. */

@@ -41,7 +41,10 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Where results are spooled (default: a temporary folder, env COHORT_DATA_DIR).")
+      description =
+          "Where the coordinator keeps its jobs, their inputs and results; a restart on the same"
+              + " folder goes on with every job (default ~/.cohort/coordinator, env"
+              + " COHORT_DATA_DIR).")
   String dataDir;
 
   @Mixin ParentPidOption parent;
@@ -66,6 +69,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             + started.clusterAddress()
             + " http="
             + started.httpUrl());
+    out.println("  jobs are kept in " + running.dataDir() + "; a restart on it goes on with them");
     out.flush();
     Servers.awaitTermination(running.system());
     return CohortCommand.OK;

@@ -5,6 +5,7 @@ import cohort.cli.local.LocalCluster;
 import cohort.coordinator.CoordinatorApp;
 import cohort.coordinator.CoordinatorSettings;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,14 @@ final class LocalCommand implements Callable<Integer> {
   Integer httpPort;
 
   @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the coordinator keeps its jobs; a restart on the same folder goes on with them"
+              + " (default ~/.cohort/local, env COHORT_LOCAL_DATA_DIR).")
+  Path dataDir;
+
+  @Option(
       names = "--allow-exec",
       description =
           "Let jobs run commands on the nodes (the exec task); see the README's security note.")
@@ -82,6 +91,17 @@ final class LocalCommand implements Callable<Integer> {
       args.add(java.nio.file.Path.of(plugins).toAbsolutePath().toString());
     }
     return args;
+  }
+
+  /** The coordinator's data folder: the flag, the environment, or {@code ~/.cohort/local}. */
+  private Path dataFolder() {
+    if (dataDir != null) {
+      return dataDir.toAbsolutePath();
+    }
+    String env = System.getenv("COHORT_LOCAL_DATA_DIR");
+    return env != null && !env.isBlank()
+        ? Path.of(env).toAbsolutePath()
+        : Path.of(System.getProperty("user.home"), ".cohort", "local");
   }
 
   @Override
@@ -115,6 +135,7 @@ final class LocalCommand implements Callable<Integer> {
             settings.host(),
             settings.clusterPort(),
             settings.httpPort(),
+            dataFolder(),
             Optional.empty(),
             line -> {
               out.println(line);
@@ -152,6 +173,7 @@ final class LocalCommand implements Callable<Integer> {
             + (nodes == 1 ? "" : " each")
             + "; the coordinator serves "
             + cluster.url());
+    out.println("  jobs are kept in " + options.dataDir() + "; a restart on it goes on with them");
     out.println("  in another terminal: export COHORT_COORDINATOR=" + cluster.url());
     out.println("  Ctrl-C stops the cluster.");
     out.flush();

@@ -3,7 +3,9 @@ package cohort.cli;
 import cohort.api.Result;
 import cohort.api.TaskError;
 import cohort.client.JobApi;
+import cohort.client.Reconnecting;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -46,13 +48,49 @@ final class ResultPrinter {
   private final FileJob fileJob;
   private final PrintWriter out;
   private final PrintWriter err;
+  private final Duration reconnect;
 
-  ResultPrinter(Format format, boolean quiet, FileJob fileJob, PrintWriter out, PrintWriter err) {
+  /**
+   * @param reconnect how long to keep trying to reach a coordinator that went away while printing
+   */
+  ResultPrinter(
+      Format format,
+      boolean quiet,
+      FileJob fileJob,
+      PrintWriter out,
+      PrintWriter err,
+      Duration reconnect) {
     this.format = format;
     this.quiet = quiet;
     this.fileJob = fileJob;
     this.out = out;
     this.err = err;
+    this.reconnect = reconnect;
+  }
+
+  /** Says on stderr that the coordinator went away, and that printing goes on when it is back. */
+  private Reconnecting.Listener listener(String job) {
+    return new Reconnecting.Listener() {
+      @Override
+      public void lost(String reason, long delivered) {
+        out.flush();
+        err.println(
+            "cohort: "
+                + reason
+                + "; trying again for up to "
+                + reconnect.toSeconds()
+                + " s (job "
+                + job
+                + " goes on where it stopped if the coordinator comes back)");
+        err.flush();
+      }
+
+      @Override
+      public void back(long delivered) {
+        err.println("cohort: the coordinator is back; results go on from result " + delivered);
+        err.flush();
+      }
+    };
   }
 
   /**
@@ -62,7 +100,7 @@ final class ResultPrinter {
   void print(JobApi client, String job, Runnable step) {
     if (fileJob != null && format == Format.LINE && !quiet) {
       // Outputs that carry files are handled as lines: the file is written, its path shown.
-      try (Stream<String> lines = client.resultLines(job)) {
+      try (Stream<String> lines = Reconnecting.lines(client, job, reconnect, listener(job))) {
         lines.forEach(
             line -> {
               out.println(fileJob.handle(line));
@@ -72,7 +110,7 @@ final class ResultPrinter {
       return;
     }
     if (format == Format.LINE && !quiet) {
-      try (Stream<String> lines = client.resultLines(job)) {
+      try (Stream<String> lines = Reconnecting.lines(client, job, reconnect, listener(job))) {
         lines.forEach(
             line -> {
               out.println(line);
@@ -81,7 +119,7 @@ final class ResultPrinter {
       }
       return;
     }
-    try (Stream<Result> results = client.results(job)) {
+    try (Stream<Result> results = Reconnecting.results(client, job, reconnect, listener(job))) {
       results.forEach(
           result -> {
             Result handled = fileJob == null ? result : fileJob.handle(result);

@@ -144,6 +144,8 @@ final class SubmitCommand implements Callable<Integer> {
       description = "Print the job id and return at once; follow with 'cohort status'.")
   boolean detach;
 
+  @Mixin ReconnectOption reconnect;
+
   @Option(
       names = {"-q", "--quiet"},
       description = "Do not print result lines; only the combined value and the summary.")
@@ -251,6 +253,7 @@ final class SubmitCommand implements Callable<Integer> {
   /** The job this command line asks for; checks what can be checked before submitting. */
   JobRequest request() {
     outputFormat(); // a misspelt --output is refused before the job is submitted
+    reconnect.timeout(this::usage); // and so is a bad --reconnect-timeout
     boolean fileMode = fileMode();
     int sources =
         (inputs.isEmpty() && !fileMode ? 0 : 1)
@@ -369,7 +372,9 @@ final class SubmitCommand implements Callable<Integer> {
       err.flush();
       InputUpload.Source source =
           fileJob == null ? lines : filesInRequest ? null : fileJob.inputs(job.id());
-      ResultPrinter printer = new ResultPrinter(outputFormat(), quiet, fileJob, out, err);
+      ResultPrinter printer =
+          new ResultPrinter(
+              outputFormat(), quiet, fileJob, out, err, reconnect.timeout(this::usage));
       return JobFollower.follow(client, uploads, job, fileJob, source, printer, out, err);
     }
   }

@@ -258,8 +258,18 @@ public final class CohortClient implements JobApi {
    */
   @Override
   public Stream<String> resultLines(String id) {
+    return resultLines(id, 0);
+  }
+
+  /**
+   * A job's results as JSON lines from the {@code from}-th on: the coordinator leaves out the
+   * earlier ones ({@code ?from=N}).
+   */
+  @Override
+  public Stream<String> resultLines(String id, long from) {
     // The coordinator going away mid-stream surfaces as an I/O error on the next line: say so.
-    return ResultStreams.lines(openResults(id, "application/x-ndjson"), e -> lost(id, e));
+    HttpResponse<InputStream> response = openResults(id, "application/x-ndjson", from);
+    return ResultStreams.lines(response.body(), e -> lost(id, e));
   }
 
   /**
@@ -269,13 +279,28 @@ public final class CohortClient implements JobApi {
    */
   @Override
   public Stream<Result> results(String id) {
-    return ResultStreams.results(openResults(id, ResultFrames.MEDIA_TYPE), e -> lost(id, e));
+    return results(id, 0);
   }
 
-  /** Asks for a job's results in the given media type; the body, once the answer is 200. */
-  private InputStream openResults(String id, String mediaType) {
+  /**
+   * A job's results from the {@code from}-th on. The coordinator sends whole frames, from the one
+   * that holds that result (its header says where that frame starts); the rest are left out here.
+   */
+  @Override
+  public Stream<Result> results(String id, long from) {
+    HttpResponse<InputStream> response = openResults(id, ResultFrames.MEDIA_TYPE, from);
+    long first = from == 0 ? 0 : response.headers().firstValueAsLong(RESULTS_FROM).orElse(0);
+    return ResultStreams.results(response.body(), e -> lost(id, e)).skip(from - first);
+  }
+
+  /** The header that says which result a stream of frames starts at. */
+  private static final String RESULTS_FROM = "Cohort-Results-From";
+
+  /** Asks for a job's results in the given media type; the response, once it is 200. */
+  private HttpResponse<InputStream> openResults(String id, String mediaType, long from) {
     HttpRequest get =
-        HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/results"))
+        HttpRequest.newBuilder(
+                base.resolve("/jobs/" + id + "/results" + (from > 0 ? "?from=" + from : "")))
             .header("Accept", mediaType)
             .GET()
             .build();
@@ -296,7 +321,7 @@ public final class CohortClient implements JobApi {
         throw unreachable(e);
       }
     }
-    return response.body();
+    return response;
   }
 
   private CohortException lost(String id, IOException e) {
@@ -307,8 +332,7 @@ public final class CohortClient implements JobApi {
             + id
             + "'s results ("
             + e.getMessage()
-            + "); if the coordinator stopped, its jobs are gone:"
-            + " submit again once it is back",
+            + ")",
         0,
         e);
   }

@@ -49,4 +49,17 @@ public interface JobApi {
    * stop reading early.
    */
   Stream<Result> results(String id);
+
+  /**
+   * A job's results as JSON lines from the {@code from}-th on, in the order the coordinator keeps
+   * them: what a reader that lost its stream after {@code from} lines has not seen.
+   */
+  default Stream<String> resultLines(String id, long from) {
+    return resultLines(id).skip(from);
+  }
+
+  /** A job's results as typed values from the {@code from}-th on; see {@link #resultLines}. */
+  default Stream<Result> results(String id, long from) {
+    return results(id).skip(from);
+  }
 }

@@ -1,15 +1,11 @@
 package cohort.coordinator;
 
-import cohort.coordinator.ClientRequests.Accepted;
-import cohort.coordinator.ClientRequests.Completed;
 import cohort.coordinator.admission.Admissions;
-import cohort.coordinator.admission.TaskAdmission;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.dispatch.Dispatcher;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.dispatch.Outbox;
 import cohort.coordinator.dispatch.Rebalancer;
-import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
 import cohort.coordinator.job.JobEvent.Cancelled;
@@ -18,6 +14,8 @@ import cohort.coordinator.job.JobState;
 import cohort.coordinator.jobs.Job;
 import cohort.coordinator.jobs.JobRegistry;
 import cohort.coordinator.jobs.JobWaiter;
+import cohort.coordinator.journal.JobRecordEvent;
+import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.results.ResultWriter;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
@@ -32,9 +30,9 @@ import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.StartConfirmed;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -51,21 +49,16 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  *
  * <p>It routes; plain parts decide: {@link Admissions} whether a job may run, {@link Dispatcher}
  * which batches go where, {@link NodeTable} what each node holds, each job's {@link JobState} what
- * its results are, {@link JobRegistry} which jobs it remembers. Node registrations, progress and
- * results come from other JVMs ({@link CoordinatorProtocol}); cluster membership through {@link
- * Membership}; the HTTP API asks with {@link ClientRequests}. Each job's results go to a {@link
- * ResultWriter} child that spools them to disk for the HTTP streams, and a request that waits for a
- * job's end gets a {@link JobWaiter} child of its own.
+ * its results are, {@link JobRegistry} which jobs it remembers, {@link JobIntake} how a job is
+ * journaled and started. Node registrations, progress and results come from other JVMs ({@link
+ * CoordinatorProtocol}); cluster membership through {@link Membership}; the HTTP API asks with
+ * {@link ClientRequests}. Each job's results go to a {@link ResultWriter} child that spools them to
+ * disk for the HTTP streams, and a request that waits for a job's end gets a {@link JobWaiter}
+ * child of its own.
  */
 public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Command> {
 
-  private record ResultsWritten(String jobId, int count) implements CoordinatorProtocol.Command {}
-
-  private record WaiterGone(String jobId, ActorRef<JobWaiter.Command> waiter)
-      implements CoordinatorProtocol.Command {}
-
   private final CoordinatorSettings settings;
-  private final BlobStore blobs;
   private final Clock clock;
   private final Executor blocking;
   private final String address;
@@ -78,6 +71,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private final Outbox outbox = new Outbox();
   private final Membership membership;
   private final InputRequests inputs;
+  private final Durability durability;
+  private final JobIntake intake;
 
   /**
    * Creates the coordinator.
@@ -85,10 +80,16 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
    * @param dataDir where result logs are written
    * @param blobs the file inputs clients send
    * @param clock the time jobs are stamped with
+   * @param durability how jobs are kept across a restart, and those this start recovered
    */
   public static Behavior<CoordinatorProtocol.Command> create(
-      CoordinatorSettings settings, Path dataDir, BlobStore blobs, Clock clock) {
-    return Behaviors.setup(context -> new Coordinator(context, settings, dataDir, blobs, clock));
+      CoordinatorSettings settings,
+      Path dataDir,
+      BlobStore blobs,
+      Clock clock,
+      Durability durability) {
+    return Behaviors.setup(
+        context -> new Coordinator(context, settings, dataDir, blobs, clock, durability));
   }
 
   private Coordinator(
@@ -96,13 +97,18 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       CoordinatorSettings settings,
       Path dataDir,
       BlobStore blobs,
-      Clock clock) {
+      Clock clock,
+      Durability durability) {
     super(context);
+    this.durability = durability;
     this.settings = settings;
-    this.blobs = blobs;
     this.clock = clock;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-    this.jobs = new JobRegistry(dataDir, settings.retainedJobs());
+    this.jobs =
+        new JobRegistry(
+            dataDir,
+            settings.retainedJobs(),
+            durability.recovered().stream().map(job -> job.state().id()).toList());
     this.dispatcher =
         new Dispatcher(
             settings.batching(),
@@ -126,7 +132,25 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .getSystem()
         .receptionist()
         .tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, context.getSelf()));
-    context.getLog().info("coordinator {} started; results spool in {}", address, dataDir);
+    this.intake =
+        new JobIntake(
+            context,
+            settings,
+            jobs,
+            blobs,
+            clock,
+            durability,
+            new JobIntake.Actions(this::firstRound, this::finish));
+    intake.restore();
+    context
+        .getLog()
+        .info(
+            "coordinator {} started; {} in {}",
+            address,
+            durability.journal().durable()
+                ? "jobs kept, " + durability.recovered().size() + " recovered,"
+                : "results spool",
+            dataDir);
   }
 
   @Override
@@ -140,10 +164,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(NodeDraining.class, this::onNodeDraining)
         .onMessage(Membership.Lost.class, this::onNodeLost)
         .onMessage(Membership.Reachable.class, this::onNodeReachable)
-        .onMessage(ResultsWritten.class, this::onResultsWritten)
-        .onMessage(WaiterGone.class, this::onWaiterGone)
+        .onMessage(JobIntake.ResultsWritten.class, this::onResultsWritten)
+        .onMessage(JobIntake.WaiterGone.class, this::onWaiterGone)
         .onMessage(ClientRequests.SubmitJob.class, this::onSubmitJob)
         .onMessage(Admissions.Admitted.class, admitted -> accept(admitted.submit()))
+        .onMessage(
+            JobIntake.Journaled.class, journaled -> routed(() -> intake.journaled(journaled)))
         .onMessage(ClientRequests.GetJob.class, this::onGetJob)
         .onMessage(ClientRequests.ListJobs.class, this::onListJobs)
         .onMessage(ClientRequests.CancelJob.class, this::onCancelJob)
@@ -254,7 +280,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   /** The writer caught up with some results; a job it held back may send work again. */
-  private Behavior<CoordinatorProtocol.Command> onResultsWritten(ResultsWritten written) {
+  private Behavior<CoordinatorProtocol.Command> onResultsWritten(JobIntake.ResultsWritten written) {
     Optional<Job> job = jobs.get(written.jobId());
     if (job.isPresent() && job.get().results().written(written.count())) {
       dispatch();
@@ -279,6 +305,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private void finish(Job job) {
     for (Job old : jobs.ended(job, clock.instant())) {
       CompletableFuture.runAsync(old.log()::delete, blocking);
+      intake.forget(old.id());
     }
   }
 
@@ -290,53 +317,17 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   private Behavior<CoordinatorProtocol.Command> accept(ClientRequests.SubmitJob submit) {
-    Combiner combiner =
-        submit.taskCombiner()
-            ? TaskAdmission.taskCombiner(submit.spec().task().name(), nodes)
-            : submit.spec().combiner();
-    Job job =
-        jobs.accept(
-            submit.spec().withCombiner(combiner),
-            submit.inputs(),
-            settings.orderedWindow(),
-            clock.instant());
-    JobState state = job.state();
-    if (submit.waitFor().isZero()) {
-      submit.replyTo().tell(new Accepted(state));
-    } else if (state.terminal()) {
-      submit.replyTo().tell(new Completed(state, List.of()));
-    } else {
-      ActorRef<JobWaiter.Command> waiter =
-          getContext()
-              .spawn(
-                  JobWaiter.create(
-                      job.id(), submit.waitFor(), submit.replyTo(), getContext().getSelf()),
-                  "wait-" + job.id() + "-" + Long.toHexString(System.nanoTime()));
-      getContext().watchWith(waiter, new WaiterGone(job.id(), waiter));
-      job.addWaiter(waiter);
-    }
-    // The first batches leave before the writer starts: a one-input job's round trip is shorter
-    // by the writer's start.
-    nodes = dispatcher.round(nodes, jobs, outbox, clock.instant());
-    outbox.flush();
-    job.results().start(spawnWriter(job));
-    if (state.terminal()) {
-      finish(job);
-    }
-    jobs.flushResults();
+    intake.accept(submit, nodes);
     return this;
   }
 
-  private ActorRef<ResultWriter.Command> spawnWriter(Job job) {
-    return getContext()
-        .spawn(
-            ResultWriter.create(
-                job.log(), job.id(), blobs, getContext().getSelf(), ResultsWritten::new),
-            "results-" + job.id(),
-            DispatcherSelector.blocking());
+  /** Sends the first batches of a job that just started: it need not wait for its writer. */
+  private void firstRound() {
+    nodes = dispatcher.round(nodes, jobs, outbox, clock.instant());
+    outbox.flush();
   }
 
-  private Behavior<CoordinatorProtocol.Command> onWaiterGone(WaiterGone gone) {
+  private Behavior<CoordinatorProtocol.Command> onWaiterGone(JobIntake.WaiterGone gone) {
     jobs.get(gone.jobId()).ifPresent(job -> job.removeWaiter(gone.waiter()));
     return this;
   }
@@ -353,18 +344,30 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private Behavior<CoordinatorProtocol.Command> onCancelJob(ClientRequests.CancelJob cancel) {
     Optional<Job> job = jobs.get(cancel.id());
-    job.filter(j -> !j.state().terminal()).ifPresent(j -> cancel(j, "cancelled on request"));
-    cancel.replyTo().tell(job.map(Job::state));
+    if (job.isEmpty() || job.get().state().terminal()) {
+      cancel.replyTo().tell(job.map(Job::state));
+      return this;
+    }
+    // The client hears of the cancel once it is journaled: a restart keeps the job cancelled.
+    CompletionStage<Void> kept = cancel(job.get(), "cancelled on request");
+    JobState state = job.get().state();
+    kept.whenComplete((done, failure) -> cancel.replyTo().tell(Optional.of(state)));
     return this;
   }
 
-  /** Cancels a job and tells every node, so running tasks are interrupted everywhere. */
-  private void cancel(Job job, String reason) {
+  /**
+   * Cancels a job and tells every node, so running tasks are interrupted everywhere; completes once
+   * the cancel is journaled.
+   */
+  private CompletionStage<Void> cancel(Job job, String reason) {
     apply(job, new Cancelled(reason));
     for (NodeTable.Node node : nodes.nodes()) {
       node.worker().tell(new WorkerProtocol.CancelJob(job.id()));
     }
+    CompletionStage<Void> kept =
+        durability.journal().record(job.id(), new JobRecordEvent.Cancelled(reason));
     jobs.flushResults();
+    return kept;
   }
 
   private Behavior<CoordinatorProtocol.Command> onOpenResults(ClientRequests.OpenResults open) {

@@ -4,6 +4,10 @@ import cohort.api.ApiJson;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.http.HttpApi;
 import cohort.coordinator.http.JsonParsingErrors;
+import cohort.coordinator.journal.JournalConfig;
+import cohort.coordinator.journal.JournalSchema;
+import cohort.coordinator.recovery.Durability;
+import cohort.coordinator.recovery.Restart;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.cluster.SelfMember;
 import com.typesafe.config.Config;
@@ -62,20 +66,46 @@ public final class CoordinatorApp {
   /** Where a started coordinator can be reached. */
   public record Started(String clusterAddress, String httpUrl) {}
 
-  /** A running coordinator: its actor system, and when it serves HTTP. */
-  public record Running(ActorSystem<Void> system, CompletionStage<Started> started) {}
+  /**
+   * A running coordinator: its actor system, the data folder it keeps its jobs in, and when it
+   * serves HTTP.
+   */
+  public record Running(ActorSystem<Void> system, Path dataDir, CompletionStage<Started> started) {}
+
+  /** The data folder of a coordinator JVM given none: {@code ~/.cohort/coordinator}. */
+  public static Path defaultDataDir() {
+    return Path.of(System.getProperty("user.home"), ".cohort", "coordinator");
+  }
 
   /**
-   * Starts a coordinator JVM's actor system, founding a new cluster with itself as first member.
+   * Starts a coordinator JVM's actor system, founding a new cluster with itself as first member. It
+   * takes its data folder, opens the journal there and recovers the jobs it holds before it serves
+   * anyone: a restart on the same folder goes on with every job.
    *
    * @throws IllegalArgumentException when a setting is invalid
+   * @throws IllegalStateException when the data folder is in use, or its journal cannot be opened
    */
   public static Running start(Config config) {
     CoordinatorSettings settings = CoordinatorSettings.fromConfig(config);
-    ActorSystem<Void> system =
-        ActorSystem.create(
-            Behaviors.empty(), CoordinatorProtocol.SYSTEM_NAME, clusterConfig(settings, config));
-    return new Running(system, init(system, settings));
+    Path dataDir = createFolder(settings.dataDir().orElseGet(CoordinatorApp::defaultDataDir));
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    String url = JournalConfig.h2Url(dataDir);
+    ActorSystem<Void> system;
+    try {
+      JournalSchema.ensureH2(url, dataDir.toString());
+      system =
+          ActorSystem.create(
+              Behaviors.empty(),
+              CoordinatorProtocol.SYSTEM_NAME,
+              JournalConfig.at(url).withFallback(clusterConfig(settings, config)));
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    releaseAtShutdown(system, lock);
+    CompletionStage<Started> started =
+        launch(system, settings, dataDir, true).thenCompose(CoordinatorApp::serveHttp);
+    return new Running(system, dataDir, started);
   }
 
   /**
@@ -90,47 +120,64 @@ public final class CoordinatorApp {
 
   /**
    * As {@link #init}, without HTTP: the coordinator serves clients in its own JVM until {@link
-   * #serveHttp} is called.
+   * #serveHttp} is called. It keeps nothing across a restart: its results go to the data folder the
+   * settings name, or to a temporary one.
    */
   public static CompletionStage<LocalCoordinator> startCoordinator(
       ActorSystem<?> system, CoordinatorSettings settings) {
+    Path dataDir;
+    try {
+      dataDir = dataDir(system, settings);
+      releaseAtShutdown(system, DataDirLock.acquire(dataDir));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return launch(system, settings, dataDir, false);
+  }
+
+  /**
+   * Starts the coordinator once this actor system is Up, after recovering the jobs of {@code
+   * dataDir} when {@code durable}.
+   */
+  private static CompletionStage<LocalCoordinator> launch(
+      ActorSystem<?> system, CoordinatorSettings settings, Path dataDir, boolean durable) {
     if (SelfMember.inCluster(system)) {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
-    CompletableFuture<LocalCoordinator> started = new CompletableFuture<>();
-    Path dataDir;
-    try {
-      dataDir = dataDir(system, settings);
-      DataDirLock lock = DataDirLock.acquire(dataDir);
-      CoordinatedShutdown.get(system)
-          .addTask(
-              CoordinatedShutdown.PhaseActorSystemTerminate(),
-              "release-data-folder",
-              () -> {
-                lock.close();
-                return CompletableFuture.completedFuture(Done.getInstance());
-              });
-    } catch (RuntimeException e) {
-      started.completeExceptionally(e);
-      return started;
-    }
-    SelfMember.whenUp(
-        system,
-        () -> {
-          try {
-            BlobStore blobs = new BlobStore(dataDir.resolve("blobs"));
-            ActorRef<CoordinatorProtocol.Command> coordinator =
-                system.systemActorOf(
-                    Coordinator.create(settings, dataDir, blobs, Clock.systemUTC()),
-                    "coordinator",
-                    Props.empty());
-            started.complete(new LocalCoordinator(system, settings, coordinator, blobs));
-          } catch (RuntimeException e) {
-            started.completeExceptionally(e);
-          }
-        });
-    return started;
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    SelfMember.whenUp(system, () -> up.complete(null));
+    return up.thenCompose(
+            ready ->
+                durable
+                    ? Restart.recover(
+                        system,
+                        dataDir,
+                        settings.orderedWindow(),
+                        settings.batching().maxBatch(),
+                        settings.syncInterval())
+                    : CompletableFuture.completedFuture(Durability.none()))
+        .thenApply(
+            durability -> {
+              BlobStore blobs = new BlobStore(dataDir.resolve("blobs"));
+              ActorRef<CoordinatorProtocol.Command> coordinator =
+                  system.systemActorOf(
+                      Coordinator.create(settings, dataDir, blobs, Clock.systemUTC(), durability),
+                      "coordinator",
+                      Props.empty());
+              return new LocalCoordinator(system, settings, coordinator, blobs);
+            });
+  }
+
+  private static void releaseAtShutdown(ActorSystem<?> system, DataDirLock lock) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseActorSystemTerminate(),
+            "release-data-folder",
+            () -> {
+              lock.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
   }
 
   /** Serves the coordinator's HTTP API; nodes learn its URL, where they fetch file inputs. */
@@ -180,10 +227,26 @@ public final class CoordinatorApp {
     return "http://" + host + ":" + binding.localAddress().getPort();
   }
 
+  private static Path createFolder(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      String why =
+          e instanceof java.nio.file.AccessDeniedException
+              ? "permission denied"
+              : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                  ? fs.getReason()
+                  : e.getMessage();
+      throw new IllegalStateException(
+          "cannot create the data folder " + dir + " (" + why + "); give another with --data-dir",
+          e);
+    }
+  }
+
   private static Path dataDir(ActorSystem<?> system, CoordinatorSettings settings) {
     try {
       if (settings.dataDir().isPresent()) {
-        return Files.createDirectories(settings.dataDir().get());
+        return createFolder(settings.dataDir().get());
       }
       Path temp = Files.createTempDirectory("cohort-results-");
       CoordinatedShutdown.get(system)

@@ -14,13 +14,15 @@ import java.util.Optional;
  * @param host the interface the cluster and HTTP ports bind to
  * @param clusterPort the Pekko Cluster port nodes join
  * @param httpPort the HTTP API port; 0 picks a free one
- * @param dataDir where results are spooled; empty for a temporary folder
+ * @param dataDir where results are spooled and jobs journaled; empty for the default
  * @param retainedJobs finished jobs kept before the oldest are forgotten
  * @param checkTimeout how long a node may take to check a job's task
  * @param batching how batches are sized, and how many a node may hold
  * @param moveQueuedOver the least work a batch queued at a node must hold to move to an idle slot
  *     elsewhere; empty when queued batches never move
  * @param orderedWindow how far an ordered job may run ahead of its first missing result
+ * @param syncInterval the shortest time between two syncs of a job's result log, when jobs are
+ *     journaled
  */
 public record CoordinatorSettings(
     String host,
@@ -31,7 +33,8 @@ public record CoordinatorSettings(
     Duration checkTimeout,
     Batching batching,
     Optional<Duration> moveQueuedOver,
-    long orderedWindow) {
+    long orderedWindow,
+    Duration syncInterval) {
 
   /**
    * Reads and validates the settings.
@@ -55,7 +58,8 @@ public record CoordinatorSettings(
               atLeast(config, "cohort.dispatch.max-prefetch-per-slot", 0),
               config.getDuration("cohort.dispatch.queue-per-slot")),
           durationOrOff(config, "cohort.dispatch.move-queued-over"),
-          atLeast(config, "cohort.dispatch.ordered-window", 1));
+          atLeast(config, "cohort.dispatch.ordered-window", 1),
+          positive(config, "cohort.coordinator.sync-interval"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -15,6 +15,7 @@ import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.results.ResultLog;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
@@ -111,7 +112,8 @@ class CoordinatorTest {
         Duration.ofSeconds(3),
         new Batching(Duration.ofMillis(20), 4096, prefetch, prefetch, Duration.ofMillis(5)),
         moveQueuedOver,
-        1000);
+        1000,
+        Duration.ofMillis(50));
   }
 
   private ActorRef<CoordinatorProtocol.Command> coordinator(int prefetch) {
@@ -121,7 +123,11 @@ class CoordinatorTest {
   private ActorRef<CoordinatorProtocol.Command> coordinator(CoordinatorSettings settings) {
     return testKit.spawn(
         Coordinator.create(
-            settings, dataDir, new BlobStore(dataDir.resolve("blobs")), Clock.systemUTC()));
+            settings,
+            dataDir,
+            new BlobStore(dataDir.resolve("blobs")),
+            Clock.systemUTC(),
+            Durability.none()));
   }
 
   private static List<JsonNode> longs(int n) {

@@ -30,6 +30,7 @@ public final class LocalCluster implements AutoCloseable {
    * @param host the interface every port binds to
    * @param clusterPort the coordinator's cluster port; 0 picks a free one
    * @param httpPort the coordinator's HTTP port; 0 picks a free one
+   * @param dataDir the coordinator's data folder, where it keeps its jobs across a restart
    * @param logDir where children's logs go; empty to share this JVM's stderr
    * @param output receives the children's other stdout lines
    * @param ownSessions start children in sessions of their own, so that a terminal's Ctrl-C reaches
@@ -43,6 +44,7 @@ public final class LocalCluster implements AutoCloseable {
       String host,
       int clusterPort,
       int httpPort,
+      Path dataDir,
       Optional<Path> logDir,
       Consumer<String> output,
       boolean ownSessions,
@@ -87,7 +89,8 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static LocalCluster start(Options options, int nodeCount, int workers) {
     options.logDir().ifPresent(LocalCluster::createFolder);
-    JvmProcess coordinator = launchCoordinator(options, options.clusterPort(), "coordinator");
+    JvmProcess coordinator =
+        launchCoordinator(options, options.clusterPort(), options.httpPort(), "coordinator");
     LocalCluster cluster;
     try {
       cluster = new LocalCluster(options, coordinator, coordinator.awaitReady(START_TIMEOUT));
@@ -119,7 +122,8 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private static JvmProcess launchCoordinator(Options options, int clusterPort, String name) {
+  private static JvmProcess launchCoordinator(
+      Options options, int clusterPort, int httpPort, String name) {
     return JvmProcess.start(
         name,
         options.classPath(),
@@ -131,7 +135,9 @@ public final class LocalCluster implements AutoCloseable {
             "--cluster-port",
             String.valueOf(clusterPort),
             "--http-port",
-            String.valueOf(options.httpPort()),
+            String.valueOf(httpPort),
+            "--data-dir",
+            options.dataDir().toAbsolutePath().toString(),
             "--parent-pid",
             String.valueOf(ProcessHandle.current().pid())),
         options.logDir().map(dir -> dir.resolve(name + ".log")),
@@ -140,15 +146,17 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a new coordinator on the cluster port of the old one, which must have exited, and waits
-   * until it serves. The nodes find it and join again by themselves.
+   * Starts a new coordinator on the cluster and HTTP ports of the old one, which must have exited,
+   * and waits until it serves. It goes on with the old one's jobs, from their data folder; the
+   * nodes find it and join again by themselves, and clients find it where it was.
    */
   public synchronized String restartCoordinator() {
     if (coordinator.isAlive()) {
       throw new IllegalStateException("the coordinator still runs; stop it first");
     }
     int port = Integer.parseInt(clusterAddress.substring(clusterAddress.lastIndexOf(':') + 1));
-    coordinator = launchCoordinator(options, port, "coordinator-" + (++coordinators));
+    int httpPort = java.net.URI.create(url).getPort();
+    coordinator = launchCoordinator(options, port, httpPort, "coordinator-" + (++coordinators));
     url = coordinator.awaitReady(START_TIMEOUT).get("http");
     return url;
   }

@@ -65,6 +65,19 @@ final class Children {
     return dir;
   }
 
+  /**
+   * A fresh data folder for a coordinator whose logs go to {@code logs}, beside the log folders: no
+   * test recovers another's jobs.
+   */
+  static Path dataDir(Path logs) {
+    try {
+      Path data = Files.createDirectories(logs.getParent().resolve("it-data"));
+      return Files.createTempDirectory(data, logs.getFileName() + "-");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot make a data folder: " + e.getMessage(), e);
+    }
+  }
+
   /** Prints the last lines of every log in the folder, for a failed test. */
   static void printLogs(Path dir) {
     try (var files = Files.list(dir)) {

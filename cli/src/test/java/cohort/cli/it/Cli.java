@@ -2,6 +2,7 @@ package cohort.cli.it;
 
 import cohort.cli.local.JvmProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,12 +156,17 @@ final class Cli {
    * per dispatch, on the coordinator at {@code url}: a job that runs long enough to interrupt.
    */
   static Running startSleeps(String url, int count, long millis) throws IOException {
+    return start(sleepsArgs(url, count, millis).toArray(String[]::new));
+  }
+
+  /** The arguments of a submit of {@code count} sleeps of {@code millis} each, one per batch. */
+  static List<String> sleepsArgs(String url, int count, long millis) {
     List<String> args =
         new ArrayList<>(List.of("submit", "sleep", "--batch", "1", "--coordinator", url));
     for (int i = 0; i < count; i++) {
       args.add(Long.toString(millis));
     }
-    return start(args.toArray(String[]::new));
+    return args;
   }
 
   /**
@@ -180,6 +186,27 @@ final class Cli {
     return start(Map.of(), jvmFlags, stdin, args);
   }
 
+  /**
+   * Keeps a child from the user's own cluster: no coordinator from the environment, and a fresh
+   * data folder for any coordinator or {@code cohort local} it starts (the defaults are one folder
+   * per user, which two tests at once would share).
+   */
+  private static void isolate(ProcessBuilder builder) {
+    builder.environment().remove("COHORT_COORDINATOR");
+    try {
+      Path data =
+          Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "cohort-it"));
+      builder
+          .environment()
+          .put("COHORT_DATA_DIR", Files.createTempDirectory(data, "coordinator-").toString());
+      builder
+          .environment()
+          .put("COHORT_LOCAL_DATA_DIR", Files.createTempDirectory(data, "local-").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Starts the CLI with these environment variables set, besides this JVM's. */
   static Running start(Map<String, String> env, List<String> jvmFlags, Path stdin, String... args)
       throws IOException {
@@ -196,7 +223,7 @@ final class Cli {
     }
     command.addAll(javaCommand(jvmFlags, args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().remove("COHORT_COORDINATOR");
+    isolate(builder);
     builder.environment().putAll(env);
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     if (stdin != null) {
@@ -214,7 +241,7 @@ final class Cli {
   static Process startPiped(Map<String, String> env, Path stderr, String... args)
       throws IOException {
     ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
-    builder.environment().remove("COHORT_COORDINATOR");
+    isolate(builder);
     builder.environment().putAll(env);
     builder.redirectError(stderr.toFile());
     return builder.start();
@@ -228,7 +255,7 @@ final class Cli {
         new ArrayList<>(List.of("bash", Children.root().resolve("bin/cohort").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().remove("COHORT_COORDINATOR");
+    isolate(builder);
     builder.environment().putAll(env);
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     return new Running(builder.start(), out, err);
@@ -281,14 +308,14 @@ final class Cli {
   /** Runs a bash script to its end, in {@code dir}, as {@link #run} runs the CLI. */
   static Run bash(Path dir, String script) {
     ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).directory(dir.toFile());
-    builder.environment().remove("COHORT_COORDINATOR");
+    isolate(builder);
     return run(builder, script);
   }
 
   /** Runs the CLI to its end with these environment variables set, besides this JVM's. */
   static Run run(Map<String, String> env, String... args) {
     ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
-    builder.environment().remove("COHORT_COORDINATOR");
+    isolate(builder);
     builder.environment().putAll(env);
     return run(builder, "cohort " + String.join(" ", args));
   }

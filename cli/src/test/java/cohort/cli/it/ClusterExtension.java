@@ -53,6 +53,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
                   "127.0.0.1",
                   0,
                   0,
+                  Children.dataDir(logs),
                   Optional.of(logs),
                   line -> {},
                   false,

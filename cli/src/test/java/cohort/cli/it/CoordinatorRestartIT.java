@@ -10,6 +10,7 @@ import cohort.client.CohortClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,8 +39,13 @@ class CoordinatorRestartIT {
     String secondUrl = cluster.restartCoordinator();
     servesItsNodes(secondUrl, pids);
 
-    // A submit following a job when its coordinator dies says so, and exits 2.
-    Cli.Running attached = Cli.startSleeps(secondUrl, 20, 1000);
+    // A submit that may not reconnect says it lost its coordinator, and exits 2.
+    Cli.Running attached =
+        Cli.start(
+            Map.of("COHORT_RECONNECT_TIMEOUT", "0"),
+            List.of(),
+            null,
+            Cli.sleepsArgs(secondUrl, 20, 1000).toArray(String[]::new));
     attached.awaitStdoutLines(2, Duration.ofSeconds(60));
     cluster.coordinator().kill();
     cluster.coordinator().waitFor(Duration.ofSeconds(30));

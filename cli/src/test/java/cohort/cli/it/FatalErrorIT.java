@@ -50,7 +50,9 @@ class FatalErrorIT {
             "--http-port",
             "0",
             "--cluster-port",
-            "0"));
+            "0",
+            "--data-dir",
+            dir.resolve("data").toString()));
     Process coordinator =
         new ProcessBuilder(command)
             .redirectOutput(out.toFile())

@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -32,6 +34,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -46,7 +49,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *                            (JobOutcome), or 202 with the status when the wait runs out first
  * GET    /jobs               every job the coordinator remembers
  * GET    /jobs/{id}          one job's status
- * GET    /jobs/{id}/results  its results as newline-delimited JSON, streamed while it runs
+ * GET    /jobs/{id}/results  its results as newline-delimited JSON, streamed while it runs;
+ *                            (?from=N: from the N-th on, to go on after a lost stream)
  * POST   /jobs/{id}/inputs   a streamed job's inputs, one JSON value per line, admitted as the
  *                            cluster has room
  * POST   /jobs/{id}/blobs    a file for the job's inputs (at most 64 MiB); 201 with its blob id
@@ -164,7 +168,9 @@ public final class HttpApi extends AllDirectives {
         path(
             PathMatchers.segment(),
             id -> concat(get(() -> jobStatus(id)), delete(() -> cancel(id)))),
-        path(PathMatchers.segment().slash("results"), id -> get(() -> results(id))),
+        path(
+            PathMatchers.segment().slash("results"),
+            id -> get(() -> parameterOptional("from", from -> results(id, from)))),
         path(
             PathMatchers.segment().slash("blobs"),
             id ->
@@ -314,9 +320,18 @@ public final class HttpApi extends AllDirectives {
 
   /**
    * A job's results, streamed while it runs: JSON lines, or with {@code Accept:} {@link
-   * ResultFrames#MEDIA_TYPE} the compact frames the coordinator keeps.
+   * ResultFrames#MEDIA_TYPE} the compact frames the coordinator keeps. With {@code ?from=N} they
+   * start at the N-th result in the order the log holds them, so a client that lost its stream goes
+   * on where it stopped: lines from exactly there; frames from the one that holds it, whose
+   * position the header {@value #RESULTS_FROM} gives.
    */
-  private Route results(String id) {
+  private Route results(String id, Optional<String> fromParameter) {
+    long from;
+    try {
+      from = fromParameter.map(HttpApi::resultIndex).orElse(0L);
+    } catch (IllegalArgumentException e) {
+      return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
+    }
     return optionalHeaderValueByName(
         "Accept",
         accept -> {
@@ -324,24 +339,48 @@ public final class HttpApi extends AllDirectives {
               accept.map(value -> value.contains(ResultFrames.MEDIA_TYPE)).orElse(false);
           return completeWithFuture(
               asks.ask((ActorRef<Optional<ResultLog>> r) -> new ClientRequests.OpenResults(id, r))
-                  .thenApply(
+                  .thenCompose(
                       found ->
                           found
-                              .map(log -> frames ? framesOf(log) : linesOf(log))
-                              .orElseGet(() -> responses.unknownJob(id))));
+                              .map(log -> results(log, from, frames))
+                              .orElseGet(
+                                  () ->
+                                      CompletableFuture.completedFuture(
+                                          responses.unknownJob(id)))));
         });
   }
 
-  private HttpResponse framesOf(ResultLog log) {
-    return HttpResponse.create()
-        .withStatus(StatusCodes.OK)
-        .withEntity(HttpEntities.createChunked(FRAMES, log.source(blocking)));
+  /** The header that says which result a stream of frames starts at. */
+  static final String RESULTS_FROM = "Cohort-Results-From";
+
+  private static long resultIndex(String text) {
+    try {
+      long from = Long.parseLong(text.strip());
+      if (from >= 0) {
+        return from;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(
+        "'from' must be how many results to leave out, 0 or more; it was '" + text + "'");
   }
 
-  private HttpResponse linesOf(ResultLog log) {
-    return HttpResponse.create()
-        .withStatus(StatusCodes.OK)
-        .withEntity(HttpEntities.createChunked(NDJSON, log.jsonLines(blocking)));
+  private CompletionStage<HttpResponse> results(ResultLog log, long from, boolean frames) {
+    CompletionStage<ResultLog.Start> start =
+        from == 0
+            ? CompletableFuture.completedFuture(ResultLog.Start.FIRST)
+            : CompletableFuture.supplyAsync(() -> log.startAt(from), blocking);
+    return start.thenApply(
+        at ->
+            frames
+                ? HttpResponse.create()
+                    .withStatus(StatusCodes.OK)
+                    .addHeader(RawHeader.create(RESULTS_FROM, Long.toString(at.results())))
+                    .withEntity(HttpEntities.createChunked(FRAMES, log.source(blocking, at)))
+                : HttpResponse.create()
+                    .withStatus(StatusCodes.OK)
+                    .withEntity(HttpEntities.createChunked(NDJSON, log.jsonLines(blocking, at))));
   }
 
   private Route cluster() {

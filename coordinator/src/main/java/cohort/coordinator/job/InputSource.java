@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where a job's inputs come from, by index. Ranges generate their inputs on demand, so a job over a
@@ -56,6 +57,19 @@ public interface InputSource {
    */
   default String misfitHint() {
     return "";
+  }
+
+  /**
+   * The integers this source is made of, for a range or a split range; empty for inputs given one
+   * by one. A journal keeps a range by its bounds rather than its inputs.
+   */
+  default Optional<IntegerRange> integers() {
+    return Optional.empty();
+  }
+
+  /** Into how many parts a split range is cut; 0 when the source is not a split range. */
+  default long parts() {
+    return 0;
   }
 
   /** Inputs that stream in while the job runs; see {@link StreamedInputs}. */
@@ -111,6 +125,11 @@ public interface InputSource {
       }
 
       @Override
+      public Optional<IntegerRange> integers() {
+        return Optional.of(range);
+      }
+
+      @Override
       public String misfitHint() {
         return "; a 'range' gives the task each integer as one input: add \"split\": K to give"
             + " it K parts {\"start\":a,\"end\":b} of the range instead (cohort submit: --split K)";
@@ -159,6 +178,16 @@ public interface InputSource {
         span.put("start", bound(index));
         span.put("end", bound(index + 1));
         return span;
+      }
+
+      @Override
+      public Optional<IntegerRange> integers() {
+        return Optional.of(range);
+      }
+
+      @Override
+      public long parts() {
+        return parts;
       }
 
       @Override

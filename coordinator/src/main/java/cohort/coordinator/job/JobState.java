@@ -100,6 +100,8 @@ public final class JobState {
    *
    * @param firstBatchId the id of the first batch this state sends: above any id the job used
    *     before the restart, so a late result of an old batch is never taken for a new one
+   * @param inputsOpen whether its inputs may still grow (a stream): it does not end when every
+   *     known input has its result
    * @throws IllegalStateException when the log does not fit the job: an ordered job's results with
    *     gaps, results beyond its inputs, or a tally that does not count them
    */
@@ -114,7 +116,8 @@ public final class JobState {
       InputSource inputs,
       long firstBatchId,
       int maxBatch,
-      Instant now) {
+      Instant now,
+      boolean inputsOpen) {
     if (done.end() > total || tally.delivered() != done.count()) {
       throw new IllegalStateException(
           "job "
@@ -149,6 +152,7 @@ public final class JobState {
     }
     f.ready = ready;
     f.nextBatchId = batchId;
+    f.inputsOpen = inputsOpen;
     JobStep.finishIfDone(f, now);
     return new JobState(f);
   }
@@ -210,6 +214,11 @@ public final class JobState {
   /** A note for a person, such as why the job failed or was cancelled, or null. */
   public String message() {
     return f.message;
+  }
+
+  /** When the job ended; empty while it runs. */
+  public Optional<Instant> finishedAt() {
+    return Optional.ofNullable(f.finishedAt);
   }
 
   /** When the job was accepted. */

@@ -47,14 +47,32 @@ public final class JobRegistry {
   private final Set<Job> touched = new LinkedHashSet<>();
 
   /**
+   * A registry with no jobs from before.
+   *
    * @param spool where result logs are written
    * @param retained finished jobs kept before the oldest are forgotten
    */
   public JobRegistry(Path spool, int retained) {
+    this(spool, retained, List.of());
+  }
+
+  /**
+   * @param spool where result logs are written
+   * @param retained finished jobs kept before the oldest are forgotten
+   * @param taken ids of jobs recovered from before a restart: new ids never repeat their prefixes
+   */
+  public JobRegistry(Path spool, int retained, Collection<String> taken) {
     this.spool = spool;
     this.retained = retained;
-    this.incarnation =
-        Long.toString(ThreadLocalRandom.current().nextLong(36 * 36, 36 * 36 * 36), 36);
+    Set<String> prefixes = new HashSet<>();
+    for (String id : taken) {
+      prefixes.add(id.substring(0, Math.max(0, id.indexOf('-'))));
+    }
+    String prefix;
+    do {
+      prefix = Long.toString(ThreadLocalRandom.current().nextLong(36 * 36, 36 * 36 * 36), 36);
+    } while (prefixes.contains(prefix));
+    this.incarnation = prefix;
   }
 
   /** A fresh id for the next job. */
@@ -63,33 +81,63 @@ public final class JobRegistry {
   }
 
   /**
-   * Accepts a job: names it, and registers it in its first state; a job with work joins the turn
-   * order.
+   * Names a new job and makes it in its first state; it runs once {@link #register registered}.
    *
    * @param window how far an ordered job's dispatch may run ahead of its first missing result
    */
-  public Job accept(JobSpec spec, InputSource inputs, long window, Instant now) {
+  public Job prepare(JobSpec spec, InputSource inputs, long window, Instant now) {
     String id = newId();
     JobState state =
         inputs.isStreamed()
             ? JobState.streamed(id, spec, window, now)
             : JobState.accepted(id, spec, inputs.size(), window, now);
-    LOG.info(
-        "job {} accepted: task {}, {}",
-        id,
-        spec.task().name(),
-        state.inputsOpen() ? "inputs streamed" : state.available() + " inputs");
-    return add(state, inputs);
+    return new Job(state, inputs, new ResultLog(logFile(spool, id)), touched::add);
   }
 
-  private Job add(JobState state, InputSource inputs) {
-    Job job =
-        new Job(state, inputs, new ResultLog(spool.resolve(state.id() + ".ndjson")), touched::add);
-    jobs.put(job.id(), job);
-    if (!state.terminal()) {
-      active.addLast(job);
+  /** Names a new job and registers it at once, for a coordinator that journals nothing. */
+  public Job accept(JobSpec spec, InputSource inputs, long window, Instant now) {
+    Job job = prepare(spec, inputs, window, now);
+    register(job);
+    return job;
+  }
+
+  /** Registers a job {@link #prepare} made; a job with work joins the turn order. */
+  public void register(Job job) {
+    JobState state = job.state();
+    LOG.info(
+        "job {} accepted: task {}, {}",
+        job.id(),
+        state.spec().task().name(),
+        state.inputsOpen() ? "inputs streamed" : state.available() + " inputs");
+    add(job);
+  }
+
+  /**
+   * Registers a job recovered from before a restart, oldest first: a running one joins the turn
+   * order, an ended one the finished jobs.
+   */
+  public Job restore(JobState state, InputSource inputs, ResultLog log) {
+    Job job = new Job(state, inputs, log, touched::add);
+    add(job);
+    if (state.terminal()) {
+      finished.addLast(job.id());
+      if (!log.closed()) {
+        touched.add(job); // its end is journaled at the next flush
+      }
     }
     return job;
+  }
+
+  private void add(Job job) {
+    jobs.put(job.id(), job);
+    if (!job.state().terminal()) {
+      active.addLast(job);
+    }
+  }
+
+  /** The result log of job {@code id} in {@code spool}. */
+  public static Path logFile(Path spool, String id) {
+    return spool.resolve(id + ".ndjson");
   }
 
   public Optional<Job> get(String id) {
@@ -191,7 +239,7 @@ public final class JobRegistry {
    */
   public void flushResults() {
     for (Job job : touched) {
-      job.results().flush(job.state().terminal());
+      job.results().flush(job.state());
     }
     touched.clear();
   }

@@ -1,5 +1,8 @@
 package cohort.coordinator.journal;
 
+import cohort.coordinator.job.InputSource;
+import cohort.coordinator.job.IntegerRange;
+
 /**
  * Where a job's inputs come from, as its journal keeps them: a range or a split range by its
  * bounds, a list or a stream by how many inputs it had when last journaled (their values are kept
@@ -49,6 +52,48 @@ public record JobInputs(Kind kind, long start, long end, long parts, long count)
   /** The integers {@code start} to {@code end} cut into {@code parts} ranges, one input each. */
   public static JobInputs split(long start, long end, long parts) {
     return new JobInputs(Kind.SPLIT, start, end, parts, 0);
+  }
+
+  /** How the journal keeps the inputs of {@code source}. */
+  public static JobInputs of(InputSource source) {
+    if (source.isStreamed()) {
+      return new JobInputs(Kind.STREAM, 0, 0, 0, source.size());
+    }
+    if (source.integers().isPresent()) {
+      IntegerRange range = source.integers().get();
+      return source.parts() > 0
+          ? split(range.start(), range.end(), source.parts())
+          : range(range.start(), range.end());
+    }
+    return list(source.size());
+  }
+
+  /** How many inputs there are; for a stream, how many it had when journaled. */
+  public long size() {
+    return switch (kind) {
+      case RANGE -> end - start;
+      case SPLIT -> parts;
+      case LIST, STREAM -> count;
+    };
+  }
+
+  /** Whether the inputs are kept in a file beside the journal ({@link InputFiles}). */
+  public boolean kept() {
+    return kind == Kind.LIST;
+  }
+
+  /**
+   * The inputs again, after a restart: a range from its bounds, a list from its file.
+   *
+   * @throws IllegalStateException when a list's file is missing or damaged
+   */
+  public InputSource source(String jobId, InputFiles files) {
+    return switch (kind) {
+      case RANGE -> InputSource.range(start, end);
+      case SPLIT -> InputSource.split(start, end, parts);
+      case LIST -> files.read(jobId);
+      case STREAM -> InputSource.streamed();
+    };
   }
 
   /** A list of {@code count} inputs. */

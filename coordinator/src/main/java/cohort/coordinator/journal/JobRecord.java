@@ -32,6 +32,11 @@ public final class JobRecord
   /** What the journal holds for the job, once replayed. */
   public record Get(ActorRef<JobRecordState> replyTo) implements Command {}
 
+  /** Stop: the job is forgotten, or the coordinator stops. */
+  public enum Stop implements Command {
+    INSTANCE
+  }
+
   /** The entity type of every job's persistence id: {@code job|ID}. */
   static final String ENTITY = "job";
 
@@ -82,6 +87,7 @@ public final class JobRecord
         .forAnyState()
         .onCommand(Record.class, this::onRecord)
         .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), state))
+        .onCommand(Stop.class, (state, stop) -> Effect().stop())
         .build();
   }
 

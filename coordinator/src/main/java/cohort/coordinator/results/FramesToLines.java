@@ -16,6 +16,18 @@ final class FramesToLines {
 
   private final JsonLines lines = new JsonLines();
 
+  /** Lines still to leave out: a reader that starts inside a frame skips its first results. */
+  private long skip;
+
+  FramesToLines() {
+    this(0);
+  }
+
+  /** Leaves out the first {@code skip} lines. */
+  FramesToLines(long skip) {
+    this.skip = skip;
+  }
+
   /** Bytes read and not yet rendered: {@code buffer[start, end)}, the start of a cut frame. */
   private byte[] buffer = new byte[0];
 
@@ -41,7 +53,28 @@ final class FramesToLines {
       lines.append(buffer, start + 4, length);
       start += 4 + length;
     }
-    return ByteString.fromArrayUnsafe(lines.drain());
+    byte[] rendered = lines.drain();
+    int start = 0;
+    while (skip > 0 && start < rendered.length) {
+      int newline = indexOf(rendered, (byte) '\n', start);
+      if (newline < 0) {
+        break;
+      }
+      start = newline + 1;
+      skip--;
+    }
+    return start == 0
+        ? ByteString.fromArrayUnsafe(rendered)
+        : ByteString.fromArrayUnsafe(rendered, start, rendered.length - start);
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Whether a frame was cut and waits for the rest of its bytes. */

@@ -18,14 +18,14 @@ import java.util.TreeMap;
  * written as they came, and consecutive integer inputs as their first, so a block of thousands of
  * tiny results costs a copy, not a line each. Not thread-safe: one per writer.
  */
-final class ResultFrameWriter {
+public final class ResultFrameWriter {
 
   private static final CBORMapper CBOR = new CBORMapper();
 
   private final Frame frame = new Frame();
   private final JsonGenerator cbor;
 
-  ResultFrameWriter() {
+  public ResultFrameWriter() {
     try {
       this.cbor = CBOR.getFactory().createGenerator(frame);
     } catch (IOException e) {
@@ -34,7 +34,7 @@ final class ResultFrameWriter {
   }
 
   /** Writes the block as one frame: its length, then the frame. */
-  void write(ResultBlock block, OutputStream out) throws IOException {
+  public void write(ResultBlock block, OutputStream out) throws IOException {
     frame.reset();
     cbor.writeStartArray(null, 5);
     cbor.writeNumber(block.firstIndex());

@@ -42,6 +42,18 @@ public final class ResultLog {
     this.file = file;
   }
 
+  /**
+   * The log of a job that ended before a restart: its first {@code bytes} bytes, complete.
+   *
+   * @param error why writing it failed, or null
+   */
+  public static ResultLog complete(Path file, long bytes, String error) {
+    ResultLog log = new ResultLog(file);
+    log.advance(bytes);
+    log.close(error);
+    return log;
+  }
+
   public Path file() {
     return file;
   }
@@ -83,7 +95,45 @@ public final class ResultLog {
    * Frames are rendered on {@code blocking} as they are read, a chunk of the file at a time.
    */
   public Source<ByteString, NotUsed> jsonLines(Executor blocking) {
-    return unfold(blocking, true);
+    return unfold(blocking, true, Start.FIRST);
+  }
+
+  /**
+   * Where a reader that wants the results from the {@code from}-th on starts. Blocking: it reads
+   * the heads of the frames before.
+   */
+  public Start startAt(long from) {
+    long end;
+    synchronized (this) {
+      end = committed;
+    }
+    LogSeek.Position at = LogSeek.seek(file, end, from);
+    return new Start(at.bytes(), at.results(), Math.max(0, from - at.results()));
+  }
+
+  /**
+   * Where a reader starts.
+   *
+   * @param bytes the offset of the frame it starts at
+   * @param results the results before that frame: the position of the first one it reads
+   * @param skip results of that frame to leave out as JSON lines (frames go whole)
+   */
+  public record Start(long bytes, long results, long skip) {
+    /** The start of the log. */
+    public static final Start FIRST = new Start(0, 0, 0);
+  }
+
+  /** The log from {@code start} on as JSON lines; see {@link #jsonLines(Executor)}. */
+  public Source<ByteString, NotUsed> jsonLines(Executor blocking, Start start) {
+    return unfold(blocking, true, start);
+  }
+
+  /**
+   * The log from {@code start} on as its frames, whole: the first holds result {@code
+   * start.results()}; see {@link #source(Executor)}.
+   */
+  public Source<ByteString, NotUsed> source(Executor blocking, Start start) {
+    return unfold(blocking, false, start);
   }
 
   /**
@@ -93,12 +143,12 @@ public final class ResultLog {
    * @param blocking runs the file reads, off the actor and stream threads
    */
   public Source<ByteString, NotUsed> source(Executor blocking) {
-    return unfold(blocking, false);
+    return unfold(blocking, false, Start.FIRST);
   }
 
-  private Source<ByteString, NotUsed> unfold(Executor blocking, boolean lines) {
+  private Source<ByteString, NotUsed> unfold(Executor blocking, boolean lines, Start start) {
     return Source.unfoldResourceAsync(
-        () -> CompletableFuture.supplyAsync(() -> openReader(lines), blocking),
+        () -> CompletableFuture.supplyAsync(() -> openReader(lines, start), blocking),
         reader -> read(reader, blocking),
         reader ->
             CompletableFuture.supplyAsync(
@@ -115,7 +165,13 @@ public final class ResultLog {
    * that.
    */
   private Reader openReader(boolean lines) {
-    return new Reader(file, lines ? new FramesToLines() : null);
+    return openReader(lines, Start.FIRST);
+  }
+
+  private Reader openReader(boolean lines, Start start) {
+    Reader reader = new Reader(file, lines ? new FramesToLines(start.skip()) : null);
+    reader.position = start.bytes();
+    return reader;
   }
 
   private CompletionStage<Optional<ByteString>> read(Reader reader, Executor blocking) {

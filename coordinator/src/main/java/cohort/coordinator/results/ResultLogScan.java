@@ -127,8 +127,8 @@ public final class ResultLogScan {
             + log
             + " is damaged ("
             + why
-            + "); its job cannot continue: move the file away to fail the job, or restore the"
-            + " data folder from a backup");
+            + "); the coordinator cannot resume its job: restore the data folder from a backup,"
+            + " or move the folder away to start with no jobs");
   }
 
   /** The first {@code limit} bytes of a stream. */

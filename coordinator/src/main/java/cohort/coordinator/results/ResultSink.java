@@ -1,5 +1,6 @@
 package cohort.coordinator.results;
 
+import cohort.coordinator.job.JobState;
 import cohort.coordinator.job.ResultBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +46,9 @@ public final class ResultSink {
   /**
    * Hands the writer what came in since the last flush, and closes the log once the job ended.
    *
-   * @param ended whether the job is over: no more results will come
+   * @param job the job's state: once it is terminal, no more results will come
    */
-  public void flush(boolean ended) {
+  public void flush(JobState job) {
     if (writer == null) {
       return;
     }
@@ -55,9 +56,11 @@ public final class ResultSink {
       writer.tell(new ResultWriter.Append(pending));
       pending = new ArrayList<>();
     }
-    if (ended && !closed) {
+    if (job.terminal() && !closed) {
       closed = true;
-      writer.tell(ResultWriter.Close.INSTANCE);
+      writer.tell(
+          new ResultWriter.Close(
+              job.phase().name(), job.message(), job.finishedAt().orElseThrow()));
     }
   }
 

@@ -1,15 +1,16 @@
 package cohort.coordinator.results;
 
+import static cohort.coordinator.journal.Journal.reason;
+
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.ResultBlock;
+import cohort.coordinator.journal.JobRecordEvent;
+import cohort.coordinator.journal.JobRecordEvent.ResultsSynced;
+import cohort.coordinator.journal.Journal;
 import cohort.protocol.CoordinatorProtocol;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -24,13 +25,19 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Appends one job's results to its {@link ResultLog}, as result frames. Runs on Pekko's
  * blocking-I/O dispatcher, since it writes a file.
  *
- * <p>Results are flushed, and so made readable, once the writer has drained the appends already in
- * its mailbox, and at most once per {@link #FLUSH_INTERVAL}: a single result after a quiet spell is
- * readable at once, while a stream of tiny results costs a flush (and a read, and a network write
- * to each reader) per interval rather than per result.
+ * <p>Results are flushed once the writer has drained the appends already in its mailbox, and at
+ * most once per {@link #FLUSH_INTERVAL}: a single result after a quiet spell goes out at once,
+ * while a stream of tiny results costs a flush (and a read, and a network write to each reader) per
+ * interval rather than per result.
+ *
+ * <p>With a durable {@link Journal}, readers see results only once they are kept: the file is
+ * synced to the disk and its length journaled ({@code ResultsSynced}), at most once per sync
+ * interval, so a client never reads a result that a restart would take back. The job's end is
+ * journaled ({@code Ended}) before the log reads as complete. Without one, results are readable
+ * once flushed.
  *
  * <p>It also frees the job's file inputs: a blob an input references (its {@code "blob"} field) is
- * deleted once that input's result is written, and what is left when the job ends goes with it.
+ * deleted once that input's result is kept, and what is left when the job ends goes with it.
  */
 public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
 
@@ -49,65 +56,110 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     CoordinatorProtocol.Command written(String jobId, int count);
   }
 
-  /** No more results: flush, mark the log complete, stop. */
-  public enum Close implements Command {
-    INSTANCE
+  /**
+   * No more results: keep them, journal the end, mark the log complete, stop.
+   *
+   * @param phase how the job ended
+   * @param message what its status says about the end
+   * @param endedAt when it ended
+   */
+  public record Close(String phase, String message, Instant endedAt) implements Command {}
+
+  /**
+   * Where a writer starts.
+   *
+   * @param log the log it appends to
+   * @param jobId whose results these are
+   * @param bytes bytes the log's file holds already (kept before a restart); 0 for a new job
+   * @param results results in those bytes
+   * @param syncInterval the shortest time between two syncs
+   * @param ended run once the job's end is journaled: what only a running job needs may go
+   */
+  public record Setup(
+      ResultLog log,
+      String jobId,
+      long bytes,
+      long results,
+      Duration syncInterval,
+      Runnable ended) {
+
+    /** A new job's writer, with nothing to do at the end. */
+    public static Setup fresh(ResultLog log, String jobId, Duration syncInterval) {
+      return new Setup(log, jobId, 0, 0, syncInterval, () -> {});
+    }
   }
 
   private enum Flush implements Command {
     INSTANCE
   }
 
+  private enum Sync implements Command {
+    INSTANCE
+  }
+
+  /** A sync's length is journaled, or could not be. */
+  private record Synced(long bytes, List<String> freed, Throwable failure) implements Command {}
+
+  /** The job's end is journaled, or could not be. */
+  private record Ended(long bytes, Throwable failure) implements Command {}
+
   /** The shortest time between two flushes. */
   static final Duration FLUSH_INTERVAL = Duration.ofMillis(2);
 
+  private final Setup setup;
   private final ResultLog log;
-  private final String jobId;
   private final BlobStore blobs;
+  private final Journal journal;
   private final ActorRef<CoordinatorProtocol.Command> owner;
   private final Owner acks;
-  private final CountingStream counter;
-  private final ResultFrameWriter frames = new ResultFrameWriter();
+  private final LogFile file;
   private final TimerScheduler<Command> timers;
   private boolean flushPending;
   private long lastFlushNanos;
+  private boolean syncPending;
+  private boolean syncing;
+  private long lastSyncNanos;
+  private long synced;
+  private Close closing;
   private String failure;
 
   /**
+   * @param journal where the log's kept length and the job's end are journaled
    * @param owner told after each append how many results were written
    * @param acks makes those messages
    */
   public static Behavior<Command> create(
-      ResultLog log,
-      String jobId,
+      Setup setup,
       BlobStore blobs,
+      Journal journal,
       ActorRef<CoordinatorProtocol.Command> owner,
       Owner acks) {
     return Behaviors.withTimers(
         timers ->
             Behaviors.setup(
-                context -> new ResultWriter(context, timers, log, jobId, blobs, owner, acks)));
+                context -> new ResultWriter(context, timers, setup, blobs, journal, owner, acks)));
   }
 
   private ResultWriter(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
-      ResultLog log,
-      String jobId,
+      Setup setup,
       BlobStore blobs,
+      Journal journal,
       ActorRef<CoordinatorProtocol.Command> owner,
       Owner acks)
       throws IOException {
     super(context);
     this.timers = timers;
-    this.log = log;
-    this.jobId = jobId;
+    this.setup = setup;
+    this.log = setup.log();
     this.blobs = blobs;
+    this.journal = journal;
     this.owner = owner;
     this.acks = acks;
-    Files.createDirectories(log.file().getParent());
-    this.counter =
-        new CountingStream(new BufferedOutputStream(Files.newOutputStream(log.file()), 1 << 16));
+    this.file = LogFile.openAt(log.file(), setup.bytes(), setup.results());
+    this.synced = setup.bytes();
+    log.advance(setup.bytes());
   }
 
   @Override
@@ -115,7 +167,10 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     return newReceiveBuilder()
         .onMessage(Append.class, this::onAppend)
         .onMessageEquals(Flush.INSTANCE, this::onFlush)
-        .onMessageEquals(Close.INSTANCE, this::onClose)
+        .onMessageEquals(Sync.INSTANCE, this::onSync)
+        .onMessage(Synced.class, this::onSynced)
+        .onMessage(Close.class, this::onClose)
+        .onMessage(Ended.class, this::onEnded)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -125,60 +180,150 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     for (ResultBlock block : append.blocks()) {
       count += block.size();
     }
-    owner.tell(acks.written(jobId, count));
+    owner.tell(acks.written(setup.jobId(), count));
     if (failure != null) {
       return this;
     }
     try {
       for (ResultBlock block : append.blocks()) {
-        write(block);
+        file.write(block);
       }
     } catch (IOException e) {
-      fail(e);
+      fail("cannot write results to " + log.file() + ": " + e.getMessage());
       return this;
     }
     if (!flushPending) {
       flushPending = true;
-      long wait = lastFlushNanos + FLUSH_INTERVAL.toNanos() - System.nanoTime();
-      if (wait <= 0) {
-        getContext().getSelf().tell(Flush.INSTANCE);
-      } else {
-        timers.startSingleTimer(Flush.INSTANCE, Duration.ofNanos(wait));
-      }
+      after(Flush.INSTANCE, lastFlushNanos, FLUSH_INTERVAL);
     }
     return this;
   }
 
-  /**
-   * Writes a block as one result frame, and frees the files its inputs named: a blob an input names
-   * is no longer needed once the input has its result.
-   */
-  private void write(ResultBlock block) throws IOException {
-    frames.write(block, counter);
-    if (block.inputs().integers()) {
-      return;
-    }
-    for (JsonNode input : block.inputs()) {
-      if (input.isObject()) {
-        JsonNode blob = input.get("blob");
-        if (blob != null && blob.isTextual()) {
-          blobs.delete(blob.textValue());
-        }
-      }
+  /** Sends {@code message} to this writer now if {@code interval} passed since {@code last}. */
+  private void after(Command message, long last, Duration interval) {
+    long wait = last + interval.toNanos() - System.nanoTime();
+    if (wait <= 0) {
+      getContext().getSelf().tell(message);
+    } else {
+      timers.startSingleTimer(message, Duration.ofNanos(wait));
     }
   }
 
   private Behavior<Command> onFlush() {
     flushPending = false;
-    flush();
+    lastFlushNanos = System.nanoTime();
+    if (failure != null) {
+      return this;
+    }
+    try {
+      file.flush();
+    } catch (IOException e) {
+      fail("cannot write results to " + log.file() + ": " + e.getMessage());
+      return this;
+    }
+    if (!journal.durable()) {
+      log.advance(file.bytes());
+      file.takeFreed().forEach(blobs::delete);
+    } else if (!syncPending && !syncing) {
+      syncPending = true;
+      after(Sync.INSTANCE, lastSyncNanos, setup.syncInterval());
+    }
     return this;
   }
 
-  private Behavior<Command> onClose() {
-    flush();
+  /** Syncs what is written, then journals its length; readers see it once that is done. */
+  private Behavior<Command> onSync() {
+    syncPending = false;
+    if (failure != null || syncing || file.bytes() == synced) {
+      return this;
+    }
+    try {
+      file.sync();
+    } catch (IOException e) {
+      fail("cannot sync results to " + log.file() + ": " + e.getMessage());
+      return this;
+    }
+    syncing = true;
+    lastSyncNanos = System.nanoTime();
+    long bytes = file.bytes();
+    List<String> freed = file.takeFreed();
+    getContext()
+        .pipeToSelf(
+            journal.record(setup.jobId(), new ResultsSynced(file.results(), bytes)),
+            (done, error) -> new Synced(bytes, freed, error));
+    return this;
+  }
+
+  private Behavior<Command> onSynced(Synced kept) {
+    syncing = false;
+    if (kept.failure() != null) {
+      fail("cannot journal the results of job " + setup.jobId() + ": " + reason(kept.failure()));
+    } else {
+      synced = kept.bytes();
+      log.advance(synced);
+      kept.freed().forEach(blobs::delete);
+    }
+    if (closing != null) {
+      return end();
+    }
+    if (failure == null && file.bytes() > synced && !flushPending) {
+      syncPending = true;
+      after(Sync.INSTANCE, lastSyncNanos, setup.syncInterval());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onClose(Close close) {
+    closing = close;
+    if (failure == null) {
+      try {
+        file.flush();
+      } catch (IOException e) {
+        fail("cannot write results to " + log.file() + ": " + e.getMessage());
+      }
+    }
+    return syncing ? this : end();
+  }
+
+  /** Keeps the last results and journals the end; the log is complete once that is done. */
+  private Behavior<Command> end() {
+    if (!journal.durable() || failure != null) {
+      if (failure == null) {
+        log.advance(file.bytes());
+      }
+      return stop();
+    }
+    try {
+      file.sync();
+    } catch (IOException e) {
+      fail("cannot sync results to " + log.file() + ": " + e.getMessage());
+      return stop();
+    }
+    long bytes = file.bytes();
+    getContext()
+        .pipeToSelf(
+            journal.record(
+                setup.jobId(),
+                new JobRecordEvent.Ended(
+                    closing.phase(), closing.message(), closing.endedAt(), file.results(), bytes)),
+            (done, error) -> new Ended(bytes, error));
+    return this;
+  }
+
+  private Behavior<Command> onEnded(Ended ended) {
+    if (ended.failure() != null) {
+      fail("cannot journal the end of job " + setup.jobId() + ": " + reason(ended.failure()));
+    } else {
+      log.advance(ended.bytes());
+      setup.ended().run();
+    }
+    return stop();
+  }
+
+  private Behavior<Command> stop() {
     closeFile();
     log.close(failure);
-    blobs.deleteJob(jobId);
+    blobs.deleteJob(setup.jobId());
     return Behaviors.stopped();
   }
 
@@ -190,52 +335,18 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     return this;
   }
 
-  private void flush() {
-    if (failure != null) {
-      return;
-    }
-    lastFlushNanos = System.nanoTime();
-    try {
-      counter.flush();
-      log.advance(counter.count);
-    } catch (IOException e) {
-      fail(e);
-    }
-  }
-
-  private void fail(IOException e) {
-    failure = "cannot write results to " + log.file() + ": " + e.getMessage();
+  private void fail(String why) {
+    failure = why;
     getContext().getLog().error(failure);
   }
 
   private void closeFile() {
     try {
-      counter.close();
+      file.close();
     } catch (IOException e) {
       if (failure == null) {
-        fail(e);
+        fail("cannot write results to " + log.file() + ": " + e.getMessage());
       }
-    }
-  }
-
-  /** Counts the bytes that reached the buffered stream, so flushes know the committed length. */
-  private static final class CountingStream extends FilterOutputStream {
-    long count;
-
-    CountingStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
     }
   }
 }

@@ -84,7 +84,8 @@ class JobStateRecoveredTest {
             InputSource.range(0, 10),
             1L << 40,
             4096,
-            T0);
+            T0,
+            false);
     assertThat(state.phase()).isEqualTo(Phase.RUNNING);
     assertThat(state.delivered()).isEqualTo(4);
     assertThat(state.nextFresh()).isEqualTo(4);
@@ -118,7 +119,8 @@ class JobStateRecoveredTest {
             InputSource.range(0, 12),
             500,
             2,
-            T0);
+            T0,
+            false);
     assertThat(state.ready())
         .extracting(Batch::id, Batch::firstIndex, Batch::size)
         .containsExactly(tuple(500L, 3L, 2), tuple(501L, 5L, 1));
@@ -155,7 +157,8 @@ class JobStateRecoveredTest {
             InputSource.range(0, 3),
             0,
             4096,
-            T0);
+            T0,
+            false);
     assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
     assertThat(state.combined().longValue()).isEqualTo(3);
   }
@@ -176,7 +179,8 @@ class JobStateRecoveredTest {
                     InputSource.range(0, 10),
                     0,
                     4096,
-                    T0))
+                    T0,
+                    false))
         .hasMessage("job o-1 is ordered, but its log has gaps: 1 runs");
     assertThatThrownBy(
             () ->
@@ -191,7 +195,8 @@ class JobStateRecoveredTest {
                     InputSource.range(0, 4),
                     0,
                     4096,
-                    T0))
+                    T0,
+                    false))
         .hasMessage("job o-2: its log holds results up to input 6 (6 counted) for 4 inputs");
   }
 }

@@ -79,7 +79,7 @@ class ResultLogScanTest {
     long[] ends = write(log, block(0, 10), block(10, 10));
     assertThatThrownBy(() -> ResultLogScan.scan(log, ends[1] + 1, null))
         .hasMessageStartingWith("the result log " + log + " is damaged (it has " + ends[1])
-        .hasMessageContaining("move the file away to fail the job");
+        .hasMessageContaining("restore the data folder from a backup");
     assertThatThrownBy(() -> ResultLogScan.scan(log, ends[0] + 3, null))
         .hasMessageStartingWith(
             "the result log " + log + " is damaged (a frame's length is cut at byte ");

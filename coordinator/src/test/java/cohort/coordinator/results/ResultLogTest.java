@@ -77,7 +77,11 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer =
         testKit.spawn(
             ResultWriter.create(
-                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
+                new BlobStore(dir.resolve("blobs")),
+                cohort.coordinator.journal.Journal.NONE,
+                owner.ref(),
+                Written::new));
     CompletionStage<ByteString> read =
         log.jsonLines(blocking)
             .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
@@ -88,7 +92,7 @@ class ResultLogTest {
     writer.tell(new ResultWriter.Append(List.of(block(0, 2))));
     writer.tell(new ResultWriter.Append(List.of(block(2, 3))));
     assertThat(read.toCompletableFuture().isDone()).isFalse();
-    writer.tell(ResultWriter.Close.INSTANCE);
+    writer.tell(new ResultWriter.Close("SUCCEEDED", null, java.time.Instant.EPOCH));
 
     String text = read.toCompletableFuture().get(10, TimeUnit.SECONDS).utf8String();
     assertThat(text.split("\n"))
@@ -115,11 +119,15 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer =
         testKit.spawn(
             ResultWriter.create(
-                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
+                new BlobStore(dir.resolve("blobs")),
+                cohort.coordinator.journal.Journal.NONE,
+                owner.ref(),
+                Written::new));
     for (int i = 0; i < 5000; i++) {
       writer.tell(new ResultWriter.Append(List.of(block(i, i + 1))));
     }
-    writer.tell(ResultWriter.Close.INSTANCE);
+    writer.tell(new ResultWriter.Close("SUCCEEDED", null, java.time.Instant.EPOCH));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -170,9 +178,13 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer =
         testKit.spawn(
             ResultWriter.create(
-                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
+                new BlobStore(dir.resolve("blobs")),
+                cohort.coordinator.journal.Journal.NONE,
+                owner.ref(),
+                Written::new));
     writer.tell(new ResultWriter.Append(List.of(block(0, 1))));
-    writer.tell(ResultWriter.Close.INSTANCE);
+    writer.tell(new ResultWriter.Close("SUCCEEDED", null, java.time.Instant.EPOCH));
 
     assertThat(read.toCompletableFuture().get(10, TimeUnit.SECONDS).utf8String())
         .isEqualTo("{\"index\":0,\"input\":0,\"output\":0}\n");
@@ -206,12 +218,16 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer =
         testKit.spawn(
             ResultWriter.create(
-                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
+                new BlobStore(dir.resolve("blobs")),
+                cohort.coordinator.journal.Journal.NONE,
+                owner.ref(),
+                Written::new));
     writer.tell(new ResultWriter.Append(List.of(block(0, 2))));
     assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 2));
     assertThat(lines.isDone()).isFalse();
     writer.tell(new ResultWriter.Append(List.of(block(2, 3))));
-    writer.tell(ResultWriter.Close.INSTANCE);
+    writer.tell(new ResultWriter.Close("SUCCEEDED", null, java.time.Instant.EPOCH));
 
     assertThat(new String(lines.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8).split("\n"))
         .containsExactly(
@@ -251,7 +267,11 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer =
         testKit.spawn(
             ResultWriter.create(
-                log, "j", new BlobStore(dir.resolve("blobs")), owner.ref(), Written::new));
+                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
+                new BlobStore(dir.resolve("blobs")),
+                cohort.coordinator.journal.Journal.NONE,
+                owner.ref(),
+                Written::new));
     writer.tell(new ResultWriter.Append(List.of(block(0, 1))));
     assertThat(lines.readLine()).isEqualTo("{\"index\":0,\"input\":0,\"output\":0}");
     CompletableFuture<String> next =

@@ -2,10 +2,15 @@ package cohort.coordinator.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.coordinator.job.JobEvent;
+import cohort.coordinator.job.JobSpec;
+import cohort.coordinator.job.JobState;
 import cohort.coordinator.job.ResultBlock;
+import cohort.protocol.TaskSpec;
 import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +36,13 @@ class ResultSinkTest {
     testKit.shutdownTestKit();
   }
 
+  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+  private static final JobState RUNNING =
+      JobState.accepted("j", JobSpec.of(new TaskSpec("echo", Map.of())), 5, 10, T0);
+
+  private static final JobState ENDED = RUNNING.updated(new JobEvent.Cancelled("test"), T0).state();
+
   private static ResultBlock block(long from, int size) {
     List<JsonNode> values = Collections.nCopies(size, LongNode.valueOf(1));
     return new ResultBlock(from, Values.of(values), Values.of(values), Map.of());
@@ -42,15 +54,15 @@ class ResultSinkTest {
     TestProbe<ResultWriter.Command> writer = testKit.createTestProbe();
     ResultSink sink = new ResultSink();
     sink.add(List.of(block(0, 2)));
-    sink.flush(false); // no writer yet: the results wait
+    sink.flush(RUNNING); // no writer yet: the results wait
     sink.start(writer.ref());
     sink.add(List.of(block(2, 3)));
-    sink.flush(true);
+    sink.flush(ENDED);
     assertThat(((ResultWriter.Append) writer.receiveMessage()).blocks())
         .extracting(ResultBlock::firstIndex)
         .containsExactly(0L, 2L);
-    writer.expectMessage(ResultWriter.Close.INSTANCE);
-    sink.flush(true);
+    assertThat(writer.receiveMessage()).isEqualTo(new ResultWriter.Close("CANCELLED", "test", T0));
+    sink.flush(ENDED);
     writer.expectNoMessage(java.time.Duration.ofMillis(50));
   }
 

@@ -47,6 +47,7 @@ class WordCountIT {
                 "127.0.0.1",
                 0,
                 0,
+                Files.createTempDirectory(logs, "coordinator-data-"),
                 Optional.of(logs),
                 line -> {},
                 false,

@@ -1,0 +1,96 @@
+package cohort.coordinator.journal;
+
+import com.typesafe.config.Config;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The journal on Pekko Persistence: one {@link JobRecord} per job, started on first use, over the
+ * database {@code conf/coordinator.conf} and {@link JournalConfig} name.
+ */
+public final class PekkoJournal implements Journal {
+
+  /** How long a write may take before the caller hears that it failed. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private static final String[] FORGET = {
+    "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?",
+    "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?"
+  };
+
+  private final ActorSystem<?> system;
+  private final Executor blocking;
+  private final Config database;
+  private final ConcurrentMap<String, ActorRef<JobRecord.Command>> records =
+      new ConcurrentHashMap<>();
+
+  /** The journal of {@code system}, which was started with {@link JournalConfig#at}. */
+  public PekkoJournal(ActorSystem<?> system) {
+    this.system = system;
+    this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    this.database = system.settings().config().getConfig(JournalConfig.DATABASE);
+  }
+
+  @Override
+  public boolean durable() {
+    return true;
+  }
+
+  private ActorRef<JobRecord.Command> of(String jobId) {
+    return records.computeIfAbsent(
+        jobId, id -> system.systemActorOf(JobRecord.create(id), "journal-" + id, Props.empty()));
+  }
+
+  @Override
+  public CompletionStage<Void> record(String jobId, JobRecordEvent event) {
+    return AskPattern.<JobRecord.Command, org.apache.pekko.Done>askWithStatus(
+            of(jobId), reply -> new JobRecord.Record(event, reply), TIMEOUT, system.scheduler())
+        .thenApply(done -> null);
+  }
+
+  @Override
+  public CompletionStage<JobRecordState> state(String jobId) {
+    return AskPattern.ask(of(jobId), JobRecord.Get::new, TIMEOUT, system.scheduler());
+  }
+
+  @Override
+  public CompletionStage<Void> forget(String jobId) {
+    ActorRef<JobRecord.Command> record = records.remove(jobId);
+    if (record != null) {
+      record.tell(JobRecord.Stop.INSTANCE);
+    }
+    String id = JobRecord.persistenceId(jobId).id();
+    return CompletableFuture.runAsync(() -> delete(id), blocking);
+  }
+
+  private void delete(String persistenceId) {
+    try (Connection connection =
+        DriverManager.getConnection(
+            database.getString("url"),
+            database.getString("user"),
+            database.getString("password"))) {
+      for (String sql : FORGET) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+          statement.setString(1, persistenceId);
+          statement.executeUpdate();
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot forget " + persistenceId + " in the journal: " + e.getMessage(), e);
+    }
+  }
+}

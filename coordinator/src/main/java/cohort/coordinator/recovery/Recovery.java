@@ -1,0 +1,159 @@
+package cohort.coordinator.recovery;
+
+import cohort.coordinator.job.InputSource;
+import cohort.coordinator.job.JobEvent;
+import cohort.coordinator.job.JobSpec;
+import cohort.coordinator.job.JobState;
+import cohort.coordinator.jobs.JobRegistry;
+import cohort.coordinator.journal.InputFiles;
+import cohort.coordinator.journal.JobInputs;
+import cohort.coordinator.journal.JobRecordEvent.Accepted;
+import cohort.coordinator.journal.JobRecordEvent.Ended;
+import cohort.coordinator.journal.JobRecordState;
+import cohort.coordinator.results.ResultLog;
+import cohort.coordinator.results.ResultLogScan;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds the jobs of a data folder from what their journals hold and what their result logs kept
+ * up to the journaled mark (bytes after it were never journaled and are cut). A running job goes on
+ * from there: an ordered one after its kept prefix, an unordered one with the inputs missing
+ * between its results first; inputs that were out on nodes run again, and no kept result is
+ * delivered twice. Ended jobs come back complete, cancelled ones cancelled.
+ *
+ * <p>Plain and blocking (it reads files): run it before the coordinator starts.
+ */
+public final class Recovery {
+
+  /**
+   * Why a running streamed job cannot go on: its inputs lived in the coordinator's memory and in
+   * the client that sent them.
+   */
+  static final String STREAM_LOST =
+      "the coordinator restarted, and the inputs this job streamed were not kept; its results so"
+          + " far stay readable: submit the rest again";
+
+  private final Path spool;
+  private final InputFiles files;
+  private final long window;
+  private final int maxBatch;
+  private final Clock clock;
+
+  /**
+   * @param spool the folder of the result logs
+   * @param window how far an ordered job may run ahead of its first missing result
+   * @param maxBatch the most inputs a batch of missing inputs holds
+   */
+  public Recovery(Path spool, InputFiles files, long window, int maxBatch, Clock clock) {
+    this.spool = spool;
+    this.files = files;
+    this.window = window;
+    this.maxBatch = maxBatch;
+    this.clock = clock;
+  }
+
+  /**
+   * The jobs the journal holds, oldest first.
+   *
+   * @param journaled what the journal holds for each job id
+   * @throws IllegalStateException naming the file, when a result log or an input file is damaged
+   */
+  public List<RecoveredJob> recover(Map<String, JobRecordState> journaled) {
+    List<RecoveredJob> jobs = new ArrayList<>();
+    journaled.forEach(
+        (id, record) -> {
+          if (record.known()) {
+            jobs.add(recover(id, record));
+          }
+        });
+    jobs.sort(Comparator.comparing(job -> job.state().submittedAt()));
+    return jobs;
+  }
+
+  private RecoveredJob recover(String id, JobRecordState record) {
+    Accepted accepted = record.accepted();
+    JobSpec spec = accepted.spec();
+    Path file = JobRegistry.logFile(spool, id);
+    ResultLogScan.Scanned kept = ResultLogScan.scan(file, record.bytes(), spec.combiner());
+    if (kept.tally().delivered() != record.results()) {
+      throw new IllegalStateException(
+          "the result log "
+              + file
+              + " holds "
+              + kept.tally().delivered()
+              + " results where the journal counts "
+              + record.results()
+              + "; restore the data folder from a backup, or move the folder away to start with"
+              + " no jobs");
+    }
+    Ended ended = record.ended();
+    Instant now = ended != null ? ended.endedAt() : clock.instant();
+    JobInputs given = accepted.inputs();
+    boolean streamed = given.kind() == JobInputs.Kind.STREAM;
+    // A job that ended or was cancelled runs nothing more: its inputs are not read (nor kept).
+    InputSource inputs =
+        streamed
+            ? new Unkept(kept.done().end())
+            : ended != null || record.cancelled() != null
+                ? new Unkept(given.size())
+                : given.source(id, files);
+    JobState state =
+        JobState.recovered(
+            id,
+            spec,
+            inputs.size(),
+            window,
+            accepted.submittedAt(),
+            kept.done(),
+            kept.tally(),
+            inputs,
+            firstBatchId(),
+            maxBatch,
+            now,
+            streamed && ended == null);
+    String cancelled =
+        record.cancelled() != null
+            ? record.cancelled()
+            : streamed && ended == null ? STREAM_LOST : null;
+    if (cancelled != null && !state.terminal()) {
+      state = state.updated(new JobEvent.Cancelled(cancelled), now).state();
+    }
+    if (ended != null) {
+      return new RecoveredJob(
+          state,
+          inputs,
+          ResultLog.complete(file, record.bytes(), null),
+          record.bytes(),
+          record.results());
+    }
+    ResultLogScan.truncate(file, record.bytes());
+    return new RecoveredJob(state, inputs, new ResultLog(file), record.bytes(), record.results());
+  }
+
+  /**
+   * The first batch id of a recovered job: above any id the coordinator gave out before it stopped,
+   * so a late answer about an old batch is never taken for a new one. Ids count from 0 in each
+   * coordinator; seconds since 1970 shifted past them leave room for 16 million batches a second.
+   */
+  private long firstBatchId() {
+    return clock.instant().getEpochSecond() << 24;
+  }
+
+  /**
+   * The inputs of a job that runs nothing more after a restart (it ended, was cancelled, or
+   * streamed inputs that were not kept): how many there were, none of them known.
+   */
+  private record Unkept(long size) implements InputSource {
+
+    @Override
+    public com.fasterxml.jackson.databind.JsonNode get(long index) {
+      return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+    }
+  }
+}
