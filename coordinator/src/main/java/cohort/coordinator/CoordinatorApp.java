@@ -6,6 +6,7 @@ import cohort.coordinator.http.HttpApi;
 import cohort.coordinator.http.JsonParsingErrors;
 import cohort.coordinator.journal.JournalConfig;
 import cohort.coordinator.journal.JournalSchema;
+import cohort.coordinator.recovery.DataFormat;
 import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.recovery.Restart;
 import cohort.protocol.CoordinatorProtocol;
@@ -92,6 +93,7 @@ public final class CoordinatorApp {
     String url = JournalConfig.h2Url(dataDir);
     ActorSystem<Void> system;
     try {
+      DataFormat.check(dataDir);
       JournalSchema.ensureH2(url, dataDir.toString());
       system =
           ActorSystem.create(

@@ -2,6 +2,7 @@ package cohort.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -47,5 +48,52 @@ class DataFolderIT {
       again.signal("TERM");
       again.await(Duration.ofSeconds(60));
     }
+  }
+
+  /**
+   * Tests that a folder another version of Cohort wrote, and a folder whose journal is damaged, are
+   * refused at start with a message naming what is wrong and what to do, not started with no jobs.
+   */
+  @Test
+  void aFolderOfAnotherVersionOrWithADamagedJournalIsRefused(@TempDir Path dir) throws Exception {
+    Path other = Files.createDirectories(dir.resolve("other"));
+    Files.writeString(other.resolve("FORMAT"), "cohort data folder 0\n");
+    Cli.Run refused =
+        Cli.run(
+            "coordinator",
+            "--http-port",
+            "0",
+            "--cluster-port",
+            "0",
+            "--data-dir",
+            other.toString());
+    assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(2);
+    assertThat(refused.stderr())
+        .contains(
+            "the data folder "
+                + other
+                + " was written by another version of Cohort (its FORMAT file says 'cohort data"
+                + " folder 0'")
+        .contains("give this one a new folder with --data-dir")
+        .doesNotContain("Exception");
+
+    Path damaged = Files.createDirectories(dir.resolve("damaged").resolve("journal"));
+    byte[] garbage = new byte[64 * 1024];
+    java.util.Arrays.fill(garbage, (byte) 0x5a);
+    Files.write(damaged.resolve("cohort.mv.db"), garbage);
+    Cli.Run broken =
+        Cli.run(
+            "coordinator",
+            "--http-port",
+            "0",
+            "--cluster-port",
+            "0",
+            "--data-dir",
+            damaged.getParent().toString());
+    assertThat(broken.exitCode()).as(broken.stderr()).isEqualTo(2);
+    assertThat(broken.stderr())
+        .contains("the journal in " + damaged.getParent() + " is damaged")
+        .contains("move the folder away to start with no jobs, or restore it from a backup")
+        .doesNotContain("Exception");
   }
 }

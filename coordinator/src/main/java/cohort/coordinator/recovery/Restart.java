@@ -47,6 +47,17 @@ public final class Restart {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     return JournaledJobs.ids(system)
         .thenCompose(ids -> states(journal, ids))
+        .exceptionally(
+            failure -> {
+              throw new IllegalStateException(
+                  "cannot read the journal in "
+                      + dataDir.resolve("journal")
+                      + " ("
+                      + cohort.coordinator.journal.Journal.reason(failure)
+                      + "); restore the data folder from a backup, or move it away to start with"
+                      + " no jobs",
+                  failure);
+            })
         .thenApplyAsync(
             states ->
                 new Recovery(dataDir, inputs, window, maxBatch, Clock.systemUTC()).recover(states),
