@@ -2,6 +2,7 @@ package cohort.cli;
 
 import cohort.api.BlobsWanted;
 import cohort.client.CohortClient;
+import cohort.client.CohortException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +58,18 @@ final class FileSender implements AutoCloseable {
   private void ask() {
     try {
       while (!closed) {
-        BlobsWanted wanted = client.wantedBlobs(jobId, ASK_WAIT);
+        BlobsWanted wanted;
+        try {
+          wanted = client.wantedBlobs(jobId, ASK_WAIT);
+        } catch (CohortException e) {
+          if (!e.unreachable() || closed) {
+            throw e;
+          }
+          // The coordinator is away (restarting on its data folder): ask again once it is back;
+          // the results reader gives up on it, and closes this, after its reconnect timeout.
+          Thread.sleep(AWAY_PAUSE.toMillis());
+          continue;
+        }
         for (String blob : wanted.blobs()) {
           senders.execute(() -> send(blob));
         }
@@ -65,12 +77,17 @@ final class FileSender implements AutoCloseable {
           return;
         }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       if (!closed) {
         failure = e.getMessage();
       }
     }
   }
+
+  /** How long to wait before asking a coordinator that could not be reached again. */
+  private static final java.time.Duration AWAY_PAUSE = java.time.Duration.ofMillis(500);
 
   private void send(String blob) {
     try {

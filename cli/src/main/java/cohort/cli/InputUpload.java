@@ -8,6 +8,9 @@ import java.io.Closeable;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The upload of a streamed job's inputs ({@code --input-file}, {@code --dir}), on a thread of its
@@ -38,13 +41,13 @@ final class InputUpload {
   private final Thread thread;
   private volatile RuntimeException failure;
 
-  private InputUpload(CohortClient client, String jobId, Source source) {
+  private InputUpload(CohortClient client, String jobId, Source source, Duration reconnect) {
     this.source = source;
     this.thread =
         new Thread(
             () -> {
               try {
-                client.sendInputs(jobId, source);
+                send(client, jobId, new ReplayableInputs(source), reconnect);
               } catch (RuntimeException e) {
                 failure = e;
                 try {
@@ -60,11 +63,88 @@ final class InputUpload {
     thread.setDaemon(true);
   }
 
-  /** Starts sending the source's inputs to the job; the thread closes the source when it ends. */
-  static InputUpload start(CohortClient client, String jobId, Source source) {
-    InputUpload upload = new InputUpload(client, jobId, source);
+  /**
+   * Starts sending the source's inputs to the job; the thread closes the source when it ends.
+   *
+   * @param reconnect how long to wait for a coordinator that went away, to go on sending
+   */
+  static InputUpload start(CohortClient client, String jobId, Source source, Duration reconnect) {
+    InputUpload upload = new InputUpload(client, jobId, source, reconnect);
     upload.thread.start();
     return upload;
+  }
+
+  /** How often the upload asks how many inputs the coordinator has for good. */
+  private static final Duration TRIM_EVERY = Duration.ofSeconds(1);
+
+  /**
+   * Sends every input; when the coordinator goes away midway, waits for it (up to {@code
+   * reconnect}) and goes on from the first input it does not have, which its job status says.
+   */
+  private static void send(
+      CohortClient client, String jobId, ReplayableInputs inputs, Duration reconnect) {
+    ScheduledExecutorService trimmer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "upload-trim");
+              thread.setDaemon(true);
+              return thread;
+            });
+    trimmer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            inputs.trimBefore(client.status(jobId).total());
+          } catch (RuntimeException e) {
+            // the coordinator is away: keep everything until it answers again
+          }
+        },
+        TRIM_EVERY.toMillis(),
+        TRIM_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
+    try {
+      long from = 0;
+      while (true) {
+        try {
+          client.sendInputs(jobId, inputs.from(from));
+          return;
+        } catch (CohortException e) {
+          if (!e.unreachable() || reconnect.isZero() || Thread.currentThread().isInterrupted()) {
+            throw e;
+          }
+          JobStatus back = awaitCoordinator(client, jobId, reconnect, e);
+          if (!back.inputsOpen()) {
+            return; // it had every input, and their end
+          }
+          from = back.total();
+        }
+      }
+    } finally {
+      trimmer.shutdownNow();
+    }
+  }
+
+  /** The job's status once the coordinator answers again, within {@code timeout}. */
+  private static JobStatus awaitCoordinator(
+      CohortClient client, String jobId, Duration timeout, CohortException lost) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pause = 100;
+    while (System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw lost;
+      }
+      pause = Math.min(2 * pause, 2000);
+      try {
+        return client.status(jobId);
+      } catch (CohortException e) {
+        if (!e.unreachable()) {
+          throw e;
+        }
+      }
+    }
+    throw lost;
   }
 
   /**

@@ -40,7 +40,10 @@ final class JobFollower {
         fileJob != null && !fileJob.sharedFs() && source != null
             ? FileSender.start(uploads, job.id(), fileJob)
             : null;
-    InputUpload upload = source == null ? null : InputUpload.start(uploads, job.id(), source);
+    InputUpload upload =
+        source == null
+            ? null
+            : InputUpload.start(uploads, job.id(), source, printer.reconnectTimeout());
     try {
       return follow(client, job, fileJob, upload, sender, printer, out, err);
     } finally {

@@ -68,6 +68,11 @@ final class ResultPrinter {
     this.reconnect = reconnect;
   }
 
+  /** How long to keep trying to reach a coordinator that went away. */
+  Duration reconnectTimeout() {
+    return reconnect;
+  }
+
   /** Says on stderr that the coordinator went away, and that printing goes on when it is back. */
   private Reconnecting.Listener listener(String job) {
     return new Reconnecting.Listener() {

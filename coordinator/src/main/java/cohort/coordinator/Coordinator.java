@@ -108,7 +108,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         new JobRegistry(
             dataDir,
             settings.retainedJobs(),
-            durability.recovered().stream().map(job -> job.state().id()).toList());
+            durability.recovered().stream().map(job -> job.state().id()).toList(),
+            durability.journal().durable() ? this::keep : null);
     this.dispatcher =
         new Dispatcher(
             settings.batching(),
@@ -127,7 +128,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             address,
             clock,
             context.getLog(),
-            new InputRequests.Actions(() -> nodes, this::apply, this::dispatch, this::cancel));
+            new InputRequests.Actions(
+                () -> nodes, this::apply, this::dispatch, this::cancel, durability.journal()));
     context
         .getSystem()
         .receptionist()
@@ -141,16 +143,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             clock,
             durability,
             new JobIntake.Actions(this::firstRound, this::finish));
-    intake.restore();
-    context
-        .getLog()
-        .info(
-            "coordinator {} started; {} in {}",
-            address,
-            durability.journal().durable()
-                ? "jobs kept, " + durability.recovered().size() + " recovered,"
-                : "results spool",
-            dataDir);
+    intake.restore(address, dataDir);
+  }
+
+  /** Keeps a streamed upload's inputs before they go in; see {@link JobIntake#keep}. */
+  private void keep(Job job, ClientRequests.AddInputs add, long first) {
+    intake.keep(job, add, first);
   }
 
   @Override
@@ -175,6 +173,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(ClientRequests.CancelJob.class, this::onCancelJob)
         .onMessage(ClientRequests.OpenResults.class, this::onOpenResults)
         .onMessage(ClientRequests.AddInputs.class, add -> routed(() -> inputs.add(add)))
+        .onMessage(JobIntake.InputsKept.class, kept -> routed(() -> inputs.kept(kept)))
         .onMessage(ClientRequests.CheckInputs.class, check -> routed(() -> inputs.check(check)))
         .onMessage(ClientRequests.CloseInputs.class, close -> routed(() -> inputs.close(close)))
         .onMessage(ClientRequests.AbortInputs.class, abort -> routed(() -> inputs.abort(abort)))

@@ -8,6 +8,8 @@ import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.InputsClosed;
 import cohort.coordinator.jobs.Job;
 import cohort.coordinator.jobs.JobRegistry;
+import cohort.coordinator.journal.JobRecordEvent;
+import cohort.coordinator.journal.Journal;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -31,12 +33,14 @@ final class InputRequests {
    * @param apply applies an event to a job, and ends the job when it is done
    * @param dispatch sends what can be sent now
    * @param cancel cancels a job everywhere, for a reason
+   * @param journal where a streamed job's end of inputs is journaled
    */
   record Actions(
       Supplier<NodeTable> nodes,
       BiConsumer<Job, JobEvent> apply,
       Runnable dispatch,
-      BiConsumer<Job, String> cancel) {}
+      BiConsumer<Job, String> cancel,
+      Journal journal) {}
 
   private final JobRegistry jobs;
   private final Dispatcher dispatcher;
@@ -75,6 +79,23 @@ final class InputRequests {
     }
   }
 
+  /** An upload's inputs are kept (or could not be): they go in, and those that waited follow. */
+  void kept(JobIntake.InputsKept kept) {
+    Optional<Job> job = jobs.get(kept.jobId());
+    if (job.isEmpty()) {
+      kept.add().replyTo().tell(Refused.unknownJob(kept.jobId()));
+      return;
+    }
+    String failure = kept.failure() == null ? null : Journal.reason(kept.failure());
+    if (failure != null) {
+      log.error("job {}: cannot keep its inputs: {}", kept.jobId(), failure);
+    }
+    long limit = dispatcher.bufferLimit(job.get(), actions.nodes().get());
+    if (job.get().kept(kept.add(), failure, limit, clock.instant())) {
+      actions.dispatch().run();
+    }
+  }
+
   /** The admission desk judges a streamed job's first inputs, as it judged the job. */
   void check(ClientRequests.CheckInputs check) {
     Optional<Job> open = open(check.id(), check.replyTo()::tell);
@@ -98,9 +119,24 @@ final class InputRequests {
       return;
     }
     Job job = open.get();
+    long total = job.state().available();
     actions.apply().accept(job, new InputsClosed());
-    log.info("job {}: all {} inputs arrived", close.id(), job.state().available());
-    close.replyTo().tell(new ClientRequests.InputsAccepted(job.state().available()));
+    log.info("job {}: all {} inputs arrived", close.id(), total);
+    // The client hears once the end is journaled: a restart then knows the inputs are complete.
+    // (A job that ended meanwhile refuses it: its end, journaled, says as much.)
+    actions
+        .journal()
+        .record(close.id(), new JobRecordEvent.InputsClosed(total))
+        .whenComplete(
+            (done, failure) -> {
+              if (failure != null) {
+                log.warn(
+                    "job {}: cannot journal the end of its inputs: {}",
+                    close.id(),
+                    Journal.reason(failure));
+              }
+              close.replyTo().tell(new ClientRequests.InputsAccepted(total));
+            });
     actions.dispatch().run();
   }
 

@@ -45,6 +45,10 @@ final class JobIntake {
   record WaiterGone(String jobId, ActorRef<JobWaiter.Command> waiter)
       implements CoordinatorProtocol.Command {}
 
+  /** A streamed upload's inputs are written and journaled, or could not be. */
+  record InputsKept(String jobId, ClientRequests.AddInputs add, Throwable failure)
+      implements CoordinatorProtocol.Command {}
+
   /** Told by a job's writer how many of its results it wrote. */
   record ResultsWritten(String jobId, int count) implements CoordinatorProtocol.Command {}
 
@@ -83,8 +87,11 @@ final class JobIntake {
     this.actions = actions;
   }
 
-  /** Registers the jobs recovered at this start; those that still write get their writer. */
-  void restore() {
+  /**
+   * Registers the jobs recovered at this start (those that still write get their writer), and says
+   * that the coordinator at {@code address} started on {@code dataDir}.
+   */
+  void restore(String address, java.nio.file.Path dataDir) {
     for (RecoveredJob recovered : durability.recovered()) {
       Job job = jobs.restore(recovered.state(), recovered.inputs(), recovered.log());
       if (!recovered.closed()) {
@@ -92,6 +99,15 @@ final class JobIntake {
       }
     }
     jobs.flushResults();
+    context
+        .getLog()
+        .info(
+            "coordinator {} started; {} in {}",
+            address,
+            durability.journal().durable()
+                ? "jobs kept, " + durability.recovered().size() + " recovered,"
+                : "results spool",
+            dataDir);
   }
 
   /**
@@ -189,6 +205,22 @@ final class JobIntake {
             ResultsWritten::new),
         "results-" + job.id(),
         DispatcherSelector.blocking());
+  }
+
+  /**
+   * Keeps a streamed upload's inputs, which follow the job's first {@code first}: appended to its
+   * stream file and synced, then journaled; the coordinator hears of it ({@link InputsKept}) and
+   * only then lets them in. One upload per job is kept at a time, so the file holds them in order.
+   */
+  void keep(Job job, ClientRequests.AddInputs add, long first) {
+    long total = first + add.inputs().size();
+    CompletionStage<Void> kept =
+        CompletableFuture.runAsync(
+                () -> durability.inputs().append(job.id(), add.inputs()), blocking)
+            .thenCompose(
+                written ->
+                    durability.journal().record(job.id(), new JobRecordEvent.InputsAdded(total)));
+    context.pipeToSelf(kept, (done, failure) -> new InputsKept(job.id(), add, failure));
   }
 
   /** Forgets a job's journal and its kept inputs, so a restart does not bring it back. */

@@ -10,12 +10,15 @@ import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The coordinator is killed (SIGKILL) while jobs run, and started again on its data folder: the
@@ -31,12 +34,12 @@ class CoordinatorCrashIT {
   /**
    * Tests that after kill -9 and a restart on the same data folder, an unordered {@code --combine
    * sum} job of 2,000 sleeps and an ordered one of 1,000, each followed by an attached submit,
-   * complete: each submit exits 0 having printed every index exactly once (the ordered one in
-   * order), the sum is exact, and a job that finished and one that was cancelled before the crash
-   * are there as they were, results and all.
+   * complete, and so does a job whose 1,500 inputs come on stdin: each submit exits 0 having
+   * printed every index exactly once (the ordered one in order), the sums are exact, and a job that
+   * finished and one that was cancelled before the crash are there as they were, results and all.
    */
   @Test
-  void jobsGoOnAfterTheCoordinatorIsKilled() throws Exception {
+  void jobsGoOnAfterTheCoordinatorIsKilled(@TempDir Path dir) throws Exception {
     LocalCluster cluster = CLUSTER.cluster();
     String url = cluster.url();
     CohortClient client = CohortClient.connect(URI.create(url));
@@ -47,8 +50,25 @@ class CoordinatorCrashIT {
 
     Cli.Running summed = Cli.start(sleeps(url, 2000, 10, "--unordered", "--combine", "sum"));
     Cli.Running ordered = Cli.start(sleeps(url, 1000, 10, "--ordered"));
+    Path lines = dir.resolve("stdin.txt");
+    Files.write(lines, java.util.Collections.nCopies(1500, "10"));
+    Cli.Running streamed =
+        Cli.start(
+            java.util.Map.of(),
+            List.of(),
+            lines,
+            "submit",
+            "sleep",
+            "--input-file",
+            "-",
+            "--unordered",
+            "--combine",
+            "sum",
+            "--coordinator",
+            url);
     summed.awaitStdoutLines(200, Duration.ofSeconds(90));
     ordered.awaitStdoutLines(100, Duration.ofSeconds(90));
+    streamed.awaitStdoutLines(100, Duration.ofSeconds(90));
     cluster.coordinator().kill();
     assertThat(cluster.coordinator().waitFor(Duration.ofSeconds(30))).isPresent();
     assertThat(cluster.restartCoordinator()).isEqualTo(url);
@@ -68,6 +88,14 @@ class CoordinatorCrashIT {
       expected.add(i);
     }
     assertThat(indexes(inOrder.stdout())).isEqualTo(expected);
+
+    // A job whose inputs came on stdin: the upload went on from what the coordinator had.
+    Cli.Run piped = streamed.await(Duration.ofSeconds(180));
+    assertThat(piped.exitCode()).as(piped.stderr()).isZero();
+    List<Long> pipedIndexes = indexes(piped.stdout());
+    assertThat(pipedIndexes).hasSize(1500);
+    assertThat(new HashSet<>(pipedIndexes)).hasSize(1500);
+    assertThat(piped.lastLine()).isEqualTo("15000");
 
     // The same ids, and the ended jobs as they were.
     assertThat(client.status(sum.jobId()).state()).isEqualTo(JobStatus.State.SUCCEEDED);

@@ -40,7 +40,13 @@ public final class BlobStore {
    * @throws IllegalArgumentException when {@code jobId} is not a job id
    */
   public String newId(String jobId) {
-    return requireJob(jobId) + "/" + sequence.incrementAndGet();
+    String job = requireJob(jobId);
+    // After a restart the count starts again while a job's blobs are still there: skip them.
+    String id = job + "/" + sequence.incrementAndGet();
+    while (java.nio.file.Files.exists(root.resolve(id))) {
+      id = job + "/" + sequence.incrementAndGet();
+    }
+    return id;
   }
 
   /**

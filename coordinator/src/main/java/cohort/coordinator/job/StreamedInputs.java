@@ -19,6 +19,17 @@ public final class StreamedInputs implements InputSource {
 
   StreamedInputs() {}
 
+  /**
+   * The inputs of a streamed job that goes on after a restart: those from index {@code first} on,
+   * earlier ones having their results already.
+   */
+  public static StreamedInputs resumed(long first, List<JsonNode> inputs) {
+    StreamedInputs resumed = new StreamedInputs();
+    resumed.first = first;
+    resumed.append(inputs);
+    return resumed;
+  }
+
   @Override
   public boolean isStreamed() {
     return true;

@@ -23,6 +23,12 @@ public final class InputGate {
   private final ArrayDeque<AddInputs> waiting = new ArrayDeque<>();
 
   /**
+   * Whether an upload's inputs are being kept (written and journaled) before they go in: the next
+   * upload waits for that, so inputs go in in the order they are kept.
+   */
+  private boolean keeping;
+
+  /**
    * How many unsent inputs a streamed job may hold before the next dispatch: two rounds of batches
    * for every node that can run it, and never fewer than {@link #MIN_BUFFER}.
    */
@@ -34,7 +40,17 @@ public final class InputGate {
 
   /** Whether an upload may go in now: none waits before it and the job has room. */
   public boolean admitsNow(JobState job, long limit) {
-    return waiting.isEmpty() && job.admitsInputs(limit);
+    return !keeping && waiting.isEmpty() && job.admitsInputs(limit);
+  }
+
+  /** An upload's inputs are being kept: no other goes in until {@link #kept}. */
+  void keeping() {
+    keeping = true;
+  }
+
+  /** The upload being kept went in (or was refused): the next may go. */
+  void kept() {
+    keeping = false;
   }
 
   /** Holds an upload until the job has room. */
@@ -44,7 +60,7 @@ public final class InputGate {
 
   /** The oldest waiting upload, taken out, if the job has room for it now. */
   public Optional<AddInputs> next(JobState job, long limit) {
-    return !waiting.isEmpty() && job.admitsInputs(limit)
+    return !keeping && !waiting.isEmpty() && job.admitsInputs(limit)
         ? Optional.of(waiting.pollFirst())
         : Optional.empty();
   }

@@ -27,6 +27,15 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class Job {
 
+  /**
+   * Keeps a streamed job's inputs before they go in, for a coordinator whose jobs outlive it: it
+   * writes and journals them, and then calls {@link #kept}. Without one, inputs go in at once.
+   */
+  public interface InputKeeper {
+    /** Keeps {@code add}'s inputs as the job's inputs from {@code first} on. */
+    void keep(Job job, AddInputs add, long first);
+  }
+
   private JobState state;
   private final InputSource inputs;
   private final ResultLog log;
@@ -34,15 +43,18 @@ public final class Job {
   private final InputGate gate = new InputGate();
   private final List<ActorRef<JobWaiter.Command>> waiters = new ArrayList<>();
   private final Consumer<Job> output;
+  private final InputKeeper keeper;
 
   /**
    * @param output told when the job has results for its writer, or ended
+   * @param keeper keeps streamed inputs before they go in; null to let them in at once
    */
-  Job(JobState state, InputSource inputs, ResultLog log, Consumer<Job> output) {
+  Job(JobState state, InputSource inputs, ResultLog log, Consumer<Job> output, InputKeeper keeper) {
     this.state = state;
     this.inputs = inputs;
     this.log = log;
     this.output = output;
+    this.keeper = keeper;
   }
 
   public String id() {
@@ -111,7 +123,46 @@ public final class Job {
       gate.hold(add);
       return false;
     }
+    return admitOrKeep(add, now);
+  }
+
+  /** Lets an upload in, or, with a keeper, has it kept first: then it goes in at {@link #kept}. */
+  private boolean admitOrKeep(AddInputs add, Instant now) {
+    if (keeper == null) {
+      admit(add, now);
+      return true;
+    }
+    gate.keeping();
+    keeper.keep(this, add, state.available());
+    return false;
+  }
+
+  /**
+   * The upload being kept is kept (or could not be, for the reason {@code failure}): it goes in,
+   * and uploads that waited after it follow while the job has room.
+   *
+   * @return true if any inputs went in
+   */
+  public boolean kept(AddInputs add, String failure, long limit, Instant now) {
+    gate.kept();
+    if (failure != null) {
+      add.replyTo()
+          .tell(
+              new Refused(
+                  Refusal.UNAVAILABLE,
+                  "the coordinator cannot keep the inputs of job "
+                      + id()
+                      + " ("
+                      + failure
+                      + "); check the space and permissions of its data folder"));
+      return false;
+    }
+    if (state.terminal()) {
+      add.replyTo().tell(Refused.ended(state));
+      return false;
+    }
     admit(add, now);
+    admitWaiting(limit, now);
     return true;
   }
 
@@ -132,7 +183,9 @@ public final class Job {
     boolean admitted = false;
     Optional<AddInputs> next = gate.next(state, limit);
     while (next.isPresent()) {
-      admit(next.get(), now);
+      if (!admitOrKeep(next.get(), now)) {
+        return admitted;
+      }
       admitted = true;
       next = gate.next(state, limit);
     }

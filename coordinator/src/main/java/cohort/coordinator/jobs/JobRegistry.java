@@ -39,6 +39,7 @@ public final class JobRegistry {
 
   private final Path spool;
   private final int retained;
+  private final Job.InputKeeper keeper;
   private final String incarnation;
   private long sequence;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
@@ -53,17 +54,19 @@ public final class JobRegistry {
    * @param retained finished jobs kept before the oldest are forgotten
    */
   public JobRegistry(Path spool, int retained) {
-    this(spool, retained, List.of());
+    this(spool, retained, List.of(), null);
   }
 
   /**
    * @param spool where result logs are written
    * @param retained finished jobs kept before the oldest are forgotten
    * @param taken ids of jobs recovered from before a restart: new ids never repeat their prefixes
+   * @param keeper keeps streamed inputs before they go in; null to let them in at once
    */
-  public JobRegistry(Path spool, int retained, Collection<String> taken) {
+  public JobRegistry(Path spool, int retained, Collection<String> taken, Job.InputKeeper keeper) {
     this.spool = spool;
     this.retained = retained;
+    this.keeper = keeper;
     Set<String> prefixes = new HashSet<>();
     for (String id : taken) {
       prefixes.add(id.substring(0, Math.max(0, id.indexOf('-'))));
@@ -91,7 +94,7 @@ public final class JobRegistry {
         inputs.isStreamed()
             ? JobState.streamed(id, spec, window, now)
             : JobState.accepted(id, spec, inputs.size(), window, now);
-    return new Job(state, inputs, new ResultLog(logFile(spool, id)), touched::add);
+    return new Job(state, inputs, new ResultLog(logFile(spool, id)), touched::add, keeper);
   }
 
   /** Names a new job and registers it at once, for a coordinator that journals nothing. */
@@ -117,7 +120,7 @@ public final class JobRegistry {
    * order, an ended one the finished jobs.
    */
   public Job restore(JobState state, InputSource inputs, ResultLog log) {
-    Job job = new Job(state, inputs, log, touched::add);
+    Job job = new Job(state, inputs, log, touched::add, keeper);
     add(job);
     if (state.terminal()) {
       finished.addLast(job.id());

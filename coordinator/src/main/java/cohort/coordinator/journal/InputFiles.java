@@ -110,10 +110,135 @@ public final class InputFiles {
     return InputSource.of(inputs);
   }
 
+  /** Where a streamed job's inputs are kept as they arrive. */
+  public Path streamFile(String jobId) {
+    return folder.resolve(jobId + ".stream");
+  }
+
+  /**
+   * Appends a streamed job's inputs to its stream file, each a 4-byte length and its CBOR value,
+   * synced to the disk: the inputs of every upload the job admitted survive a crash.
+   */
+  public void append(String jobId, List<JsonNode> inputs) {
+    Path file = streamFile(jobId);
+    try {
+      Files.createDirectories(folder);
+      boolean created = !Files.exists(file);
+      try (FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 * 1024);
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        for (JsonNode input : inputs) {
+          byte[] value = CBOR.writeValueAsBytes(input);
+          out.writeInt(value.length);
+          out.write(value);
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes.toByteArray());
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(false);
+      }
+      if (created) {
+        syncFolder(folder);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot keep the inputs of job " + jobId + " in " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A streamed job's inputs {@code from} (inclusive) to {@code to} (exclusive), from its stream
+   * file; bytes after the {@code to}-th input (an upload journaled never) are left alone.
+   *
+   * @throws IllegalStateException naming the file, when it holds fewer inputs or is damaged
+   */
+  public List<JsonNode> readStream(String jobId, long from, long to) {
+    Path file = streamFile(jobId);
+    List<JsonNode> inputs = new ArrayList<>();
+    if (to <= from) {
+      return inputs;
+    }
+    try (java.io.DataInputStream in =
+        new java.io.DataInputStream(
+            new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      for (long i = 0; i < to; i++) {
+        int length = in.readInt();
+        if (length < 0 || length > 64 * 1024 * 1024) {
+          throw new IOException("an input of " + length + " bytes at input " + i);
+        }
+        if (i < from) {
+          in.skipNBytes(length);
+        } else {
+          inputs.add(CBOR.readTree(in.readNBytes(length)));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      throw new IllegalStateException(
+          "the inputs of job " + jobId + " are missing: " + file + " is gone", e);
+    } catch (java.io.EOFException e) {
+      throw new IllegalStateException(
+          "the inputs of job "
+              + jobId
+              + " in "
+              + file
+              + " are damaged: it ends before input "
+              + to
+              + " the journal counts",
+          e);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException(
+          "the inputs of job " + jobId + " in " + file + " are damaged: " + e.getMessage(), e);
+    }
+    return inputs;
+  }
+
+  /**
+   * Cuts a streamed job's stream file after its first {@code count} inputs, those the journal
+   * counts: an upload kept but never journaled (the coordinator died between the two) goes, and the
+   * job's next inputs follow the ones it has.
+   */
+  public void cutStream(String jobId, long count) {
+    Path file = streamFile(jobId);
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer length = java.nio.ByteBuffer.allocate(4);
+      long position = 0;
+      for (long i = 0; i < count; i++) {
+        length.clear();
+        if (channel.read(length, position) < 4) {
+          throw new IllegalStateException(
+              "the inputs of job "
+                  + jobId
+                  + " in "
+                  + file
+                  + " are damaged: it ends before input "
+                  + count
+                  + " the journal counts");
+        }
+        position += 4L + length.getInt(0);
+      }
+      if (channel.size() > position) {
+        channel.truncate(position);
+        channel.force(false);
+      }
+    } catch (NoSuchFileException e) {
+      if (count > 0) {
+        throw new IllegalStateException(
+            "the inputs of job " + jobId + " are missing: " + file + " is gone", e);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot cut " + file + " to its journaled inputs: " + e.getMessage(), e);
+    }
+  }
+
   /** Deletes job {@code jobId}'s inputs, if it has any kept. */
   public void delete(String jobId) {
     try {
       Files.deleteIfExists(file(jobId));
+      Files.deleteIfExists(streamFile(jobId));
     } catch (IOException e) {
       // A file left behind costs disk only; the journal no longer names it.
     }

@@ -27,6 +27,15 @@ public sealed interface JobRecordEvent extends CborSerializable {
    */
   record ResultsSynced(long results, long bytes) implements JobRecordEvent {}
 
+  /**
+   * A streamed job's inputs reached {@code total}: those after the last such event are kept in its
+   * stream file ({@link InputFiles#append}), synced before this was journaled.
+   */
+  record InputsAdded(long total) implements JobRecordEvent {}
+
+  /** A streamed job's inputs ended at {@code total}. */
+  record InputsClosed(long total) implements JobRecordEvent {}
+
   /** The job was cancelled: nothing more runs. */
   record Cancelled(String reason) implements JobRecordEvent {}
 

@@ -3,6 +3,8 @@ package cohort.coordinator.journal;
 import cohort.coordinator.journal.JobRecordEvent.Accepted;
 import cohort.coordinator.journal.JobRecordEvent.Cancelled;
 import cohort.coordinator.journal.JobRecordEvent.Ended;
+import cohort.coordinator.journal.JobRecordEvent.InputsAdded;
+import cohort.coordinator.journal.JobRecordEvent.InputsClosed;
 import cohort.coordinator.journal.JobRecordEvent.ResultsSynced;
 import cohort.protocol.CborSerializable;
 import java.util.Optional;
@@ -15,13 +17,21 @@ import java.util.Optional;
  * @param bytes bytes of its result log that hold them
  * @param cancelled why it was cancelled; null unless it was
  * @param ended its end; null while it runs
+ * @param streamed how many inputs a streamed job's stream file holds
+ * @param inputsClosed whether a streamed job's inputs ended
  */
 public record JobRecordState(
-    Accepted accepted, long results, long bytes, String cancelled, Ended ended)
+    Accepted accepted,
+    long results,
+    long bytes,
+    String cancelled,
+    Ended ended,
+    long streamed,
+    boolean inputsClosed)
     implements CborSerializable {
 
   /** A job the journal knows nothing of. */
-  public static final JobRecordState EMPTY = new JobRecordState(null, 0, 0, null, null);
+  public static final JobRecordState EMPTY = new JobRecordState(null, 0, 0, null, null, 0, false);
 
   /** Whether the journal holds the job's acceptance. */
   public boolean known() {
@@ -46,6 +56,16 @@ public record JobRecordState(
     }
     if (event instanceof Ended end) {
       return backwards(end.results(), end.bytes());
+    }
+    if (event instanceof InputsAdded added && (inputsClosed || added.total() < streamed)) {
+      return Optional.of(
+          "job "
+              + accepted.id()
+              + ": its inputs cannot go from "
+              + streamed
+              + " to "
+              + added.total()
+              + (inputsClosed ? " after they ended" : ""));
     }
     return none();
   }
@@ -74,14 +94,22 @@ public record JobRecordState(
   /** The state after {@code event}, which {@link #refusal} allowed. */
   public JobRecordState apply(JobRecordEvent event) {
     if (event instanceof Accepted acceptance) {
-      return new JobRecordState(acceptance, 0, 0, null, null);
+      return new JobRecordState(acceptance, 0, 0, null, null, 0, false);
     } else if (event instanceof ResultsSynced synced) {
-      return new JobRecordState(accepted, synced.results(), synced.bytes(), cancelled, ended);
+      return new JobRecordState(
+          accepted, synced.results(), synced.bytes(), cancelled, ended, streamed, inputsClosed);
     } else if (event instanceof Cancelled cancel) {
-      return new JobRecordState(accepted, results, bytes, cancel.reason(), ended);
+      return new JobRecordState(
+          accepted, results, bytes, cancel.reason(), ended, streamed, inputsClosed);
+    } else if (event instanceof InputsAdded added) {
+      return new JobRecordState(
+          accepted, results, bytes, cancelled, ended, added.total(), inputsClosed);
+    } else if (event instanceof InputsClosed closed) {
+      return new JobRecordState(accepted, results, bytes, cancelled, ended, closed.total(), true);
     } else {
       Ended end = (Ended) event;
-      return new JobRecordState(accepted, end.results(), end.bytes(), cancelled, end);
+      return new JobRecordState(
+          accepted, end.results(), end.bytes(), cancelled, end, streamed, inputsClosed);
     }
   }
 }

@@ -1,9 +1,11 @@
 package cohort.coordinator.recovery;
 
+import cohort.coordinator.job.DoneInputs;
 import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.job.StreamedInputs;
 import cohort.coordinator.jobs.JobRegistry;
 import cohort.coordinator.journal.InputFiles;
 import cohort.coordinator.journal.JobInputs;
@@ -30,14 +32,6 @@ import java.util.Map;
  * <p>Plain and blocking (it reads files): run it before the coordinator starts.
  */
 public final class Recovery {
-
-  /**
-   * Why a running streamed job cannot go on: its inputs lived in the coordinator's memory and in
-   * the client that sent them.
-   */
-  static final String STREAM_LOST =
-      "the coordinator restarted, and the inputs this job streamed were not kept; its results so"
-          + " far stay readable: submit the rest again";
 
   private final Path spool;
   private final InputFiles files;
@@ -96,13 +90,12 @@ public final class Recovery {
     Instant now = ended != null ? ended.endedAt() : clock.instant();
     JobInputs given = accepted.inputs();
     boolean streamed = given.kind() == JobInputs.Kind.STREAM;
+    long total = streamed ? record.streamed() : given.size();
     // A job that ended or was cancelled runs nothing more: its inputs are not read (nor kept).
     InputSource inputs =
-        streamed
-            ? new Unkept(kept.done().end())
-            : ended != null || record.cancelled() != null
-                ? new Unkept(given.size())
-                : given.source(id, files);
+        ended != null || record.cancelled() != null
+            ? new Unkept(total)
+            : streamed ? streamedFrom(id, kept.done(), total) : given.source(id, files);
     JobState state =
         JobState.recovered(
             id,
@@ -116,13 +109,9 @@ public final class Recovery {
             firstBatchId(),
             maxBatch,
             now,
-            streamed && ended == null);
-    String cancelled =
-        record.cancelled() != null
-            ? record.cancelled()
-            : streamed && ended == null ? STREAM_LOST : null;
-    if (cancelled != null && !state.terminal()) {
-      state = state.updated(new JobEvent.Cancelled(cancelled), now).state();
+            streamed && ended == null && !record.inputsClosed());
+    if (record.cancelled() != null && !state.terminal()) {
+      state = state.updated(new JobEvent.Cancelled(record.cancelled()), now).state();
     }
     if (ended != null) {
       return new RecoveredJob(
@@ -137,6 +126,17 @@ public final class Recovery {
   }
 
   /**
+   * A running streamed job's inputs from the first it may still send (the first missing between its
+   * kept results, or the first never sent) to the {@code total} journaled, read from its stream
+   * file, which is cut there: the job's next inputs follow them.
+   */
+  private InputSource streamedFrom(String id, DoneInputs done, long total) {
+    long low = done.gaps().isEmpty() ? done.end() : done.gaps().get(0)[0];
+    files.cutStream(id, total);
+    return StreamedInputs.resumed(low, files.readStream(id, low, total));
+  }
+
+  /**
    * The first batch id of a recovered job: above any id the coordinator gave out before it stopped,
    * so a late answer about an old batch is never taken for a new one. Ids count from 0 in each
    * coordinator; seconds since 1970 shifted past them leave room for 16 million batches a second.
@@ -146,8 +146,8 @@ public final class Recovery {
   }
 
   /**
-   * The inputs of a job that runs nothing more after a restart (it ended, was cancelled, or
-   * streamed inputs that were not kept): how many there were, none of them known.
+   * The inputs of a job that runs nothing more after a restart (it ended or was cancelled): how
+   * many there were, none of them known.
    */
   private record Unkept(long size) implements InputSource {
 

@@ -224,7 +224,7 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     if (!journal.durable()) {
       log.advance(file.bytes());
       file.takeFreed().forEach(blobs::delete);
-    } else if (!syncPending && !syncing) {
+    } else if (!syncPending && !syncing && closing == null) {
       syncPending = true;
       after(Sync.INSTANCE, lastSyncNanos, setup.syncInterval());
     }
@@ -234,7 +234,9 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
   /** Syncs what is written, then journals its length; readers see it once that is done. */
   private Behavior<Command> onSync() {
     syncPending = false;
-    if (failure != null || syncing || file.bytes() == synced) {
+    // Once closing, the end's own sync and journal entry keep the rest: a sync journaled after
+    // the end would be refused.
+    if (failure != null || syncing || closing != null || file.bytes() == synced) {
       return this;
     }
     try {

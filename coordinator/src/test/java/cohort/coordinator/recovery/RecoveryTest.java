@@ -175,24 +175,38 @@ class RecoveryTest {
   }
 
   /**
-   * Tests that a running streamed job, whose inputs were not kept, comes back cancelled with its
-   * kept results and a message saying why.
+   * Tests that a running streamed job goes on with the inputs its stream file holds up to the count
+   * journaled, its inputs still open: an upload written after that count (never journaled) is cut
+   * from the file, and the job's next inputs follow the journaled ones.
    */
   @Test
-  void aRunningStreamedJobIsCancelledWithItsResultsKept(@TempDir Path dir) throws IOException {
+  void aRunningStreamedJobGoesOnWithItsKeptInputs(@TempDir Path dir) throws IOException {
+    InputFiles files = new InputFiles(dir);
+    List<JsonNode> first = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      first.add(LongNode.valueOf(10 + i));
+    }
+    files.append("ab-5", first);
+    files.append("ab-5", List.of(LongNode.valueOf(99)));
     long[] ends = log(dir, "ab-5", block(0, 3));
     JobRecordState record =
         journaled(
             "ab-5",
             false,
             new JobInputs(JobInputs.Kind.STREAM, 0, 0, 0, 0),
+            new JobRecordEvent.InputsAdded(5),
             new JobRecordEvent.ResultsSynced(3, ends[0]));
 
     RecoveredJob job = recovery(dir).recover(Map.of("ab-5", record)).get(0);
 
-    assertThat(job.state().phase()).isEqualTo(Phase.CANCELLED);
-    assertThat(job.state().message()).isEqualTo(Recovery.STREAM_LOST);
+    assertThat(job.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(job.state().inputsOpen()).isTrue();
+    assertThat(job.state().available()).isEqualTo(5);
     assertThat(job.state().delivered()).isEqualTo(3);
+    assertThat(job.inputs().get(4).asLong()).isEqualTo(14);
+    assertThat(files.readStream("ab-5", 0, 5)).hasSize(5);
+    files.append("ab-5", List.of(LongNode.valueOf(15)));
+    assertThat(files.readStream("ab-5", 5, 6).get(0).asLong()).isEqualTo(15);
   }
 
   /**
