@@ -47,7 +47,7 @@ final class InputUpload {
         new Thread(
             () -> {
               try {
-                send(client, jobId, new ReplayableInputs(source), reconnect);
+                send(client, jobId, source, reconnect);
               } catch (RuntimeException e) {
                 failure = e;
                 try {
@@ -81,8 +81,8 @@ final class InputUpload {
    * Sends every input; when the coordinator goes away midway, waits for it (up to {@code
    * reconnect}) and goes on from the first input it does not have, which its job status says.
    */
-  private static void send(
-      CohortClient client, String jobId, ReplayableInputs inputs, Duration reconnect) {
+  private static void send(CohortClient client, String jobId, Source source, Duration reconnect) {
+    ReplayableInputs inputs = new ReplayableInputs(source);
     ScheduledExecutorService trimmer =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -108,10 +108,16 @@ final class InputUpload {
           client.sendInputs(jobId, inputs.from(from));
           return;
         } catch (CohortException e) {
-          if (!e.unreachable() || reconnect.isZero() || Thread.currentThread().isInterrupted()) {
-            throw e;
+          if (!e.unreachable()
+              || reconnect.isZero()
+              || source.failure().isPresent()
+              || Thread.currentThread().isInterrupted()) {
+            throw e; // refused, or the source broke: nothing to go on with
           }
           JobStatus back = awaitCoordinator(client, jobId, reconnect, e);
+          if (back.state().terminal()) {
+            throw e; // the job ended with the upload (a coordinator that saw it break cancels it)
+          }
           if (!back.inputsOpen()) {
             return; // it had every input, and their end
           }
