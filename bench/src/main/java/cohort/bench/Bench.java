@@ -1,6 +1,7 @@
 package cohort.bench;
 
 import cohort.bench.cases.BenchCase;
+import cohort.bench.cases.CoordinatorRestart;
 import cohort.bench.cases.Memory;
 import cohort.bench.cases.Recovery;
 import cohort.bench.cases.RoundTrip;
@@ -47,7 +48,8 @@ public final class Bench implements Callable<Integer> {
           new Thumbnails(),
           new Recovery(),
           new Memory(),
-          new Startup());
+          new Startup(),
+          new CoordinatorRestart());
 
   @Option(
       names = "--quick",

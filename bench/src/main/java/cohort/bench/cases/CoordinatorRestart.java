@@ -1,0 +1,128 @@
+package cohort.bench.cases;
+
+import cohort.api.JobRequest;
+import cohort.api.JobStatus;
+import cohort.api.Result;
+import cohort.bench.BenchContext;
+import cohort.bench.report.CaseResult;
+import cohort.bench.report.Check;
+import cohort.bench.report.Series;
+import cohort.cli.local.LocalCluster;
+import cohort.client.CohortClient;
+import cohort.client.Reconnecting;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Case 9, the coordinator's crash: SIGKILL the coordinator a third of the way into a job of {@code
+ * stamp} tasks on two nodes, and start it again at once on its data folder, as a supervisor would.
+ * Measures the seconds from the kill until the first input starts on a node again under the new
+ * coordinator (its JVM's start, reading the jobs back, the nodes joining it), and checks that the
+ * client, reading on across the restart, got every input's result once. No peer keeps a job across
+ * its scheduler's death: Python's pool, Dask's scheduler and Ray's head lose it.
+ */
+public final class CoordinatorRestart implements BenchCase {
+
+  static final String SYSTEM = "Cohort, 2 nodes";
+  static final String RESUME = "kill to running again, s";
+  static final String RESTART = "kill to serving again, s";
+  private static final long TASK_MILLIS = 50;
+
+  @Override
+  public int number() {
+    return 9;
+  }
+
+  @Override
+  public CaseResult run(BenchContext context) throws Exception {
+    int runs = context.pick(1, 2, context.rounds());
+    int inputs = context.pick(60, 150, 300);
+    Series resume = Series.of(SYSTEM, RESUME, false);
+    Series serving = Series.of(SYSTEM, RESTART, false);
+    for (int i = 0; i < runs; i++) {
+      try (LocalCluster cluster = context.cluster(2)) {
+        double[] figures = killDuringJob(cluster, inputs);
+        serving = serving.plus(figures[0]);
+        resume = resume.plus(figures[1]);
+        context.progress(
+            "case 9 run %d: serving again %.2f s and running again %.2f s after the kill",
+            i + 1, figures[0], figures[1]);
+      }
+    }
+    return new CaseResult(
+        number(),
+        "Coordinator crash",
+        String.format(
+            "kill -9 the coordinator once a third of %d inputs of %d ms are done, on 2"
+                + " single-slot nodes, and start it again on its data folder at once",
+            inputs, TASK_MILLIS),
+        List.of(serving, resume),
+        List.of(
+            new Check(
+                "kill to running again, restart in place",
+                SYSTEM + " " + RESUME,
+                null,
+                false,
+                5.0)),
+        List.of(
+            "Serving again: the new coordinator JVM starts, reads its jobs back from the journal"
+                + " and the result logs, and answers HTTP. Running again: the first input that"
+                + " starts on a node after that; the nodes notice their coordinator left the"
+                + " cluster, end their membership and join the new one.",
+            "A standby coordinator on PostgreSQL (the issue's second figure, 10 s) is not built"
+                + " yet."));
+  }
+
+  /** Kills and restarts the coordinator during a job; the seconds to serving and to running. */
+  private static double[] killDuringJob(LocalCluster cluster, int inputs) {
+    CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+    List<JsonNode> values = new ArrayList<>();
+    for (int i = 0; i < inputs; i++) {
+      values.add(LongNode.valueOf(TASK_MILLIS));
+    }
+    JobStatus job = client.submit(JobRequest.of("stamp", values).withOrdered(false));
+    long killedAt = 0;
+    long servingAt = 0;
+    long runningAt = Long.MAX_VALUE;
+    Set<Long> seen = new HashSet<>();
+    try (Stream<Result> results =
+        Reconnecting.results(
+            client, job.id(), Duration.ofMinutes(2), Reconnecting.Listener.QUIET)) {
+      for (Iterator<Result> it = results.iterator(); it.hasNext(); ) {
+        Result result = it.next();
+        if (!seen.add(result.index())) {
+          throw new IllegalStateException("input " + result.index() + " came twice");
+        }
+        // A result that started after the kill ran under the new coordinator: the old one
+        // could not have taken it.
+        long started = result.output().get("startedAt").longValue();
+        if (killedAt > 0 && started > killedAt) {
+          runningAt = Math.min(runningAt, started);
+        }
+        if (seen.size() == inputs / 3 && killedAt == 0) {
+          killedAt = System.currentTimeMillis();
+          cluster.coordinator().kill();
+          cluster.coordinator().waitFor(Duration.ofSeconds(30));
+          cluster.restartCoordinator();
+          servingAt = System.currentTimeMillis();
+        }
+      }
+    }
+    JobStatus end = client.status(job.id());
+    if (end.state() != JobStatus.State.SUCCEEDED || seen.size() != inputs) {
+      throw new IllegalStateException("the job did not deliver every input once: " + end);
+    }
+    if (runningAt == Long.MAX_VALUE) {
+      throw new IllegalStateException("no input started after the kill: it came too late");
+    }
+    return new double[] {(servingAt - killedAt) / 1000.0, (runningAt - killedAt) / 1000.0};
+  }
+}
