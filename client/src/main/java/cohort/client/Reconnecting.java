@@ -38,7 +38,7 @@ public final class Reconnecting {
   }
 
   /** The longest wait between two tries. */
-  private static final Duration MAX_PAUSE = Duration.ofSeconds(2);
+  private static final Duration MAX_PAUSE = Duration.ofMillis(500);
 
   private Reconnecting() {}
 

@@ -2,15 +2,26 @@ package cohort.node;
 
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.HostPort;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ClusterEvent.MemberRemoved;
+import org.apache.pekko.cluster.ClusterEvent.ReachableMember;
+import org.apache.pekko.cluster.ClusterEvent.UnreachableMember;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
@@ -19,31 +30,174 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * child of which this is, reports what it still held as it stops. A node that is stopping says
  * nothing of joining again: its own cluster reports the coordinator removed as it shuts down.
  *
- * <p>Protocol: the cluster's {@link MemberRemoved} events, to which it subscribes itself.
+ * <p>While the coordinator is unreachable, it asks the coordinator's HTTP address every {@link
+ * #PROBE_EVERY} who serves there ({@code GET /health}): a coordinator restarted on its data folder
+ * answers with another incarnation long before this node would give the old one up ({@code
+ * cohort.down-unreachable-after}), and the node ends its membership at once to join it.
+ *
+ * <p>Protocol: the cluster's membership events, to which it subscribes itself, and its own probes.
  */
-final class CoordinatorWatch extends AbstractBehavior<MemberRemoved> {
+final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
 
-  private final Cluster cluster;
+  /** What the watch hears. */
+  sealed interface Event {}
 
-  static Behavior<MemberRemoved> create() {
-    return Behaviors.setup(CoordinatorWatch::new);
+  private record Removed(MemberRemoved event) implements Event {}
+
+  private record Unreachable(UnreachableMember event) implements Event {}
+
+  private record Reachable(ReachableMember event) implements Event {}
+
+  private enum Probe implements Event {
+    INSTANCE
   }
 
-  private CoordinatorWatch(ActorContext<MemberRemoved> context) {
+  /** Who answered at the coordinator's address: its incarnation, or null when none answered. */
+  private record Answered(String incarnation) implements Event {}
+
+  static final Duration PROBE_EVERY = Duration.ofMillis(250);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Cluster cluster;
+  private final Supplier<String> coordinatorUrl;
+  private final TimerScheduler<Event> timers;
+  private HttpClient http;
+
+  /** The coordinator member that stopped answering, while it does not answer. */
+  private Member lost;
+
+  private boolean asking;
+
+  /**
+   * @param coordinatorUrl the coordinator's HTTP URL, or null before it registered this node
+   */
+  static Behavior<Event> create(Supplier<String> coordinatorUrl) {
+    return Behaviors.withTimers(
+        timers ->
+            Behaviors.setup(context -> new CoordinatorWatch(context, timers, coordinatorUrl)));
+  }
+
+  private CoordinatorWatch(
+      ActorContext<Event> context, TimerScheduler<Event> timers, Supplier<String> coordinatorUrl) {
     super(context);
     this.cluster = Cluster.get(context.getSystem());
-    cluster.subscriptions().tell(Subscribe.create(context.getSelf(), MemberRemoved.class));
+    this.timers = timers;
+    this.coordinatorUrl = coordinatorUrl;
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(MemberRemoved.class, Removed::new), MemberRemoved.class));
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(UnreachableMember.class, Unreachable::new),
+                UnreachableMember.class));
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(ReachableMember.class, Reachable::new),
+                ReachableMember.class));
   }
 
   @Override
-  public Receive<MemberRemoved> createReceive() {
-    return newReceiveBuilder().onMessage(MemberRemoved.class, this::onMemberRemoved).build();
+  public Receive<Event> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Removed.class, removed -> onMemberRemoved(removed.event()))
+        .onMessage(Unreachable.class, this::onUnreachable)
+        .onMessage(Reachable.class, this::onReachable)
+        .onMessageEquals(Probe.INSTANCE, this::onProbe)
+        .onMessage(Answered.class, this::onAnswered)
+        .build();
   }
 
-  private Behavior<MemberRemoved> onMemberRemoved(MemberRemoved removed) {
+  private static boolean isCoordinator(Member member) {
+    return member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE);
+  }
+
+  private Behavior<Event> onUnreachable(Unreachable unreachable) {
+    Member member = unreachable.event().member();
+    if (isCoordinator(member) && lost == null) {
+      lost = member;
+      timers.startTimerWithFixedDelay(Probe.INSTANCE, PROBE_EVERY);
+    }
+    return this;
+  }
+
+  private Behavior<Event> onReachable(Reachable reachable) {
+    if (lost != null && reachable.event().member().equals(lost)) {
+      lost = null;
+      timers.cancel(Probe.INSTANCE);
+    }
+    return this;
+  }
+
+  /** Asks who serves at the coordinator's HTTP address, one question at a time. */
+  private Behavior<Event> onProbe() {
+    String url = coordinatorUrl.get();
+    if (lost == null || asking || url == null) {
+      return this;
+    }
+    asking = true;
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create(url).resolve("/health"))
+            .timeout(Duration.ofSeconds(1))
+            .GET()
+            .build();
+    getContext()
+        .pipeToSelf(
+            http().sendAsync(health, HttpResponse.BodyHandlers.ofString()),
+            (response, failure) -> new Answered(failure == null ? incarnation(response) : null));
+    return this;
+  }
+
+  private static String incarnation(HttpResponse<String> response) {
+    if (response.statusCode() != 200) {
+      return null;
+    }
+    try {
+      return JSON.readTree(response.body()).path("incarnation").textValue();
+    } catch (java.io.IOException e) {
+      return null; // something else serves there
+    }
+  }
+
+  private Behavior<Event> onAnswered(Answered answered) {
+    asking = false;
+    if (lost == null
+        || answered.incarnation() == null
+        || answered.incarnation().equals(Long.toString(lost.uniqueAddress().longUid()))) {
+      return this;
+    }
+    timers.cancel(Probe.INSTANCE);
+    getContext()
+        .getLog()
+        .warn(
+            "a new coordinator serves at {}; node {} ends this membership to join it",
+            coordinatorUrl.get(),
+            HostPort.of(cluster.selfMember().address()));
+    // Downed, the membership ends at once; leaving would wait for the lost coordinator's consent.
+    cluster.manager().tell(new Down(cluster.selfMember().address()));
+    return this;
+  }
+
+  private HttpClient http() {
+    if (http == null) {
+      http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(1))
+              .build();
+    }
+    return http;
+  }
+
+  private Behavior<Event> onMemberRemoved(MemberRemoved removed) {
     Member member = removed.member();
-    if (!member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE)
-        || member.address().equals(cluster.selfMember().address())) {
+    if (!isCoordinator(member) || member.address().equals(cluster.selfMember().address())) {
       return this;
     }
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(getContext().getSystem());

@@ -50,6 +50,11 @@ final class FileInputs {
     this.coordinatorUrl = url;
   }
 
+  /** The coordinator's HTTP URL, or null before it registered this node. */
+  String coordinatorUrl() {
+    return coordinatorUrl;
+  }
+
   byte[] read(FileRef file) throws IOException {
     ByteBuffer bytes = read(file, null);
     byte[] heap = new byte[bytes.limit()];

@@ -192,7 +192,7 @@ public final class NodeApp {
    */
   public static final class Runner {
 
-    private static final Duration REJOIN_PAUSE = Duration.ofSeconds(1);
+    private static final Duration REJOIN_PAUSE = Duration.ofMillis(200);
 
     private final Config config;
     private final NodeSettings settings;

@@ -82,6 +82,11 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
     return cluster;
   }
 
+  /** The folder of the cluster's logs, one file per child JVM. */
+  public Path logs() {
+    return logs;
+  }
+
   public CohortClient client() {
     return CohortClient.connect(URI.create(cluster.url()));
   }

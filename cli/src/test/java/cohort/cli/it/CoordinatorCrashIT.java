@@ -97,6 +97,14 @@ class CoordinatorCrashIT {
     assertThat(new HashSet<>(pipedIndexes)).hasSize(1500);
     assertThat(piped.lastLine()).isEqualTo("15000");
 
+    // The nodes joined the new coordinator as soon as it answered at its address, rather than
+    // wait to give the old one up.
+    for (String node : List.of("node-1.log", "node-2.log")) {
+      assertThat(Files.readString(CLUSTER.logs().resolve(node)))
+          .as(node)
+          .contains("a new coordinator serves at " + url);
+    }
+
     // The same ids, and the ended jobs as they were.
     assertThat(client.status(sum.jobId()).state()).isEqualTo(JobStatus.State.SUCCEEDED);
     assertThat(client.status(finished.id()).state()).isEqualTo(JobStatus.State.SUCCEEDED);

@@ -90,6 +90,7 @@ public final class HttpApi extends AllDirectives {
   private final JobRequestReader reader;
   private final InputRoutes data;
   private final BlobRoutes files;
+  private final Health health;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
@@ -114,6 +115,7 @@ public final class HttpApi extends AllDirectives {
     this.reader = new JobRequestReader(json);
     this.data = new InputRoutes(asks, json, responses);
     this.files = new BlobRoutes(asks, blocking, blobs, responses);
+    this.health = new Health(system, responses);
   }
 
   /** Every route, with JSON errors for rejections, exceptions and timeouts. */
@@ -151,6 +153,7 @@ public final class HttpApi extends AllDirectives {
                                                                                 job + "/"
                                                                                     + n))))))),
                                 path("cluster", () -> get(this::cluster)),
+                                path("health", () -> get(health::route)),
                                 path("tasks", () -> get(this::tasks))))));
   }
 
