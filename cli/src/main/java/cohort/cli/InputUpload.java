@@ -8,9 +8,6 @@ import java.io.Closeable;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The upload of a streamed job's inputs ({@code --input-file}, {@code --dir}), on a thread of its
@@ -47,7 +44,7 @@ final class InputUpload {
         new Thread(
             () -> {
               try {
-                send(client, jobId, source, reconnect);
+                client.sendInputs(jobId, source, reconnect, () -> source.failure().isPresent());
               } catch (RuntimeException e) {
                 failure = e;
                 try {
@@ -72,85 +69,6 @@ final class InputUpload {
     InputUpload upload = new InputUpload(client, jobId, source, reconnect);
     upload.thread.start();
     return upload;
-  }
-
-  /** How often the upload asks how many inputs the coordinator has for good. */
-  private static final Duration TRIM_EVERY = Duration.ofSeconds(1);
-
-  /**
-   * Sends every input; when the coordinator goes away midway, waits for it (up to {@code
-   * reconnect}) and goes on from the first input it does not have, which its job status says.
-   */
-  private static void send(CohortClient client, String jobId, Source source, Duration reconnect) {
-    ReplayableInputs inputs = new ReplayableInputs(source);
-    ScheduledExecutorService trimmer =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "upload-trim");
-              thread.setDaemon(true);
-              return thread;
-            });
-    trimmer.scheduleWithFixedDelay(
-        () -> {
-          try {
-            inputs.trimBefore(client.status(jobId).total());
-          } catch (RuntimeException e) {
-            // the coordinator is away: keep everything until it answers again
-          }
-        },
-        TRIM_EVERY.toMillis(),
-        TRIM_EVERY.toMillis(),
-        TimeUnit.MILLISECONDS);
-    try {
-      long from = 0;
-      while (true) {
-        try {
-          client.sendInputs(jobId, inputs.from(from));
-          return;
-        } catch (CohortException e) {
-          if (!e.unreachable()
-              || reconnect.isZero()
-              || source.failure().isPresent()
-              || Thread.currentThread().isInterrupted()) {
-            throw e; // refused, or the source broke: nothing to go on with
-          }
-          JobStatus back = awaitCoordinator(client, jobId, reconnect, e);
-          if (back.state().terminal()) {
-            throw e; // the job ended with the upload (a coordinator that saw it break cancels it)
-          }
-          if (!back.inputsOpen()) {
-            return; // it had every input, and their end
-          }
-          from = back.total();
-        }
-      }
-    } finally {
-      trimmer.shutdownNow();
-    }
-  }
-
-  /** The job's status once the coordinator answers again, within {@code timeout}. */
-  private static JobStatus awaitCoordinator(
-      CohortClient client, String jobId, Duration timeout, CohortException lost) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long pause = 100;
-    while (System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw lost;
-      }
-      pause = Math.min(2 * pause, 2000);
-      try {
-        return client.status(jobId);
-      } catch (CohortException e) {
-        if (!e.unreachable()) {
-          throw e;
-        }
-      }
-    }
-    throw lost;
   }
 
   /**

@@ -1,6 +1,5 @@
 package cohort.client;
 
-import cohort.api.ApiError;
 import cohort.api.ApiJson;
 import cohort.api.ClusterStatus;
 import cohort.api.JobOutcome;
@@ -15,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,9 +47,11 @@ public final class CohortClient implements JobApi {
   private final URI base;
   private final HttpClient http;
   private final ObjectMapper json = ApiJson.newMapper();
+  private final CoordinatorErrors errors;
 
   private CohortClient(URI base) {
     this.base = base;
+    this.errors = new CoordinatorErrors(base, json);
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -133,6 +133,36 @@ public final class CohortClient implements JobApi {
   }
 
   /**
+   * As {@link #sendInputs(String, java.util.Iterator)}, going on after the coordinator restarts:
+   * when the upload breaks because the coordinator went away, it waits for it up to {@code
+   * reconnect} and sends on from the first input the coordinator does not have (a coordinator that
+   * keeps its jobs in a data folder comes back with the job). Inputs sent are kept until the
+   * coordinator counts them, so {@code inputs} is read once. An iterator that fails must throw, not
+   * end: an upload that ends normally closes the job's inputs.
+   *
+   * @throws CohortException when the coordinator refuses them, the job ended, or the coordinator
+   *     did not come back in time
+   */
+  public long sendInputs(
+      String id,
+      java.util.Iterator<? extends com.fasterxml.jackson.databind.JsonNode> inputs,
+      java.time.Duration reconnect) {
+    return ResumedUpload.send(this, id, inputs, reconnect, () -> false);
+  }
+
+  /**
+   * As {@link #sendInputs(String, java.util.Iterator, java.time.Duration)}, for a source that
+   * records its own failure: once {@code broken} says it failed, a broken upload does not go on.
+   */
+  public long sendInputs(
+      String id,
+      java.util.Iterator<? extends com.fasterxml.jackson.databind.JsonNode> inputs,
+      java.time.Duration reconnect,
+      java.util.function.BooleanSupplier broken) {
+    return ResumedUpload.send(this, id, inputs, reconnect, broken);
+  }
+
+  /**
    * Sends a streamed job's inputs, one JSON value per line, pulling each from {@code inputs} only
    * when the coordinator admits more. Blocks until every input is admitted and the inputs are
    * closed; returns how many the job has.
@@ -150,7 +180,8 @@ public final class CohortClient implements JobApi {
     try {
       HttpResponse<byte[]> response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() >= 300) {
-        throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        throw errors.failure(
+            response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
       }
       return json.readTree(response.body()).path("inputs").asLong();
     } catch (IOException e) {
@@ -269,7 +300,7 @@ public final class CohortClient implements JobApi {
   public Stream<String> resultLines(String id, long from) {
     // The coordinator going away mid-stream surfaces as an I/O error on the next line: say so.
     HttpResponse<InputStream> response = openResults(id, "application/x-ndjson", from);
-    return ResultStreams.lines(response.body(), e -> lost(id, e));
+    return ResultStreams.lines(response.body(), e -> errors.lost(id, e));
   }
 
   /**
@@ -290,7 +321,7 @@ public final class CohortClient implements JobApi {
   public Stream<Result> results(String id, long from) {
     HttpResponse<InputStream> response = openResults(id, ResultFrames.MEDIA_TYPE, from);
     long first = from == 0 ? 0 : response.headers().firstValueAsLong(RESULTS_FROM).orElse(0);
-    return ResultStreams.results(response.body(), e -> lost(id, e)).skip(from - first);
+    return ResultStreams.results(response.body(), e -> errors.lost(id, e)).skip(from - first);
   }
 
   /** The header that says which result a stream of frames starts at. */
@@ -308,33 +339,20 @@ public final class CohortClient implements JobApi {
     try {
       response = http.send(get, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw unreachable(e);
+      throw errors.unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CohortException("interrupted while waiting for the coordinator", 0, e);
     }
     if (response.statusCode() != 200) {
       try (InputStream body = response.body()) {
-        throw failure(
+        throw errors.failure(
             response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw unreachable(e);
+        throw errors.unreachable(e);
       }
     }
     return response;
-  }
-
-  private CohortException lost(String id, IOException e) {
-    return new CohortException(
-        "lost the connection to the coordinator at "
-            + base
-            + " while reading job "
-            + id
-            + "'s results ("
-            + e.getMessage()
-            + ")",
-        0,
-        e);
   }
 
   private HttpRequest.Builder request(String path) {
@@ -345,48 +363,18 @@ public final class CohortClient implements JobApi {
     try {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() >= 300) {
-        throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        throw errors.failure(
+            response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
       }
       return response;
     } catch (HttpTimeoutException e) {
-      throw new CohortException(
-          "the coordinator at "
-              + base
-              + " did not answer within "
-              + REQUEST_TIMEOUT.toSeconds()
-              + " s; check that it is running and not overloaded",
-          0,
-          e);
+      throw errors.timedOut(REQUEST_TIMEOUT, e);
     } catch (IOException e) {
-      throw unreachable(e);
+      throw errors.unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CohortException("interrupted while waiting for the coordinator", 0, e);
     }
-  }
-
-  private CohortException unreachable(IOException e) {
-    String reason =
-        e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
-    return new CohortException(
-        "cannot reach the coordinator at "
-            + base
-            + " ("
-            + reason
-            + "); start one with 'cohort coordinator' or 'cohort local', or point --coordinator"
-            + " or COHORT_COORDINATOR at a running one",
-        0,
-        e);
-  }
-
-  private CohortException failure(int status, String body) {
-    String message;
-    try {
-      message = json.readValue(body, ApiError.class).error();
-    } catch (JsonProcessingException e) {
-      message = body.isBlank() ? "no explanation" : body;
-    }
-    return new CohortException(message, status, null);
   }
 
   private <T> T read(HttpResponse<byte[]> response, Class<T> type) {
