@@ -40,6 +40,9 @@ class WorkerTest {
   private static ActorRef<WorkerProtocol.Command> worker;
   private static CompletableFuture<String> registered = new CompletableFuture<>();
 
+  /** The worker's registration, which it sends once, as soon as it finds the coordinator. */
+  private static RegisterNode registration;
+
   @BeforeAll
   static void start() {
     testKit = TestCluster.start();
@@ -52,6 +55,8 @@ class WorkerTest {
         testKit.spawn(
             Worker.create(
                 1, TaskRegistry.of(TestTasks.all()), NodeApp.slotExecutor(1), registered));
+    // Taken here, before any test reads the probe: it may come at once.
+    registration = expect(RegisterNode.class);
   }
 
   @AfterAll
@@ -77,7 +82,7 @@ class WorkerTest {
   /** Tests that the worker registers with the coordinator it finds through the receptionist. */
   @Test
   void registersWithTheCoordinator() {
-    RegisterNode register = expect(RegisterNode.class);
+    RegisterNode register = registration;
     assertThat(register.slots()).isEqualTo(1);
     assertThat(register.version()).isEqualTo(CoordinatorProtocol.VERSION);
     assertThat(register.tasks())
