@@ -11,8 +11,6 @@ import cohort.coordinator.journal.JobRecordEvent.ResultsSynced;
 import cohort.protocol.TaskSpec;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,18 +48,6 @@ class JobRecordTest {
           JobInputs.range(0, 2000),
           T0);
 
-  private static ActorTestKit start(Path dataDir) {
-    String url = JournalConfig.h2Url(dataDir);
-    JournalSchema.ensureH2(url, dataDir.toString());
-    Config config =
-        ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(JournalConfig.at(url))
-            .withFallback(ConfigFactory.parseResources("coordinator.conf"))
-            .withFallback(ConfigFactory.defaultReference())
-            .resolve();
-    return ActorTestKit.create("journal", config);
-  }
-
   private static void record(
       ActorTestKit kit, ActorRef<JobRecord.Command> job, JobRecordEvent event) {
     TestProbe<StatusReply<Done>> reply = kit.createTestProbe();
@@ -83,7 +69,7 @@ class JobRecordTest {
    */
   @Test
   void whatIsJournaledSurvivesTheActorSystem(@TempDir Path dataDir) throws Exception {
-    ActorTestKit first = start(dataDir);
+    ActorTestKit first = JournalTestKit.start(dataDir, "journal");
     try {
       ActorRef<JobRecord.Command> job = first.spawn(JobRecord.create("k3-7"));
       record(first, job, ACCEPTED);
@@ -94,7 +80,7 @@ class JobRecordTest {
     } finally {
       first.shutdownTestKit();
     }
-    ActorTestKit second = start(dataDir);
+    ActorTestKit second = JournalTestKit.start(dataDir, "journal");
     try {
       JobRecordState state = replayed(second, "k3-7");
       assertThat(state.accepted()).isEqualTo(ACCEPTED);
@@ -124,7 +110,7 @@ class JobRecordTest {
             JobInputs.list(3),
             T0);
     int syncs = JobRecord.SNAPSHOT_EVERY * 2 + 37;
-    ActorTestKit first = start(dataDir);
+    ActorTestKit first = JournalTestKit.start(dataDir, "journal");
     try {
       ActorRef<JobRecord.Command> job = first.spawn(JobRecord.create("k3-10"));
       record(first, job, accepted);
@@ -134,7 +120,7 @@ class JobRecordTest {
     } finally {
       first.shutdownTestKit();
     }
-    ActorTestKit second = start(dataDir);
+    ActorTestKit second = JournalTestKit.start(dataDir, "journal");
     try {
       JobRecordState state = replayed(second, "k3-10");
       assertThat(state.results()).isEqualTo(syncs);
@@ -149,7 +135,7 @@ class JobRecordTest {
   /** Tests that an event that cannot follow what is journaled is refused, and nothing written. */
   @Test
   void refusesWhatCannotFollow(@TempDir Path dataDir) {
-    ActorTestKit kit = start(dataDir);
+    ActorTestKit kit = JournalTestKit.start(dataDir, "journal");
     try {
       ActorRef<JobRecord.Command> job = kit.spawn(JobRecord.create("k3-7"));
       TestProbe<StatusReply<Done>> reply = kit.createTestProbe();

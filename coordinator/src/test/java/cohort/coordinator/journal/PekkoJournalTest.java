@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.coordinator.job.JobSpec;
 import cohort.protocol.TaskSpec;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,15 +30,7 @@ class PekkoJournalTest {
    */
   @Test
   void aBurstIsWrittenWholeAndForgottenJobsGo(@TempDir Path dir) throws Exception {
-    String url = JournalConfig.h2Url(dir);
-    JournalSchema.ensureH2(url, dir.toString());
-    Config config =
-        ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(JournalConfig.at(url))
-            .withFallback(ConfigFactory.parseResources("coordinator.conf"))
-            .withFallback(ConfigFactory.defaultReference())
-            .resolve();
-    ActorTestKit kit = ActorTestKit.create("burst", config);
+    ActorTestKit kit = JournalTestKit.start(dir, "burst");
     try {
       PekkoJournal journal = new PekkoJournal(kit.system());
       JobSpec spec = JobSpec.of(new TaskSpec("echo", Map.of()));

@@ -8,8 +8,7 @@ import cohort.coordinator.job.ResultBlock;
 import cohort.coordinator.journal.JobInputs;
 import cohort.coordinator.journal.JobRecordEvent;
 import cohort.coordinator.journal.JobRecordState;
-import cohort.coordinator.journal.JournalConfig;
-import cohort.coordinator.journal.JournalSchema;
+import cohort.coordinator.journal.JournalTestKit;
 import cohort.coordinator.journal.PekkoJournal;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.TaskSpec;
@@ -17,8 +16,6 @@ import cohort.protocol.Values;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,18 +41,6 @@ class JournaledWriterTest {
   private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
   private record Written(String jobId, int count) implements CoordinatorProtocol.Command {}
-
-  private static ActorTestKit start(Path dir) {
-    String url = JournalConfig.h2Url(dir);
-    JournalSchema.ensureH2(url, dir.toString());
-    Config config =
-        ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(JournalConfig.at(url))
-            .withFallback(ConfigFactory.parseResources("coordinator.conf"))
-            .withFallback(ConfigFactory.defaultReference())
-            .resolve();
-    return ActorTestKit.create("writer", config);
-  }
 
   /** A block of inputs that name blobs, as file inputs do. */
   private static ResultBlock files(long first, List<String> blobs) {
@@ -89,7 +74,7 @@ class JournaledWriterTest {
    */
   @Test
   void keepsWhatItShowsAndGoesOnAtTheMark(@TempDir Path dir) throws Exception {
-    ActorTestKit kit = start(dir);
+    ActorTestKit kit = JournalTestKit.start(dir, "writer");
     try {
       PekkoJournal journal = new PekkoJournal(kit.system());
       journal
