@@ -178,15 +178,7 @@ public final class InputFiles {
       throw new IllegalStateException(
           "the inputs of job " + jobId + " are missing: " + file + " is gone", e);
     } catch (java.io.EOFException e) {
-      throw new IllegalStateException(
-          "the inputs of job "
-              + jobId
-              + " in "
-              + file
-              + " are damaged: it ends before input "
-              + to
-              + " the journal counts",
-          e);
+      throw endsEarly(jobId, file, to, e);
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
           "the inputs of job " + jobId + " in " + file + " are damaged: " + e.getMessage(), e);
@@ -208,14 +200,7 @@ public final class InputFiles {
       for (long i = 0; i < count; i++) {
         length.clear();
         if (channel.read(length, position) < 4) {
-          throw new IllegalStateException(
-              "the inputs of job "
-                  + jobId
-                  + " in "
-                  + file
-                  + " are damaged: it ends before input "
-                  + count
-                  + " the journal counts");
+          throw endsEarly(jobId, file, count, null);
         }
         position += 4L + length.getInt(0);
       }
@@ -232,6 +217,19 @@ public final class InputFiles {
       throw new UncheckedIOException(
           "cannot cut " + file + " to its journaled inputs: " + e.getMessage(), e);
     }
+  }
+
+  private static IllegalStateException endsEarly(
+      String jobId, Path file, long count, Exception cause) {
+    return new IllegalStateException(
+        "the inputs of job "
+            + jobId
+            + " in "
+            + file
+            + " are damaged: it ends before input "
+            + count
+            + " the journal counts",
+        cause);
   }
 
   /** Deletes job {@code jobId}'s inputs, if it has any kept. */
