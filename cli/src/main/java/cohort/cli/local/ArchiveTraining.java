@@ -36,13 +36,20 @@ public final class ArchiveTraining {
     run("submit", "echo", "1", "2");
     run("submit", "sum-range", "--range", "0..1000", "--split", "4", "--combine", "sum");
 
+    // A data folder of its own: the default is the user's, where a coordinator may run.
+    java.nio.file.Path data = java.nio.file.Files.createTempDirectory("cohort-training-");
     CoordinatorApp.Running coordinator =
         CoordinatorApp.start(
             CoordinatorApp.loadConfig(
                 Map.of(
-                    "cohort.coordinator.cluster-port", 0,
-                    "cohort.coordinator.http-port", 0,
-                    "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on")));
+                    "cohort.coordinator.cluster-port",
+                    0,
+                    "cohort.coordinator.http-port",
+                    0,
+                    "cohort.coordinator.data-dir",
+                    data.toString(),
+                    "pekko.cluster.jmx.multi-mbeans-in-same-jvm",
+                    "on")));
     NodeApp.Runner node = null;
     Thread nodeThread = null;
     try {
@@ -97,6 +104,9 @@ public final class ArchiveTraining {
       }
       coordinator.system().terminate();
       coordinator.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(data)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
     }
     System.out.printf(
         "class archive training: ran %s in %.1f s%n",
