@@ -65,12 +65,20 @@ public final class JobRecord
 
   /** The journal of job {@code jobId}; it replays what is journaled before it answers. */
   public static Behavior<Command> create(String jobId) {
-    return new JobRecord(jobId);
+    return new JobRecord(persistenceId(jobId));
   }
 
-  private JobRecord(String jobId) {
+  /** The entity type of the journal a coordinator writes once at start, to warm its write path. */
+  static final String WARM_UP = "warm-up";
+
+  /** A journal outside every job's, for {@link PekkoJournal#warmUp}: start-up never lists it. */
+  static Behavior<Command> warmUp(String id) {
+    return new JobRecord(PersistenceId.of(WARM_UP, id));
+  }
+
+  private JobRecord(PersistenceId id) {
     super(
-        persistenceId(jobId),
+        id,
         Optional.of(
             SupervisorStrategy.restartWithBackoff(
                 Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)));

@@ -66,6 +66,43 @@ public final class PekkoJournal implements Journal {
     return AskPattern.ask(of(jobId), JobRecord.Get::new, TIMEOUT, system.scheduler());
   }
 
+  /**
+   * Writes, reads back and deletes a journal outside every job's, once: the first writes through
+   * Slick and H2 in a JVM cost far more than the later ones (statements prepared, classes loaded),
+   * and a coordinator would otherwise pay that on its first job's acceptance and syncs. Runs in the
+   * background; a failure only means the first job pays.
+   */
+  public CompletionStage<Void> warmUp(JobRecordEvent.Accepted accepted) {
+    String id = Long.toString(System.nanoTime(), 36);
+    ActorRef<JobRecord.Command> journal =
+        system.systemActorOf(JobRecord.warmUp(id), "journal-warm-up-" + id, Props.empty());
+    JobRecordEvent[] events = {
+      accepted,
+      new JobRecordEvent.ResultsSynced(1, 1),
+      new JobRecordEvent.Ended("SUCCEEDED", null, accepted.submittedAt(), 1, 1)
+    };
+    CompletionStage<Void> written = CompletableFuture.completedFuture(null);
+    for (JobRecordEvent event : events) {
+      written =
+          written.thenCompose(
+              done ->
+                  AskPattern.<JobRecord.Command, org.apache.pekko.Done>askWithStatus(
+                          journal,
+                          reply -> new JobRecord.Record(event, reply),
+                          TIMEOUT,
+                          system.scheduler())
+                      .thenApply(ok -> null));
+    }
+    return written
+        .whenComplete((done, failure) -> journal.tell(JobRecord.Stop.INSTANCE))
+        .thenRunAsync(
+            () ->
+                delete(
+                    org.apache.pekko.persistence.typed.PersistenceId.of(JobRecord.WARM_UP, id)
+                        .id()),
+            blocking);
+  }
+
   @Override
   public CompletionStage<Void> forget(String jobId) {
     ActorRef<JobRecord.Command> record = records.remove(jobId);

@@ -1,9 +1,13 @@
 package cohort.coordinator.recovery;
 
+import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.journal.InputFiles;
+import cohort.coordinator.journal.JobInputs;
+import cohort.coordinator.journal.JobRecordEvent;
 import cohort.coordinator.journal.JobRecordState;
 import cohort.coordinator.journal.JournaledJobs;
 import cohort.coordinator.journal.PekkoJournal;
+import cohort.protocol.TaskSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +75,13 @@ public final class Restart {
                   running,
                   dataDir,
                   (System.nanoTime() - startNanos) / 1_000_000);
+              // In the background: the first writes in a JVM are slow, and a job should not pay.
+              journal.warmUp(
+                  new JobRecordEvent.Accepted(
+                      "warm-up",
+                      JobSpec.of(new TaskSpec("echo", Map.of())),
+                      JobInputs.range(0, 1),
+                      java.time.Instant.now()));
               return new Durability(journal, inputs, syncInterval, jobs);
             });
   }

@@ -63,4 +63,34 @@ class PekkoJournalTest {
       kit.shutdownTestKit();
     }
   }
+
+  /**
+   * Tests that the start-up warm-up writes and reads back a journal of its own and leaves nothing:
+   * no job is listed, and its rows are gone.
+   */
+  @Test
+  void theWarmUpLeavesNothing(@TempDir Path dir) throws Exception {
+    ActorTestKit kit = JournalTestKit.start(dir, "warm");
+    try {
+      PekkoJournal journal = new PekkoJournal(kit.system());
+      JobSpec spec = JobSpec.of(new TaskSpec("echo", Map.of()));
+      journal
+          .warmUp(
+              new JobRecordEvent.Accepted(
+                  "w", spec, JobInputs.range(0, 1), Instant.parse("2026-12-01T10:00:00Z")))
+          .toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+      assertThat(JournaledJobs.ids(kit.system()).toCompletableFuture().get(60, TimeUnit.SECONDS))
+          .isEmpty();
+      try (java.sql.Connection connection =
+              java.sql.DriverManager.getConnection(JournalConfig.h2Url(dir), "sa", "");
+          java.sql.ResultSet rows =
+              connection.createStatement().executeQuery("SELECT COUNT(*) FROM \"event_journal\"")) {
+        rows.next();
+        assertThat(rows.getLong(1)).isZero();
+      }
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
 }
