@@ -21,6 +21,10 @@ final class JobFields implements Cloneable {
   boolean inputsOpen;
   long nextFresh;
   long nextBatchId;
+
+  /** The first batch id this state gave: 0, or a recovered job's new epoch. */
+  long firstBatchId;
+
   Vector<Batch> ready = Vector.empty();
   // A hash trie: every dispatch adds a batch and every last result removes one.
   HashMap<Long, JobState.InFlight> inFlight = HashMap.empty();

@@ -151,6 +151,7 @@ public final class JobState {
       }
     }
     f.ready = ready;
+    f.firstBatchId = firstBatchId;
     f.nextBatchId = batchId;
     f.inputsOpen = inputsOpen;
     JobStep.finishIfDone(f, now);
@@ -262,6 +263,11 @@ public final class JobState {
   /** The id the next new batch gets. */
   public long nextBatchId() {
     return f.nextBatchId;
+  }
+
+  /** Batches made so far, since the coordinator's last start for a recovered job. */
+  public long batchesMade() {
+    return f.nextBatchId - f.firstBatchId;
   }
 
   /** Inputs known so far. */

@@ -221,7 +221,7 @@ public final class JobRegistry {
         state.succeeded(),
         state.failed(),
         state.elapsed(now).toMillis(),
-        state.nextBatchId());
+        state.batchesMade());
     active.remove(job);
     touched.add(job); // its log closes at the end of the round
     finished.addLast(job.id());

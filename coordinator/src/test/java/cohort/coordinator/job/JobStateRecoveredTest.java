@@ -91,6 +91,7 @@ class JobStateRecoveredTest {
     assertThat(state.nextFresh()).isEqualTo(4);
     assertThat(state.ready()).isEmpty();
     assertThat(state.nextBatchId()).isEqualTo(1L << 40);
+    assertThat(state.batchesMade()).isZero();
 
     Batch rest =
         new Batch(1L << 40, 4, InputSource.range(0, 10).slice(4, 6), 1, 0, 0, Set.of(), null);
@@ -126,6 +127,7 @@ class JobStateRecoveredTest {
         .containsExactly(tuple(500L, 3L, 2), tuple(501L, 5L, 1));
     assertThat(state.nextFresh()).isEqualTo(8);
     assertThat(state.nextBatchId()).isEqualTo(502);
+    assertThat(state.batchesMade()).isEqualTo(2); // counted from the restart, for the end's log
     assertThat(state.admissible()).isEqualTo(4);
 
     JobState.Transition first = complete(state, state.ready().get(0));
