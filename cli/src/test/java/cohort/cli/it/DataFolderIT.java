@@ -11,6 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** A coordinator's data folder belongs to it alone. */
 class DataFolderIT {
 
+  /** A coordinator on free ports and the data folder {@code data}. */
+  private static String[] coordinatorOn(Path data) {
+    return new String[] {
+      "coordinator", "--http-port", "0", "--cluster-port", "0", "--data-dir", data.toString()
+    };
+  }
+
   /**
    * Tests that a second coordinator on a folder another coordinator uses is refused at start, with
    * a message naming the folder, the other coordinator's process and the way out, and that the
@@ -19,9 +26,7 @@ class DataFolderIT {
   @Test
   void aSecondCoordinatorOnTheSameFolderIsRefused(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
-    String[] coordinator = {
-      "coordinator", "--http-port", "0", "--cluster-port", "0", "--data-dir", data.toString()
-    };
+    String[] coordinator = coordinatorOn(data);
     Cli.Running first = Cli.start(coordinator);
     try {
       first.awaitStdoutLine("cohort coordinator ready", Duration.ofSeconds(60));
@@ -58,15 +63,7 @@ class DataFolderIT {
   void aFolderOfAnotherVersionOrWithADamagedJournalIsRefused(@TempDir Path dir) throws Exception {
     Path other = Files.createDirectories(dir.resolve("other"));
     Files.writeString(other.resolve("FORMAT"), "cohort data folder 0\n");
-    Cli.Run refused =
-        Cli.run(
-            "coordinator",
-            "--http-port",
-            "0",
-            "--cluster-port",
-            "0",
-            "--data-dir",
-            other.toString());
+    Cli.Run refused = Cli.run(coordinatorOn(other));
     assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(2);
     assertThat(refused.stderr())
         .contains(
@@ -81,15 +78,7 @@ class DataFolderIT {
     byte[] garbage = new byte[64 * 1024];
     java.util.Arrays.fill(garbage, (byte) 0x5a);
     Files.write(damaged.resolve("cohort.mv.db"), garbage);
-    Cli.Run broken =
-        Cli.run(
-            "coordinator",
-            "--http-port",
-            "0",
-            "--cluster-port",
-            "0",
-            "--data-dir",
-            damaged.getParent().toString());
+    Cli.Run broken = Cli.run(coordinatorOn(damaged.getParent()));
     assertThat(broken.exitCode()).as(broken.stderr()).isEqualTo(2);
     assertThat(broken.stderr())
         .contains("the journal in " + damaged.getParent() + " is damaged")

@@ -78,24 +78,26 @@ final class BlobRoutes extends AllDirectives {
                                           + found.get().phase()
                                           + "; it takes no more files"));
                         }
-                        String blob = blobs.newId(id);
-                        Path file = blobs.pathOf(blob);
-                        return CompletableFuture.runAsync(() -> createParent(file), blocking)
-                            .thenCompose(
-                                ignored ->
-                                    entity
-                                        .getDataBytes()
-                                        .runWith(FileIO.toPath(file), asks.system()))
-                            .handle(
-                                (written, failure) ->
-                                    failure == null
-                                        ? responses.ok(
-                                            StatusCodes.CREATED,
-                                            Map.of("blob", blob, "size", written.getCount()))
-                                        : uploadFailed(blob, failure));
+                        // Naming a blob looks at the disk (ids a restart left behind are skipped).
+                        return CompletableFuture.supplyAsync(() -> blobs.newId(id), blocking)
+                            .thenCompose(blob -> receive(entity, blob));
                       });
           return completeWithFuture(done);
         });
+  }
+
+  /** Writes the request's bytes as blob {@code blob}; 201 with its id and size. */
+  private CompletionStage<HttpResponse> receive(
+      org.apache.pekko.http.javadsl.model.RequestEntity entity, String blob) {
+    Path file = blobs.pathOf(blob);
+    return CompletableFuture.runAsync(() -> createParent(file), blocking)
+        .thenCompose(ignored -> entity.getDataBytes().runWith(FileIO.toPath(file), asks.system()))
+        .handle(
+            (written, failure) ->
+                failure == null
+                    ? responses.ok(
+                        StatusCodes.CREATED, Map.of("blob", blob, "size", written.getCount()))
+                    : uploadFailed(blob, failure));
   }
 
   private HttpResponse uploadFailed(String blob, Throwable failure) {

@@ -97,13 +97,6 @@ public final class JobRegistry {
     return new Job(state, inputs, new ResultLog(logFile(spool, id)), touched::add, keeper);
   }
 
-  /** Names a new job and registers it at once, for a coordinator that journals nothing. */
-  public Job accept(JobSpec spec, InputSource inputs, long window, Instant now) {
-    Job job = prepare(spec, inputs, window, now);
-    register(job);
-    return job;
-  }
-
   /** Registers a job {@link #prepare} made; a job with work joins the turn order. */
   public void register(Job job) {
     JobState state = job.state();

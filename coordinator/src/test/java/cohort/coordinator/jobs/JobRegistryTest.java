@@ -17,6 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JobRegistryTest {
 
+  /** Names a job and registers it at once, as a coordinator does once its acceptance is kept. */
+  private static Job accept(
+      JobRegistry jobs, JobSpec spec, InputSource inputs, long window, Instant now) {
+    Job job = jobs.prepare(spec, inputs, window, now);
+    jobs.register(job);
+    return job;
+  }
+
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final JobSpec ECHO = JobSpec.of(new TaskSpec("echo", Map.of()));
 
@@ -24,9 +32,9 @@ class JobRegistryTest {
   @Test
   void namesJobsAndTakesTurns(@TempDir Path dir) {
     JobRegistry jobs = new JobRegistry(dir, 10);
-    Job a = jobs.accept(ECHO, InputSource.range(0, 5), 100, T0);
-    Job b = jobs.accept(ECHO, InputSource.range(0, 5), 100, T0);
-    Job empty = jobs.accept(ECHO, InputSource.range(0, 0), 100, T0);
+    Job a = accept(jobs, ECHO, InputSource.range(0, 5), 100, T0);
+    Job b = accept(jobs, ECHO, InputSource.range(0, 5), 100, T0);
+    Job empty = accept(jobs, ECHO, InputSource.range(0, 0), 100, T0);
     assertThat(Set.of(a.id(), b.id(), empty.id())).hasSize(3);
     assertThat(a.id()).matches("[a-z0-9]{2,3}-1");
     assertThat(a.log().file()).isEqualTo(dir.resolve(a.id() + ".ndjson"));
@@ -47,9 +55,9 @@ class JobRegistryTest {
     Set<String> forgotten = new HashSet<>();
     List<Job> all =
         List.of(
-            jobs.accept(ECHO, InputSource.range(0, 1), 1, T0),
-            jobs.accept(ECHO, InputSource.range(0, 1), 1, T0),
-            jobs.accept(ECHO, InputSource.range(0, 1), 1, T0));
+            accept(jobs, ECHO, InputSource.range(0, 1), 1, T0),
+            accept(jobs, ECHO, InputSource.range(0, 1), 1, T0),
+            accept(jobs, ECHO, InputSource.range(0, 1), 1, T0));
     for (Job job : all) {
       job.apply(new JobEvent.Cancelled("test"), T0);
       jobs.ended(job, T0).forEach(old -> forgotten.add(old.id()));
@@ -63,8 +71,8 @@ class JobRegistryTest {
   @Test
   void saysWhyInputsAreRefused(@TempDir Path dir) {
     JobRegistry jobs = new JobRegistry(dir, 2);
-    Job listed = jobs.accept(ECHO, InputSource.range(0, 1), 1, T0);
-    Job streamed = jobs.accept(ECHO, InputSource.streamed(), 1, T0);
+    Job listed = accept(jobs, ECHO, InputSource.range(0, 1), 1, T0);
+    Job streamed = accept(jobs, ECHO, InputSource.streamed(), 1, T0);
     assertThat(jobs.inputsRefused("nope").orElseThrow().error())
         .isEqualTo("no job 'nope'; GET /jobs lists the jobs");
     assertThat(jobs.inputsRefused(listed.id()).orElseThrow().error())

@@ -25,6 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JobTest {
 
+  /** Names a job and registers it at once, as a coordinator does once its acceptance is kept. */
+  private static Job accept(
+      JobRegistry jobs, JobSpec spec, InputSource inputs, long window, Instant now) {
+    Job job = jobs.prepare(spec, inputs, window, now);
+    jobs.register(job);
+    return job;
+  }
+
   private static ActorTestKit testKit;
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -52,7 +60,7 @@ class JobTest {
   void streamedInputsWaitInOrderForRoom(@TempDir Path dir) {
     JobRegistry jobs = new JobRegistry(dir, 2);
     Job job =
-        jobs.accept(JobSpec.of(new TaskSpec("echo", Map.of())), InputSource.streamed(), 1000, T0);
+        accept(jobs, JobSpec.of(new TaskSpec("echo", Map.of())), InputSource.streamed(), 1000, T0);
     TestProbe<InputsReply> replies = testKit.createTestProbe();
     assertThat(job.offer(new AddInputs(job.id(), inputs(5), replies.ref()), 8, T0)).isTrue();
     assertThat(replies.receiveMessage()).isEqualTo(new ClientRequests.InputsAccepted(5));
@@ -78,7 +86,7 @@ class JobTest {
   void waitersHearResultsAndTheEnd(@TempDir Path dir) {
     JobRegistry jobs = new JobRegistry(dir, 2);
     Job job =
-        jobs.accept(JobSpec.of(new TaskSpec("echo", Map.of())), InputSource.range(0, 1), 10, T0);
+        accept(jobs, JobSpec.of(new TaskSpec("echo", Map.of())), InputSource.range(0, 1), 10, T0);
     TestProbe<JobWaiter.Command> waiter = testKit.createTestProbe();
     job.addWaiter(waiter.ref());
     assertThat(job.apply(new JobEvent.Cancelled("test"), T0)).isTrue();
