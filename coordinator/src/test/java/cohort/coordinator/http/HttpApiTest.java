@@ -184,6 +184,27 @@ class HttpApiTest {
   }
 
   /**
+   * Tests that {@code ?from=N} leaves out the first N results, that an N that is not a count is
+   * refused with what is wrong, and that {@code GET /health} says the coordinator serves and which
+   * incarnation it is.
+   */
+  @Test
+  void resultsFromAnIndexAndHealth() throws Exception {
+    String id = submit("{\"task\":\"echo\",\"inputs\":[1,2,3]}");
+    awaitEnd(id);
+    assertThat(get("/jobs/" + id + "/results?from=2").body())
+        .isEqualTo("{\"index\":2,\"input\":3,\"output\":3}\n");
+    assertThat(get("/jobs/" + id + "/results?from=3").body()).isEmpty();
+    assertError(
+        get("/jobs/" + id + "/results?from=-1"),
+        400,
+        "'from' must be how many results to leave out, 0 or more; it was '-1'");
+    JsonNode health = json(get("/health"));
+    assertThat(health.get("status").textValue()).isEqualTo("up");
+    assertThat(health.get("incarnation").textValue()).isNotBlank();
+  }
+
+  /**
    * Tests that results come as compact frames to a client that asks for them, the same results as
    * the JSON lines, failures, big numbers and decimals included.
    */
