@@ -47,6 +47,16 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " COHORT_DATA_DIR).")
   String dataDir;
 
+  @Option(
+      names = "--journal",
+      paramLabel = "JDBC-URL",
+      description =
+          "Journal the jobs in a shared PostgreSQL database (jdbc:postgresql://HOST:PORT/DB)"
+              + " instead of the data folder: coordinators that share it and the data folder take"
+              + " turns, one active and the others standing by (env COHORT_JOURNAL; user and"
+              + " password from COHORT_JOURNAL_USER and COHORT_JOURNAL_PASSWORD).")
+  String journal;
+
   @Mixin ParentPidOption parent;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -59,11 +69,31 @@ final class CoordinatorCommand implements Callable<Integer> {
     put(overrides, "cohort.coordinator.cluster-port", clusterPort);
     put(overrides, "cohort.coordinator.http-port", httpPort);
     put(overrides, "cohort.coordinator.data-dir", dataDir);
+    put(overrides, "cohort.coordinator.journal", journal);
     CoordinatorApp.Running running = CoordinatorApp.start(CoordinatorApp.loadConfig(overrides));
-    CoordinatorApp.Started started =
-        Servers.await(running.started(), Duration.ofSeconds(60), running.system(), "coordinator");
-    Servers.exitZeroAfterCleanStop(running::system, Duration.ofSeconds(60));
     PrintWriter out = spec.commandLine().getOut();
+    if (running.shared()) {
+      CoordinatorApp.Started standby =
+          Servers.await(running.serving(), Duration.ofSeconds(60), running.system(), "coordinator");
+      Servers.exitZeroAfterCleanStop(running::system, Duration.ofSeconds(60));
+      out.println(
+          "cohort coordinator standby cluster="
+              + standby.clusterAddress()
+              + " http="
+              + standby.httpUrl());
+      out.println("  it takes over when no other coordinator sharing its journal is active");
+      out.flush();
+    }
+    // A standby waits as long as another coordinator is active.
+    CoordinatorApp.Started started =
+        Servers.await(
+            running.started(),
+            running.shared() ? null : Duration.ofSeconds(60),
+            running.system(),
+            "coordinator");
+    if (!running.shared()) {
+      Servers.exitZeroAfterCleanStop(running::system, Duration.ofSeconds(60));
+    }
     out.println(
         "cohort coordinator ready cluster="
             + started.clusterAddress()

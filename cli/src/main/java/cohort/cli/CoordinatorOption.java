@@ -14,7 +14,9 @@ final class CoordinatorOption {
       names = "--coordinator",
       paramLabel = "URL",
       defaultValue = "${env:COHORT_COORDINATOR}",
-      description = "The coordinator's HTTP URL (default: $COHORT_COORDINATOR)")
+      description =
+          "The coordinator's HTTP URL (default: $COHORT_COORDINATOR); with coordinators that stand"
+              + " by for it, all of them, separated by commas")
   String url;
 
   /** Whether a coordinator was given by flag or environment. */
@@ -24,6 +26,15 @@ final class CoordinatorOption {
 
   /** A client of the given coordinator, or of the default URL when none was given. */
   CohortClient client() {
-    return CohortClient.connect(URI.create(given() ? url.trim() : DEFAULT_URL));
+    if (!given()) {
+      return CohortClient.connect(URI.create(DEFAULT_URL));
+    }
+    java.util.List<URI> urls = new java.util.ArrayList<>();
+    for (String one : url.split(",")) {
+      if (!one.isBlank()) {
+        urls.add(URI.create(one.trim()));
+      }
+    }
+    return CohortClient.connect(urls);
   }
 }

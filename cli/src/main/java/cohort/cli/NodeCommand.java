@@ -30,7 +30,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(
       names = "--join",
       paramLabel = "HOST:PORT",
-      description = "The coordinator's cluster address (default 127.0.0.1:25520, env COHORT_JOIN).")
+      description =
+          "The coordinator's cluster address (default 127.0.0.1:25520, env COHORT_JOIN); with"
+              + " coordinators that stand by for it, all of them, separated by commas.")
   String join;
 
   @Option(
@@ -140,7 +142,9 @@ final class NodeCommand implements Callable<Integer> {
                 .warn(
                     "the node lost its cluster ({}); joining {} again",
                     reason,
-                    runner.settings().join());
+                    runner.settings().join().stream()
+                        .map(Object::toString)
+                        .collect(java.util.stream.Collectors.joining(" or ")));
           }
         });
     return CohortCommand.OK;

@@ -44,14 +44,14 @@ public final class CohortClient implements JobApi {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration RUN_WAIT = REQUEST_TIMEOUT.minusSeconds(10);
 
-  private final URI base;
+  private final Coordinators coordinators;
   private final HttpClient http;
   private final ObjectMapper json = ApiJson.newMapper();
   private final CoordinatorErrors errors;
 
-  private CohortClient(URI base) {
-    this.base = base;
-    this.errors = new CoordinatorErrors(base, json);
+  private CohortClient(List<URI> bases) {
+    this.coordinators = new Coordinators(bases);
+    this.errors = new CoordinatorErrors(coordinators, json);
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -68,13 +68,30 @@ public final class CohortClient implements JobApi {
    * @throws IllegalArgumentException when {@code base} is not an http URL
    */
   public static CohortClient connect(URI base) {
-    if (base.getScheme() == null || !base.getScheme().equals("http") || base.getHost() == null) {
+    return connect(List.of(base));
+  }
+
+  /**
+   * A client of coordinators that share a journal: the active one and those standing by for it, in
+   * any order. It talks to one at a time, tries the next when one cannot be reached, and follows a
+   * standby's redirect to the active one.
+   *
+   * @throws IllegalArgumentException when a URL is not an http URL, or none is given
+   */
+  public static CohortClient connect(List<URI> bases) {
+    if (bases.isEmpty()) {
       throw new IllegalArgumentException(
-          "coordinator URL '" + base + "' is not an http URL such as http://127.0.0.1:8470");
+          "no coordinator URL given: give one such as http://127.0.0.1:8470");
     }
-    String text = base.toString();
-    return new CohortClient(
-        URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text));
+    List<URI> checked = new java.util.ArrayList<>();
+    for (URI base : bases) {
+      if (base.getScheme() == null || !base.getScheme().equals("http") || base.getHost() == null) {
+        throw new IllegalArgumentException(
+            "coordinator URL '" + base + "' is not an http URL such as http://127.0.0.1:8470");
+      }
+      checked.add(URI.create("http://" + base.getRawAuthority()));
+    }
+    return new CohortClient(checked);
   }
 
   /**
@@ -85,9 +102,9 @@ public final class CohortClient implements JobApi {
     return new cohort.client.direct.DirectClient(this);
   }
 
-  /** The coordinator's URL. */
+  /** The URL of the coordinator this client talks to now. */
   public URI base() {
-    return base;
+    return coordinators.current();
   }
 
   /** Submits a job; returns its status as accepted. */
@@ -172,21 +189,32 @@ public final class CohortClient implements JobApi {
   public long sendInputs(
       String id, java.util.Iterator<? extends com.fasterxml.jackson.databind.JsonNode> inputs) {
     HttpRequest post =
-        HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/inputs"))
+        HttpRequest.newBuilder(coordinators.uri("/jobs/" + id + "/inputs"))
             .header("Content-Type", "application/x-ndjson")
             .POST(
                 HttpRequest.BodyPublishers.ofInputStream(() -> new NdjsonInputStream(inputs, json)))
             .build();
     try {
       HttpResponse<byte[]> response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
+      if (coordinators.redirected(response).isPresent() || Coordinators.standingBy(response)) {
+        // Sent again to the active coordinator, from the first input it does not have.
+        throw new CohortException(
+            "the coordinator at " + post.uri().getAuthority() + " stands by", 0, null);
+      }
       if (response.statusCode() >= 300) {
         throw errors.failure(
             response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
       }
       return json.readTree(response.body()).path("inputs").asLong();
     } catch (IOException e) {
+      coordinators.moveOn(post.uri());
       throw new CohortException(
-          "the upload of the inputs of job " + id + " to " + base + " broke: " + e.getMessage(),
+          "the upload of the inputs of job "
+              + id
+              + " to "
+              + post.uri().getAuthority()
+              + " broke: "
+              + e.getMessage(),
           0,
           e);
     } catch (InterruptedException e) {
@@ -205,7 +233,7 @@ public final class CohortClient implements JobApi {
     HttpRequest post;
     try {
       post =
-          HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/blobs"))
+          HttpRequest.newBuilder(coordinators.uri("/jobs/" + id + "/blobs"))
               .header("Content-Type", "application/octet-stream")
               .POST(HttpRequest.BodyPublishers.ofFile(file))
               .build();
@@ -227,7 +255,7 @@ public final class CohortClient implements JobApi {
   public cohort.api.BlobsWanted wantedBlobs(String id, java.time.Duration wait) {
     HttpRequest get =
         HttpRequest.newBuilder(
-                base.resolve("/jobs/" + id + "/blobs?wait=" + wait.toMillis() + "ms"))
+                coordinators.uri("/jobs/" + id + "/blobs?wait=" + wait.toMillis() + "ms"))
             .timeout(REQUEST_TIMEOUT.plus(wait))
             .GET()
             .build();
@@ -243,7 +271,7 @@ public final class CohortClient implements JobApi {
     HttpRequest put;
     try {
       put =
-          HttpRequest.newBuilder(base.resolve("/blobs/" + blobId))
+          HttpRequest.newBuilder(coordinators.uri("/blobs/" + blobId))
               .header("Content-Type", "application/octet-stream")
               .PUT(HttpRequest.BodyPublishers.ofFile(file))
               .build();
@@ -331,19 +359,11 @@ public final class CohortClient implements JobApi {
   private HttpResponse<InputStream> openResults(String id, String mediaType, long from) {
     HttpRequest get =
         HttpRequest.newBuilder(
-                base.resolve("/jobs/" + id + "/results" + (from > 0 ? "?from=" + from : "")))
+                coordinators.uri("/jobs/" + id + "/results" + (from > 0 ? "?from=" + from : "")))
             .header("Accept", mediaType)
             .GET()
             .build();
-    HttpResponse<InputStream> response;
-    try {
-      response = http.send(get, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw errors.unreachable(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CohortException("interrupted while waiting for the coordinator", 0, e);
-    }
+    HttpResponse<InputStream> response = exchange(get, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       try (InputStream body = response.body()) {
         throw errors.failure(
@@ -356,24 +376,66 @@ public final class CohortClient implements JobApi {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT);
+    return HttpRequest.newBuilder(coordinators.uri(path)).timeout(REQUEST_TIMEOUT);
   }
 
   private HttpResponse<byte[]> send(HttpRequest request) {
-    try {
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() >= 300) {
-        throw errors.failure(
-            response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+    HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() >= 300) {
+      throw errors.failure(
+          response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+    }
+    return response;
+  }
+
+  /**
+   * Sends {@code request} to the coordinator talked to now; when it cannot be reached or stands by
+   * with none active, to the others in turn, and to the active one when a standby redirects.
+   */
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+    int unanswered = 0;
+    for (int redirects = 0; ; ) {
+      try {
+        HttpResponse<T> response = http.send(request, body);
+        if (redirects < coordinators.size() && coordinators.redirected(response).isPresent()) {
+          redirects++;
+          discard(response);
+          request = coordinators.retarget(request);
+          continue;
+        }
+        if (!Coordinators.standingBy(response)) {
+          return response;
+        }
+        discard(response);
+        if (!coordinators.moveOn(request.uri()) || ++unanswered >= coordinators.size()) {
+          throw errors.standingBy(request.uri());
+        }
+      } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+        // Nothing was sent: another coordinator may take the request.
+        if (!coordinators.moveOn(request.uri()) || ++unanswered >= coordinators.size()) {
+          throw errors.unreachable(e);
+        }
+      } catch (HttpTimeoutException e) {
+        throw errors.timedOut(REQUEST_TIMEOUT, e);
+      } catch (IOException e) {
+        // It may have been done: the caller decides whether to ask again, of the next one.
+        coordinators.moveOn(request.uri());
+        throw errors.unreachable(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CohortException("interrupted while waiting for the coordinator", 0, e);
       }
-      return response;
-    } catch (HttpTimeoutException e) {
-      throw errors.timedOut(REQUEST_TIMEOUT, e);
-    } catch (IOException e) {
-      throw errors.unreachable(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CohortException("interrupted while waiting for the coordinator", 0, e);
+      request = coordinators.retarget(request);
+    }
+  }
+
+  private static void discard(HttpResponse<?> response) {
+    if (response.body() instanceof InputStream stream) {
+      try {
+        stream.close();
+      } catch (IOException e) {
+        // Nothing was wanted from it.
+      }
     }
   }
 

@@ -15,11 +15,11 @@ import java.time.Duration;
  */
 final class CoordinatorErrors {
 
-  private final URI base;
+  private final Coordinators coordinators;
   private final ObjectMapper json;
 
-  CoordinatorErrors(URI base, ObjectMapper json) {
-    this.base = base;
+  CoordinatorErrors(Coordinators coordinators, ObjectMapper json) {
+    this.coordinators = coordinators;
     this.json = json;
   }
 
@@ -28,7 +28,7 @@ final class CoordinatorErrors {
         e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
     return new CohortException(
         "cannot reach the coordinator at "
-            + base
+            + coordinators.shown()
             + " ("
             + reason
             + "); start one with 'cohort coordinator' or 'cohort local', or point --coordinator"
@@ -37,10 +37,22 @@ final class CoordinatorErrors {
         e);
   }
 
+  /** Every coordinator stands by and none is active yet: worth asking again soon. */
+  CohortException standingBy(URI asked) {
+    return new CohortException(
+        "no coordinator is active yet at "
+            + coordinators.shown()
+            + ": the one at "
+            + asked.getAuthority()
+            + " stands by, and one of them takes over within its lease; try again",
+        0,
+        null);
+  }
+
   CohortException timedOut(Duration timeout, HttpTimeoutException e) {
     return new CohortException(
         "the coordinator at "
-            + base
+            + coordinators.current()
             + " did not answer within "
             + timeout.toSeconds()
             + " s; check that it is running and not overloaded",
@@ -52,7 +64,7 @@ final class CoordinatorErrors {
   CohortException lost(String id, IOException e) {
     return new CohortException(
         "lost the connection to the coordinator at "
-            + base
+            + coordinators.current()
             + " while reading job "
             + id
             + "'s results ("

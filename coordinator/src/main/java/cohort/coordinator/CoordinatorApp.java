@@ -9,6 +9,7 @@ import cohort.coordinator.journal.JournalSchema;
 import cohort.coordinator.recovery.DataFormat;
 import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.recovery.Restart;
+import cohort.coordinator.standby.StandbySettings;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.cluster.SelfMember;
 import com.typesafe.config.Config;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -34,6 +36,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.HandlerProvider;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
@@ -68,10 +71,17 @@ public final class CoordinatorApp {
   public record Started(String clusterAddress, String httpUrl) {}
 
   /**
-   * A running coordinator: its actor system, the data folder it keeps its jobs in, and when it
-   * serves HTTP.
+   * A running coordinator: its actor system, the data folder it keeps its jobs in, whether it
+   * shares its journal with other coordinators, when it serves HTTP ({@code serving}: as a standby
+   * when it shares its journal) and when it is the active coordinator ({@code started}; the same
+   * stage when it shares nothing).
    */
-  public record Running(ActorSystem<Void> system, Path dataDir, CompletionStage<Started> started) {}
+  public record Running(
+      ActorSystem<Void> system,
+      Path dataDir,
+      boolean shared,
+      CompletionStage<Started> serving,
+      CompletionStage<Started> started) {}
 
   /** The data folder of a coordinator JVM given none: {@code ~/.cohort/coordinator}. */
   public static Path defaultDataDir() {
@@ -88,6 +98,10 @@ public final class CoordinatorApp {
    */
   public static Running start(Config config) {
     CoordinatorSettings settings = CoordinatorSettings.fromConfig(config);
+    Optional<StandbySettings> shared = StandbySettings.fromConfig(config);
+    if (shared.isPresent()) {
+      return StandbyStart.start(config, settings, shared.get());
+    }
     Path dataDir = createFolder(settings.dataDir().orElseGet(CoordinatorApp::defaultDataDir));
     DataDirLock lock = DataDirLock.acquire(dataDir);
     String url = JournalConfig.h2Url(dataDir);
@@ -107,7 +121,7 @@ public final class CoordinatorApp {
     releaseAtShutdown(system, lock);
     CompletionStage<Started> started =
         launch(system, settings, dataDir, true).thenCompose(CoordinatorApp::serveHttp);
-    return new Running(system, dataDir, started);
+    return new Running(system, dataDir, false, started, started);
   }
 
   /**
@@ -141,7 +155,7 @@ public final class CoordinatorApp {
    * Starts the coordinator once this actor system is Up, after recovering the jobs of {@code
    * dataDir} when {@code durable}.
    */
-  private static CompletionStage<LocalCoordinator> launch(
+  static CompletionStage<LocalCoordinator> launch(
       ActorSystem<?> system, CoordinatorSettings settings, Path dataDir, boolean durable) {
     if (SelfMember.inCluster(system)) {
       Cluster cluster = Cluster.get(system);
@@ -185,27 +199,45 @@ public final class CoordinatorApp {
   /** Serves the coordinator's HTTP API; nodes learn its URL, where they fetch file inputs. */
   public static CompletionStage<Started> serveHttp(LocalCoordinator local) {
     ActorSystem<?> system = local.system();
-    CoordinatorSettings settings = local.settings();
-    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-    HttpApi api =
-        new HttpApi(
-            local.coordinator(),
-            system,
-            ApiJson.newMapper(),
-            local.askTimeout(),
-            blocking,
-            local.blobs(),
-            Clock.systemUTC());
     String cluster = SelfMember.address(system);
-    CompletableFuture<Started> started = new CompletableFuture<>();
+    return bind(system, local.settings(), httpApi(local).routes())
+        .thenApply(
+            url -> {
+              local.coordinator().tell(new ClientRequests.HttpServing(url));
+              return new Started(cluster, url);
+            });
+  }
+
+  /** The HTTP API of a started coordinator. */
+  static HttpApi httpApi(LocalCoordinator local) {
+    ActorSystem<?> system = local.system();
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    return new HttpApi(
+        local.coordinator(),
+        system,
+        ApiJson.newMapper(),
+        local.askTimeout(),
+        blocking,
+        local.blobs(),
+        Clock.systemUTC());
+  }
+
+  /**
+   * Serves {@code handler} on the settings' HTTP port until the actor system stops.
+   *
+   * @return the URL it serves at; failed, saying what to do, when the port cannot be had
+   */
+  static CompletionStage<String> bind(
+      ActorSystem<?> system, CoordinatorSettings settings, HandlerProvider handler) {
+    CompletableFuture<String> bound = new CompletableFuture<>();
     Http.get(system)
         .newServerAt(settings.host(), settings.httpPort())
         .adaptSettings(server -> server.withParsingErrorHandler(JsonParsingErrors.class.getName()))
-        .bind(api.routes())
+        .bind(handler)
         .whenComplete(
             (binding, failure) -> {
               if (failure != null) {
-                started.completeExceptionally(
+                bound.completeExceptionally(
                     new IllegalStateException(
                         "cannot serve HTTP on "
                             + settings.host()
@@ -218,18 +250,16 @@ public final class CoordinatorApp {
                 return;
               }
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-              String url = url(settings.host(), binding);
-              local.coordinator().tell(new ClientRequests.HttpServing(url));
-              started.complete(new Started(cluster, url));
+              bound.complete(url(settings.host(), binding));
             });
-    return started;
+    return bound;
   }
 
   private static String url(String host, ServerBinding binding) {
     return "http://" + host + ":" + binding.localAddress().getPort();
   }
 
-  private static Path createFolder(Path dir) {
+  static Path createFolder(Path dir) {
     try {
       return Files.createDirectories(dir);
     } catch (IOException e) {

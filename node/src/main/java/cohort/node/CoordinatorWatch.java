@@ -33,7 +33,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * <p>While the coordinator is unreachable, it asks the coordinator's HTTP address every {@link
  * #PROBE_EVERY} who serves there ({@code GET /health}): a coordinator restarted on its data folder
  * answers with another incarnation long before this node would give the old one up ({@code
- * cohort.down-unreachable-after}), and the node ends its membership at once to join it.
+ * cohort.down-unreachable-after}), and the node ends its membership at once to join it. When
+ * coordinators stand by for it (the node has several to join), a refused connection (nothing
+ * listens there any more) or an answer that it stands by ends the membership at once too: the node
+ * joins whichever coordinator is active.
  *
  * <p>Protocol: the cluster's membership events, to which it subscribes itself, and its own probes.
  */
@@ -52,8 +55,11 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
     INSTANCE
   }
 
-  /** Who answered at the coordinator's address: its incarnation, or null when none answered. */
-  private record Answered(String incarnation) implements Event {}
+  /**
+   * Who answered at the coordinator's address: its incarnation, or null when none answered; whether
+   * nothing listens there any more (the connection was refused); whether it stands by.
+   */
+  private record Answered(String incarnation, boolean refused, boolean standby) implements Event {}
 
   static final Duration PROBE_EVERY = Duration.ofMillis(250);
 
@@ -61,6 +67,10 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
 
   private final Cluster cluster;
   private final Supplier<String> coordinatorUrl;
+
+  /** Whether coordinators stand by for this one: the node has more than one to join. */
+  private final boolean standbys;
+
   private final TimerScheduler<Event> timers;
   private HttpClient http;
 
@@ -84,6 +94,9 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
     this.cluster = Cluster.get(context.getSystem());
     this.timers = timers;
     this.coordinatorUrl = coordinatorUrl;
+    this.standbys =
+        context.getSystem().settings().config().getStringList("pekko.cluster.seed-nodes").size()
+            > 1;
     cluster
         .subscriptions()
         .tell(
@@ -150,7 +163,10 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
     getContext()
         .pipeToSelf(
             http().sendAsync(health, HttpResponse.BodyHandlers.ofString()),
-            (response, failure) -> new Answered(failure == null ? incarnation(response) : null));
+            (response, failure) ->
+                failure == null
+                    ? new Answered(incarnation(response), false, standingBy(response))
+                    : new Answered(null, refused(failure), false));
     return this;
   }
 
@@ -165,20 +181,46 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
     }
   }
 
+  private static boolean standingBy(HttpResponse<String> response) {
+    try {
+      return "standby".equals(JSON.readTree(response.body()).path("role").textValue());
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean refused(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Behavior<Event> onAnswered(Answered answered) {
     asking = false;
-    if (lost == null
-        || answered.incarnation() == null
-        || answered.incarnation().equals(Long.toString(lost.uniqueAddress().longUid()))) {
+    if (lost == null) {
+      return this;
+    }
+    String why;
+    if (standbys && answered.refused()) {
+      // Nothing listens where it served: it is gone, and one standing by takes over.
+      why = "the coordinator at {} is gone; node {} ends this membership to join the one that";
+      why += " takes over";
+    } else if (standbys && answered.standby()) {
+      why = "the coordinator at {} now stands by; node {} ends this membership to join the active";
+      why += " one";
+    } else if (answered.incarnation() != null
+        && !answered.incarnation().equals(Long.toString(lost.uniqueAddress().longUid()))) {
+      why = "a new coordinator serves at {}; node {} ends this membership to join it";
+    } else {
       return this;
     }
     timers.cancel(Probe.INSTANCE);
     getContext()
         .getLog()
-        .warn(
-            "a new coordinator serves at {}; node {} ends this membership to join it",
-            coordinatorUrl.get(),
-            HostPort.of(cluster.selfMember().address()));
+        .warn(why, coordinatorUrl.get(), HostPort.of(cluster.selfMember().address()));
     // Downed, the membership ends at once; leaving would wait for the lost coordinator's consent.
     cluster.manager().tell(new Down(cluster.selfMember().address()));
     return this;

@@ -6,7 +6,6 @@ import cohort.protocol.cluster.SelfMember;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -57,13 +56,16 @@ public final class NodeApp {
                 "pekko.remote.artery.canonical.hostname", settings.host(),
                 "pekko.remote.artery.canonical.port", settings.clusterPort(),
                 "pekko.cluster.seed-nodes",
-                    List.of(
-                        "pekko://"
-                            + CoordinatorProtocol.SYSTEM_NAME
-                            + "@"
-                            + settings.join().host()
-                            + ":"
-                            + settings.join().port()),
+                    settings.join().stream()
+                        .map(
+                            join ->
+                                "pekko://"
+                                    + CoordinatorProtocol.SYSTEM_NAME
+                                    + "@"
+                                    + join.host()
+                                    + ":"
+                                    + join.port())
+                        .toList(),
                 "pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
                     (settings.drainTimeout().toMillis() + 10_000) + "ms"))
         .withFallback(config);

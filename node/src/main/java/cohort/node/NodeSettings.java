@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * @param host the interface the node's cluster port binds to
  * @param clusterPort the node's cluster port; 0 picks a free one
- * @param join the coordinator's cluster address
+ * @param join the cluster addresses of the coordinators, the active one and those standing by
  * @param workers worker slots; already resolved from 0 to the processor count
  * @param drainTimeout how long a stopping node may take to finish the batches it runs
  * @param allowExec whether jobs may run commands on this node (the exec task)
@@ -22,7 +22,7 @@ import java.util.Optional;
 public record NodeSettings(
     String host,
     int clusterPort,
-    HostPort join,
+    java.util.List<HostPort> join,
     int workers,
     Duration drainTimeout,
     boolean allowExec,
@@ -40,7 +40,7 @@ public record NodeSettings(
     try {
       String host = config.getString("cohort.host");
       int port = port(config, "cohort.node.cluster-port");
-      HostPort join = HostPort.parse(config.getString("cohort.node.join"), "cohort.node.join");
+      java.util.List<HostPort> join = joins(config.getString("cohort.node.join"));
       int workers = config.getInt("cohort.node.workers");
       if (workers < 0 || workers > MAX_WORKERS) {
         throw new IllegalArgumentException(
@@ -70,6 +70,15 @@ public record NodeSettings(
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /** Addresses separated by commas: the coordinator, then any standing by for it. */
+  private static java.util.List<HostPort> joins(String text) {
+    java.util.List<HostPort> joins = new java.util.ArrayList<>();
+    for (String one : text.split(",", -1)) {
+      joins.add(HostPort.parse(one, "cohort.node.join"));
+    }
+    return java.util.List.copyOf(joins);
   }
 
   private static int port(Config config, String key) {

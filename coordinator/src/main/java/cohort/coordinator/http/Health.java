@@ -9,9 +9,10 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /health}: that the coordinator serves, and which incarnation it is (its cluster
- * member's unique id). A node that lost its coordinator asks, and joins a new one at the same
- * address as soon as it answers, rather than wait to give the old one up. Says nothing of jobs.
+ * {@code GET /health}: that the coordinator serves as the active one (a standby answers with its
+ * own role, see {@code StandbyHttp}), and which incarnation it is (its cluster member's unique id).
+ * A node that lost its coordinator asks, and joins a new one at the same address as soon as it
+ * answers, rather than wait to give the old one up. Says nothing of jobs.
  */
 final class Health {
 
@@ -28,6 +29,7 @@ final class Health {
 
   Route route() {
     return Directives.complete(
-        responses.ok(StatusCodes.OK, Map.of("status", "up", "incarnation", incarnation)));
+        responses.ok(
+            StatusCodes.OK, Map.of("status", "up", "role", "active", "incarnation", incarnation)));
   }
 }

@@ -29,6 +29,21 @@ public final class JournalConfig {
         + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
   }
 
+  /**
+   * Settings that open the journal in a shared PostgreSQL database when the actor system starts:
+   * Slick's PostgreSQL dialect and driver over {@link #at}'s.
+   */
+  public static Config at(Postgres postgres) {
+    Map<String, Object> settings = new java.util.HashMap<>();
+    settings.put("pekko-persistence-jdbc.shared-databases.cohort.profile", PROFILE_POSTGRES);
+    settings.put(DATABASE + ".driver", "org.postgresql.Driver");
+    settings.put(DATABASE + ".user", postgres.user());
+    settings.put(DATABASE + ".password", postgres.password());
+    return ConfigFactory.parseMap(settings).withFallback(at(postgres.url()));
+  }
+
+  private static final String PROFILE_POSTGRES = "slick.jdbc.PostgresProfile$";
+
   /** Settings that open the journal at {@code url} when the actor system starts. */
   public static Config at(String url) {
     return ConfigFactory.parseMap(

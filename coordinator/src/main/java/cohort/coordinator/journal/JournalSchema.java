@@ -44,6 +44,40 @@ public final class JournalSchema {
     }
   }
 
+  /**
+   * Creates the journal's tables and the lease in a shared PostgreSQL database where missing, under
+   * a transaction-wide lock: coordinators that start together would otherwise race to create them.
+   *
+   * @throws IllegalStateException saying the database cannot be reached or used, and why
+   */
+  public static void ensurePostgres(Postgres postgres) {
+    try (Connection connection = postgres.connect(java.time.Duration.ofSeconds(10));
+        Statement statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+      for (String sql : statements(POSTGRES_SCHEMA)) {
+        statement.execute(sql);
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot use the journal database "
+              + postgres.shown()
+              + " ("
+              + firstLine(e.getMessage())
+              + "); check that PostgreSQL runs there and that --journal, COHORT_JOURNAL_USER and"
+              + " COHORT_JOURNAL_PASSWORD are right",
+          e);
+    }
+  }
+
+  private static final String POSTGRES_SCHEMA = "postgres-schema.sql";
+
+  /**
+   * Any number, the same in every coordinator: the key of the lock around the schema's creation.
+   */
+  private static final long SCHEMA_LOCK = 0x436f686f7274L;
+
   static String explain(SQLException e, String where) {
     if (e.getErrorCode() == H2_IN_USE) {
       return "the journal in "
