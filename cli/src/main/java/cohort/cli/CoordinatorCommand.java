@@ -51,10 +51,11 @@ final class CoordinatorCommand implements Callable<Integer> {
       names = "--journal",
       paramLabel = "JDBC-URL",
       description =
-          "Journal the jobs in a shared PostgreSQL database (jdbc:postgresql://HOST:PORT/DB)"
-              + " instead of the data folder: coordinators that share it and the data folder take"
-              + " turns, one active and the others standing by (env COHORT_JOURNAL; user and"
-              + " password from COHORT_JOURNAL_USER and COHORT_JOURNAL_PASSWORD).")
+          "Journal the jobs, and copy the files they need, in a shared PostgreSQL database"
+              + " (jdbc:postgresql://HOST:PORT/DB) instead of the data folder alone: coordinators"
+              + " that share it take turns, one active and the others standing by (env"
+              + " COHORT_JOURNAL; user and password from COHORT_JOURNAL_USER and"
+              + " COHORT_JOURNAL_PASSWORD).")
   String journal;
 
   @Mixin ParentPidOption parent;

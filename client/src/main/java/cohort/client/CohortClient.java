@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +47,7 @@ public final class CohortClient implements JobApi {
   private final HttpClient http;
   private final ObjectMapper json = ApiJson.newMapper();
   private final CoordinatorErrors errors;
+  private final Failover failover;
 
   private CohortClient(List<URI> bases) {
     this.coordinators = new Coordinators(bases);
@@ -59,6 +59,7 @@ public final class CohortClient implements JobApi {
             .sslContext(PlainHttpOnly.CONTEXT)
             .sslParameters(PlainHttpOnly.parameters())
             .build();
+    this.failover = new Failover(http, coordinators, errors, REQUEST_TIMEOUT);
   }
 
   /**
@@ -79,19 +80,7 @@ public final class CohortClient implements JobApi {
    * @throws IllegalArgumentException when a URL is not an http URL, or none is given
    */
   public static CohortClient connect(List<URI> bases) {
-    if (bases.isEmpty()) {
-      throw new IllegalArgumentException(
-          "no coordinator URL given: give one such as http://127.0.0.1:8470");
-    }
-    List<URI> checked = new java.util.ArrayList<>();
-    for (URI base : bases) {
-      if (base.getScheme() == null || !base.getScheme().equals("http") || base.getHost() == null) {
-        throw new IllegalArgumentException(
-            "coordinator URL '" + base + "' is not an http URL such as http://127.0.0.1:8470");
-      }
-      checked.add(URI.create("http://" + base.getRawAuthority()));
-    }
-    return new CohortClient(checked);
+    return new CohortClient(Coordinators.checked(bases));
   }
 
   /**
@@ -363,7 +352,8 @@ public final class CohortClient implements JobApi {
             .header("Accept", mediaType)
             .GET()
             .build();
-    HttpResponse<InputStream> response = exchange(get, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        failover.send(get, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       try (InputStream body = response.body()) {
         throw errors.failure(
@@ -380,63 +370,12 @@ public final class CohortClient implements JobApi {
   }
 
   private HttpResponse<byte[]> send(HttpRequest request) {
-    HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response = failover.send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() >= 300) {
       throw errors.failure(
           response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     }
     return response;
-  }
-
-  /**
-   * Sends {@code request} to the coordinator talked to now; when it cannot be reached or stands by
-   * with none active, to the others in turn, and to the active one when a standby redirects.
-   */
-  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
-    int unanswered = 0;
-    for (int redirects = 0; ; ) {
-      try {
-        HttpResponse<T> response = http.send(request, body);
-        if (redirects < coordinators.size() && coordinators.redirected(response).isPresent()) {
-          redirects++;
-          discard(response);
-          request = coordinators.retarget(request);
-          continue;
-        }
-        if (!Coordinators.standingBy(response)) {
-          return response;
-        }
-        discard(response);
-        if (!coordinators.moveOn(request.uri()) || ++unanswered >= coordinators.size()) {
-          throw errors.standingBy(request.uri());
-        }
-      } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
-        // Nothing was sent: another coordinator may take the request.
-        if (!coordinators.moveOn(request.uri()) || ++unanswered >= coordinators.size()) {
-          throw errors.unreachable(e);
-        }
-      } catch (HttpTimeoutException e) {
-        throw errors.timedOut(REQUEST_TIMEOUT, e);
-      } catch (IOException e) {
-        // It may have been done: the caller decides whether to ask again, of the next one.
-        coordinators.moveOn(request.uri());
-        throw errors.unreachable(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CohortException("interrupted while waiting for the coordinator", 0, e);
-      }
-      request = coordinators.retarget(request);
-    }
-  }
-
-  private static void discard(HttpResponse<?> response) {
-    if (response.body() instanceof InputStream stream) {
-      try {
-        stream.close();
-      } catch (IOException e) {
-        // Nothing was wanted from it.
-      }
-    }
   }
 
   private <T> T read(HttpResponse<byte[]> response, Class<T> type) {

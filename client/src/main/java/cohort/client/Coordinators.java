@@ -29,6 +29,27 @@ final class Coordinators {
     this.current = all.get(0);
   }
 
+  /**
+   * The base URLs of {@code urls}, checked.
+   *
+   * @throws IllegalArgumentException when a URL is not an http URL, or none is given
+   */
+  static List<URI> checked(List<URI> urls) {
+    if (urls.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no coordinator URL given: give one such as http://127.0.0.1:8470");
+    }
+    List<URI> bases = new ArrayList<>();
+    for (URI url : urls) {
+      if (url.getScheme() == null || !url.getScheme().equals("http") || url.getHost() == null) {
+        throw new IllegalArgumentException(
+            "coordinator URL '" + url + "' is not an http URL such as http://127.0.0.1:8470");
+      }
+      bases.add(base(url));
+    }
+    return bases;
+  }
+
   /** The coordinator talked to now. */
   URI current() {
     return current;

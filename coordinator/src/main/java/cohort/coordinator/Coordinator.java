@@ -304,7 +304,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private void finish(Job job) {
     for (Job old : jobs.ended(job, clock.instant())) {
       CompletableFuture.runAsync(old.log()::delete, blocking);
-      intake.forget(old.id());
+      intake.forget(old.id(), old.log().file());
     }
   }
 

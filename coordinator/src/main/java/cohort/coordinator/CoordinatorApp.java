@@ -4,6 +4,7 @@ import cohort.api.ApiJson;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.http.HttpApi;
 import cohort.coordinator.http.JsonParsingErrors;
+import cohort.coordinator.journal.FileReplica;
 import cohort.coordinator.journal.JournalConfig;
 import cohort.coordinator.journal.JournalSchema;
 import cohort.coordinator.recovery.DataFormat;
@@ -120,7 +121,8 @@ public final class CoordinatorApp {
     }
     releaseAtShutdown(system, lock);
     CompletionStage<Started> started =
-        launch(system, settings, dataDir, true).thenCompose(CoordinatorApp::serveHttp);
+        launch(system, settings, dataDir, true, FileReplica.NONE)
+            .thenCompose(CoordinatorApp::serveHttp);
     return new Running(system, dataDir, false, started, started);
   }
 
@@ -148,15 +150,19 @@ public final class CoordinatorApp {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return launch(system, settings, dataDir, false);
+    return launch(system, settings, dataDir, false, FileReplica.NONE);
   }
 
   /**
    * Starts the coordinator once this actor system is Up, after recovering the jobs of {@code
-   * dataDir} when {@code durable}.
+   * dataDir} when {@code durable}, with the data folder's files copied to {@code files}.
    */
   static CompletionStage<LocalCoordinator> launch(
-      ActorSystem<?> system, CoordinatorSettings settings, Path dataDir, boolean durable) {
+      ActorSystem<?> system,
+      CoordinatorSettings settings,
+      Path dataDir,
+      boolean durable,
+      FileReplica files) {
     if (SelfMember.inCluster(system)) {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -171,11 +177,12 @@ public final class CoordinatorApp {
                         dataDir,
                         settings.orderedWindow(),
                         settings.batching().maxBatch(),
-                        settings.syncInterval())
+                        settings.syncInterval(),
+                        files)
                     : CompletableFuture.completedFuture(Durability.none()))
         .thenApply(
             durability -> {
-              BlobStore blobs = new BlobStore(dataDir.resolve("blobs"));
+              BlobStore blobs = new BlobStore(dataDir.resolve("blobs"), files);
               ActorRef<CoordinatorProtocol.Command> coordinator =
                   system.systemActorOf(
                       Coordinator.create(settings, dataDir, blobs, Clock.systemUTC(), durability),

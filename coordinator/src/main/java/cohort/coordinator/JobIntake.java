@@ -155,7 +155,7 @@ final class JobIntake {
                 "the coordinator cannot keep the job in its journal ("
                     + why
                     + "); check the space and permissions of its data folder, then submit again"));
-    forget(journaled.job().id());
+    forget(journaled.job().id(), journaled.job().log().file());
   }
 
   private void start(Job job, ClientRequests.SubmitJob submit) {
@@ -223,13 +223,29 @@ final class JobIntake {
     context.pipeToSelf(kept, (done, failure) -> new InputsKept(job.id(), add, failure));
   }
 
-  /** Forgets a job's journal and its kept inputs, so a restart does not bring it back. */
-  void forget(String jobId) {
+  /**
+   * Forgets a job's journal and its kept inputs, and the copy of its result log {@code log} a
+   * standby would read, so a restart does not bring it back.
+   */
+  void forget(String jobId, java.nio.file.Path log) {
     if (durability.journal().durable()) {
       durability
           .journal()
           .forget(jobId)
-          .thenRunAsync(() -> durability.inputs().delete(jobId), blocking);
+          .thenRunAsync(
+              () -> {
+                durability.inputs().delete(jobId);
+                try {
+                  durability.journal().files().delete(log);
+                } catch (java.io.IOException e) {
+                  org.slf4j.LoggerFactory.getLogger(JobIntake.class)
+                      .warn(
+                          "job {} is forgotten, but not its results' copy: {}",
+                          jobId,
+                          e.getMessage());
+                }
+              },
+              blocking);
     }
   }
 }

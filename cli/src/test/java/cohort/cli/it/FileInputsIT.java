@@ -42,7 +42,7 @@ class FileInputsIT {
 
   private final ObjectMapper json = new ObjectMapper();
 
-  private static Path photo(Path file, int w, int h) throws Exception {
+  static Path photo(Path file, int w, int h) throws Exception {
     BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setColor(new Color(w * 31 % 256, h * 17 % 256, 90));

@@ -27,11 +27,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two coordinators share a journal in a real PostgreSQL server and a data folder: one is active,
- * the other stands by, redirects clients to it, and takes over when it is killed (SIGKILL) in the
- * middle of a job. Nodes given both addresses join whichever is active.
+ * Two coordinators, each with a data folder of its own, share a journal in a real PostgreSQL
+ * server: one is active, the other stands by, redirects clients to it, and takes over when it is
+ * killed (SIGKILL) in the middle of a job. Nodes given both addresses join whichever is active.
  */
 class StandbyCoordinatorIT {
 
@@ -121,6 +122,8 @@ class StandbyCoordinatorIT {
                 join,
                 "--workers",
                 "2",
+                // Files travel through the coordinator, and so through the database's copies.
+                "--no-read-in-place",
                 "--host",
                 "127.0.0.1",
                 "--parent-pid",
@@ -134,20 +137,21 @@ class StandbyCoordinatorIT {
 
   /**
    * Tests that the first coordinator takes the lead and the second stands by (its {@code /health}
-   * says so and names the active one, its API redirects there), and that when the active one is
-   * killed during a {@code --combine sum} job of 2,000 sleeps, the standby takes over: the nodes
-   * join it, the attached submit (given both URLs) exits 0 having printed every index exactly once
-   * with the exact sum, and the job and one that finished before are readable from the new active
-   * coordinator, under the same ids.
+   * says so and names the active one, its API redirects there, also for a job whose files travel
+   * through the coordinator), and that when the active one is killed during a {@code --combine sum}
+   * job of 2,000 sleeps and one of 1,000 whose inputs come on stdin, the standby takes over from
+   * what the database holds: the nodes join it, the attached submit (given both URLs) exits 0
+   * having printed every index exactly once with the exact sum, and the job and one that finished
+   * before are readable from the new active coordinator, under the same ids.
    */
   @Test
-  void theStandbyTakesOverWhenTheActiveCoordinatorDies() throws Exception {
-    Path data = Children.dataDir(logs);
-    Coordinator first = coordinator("coordinator-a", data);
+  void theStandbyTakesOverWhenTheActiveCoordinatorDies(@TempDir Path dir) throws Exception {
+    // A data folder each, as on two machines: the database is all they share.
+    Coordinator first = coordinator("coordinator-a", Children.dataDir(logs));
     Map<String, String> a = first.await("cohort coordinator standby", START);
     Map<String, String> active = first.process().awaitReady(START);
     assertThat(active.get("http")).isEqualTo(a.get("http"));
-    Coordinator second = coordinator("coordinator-b", data);
+    Coordinator second = coordinator("coordinator-b", Children.dataDir(logs));
     Map<String, String> b = second.await("cohort coordinator standby", START);
     String urlA = a.get("http");
     String urlB = b.get("http");
@@ -180,6 +184,27 @@ class StandbyCoordinatorIT {
         "both nodes up");
     JobStatus finished = viaStandby.submit(JobRequest.range("echo", "0..100"));
     Jobs.assertEveryIndexOnce(Jobs.results(viaStandby, finished.id()), 100);
+    // Files the nodes ask the client for, sent through the standby's redirects.
+    Path photos = Files.createDirectories(dir.resolve("photos"));
+    Path thumbs = Files.createDirectories(dir.resolve("thumbs"));
+    for (int i = 0; i < 6; i++) {
+      FileInputsIT.photo(photos.resolve("p-" + i + ".jpg"), 300 + i * 10, 200);
+    }
+    Cli.Run thumbnails =
+        Cli.run(
+            "submit",
+            "thumbnail",
+            "--dir",
+            photos.toString(),
+            "--out",
+            thumbs.toString(),
+            "--coordinator",
+            urlB);
+    assertThat(thumbnails.exitCode()).as(thumbnails.stderr()).isZero();
+    assertThat(thumbnails.stderr()).contains("cohort: 6 of 6 files travelled through the cluster");
+    try (var written = Files.list(thumbs)) {
+      assertThat(written.count()).isEqualTo(6);
+    }
 
     List<String> args =
         new ArrayList<>(
@@ -195,7 +220,24 @@ class StandbyCoordinatorIT {
       args.add("10");
     }
     Cli.Running summed = Cli.start(args.toArray(String[]::new));
+    Path lines = dir.resolve("stdin.txt");
+    Files.write(lines, java.util.Collections.nCopies(1000, "10"));
+    Cli.Running streamed =
+        Cli.start(
+            Map.of(),
+            List.of(),
+            lines,
+            "submit",
+            "sleep",
+            "--input-file",
+            "-",
+            "--unordered",
+            "--combine",
+            "sum",
+            "--coordinator",
+            urlA + "," + urlB);
     summed.awaitStdoutLines(200, START);
+    streamed.awaitStdoutLines(50, START);
     first.process().kill();
     assertThat(first.process().waitFor(Duration.ofSeconds(30))).isPresent();
 
@@ -212,6 +254,17 @@ class StandbyCoordinatorIT {
     assertThat(indexes).hasSize(2000);
     assertThat(new HashSet<>(indexes)).hasSize(2000);
     assertThat(sum.lastLine()).isEqualTo("20000");
+    Cli.Run piped = streamed.await(Duration.ofSeconds(180));
+    assertThat(piped.exitCode()).as(piped.stderr()).isZero();
+    assertThat(piped.lastLine()).isEqualTo("10000");
+    List<Long> pipedIndexes = new ArrayList<>();
+    for (String line : piped.stdout()) {
+      if (line.startsWith("{")) {
+        pipedIndexes.add(JSON.readTree(line).get("index").asLong());
+      }
+    }
+    assertThat(pipedIndexes).hasSize(1000);
+    assertThat(new HashSet<>(pipedIndexes)).hasSize(1000);
 
     CohortClient client = CohortClient.connect(URI.create(urlB));
     assertThat(client.status(sum.jobId()).state()).isEqualTo(JobStatus.State.SUCCEEDED);

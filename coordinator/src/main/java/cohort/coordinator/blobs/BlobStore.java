@@ -1,6 +1,8 @@
 package cohort.coordinator.blobs;
 
+import cohort.coordinator.journal.FileReplica;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -27,11 +29,38 @@ public final class BlobStore {
   private static final Pattern ID = Pattern.compile(JOB.pattern() + "/c?[0-9]{1,19}");
 
   private final Path root;
+  private final FileReplica replica;
   private final AtomicLong sequence = new AtomicLong();
   private final BlobWaits waits = new BlobWaits();
 
   public BlobStore(Path root) {
+    this(root, FileReplica.NONE);
+  }
+
+  /**
+   * @param root the folder blobs are stored in
+   * @param replica where blobs are copied for a standby coordinator, once written
+   */
+  public BlobStore(Path root, FileReplica replica) {
     this.root = root;
+    this.replica = replica;
+  }
+
+  /**
+   * A blob's bytes are all written at {@link #pathOf}: copies it for a standby coordinator, before
+   * the client hears that it was received.
+   *
+   * @throws UncheckedIOException when it cannot be copied
+   */
+  public void written(String id) {
+    if (!replica.active()) {
+      return;
+    }
+    try {
+      replica.copy(pathOf(id));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
   }
 
   /**
@@ -99,6 +128,7 @@ public final class BlobStore {
   public void delete(String id) {
     try {
       Files.deleteIfExists(pathOf(id));
+      replica.delete(pathOf(id));
     } catch (IOException | IllegalArgumentException e) {
       // A leftover blob goes with its job's folder.
     }
@@ -112,6 +142,11 @@ public final class BlobStore {
   public void deleteJob(String jobId) {
     waits.ended(requireJob(jobId));
     Path dir = root.resolve(requireJob(jobId));
+    try {
+      replica.deleteFolder(dir);
+    } catch (IOException e) {
+      // Copies left behind cost space in the database until the job is forgotten.
+    }
     if (!Files.isDirectory(dir)) {
       return;
     }

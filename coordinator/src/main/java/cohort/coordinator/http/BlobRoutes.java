@@ -92,6 +92,12 @@ final class BlobRoutes extends AllDirectives {
     Path file = blobs.pathOf(blob);
     return CompletableFuture.runAsync(() -> createParent(file), blocking)
         .thenCompose(ignored -> entity.getDataBytes().runWith(FileIO.toPath(file), asks.system()))
+        .thenApplyAsync(
+            written -> {
+              blobs.written(blob);
+              return written;
+            },
+            blocking)
         .handle(
             (written, failure) ->
                 failure == null
@@ -282,6 +288,7 @@ final class BlobRoutes extends AllDirectives {
                                     } catch (IOException e) {
                                       throw new UncheckedIOException(e);
                                     }
+                                    blobs.written(id);
                                     blobs.arrived(id);
                                     return responses.ok(
                                         StatusCodes.CREATED,

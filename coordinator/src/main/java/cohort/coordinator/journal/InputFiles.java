@@ -35,10 +35,17 @@ public final class InputFiles {
       CBORMapper.builder().disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES).build();
 
   private final Path folder;
+  private final FileReplica replica;
 
   /** The input files of the data folder {@code dataDir}. */
   public InputFiles(Path dataDir) {
+    this(dataDir, FileReplica.NONE);
+  }
+
+  /** The input files of the data folder {@code dataDir}, copied to {@code replica} once synced. */
+  public InputFiles(Path dataDir, FileReplica replica) {
     this.folder = dataDir.resolve("inputs");
+    this.replica = replica;
   }
 
   /** Where job {@code jobId}'s inputs are kept. */
@@ -75,6 +82,7 @@ public final class InputFiles {
       }
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
       syncFolder(folder);
+      replica.copy(target);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot keep the inputs of job " + jobId + " in " + target + ": " + e.getMessage(), e);
@@ -133,11 +141,14 @@ public final class InputFiles {
           out.writeInt(value.length);
           out.write(value);
         }
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes.toByteArray());
+        long offset = channel.size();
+        byte[] written = bytes.toByteArray();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(written);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
         channel.force(false);
+        replica.write(file, offset, written);
       }
       if (created) {
         syncFolder(folder);
@@ -207,6 +218,7 @@ public final class InputFiles {
       if (channel.size() > position) {
         channel.truncate(position);
         channel.force(false);
+        replica.cut(file, position);
       }
     } catch (NoSuchFileException e) {
       if (count > 0) {
@@ -237,6 +249,8 @@ public final class InputFiles {
     try {
       Files.deleteIfExists(file(jobId));
       Files.deleteIfExists(streamFile(jobId));
+      replica.delete(file(jobId));
+      replica.delete(streamFile(jobId));
     } catch (IOException e) {
       // A file left behind costs disk only; the journal no longer names it.
     }

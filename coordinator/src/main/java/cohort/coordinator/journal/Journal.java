@@ -23,6 +23,11 @@ public interface Journal {
   /** Forgets job {@code jobId}: its events go, so a restart does not bring it back. */
   CompletionStage<Void> forget(String jobId);
 
+  /** Where the data folder's files are copied for another coordinator, if anywhere. */
+  default FileReplica files() {
+    return FileReplica.NONE;
+  }
+
   /** The journal of a coordinator without a data folder: it keeps nothing, and answers at once. */
   Journal NONE =
       new Journal() {

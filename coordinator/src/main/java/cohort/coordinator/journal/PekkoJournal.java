@@ -36,9 +36,19 @@ public final class PekkoJournal implements Journal {
   private final Config database;
   private final ConcurrentMap<String, ActorRef<JobRecord.Command>> records =
       new ConcurrentHashMap<>();
+  private final FileReplica files;
 
   /** The journal of {@code system}, which was started with {@link JournalConfig#at}. */
   public PekkoJournal(ActorSystem<?> system) {
+    this(system, FileReplica.NONE);
+  }
+
+  /**
+   * The journal of {@code system}, which was started with {@link JournalConfig#at}, with the data
+   * folder's files copied to {@code files}.
+   */
+  public PekkoJournal(ActorSystem<?> system, FileReplica files) {
+    this.files = files;
     this.system = system;
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     this.database = system.settings().config().getConfig(JournalConfig.DATABASE);
@@ -47,6 +57,11 @@ public final class PekkoJournal implements Journal {
   @Override
   public boolean durable() {
     return true;
+  }
+
+  @Override
+  public FileReplica files() {
+    return files;
   }
 
   private ActorRef<JobRecord.Command> of(String jobId) {

@@ -40,14 +40,20 @@ public final class Restart {
    * @param window how far an ordered job may run ahead of its first missing result
    * @param maxBatch the most inputs a batch of missing inputs holds
    * @param syncInterval the shortest time between two syncs of a result log
+   * @param files where the data folder's files are copied for a standby, if anywhere
    * @return how the coordinator keeps its jobs, with those recovered; failed, saying which file is
    *     damaged and what to do, when a job cannot be rebuilt
    */
   public static CompletionStage<Durability> recover(
-      ActorSystem<?> system, Path dataDir, long window, int maxBatch, Duration syncInterval) {
+      ActorSystem<?> system,
+      Path dataDir,
+      long window,
+      int maxBatch,
+      Duration syncInterval,
+      cohort.coordinator.journal.FileReplica files) {
     long startNanos = System.nanoTime();
-    PekkoJournal journal = new PekkoJournal(system);
-    InputFiles inputs = new InputFiles(dataDir);
+    PekkoJournal journal = new PekkoJournal(system, files);
+    InputFiles inputs = new InputFiles(dataDir, files);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     return JournaledJobs.ids(system)
         .thenCompose(ids -> states(journal, ids))

@@ -44,7 +44,8 @@ final class LogFile implements AutoCloseable {
   static LogFile openAt(Path file, long bytes, long results) throws IOException {
     Files.createDirectories(file.getParent());
     FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
     try {
       channel.truncate(bytes);
       channel.position(bytes);
@@ -81,6 +82,20 @@ final class LogFile implements AutoCloseable {
   void sync() throws IOException {
     out.flush();
     channel.force(false);
+  }
+
+  /**
+   * Bytes {@code from} (inclusive) to {@code to} (exclusive) of the file, which must be flushed: a
+   * positional read, safe from another thread while this file is written after {@code to}.
+   */
+  byte[] read(long from, long to) throws IOException {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(Math.toIntExact(to - from));
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, from + buffer.position()) < 0) {
+        throw new java.io.EOFException("the result log ends before byte " + to);
+      }
+    }
+    return buffer.array();
   }
 
   /** Bytes written, counting those the file had when opened. */

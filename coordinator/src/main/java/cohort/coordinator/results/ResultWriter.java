@@ -114,6 +114,11 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
   private final Owner acks;
   private final LogFile file;
   private final TimerScheduler<Command> timers;
+  private final java.util.concurrent.Executor blocking;
+
+  /** The copies of the log for a standby coordinator. */
+  private final LogCopies copies;
+
   private boolean flushPending;
   private long lastFlushNanos;
   private boolean syncPending;
@@ -159,7 +164,17 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     this.acks = acks;
     this.file = LogFile.openAt(log.file(), setup.bytes(), setup.results());
     this.synced = setup.bytes();
+    this.blocking =
+        context
+            .getSystem()
+            .dispatchers()
+            .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+    this.copies = new LogCopies(journal.files(), log.file(), blocking);
     log.advance(setup.bytes());
+    if (setup.bytes() > 0) {
+      // A recovered log was cut to its kept length: so is its copy.
+      copies.cut(setup.bytes());
+    }
   }
 
   @Override
@@ -249,9 +264,13 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     lastSyncNanos = System.nanoTime();
     long bytes = file.bytes();
     List<String> freed = file.takeFreed();
+    long results = file.results();
     getContext()
         .pipeToSelf(
-            journal.record(setup.jobId(), new ResultsSynced(file.results(), bytes)),
+            copies
+                .write(file, synced, bytes)
+                .thenCompose(
+                    copied -> journal.record(setup.jobId(), new ResultsSynced(results, bytes))),
             (done, error) -> new Synced(bytes, freed, error));
     return this;
   }
@@ -263,7 +282,7 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
     } else {
       synced = kept.bytes();
       log.advance(synced);
-      kept.freed().forEach(blobs::delete);
+      deleting(() -> kept.freed().forEach(blobs::delete));
     }
     if (closing != null) {
       return end();
@@ -302,12 +321,14 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
       return stop();
     }
     long bytes = file.bytes();
+    JobRecordEvent.Ended ended =
+        new JobRecordEvent.Ended(
+            closing.phase(), closing.message(), closing.endedAt(), file.results(), bytes);
     getContext()
         .pipeToSelf(
-            journal.record(
-                setup.jobId(),
-                new JobRecordEvent.Ended(
-                    closing.phase(), closing.message(), closing.endedAt(), file.results(), bytes)),
+            copies
+                .write(file, synced, bytes)
+                .thenCompose(copied -> journal.record(setup.jobId(), ended)),
             (done, error) -> new Ended(bytes, error));
     return this;
   }
@@ -325,7 +346,8 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
   private Behavior<Command> stop() {
     closeFile();
     log.close(failure);
-    blobs.deleteJob(setup.jobId());
+    String jobId = setup.jobId();
+    deleting(() -> blobs.deleteJob(jobId));
     return Behaviors.stopped();
   }
 
@@ -335,6 +357,18 @@ public final class ResultWriter extends AbstractBehavior<ResultWriter.Command> {
       log.close(failure == null ? "the coordinator stopped before the job ended" : failure);
     }
     return this;
+  }
+
+  /**
+   * Deletes blobs: here, or off this actor's thread when their copies for a standby go too (a round
+   * trip to the database each).
+   */
+  private void deleting(Runnable delete) {
+    if (journal.files().active()) {
+      java.util.concurrent.CompletableFuture.runAsync(delete, blocking);
+    } else {
+      delete.run();
+    }
   }
 
   private void fail(String why) {

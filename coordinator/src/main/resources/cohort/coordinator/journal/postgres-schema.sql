@@ -49,3 +49,10 @@ CREATE TABLE IF NOT EXISTS cohort_lease (
 );
 INSERT INTO cohort_lease (id, holder, http_url, cluster_address, term, expires)
   VALUES (1, '', '', '', 0, TIMESTAMPTZ 'epoch') ON CONFLICT (id) DO NOTHING;
+-- The data folder's files a standby needs (result logs, inputs, blobs), in chunks: PostgresFiles.
+CREATE TABLE IF NOT EXISTS cohort_file_chunk (
+  path VARCHAR(512) NOT NULL,
+  start_at BIGINT NOT NULL,
+  bytes BYTEA NOT NULL,
+  PRIMARY KEY (path, start_at)
+);
