@@ -112,6 +112,7 @@ final class StandbyStart {
       String cluster,
       CompletableFuture<Started> started) {
     PostgresFiles files = new PostgresFiles(database, dataDir);
+    system.getWhenTerminated().thenRun(files::close);
     java.util.concurrent.Executor blocking =
         system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
     CompletableFuture.supplyAsync(() -> restore(files, dataDir), blocking)

@@ -207,6 +207,27 @@ final class Cli {
     }
   }
 
+  /**
+   * Starts {@code cohort submit sleep --input-file - --unordered --combine sum} at {@code
+   * coordinators}, its inputs (milliseconds, one per line) read from the file {@code lines} as its
+   * standard input.
+   */
+  static Running streamedSleeps(String coordinators, Path lines) throws IOException {
+    return start(
+        Map.of(),
+        List.of(),
+        lines,
+        "submit",
+        "sleep",
+        "--input-file",
+        "-",
+        "--unordered",
+        "--combine",
+        "sum",
+        "--coordinator",
+        coordinators);
+  }
+
   /** Starts the CLI with these environment variables set, besides this JVM's. */
   static Running start(Map<String, String> env, List<String> jvmFlags, Path stdin, String... args)
       throws IOException {

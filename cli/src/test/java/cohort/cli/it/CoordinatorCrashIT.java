@@ -52,20 +52,7 @@ class CoordinatorCrashIT {
     Cli.Running ordered = Cli.start(sleeps(url, 1000, 10, "--ordered"));
     Path lines = dir.resolve("stdin.txt");
     Files.write(lines, java.util.Collections.nCopies(1500, "10"));
-    Cli.Running streamed =
-        Cli.start(
-            java.util.Map.of(),
-            List.of(),
-            lines,
-            "submit",
-            "sleep",
-            "--input-file",
-            "-",
-            "--unordered",
-            "--combine",
-            "sum",
-            "--coordinator",
-            url);
+    Cli.Running streamed = Cli.streamedSleeps(url, lines);
     summed.awaitStdoutLines(200, Duration.ofSeconds(90));
     ordered.awaitStdoutLines(100, Duration.ofSeconds(90));
     streamed.awaitStdoutLines(100, Duration.ofSeconds(90));

@@ -55,7 +55,7 @@ class FileInputsIT {
     return file;
   }
 
-  private static Cli.Run thumbnails(String url, Path photos, Path thumbs) {
+  static Cli.Run thumbnails(String url, Path photos, Path thumbs) {
     return Cli.run(
         "submit",
         "thumbnail",

@@ -190,16 +190,7 @@ class StandbyCoordinatorIT {
     for (int i = 0; i < 6; i++) {
       FileInputsIT.photo(photos.resolve("p-" + i + ".jpg"), 300 + i * 10, 200);
     }
-    Cli.Run thumbnails =
-        Cli.run(
-            "submit",
-            "thumbnail",
-            "--dir",
-            photos.toString(),
-            "--out",
-            thumbs.toString(),
-            "--coordinator",
-            urlB);
+    Cli.Run thumbnails = FileInputsIT.thumbnails(urlB, photos, thumbs);
     assertThat(thumbnails.exitCode()).as(thumbnails.stderr()).isZero();
     assertThat(thumbnails.stderr()).contains("cohort: 6 of 6 files travelled through the cluster");
     try (var written = Files.list(thumbs)) {
@@ -222,20 +213,7 @@ class StandbyCoordinatorIT {
     Cli.Running summed = Cli.start(args.toArray(String[]::new));
     Path lines = dir.resolve("stdin.txt");
     Files.write(lines, java.util.Collections.nCopies(1000, "10"));
-    Cli.Running streamed =
-        Cli.start(
-            Map.of(),
-            List.of(),
-            lines,
-            "submit",
-            "sleep",
-            "--input-file",
-            "-",
-            "--unordered",
-            "--combine",
-            "sum",
-            "--coordinator",
-            urlA + "," + urlB);
+    Cli.Running streamed = Cli.streamedSleeps(urlA + "," + urlB, lines);
     summed.awaitStdoutLines(200, START);
     streamed.awaitStdoutLines(50, START);
     first.process().kill();

@@ -39,6 +39,17 @@ public record Postgres(String url, String user, String password) {
     return query < 0 ? url : url.substring(0, query);
   }
 
+  /** Closes {@code connection}, if open; a broken one closes with nothing lost. */
+  public static void close(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // Nothing was pending on it.
+      }
+    }
+  }
+
   /**
    * A new connection that gives up on a silent server after {@code timeout}: a coordinator must
    * learn soon that it lost the database, since the database says who is active.

@@ -133,14 +133,8 @@ public final class Lease implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // Closing a broken connection: nothing is lost.
-      }
-      connection = null;
-    }
+    Postgres.close(connection);
+    connection = null;
   }
 
   private interface Call<T> {

@@ -193,14 +193,8 @@ public final class PostgresFiles implements FileReplica {
 
   /** Closes the connection; the next call opens another. */
   public synchronized void close() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // A broken connection: nothing to keep.
-      }
-      connection = null;
-    }
+    Postgres.close(connection);
+    connection = null;
   }
 
   private OutputStream open(String path) throws IOException {
