@@ -76,7 +76,13 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (running.shared()) {
       CoordinatorApp.Started standby =
           Servers.await(running.serving(), Duration.ofSeconds(60), running.system(), "coordinator");
-      Servers.exitZeroAfterCleanStop(running::system, Duration.ofSeconds(60));
+      // Stopped while it stands by or leads: exit 0. Failed to take over: the error's exit code.
+      Servers.exitZeroAfterCleanStop(
+          () ->
+              running.started().toCompletableFuture().isCompletedExceptionally()
+                  ? null
+                  : running.system(),
+          Duration.ofSeconds(60));
       out.println(
           "cohort coordinator standby cluster="
               + standby.clusterAddress()

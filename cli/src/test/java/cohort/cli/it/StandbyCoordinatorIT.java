@@ -62,6 +62,36 @@ class StandbyCoordinatorIT {
     }
   }
 
+  /**
+   * Tests that a coordinator that takes the lead over a database whose copy of a file is damaged (a
+   * chunk missing) stops with an error naming the file and what to do, exits with an error (not 0),
+   * and starts no job.
+   */
+  @Test
+  void aDamagedCopyStopsTheTakeoverWithAClearError() throws Exception {
+    try (java.sql.Connection admin = postgres.getPostgresDatabase().getConnection();
+        java.sql.Statement run = admin.createStatement()) {
+      run.execute("CREATE DATABASE damaged");
+    }
+    String url = postgres.getJdbcUrl("postgres", "damaged");
+    try (java.sql.Connection damaged =
+            java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+        java.sql.Statement run = damaged.createStatement()) {
+      run.execute(
+          "CREATE TABLE cohort_file_chunk (path VARCHAR(512) NOT NULL, start_at BIGINT NOT NULL,"
+              + " bytes BYTEA NOT NULL, PRIMARY KEY (path, start_at))");
+      run.execute(
+          "INSERT INTO cohort_file_chunk VALUES ('abc-1.ndjson', 0, 'x'), ('abc-1.ndjson', 5,"
+              + " 'y')");
+    }
+    Coordinator broken = coordinator("coordinator-damaged", Children.dataDir(logs), url);
+    Optional<Integer> exit = broken.process().waitFor(START);
+    assertThat(exit).isPresent();
+    assertThat(exit.get()).isNotZero();
+    assertThat(Files.readString(logs.resolve("coordinator-damaged.log")))
+        .contains("keeps abc-1.ndjson with a gap at byte 1; restore the database from a backup");
+  }
+
   /** A coordinator JVM sharing the journal and {@code data}, and the lines it prints. */
   private record Coordinator(JvmProcess process, BlockingQueue<String> lines) {
 
@@ -83,6 +113,10 @@ class StandbyCoordinatorIT {
   }
 
   private static Coordinator coordinator(String name, Path data) {
+    return coordinator(name, data, postgres.getJdbcUrl("postgres", "postgres"));
+  }
+
+  private static Coordinator coordinator(String name, Path data, String journal) {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     JvmProcess process =
         JvmProcess.start(
@@ -100,7 +134,7 @@ class StandbyCoordinatorIT {
                 "--data-dir",
                 data.toString(),
                 "--journal",
-                postgres.getJdbcUrl("postgres", "postgres"),
+                journal,
                 "--parent-pid",
                 Long.toString(ProcessHandle.current().pid())),
             Optional.of(logs.resolve(name + ".log")),
