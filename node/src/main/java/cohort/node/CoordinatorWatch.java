@@ -33,10 +33,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * <p>While the coordinator is unreachable, it asks the coordinator's HTTP address every {@link
  * #PROBE_EVERY} who serves there ({@code GET /health}): a coordinator restarted on its data folder
  * answers with another incarnation long before this node would give the old one up ({@code
- * cohort.down-unreachable-after}), and the node ends its membership at once to join it. When
- * coordinators stand by for it (the node has several to join), a refused connection (nothing
- * listens there any more) or an answer that it stands by ends the membership at once too: the node
- * joins whichever coordinator is active.
+ * cohort.down-unreachable-after}), and the node ends its membership at once to join it (a standby
+ * that came up there answers with another incarnation too). When coordinators stand by for it (the
+ * node has several to join), a refused connection (nothing listens there any more) ends the
+ * membership at once as well: the node joins whichever coordinator is active.
  *
  * <p>Protocol: the cluster's membership events, to which it subscribes itself, and its own probes.
  */
@@ -56,10 +56,10 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
   }
 
   /**
-   * Who answered at the coordinator's address: its incarnation, or null when none answered; whether
-   * nothing listens there any more (the connection was refused); whether it stands by.
+   * Who answered at the coordinator's address: its incarnation, or null when none answered; and
+   * whether nothing listens there any more (the connection was refused).
    */
-  private record Answered(String incarnation, boolean refused, boolean standby) implements Event {}
+  private record Answered(String incarnation, boolean refused) implements Event {}
 
   static final Duration PROBE_EVERY = Duration.ofMillis(250);
 
@@ -165,8 +165,8 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
             http().sendAsync(health, HttpResponse.BodyHandlers.ofString()),
             (response, failure) ->
                 failure == null
-                    ? new Answered(incarnation(response), false, standingBy(response))
-                    : new Answered(null, refused(failure), false));
+                    ? new Answered(incarnation(response), false)
+                    : new Answered(null, refused(failure)));
     return this;
   }
 
@@ -178,14 +178,6 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
       return JSON.readTree(response.body()).path("incarnation").textValue();
     } catch (java.io.IOException e) {
       return null; // something else serves there
-    }
-  }
-
-  private static boolean standingBy(HttpResponse<String> response) {
-    try {
-      return "standby".equals(JSON.readTree(response.body()).path("role").textValue());
-    } catch (java.io.IOException e) {
-      return false;
     }
   }
 
@@ -206,11 +198,9 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
     String why;
     if (standbys && answered.refused()) {
       // Nothing listens where it served: it is gone, and one standing by takes over.
-      why = "the coordinator at {} is gone; node {} ends this membership to join the one that";
-      why += " takes over";
-    } else if (standbys && answered.standby()) {
-      why = "the coordinator at {} now stands by; node {} ends this membership to join the active";
-      why += " one";
+      why =
+          "the coordinator at {} is gone; node {} ends this membership to join the next active"
+              + " one";
     } else if (answered.incarnation() != null
         && !answered.incarnation().equals(Long.toString(lost.uniqueAddress().longUid()))) {
       why = "a new coordinator serves at {}; node {} ends this membership to join it";

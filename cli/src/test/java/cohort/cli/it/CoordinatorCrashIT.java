@@ -111,7 +111,7 @@ class CoordinatorCrashIT {
   }
 
   /** The indexes of the result lines, in the order printed. */
-  private static List<Long> indexes(List<String> stdout) throws Exception {
+  static List<Long> indexes(List<String> stdout) throws Exception {
     List<Long> indexes = new ArrayList<>();
     for (String line : stdout) {
       if (line.startsWith("{")) {

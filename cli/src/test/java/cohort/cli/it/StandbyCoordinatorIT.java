@@ -257,24 +257,14 @@ class StandbyCoordinatorIT {
     assertThat(took.get("http")).isEqualTo(urlB);
     Cli.Run sum = summed.await(Duration.ofSeconds(180));
     assertThat(sum.exitCode()).as(sum.stderr()).isZero();
-    List<Long> indexes = new ArrayList<>();
-    for (String line : sum.stdout()) {
-      if (line.startsWith("{")) {
-        indexes.add(JSON.readTree(line).get("index").asLong());
-      }
-    }
+    List<Long> indexes = CoordinatorCrashIT.indexes(sum.stdout());
     assertThat(indexes).hasSize(2000);
     assertThat(new HashSet<>(indexes)).hasSize(2000);
     assertThat(sum.lastLine()).isEqualTo("20000");
     Cli.Run piped = streamed.await(Duration.ofSeconds(180));
     assertThat(piped.exitCode()).as(piped.stderr()).isZero();
     assertThat(piped.lastLine()).isEqualTo("10000");
-    List<Long> pipedIndexes = new ArrayList<>();
-    for (String line : piped.stdout()) {
-      if (line.startsWith("{")) {
-        pipedIndexes.add(JSON.readTree(line).get("index").asLong());
-      }
-    }
+    List<Long> pipedIndexes = CoordinatorCrashIT.indexes(piped.stdout());
     assertThat(pipedIndexes).hasSize(1000);
     assertThat(new HashSet<>(pipedIndexes)).hasSize(1000);
 

@@ -13,16 +13,16 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * JSON responses: a body with its status, an error {@code {"error": "..."}}, and the status each
  * kind of refusal gets.
  */
-final class Responses {
+public final class Responses {
 
   private final ObjectMapper json;
 
-  Responses(ObjectMapper json) {
+  public Responses(ObjectMapper json) {
     this.json = json;
   }
 
   /** A JSON body with this status. */
-  HttpResponse ok(StatusCode status, Object body) {
+  public HttpResponse ok(StatusCode status, Object body) {
     try {
       return HttpResponse.create()
           .withStatus(status)
@@ -33,7 +33,7 @@ final class Responses {
   }
 
   /** An error with this status, saying what is wrong and how to fix it. */
-  HttpResponse error(StatusCode status, String message) {
+  public HttpResponse error(StatusCode status, String message) {
     return ok(status, new ApiError(message));
   }
 

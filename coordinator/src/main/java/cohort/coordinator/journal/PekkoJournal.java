@@ -71,8 +71,13 @@ public final class PekkoJournal implements Journal {
 
   @Override
   public CompletionStage<Void> record(String jobId, JobRecordEvent event) {
+    return write(of(jobId), event);
+  }
+
+  /** Journals {@code event} in {@code journal}; completes once it is written. */
+  private CompletionStage<Void> write(ActorRef<JobRecord.Command> journal, JobRecordEvent event) {
     return AskPattern.<JobRecord.Command, org.apache.pekko.Done>askWithStatus(
-            of(jobId), reply -> new JobRecord.Record(event, reply), TIMEOUT, system.scheduler())
+            journal, reply -> new JobRecord.Record(event, reply), TIMEOUT, system.scheduler())
         .thenApply(done -> null);
   }
 
@@ -98,15 +103,7 @@ public final class PekkoJournal implements Journal {
     };
     CompletionStage<Void> written = CompletableFuture.completedFuture(null);
     for (JobRecordEvent event : events) {
-      written =
-          written.thenCompose(
-              done ->
-                  AskPattern.<JobRecord.Command, org.apache.pekko.Done>askWithStatus(
-                          journal,
-                          reply -> new JobRecord.Record(event, reply),
-                          TIMEOUT,
-                          system.scheduler())
-                      .thenApply(ok -> null));
+      written = written.thenCompose(done -> write(journal, event));
     }
     return written
         .whenComplete((done, failure) -> journal.tell(JobRecord.Stop.INSTANCE))

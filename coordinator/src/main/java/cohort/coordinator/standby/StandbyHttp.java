@@ -1,15 +1,13 @@
 package cohort.coordinator.standby;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import cohort.api.ApiJson;
+import cohort.coordinator.http.Responses;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -27,7 +25,7 @@ public final class StandbyHttp {
   /** The header that marks a standby's refusal. */
   public static final String ROLE_HEADER = "Cohort-Role";
 
-  private final ObjectMapper json = new ObjectMapper();
+  private final Responses responses = new Responses(ApiJson.newMapper());
   private final String incarnation;
   private final Supplier<String> ownUrl;
   private final Supplier<Optional<Lease.Holder>> active;
@@ -56,35 +54,23 @@ public final class StandbyHttp {
       body.put("role", "standby");
       body.put("incarnation", incarnation);
       body.put("active", leader.map(Lease.Holder::httpUrl).orElse(null));
-      return json(StatusCodes.OK, body);
+      return responses.ok(StatusCodes.OK, body);
     }
     if (leader.isPresent()) {
       String query = request.getUri().rawQueryString().map(q -> "?" + q).orElse("");
       String target = leader.get().httpUrl() + path + query;
-      return json(
+      return responses
+          .error(
               StatusCodes.TEMPORARY_REDIRECT,
-              Map.of(
-                  "error",
-                  "this coordinator stands by; the active one is " + leader.get().httpUrl()))
+              "this coordinator stands by; the active one is " + leader.get().httpUrl())
           .addHeader(Location.create(target));
     }
-    return json(
+    return responses
+        .error(
             StatusCodes.SERVICE_UNAVAILABLE,
-            Map.of(
-                "error",
-                "this coordinator stands by and no coordinator is active yet: one takes over"
-                    + " within the lease (cohort.coordinator.lease); try again"))
+            "this coordinator stands by and no coordinator is active yet: one takes over within"
+                + " the lease (cohort.coordinator.lease); try again")
         .addHeader(RetryAfter.create(1L))
         .addHeader(RawHeader.create(ROLE_HEADER, "standby"));
-  }
-
-  private HttpResponse json(StatusCode status, Map<String, Object> body) {
-    try {
-      return HttpResponse.create()
-          .withStatus(status)
-          .withEntity(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
-    }
   }
 }

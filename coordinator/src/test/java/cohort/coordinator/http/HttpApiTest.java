@@ -201,6 +201,7 @@ class HttpApiTest {
         "'from' must be how many results to leave out, 0 or more; it was '-1'");
     JsonNode health = json(get("/health"));
     assertThat(health.get("status").textValue()).isEqualTo("up");
+    assertThat(health.get("role").textValue()).isEqualTo("active");
     assertThat(health.get("incarnation").textValue()).isNotBlank();
   }
 
