@@ -56,6 +56,7 @@ public final class CohortCommand implements Runnable {
     subcommands.put("coordinator", CoordinatorCommand::new);
     subcommands.put("node", NodeCommand::new);
     subcommands.put("local", LocalCommand::new);
+    subcommands.put("ca", CaCommand::new);
     subcommands.put("help", CommandLine.HelpCommand::new);
     return Collections.unmodifiableMap(subcommands);
   }

@@ -58,6 +58,37 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " COHORT_JOURNAL_PASSWORD).")
   String journal;
 
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding the API token every request must carry (env COHORT_TOKEN_FILE, or the"
+              + " token itself in COHORT_TOKEN). Default: the file token in the data folder, made"
+              + " on the first start.")
+  String tokenFile;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description =
+          "Serve the API over HTTPS with this certificate (env COHORT_TLS_CERT); needs --tls-key.")
+  String tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "The HTTPS certificate's private key (env COHORT_TLS_KEY).")
+  String tlsKey;
+
+  @Option(
+      names = "--insecure",
+      description =
+          "Start even when bound beyond loopback without HTTPS or a TLS cluster port; warns at"
+              + " every start (env COHORT_INSECURE).")
+  Boolean insecure;
+
+  @Mixin ClusterTlsOption clusterTls;
+
   @Mixin ParentPidOption parent;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -71,6 +102,11 @@ final class CoordinatorCommand implements Callable<Integer> {
     put(overrides, "cohort.coordinator.http-port", httpPort);
     put(overrides, "cohort.coordinator.data-dir", dataDir);
     put(overrides, "cohort.coordinator.journal", journal);
+    put(overrides, "cohort.coordinator.token-file", tokenFile);
+    put(overrides, "cohort.coordinator.tls-cert", tlsCert);
+    put(overrides, "cohort.coordinator.tls-key", tlsKey);
+    put(overrides, "cohort.coordinator.insecure", insecure);
+    clusterTls.into(overrides);
     CoordinatorApp.Running running = CoordinatorApp.start(CoordinatorApp.loadConfig(overrides));
     PrintWriter out = spec.commandLine().getOut();
     if (running.shared()) {
@@ -107,6 +143,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             + " http="
             + started.httpUrl());
     out.println("  jobs are kept in " + running.dataDir() + "; a restart on it goes on with them");
+    out.println("  requests need the API token: " + running.token());
     out.flush();
     Servers.awaitTermination(running.system());
     return CohortCommand.OK;

@@ -19,6 +19,35 @@ final class CoordinatorOption {
               + " by for it, all of them, separated by commas")
   String url;
 
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding the coordinator's API token (default: $COHORT_TOKEN, then"
+              + " $COHORT_TOKEN_FILE, then the token file of ~/.cohort/coordinator or"
+              + " ~/.cohort/local)")
+  java.nio.file.Path tokenFile;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "PEM",
+      description =
+          "A CA certificate to trust for an https coordinator, besides the JDK's (default:"
+              + " $COHORT_TLS_CA)")
+  java.nio.file.Path tlsCa;
+
+  /** The token and CA this command presents: the options over the environment. */
+  cohort.client.Credentials credentials() {
+    cohort.client.Credentials credentials = cohort.client.Credentials.fromEnvironment();
+    if (tokenFile != null) {
+      credentials = credentials.withTokenFile(tokenFile);
+    }
+    if (tlsCa != null) {
+      credentials = credentials.withTrustedCa(tlsCa);
+    }
+    return credentials;
+  }
+
   /** Whether a coordinator was given by flag or environment. */
   boolean given() {
     return url != null && !url.isBlank();
@@ -27,7 +56,7 @@ final class CoordinatorOption {
   /** A client of the given coordinator, or of the default URL when none was given. */
   CohortClient client() {
     if (!given()) {
-      return CohortClient.connect(URI.create(DEFAULT_URL));
+      return CohortClient.connect(URI.create(DEFAULT_URL), credentials());
     }
     java.util.List<URI> urls = new java.util.ArrayList<>();
     for (String one : url.split(",")) {
@@ -35,6 +64,6 @@ final class CoordinatorOption {
         urls.add(URI.create(one.trim()));
       }
     }
-    return CohortClient.connect(urls);
+    return CohortClient.connect(urls, credentials());
   }
 }

@@ -69,9 +69,13 @@ final class LocalCommand implements Callable<Integer> {
 
   @Option(
       names = "--allow-exec",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "PROGRAMS",
       description =
-          "Let jobs run commands on the nodes (the exec task); see the README's security note.")
-  boolean allowExec;
+          "Let jobs run commands on the nodes (the exec task): any program, or with"
+              + " =convert,ffmpeg only those; see the README's security section.")
+  String allowExec;
 
   @Option(
       names = "--plugins",
@@ -83,8 +87,8 @@ final class LocalCommand implements Callable<Integer> {
 
   private java.util.List<String> nodeArgs() {
     java.util.List<String> args = new java.util.ArrayList<>();
-    if (allowExec) {
-      args.add("--allow-exec");
+    if (allowExec != null) {
+      args.add("--allow-exec=" + allowExec);
     }
     if (plugins != null) {
       args.add("--plugins");
@@ -174,6 +178,10 @@ final class LocalCommand implements Callable<Integer> {
             + "; the coordinator serves "
             + cluster.url());
     out.println("  jobs are kept in " + options.dataDir() + "; a restart on it goes on with them");
+    out.println(
+        "  requests need the API token: "
+            + cluster.tokenWhere()
+            + " (the cohort command finds it there)");
     out.println("  in another terminal: export COHORT_COORDINATOR=" + cluster.url());
     out.println("  Ctrl-C stops the cluster.");
     out.flush();

@@ -60,10 +60,14 @@ final class NodeCommand implements Callable<Integer> {
 
   @Option(
       names = "--allow-exec",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "PROGRAMS",
       description =
-          "Let jobs run commands on this node (the exec task), as its user; see the README's"
-              + " security note (env COHORT_ALLOW_EXEC).")
-  Boolean allowExec;
+          "Let jobs run commands on this node (the exec task), as its user: any program, or with"
+              + " =convert,ffmpeg only those; see the README's security section (env"
+              + " COHORT_ALLOW_EXEC).")
+  String allowExec;
 
   @Option(
       names = "--read-in-place",
@@ -80,8 +84,9 @@ final class NodeCommand implements Callable<Integer> {
       negatable = true,
       paramLabel = "BOOL",
       description =
-          "Take one-input task calls straight from clients on a port of this node (default true,"
-              + " env COHORT_DIRECT_CALLS); --no-direct-calls takes work through jobs only.")
+          "Take one-input task calls straight from clients on a port of this node (default: when"
+              + " bound to loopback only, as the port speaks plain TCP; env COHORT_DIRECT_CALLS);"
+              + " --no-direct-calls takes work through jobs only.")
   Boolean directCalls;
 
   @Option(
@@ -96,6 +101,8 @@ final class NodeCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "A folder of jars with more tasks (env COHORT_PLUGINS).")
   String plugins;
+
+  @Mixin ClusterTlsOption clusterTls;
 
   @Mixin ParentPidOption parent;
 
@@ -115,6 +122,7 @@ final class NodeCommand implements Callable<Integer> {
     CoordinatorCommand.put(overrides, "cohort.node.read-in-place", readInPlace);
     CoordinatorCommand.put(overrides, "cohort.node.direct-calls", directCalls);
     CoordinatorCommand.put(overrides, "cohort.node.direct-port", directPort);
+    clusterTls.into(overrides);
     NodeApp.Runner runner = new NodeApp.Runner(NodeApp.loadConfig(overrides));
     Runtime.getRuntime().addShutdownHook(new Thread(runner::stop, "stop-node-runner"));
     Servers.exitZeroAfterCleanStop(

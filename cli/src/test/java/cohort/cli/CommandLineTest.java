@@ -66,7 +66,7 @@ class CommandLineTest {
   void badCoordinatorUrl() {
     Outcome outcome = run("status", "--coordinator", "ftp://x");
     assertThat(outcome.code()).isEqualTo(2);
-    assertThat(outcome.err()).contains("is not an http URL");
+    assertThat(outcome.err()).contains("is not an http or https URL");
   }
 
   /** Tests that an unreachable coordinator is exit code 2 with advice. */

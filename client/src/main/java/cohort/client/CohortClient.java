@@ -48,28 +48,46 @@ public final class CohortClient implements JobApi {
   private final ObjectMapper json = ApiJson.newMapper();
   private final CoordinatorErrors errors;
   private final Failover failover;
+  private final Credentials credentials;
 
-  private CohortClient(List<URI> bases) {
+  private CohortClient(List<URI> bases, Credentials credentials) {
     this.coordinators = new Coordinators(bases);
-    this.errors = new CoordinatorErrors(coordinators, json);
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .sslContext(PlainHttpOnly.CONTEXT)
-            .sslParameters(PlainHttpOnly.parameters())
-            .build();
-    this.failover = new Failover(http, coordinators, errors, REQUEST_TIMEOUT);
+    this.errors = new CoordinatorErrors(coordinators, json, credentials);
+    this.credentials = credentials;
+    this.http = HttpsTrust.client(bases, credentials.trustedCa(), CONNECT_TIMEOUT);
+    this.failover = new Failover(http, coordinators, errors, REQUEST_TIMEOUT, credentials);
   }
 
   /**
-   * A client of the coordinator at {@code base}, such as {@code http://127.0.0.1:8470}. Nothing is
-   * sent until the first call.
+   * A client of the coordinator at {@code base}, such as {@code http://127.0.0.1:8470}, with the
+   * token the environment gives ({@link Credentials#fromEnvironment()}). Nothing is sent until the
+   * first call.
    *
-   * @throws IllegalArgumentException when {@code base} is not an http URL
+   * @throws IllegalArgumentException when {@code base} is not an http(s) URL
    */
   public static CohortClient connect(URI base) {
     return connect(List.of(base));
+  }
+
+  /** A client of the coordinator at {@code base} that presents {@code credentials}. */
+  public static CohortClient connect(URI base, Credentials credentials) {
+    return connect(List.of(base), credentials);
+  }
+
+  /**
+   * A client of coordinators that share a journal (see {@link #connect(List)}), presenting {@code
+   * credentials}.
+   */
+  public static CohortClient connect(List<URI> bases, Credentials credentials) {
+    return new CohortClient(Coordinators.checked(bases), credentials);
+  }
+
+  /**
+   * The token nodes ask of direct calls ({@link cohort.api.security.Token#forNodes()}), derived
+   * from this client's; empty when it has none.
+   */
+  public java.util.Optional<cohort.api.security.Token> nodeToken() {
+    return credentials.token().map(cohort.api.security.Token::forNodes);
   }
 
   /**
@@ -80,7 +98,7 @@ public final class CohortClient implements JobApi {
    * @throws IllegalArgumentException when a URL is not an http URL, or none is given
    */
   public static CohortClient connect(List<URI> bases) {
-    return new CohortClient(Coordinators.checked(bases));
+    return connect(bases, Credentials.fromEnvironment());
   }
 
   /**
@@ -184,7 +202,8 @@ public final class CohortClient implements JobApi {
                 HttpRequest.BodyPublishers.ofInputStream(() -> new NdjsonInputStream(inputs, json)))
             .build();
     try {
-      HttpResponse<byte[]> response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.send(credentials.authorize(post), HttpResponse.BodyHandlers.ofByteArray());
       if (coordinators.redirected(response).isPresent() || Coordinators.standingBy(response)) {
         // Sent again to the active coordinator, from the first input it does not have.
         throw new CohortException(

@@ -17,13 +17,29 @@ final class CoordinatorErrors {
 
   private final Coordinators coordinators;
   private final ObjectMapper json;
+  private final Credentials credentials;
 
-  CoordinatorErrors(Coordinators coordinators, ObjectMapper json) {
+  /**
+   * @param credentials what the client presents, named when the coordinator refuses its token
+   */
+  CoordinatorErrors(Coordinators coordinators, ObjectMapper json, Credentials credentials) {
     this.coordinators = coordinators;
     this.json = json;
+    this.credentials = credentials;
   }
 
   CohortException unreachable(IOException e) {
+    if (e instanceof javax.net.ssl.SSLHandshakeException) {
+      return new CohortException(
+          "cannot speak HTTPS with the coordinator at "
+              + coordinators.shown()
+              + " ("
+              + e.getMessage()
+              + "): is its certificate from a CA this client trusts? Give the CA's certificate"
+              + " with --tls-ca or COHORT_TLS_CA",
+          0,
+          e);
+    }
     String reason =
         e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
     return new CohortException(
@@ -81,6 +97,9 @@ final class CoordinatorErrors {
       message = json.readValue(body, ApiError.class).error();
     } catch (JsonProcessingException e) {
       message = body.isBlank() ? "no explanation" : body;
+    }
+    if (status == 401) {
+      message = message + " (" + credentials.describe() + ")";
     }
     return new CohortException(message, status, null);
   }

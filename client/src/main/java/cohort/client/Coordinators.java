@@ -32,7 +32,7 @@ final class Coordinators {
   /**
    * The base URLs of {@code urls}, checked.
    *
-   * @throws IllegalArgumentException when a URL is not an http URL, or none is given
+   * @throws IllegalArgumentException when a URL is not an http(s) URL, or none is given
    */
   static List<URI> checked(List<URI> urls) {
     if (urls.isEmpty()) {
@@ -41,9 +41,13 @@ final class Coordinators {
     }
     List<URI> bases = new ArrayList<>();
     for (URI url : urls) {
-      if (url.getScheme() == null || !url.getScheme().equals("http") || url.getHost() == null) {
+      if (url.getScheme() == null
+          || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
+          || url.getHost() == null) {
         throw new IllegalArgumentException(
-            "coordinator URL '" + url + "' is not an http URL such as http://127.0.0.1:8470");
+            "coordinator URL '"
+                + url
+                + "' is not an http or https URL such as http://127.0.0.1:8470");
       }
       bases.add(base(url));
     }

@@ -19,26 +19,40 @@ final class Failover {
   private final Coordinators coordinators;
   private final CoordinatorErrors errors;
   private final Duration timeout;
+  private final Credentials credentials;
 
   /**
    * @param timeout how long a request may take, for the message when it took longer
+   * @param credentials the token every request carries
    */
-  Failover(HttpClient http, Coordinators coordinators, CoordinatorErrors errors, Duration timeout) {
+  Failover(
+      HttpClient http,
+      Coordinators coordinators,
+      CoordinatorErrors errors,
+      Duration timeout,
+      Credentials credentials) {
     this.http = http;
+    this.credentials = credentials;
     this.coordinators = coordinators;
     this.errors = errors;
     this.timeout = timeout;
   }
 
   /**
-   * Sends {@code request} to the coordinator talked to now; when it cannot be reached or stands by
-   * with none active, to the others in turn, and to the active one when a standby redirects.
+   * Sends {@code request}, with the client's token, to the coordinator talked to now; when it
+   * cannot be reached or stands by with none active, to the others in turn, and to the active one
+   * when a standby redirects.
    */
   <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
     int unanswered = 0;
     for (int redirects = 0; ; ) {
       try {
-        HttpResponse<T> response = http.send(request, body);
+        HttpRequest sent = credentials.authorize(request);
+        HttpResponse<T> response = http.send(sent, body);
+        if (response.statusCode() == 401 && credentials.refused(sent)) {
+          discard(response);
+          continue; // another token found in the environment may be this coordinator's
+        }
         if (redirects < coordinators.size() && coordinators.redirected(response).isPresent()) {
           redirects++;
           discard(response);

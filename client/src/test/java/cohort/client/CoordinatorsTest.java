@@ -19,7 +19,9 @@ class CoordinatorsTest {
     assertThatThrownBy(() -> Coordinators.checked(List.of()))
         .hasMessageContaining("no coordinator URL given");
     assertThatThrownBy(() -> Coordinators.checked(List.of(URI.create("ftp://a:1"))))
-        .hasMessageContaining("'ftp://a:1' is not an http URL");
+        .hasMessageContaining("'ftp://a:1' is not an http or https URL");
+    assertThat(Coordinators.checked(List.of(URI.create("https://a:8470/x"))))
+        .containsExactly(URI.create("https://a:8470"));
   }
 
   @Test

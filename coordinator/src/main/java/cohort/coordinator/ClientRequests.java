@@ -69,7 +69,11 @@ public interface ClientRequests {
     /** No job has this id. */
     UNKNOWN_JOB(404),
     /** The job takes no more inputs: it ended, or its inputs did, or it had them all at once. */
-    NO_MORE_INPUTS(409);
+    NO_MORE_INPUTS(409),
+    /** The job would have more inputs than one job may. */
+    TOO_MANY_INPUTS(413),
+    /** The coordinator runs as many jobs as it takes: try again when some have ended. */
+    BUSY(429);
 
     private final int httpStatus;
 
@@ -165,8 +169,16 @@ public interface ClientRequests {
   /** The inputs were admitted; the job has {@code total} inputs so far. */
   record InputsAccepted(long total) implements InputsReply {}
 
-  /** The HTTP API serves at {@code url}: nodes fetch file inputs from there. */
-  record HttpServing(String url) implements CoordinatorProtocol.Command {}
+  /**
+   * The HTTP API serves at {@code url}: nodes fetch file inputs from there with {@code nodeToken}.
+   */
+  record HttpServing(String url, String nodeToken) implements CoordinatorProtocol.Command {
+
+    @Override
+    public String toString() {
+      return "HttpServing[url=" + url + "]";
+    }
+  }
 
   /** The nodes and their slots. */
   record GetCluster(ActorRef<ClusterView> replyTo) implements CoordinatorProtocol.Command {}

@@ -63,6 +63,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private final Executor blocking;
   private final String address;
   private String httpUrl;
+  private String nodeToken;
 
   private NodeTable nodes = NodeTable.empty();
   private final JobRegistry jobs;
@@ -128,6 +129,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             address,
             clock,
             context.getLog(),
+            settings.limits(),
             new InputRequests.Actions(
                 () -> nodes, this::apply, this::dispatch, this::cancel, durability.journal()));
     context
@@ -192,7 +194,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   // ---- nodes --------------------------------------------------------------------------------
 
   private Behavior<CoordinatorProtocol.Command> onRegisterNode(RegisterNode register) {
-    nodes = membership.register(register, nodes, settings.batching().maxPrefetch(), httpUrl);
+    nodes =
+        membership.register(register, nodes, settings.batching().maxPrefetch(), httpUrl, nodeToken);
     dispatch();
     return this;
   }
@@ -311,6 +314,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   // ---- jobs ---------------------------------------------------------------------------------
 
   private Behavior<CoordinatorProtocol.Command> onSubmitJob(ClientRequests.SubmitJob submit) {
+    Optional<ClientRequests.Refused> over =
+        settings.limits().onSubmit(jobs.activeCount(), submit.inputs());
+    if (over.isPresent()) {
+      submit.replyTo().tell(over.get());
+      return this;
+    }
     admissions.tell(new Admissions.Judge(submit, nodes, address));
     return this;
   }
@@ -378,8 +387,9 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private Behavior<CoordinatorProtocol.Command> onHttpServing(ClientRequests.HttpServing serving) {
     httpUrl = serving.url();
+    nodeToken = serving.nodeToken();
     for (NodeTable.Node node : nodes.nodes()) {
-      node.worker().tell(new Registered(address, httpUrl));
+      node.worker().tell(new Registered(address, httpUrl, nodeToken));
     }
     return this;
   }

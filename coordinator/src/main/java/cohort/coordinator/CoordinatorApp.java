@@ -10,9 +10,14 @@ import cohort.coordinator.journal.JournalSchema;
 import cohort.coordinator.recovery.DataFormat;
 import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.recovery.Restart;
+import cohort.coordinator.security.ApiAccess;
+import cohort.coordinator.security.ApiTokens;
+import cohort.coordinator.security.Exposure;
+import cohort.coordinator.security.Https;
 import cohort.coordinator.standby.StandbySettings;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.cluster.SelfMember;
+import cohort.protocol.security.ClusterTls;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -39,7 +44,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.HandlerProvider;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 
 /** Starts a coordinator: an actor system that founds the cluster, the coordinator, the HTTP API. */
 public final class CoordinatorApp {
@@ -65,7 +71,7 @@ public final class CoordinatorApp {
             Map.of(
                 "pekko.remote.artery.canonical.hostname", settings.host(),
                 "pekko.remote.artery.canonical.port", settings.clusterPort()))
-        .withFallback(config);
+        .withFallback(ClusterTls.configure(config, settings.host()));
   }
 
   /** Where a started coordinator can be reached. */
@@ -75,14 +81,15 @@ public final class CoordinatorApp {
    * A running coordinator: its actor system, the data folder it keeps its jobs in, whether it
    * shares its journal with other coordinators, when it serves HTTP ({@code serving}: as a standby
    * when it shares its journal) and when it is the active coordinator ({@code started}; the same
-   * stage when it shares nothing).
+   * stage when it shares nothing), and where its API token is ({@code token}, for the user).
    */
   public record Running(
       ActorSystem<Void> system,
       Path dataDir,
       boolean shared,
       CompletionStage<Started> serving,
-      CompletionStage<Started> started) {}
+      CompletionStage<Started> started,
+      String token) {}
 
   /** The data folder of a coordinator JVM given none: {@code ~/.cohort/coordinator}. */
   public static Path defaultDataDir() {
@@ -107,8 +114,11 @@ public final class CoordinatorApp {
     DataDirLock lock = DataDirLock.acquire(dataDir);
     String url = JournalConfig.h2Url(dataDir);
     ActorSystem<Void> system;
+    ApiAccess access;
     try {
+      checkExposure(settings, config);
       DataFormat.check(dataDir);
+      access = ApiTokens.forDataDir(config, dataDir);
       JournalSchema.ensureH2(url, dataDir.toString());
       system =
           ActorSystem.create(
@@ -121,9 +131,9 @@ public final class CoordinatorApp {
     }
     releaseAtShutdown(system, lock);
     CompletionStage<Started> started =
-        launch(system, settings, dataDir, true, FileReplica.NONE)
+        launch(system, settings, dataDir, true, FileReplica.NONE, access)
             .thenCompose(CoordinatorApp::serveHttp);
-    return new Running(system, dataDir, false, started, started);
+    return new Running(system, dataDir, false, started, started, access.where());
   }
 
   /**
@@ -144,25 +154,29 @@ public final class CoordinatorApp {
   public static CompletionStage<LocalCoordinator> startCoordinator(
       ActorSystem<?> system, CoordinatorSettings settings) {
     Path dataDir;
+    ApiAccess access;
     try {
       dataDir = dataDir(system, settings);
       releaseAtShutdown(system, DataDirLock.acquire(dataDir));
+      access = ApiTokens.forProcess(system.settings().config());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return launch(system, settings, dataDir, false, FileReplica.NONE);
+    return launch(system, settings, dataDir, false, FileReplica.NONE, access);
   }
 
   /**
    * Starts the coordinator once this actor system is Up, after recovering the jobs of {@code
-   * dataDir} when {@code durable}, with the data folder's files copied to {@code files}.
+   * dataDir} when {@code durable}, with the data folder's files copied to {@code files}; {@code
+   * access} decides who may use its HTTP API.
    */
   static CompletionStage<LocalCoordinator> launch(
       ActorSystem<?> system,
       CoordinatorSettings settings,
       Path dataDir,
       boolean durable,
-      FileReplica files) {
+      FileReplica files,
+      ApiAccess access) {
     if (SelfMember.inCluster(system)) {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -188,7 +202,7 @@ public final class CoordinatorApp {
                       Coordinator.create(settings, dataDir, blobs, Clock.systemUTC(), durability),
                       "coordinator",
                       Props.empty());
-              return new LocalCoordinator(system, settings, coordinator, blobs);
+              return new LocalCoordinator(system, settings, coordinator, blobs, access);
             });
   }
 
@@ -210,7 +224,9 @@ public final class CoordinatorApp {
     return bind(system, local.settings(), httpApi(local).routes())
         .thenApply(
             url -> {
-              local.coordinator().tell(new ClientRequests.HttpServing(url));
+              local
+                  .coordinator()
+                  .tell(new ClientRequests.HttpServing(url, local.access().nodeToken().value()));
               return new Started(cluster, url);
             });
   }
@@ -226,7 +242,21 @@ public final class CoordinatorApp {
         local.askTimeout(),
         blocking,
         local.blobs(),
+        local.access(),
         Clock.systemUTC());
+  }
+
+  /**
+   * Refuses a coordinator that would be open beyond loopback: see {@link Exposure}.
+   *
+   * @throws IllegalArgumentException saying how to mend the settings
+   */
+  static void checkExposure(CoordinatorSettings settings, Config config) {
+    Exposure.check(
+        settings.host(),
+        Https.fromConfig(config).isPresent(),
+        ClusterTls.enabled(config),
+        config.getBoolean("cohort.coordinator.insecure"));
   }
 
   /**
@@ -237,9 +267,21 @@ public final class CoordinatorApp {
   static CompletionStage<String> bind(
       ActorSystem<?> system, CoordinatorSettings settings, HandlerProvider handler) {
     CompletableFuture<String> bound = new CompletableFuture<>();
-    Http.get(system)
-        .newServerAt(settings.host(), settings.httpPort())
-        .adaptSettings(server -> server.withParsingErrorHandler(JsonParsingErrors.class.getName()))
+    Optional<HttpsConnectionContext> https;
+    try {
+      https = Https.fromConfig(system.settings().config());
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    ServerBuilder server =
+        Http.get(system)
+            .newServerAt(settings.host(), settings.httpPort())
+            .adaptSettings(
+                adapt -> adapt.withParsingErrorHandler(JsonParsingErrors.class.getName()));
+    String scheme = https.isPresent() ? "https" : "http";
+    https
+        .map(server::enableHttps)
+        .orElse(server)
         .bind(handler)
         .whenComplete(
             (binding, failure) -> {
@@ -257,13 +299,10 @@ public final class CoordinatorApp {
                 return;
               }
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-              bound.complete(url(settings.host(), binding));
+              bound.complete(
+                  scheme + "://" + settings.host() + ":" + binding.localAddress().getPort());
             });
     return bound;
-  }
-
-  private static String url(String host, ServerBinding binding) {
-    return "http://" + host + ":" + binding.localAddress().getPort();
   }
 
   static Path createFolder(Path dir) {

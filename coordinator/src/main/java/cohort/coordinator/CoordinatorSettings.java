@@ -1,5 +1,6 @@
 package cohort.coordinator;
 
+import cohort.coordinator.admission.JobLimits;
 import cohort.coordinator.job.Batching;
 import cohort.protocol.HostPort;
 import com.typesafe.config.Config;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param orderedWindow how far an ordered job may run ahead of its first missing result
  * @param syncInterval the shortest time between two syncs of a job's result log, when jobs are
  *     journaled
+ * @param limits the most jobs and inputs per job the coordinator takes
  */
 public record CoordinatorSettings(
     String host,
@@ -34,7 +36,8 @@ public record CoordinatorSettings(
     Batching batching,
     Optional<Duration> moveQueuedOver,
     long orderedWindow,
-    Duration syncInterval) {
+    Duration syncInterval,
+    JobLimits limits) {
 
   /**
    * Reads and validates the settings.
@@ -59,7 +62,10 @@ public record CoordinatorSettings(
               config.getDuration("cohort.dispatch.queue-per-slot")),
           durationOrOff(config, "cohort.dispatch.move-queued-over"),
           atLeast(config, "cohort.dispatch.ordered-window", 1),
-          positive(config, "cohort.coordinator.sync-interval"));
+          positive(config, "cohort.coordinator.sync-interval"),
+          new JobLimits(
+              atLeast(config, "cohort.coordinator.max-active-jobs", 1),
+              longAtLeast(config, "cohort.coordinator.max-inputs-per-job", 1)));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -71,6 +77,15 @@ public record CoordinatorSettings(
 
   private static int atLeast(Config config, String key, int min) {
     int value = config.getInt(key);
+    if (value < min) {
+      throw new IllegalArgumentException(
+          key + " = " + value + " is too small: use " + min + " or more");
+    }
+    return value;
+  }
+
+  private static long longAtLeast(Config config, String key, long min) {
+    long value = config.getLong(key);
     if (value < min) {
       throw new IllegalArgumentException(
           key + " = " + value + " is too small: use " + min + " or more");

@@ -2,6 +2,7 @@ package cohort.coordinator;
 
 import cohort.coordinator.ClientRequests.Refused;
 import cohort.coordinator.admission.Admissions;
+import cohort.coordinator.admission.JobLimits;
 import cohort.coordinator.dispatch.Dispatcher;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.JobEvent;
@@ -49,6 +50,7 @@ final class InputRequests {
   private final Clock clock;
   private final Logger log;
   private final Actions actions;
+  private final JobLimits limits;
 
   InputRequests(
       JobRegistry jobs,
@@ -57,8 +59,10 @@ final class InputRequests {
       String address,
       Clock clock,
       Logger log,
+      JobLimits limits,
       Actions actions) {
     this.jobs = jobs;
+    this.limits = limits;
     this.dispatcher = dispatcher;
     this.admissions = admissions;
     this.address = address;
@@ -74,6 +78,11 @@ final class InputRequests {
       return;
     }
     Job job = open.get();
+    Optional<Refused> over = limits.onAdd(job.state().available(), add.inputs().size());
+    if (over.isPresent()) {
+      add.replyTo().tell(over.get());
+      return;
+    }
     if (job.offer(add, dispatcher.bufferLimit(job, actions.nodes().get()), clock.instant())) {
       actions.dispatch().run();
     }

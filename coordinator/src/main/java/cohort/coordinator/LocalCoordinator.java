@@ -13,12 +13,14 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *
  * @param coordinator the coordinator actor, which answers {@link ClientRequests}
  * @param blobs where file inputs are kept
+ * @param access who may use its HTTP API: its token
  */
 public record LocalCoordinator(
     ActorSystem<?> system,
     CoordinatorSettings settings,
     ActorRef<CoordinatorProtocol.Command> coordinator,
-    BlobStore blobs) {
+    BlobStore blobs,
+    cohort.coordinator.security.ApiAccess access) {
 
   /**
    * How long a client's request waits for the coordinator: a submission also waits for nodes to

@@ -108,8 +108,10 @@ final class Membership {
    *
    * @param prefetch queued batches a node may hold per slot at most
    * @param httpUrl the coordinator's HTTP API, or null before it serves
+   * @param nodeToken what nodes present to the HTTP API and the direct port, or null with httpUrl
    */
-  NodeTable register(RegisterNode register, NodeTable nodes, int prefetch, String httpUrl) {
+  NodeTable register(
+      RegisterNode register, NodeTable nodes, int prefetch, String httpUrl, String nodeToken) {
     ActorRef<WorkerProtocol.Command> worker = register.worker();
     Optional<String> refused = refusal(register);
     if (refused.isPresent()) {
@@ -135,7 +137,7 @@ final class Membership {
               now.nodes().stream().mapToInt(NodeTable.Node::slots).sum(),
               count == 1 ? "1 node" : count + " nodes");
     }
-    worker.tell(new Registered(self, httpUrl));
+    worker.tell(new Registered(self, httpUrl, nodeToken));
     return now;
   }
 

@@ -5,10 +5,12 @@ import cohort.coordinator.CoordinatorApp.Started;
 import cohort.coordinator.journal.JournalConfig;
 import cohort.coordinator.journal.JournalSchema;
 import cohort.coordinator.recovery.DataFormat;
+import cohort.coordinator.security.ApiAccess;
 import cohort.coordinator.standby.HttpSwitch;
 import cohort.coordinator.standby.Leadership;
 import cohort.coordinator.standby.Lease;
 import cohort.coordinator.standby.PostgresFiles;
+import cohort.coordinator.standby.SharedToken;
 import cohort.coordinator.standby.StandbyHttp;
 import cohort.coordinator.standby.StandbySettings;
 import cohort.protocol.CoordinatorProtocol;
@@ -44,8 +46,10 @@ final class StandbyStart {
   static Running start(Config config, CoordinatorSettings settings, StandbySettings shared) {
     Path dataDir =
         CoordinatorApp.createFolder(settings.dataDir().orElseGet(CoordinatorApp::defaultDataDir));
+    CoordinatorApp.checkExposure(settings, config);
     DataFormat.check(dataDir);
     JournalSchema.ensurePostgres(shared.database());
+    ApiAccess access = SharedToken.resolve(config, shared.database(), dataDir);
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.empty(),
@@ -62,7 +66,8 @@ final class StandbyStart {
     String cluster = SelfMember.address(system);
     String incarnation = Long.toString(Cluster.get(system).selfMember().uniqueAddress().longUid());
     CompletableFuture<String> ownUrl = new CompletableFuture<>();
-    StandbyHttp standby = new StandbyHttp(incarnation, () -> ownUrl.getNow(""), leadership::holder);
+    StandbyHttp standby =
+        new StandbyHttp(incarnation, () -> ownUrl.getNow(""), leadership::holder, access);
     HttpSwitch http = HttpSwitch.serving(standby, system);
     CompletableFuture<Started> started = new CompletableFuture<>();
     CompletionStage<Started> serving =
@@ -87,6 +92,7 @@ final class StandbyStart {
                               http,
                               url,
                               cluster,
+                              access,
                               started));
                   return new Started(cluster, url);
                 });
@@ -96,7 +102,7 @@ final class StandbyStart {
             started.completeExceptionally(failure);
           }
         });
-    return new Running(system, dataDir, true, serving, started);
+    return new Running(system, dataDir, true, serving, started, access.where());
   }
 
   /**
@@ -110,17 +116,21 @@ final class StandbyStart {
       HttpSwitch http,
       String url,
       String cluster,
+      ApiAccess access,
       CompletableFuture<Started> started) {
     PostgresFiles files = new PostgresFiles(database, dataDir);
     system.getWhenTerminated().thenRun(files::close);
     java.util.concurrent.Executor blocking =
         system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
     CompletableFuture.supplyAsync(() -> restore(files, dataDir), blocking)
-        .thenCompose(restored -> CoordinatorApp.launch(system, settings, dataDir, true, files))
+        .thenCompose(
+            restored -> CoordinatorApp.launch(system, settings, dataDir, true, files, access))
         .thenAccept(
             local -> {
               http.switchTo(CoordinatorApp.httpApi(local).routes());
-              local.coordinator().tell(new ClientRequests.HttpServing(url));
+              local
+                  .coordinator()
+                  .tell(new ClientRequests.HttpServing(url, access.nodeToken().value()));
               started.complete(new Started(cluster, url));
             })
         .whenComplete(

@@ -113,7 +113,8 @@ class CoordinatorTest {
         new Batching(Duration.ofMillis(20), 4096, prefetch, prefetch, Duration.ofMillis(5)),
         moveQueuedOver,
         1000,
-        Duration.ofMillis(50));
+        Duration.ofMillis(50),
+        new cohort.coordinator.admission.JobLimits(100, 1_000_000_000L));
   }
 
   private ActorRef<CoordinatorProtocol.Command> coordinator(int prefetch) {

@@ -60,7 +60,7 @@ final class CoordinatorLink {
   /** A coordinator accepted the node. */
   void accepted(Registered answer) {
     if (answer.httpUrl() != null) {
-      files.coordinatorUrl(answer.httpUrl());
+      files.coordinator(answer.httpUrl(), answer.nodeToken());
     }
     if (!registered.isDone()) {
       log.info("node {} registered with coordinator {}", node, answer.coordinator());

@@ -18,15 +18,41 @@ final class DirectPort {
 
   private DirectPort() {}
 
+  private static boolean loopback(String host) {
+    try {
+      for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
   /**
-   * Starts the direct port unless {@code cohort.node.direct-calls} is off.
+   * Starts the direct port unless {@code cohort.node.direct-calls} is off; {@code auto} (the
+   * default) opens it only on a loopback interface, since it speaks plain TCP and its token would
+   * cross the network in the clear.
    *
    * @return the running server, or null when the node takes no direct calls
    * @throws UncheckedIOException when the port cannot be bound
    */
-  static DirectServer start(ActorSystem<?> system, TaskRegistry registry, int workers) {
+  static DirectServer start(
+      ActorSystem<?> system, TaskRegistry registry, NodeAccess access, int workers) {
     Config config = system.settings().config();
-    if (!config.getBoolean("cohort.node.direct-calls")) {
+    String setting = config.getString("cohort.node.direct-calls").trim();
+    String host = config.getString("cohort.host");
+    if (setting.equalsIgnoreCase("auto")
+        ? !loopback(host)
+        : !config.getBoolean("cohort.node.direct-calls")) {
+      if (setting.equalsIgnoreCase("auto")) {
+        LOG.info(
+            "node takes no direct calls: its port would speak plain TCP on {}, beyond this machine"
+                + " (--direct-calls opens it anyway)",
+            host);
+      }
       return null;
     }
     int port =
@@ -36,11 +62,21 @@ final class DirectPort {
     try {
       server =
           DirectServer.start(
-              config.getString("cohort.host"), port, new DirectCalls(registry, node), workers);
+              config.getString("cohort.host"),
+              port,
+              new DirectCalls(registry, node),
+              access::nodeToken,
+              workers);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     system.getWhenTerminated().thenRun(server::close);
+    if (!loopback(host)) {
+      LOG.warn(
+          "the direct port {} speaks plain TCP beyond this machine: its token can be read on the"
+              + " network",
+          server.address());
+    }
     LOG.info("node {} takes direct calls at {}", node, server.address());
     return server;
   }

@@ -3,8 +3,6 @@ package cohort.node;
 import cohort.task.FileRef;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -23,36 +21,37 @@ import java.util.Optional;
  */
 final class FileInputs {
 
-  /**
-   * Made on the first fetch: most nodes read their files in place or never see one, and the JDK's
-   * client costs a selector thread and a tenth of a second of class loading at a node's start.
-   */
-  private HttpClient http;
-
-  private volatile String coordinatorUrl;
+  private final NodeAccess access;
   private final boolean readInPlace;
 
   /** File inputs read in place where this node holds the client's files. */
   FileInputs() {
-    this(true);
+    this(new NodeAccess(), true);
+  }
+
+  /** File inputs fetched from the coordinator (every one when {@code readInPlace} is false). */
+  FileInputs(boolean readInPlace) {
+    this(new NodeAccess(), readInPlace);
   }
 
   /**
+   * @param access where the coordinator serves files, and with which token
    * @param readInPlace whether to read a client's file where this node sees it (after checking it
    *     is the same file); false fetches every file's bytes through the coordinator
    */
-  FileInputs(boolean readInPlace) {
+  FileInputs(NodeAccess access, boolean readInPlace) {
+    this.access = access;
     this.readInPlace = readInPlace;
   }
 
-  /** Where the coordinator serves blobs; known once it has registered this node. */
-  void coordinatorUrl(String url) {
-    this.coordinatorUrl = url;
+  /** The coordinator registered this node: where it serves blobs, and with which token. */
+  void coordinator(String url, String nodeToken) {
+    access.registered(url, nodeToken);
   }
 
   /** The coordinator's HTTP URL, or null before it registered this node. */
   String coordinatorUrl() {
-    return coordinatorUrl;
+    return access.url();
   }
 
   byte[] read(FileRef file) throws IOException {
@@ -138,19 +137,15 @@ final class FileInputs {
   }
 
   private byte[] fetch(FileRef file) throws IOException {
-    String base = coordinatorUrl;
-    if (base == null) {
+    if (access.url() == null) {
       throw new IOException(
           file.name() + ": the coordinator has not said where it serves files yet");
     }
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base + "/blobs/" + file.blob()))
-            .timeout(Duration.ofMinutes(5))
-            .GET()
-            .build();
+        access.request("/blobs/" + file.blob()).timeout(Duration.ofMinutes(5)).GET().build();
     try {
       HttpResponse<InputStream> response =
-          http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+          access.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream body = response.body()) {
         if (response.statusCode() != 200) {
           throw new IOException(
@@ -167,17 +162,6 @@ final class FileInputs {
       throw new java.io.InterruptedIOException(
           file.name() + ": interrupted while fetching its bytes");
     }
-  }
-
-  private synchronized HttpClient http() {
-    if (http == null) {
-      http =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(10))
-              .build();
-    }
-    return http;
   }
 
   private static long mebibytes(long bytes) {

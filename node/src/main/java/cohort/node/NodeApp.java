@@ -3,10 +3,12 @@ package cohort.node;
 import cohort.node.direct.DirectServer;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.cluster.SelfMember;
+import cohort.protocol.security.ClusterTls;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -68,7 +71,7 @@ public final class NodeApp {
                         .toList(),
                 "pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
                     (settings.drainTimeout().toMillis() + 10_000) + "ms"))
-        .withFallback(config);
+        .withFallback(ClusterTls.configure(config, settings.host()));
   }
 
   /** Why a node's actor system stops when its coordinator is gone: it rejoins in a new one. */
@@ -102,15 +105,29 @@ public final class NodeApp {
    */
   public static CompletionStage<String> init(
       ActorSystem<?> system, TaskRegistry registry, int workers, Duration drainTimeout) {
+    return init(system, registry, workers, drainTimeout, Optional.empty());
+  }
+
+  /**
+   * As {@link #init(ActorSystem, TaskRegistry, int, Duration)}, with what checks the coordinator's
+   * HTTPS certificate when it serves HTTPS ({@code trust}; empty for the JDK's CAs alone).
+   */
+  public static CompletionStage<String> init(
+      ActorSystem<?> system,
+      TaskRegistry registry,
+      int workers,
+      Duration drainTimeout,
+      Optional<SSLContext> trust) {
     CompletableFuture<String> registered = new CompletableFuture<>();
     AtomicReference<ActorRef<cohort.protocol.WorkerProtocol.Command>> worker =
         new AtomicReference<>();
     SelfMember.whenUp(
         system,
         () -> {
+          NodeAccess access = new NodeAccess(trust);
           DirectServer direct;
           try {
-            direct = DirectPort.start(system, registry, workers);
+            direct = DirectPort.start(system, registry, access, workers);
           } catch (java.io.UncheckedIOException e) {
             // The node cannot serve as configured: say why, as a refused registration does.
             registered.completeExceptionally(new IllegalStateException(e.getCause().getMessage()));
@@ -124,6 +141,7 @@ public final class NodeApp {
                       slotExecutor(workers),
                       registered,
                       direct == null ? null : direct.address(),
+                      access,
                       Outbox.START_REPORT_DELAY),
                   "worker",
                   Props.empty()));
@@ -235,19 +253,18 @@ public final class NodeApp {
       boolean again = false;
       while (!stopping) {
         ActorSystem<Void> system;
+        Config configured = clusterConfig(settings, config);
+        Optional<SSLContext> trust = ClusterTls.httpsTrust(configured, settings.host());
         try {
           system =
-              ActorSystem.create(
-                  Behaviors.empty(),
-                  CoordinatorProtocol.SYSTEM_NAME,
-                  clusterConfig(settings, config));
+              ActorSystem.create(Behaviors.empty(), CoordinatorProtocol.SYSTEM_NAME, configured);
         } catch (IllegalStateException e) {
           return; // the JVM began to shut down while the system started
         }
         current.set(system);
         boolean rejoined = again;
         CompletableFuture<Void> refused = new CompletableFuture<>();
-        init(system, registry, settings.workers(), settings.drainTimeout())
+        init(system, registry, settings.workers(), settings.drainTimeout(), trust)
             .whenComplete(
                 (coordinator, failure) -> {
                   if (failure != null) {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param join the cluster addresses of the coordinators, the active one and those standing by
  * @param workers worker slots; already resolved from 0 to the processor count
  * @param drainTimeout how long a stopping node may take to finish the batches it runs
- * @param allowExec whether jobs may run commands on this node (the exec task)
+ * @param allowExec which commands jobs may run on this node (the exec task)
  * @param plugins a folder of jars with more tasks, if any
  */
 public record NodeSettings(
@@ -25,7 +25,7 @@ public record NodeSettings(
     java.util.List<HostPort> join,
     int workers,
     Duration drainTimeout,
-    boolean allowExec,
+    ExecAllowance allowExec,
     Optional<Path> plugins) {
 
   /** Most slots one node may have: far above any sensible number of threads per JVM. */
@@ -66,7 +66,13 @@ public record NodeSettings(
             "cohort.node.plugins = " + plugins + ": no such folder; give a folder of task jars");
       }
       return new NodeSettings(
-          host, port, join, workers, drain, config.getBoolean("cohort.node.allow-exec"), pluginDir);
+          host,
+          port,
+          join,
+          workers,
+          drain,
+          ExecAllowance.parse(config.getString("cohort.node.allow-exec")),
+          pluginDir);
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -2,6 +2,8 @@ package cohort.node;
 
 import cohort.api.ParamInfo;
 import cohort.api.TaskInfo;
+import cohort.node.tasks.exec.ExecParams;
+import cohort.node.tasks.exec.ExecTask;
 import cohort.protocol.TaskSpec;
 import cohort.task.Task;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -34,10 +36,10 @@ public final class TaskRegistry {
           + " let jobs run commands on it, as the user the node runs as";
 
   private final Map<String, Task<?, ?, ?>> tasks;
-  private final boolean allowExec;
+  private final ExecAllowance allowExec;
   private final ObjectMapper mapper;
 
-  private TaskRegistry(Map<String, Task<?, ?, ?>> tasks, boolean allowExec) {
+  private TaskRegistry(Map<String, Task<?, ?, ?>> tasks, ExecAllowance allowExec) {
     this.tasks = tasks;
     this.allowExec = allowExec;
     this.mapper =
@@ -50,11 +52,11 @@ public final class TaskRegistry {
   /**
    * Finds every task on the class path of {@code loader}.
    *
-   * @param allowExec whether tasks that run commands ({@link Task#needsAllowExec()}) may run here
+   * @param allowExec which commands tasks that run them ({@link Task#needsAllowExec()}) may run
    * @throws IllegalStateException when two tasks share a name or a task cannot be loaded, naming
    *     the classes involved
    */
-  public static TaskRegistry load(ClassLoader loader, boolean allowExec) {
+  public static TaskRegistry load(ClassLoader loader, ExecAllowance allowExec) {
     Map<String, Task<?, ?, ?>> found = new TreeMap<>();
     ServiceLoader<Task> services = ServiceLoader.load(Task.class, loader);
     try {
@@ -71,7 +73,7 @@ public final class TaskRegistry {
   public static TaskRegistry of(Collection<? extends Task<?, ?, ?>> tasks) {
     Map<String, Task<?, ?, ?>> found = new TreeMap<>();
     tasks.forEach(task -> add(found, task));
-    return new TaskRegistry(found, true);
+    return new TaskRegistry(found, ExecAllowance.ANY);
   }
 
   private static void add(Map<String, Task<?, ?, ?>> found, Task<?, ?, ?> task) {
@@ -119,7 +121,17 @@ public final class TaskRegistry {
   }
 
   private String disabledReason(Task<?, ?, ?> task) {
-    return task.needsAllowExec() && !allowExec ? EXEC_DISABLED : null;
+    if (!task.needsAllowExec() || allowExec.any()) {
+      return null;
+    }
+    if (!allowExec.some()) {
+      return EXEC_DISABLED;
+    }
+    return task instanceof ExecTask
+        ? null
+        : "it runs commands, and this node allows only the programs "
+            + allowExec
+            + " through the exec task (--allow-exec)";
   }
 
   /**
@@ -180,6 +192,14 @@ public final class TaskRegistry {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
           "bad parameters for task '" + task.name() + "': " + rootMessage(e));
+    }
+    if (bound instanceof ExecParams command) {
+      allowExec
+          .refusal(command)
+          .ifPresent(
+              why -> {
+                throw new IllegalArgumentException("task '" + task.name() + "' is off: " + why);
+              });
     }
     return new BoundTask(task, bound, mapper);
   }

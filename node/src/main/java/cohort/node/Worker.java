@@ -88,7 +88,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       TaskRegistry registry,
       ThreadPoolExecutor executor,
       CompletableFuture<String> registered) {
-    return create(slots, registry, executor, registered, null, Outbox.START_REPORT_DELAY);
+    return create(
+        slots, registry, executor, registered, null, new NodeAccess(), Outbox.START_REPORT_DELAY);
   }
 
   /**
@@ -96,6 +97,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
    * batch's start is reported.
    *
    * @param direct where the node takes direct calls ({@code host:port}), or null
+   * @param access what the coordinator's registration tells: where it serves files, the node token
    * @param startReportDelay how long a batch runs before its start is reported; zero at once
    */
   static Behavior<WorkerProtocol.Command> create(
@@ -104,6 +106,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       ThreadPoolExecutor executor,
       CompletableFuture<String> registered,
       String direct,
+      NodeAccess access,
       Duration startReportDelay) {
     return Behaviors.withTimers(
         timers ->
@@ -117,6 +120,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
                         executor,
                         registered,
                         direct,
+                        access,
                         startReportDelay)));
   }
 
@@ -128,6 +132,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
       ThreadPoolExecutor executor,
       CompletableFuture<String> registered,
       String direct,
+      NodeAccess access,
       Duration startReportDelay) {
     super(context);
     this.timers = timers;
@@ -135,6 +140,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     this.log = context.getLog();
     FileInputs files =
         new FileInputs(
+            access,
             context.getSystem().settings().config().getBoolean("cohort.node.read-in-place"));
     ActorRef<WorkerProtocol.Command> self = context.getSelf();
     BatchRunner runner = new BatchRunner(node, self, files);

@@ -95,7 +95,7 @@ class ProtocolSerializationTest {
             new TaskChecked(null),
             new TaskChecked("bad"),
             new TaskChecked(null, "task 'sum-range' takes object inputs, not 0"),
-            new Registered("c:1", "http://127.0.0.1:8470"),
+            new Registered("c:1", "http://127.0.0.1:8470", "abc"),
             new RegistrationRefused("version"),
             new RegisterNode(
                 worker,

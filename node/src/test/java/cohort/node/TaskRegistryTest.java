@@ -22,7 +22,8 @@ class TaskRegistryTest {
   /** Tests that ServiceLoader finds the built-in tasks. */
   @Test
   void findsBuiltInTasks() {
-    TaskRegistry loaded = TaskRegistry.load(getClass().getClassLoader(), false);
+    TaskRegistry loaded =
+        TaskRegistry.load(getClass().getClassLoader(), cohort.node.ExecAllowance.NONE);
     assertThat(loaded.names()).contains("echo", "sleep", "sum-range");
     TaskInfo sumRange =
         loaded.describe().stream()

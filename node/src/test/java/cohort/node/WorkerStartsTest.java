@@ -62,6 +62,7 @@ class WorkerStartsTest {
                 NodeApp.slotExecutor(1),
                 new CompletableFuture<>(),
                 null,
+                new NodeAccess(),
                 Duration.ZERO)); // starts reported at once; the delay has a test of its own
   }
 
@@ -198,6 +199,7 @@ class WorkerStartsTest {
                 NodeApp.slotExecutor(1),
                 new CompletableFuture<>(),
                 null,
+                new NodeAccess(),
                 Duration.ofMillis(50)));
     delayed.tell(batch(1, "wait", false, 60_000));
     TestTasks.awaitStarted(1);
@@ -216,6 +218,7 @@ class WorkerStartsTest {
                 NodeApp.slotExecutor(1),
                 new CompletableFuture<>(),
                 null,
+                new NodeAccess(),
                 Duration.ofSeconds(30)));
     patient.tell(batch(2, "scale", false, 7));
     assertThat(resultsOf(2).get(0).outputs().get(0).longValue()).isEqualTo(7);

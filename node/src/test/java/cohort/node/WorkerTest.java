@@ -88,7 +88,7 @@ class WorkerTest {
     assertThat(register.tasks())
         .extracting(t -> t.name())
         .containsExactly("blow-up", "scale", "stubborn", "wait");
-    worker.tell(new WorkerProtocol.Registered("c:1", null));
+    worker.tell(new WorkerProtocol.Registered("c:1", null, null));
     assertThat(registered.join()).isEqualTo("c:1");
   }
 

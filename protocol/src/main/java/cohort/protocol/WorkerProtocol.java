@@ -246,8 +246,17 @@ public interface WorkerProtocol {
    * @param coordinator the coordinator's cluster address
    * @param httpUrl the coordinator's HTTP API, where nodes fetch file inputs; null until it serves
    *     (the coordinator sends this message again then)
+   * @param nodeToken the token nodes present to fetch files from the HTTP API and ask clients for
+   *     on the direct port; null with {@code httpUrl}
    */
-  record Registered(String coordinator, String httpUrl) implements Command, CborSerializable {}
+  record Registered(String coordinator, String httpUrl, String nodeToken)
+      implements Command, CborSerializable {
+
+    @Override
+    public String toString() {
+      return "Registered[coordinator=" + coordinator + ", httpUrl=" + httpUrl + "]";
+    }
+  }
 
   /** The coordinator refused this node, for example because their protocol versions differ. */
   record RegistrationRefused(String reason) implements Command, CborSerializable {}

@@ -8,7 +8,6 @@ import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -95,7 +94,7 @@ final class Cold {
     long start = System.nanoTime();
     try (LocalCluster cluster = context.coldCluster(nodes, workers)) {
       double startup = (System.nanoTime() - start) / 1e9;
-      CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+      CohortClient client = cluster.client();
       long cpuBefore = cpuNanos(cluster);
       double seconds = job.run(cluster, client);
       double cpu = (cpuNanos(cluster) - cpuBefore) / 1e9;

@@ -12,7 +12,6 @@ import cohort.client.CohortClient;
 import cohort.client.Reconnecting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -108,7 +107,7 @@ public final class CoordinatorRestart implements BenchCase {
 
   /** Kills and restarts the coordinator during a job; the seconds to serving and to running. */
   private static double[] killDuringJob(LocalCluster cluster, int inputs) {
-    CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+    CohortClient client = cluster.client();
     return followThroughKill(
         client,
         inputs,

@@ -9,7 +9,6 @@ import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,7 +44,7 @@ final class KillAndReplace {
   /** The figures of one run, in the page's order. */
   static Map<String, Double> run(BenchContext context, Consumer<String> progress) throws Exception {
     try (LocalCluster cluster = context.cluster(2)) {
-      CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+      CohortClient client = cluster.client();
       List<JsonNode> inputs = Collections.nCopies(INPUTS, LongNode.valueOf(TASK_MILLIS));
       long start = System.nanoTime();
       JobStatus job = client.submit(JobRequest.of("stamp", inputs).withBatch(1).withOrdered(false));

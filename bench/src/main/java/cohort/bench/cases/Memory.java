@@ -11,7 +11,6 @@ import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ public final class Memory implements BenchCase {
     Series node = Series.of(NODE, RSS, false);
     for (int round = 0; round < context.pick(1, 1, 2); round++) {
       try (LocalCluster cluster = context.cluster(2)) {
-        CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+        CohortClient client = cluster.client();
         for (int i = 0; i < 3; i++) {
           TinyBatched.echo(client, n);
         }
@@ -148,7 +147,7 @@ public final class Memory implements BenchCase {
    * result came back and every JVM of the cluster is still alive.
    */
   static void streamedEcho(LocalCluster cluster, int n) {
-    CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+    CohortClient client = cluster.client();
     JobStatus job = client.submit(JobRequest.streamed("echo"));
     Iterator<JsonNode> inputs =
         new Iterator<>() {

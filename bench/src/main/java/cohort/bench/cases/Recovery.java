@@ -12,7 +12,6 @@ import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -47,7 +46,7 @@ public final class Recovery implements BenchCase {
     Series delay = Series.of(SYSTEM, DELAY, false);
     for (int i = 0; i < runs; i++) {
       try (LocalCluster cluster = context.cluster(3)) {
-        CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+        CohortClient client = cluster.client();
         double baseline = job(client, inputs, null, new long[1]).seconds();
         long[] killedAt = new long[1];
         TimedJob killed = job(client, inputs, cluster, killedAt);

@@ -51,7 +51,7 @@ public final class RoundTrip implements BenchCase {
   public CaseResult run(BenchContext context) throws Exception {
     int calls = context.pick(50, 400, 1000);
     try (LocalCluster cluster = context.cluster(2)) {
-      CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+      CohortClient client = cluster.client();
       DirectClient direct = client.direct();
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI waited = URI.create(cluster.url() + "/jobs?wait=10s");

@@ -16,7 +16,6 @@ import cohort.task.NoParams;
 import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +56,8 @@ public final class Scaling implements BenchCase {
     int cores = Runtime.getRuntime().availableProcessors();
     try (LocalCluster one = context.cluster(1);
         LocalCluster two = context.cluster(2)) {
-      CohortClient single = CohortClient.connect(URI.create(one.url()));
-      CohortClient pair = CohortClient.connect(URI.create(two.url()));
+      CohortClient single = one.client();
+      CohortClient pair = two.client();
       // Size the range from a short run on one worker, once the JIT has compiled the loop.
       long probe = 400_000_000L;
       context.warm(() -> sum(single, probe) + sum(pair, probe));

@@ -1,8 +1,10 @@
 package cohort.bench.cases;
 
+import cohort.api.security.TokenFile;
 import cohort.bench.BenchContext;
 import cohort.cli.local.JvmProcess;
 import cohort.client.CohortClient;
+import cohort.client.Credentials;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -33,6 +35,8 @@ final class StandbyTakeover implements AutoCloseable {
   private final JvmProcess standby;
   private final BlockingQueue<String> standbyLines = new LinkedBlockingQueue<>();
   private final List<URI> urls = new ArrayList<>();
+  private final Path caDir;
+  private final Credentials credentials;
 
   private StandbyTakeover(BenchContext context) throws IOException {
     postgres = EmbeddedPostgres.builder().start();
@@ -42,15 +46,12 @@ final class StandbyTakeover implements AutoCloseable {
     List<String> flags = archive.isBlank() ? List.of() : JvmProcess.archiveFlags(archive);
     Files.createDirectories(context.logs());
     String journal = postgres.getJdbcUrl("postgres", "postgres");
-    active =
-        start(
-            context,
-            classPath,
-            flags,
-            "standby-a",
-            line -> {},
-            coordinator(Files.createTempDirectory(context.logs(), "standby-a-"), journal));
+    caDir = context.logs().resolve("standby-ca");
+    Path dataA = Files.createTempDirectory(context.logs(), "standby-a-");
+    active = start(context, classPath, flags, "standby-a", line -> {}, coordinator(dataA, journal));
     Map<String, String> a = active.awaitReady(START);
+    // The coordinators share the token the first made in the database, and copy it here.
+    credentials = Credentials.of(TokenFile.read(dataA.resolve(TokenFile.NAME)));
     standby =
         start(
             context,
@@ -70,7 +71,16 @@ final class StandbyTakeover implements AutoCloseable {
           flags,
           "standby-node-" + i,
           line -> {},
-          List.of("node", "--join", joins, "--workers", "1", "--host", "127.0.0.1"));
+          List.of(
+              "node",
+              "--join",
+              joins,
+              "--workers",
+              "1",
+              "--host",
+              "127.0.0.1",
+              "--cluster-ca-dir",
+              caDir.toString()));
     }
   }
 
@@ -78,7 +88,7 @@ final class StandbyTakeover implements AutoCloseable {
     return new StandbyTakeover(context);
   }
 
-  private static List<String> coordinator(Path data, String journal) {
+  private List<String> coordinator(Path data, String journal) {
     return List.of(
         "coordinator",
         "--host",
@@ -90,7 +100,9 @@ final class StandbyTakeover implements AutoCloseable {
         "--data-dir",
         data.toString(),
         "--journal",
-        journal);
+        journal,
+        "--cluster-ca-dir",
+        caDir.toString());
   }
 
   private JvmProcess start(
@@ -137,7 +149,7 @@ final class StandbyTakeover implements AutoCloseable {
    * @return the seconds from the kill until the standby serves, and until a new result
    */
   double[] killActive(int inputs) {
-    CohortClient client = CohortClient.connect(urls);
+    CohortClient client = CohortClient.connect(urls, credentials);
     awaitNodes(client);
     return CoordinatorRestart.followThroughKill(
         client,

@@ -53,18 +53,41 @@ public final class Startup implements BenchCase {
     int runs = context.pick(1, 3, 5);
     try (LocalCluster cluster = context.cluster(1)) {
       String url = cluster.url();
+      // What a user's cohort command reads from the default folders, given here as a file.
+      java.nio.file.Path tokenFile = context.logs().resolve("startup-token");
+      cohort.api.security.TokenFile.write(tokenFile, cluster.token());
+      String token = tokenFile.toString();
       Rounds rounds =
           new Rounds()
               .add(EMBEDDED, METRICS, () -> median(runs, context, launcher, "submit", "echo", "1"))
               .add(
                   STATUS,
                   METRICS,
-                  () -> median(runs, context, launcher, "status", "--coordinator", url))
+                  () ->
+                      median(
+                          runs,
+                          context,
+                          launcher,
+                          "status",
+                          "--coordinator",
+                          url,
+                          "--token-file",
+                          token))
               .add(
                   SUBMIT,
                   METRICS,
                   () ->
-                      median(runs, context, launcher, "submit", "echo", "1", "--coordinator", url));
+                      median(
+                          runs,
+                          context,
+                          launcher,
+                          "submit",
+                          "echo",
+                          "1",
+                          "--coordinator",
+                          url,
+                          "--token-file",
+                          token));
       context
           .python()
           .ifPresent(
@@ -76,7 +99,7 @@ public final class Startup implements BenchCase {
       // Once each, unmeasured: the jar, the archive and Python's modules come into the page cache,
       // as they are for a user who ran the command before.
       median(1, context, launcher, "submit", "echo", "1");
-      median(1, context, launcher, "status", "--coordinator", url);
+      median(1, context, launcher, "status", "--coordinator", url, "--token-file", token);
       if (context.python().isPresent()) {
         median(1, context, context.python().get().executable(), "-c", POOL);
       }

@@ -63,11 +63,10 @@ public final class Thumbnails implements BenchCase {
     boolean pillow =
         context.python().isPresent() && !context.python().get().versions().path("pillow").isNull();
     try (LocalCluster cluster = context.cluster(1, 2)) {
-      String url = cluster.url();
       context.warm(
           () -> {
-            cohort(url, sets.get(GRAINY), out, count, true);
-            return cohort(url, sets.get(GRAINY), out, count, false);
+            cohort(cluster, sets.get(GRAINY), out, count, true);
+            return cohort(cluster, sets.get(GRAINY), out, count, false);
           });
       Rounds rounds = new Rounds();
       List<Check> checks = new ArrayList<>();
@@ -84,15 +83,15 @@ public final class Thumbnails implements BenchCase {
         rounds.add(
             LOCAL_COLD + suffix,
             Cold.METRICS,
-            () -> Cold.run(context, 1, 2, (c, cc) -> cohort(c.url(), images, out, count, false)));
+            () -> Cold.run(context, 1, 2, (c, cc) -> cohort(c, images, out, count, false)));
         rounds.add(
             LOCAL + suffix,
             Map.of(RATE, true),
-            () -> Map.of(RATE, count / cohort(url, images, out, count, false)));
+            () -> Map.of(RATE, count / cohort(cluster, images, out, count, false)));
         rounds.add(
             SHARED + suffix,
             Map.of(RATE, true),
-            () -> Map.of(RATE, count / cohort(url, images, out, count, true)));
+            () -> Map.of(RATE, count / cohort(cluster, images, out, count, true)));
         if (pillow) {
           PythonPeer python = context.python().get();
           rounds.add(
@@ -223,11 +222,15 @@ public final class Thumbnails implements BenchCase {
   }
 
   /** Runs {@code cohort submit thumbnail --dir ...} in this JVM; returns the seconds. */
-  static double cohort(String url, Path images, Path out, int count, boolean sharedFs)
+  static double cohort(LocalCluster cluster, Path images, Path out, int count, boolean sharedFs)
       throws IOException {
     clear(out);
     List<String> args = new ArrayList<>(submitArgs(images, out));
-    args.addAll(List.of("--coordinator", url));
+    // What a user's cohort command reads from the default folders, given here as a file.
+    Path token = Files.createTempFile("cohort-bench-token-", "");
+    cohort.api.security.TokenFile.write(token, cluster.token());
+    token.toFile().deleteOnExit();
+    args.addAll(List.of("--coordinator", cluster.url(), "--token-file", token.toString()));
     if (sharedFs) {
       args.add("--shared-fs");
     }

@@ -10,7 +10,6 @@ import cohort.bench.report.Check;
 import cohort.bench.report.Series;
 import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -56,7 +55,7 @@ public final class TinyBatched implements BenchCase {
   public CaseResult run(BenchContext context) throws Exception {
     int n = context.pick(20_000, 1_000_000, 1_000_000);
     try (LocalCluster cluster = context.cluster(2)) {
-      CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+      CohortClient client = cluster.client();
       context.warm(() -> echo(client, n)); // the peers' pools are warm too
       Rounds rounds =
           new Rounds()

@@ -9,7 +9,6 @@ import cohort.bench.report.Check;
 import cohort.bench.report.Series;
 import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,7 @@ public final class TinyEach implements BenchCase {
   public CaseResult run(BenchContext context) throws Exception {
     int n = context.pick(2_000, 30_000, 100_000);
     try (LocalCluster cluster = context.cluster(2)) {
-      CohortClient client = CohortClient.connect(URI.create(cluster.url()));
+      CohortClient client = cluster.client();
       Rounds rounds =
           new Rounds()
               .add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echoEach(client, n)))

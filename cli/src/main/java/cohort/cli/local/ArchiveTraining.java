@@ -48,6 +48,8 @@ public final class ArchiveTraining {
                     0,
                     "cohort.coordinator.data-dir",
                     data.toString(),
+                    "cohort.cluster-tls.ca-dir",
+                    data.resolve("ca").toString(),
                     "pekko.cluster.jmx.multi-mbeans-in-same-jvm",
                     "on")));
     NodeApp.Runner node = null;
@@ -65,6 +67,8 @@ public final class ArchiveTraining {
                       1,
                       "cohort.node.cluster-port",
                       0,
+                      "cohort.cluster-tls.ca-dir",
+                      data.resolve("ca").toString(),
                       "pekko.cluster.jmx.multi-mbeans-in-same-jvm",
                       "on")));
       CompletableFuture<String> registered = new CompletableFuture<>();
@@ -86,12 +90,23 @@ public final class ArchiveTraining {
       nodeThread.start();
       registered.get(START.toSeconds(), TimeUnit.SECONDS);
       String url = up.httpUrl();
-      run("submit", "echo", "1", "--coordinator", url);
-      run("submit", "echo", "a", "b", "--unordered", "--quiet", "--coordinator", url);
-      run("status", "--coordinator", url);
-      run("status", "--json", "--coordinator", url);
-      run("nodes", "--coordinator", url);
-      run("tasks", "--coordinator", url);
+      String token = data.resolve(cohort.api.security.TokenFile.NAME).toString();
+      run("submit", "echo", "1", "--coordinator", url, "--token-file", token);
+      run(
+          "submit",
+          "echo",
+          "a",
+          "b",
+          "--unordered",
+          "--quiet",
+          "--coordinator",
+          url,
+          "--token-file",
+          token);
+      run("status", "--coordinator", url, "--token-file", token);
+      run("status", "--json", "--coordinator", url, "--token-file", token);
+      run("nodes", "--coordinator", url, "--token-file", token);
+      run("tasks", "--coordinator", url, "--token-file", token);
     } finally {
       if (node != null) {
         node.stop();

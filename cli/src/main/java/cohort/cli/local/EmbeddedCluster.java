@@ -145,7 +145,9 @@ public final class EmbeddedCluster implements AutoCloseable {
               CoordinatorApp.startCoordinator(system, settings);
           // The user runs this cluster in their own JVM, on their own machine: commands are
           // theirs.
-          TaskRegistry tasks = TaskRegistry.load(EmbeddedCluster.class.getClassLoader(), true);
+          TaskRegistry tasks =
+              TaskRegistry.load(
+                  EmbeddedCluster.class.getClassLoader(), cohort.node.ExecAllowance.ANY);
           coordinator.complete(new Coordinator(system, started, tasks, configured, created));
         } catch (RuntimeException | Error e) {
           system.terminate();
@@ -250,12 +252,18 @@ public final class EmbeddedCluster implements AutoCloseable {
    * @throws IllegalStateException when it does not serve within {@code timeout}
    */
   public CohortClient http(Duration timeout) {
-    return CohortClient.connect(serveHttp(timeout));
+    return CohortClient.connect(
+        serveHttp(timeout), cohort.client.Credentials.of(coordinator.access().token()));
   }
 
   /** The HTTP API's URL; it starts serving now if it was not yet. */
   public URI url() {
     return serveHttp(REPORT_WAIT);
+  }
+
+  /** The token of its HTTP API, known only to this process. */
+  public cohort.api.security.Token token() {
+    return coordinator.access().token();
   }
 
   private synchronized URI serveHttp(Duration timeout) {

@@ -1,5 +1,9 @@
 package cohort.cli.local;
 
+import cohort.api.security.Token;
+import cohort.api.security.TokenFile;
+import cohort.client.CohortClient;
+import cohort.client.Credentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +142,8 @@ public final class LocalCluster implements AutoCloseable {
             String.valueOf(httpPort),
             "--data-dir",
             options.dataDir().toAbsolutePath().toString(),
+            "--cluster-ca-dir",
+            caDir(options).toString(),
             "--parent-pid",
             String.valueOf(ProcessHandle.current().pid())),
         options.logDir().map(dir -> dir.resolve(name + ".log")),
@@ -175,6 +181,8 @@ public final class LocalCluster implements AutoCloseable {
                 String.valueOf(workers),
                 "--host",
                 options.host(),
+                "--cluster-ca-dir",
+                caDir(options).toString(),
                 "--parent-pid",
                 String.valueOf(ProcessHandle.current().pid())));
     args.addAll(options.nodeArgs());
@@ -222,6 +230,53 @@ public final class LocalCluster implements AutoCloseable {
   /** The coordinator's HTTP URL. */
   public synchronized String url() {
     return url;
+  }
+
+  /**
+   * The throw-away CA of the cluster's members, in its data folder: each member issues itself a
+   * certificate from it, so only this cluster's JVMs can join.
+   */
+  static Path caDir(Options options) {
+    return options.dataDir().toAbsolutePath().resolve("ca");
+  }
+
+  /** The folder of the cluster's throw-away CA. */
+  public Path caDir() {
+    return caDir(options);
+  }
+
+  /**
+   * The coordinator's API token: the one its environment gives it ({@code COHORT_TOKEN} or {@code
+   * COHORT_TOKEN_FILE}, which the children inherit), or the one it keeps in its data folder.
+   */
+  public Token token() {
+    String given = System.getenv("COHORT_TOKEN");
+    if (given != null && !given.isBlank()) {
+      return Token.of(given, "COHORT_TOKEN");
+    }
+    String file = System.getenv("COHORT_TOKEN_FILE");
+    return TokenFile.read(
+        file != null && !file.isBlank()
+            ? Path.of(file)
+            : options.dataDir().toAbsolutePath().resolve(TokenFile.NAME));
+  }
+
+  /** Where {@link #token()} is, for the user. */
+  public String tokenWhere() {
+    String given = System.getenv("COHORT_TOKEN");
+    if (given != null && !given.isBlank()) {
+      return "the one in COHORT_TOKEN";
+    }
+    String file = System.getenv("COHORT_TOKEN_FILE");
+    return "the one in "
+        + (file != null && !file.isBlank()
+            ? Path.of(file)
+            : options.dataDir().toAbsolutePath().resolve(TokenFile.NAME));
+  }
+
+  /** A client of the coordinator, with its token. */
+  public CohortClient client() {
+    return CohortClient.connect(java.net.URI.create(url()), Credentials.of(token()));
   }
 
   /** The coordinator's cluster address, {@code host:port}. */

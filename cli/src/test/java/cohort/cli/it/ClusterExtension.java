@@ -2,7 +2,6 @@ package cohort.cli.it;
 
 import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -88,6 +87,6 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
   }
 
   public CohortClient client() {
-    return CohortClient.connect(URI.create(cluster.url()));
+    return cluster.client();
   }
 }

@@ -361,7 +361,11 @@ class ClusterIT {
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            request
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", CLUSTER.cluster().token().header())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private void assertError(HttpResponse<String> response, int status, String message)

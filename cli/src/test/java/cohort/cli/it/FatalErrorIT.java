@@ -76,6 +76,8 @@ class FatalErrorIT {
           .sendAsync(
               HttpRequest.newBuilder(URI.create(http + "/jobs"))
                   .header("Content-Type", "application/json")
+                  // the token every JVM of the system tests gets from the build (pom.xml)
+                  .header("Authorization", "Bearer " + System.getenv("COHORT_TOKEN"))
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
                           "{\"task\":\"echo\",\"range\":\"0..10\"}"))

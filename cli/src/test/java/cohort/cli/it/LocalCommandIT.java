@@ -32,14 +32,16 @@ class LocalCommandIT {
 
   /**
    * Tests that cohort local starts a coordinator and N nodes on the ports its environment names (0:
-   * free ones, which its readiness line reports), starts a new node when one is killed, and stops
-   * every JVM it started when it is stopped.
+   * free ones, which its readiness line reports), makes the API token in its data folder (mode
+   * 0600) and prints where, where the cohort command finds it, starts a new node when one is
+   * killed, and stops every JVM it started when it is stopped.
    */
   @Test
   void startsSupervisesAndStopsAClusterOfJvms() throws Exception {
     Cli.Running local =
         Cli.start(
-            Map.of("COHORT_HTTP_PORT", "0", "COHORT_CLUSTER_PORT", "0"),
+            // No token given: cohort local makes its own.
+            Map.of("COHORT_HTTP_PORT", "0", "COHORT_CLUSTER_PORT", "0", "COHORT_TOKEN", ""),
             List.of(),
             null,
             "local",
@@ -56,7 +58,24 @@ class LocalCommandIT {
       assertThat(handle.descendants().map(LocalCommandIT::commandLine))
           .anySatisfy(
               command -> assertThat(command).contains(" coordinator ").contains("--http-port 0"));
-      CohortClient client = CohortClient.connect(http);
+      String said =
+          local.awaitStdoutLine(
+              "  requests need the API token: the one in", Duration.ofSeconds(10));
+      java.nio.file.Path tokenFile =
+          java.nio.file.Path.of(said.replaceAll(".*the one in (\\S+) .*", "$1"));
+      assertThat(java.nio.file.Files.getPosixFilePermissions(tokenFile))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      CohortClient client =
+          CohortClient.connect(
+              http, cohort.client.Credentials.of(cohort.api.security.TokenFile.read(tokenFile)));
+      // The cohort command finds the token in cohort local's data folder by itself.
+      Cli.Run byDefaultFile =
+          Cli.run(
+              Map.of("COHORT_TOKEN", "", "COHORT_LOCAL_DATA_DIR", tokenFile.getParent().toString()),
+              "status",
+              "--coordinator",
+              http.toString());
+      assertThat(byDefaultFile.exitCode()).as(byDefaultFile.stderr()).isZero();
       assertThat(fields).containsEntry("nodes", "2");
       Jobs.awaitCluster(
           client, status -> status.nodes().size() == 2, Duration.ofSeconds(30), "two nodes");

@@ -201,7 +201,10 @@ class StandbyCoordinatorIT {
     assertThat(health.get("active").asText()).isEqualTo(urlA);
     HttpResponse<String> redirect =
         http.send(
-            HttpRequest.newBuilder(URI.create(urlB + "/jobs?x=1")).build(),
+            HttpRequest.newBuilder(URI.create(urlB + "/jobs?x=1"))
+                // the token every JVM of the system tests gets from the build (pom.xml)
+                .header("Authorization", "Bearer " + System.getenv("COHORT_TOKEN"))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(redirect.statusCode()).isEqualTo(307);
     assertThat(redirect.headers().firstValue("Location")).contains(urlA + "/jobs?x=1");

@@ -177,7 +177,10 @@ public final class DirectClient implements AutoCloseable {
       NodeConnection current = connections.get(address);
       if (current == null || !current.alive()) {
         try {
-          NodeConnection opened = NodeConnection.open(address);
+          NodeConnection opened =
+              NodeConnection.open(
+                  address,
+                  coordinator.nodeToken().map(cohort.api.security.Token::value).orElse(null));
           connections.put(address, opened);
           reconnects.connected(address);
           if (closed) {

@@ -1,5 +1,6 @@
 package cohort.client.direct;
 
+import cohort.api.direct.DirectAuth;
 import cohort.api.direct.DirectCall;
 import cohort.api.direct.DirectFrames;
 import cohort.api.direct.DirectReply;
@@ -46,9 +47,10 @@ final class NodeConnection implements AutoCloseable {
    * Connects to a node's direct port and waits for its answer to the hello.
    *
    * @param address {@code host:port}
-   * @throws IOException when the node cannot be reached or does not answer as a node
+   * @param nodeToken the token nodes ask of clients, or null when the client has none
+   * @throws IOException when the node cannot be reached, does not answer as a node, or refuses
    */
-  static NodeConnection open(String address) throws IOException {
+  static NodeConnection open(String address, String nodeToken) throws IOException {
     int colon = address.lastIndexOf(':');
     Socket socket = new Socket();
     try {
@@ -59,6 +61,8 @@ final class NodeConnection implements AutoCloseable {
           CONNECT_TIMEOUT_MS);
       NodeConnection connection = new NodeConnection(address, socket);
       DirectFrames.hello(connection.out);
+      DirectFrames.write(connection.out, new DirectAuth(nodeToken));
+      connection.out.flush();
       // No call goes out before the node has answered: a dying node's port may still accept.
       socket.setSoTimeout(CONNECT_TIMEOUT_MS);
       DirectFrames.expectHello(connection.in);

@@ -22,6 +22,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.javadsl.FileIO;
@@ -50,6 +51,23 @@ final class BlobRoutes extends AllDirectives {
     this.blocking = blocking;
     this.blobs = blobs;
     this.responses = responses;
+  }
+
+  /**
+   * {@code GET /blobs/{job}/{n}}, what nodes fetch, and {@code PUT /blobs/{job}/cN}, a kept file a
+   * client sends once a node asked for it.
+   */
+  Route blobRoutes() {
+    return path(
+        PathMatchers.segment().slash(PathMatchers.segment()),
+        (job, n) ->
+            concat(
+                get(() -> withoutRequestTimeout(() -> blob(job + "/" + n))),
+                put(
+                    () ->
+                        withSizeLimit(
+                            FileRef.MAX_BLOB_BYTES,
+                            () -> withoutRequestTimeout(() -> deliver(job + "/" + n))))));
   }
 
   /**

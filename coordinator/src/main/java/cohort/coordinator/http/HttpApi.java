@@ -13,6 +13,7 @@ import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.results.ResultLog;
+import cohort.coordinator.security.ApiAccess;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.task.FileRef;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -91,12 +92,14 @@ public final class HttpApi extends AllDirectives {
   private final InputRoutes data;
   private final BlobRoutes files;
   private final Health health;
+  private final ApiAccess access;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
    *     node to check the task
    * @param blocking runs file work: reads for result streams, blob files
    * @param blobs where file inputs are kept
+   * @param access who may make requests: every route but {@code /health} needs the token
    * @param clock measures how long running jobs have run
    */
   public HttpApi(
@@ -106,6 +109,7 @@ public final class HttpApi extends AllDirectives {
       Duration askTimeout,
       Executor blocking,
       BlobStore blobs,
+      ApiAccess access,
       Clock clock) {
     this.asks = new Asks(coordinator, system, askTimeout);
     this.blocking = blocking;
@@ -116,45 +120,29 @@ public final class HttpApi extends AllDirectives {
     this.data = new InputRoutes(asks, json, responses);
     this.files = new BlobRoutes(asks, blocking, blobs, responses);
     this.health = new Health(system, responses);
+    this.access = access;
   }
 
-  /** Every route, with JSON errors for rejections, exceptions and timeouts. */
+  /**
+   * Every route, for requests with the token, with JSON errors for rejections, exceptions and
+   * timeouts.
+   */
   public Route routes() {
     return withRequestTimeoutResponse(
         request -> responses.timedOut(),
         () ->
             handleExceptions(
                 errors.exceptions(),
-                () ->
-                    handleRejections(
-                        errors.rejections(),
-                        () ->
-                            concat(
-                                pathPrefix("jobs", this::jobRoutes),
-                                pathPrefix(
-                                    "blobs",
-                                    () ->
-                                        path(
-                                            PathMatchers.segment().slash(PathMatchers.segment()),
-                                            (job, n) ->
-                                                concat(
-                                                    get(
-                                                        () ->
-                                                            withoutRequestTimeout(
-                                                                () -> files.blob(job + "/" + n))),
-                                                    put(
-                                                        () ->
-                                                            withSizeLimit(
-                                                                FileRef.MAX_BLOB_BYTES,
-                                                                () ->
-                                                                    withoutRequestTimeout(
-                                                                        () ->
-                                                                            files.deliver(
-                                                                                job + "/"
-                                                                                    + n))))))),
-                                path("cluster", () -> get(this::cluster)),
-                                path("health", () -> get(health::route)),
-                                path("tasks", () -> get(this::tasks))))));
+                () -> handleRejections(errors.rejections(), () -> access.guard(this::allRoutes))));
+  }
+
+  private Route allRoutes() {
+    return concat(
+        pathPrefix("jobs", this::jobRoutes),
+        pathPrefix("blobs", files::blobRoutes),
+        path("cluster", () -> get(this::cluster)),
+        path("health", () -> get(health::route)),
+        path("tasks", () -> get(this::tasks)));
   }
 
   private Route jobRoutes() {
@@ -183,21 +171,22 @@ public final class HttpApi extends AllDirectives {
                             withSizeLimit(
                                 FileRef.MAX_BLOB_BYTES,
                                 () -> withoutRequestTimeout(() -> files.upload(id)))),
-                    get(
-                        () ->
-                            parameterOptional(
-                                "wait",
-                                wait ->
-                                    withoutRequestTimeout(
-                                        () ->
-                                            files.wanted(
-                                                id,
-                                                wait.map(HttpApi::parseWait)
-                                                    .orElse(Duration.ZERO))))))),
+                    get(() -> parameterOptional("wait", wait -> wantedBlobs(id, wait))))),
         path(
             PathMatchers.segment().slash("inputs"),
             id ->
                 post(() -> withoutSizeLimit(() -> withoutRequestTimeout(() -> data.inputs(id))))));
+  }
+
+  /** The files a job's client kept that nodes asked for, waiting up to {@code wait} for one. */
+  private Route wantedBlobs(String id, Optional<String> waitParameter) {
+    Duration wait;
+    try {
+      wait = waitParameter.map(HttpApi::parseWait).orElse(Duration.ZERO);
+    } catch (IllegalArgumentException e) {
+      return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
+    }
+    return withoutRequestTimeout(() -> files.wanted(id, wait));
   }
 
   /**

@@ -119,7 +119,8 @@ final class InputRoutes extends AllDirectives {
                 return switch (refused.why()) {
                   case UNAVAILABLE -> samples.unchecked(part);
                   case INVALID -> new StreamSamples.Refuse(refused.error());
-                  case UNKNOWN_JOB, NO_MORE_INPUTS -> throw new RefusedException(refused);
+                  case UNKNOWN_JOB, NO_MORE_INPUTS, TOO_MANY_INPUTS, BUSY ->
+                      throw new RefusedException(refused);
                 };
               }
               return samples.checked(part, toCheck.size(), null);

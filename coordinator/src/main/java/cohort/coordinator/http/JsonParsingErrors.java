@@ -21,8 +21,14 @@ public final class JsonParsingErrors extends ParsingErrorHandler {
   @Override
   public HttpResponse handle(
       StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
-    log.warning("refused a malformed HTTP request with {}: {}", status.intValue(), info.summary());
+    // What cannot be parsed is the client's error, whatever the parser says: not a 501 for an
+    // unknown method or a 505 for an unknown HTTP version, which monitoring counts as the server's.
+    org.apache.pekko.http.javadsl.model.StatusCode answer =
+        status.intValue() >= 500
+            ? org.apache.pekko.http.javadsl.model.StatusCodes.BAD_REQUEST
+            : status;
+    log.warning("refused a malformed HTTP request with {}: {}", answer.intValue(), info.summary());
     return responses.error(
-        status, "the request is not valid HTTP: " + info.summary() + "; fix the client's request");
+        answer, "the request is not valid HTTP: " + info.summary() + "; fix the client's request");
   }
 }

@@ -1,6 +1,7 @@
 package cohort.coordinator.http;
 
 import cohort.api.ApiError;
+import cohort.coordinator.ClientRequests;
 import cohort.coordinator.ClientRequests.Refused;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +40,10 @@ public final class Responses {
 
   /** A refusal as HTTP: 400 for a wrong request, 503 to try again, 404, 409. */
   HttpResponse refused(Refused refused) {
-    return error(StatusCodes.get(refused.why().httpStatus()), refused.error());
+    HttpResponse response = error(StatusCodes.get(refused.why().httpStatus()), refused.error());
+    return refused.why() == ClientRequests.Refusal.BUSY
+        ? response.addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L))
+        : response;
   }
 
   /** The answer to a request the server gave up on: it took longer than its request timeout. */

@@ -2,6 +2,7 @@ package cohort.coordinator.standby;
 
 import cohort.api.ApiJson;
 import cohort.coordinator.http.Responses;
+import cohort.coordinator.security.ApiAccess;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,22 +30,33 @@ public final class StandbyHttp {
   private final String incarnation;
   private final Supplier<String> ownUrl;
   private final Supplier<Optional<Lease.Holder>> active;
+  private final ApiAccess access;
 
   /**
    * @param incarnation this coordinator's cluster member id, as {@code /health} gives it
    * @param ownUrl where this coordinator serves HTTP, once it does
    * @param active who leads, as last read
+   * @param access who may make requests: a standby too answers only those with the token, but for
+   *     {@code /health}
    */
   public StandbyHttp(
-      String incarnation, Supplier<String> ownUrl, Supplier<Optional<Lease.Holder>> active) {
+      String incarnation,
+      Supplier<String> ownUrl,
+      Supplier<Optional<Lease.Holder>> active,
+      ApiAccess access) {
     this.incarnation = incarnation;
     this.ownUrl = ownUrl;
     this.active = active;
+    this.access = access;
   }
 
   /** The answer to {@code request}, whose body is discarded. */
   public HttpResponse answer(HttpRequest request, Materializer materializer) {
     request.discardEntityBytes(materializer);
+    Optional<HttpResponse> refused = access.refusal(request);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     String path = request.getUri().path();
     Optional<Lease.Holder> leader =
         active.get().filter(holder -> !holder.httpUrl().equals(ownUrl.get()));

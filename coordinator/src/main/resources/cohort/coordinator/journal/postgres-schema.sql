@@ -56,3 +56,9 @@ CREATE TABLE IF NOT EXISTS cohort_file_chunk (
   bytes BYTEA NOT NULL,
   PRIMARY KEY (path, start_at)
 );
+-- The API token every coordinator sharing this journal checks, made by the first one when the
+-- user gave none: SharedToken.
+CREATE TABLE IF NOT EXISTS cohort_token (
+  id INTEGER PRIMARY KEY,
+  token VARCHAR(256) NOT NULL
+);

@@ -68,7 +68,7 @@ class HttpApiTest {
     var registered =
         NodeApp.init(
             cluster,
-            TaskRegistry.load(HttpApiTest.class.getClassLoader(), false),
+            TaskRegistry.load(HttpApiTest.class.getClassLoader(), cohort.node.ExecAllowance.NONE),
             2,
             Duration.ZERO);
     url = started.toCompletableFuture().get(30, TimeUnit.SECONDS).httpUrl();
@@ -92,6 +92,8 @@ class HttpApiTest {
             0,
             "cohort.coordinator.data-dir",
             data.toString(),
+            "cohort.coordinator.token",
+            TOKEN,
             "pekko.cluster.roles",
             roles));
   }
@@ -112,15 +114,79 @@ class HttpApiTest {
     }
   }
 
+  /** The API token the test's coordinators check. */
+  private static final String TOKEN = "http-api-test-token-0123456789";
+
   private static HttpResponse<String> send(
       String base, String method, String path, BodyPublisher body)
       throws IOException, InterruptedException {
-    HttpRequest request =
+    return send(base, method, path, body, "Bearer " + TOKEN);
+  }
+
+  /** Sends a request with this {@code Authorization} header, or none when null. */
+  private static HttpResponse<String> send(
+      String base, String method, String path, BodyPublisher body, String authorization)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(30))
-            .method(method, body)
-            .build();
-    return HTTP.send(request, BodyHandlers.ofString());
+            .method(method, body);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return HTTP.send(request.build(), BodyHandlers.ofString());
+  }
+
+  /**
+   * Tests that every route but {@code /health} answers 401 as JSON, saying where the token is, to a
+   * request without the token or with another; that the node token opens only the blob route.
+   */
+  @Test
+  void everyRouteButHealthNeedsTheToken() throws Exception {
+    String job = submit("{\"task\":\"echo\",\"inputs\":[1]}");
+    String[][] routes = {
+      {"POST", "/jobs"},
+      {"POST", "/jobs?wait=5s"},
+      {"GET", "/jobs"},
+      {"GET", "/jobs/" + job},
+      {"DELETE", "/jobs/" + job},
+      {"GET", "/jobs/" + job + "/results"},
+      {"POST", "/jobs/" + job + "/inputs"},
+      {"POST", "/jobs/" + job + "/blobs"},
+      {"GET", "/jobs/" + job + "/blobs"},
+      {"GET", "/blobs/" + job + "/0"},
+      {"PUT", "/blobs/" + job + "/c0"},
+      {"GET", "/cluster"},
+      {"GET", "/tasks"},
+      {"GET", "/no-such-route"},
+      {"GET", "/jobs/no-such-job"}
+    };
+    String nodeToken = cohort.api.security.Token.of(TOKEN, "test").forNodes().value();
+    for (String[] route : routes) {
+      for (String authorization :
+          new String[] {
+            null, "Bearer wrong-token-0123456789", "Basic " + TOKEN, "Bearer " + nodeToken
+          }) {
+        if (authorization != null
+            && authorization.endsWith(nodeToken)
+            && route[0].equals("GET")
+            && route[1].startsWith("/blobs/")) {
+          continue; // what nodes fetch: tested below
+        }
+        HttpResponse<String> refused =
+            send(url, route[0], route[1], BodyPublishers.ofString("{}"), authorization);
+        assertError(refused, 401, authorization == null ? "has no token" : "token is wrong");
+        assertThat(json(refused).get("error").textValue()).contains("Authorization: Bearer");
+        assertThat(refused.headers().firstValue("WWW-Authenticate"))
+            .contains("Bearer realm=\"cohort\"");
+      }
+    }
+    HttpResponse<String> health = send(url, "GET", "/health", BodyPublishers.noBody(), null);
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).doesNotContain(job);
+    HttpResponse<String> blob =
+        send(url, "GET", "/blobs/" + job + "/0", BodyPublishers.noBody(), "Bearer " + nodeToken);
+    assertError(blob, 404, "");
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
@@ -218,6 +284,7 @@ class HttpApiTest {
     HttpRequest framed =
         HttpRequest.newBuilder(URI.create(url + "/jobs/" + id + "/results"))
             .header("Accept", ResultFrames.MEDIA_TYPE)
+            .header("Authorization", "Bearer " + TOKEN)
             .build();
     HttpResponse<byte[]> frames = HTTP.send(framed, BodyHandlers.ofByteArray());
     assertThat(frames.headers().firstValue("Content-Type")).contains(ResultFrames.MEDIA_TYPE);
@@ -234,6 +301,7 @@ class HttpApiTest {
     HttpRequest framedFailure =
         HttpRequest.newBuilder(URI.create(url + "/jobs/" + failing + "/results"))
             .header("Accept", ResultFrames.MEDIA_TYPE)
+            .header("Authorization", "Bearer " + TOKEN)
             .build();
     List<String> failures = new java.util.ArrayList<>();
     ResultFrames.read(
@@ -341,6 +409,7 @@ class HttpApiTest {
 
     assertError(get("/blobs/" + id + "/999"), 404, "is gone");
     assertError(get("/blobs/NOPE/1"), 404, "is not a blob id");
+    assertError(get("/jobs/" + id + "/blobs?wait=x"), 400, "wait");
     assertError(post("/jobs/nope/blobs", "x"), 404, "no job 'nope'");
     // The server answers a body it will not take from its declared length alone, so the request
     // goes out by hand, headers only: a client writing 64 MiB would race the early answer.
@@ -358,7 +427,9 @@ class HttpApiTest {
         "POST "
             + path
             + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
-            + "Content-Length: "
+            + "Authorization: Bearer "
+            + TOKEN
+            + "\r\nContent-Length: "
             + length
             + "\r\n\r\n");
   }

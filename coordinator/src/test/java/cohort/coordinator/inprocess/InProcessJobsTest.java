@@ -61,7 +61,8 @@ class InProcessJobsTest {
         CoordinatorApp.startCoordinator(system, CoordinatorSettings.fromConfig(config))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
-    TaskRegistry tasks = TaskRegistry.load(InProcessJobsTest.class.getClassLoader(), false);
+    TaskRegistry tasks =
+        TaskRegistry.load(InProcessJobsTest.class.getClassLoader(), cohort.node.ExecAllowance.NONE);
     NodeApp.init(system, tasks, 2, Duration.ZERO).toCompletableFuture().get(30, TimeUnit.SECONDS);
     jobs = new InProcessJobs(local);
   }

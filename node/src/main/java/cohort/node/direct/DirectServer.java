@@ -1,8 +1,10 @@
 package cohort.node.direct;
 
+import cohort.api.direct.DirectAuth;
 import cohort.api.direct.DirectCall;
 import cohort.api.direct.DirectFrames;
 import cohort.api.direct.DirectReply;
+import cohort.api.security.Token;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -14,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +26,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +47,21 @@ public final class DirectServer implements AutoCloseable {
    */
   static final int MAX_HELD_PER_CONNECTION = 10_000;
 
+  /** How long a new connection may take to send its hello and token. */
+  static final int HELLO_TIMEOUT_MS = 10_000;
+
   private final ServerSocket socket;
   private final DirectCalls calls;
+  private final Supplier<Optional<Token>> nodeToken;
   private final ExecutorService runners;
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private DirectServer(ServerSocket socket, DirectCalls calls, int threads) {
+  private DirectServer(
+      ServerSocket socket, DirectCalls calls, Supplier<Optional<Token>> nodeToken, int threads) {
     this.socket = socket;
     this.calls = calls;
+    this.nodeToken = nodeToken;
     AtomicInteger count = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -70,10 +80,13 @@ public final class DirectServer implements AutoCloseable {
    *
    * @param host the interface to bind, as the node's cluster port does
    * @param port the port; 0 picks a free one
+   * @param nodeToken the token a client must present; empty until the coordinator registered the
+   *     node, and no client is served until then
    * @param threads calls run at once
    * @throws IOException when the port cannot be bound
    */
-  public static DirectServer start(String host, int port, DirectCalls calls, int threads)
+  public static DirectServer start(
+      String host, int port, DirectCalls calls, Supplier<Optional<Token>> nodeToken, int threads)
       throws IOException {
     ServerSocket socket = new ServerSocket();
     try {
@@ -83,7 +96,7 @@ public final class DirectServer implements AutoCloseable {
       throw new IOException(
           "cannot bind the direct port " + host + ":" + port + ": " + e.getMessage(), e);
     }
-    DirectServer server = new DirectServer(socket, calls, threads);
+    DirectServer server = new DirectServer(socket, calls, nodeToken, threads);
     daemon(server::accept, "cohort-direct-accept").start();
     return server;
   }
@@ -116,9 +129,21 @@ public final class DirectServer implements AutoCloseable {
           new DataInputStream(new BufferedInputStream(connection.getInputStream(), 1 << 16));
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(connection.getOutputStream(), 1 << 16));
+      connection.setSoTimeout(HELLO_TIMEOUT_MS);
       DirectFrames.expectHello(in);
+      DirectAuth auth = DirectFrames.read(in, DirectAuth.class);
+      connection.setSoTimeout(0);
       if (closed) {
         return; // a node that is stopping takes no new connection: the client tries another
+      }
+      Optional<String> refusal = refusal(auth);
+      if (refusal.isPresent()) {
+        LOG.warn(
+            "refused a direct connection from {}: {}",
+            connection.getRemoteSocketAddress(),
+            refusal.get());
+        DirectFrames.refuse(out, refusal.get());
+        return;
       }
       DirectFrames.hello(out);
       Semaphore held = new Semaphore(MAX_HELD_PER_CONNECTION);
@@ -151,6 +176,21 @@ public final class DirectServer implements AutoCloseable {
     } finally {
       connections.remove(connection);
     }
+  }
+
+  /** Why a client that sent {@code auth} is not served, or empty when it is. */
+  private Optional<String> refusal(DirectAuth auth) {
+    Optional<Token> token = nodeToken.get();
+    if (token.isEmpty()) {
+      return Optional.of(
+          "this node is not registered with a coordinator yet; try again in a moment");
+    }
+    if (!token.get().matches(auth.token())) {
+      return Optional.of(
+          "wrong or missing token: direct calls need the token of the cluster's coordinator"
+              + " (CohortClient sends it when it has the coordinator's token)");
+    }
+    return Optional.empty();
   }
 
   private static void reply(DataOutputStream out, DirectReply reply) {

@@ -20,7 +20,9 @@ class DirectCallsTest {
 
   /** The built-in tasks, as on a node started without --allow-exec, and one that throws. */
   private final DirectCalls calls =
-      new DirectCalls(TaskRegistry.load(DirectCallsTest.class.getClassLoader(), false), "n:1");
+      new DirectCalls(
+          TaskRegistry.load(DirectCallsTest.class.getClassLoader(), cohort.node.ExecAllowance.NONE),
+          "n:1");
 
   private final DirectCalls throwing =
       new DirectCalls(TaskRegistry.of(List.of(new Unlucky())), "n:1");

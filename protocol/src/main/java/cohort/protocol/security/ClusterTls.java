@@ -1,0 +1,89 @@
+package cohort.protocol.security;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up a member's cluster transport from {@code cohort.cluster-tls}: Artery over TLS ({@code
+ * tls-tcp}) with {@link CohortSslEngineProvider}, presenting the certificate in {@code dir}, or one
+ * this member issues itself from the CA in {@code ca-dir} (by default {@code ~/.cohort/ca}, made
+ * when missing). With {@code enabled = off}, plain TCP.
+ */
+public final class ClusterTls {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterTls.class);
+
+  static final String ENABLED = "cohort.cluster-tls.enabled";
+  static final String DIR = "cohort.cluster-tls.dir";
+  static final String CA_DIR = "cohort.cluster-tls.ca-dir";
+
+  /** Where the member's material is, once resolved: read by {@link CohortSslEngineProvider}. */
+  static final String MEMBER_DIR = "cohort.cluster-tls.member-dir";
+
+  private ClusterTls() {}
+
+  /** Whether the cluster port speaks TLS. */
+  public static boolean enabled(Config config) {
+    return !config.hasPath(ENABLED) || config.getBoolean(ENABLED);
+  }
+
+  /** The CA folder a member without a certificate of its own uses: {@code ~/.cohort/ca}. */
+  public static Path defaultCaDir() {
+    return Path.of(System.getProperty("user.home"), ".cohort", "ca");
+  }
+
+  /**
+   * The configuration of a member reached at {@code host}, with its transport set up: its
+   * certificate read and checked, or issued.
+   *
+   * @throws IllegalArgumentException when the member's certificate cannot be used, saying why
+   */
+  public static Config configure(Config config, String host) {
+    if (!enabled(config)) {
+      LOG.warn(
+          "cohort.cluster-tls is off: cluster messages travel in the clear and any process that"
+              + " reaches the cluster port can join");
+      return config;
+    }
+    Path dir = memberDir(config, host);
+    return ConfigFactory.parseMap(
+            Map.of(
+                "pekko.remote.artery.transport",
+                "tls-tcp",
+                "pekko.remote.artery.ssl.ssl-engine-provider",
+                CohortSslEngineProvider.class.getName(),
+                MEMBER_DIR,
+                dir.toAbsolutePath().toString()))
+        .withFallback(config);
+  }
+
+  private static Path memberDir(Config config, String host) {
+    String given = config.hasPath(DIR) ? config.getString(DIR).trim() : "";
+    if (!given.isEmpty()) {
+      Path dir = Path.of(given);
+      MemberTls.load(dir, host);
+      return dir;
+    }
+    String caDir = config.hasPath(CA_DIR) ? config.getString(CA_DIR).trim() : "";
+    Path ca = caDir.isEmpty() ? defaultCaDir() : Path.of(caDir);
+    return ClusterCa.openOrCreate(ca).memberFor(host);
+  }
+
+  /**
+   * What a member's HTTPS clients trust, for a configuration {@link #configure} set up: its
+   * cluster's CA and the JDK's; empty when the transport is plain.
+   */
+  public static Optional<SSLContext> httpsTrust(Config configured, String host) {
+    if (!configured.hasPath(MEMBER_DIR)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        MemberTls.load(Path.of(configured.getString(MEMBER_DIR)), host).clientContext());
+  }
+}
