@@ -20,6 +20,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * Reads and writes the PEM files of the cluster's certificates: {@code ca.crt}, {@code tls.crt} and
@@ -88,7 +89,12 @@ public final class Pem {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       for (Object object : objects) {
-        writer.writeObject(object);
+        if (object instanceof PrivateKey key) {
+          // PKCS#8 (BEGIN PRIVATE KEY), which every reader takes, not the PKCS#1 BC writes
+          writer.writeObject(new JcaPKCS8Generator(key, null));
+        } else {
+          writer.writeObject(object);
+        }
       }
     }
     Path dir = file.toAbsolutePath().getParent();
