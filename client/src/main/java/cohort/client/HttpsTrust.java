@@ -6,16 +6,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS context of a client's HTTP connections: none at all for plain HTTP ({@link
@@ -60,27 +55,7 @@ final class HttpsTrust {
       if (ca.isEmpty()) {
         return SSLContext.getDefault();
       }
-      KeyStore anchors = KeyStore.getInstance("PKCS12");
-      anchors.load(null, null);
-      TrustManagerFactory jdk =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      jdk.init((KeyStore) null);
-      for (TrustManager manager : jdk.getTrustManagers()) {
-        if (manager instanceof X509TrustManager x509) {
-          for (X509Certificate trusted : x509.getAcceptedIssuers()) {
-            anchors.setCertificateEntry("jdk-" + anchors.size(), trusted);
-          }
-        }
-      }
-      for (Certificate certificate : read(ca.get())) {
-        anchors.setCertificateEntry("given-" + anchors.size(), certificate);
-      }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(anchors);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
+      return cohort.api.security.TrustedCas.withJdkCas(read(ca.get()));
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException(
           "cannot set up HTTPS with the CA "

@@ -54,26 +54,24 @@ public final class TokenFile {
       return read(file);
     }
     Token token = Token.generate();
+    Path temp = null;
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".token-", ".tmp");
-      try {
-        restrict(temp);
-        Files.writeString(
-            temp,
-            token.value() + "\n",
-            StandardCharsets.UTF_8,
-            StandardOpenOption.TRUNCATE_EXISTING);
-        Files.createLink(file, temp);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      temp = written(file, token);
+      Files.createLink(file, temp); // fails when another process made it first
       return token;
     } catch (FileAlreadyExistsException e) {
-      return read(file); // another process made it first
+      return read(file);
     } catch (IOException | UnsupportedOperationException e) {
       throw new IllegalStateException(
           "cannot write the token file " + file + " (" + e.getMessage() + ")", e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException e) {
+          // a temporary file left beside the token is harmless
+        }
+      }
     }
   }
 
@@ -84,13 +82,8 @@ public final class TokenFile {
    */
   public static void write(Path file, Token token) {
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".token-", ".tmp");
-      restrict(temp);
-      Files.writeString(
-          temp, token.value() + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
       Files.move(
-          temp,
+          written(file, token),
           file,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -98,6 +91,17 @@ public final class TokenFile {
       throw new IllegalStateException(
           "cannot write the token file " + file + " (" + e.getMessage() + ")", e);
     }
+  }
+
+  /** A temporary file beside {@code file}, readable by its owner only, holding the token. */
+  private static Path written(Path file, Token token) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path temp = Files.createTempFile(dir, ".token-", ".tmp");
+    restrict(temp);
+    Files.writeString(
+        temp, token.value() + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    return temp;
   }
 
   private static void restrict(Path file) throws IOException {

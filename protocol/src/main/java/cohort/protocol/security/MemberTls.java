@@ -149,26 +149,7 @@ public record MemberTls(
    */
   public SSLContext clientContext() {
     try {
-      KeyStore anchors = emptyStore();
-      for (int i = 0; i < trusted.size(); i++) {
-        anchors.setCertificateEntry("cluster-ca-" + i, trusted.get(i));
-      }
-      TrustManagerFactory jdk =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      jdk.init((KeyStore) null);
-      for (TrustManager manager : jdk.getTrustManagers()) {
-        if (manager instanceof X509TrustManager x509) {
-          for (X509Certificate ca : x509.getAcceptedIssuers()) {
-            anchors.setCertificateEntry("jdk-" + anchors.size(), ca);
-          }
-        }
-      }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(anchors);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
+      return cohort.api.security.TrustedCas.withJdkCas(trusted);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot set up HTTPS trust: " + e.getMessage(), e);
     }
