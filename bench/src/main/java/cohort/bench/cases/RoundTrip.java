@@ -55,11 +55,12 @@ public final class RoundTrip implements BenchCase {
       DirectClient direct = client.direct();
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI waited = URI.create(cluster.url() + "/jobs?wait=10s");
+      String authorization = cluster.token().header();
       Rounds rounds =
           new Rounds()
               .add(DIRECT, METRICS, () -> percentiles(directCalls(direct, calls)))
               .add(JAVA, METRICS, () -> percentiles(javaClient(client, calls)))
-              .add(HTTP, METRICS, () -> percentiles(httpWaited(http, waited, calls)))
+              .add(HTTP, METRICS, () -> percentiles(httpWaited(http, waited, authorization, calls)))
               .add(TWO_REQUESTS, METRICS, () -> percentiles(submitThenStream(client, calls)));
       context
           .python()
@@ -92,7 +93,7 @@ public final class RoundTrip implements BenchCase {
           () -> {
             directCalls(direct, calls * 5);
             javaClient(client, calls);
-            httpWaited(http, waited, calls);
+            httpWaited(http, waited, authorization, calls);
             return submitThenStream(client, calls / 4);
           });
       List<Series> series =
@@ -168,8 +169,12 @@ public final class RoundTrip implements BenchCase {
     return nanos;
   }
 
-  /** What {@code curl -X POST 'HOST/jobs?wait=10s'} does, with Java's plain HTTP client. */
-  static long[] httpWaited(HttpClient http, URI waited, int calls) throws Exception {
+  /**
+   * What {@code curl -H 'Authorization: Bearer TOKEN' -X POST 'HOST/jobs?wait=10s'} does, with
+   * Java's plain HTTP client.
+   */
+  static long[] httpWaited(HttpClient http, URI waited, String authorization, int calls)
+      throws Exception {
     long[] nanos = new long[calls];
     for (int i = 0; i < calls; i++) {
       String body = "{\"task\":\"echo\",\"inputs\":[" + i + "]}";
@@ -178,6 +183,7 @@ public final class RoundTrip implements BenchCase {
           http.send(
               HttpRequest.newBuilder(waited)
                   .header("Content-Type", "application/json")
+                  .header("Authorization", authorization)
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
