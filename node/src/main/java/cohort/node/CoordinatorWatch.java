@@ -8,7 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -67,6 +69,7 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
 
   private final Cluster cluster;
   private final Supplier<String> coordinatorUrl;
+  private final Optional<SSLContext> trust;
 
   /** Whether coordinators stand by for this one: the node has more than one to join. */
   private final boolean standbys;
@@ -81,19 +84,25 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
 
   /**
    * @param coordinatorUrl the coordinator's HTTP URL, or null before it registered this node
+   * @param trust what checks an HTTPS coordinator's certificate; empty for the JDK's CAs
    */
-  static Behavior<Event> create(Supplier<String> coordinatorUrl) {
+  static Behavior<Event> create(Supplier<String> coordinatorUrl, Optional<SSLContext> trust) {
     return Behaviors.withTimers(
         timers ->
-            Behaviors.setup(context -> new CoordinatorWatch(context, timers, coordinatorUrl)));
+            Behaviors.setup(
+                context -> new CoordinatorWatch(context, timers, coordinatorUrl, trust)));
   }
 
   private CoordinatorWatch(
-      ActorContext<Event> context, TimerScheduler<Event> timers, Supplier<String> coordinatorUrl) {
+      ActorContext<Event> context,
+      TimerScheduler<Event> timers,
+      Supplier<String> coordinatorUrl,
+      Optional<SSLContext> trust) {
     super(context);
     this.cluster = Cluster.get(context.getSystem());
     this.timers = timers;
     this.coordinatorUrl = coordinatorUrl;
+    this.trust = trust;
     this.standbys =
         context.getSystem().settings().config().getStringList("pekko.cluster.seed-nodes").size()
             > 1;
@@ -218,11 +227,12 @@ final class CoordinatorWatch extends AbstractBehavior<CoordinatorWatch.Event> {
 
   private HttpClient http() {
     if (http == null) {
-      http =
+      HttpClient.Builder builder =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(1))
-              .build();
+              .connectTimeout(Duration.ofSeconds(1));
+      trust.ifPresent(builder::sslContext);
+      http = builder.build();
     }
     return http;
   }

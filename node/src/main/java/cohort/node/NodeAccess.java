@@ -50,6 +50,11 @@ public final class NodeAccess {
     return url;
   }
 
+  /** What checks an HTTPS coordinator's certificate besides the JDK's CAs, if anything. */
+  Optional<SSLContext> trust() {
+    return trust;
+  }
+
   /** The node token, or empty before the coordinator registered this node. */
   public Optional<Token> nodeToken() {
     return Optional.ofNullable(nodeToken);

@@ -177,7 +177,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
                 CoordinatorProtocol.SERVICE_KEY,
                 context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new)));
     if (SelfMember.inCluster(context.getSystem())) {
-      context.spawn(CoordinatorWatch.create(files::coordinatorUrl), "coordinator-watch");
+      context.spawn(
+          CoordinatorWatch.create(files::coordinatorUrl, access.trust()), "coordinator-watch");
     }
     log.info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
   }
