@@ -59,9 +59,23 @@ public final class ClusterTls {
                 "pekko.remote.artery.ssl.ssl-engine-provider",
                 CohortSslEngineProvider.class.getName(),
                 MEMBER_DIR,
-                dir.toAbsolutePath().toString()))
+                dir.toAbsolutePath().toString(),
+                ACTOR_THREADS,
+                Math.max(TLS_ACTOR_THREADS, config.getInt(ACTOR_THREADS))))
         .withFallback(config);
   }
+
+  /** The least threads of the pool that runs the actors, the transport and its TLS. */
+  static final String ACTOR_THREADS =
+      "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min";
+
+  /**
+   * Pekko runs each connection's TLS as an actor on the actors' pool, which Cohort otherwise sizes
+   * to one thread per two cores (conf/cohort.conf): with one thread the TLS work waited behind the
+   * coordinator's, and tiny tasks (case 2) ran 20-30% slower than in the clear. Two threads made up
+   * all of it (docs/performance.md).
+   */
+  static final int TLS_ACTOR_THREADS = 2;
 
   private static Path memberDir(Config config, String host) {
     String given = config.hasPath(DIR) ? config.getString(DIR).trim() : "";
