@@ -49,6 +49,7 @@ public final class CohortClient implements JobApi {
   private final CoordinatorErrors errors;
   private final Failover failover;
   private final Credentials credentials;
+  private final InputUploads uploads;
 
   private CohortClient(List<URI> bases, Credentials credentials) {
     this.coordinators = new Coordinators(bases);
@@ -56,6 +57,7 @@ public final class CohortClient implements JobApi {
     this.credentials = credentials;
     this.http = HttpsTrust.client(bases, credentials.trustedCa(), CONNECT_TIMEOUT);
     this.failover = new Failover(http, coordinators, errors, REQUEST_TIMEOUT, credentials);
+    this.uploads = new InputUploads(http, coordinators, errors, credentials, json);
   }
 
   /**
@@ -195,40 +197,7 @@ public final class CohortClient implements JobApi {
    */
   public long sendInputs(
       String id, java.util.Iterator<? extends com.fasterxml.jackson.databind.JsonNode> inputs) {
-    HttpRequest post =
-        HttpRequest.newBuilder(coordinators.uri("/jobs/" + id + "/inputs"))
-            .header("Content-Type", "application/x-ndjson")
-            .POST(
-                HttpRequest.BodyPublishers.ofInputStream(() -> new NdjsonInputStream(inputs, json)))
-            .build();
-    try {
-      HttpResponse<byte[]> response =
-          http.send(credentials.authorize(post), HttpResponse.BodyHandlers.ofByteArray());
-      if (coordinators.redirected(response).isPresent() || Coordinators.standingBy(response)) {
-        // Sent again to the active coordinator, from the first input it does not have.
-        throw new CohortException(
-            "the coordinator at " + post.uri().getAuthority() + " stands by", 0, null);
-      }
-      if (response.statusCode() >= 300) {
-        throw errors.failure(
-            response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
-      }
-      return json.readTree(response.body()).path("inputs").asLong();
-    } catch (IOException e) {
-      coordinators.moveOn(post.uri());
-      throw new CohortException(
-          "the upload of the inputs of job "
-              + id
-              + " to "
-              + post.uri().getAuthority()
-              + " broke: "
-              + e.getMessage(),
-          0,
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CohortException("interrupted while sending inputs", 0, e);
-    }
+    return uploads.send(id, inputs);
   }
 
   /**
