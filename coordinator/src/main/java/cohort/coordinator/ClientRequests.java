@@ -174,6 +174,9 @@ public interface ClientRequests {
    */
   record HttpServing(String url, String nodeToken) implements CoordinatorProtocol.Command {
 
+    /** Before the API serves: nodes hear no URL and no token yet. */
+    static final HttpServing NOT_YET = new HttpServing(null, null);
+
     @Override
     public String toString() {
       return "HttpServing[url=" + url + "]";

@@ -62,8 +62,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private final Clock clock;
   private final Executor blocking;
   private final String address;
-  private String httpUrl;
-  private String nodeToken;
+  private ClientRequests.HttpServing http = ClientRequests.HttpServing.NOT_YET;
 
   private NodeTable nodes = NodeTable.empty();
   private final JobRegistry jobs;
@@ -194,8 +193,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   // ---- nodes --------------------------------------------------------------------------------
 
   private Behavior<CoordinatorProtocol.Command> onRegisterNode(RegisterNode register) {
-    nodes =
-        membership.register(register, nodes, settings.batching().maxPrefetch(), httpUrl, nodeToken);
+    nodes = membership.register(register, nodes, settings.batching().maxPrefetch(), http);
     dispatch();
     return this;
   }
@@ -314,13 +312,9 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   // ---- jobs ---------------------------------------------------------------------------------
 
   private Behavior<CoordinatorProtocol.Command> onSubmitJob(ClientRequests.SubmitJob submit) {
-    Optional<ClientRequests.Refused> over =
-        settings.limits().onSubmit(jobs.activeCount(), submit.inputs());
-    if (over.isPresent()) {
-      submit.replyTo().tell(over.get());
-      return this;
+    if (intake.withinLimits(submit)) {
+      admissions.tell(new Admissions.Judge(submit, nodes, address));
     }
-    admissions.tell(new Admissions.Judge(submit, nodes, address));
     return this;
   }
 
@@ -386,10 +380,9 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   // ---- the cluster --------------------------------------------------------------------------
 
   private Behavior<CoordinatorProtocol.Command> onHttpServing(ClientRequests.HttpServing serving) {
-    httpUrl = serving.url();
-    nodeToken = serving.nodeToken();
+    http = serving;
     for (NodeTable.Node node : nodes.nodes()) {
-      node.worker().tell(new Registered(address, httpUrl, nodeToken));
+      node.worker().tell(new Registered(address, http.url(), http.nodeToken()));
     }
     return this;
   }

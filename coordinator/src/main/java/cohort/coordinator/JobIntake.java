@@ -20,6 +20,7 @@ import cohort.coordinator.results.ResultWriter;
 import cohort.protocol.CoordinatorProtocol;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -108,6 +109,17 @@ final class JobIntake {
                 ? "jobs kept, " + durability.recovered().size() + " recovered,"
                 : "results spool",
             dataDir);
+  }
+
+  /**
+   * Whether a submitted job is within the coordinator's limits (jobs not yet ended, inputs per job:
+   * {@link cohort.coordinator.admission.JobLimits}); when not, its client is told why.
+   */
+  boolean withinLimits(ClientRequests.SubmitJob submit) {
+    Optional<ClientRequests.Refused> over =
+        settings.limits().onSubmit(jobs.activeCount(), submit.inputs());
+    over.ifPresent(submit.replyTo()::tell);
+    return over.isEmpty();
   }
 
   /**

@@ -107,11 +107,10 @@ final class Membership {
    * version is refused.
    *
    * @param prefetch queued batches a node may hold per slot at most
-   * @param httpUrl the coordinator's HTTP API, or null before it serves
-   * @param nodeToken what nodes present to the HTTP API and the direct port, or null with httpUrl
+   * @param http where the coordinator's HTTP API serves and the token nodes present to it
    */
   NodeTable register(
-      RegisterNode register, NodeTable nodes, int prefetch, String httpUrl, String nodeToken) {
+      RegisterNode register, NodeTable nodes, int prefetch, ClientRequests.HttpServing http) {
     ActorRef<WorkerProtocol.Command> worker = register.worker();
     Optional<String> refused = refusal(register);
     if (refused.isPresent()) {
@@ -137,7 +136,7 @@ final class Membership {
               now.nodes().stream().mapToInt(NodeTable.Node::slots).sum(),
               count == 1 ? "1 node" : count + " nodes");
     }
-    worker.tell(new Registered(self, httpUrl, nodeToken));
+    worker.tell(new Registered(self, http.url(), http.nodeToken()));
     return now;
   }
 

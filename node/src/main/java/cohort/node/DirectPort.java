@@ -18,19 +18,6 @@ final class DirectPort {
 
   private DirectPort() {}
 
-  private static boolean loopback(String host) {
-    try {
-      for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
-        if (!address.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
-  }
-
   /**
    * Starts the direct port unless {@code cohort.node.direct-calls} is off; {@code auto} (the
    * default) opens it only on a loopback interface, since it speaks plain TCP and its token would
@@ -45,7 +32,7 @@ final class DirectPort {
     String setting = config.getString("cohort.node.direct-calls").trim();
     String host = config.getString("cohort.host");
     if (setting.equalsIgnoreCase("auto")
-        ? !loopback(host)
+        ? !HostPort.loopbackOnly(host)
         : !config.getBoolean("cohort.node.direct-calls")) {
       if (setting.equalsIgnoreCase("auto")) {
         LOG.info(
@@ -71,7 +58,7 @@ final class DirectPort {
       throw new UncheckedIOException(e);
     }
     system.getWhenTerminated().thenRun(server::close);
-    if (!loopback(host)) {
+    if (!HostPort.loopbackOnly(host)) {
       LOG.warn(
           "the direct port {} speaks plain TCP beyond this machine: its token can be read on the"
               + " network",

@@ -82,20 +82,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
    *     when the worker stops
    * @param registered completed with the coordinator's address once it accepts this node, or
    *     exceptionally when it refuses
-   */
-  public static Behavior<WorkerProtocol.Command> create(
-      int slots,
-      TaskRegistry registry,
-      ThreadPoolExecutor executor,
-      CompletableFuture<String> registered) {
-    return create(
-        slots, registry, executor, registered, null, new NodeAccess(), Outbox.START_REPORT_DELAY);
-  }
-
-  /**
-   * Creates the worker of a node that may take direct calls, with a given delay before a running
-   * batch's start is reported.
-   *
    * @param direct where the node takes direct calls ({@code host:port}), or null
    * @param access what the coordinator's registration tells: where it serves files, the node token
    * @param startReportDelay how long a batch runs before its start is reported; zero at once

@@ -66,7 +66,14 @@ class WorkerFaultsTest {
     executor = NodeApp.slotExecutor(1);
     worker =
         testKit.spawn(
-            Worker.create(1, TaskRegistry.of(tasks()), executor, new CompletableFuture<>()));
+            Worker.create(
+                1,
+                TaskRegistry.of(tasks()),
+                executor,
+                new CompletableFuture<>(),
+                null,
+                new NodeAccess(),
+                Outbox.START_REPORT_DELAY));
   }
 
   /** The test tasks, and one whose validate is slow. */

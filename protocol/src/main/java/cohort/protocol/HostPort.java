@@ -45,6 +45,24 @@ public record HostPort(String host, int port) {
   }
 
   /**
+   * Whether {@code host} is a loopback address or resolves to loopback addresses only: only this
+   * machine can reach what binds there.
+   */
+  public static boolean loopbackOnly(String host) {
+    try {
+      java.net.InetAddress[] addresses = java.net.InetAddress.getAllByName(host);
+      for (java.net.InetAddress address : addresses) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return addresses.length > 0;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
    * Checks a port number.
    *
    * @param what the setting or flag the port came from, for the error message

@@ -28,4 +28,15 @@ class HostPortTest {
         .hasMessage(
             "cohort.node.cluster-port = -1 is out of range: use 0 to 65535 (0 picks a free port)");
   }
+
+  /** Tests which hosts only this machine can reach: loopback addresses, and names of them alone. */
+  @Test
+  void loopbackOnlyMeansThisMachine() {
+    org.assertj.core.api.Assertions.assertThat(HostPort.loopbackOnly("127.0.0.1")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(HostPort.loopbackOnly("::1")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(HostPort.loopbackOnly("0.0.0.0")).isFalse();
+    org.assertj.core.api.Assertions.assertThat(HostPort.loopbackOnly("198.18.0.1")).isFalse();
+    org.assertj.core.api.Assertions.assertThat(HostPort.loopbackOnly("no-such-host.invalid"))
+        .isFalse();
+  }
 }

@@ -250,26 +250,30 @@ public final class LocalCluster implements AutoCloseable {
    * COHORT_TOKEN_FILE}, which the children inherit), or the one it keeps in its data folder.
    */
   public Token token() {
-    String given = System.getenv("COHORT_TOKEN");
-    if (given != null && !given.isBlank()) {
-      return Token.of(given, "COHORT_TOKEN");
-    }
-    String file = System.getenv("COHORT_TOKEN_FILE");
-    return TokenFile.read(
-        file != null && !file.isBlank()
-            ? Path.of(file)
-            : options.dataDir().toAbsolutePath().resolve(TokenFile.NAME));
+    TokenSource source = tokenSource();
+    return source.given() != null
+        ? Token.of(source.given(), "COHORT_TOKEN")
+        : TokenFile.read(source.file());
   }
 
   /** Where {@link #token()} is, for the user. */
   public String tokenWhere() {
+    TokenSource source = tokenSource();
+    return "the one in " + (source.given() != null ? "COHORT_TOKEN" : source.file());
+  }
+
+  /** The token the environment gives ({@code given}), or else the file that holds it. */
+  private record TokenSource(String given, Path file) {}
+
+  private TokenSource tokenSource() {
     String given = System.getenv("COHORT_TOKEN");
     if (given != null && !given.isBlank()) {
-      return "the one in COHORT_TOKEN";
+      return new TokenSource(given, null);
     }
     String file = System.getenv("COHORT_TOKEN_FILE");
-    return "the one in "
-        + (file != null && !file.isBlank()
+    return new TokenSource(
+        null,
+        file != null && !file.isBlank()
             ? Path.of(file)
             : options.dataDir().toAbsolutePath().resolve(TokenFile.NAME));
   }

@@ -1,7 +1,6 @@
 package cohort.coordinator.security;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import cohort.protocol.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ public final class Exposure {
    * @throws IllegalArgumentException when it would be open beyond loopback, saying how to mend it
    */
   public static void check(String host, boolean https, boolean clusterTls, boolean insecure) {
-    if (loopback(host) || (https && clusterTls)) {
+    if (HostPort.loopbackOnly(host) || (https && clusterTls)) {
       return;
     }
     String missing =
@@ -49,20 +48,5 @@ public final class Exposure {
             + missing
             + ": give --tls-cert and --tls-key (PEM; cohort ca issue makes them) and keep"
             + " cohort.cluster-tls on, or bind to 127.0.0.1; --insecure starts it anyway");
-  }
-
-  /** Whether {@code host} is a loopback address or resolves to one only. */
-  static boolean loopback(String host) {
-    try {
-      InetAddress[] addresses = InetAddress.getAllByName(host);
-      for (InetAddress address : addresses) {
-        if (!address.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return addresses.length > 0;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 }
