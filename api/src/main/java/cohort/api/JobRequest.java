@@ -1,5 +1,6 @@
 package cohort.api;
 
+import cohort.api.code.CodeRef;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -30,6 +31,8 @@ import java.util.function.Consumer;
  *     for no limit
  * @param stream true for a job whose inputs follow as newline-delimited JSON in {@code POST
  *     /jobs/{id}/inputs}, admitted as the cluster has room
+ * @param code jars uploaded with {@code PUT /code/{sha256}} that hold the task, for a task the
+ *     nodes do not have installed; absent for installed and deployed tasks
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -44,12 +47,13 @@ public record JobRequest(
     Integer retries,
     Integer maxAttempts,
     String taskTimeout,
-    Boolean stream) {
+    Boolean stream,
+    CodeRef code) {
 
   /** The field names, for error messages. */
   public static final String FIELDS =
       "task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts,"
-          + " taskTimeout, stream";
+          + " taskTimeout, stream, code";
 
   /** A request for the task over explicit inputs, with every option at its default. */
   public static JobRequest of(String task, List<JsonNode> inputs) {
@@ -121,6 +125,16 @@ public record JobRequest(
     return edit(d -> d.taskTimeout = value);
   }
 
+  /** This request with its inputs streamed to {@code POST /jobs/{id}/inputs} (true) or not. */
+  public JobRequest withStream(Boolean value) {
+    return edit(d -> d.stream = value);
+  }
+
+  /** This request running the task from uploaded jars. */
+  public JobRequest withCode(CodeRef value) {
+    return edit(d -> d.code = value);
+  }
+
   private JobRequest edit(Consumer<Draft> change) {
     Draft d = new Draft(this);
     change.accept(d);
@@ -141,6 +155,7 @@ public record JobRequest(
     Integer maxAttempts;
     String taskTimeout;
     Boolean stream;
+    CodeRef code;
 
     Draft(String task) {
       this.task = task;
@@ -159,6 +174,7 @@ public record JobRequest(
       maxAttempts = r.maxAttempts;
       taskTimeout = r.taskTimeout;
       stream = r.stream;
+      code = r.code;
     }
 
     JobRequest build() {
@@ -174,7 +190,8 @@ public record JobRequest(
           retries,
           maxAttempts,
           taskTimeout,
-          stream);
+          stream,
+          code);
     }
   }
 }

@@ -53,6 +53,7 @@ public final class CohortCommand implements Runnable {
     subcommands.put("cancel", CancelCommand::new);
     subcommands.put("nodes", NodesCommand::new);
     subcommands.put("tasks", TasksCommand::new);
+    subcommands.put("deploy", DeployCommand::new);
     subcommands.put("coordinator", CoordinatorCommand::new);
     subcommands.put("node", NodeCommand::new);
     subcommands.put("local", LocalCommand::new);

@@ -102,6 +102,15 @@ final class NodeCommand implements Callable<Integer> {
       description = "A folder of jars with more tasks (env COHORT_PLUGINS).")
   String plugins;
 
+  @Option(
+      names = "--shipped-code",
+      negatable = true,
+      paramLabel = "BOOL",
+      description =
+          "Run tasks whose code comes with the job from a client with the token (default true,"
+              + " env COHORT_SHIPPED_CODE); --no-shipped-code runs installed tasks only.")
+  Boolean shippedCode;
+
   @Mixin ClusterTlsOption clusterTls;
 
   @Mixin ParentPidOption parent;
@@ -119,6 +128,7 @@ final class NodeCommand implements Callable<Integer> {
     CoordinatorCommand.put(overrides, "cohort.node.drain-timeout", drainTimeout);
     CoordinatorCommand.put(overrides, "cohort.node.allow-exec", allowExec);
     CoordinatorCommand.put(overrides, "cohort.node.plugins", plugins);
+    CoordinatorCommand.put(overrides, "cohort.node.shipped-code", shippedCode);
     CoordinatorCommand.put(overrides, "cohort.node.read-in-place", readInPlace);
     CoordinatorCommand.put(overrides, "cohort.node.direct-calls", directCalls);
     CoordinatorCommand.put(overrides, "cohort.node.direct-port", directPort);

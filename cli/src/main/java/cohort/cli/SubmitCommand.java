@@ -137,6 +137,8 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Mixin JobOptions jobOptions;
 
+  @Mixin JarOption jar;
+
   @Mixin CoordinatorOption coordinator;
 
   @Option(
@@ -188,7 +190,7 @@ final class SubmitCommand implements Callable<Integer> {
       JobRequest request = request();
       if (coordinator.given()) {
         CohortClient client = coordinator.client();
-        return run(client, client, request, fileJob(), false);
+        return run(client, client, jar.apply(request, client), fileJob(), false);
       }
       if (detach) {
         throw usage(
@@ -210,13 +212,10 @@ final class SubmitCommand implements Callable<Integer> {
         JobRequest job = filesInRequest ? request.withInputs(fileJob.pathInputs()) : request;
         try {
           // Results and job control in place; HTTP only for inputs and files sent while it runs.
-          boolean http = inputFile != null || (fileJob != null && !filesInRequest);
-          return run(
-              cluster.jobs(),
-              http ? cluster.http(EMBEDDED_START) : null,
-              job,
-              fileJob,
-              filesInRequest);
+          // Shipped code too: the node fetches it over HTTP.
+          boolean http = inputFile != null || (fileJob != null && !filesInRequest) || jar.given();
+          CohortClient client = http ? cluster.http(EMBEDDED_START) : null;
+          return run(cluster.jobs(), client, jar.apply(job, client), fileJob, filesInRequest);
         } catch (RuntimeException e) {
           if (!cluster.stopping()) {
             throw e;
@@ -315,7 +314,8 @@ final class SubmitCommand implements Callable<Integer> {
         jobOptions.retries,
         jobOptions.maxAttempts,
         jobOptions.taskTimeout,
-        streamed ? Boolean.TRUE : null);
+        streamed ? Boolean.TRUE : null,
+        null);
   }
 
   private ResultPrinter.Format outputFormat() {

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 /** {@code cohort tasks}: the tasks the cluster's nodes offer, with their inputs and parameters. */
 @Command(
     name = "tasks",
-    description = "List the tasks the nodes offer, with their inputs and parameters.")
+    description =
+        "List the tasks the nodes offer and those deployed, with their inputs, parameters and"
+            + " where each comes from.")
 final class TasksCommand extends ListingCommand<List<TaskInfo>> {
 
   @Override
@@ -23,6 +25,9 @@ final class TasksCommand extends ListingCommand<List<TaskInfo>> {
     for (TaskInfo task : tasks) {
       out.printf("%-12s %s%n", task.name(), task.description());
       out.printf("%-12s   input: %s%n", "", task.input());
+      if (task.origin() != null) {
+        out.printf("%-12s   from: %s%n", "", task.origin());
+      }
       for (ParamInfo param : task.params()) {
         out.printf(
             "%-12s   -p %s=<%s>%s%n",

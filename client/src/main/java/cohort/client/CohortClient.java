@@ -50,6 +50,7 @@ public final class CohortClient implements JobApi {
   private final Failover failover;
   private final Credentials credentials;
   private final InputUploads uploads;
+  private final CodeApi code;
 
   private CohortClient(List<URI> bases, Credentials credentials) {
     this.coordinators = new Coordinators(bases);
@@ -58,6 +59,12 @@ public final class CohortClient implements JobApi {
     this.http = HttpsTrust.client(bases, credentials.trustedCa(), CONNECT_TIMEOUT);
     this.failover = new Failover(http, coordinators, errors, REQUEST_TIMEOUT, credentials);
     this.uploads = new InputUploads(http, coordinators, errors, credentials, json);
+    this.code = new CodeApi(coordinators, failover, errors, json);
+  }
+
+  /** The coordinator's code routes: jars that travel to the nodes, and deployments. */
+  public CodeApi code() {
+    return code;
   }
 
   /**

@@ -2,6 +2,7 @@ package cohort.coordinator;
 
 import cohort.api.ApiJson;
 import cohort.coordinator.blobs.BlobStore;
+import cohort.coordinator.code.CodeStore;
 import cohort.coordinator.http.HttpApi;
 import cohort.coordinator.http.JsonParsingErrors;
 import cohort.coordinator.journal.FileReplica;
@@ -202,7 +203,13 @@ public final class CoordinatorApp {
                       Coordinator.create(settings, dataDir, blobs, Clock.systemUTC(), durability),
                       "coordinator",
                       Props.empty());
-              return new LocalCoordinator(system, settings, coordinator, blobs, access);
+              return new LocalCoordinator(
+                  system,
+                  settings,
+                  coordinator,
+                  blobs,
+                  new CodeStore(dataDir.resolve("code"), files),
+                  access);
             });
   }
 
@@ -242,6 +249,7 @@ public final class CoordinatorApp {
         local.askTimeout(),
         blocking,
         local.blobs(),
+        local.code(),
         local.access(),
         Clock.systemUTC());
   }

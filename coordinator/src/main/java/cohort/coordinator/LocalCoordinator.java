@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *
  * @param coordinator the coordinator actor, which answers {@link ClientRequests}
  * @param blobs where file inputs are kept
+ * @param code where shipped jars and deployments are kept
  * @param access who may use its HTTP API: its token
  */
 public record LocalCoordinator(
@@ -20,6 +21,7 @@ public record LocalCoordinator(
     CoordinatorSettings settings,
     ActorRef<CoordinatorProtocol.Command> coordinator,
     BlobStore blobs,
+    cohort.coordinator.code.CodeStore code,
     cohort.coordinator.security.ApiAccess access) {
 
   /**

@@ -122,7 +122,13 @@ final class Membership {
     String node = addressOf(worker);
     NodeTable now =
         nodes.registered(
-            worker, node, register.slots(), prefetch, register.tasks(), register.direct());
+            worker,
+            node,
+            register.slots(),
+            prefetch,
+            register.tasks(),
+            register.direct(),
+            register.shippedCode());
     if (!known) {
       nodesChanged.run();
       context.watchWith(worker, new Lost(NodeTable.idOf(worker), null, "it stopped"));

@@ -44,9 +44,11 @@ final class BatchRunner {
    */
   List<BatchFinished> run(RunBatch batch, BoundTask task, BatchControl control) {
     control.attach();
+    task.lease().begin();
     try {
       return runAttached(batch, task, control);
     } finally {
+      task.lease().end();
       control.detach();
     }
   }

@@ -11,17 +11,57 @@ import java.util.List;
 /** A task with a job's parameters bound: converts inputs, runs, converts outputs. */
 public final class BoundTask {
 
+  /**
+   * What a task's code is loaded by, when it can be unloaded: told when a batch begins and ends, so
+   * it is not closed under a running batch.
+   */
+  public interface Lease {
+    /** A batch of the task begins. */
+    void begin();
+
+    /** A batch of the task ended. */
+    void end();
+
+    /** Whether the code was closed: the task must be bound again before it runs. */
+    boolean closed();
+  }
+
+  private static final Lease INSTALLED =
+      new Lease() {
+        @Override
+        public void begin() {}
+
+        @Override
+        public void end() {}
+
+        @Override
+        public boolean closed() {
+          return false;
+        }
+      };
+
   private final Task<Object, Object, Object> task;
   private final Object params;
   private final ObjectMapper mapper;
   private final boolean jsonInput;
+  private final Lease lease;
+
+  BoundTask(Task<?, ?, ?> task, Object params, ObjectMapper mapper) {
+    this(task, params, mapper, INSTALLED);
+  }
 
   @SuppressWarnings("unchecked")
-  BoundTask(Task<?, ?, ?> task, Object params, ObjectMapper mapper) {
+  BoundTask(Task<?, ?, ?> task, Object params, ObjectMapper mapper, Lease lease) {
     this.task = (Task<Object, Object, Object>) task;
     this.params = params;
     this.mapper = mapper;
     this.jsonInput = JsonNode.class.equals(task.inputType());
+    this.lease = lease;
+  }
+
+  /** What loaded the task's code; tells it when batches run. */
+  Lease lease() {
+    return lease;
   }
 
   /** The task's name. */

@@ -34,7 +34,24 @@ final class Jobs {
 
   /** The job's bound task, or null while it is not bound (yet, or any more). */
   BoundTask task(String job) {
-    return bound.get(job);
+    BoundTask task = bound.get(job);
+    if (task != null && task.lease().closed()) {
+      bound.remove(job); // its shipped code was closed while the job was quiet: bound again
+      return null;
+    }
+    return task;
+  }
+
+  /**
+   * Forgets the tasks whose shipped code was closed, so nothing here holds their classes.
+   *
+   * @return how many bound tasks were forgotten
+   */
+  int dropClosed() {
+    int before = bound.size() + bySpec.size();
+    bound.values().removeIf(task -> task.lease().closed());
+    bySpec.values().removeIf(task -> task.lease().closed());
+    return before - bound.size() - bySpec.size();
   }
 
   /**
@@ -43,11 +60,11 @@ final class Jobs {
    * @return true when the job's task is bound now
    */
   boolean bindKnown(String job, TaskSpec spec) {
-    if (bound.containsKey(job)) {
+    if (task(job) != null) {
       return true;
     }
     BoundTask known = bySpec.get(spec);
-    if (known == null || cancelled.contains(job)) {
+    if (known == null || known.lease().closed() || cancelled.contains(job)) {
       return false;
     }
     bound.put(job, known);
@@ -59,7 +76,7 @@ final class Jobs {
    * From now on it is binding, until {@link #bindEnded}.
    */
   boolean startBind(String job) {
-    if (bound.containsKey(job) || cancelled.contains(job)) {
+    if (task(job) != null || cancelled.contains(job)) {
       return false;
     }
     return binding.add(job);

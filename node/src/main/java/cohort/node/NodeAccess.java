@@ -46,7 +46,7 @@ public final class NodeAccess {
   }
 
   /** The coordinator's HTTP URL, or null before it registered this node. */
-  String url() {
+  public String url() {
     return url;
   }
 
@@ -61,13 +61,14 @@ public final class NodeAccess {
   }
 
   /** A request to the coordinator's {@code path}, with the node token. */
-  HttpRequest.Builder request(String path) {
+  public HttpRequest.Builder request(String path) {
     HttpRequest.Builder request = HttpRequest.newBuilder(java.net.URI.create(url + path));
     Token token = nodeToken;
     return token == null ? request : request.header(Token.HEADER, token.header());
   }
 
-  synchronized HttpClient http() {
+  /** The HTTP client for requests to the coordinator. */
+  public synchronized HttpClient http() {
     if (http == null) {
       HttpClient.Builder builder =
           HttpClient.newBuilder()

@@ -136,13 +136,14 @@ public final class NodeApp {
           worker.set(
               system.systemActorOf(
                   Worker.create(
-                      workers,
-                      registry,
-                      slotExecutor(workers),
-                      registered,
-                      direct == null ? null : direct.address(),
-                      access,
-                      Outbox.START_REPORT_DELAY),
+                      new WorkerSetup(
+                          workers,
+                          registry,
+                          slotExecutor(workers),
+                          registered,
+                          direct == null ? null : direct.address(),
+                          access,
+                          Outbox.START_REPORT_DELAY)),
                   "worker",
                   Props.empty()));
         });

@@ -364,4 +364,9 @@ final class NodeBatches {
   void refuse(List<RunBatch> batches) {
     batches.forEach(batch -> report(batch, runner.dropped(batch)));
   }
+
+  /** Forgets tasks whose shipped code was closed; they are bound again if their job goes on. */
+  void dropClosedTasks() {
+    jobs.dropClosed();
+  }
 }

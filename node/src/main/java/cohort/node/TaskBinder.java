@@ -1,12 +1,23 @@
 package cohort.node;
 
+import cohort.api.TaskInfo;
+import cohort.api.code.CodeRef;
+import cohort.node.code.LoadedCode;
+import cohort.node.code.ShippedCode;
 import cohort.protocol.TaskSpec;
+import cohort.protocol.WorkerProtocol;
+import cohort.protocol.WorkerProtocol.CodeDescribed;
 import cohort.protocol.WorkerProtocol.TaskChecked;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,19 +45,26 @@ final class TaskBinder implements AutoCloseable {
   /** Threads that validate at once; one slow validate leaves another for the rest. */
   private static final int THREADS = 2;
 
+  /** How long fetching and loading a job's shipped jars may take, before the bind's own time. */
+  static final Duration LOAD_TIMEOUT = Duration.ofMinutes(5);
+
   private final TaskRegistry registry;
+  private final Optional<ShippedCode> shipped;
   private final Duration timeout;
   private final ThreadPoolExecutor executor;
+  private final ExecutorService loads;
 
-  TaskBinder(TaskRegistry registry) {
-    this(registry, VALIDATE_TIMEOUT);
+  TaskBinder(TaskRegistry registry, Optional<ShippedCode> shipped) {
+    this(registry, shipped, VALIDATE_TIMEOUT);
   }
 
   /**
+   * @param shipped the shipped code this node loads, or empty when it takes none
    * @param timeout how long a bind may take before it fails
    */
-  TaskBinder(TaskRegistry registry, Duration timeout) {
+  TaskBinder(TaskRegistry registry, Optional<ShippedCode> shipped, Duration timeout) {
     this.registry = registry;
+    this.shipped = shipped;
     this.timeout = timeout;
     AtomicInteger count = new AtomicInteger();
     ThreadFactory threads =
@@ -59,6 +77,13 @@ final class TaskBinder implements AutoCloseable {
         new ThreadPoolExecutor(
             THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
     executor.allowCoreThreadTimeOut(true);
+    this.loads =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "cohort-code-load-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
@@ -69,10 +94,72 @@ final class TaskBinder implements AutoCloseable {
    *     #reason} turns the failure into the error to report
    */
   CompletableFuture<BoundTask> bind(TaskSpec spec) {
+    if (spec.code() == null) {
+      return bindLoaded(spec, null);
+    }
+    if (shipped.isEmpty()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(REFUSES_CODE));
+    }
+    return load(spec.code()).thenCompose(code -> bindLoaded(spec, code));
+  }
+
+  /** What a node started with {@code --no-shipped-code} says to a job that brings code. */
+  static final String REFUSES_CODE =
+      "this node runs installed tasks only (it was started with --no-shipped-code)";
+
+  /** Fetches and loads the jars on a thread of their own, within {@link #LOAD_TIMEOUT}. */
+  CompletableFuture<LoadedCode> load(CodeRef code) {
+    CompletableFuture<LoadedCode> loaded = new CompletableFuture<>();
+    try {
+      loads.execute(
+          () -> {
+            try {
+              loaded.complete(shipped.orElseThrow().load(code));
+            } catch (IOException e) {
+              loaded.completeExceptionally(
+                  new IllegalArgumentException(
+                      "the job's code could not be loaded: " + e.getMessage(), e));
+            } catch (Throwable e) {
+              loaded.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      loaded.completeExceptionally(new IllegalStateException("the node is stopping"));
+    }
+    return loaded.orTimeout(LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Describes the tasks shipped jars offer, as {@link WorkerProtocol.DescribeCode} asks.
+   *
+   * @return completed with the description, never exceptionally
+   */
+  CompletableFuture<CodeDescribed> describe(CodeRef code) {
+    if (shipped.isEmpty()) {
+      return CompletableFuture.completedFuture(new CodeDescribed(List.of(), REFUSES_CODE));
+    }
+    return load(code)
+        .thenApplyAsync(
+            loaded -> {
+              List<TaskInfo> tasks = new ArrayList<>();
+              loaded
+                  .services()
+                  .values()
+                  .forEach(task -> tasks.add(registry.describe(task, "shipped")));
+              return new CodeDescribed(tasks, tasks.isEmpty() ? NO_SERVICES : null);
+            },
+            executor)
+        .exceptionally(failure -> new CodeDescribed(List.of(), reason(failure)));
+  }
+
+  private static final String NO_SERVICES =
+      "the jars list no task: name each task class in META-INF/services/cohort.task.Task";
+
+  private CompletableFuture<BoundTask> bindLoaded(TaskSpec spec, LoadedCode code) {
     CompletableFuture<BoundTask> bound = new CompletableFuture<>();
     Future<?> work;
     try {
-      work = executor.submit(() -> bindInto(spec, bound));
+      work = executor.submit(() -> bindInto(spec, code, bound));
     } catch (RejectedExecutionException e) {
       bound.completeExceptionally(new IllegalStateException("the node is stopping"));
       return bound;
@@ -102,9 +189,13 @@ final class TaskBinder implements AutoCloseable {
         .exceptionally(failure -> new TaskChecked(reason(failure)));
   }
 
-  private void bindInto(TaskSpec spec, CompletableFuture<BoundTask> bound) {
+  private void bindInto(TaskSpec spec, LoadedCode code, CompletableFuture<BoundTask> bound) {
     try {
-      bound.complete(registry.bind(spec));
+      bound.complete(
+          code == null
+              ? registry.bind(spec)
+              : registry.bind(
+                  code.task(spec.code(), spec.name()), spec.params(), code.mapper(), code));
     } catch (Throwable failure) {
       // A plugin that cannot load a class fails its jobs, not the node.
       bound.completeExceptionally(failure);
@@ -129,12 +220,24 @@ final class TaskBinder implements AutoCloseable {
     if (cause instanceof IllegalArgumentException) {
       return cause.getMessage();
     }
+    if (cause instanceof java.util.concurrent.TimeoutException) {
+      return "the job's code took longer than "
+          + LOAD_TIMEOUT.toMinutes()
+          + " min to fetch and load; try again, or deploy it (cohort deploy)";
+    }
     return "the task could not be bound: " + cause;
+  }
+
+  /** Closes shipped code no batch ran for a while; tasks bound from it must be forgotten. */
+  void closeIdleCode() {
+    shipped.ifPresent(ShippedCode::closeIdle);
   }
 
   /** Stops the threads, interrupting any validate still running. */
   @Override
   public void close() {
     executor.shutdownNow();
+    loads.shutdownNow();
+    shipped.ifPresent(ShippedCode::closeAll);
   }
 }

@@ -104,20 +104,38 @@ public final class TaskRegistry {
     return List.copyOf(tasks.keySet());
   }
 
-  /** Describes every task, sorted by name. */
+  /** Describes every task, sorted by name, with where its code comes from. */
   public List<TaskInfo> describe() {
     List<TaskInfo> infos = new ArrayList<>();
     for (Task<?, ?, ?> task : tasks.values()) {
-      infos.add(
-          new TaskInfo(
-              task.name(),
-              task.description(),
-              typeName(task.inputType()),
-              describeParams(task.paramsType()),
-              task.combiner(),
-              disabledReason(task)));
+      infos.add(describe(task, origin(task)));
     }
     return infos;
+  }
+
+  /** Describes a task as this node would run it: off when it runs commands this node does not. */
+  public TaskInfo describe(Task<?, ?, ?> task, String origin) {
+    return new TaskInfo(
+        task.name(),
+        task.description(),
+        typeName(task.inputType()),
+        describeParams(task.paramsType()),
+        task.combiner(),
+        disabledReason(task),
+        origin);
+  }
+
+  /** {@code built-in} for Cohort's own tasks, {@code plugin FILE.jar} for a plugin's. */
+  private static String origin(Task<?, ?, ?> task) {
+    if (task.getClass().getClassLoader() == TaskRegistry.class.getClassLoader()) {
+      return "built-in";
+    }
+    java.security.CodeSource source = task.getClass().getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      return "plugin";
+    }
+    String path = source.getLocation().getPath();
+    return "plugin " + path.substring(path.lastIndexOf('/', path.length() - 2) + 1);
   }
 
   private String disabledReason(Task<?, ?, ?> task) {
@@ -146,15 +164,30 @@ public final class TaskRegistry {
       throw new IllegalArgumentException(
           "unknown task '" + spec.name() + "'; known tasks: " + String.join(", ", names()));
     }
+    return bind(task, spec.params(), mapper, null);
+  }
+
+  /**
+   * Binds a task whose code came with the job, with the mapper of its code.
+   *
+   * @param lease what loaded the code, told when its batches run
+   * @throws IllegalArgumentException as {@link #bind(TaskSpec)}
+   */
+  public BoundTask bind(
+      Task<?, ?, ?> task,
+      Map<String, JsonNode> params,
+      ObjectMapper mapper,
+      BoundTask.Lease lease) {
     String disabled = disabledReason(task);
     if (disabled != null) {
-      throw new IllegalArgumentException("task '" + spec.name() + "' is off: " + disabled);
+      throw new IllegalArgumentException("task '" + task.name() + "' is off: " + disabled);
     }
-    return bind(task, spec.params());
+    return bindParams(task, params, mapper, lease);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private BoundTask bind(Task task, Map<String, JsonNode> params) {
+  private BoundTask bindParams(
+      Task task, Map<String, JsonNode> params, ObjectMapper mapper, BoundTask.Lease lease) {
     ObjectNode tree = mapper.createObjectNode();
     params.forEach(tree::set);
     Object bound;
@@ -201,7 +234,9 @@ public final class TaskRegistry {
                 throw new IllegalArgumentException("task '" + task.name() + "' is off: " + why);
               });
     }
-    return new BoundTask(task, bound, mapper);
+    return lease == null
+        ? new BoundTask(task, bound, mapper)
+        : new BoundTask(task, bound, mapper, lease);
   }
 
   private static String rootMessage(Throwable e) {

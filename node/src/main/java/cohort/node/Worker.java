@@ -1,11 +1,11 @@
 package cohort.node;
 
 import cohort.node.WorkerMessages.BatchRan;
-import cohort.node.WorkerMessages.Checked;
 import cohort.node.WorkerMessages.CoordinatorsChanged;
 import cohort.node.WorkerMessages.Signal;
 import cohort.node.WorkerMessages.SlotFree;
 import cohort.node.WorkerMessages.TaskBound;
+import cohort.node.code.ShippedCode;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchesReturned;
@@ -14,6 +14,7 @@ import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
+import cohort.protocol.WorkerProtocol.DescribeCode;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
 import cohort.protocol.WorkerProtocol.ReturnQueued;
@@ -22,10 +23,10 @@ import cohort.protocol.WorkerProtocol.RunBatches;
 import cohort.protocol.WorkerProtocol.StartConfirmed;
 import cohort.protocol.WorkerProtocol.TaskChecked;
 import cohort.protocol.cluster.SelfMember;
+import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -73,74 +74,44 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final CoordinatorLink coordinators;
   private final NodeDrain drain;
 
-  /**
-   * Creates the worker.
-   *
-   * @param slots inputs run at once
-   * @param registry the tasks this node offers
-   * @param executor runs batches, one per slot thread; grown when a thread is given up, shut down
-   *     when the worker stops
-   * @param registered completed with the coordinator's address once it accepts this node, or
-   *     exceptionally when it refuses
-   * @param direct where the node takes direct calls ({@code host:port}), or null
-   * @param access what the coordinator's registration tells: where it serves files, the node token
-   * @param startReportDelay how long a batch runs before its start is reported; zero at once
-   */
-  static Behavior<WorkerProtocol.Command> create(
-      int slots,
-      TaskRegistry registry,
-      ThreadPoolExecutor executor,
-      CompletableFuture<String> registered,
-      String direct,
-      NodeAccess access,
-      Duration startReportDelay) {
+  /** Creates the worker. */
+  static Behavior<WorkerProtocol.Command> create(WorkerSetup setup) {
     return Behaviors.withTimers(
-        timers ->
-            Behaviors.setup(
-                context ->
-                    new Worker(
-                        context,
-                        timers,
-                        slots,
-                        registry,
-                        executor,
-                        registered,
-                        direct,
-                        access,
-                        startReportDelay)));
+        timers -> Behaviors.setup(context -> new Worker(context, timers, setup)));
   }
 
   private Worker(
       ActorContext<WorkerProtocol.Command> context,
       TimerScheduler<WorkerProtocol.Command> timers,
-      int slots,
-      TaskRegistry registry,
-      ThreadPoolExecutor executor,
-      CompletableFuture<String> registered,
-      String direct,
-      NodeAccess access,
-      Duration startReportDelay) {
+      WorkerSetup setup) {
     super(context);
     this.timers = timers;
     this.node = SelfMember.address(context.getSystem());
     this.log = context.getLog();
+    Config config = context.getSystem().settings().config();
     FileInputs files =
-        new FileInputs(
-            access,
-            context.getSystem().settings().config().getBoolean("cohort.node.read-in-place"));
+        new FileInputs(setup.access(), config.getBoolean("cohort.node.read-in-place"));
     ActorRef<WorkerProtocol.Command> self = context.getSelf();
     BatchRunner runner = new BatchRunner(node, self, files);
     this.threads =
         new SlotThreads(
-            executor,
+            setup.executor(),
             runner,
             (batch, parts, failure, next) -> self.tell(new BatchRan(batch, parts, failure, next)),
             run -> self.tell(new SlotFree(run)));
-    this.binder = new TaskBinder(registry);
+    Optional<ShippedCode> shipped = ShippedCode.fromConfig(config, setup.access());
+    this.binder = new TaskBinder(setup.registry(), shipped);
+    shipped.ifPresent(code -> timers.startTimerWithFixedDelay(Signal.SWEEP_CODE, code.sweep()));
     this.coordinators =
         new CoordinatorLink(
-            new RegisterNode(self, slots, registry.describe(), CoordinatorProtocol.VERSION, direct),
-            registered,
+            new RegisterNode(
+                self,
+                setup.slots(),
+                setup.registry().describe(),
+                CoordinatorProtocol.VERSION,
+                setup.direct(),
+                shipped.isPresent()),
+            setup.registered(),
             files,
             node,
             log);
@@ -153,7 +124,14 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             this::flushStartsIn,
             this::watch);
     this.batches =
-        new NodeBatches(self, slots, runner, new Watchdog(node), actions, log, startReportDelay);
+        new NodeBatches(
+            self,
+            setup.slots(),
+            runner,
+            new Watchdog(node),
+            actions,
+            log,
+            setup.startReportDelay());
     this.drain = new NodeDrain(batches, timers, node, log);
     context
         .getSystem()
@@ -164,9 +142,11 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
                 context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new)));
     if (SelfMember.inCluster(context.getSystem())) {
       context.spawn(
-          CoordinatorWatch.create(files::coordinatorUrl, access.trust()), "coordinator-watch");
+          CoordinatorWatch.create(files::coordinatorUrl, setup.access().trust()),
+          "coordinator-watch");
     }
-    log.info("node {} started with {} slots; tasks: {}", node, slots, registry.names());
+    log.info(
+        "node {} started with {} slots; tasks: {}", node, setup.slots(), setup.registry().names());
   }
 
   @Override
@@ -210,7 +190,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .onMessage(CancelJob.class, this::onCancelJob)
         .onMessage(ReturnQueued.class, this::onReturnQueued)
         .onMessage(CheckTask.class, this::onCheckTask)
-        .onMessage(Checked.class, this::onChecked)
+        .onMessage(DescribeCode.class, this::onDescribeCode)
+        .onMessageEquals(Signal.SWEEP_CODE, this::onSweepCode)
         .onMessage(TaskBound.class, this::onTaskBound)
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(RegistrationRefused.class, this::onRegistrationRefused)
@@ -353,19 +334,28 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return Behaviors.same();
   }
 
+  /** Answered from the binder's thread: the verdict touches nothing of the worker's. */
   private Behavior<WorkerProtocol.Command> onCheckTask(CheckTask check) {
-    getContext()
-        .pipeToSelf(
-            binder.check(check.task(), check.samples()),
+    binder
+        .check(check.task(), check.samples())
+        .whenComplete(
             (verdict, failure) ->
-                new Checked(
-                    check.replyTo(),
-                    failure == null ? verdict : new TaskChecked(TaskBinder.reason(failure))));
+                check
+                    .replyTo()
+                    .tell(failure == null ? verdict : new TaskChecked(TaskBinder.reason(failure))));
     return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onChecked(Checked checked) {
-    checked.replyTo().tell(checked.verdict());
+  /** Answered from the binder's thread, as a check is. */
+  private Behavior<WorkerProtocol.Command> onDescribeCode(DescribeCode describe) {
+    binder.describe(describe.code()).thenAccept(describe.replyTo()::tell);
+    return Behaviors.same();
+  }
+
+  /** Closes shipped code no batch ran for a while, and forgets the tasks bound from it. */
+  private Behavior<WorkerProtocol.Command> onSweepCode() {
+    binder.closeIdleCode();
+    batches.dropClosedTasks(); // also those of code closed to make room for newer code
     return Behaviors.same();
   }
 

@@ -4,9 +4,7 @@ import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
-import cohort.protocol.WorkerProtocol.TaskChecked;
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /** What the worker tells itself: the outcomes of its threads and futures, and its timers. */
@@ -23,10 +21,6 @@ interface WorkerMessages {
   record TaskBound(String job, TaskSpec spec, BoundTask task, String error)
       implements WorkerProtocol.Command {}
 
-  /** The answer to a {@link CheckTask}, once its bind and its inputs' conversion ended. */
-  record Checked(ActorRef<TaskChecked> replyTo, TaskChecked verdict)
-      implements WorkerProtocol.Command {}
-
   record CoordinatorsChanged(Receptionist.Listing listing) implements WorkerProtocol.Command {}
 
   /** What the worker tells itself, now or by timer. */
@@ -40,6 +34,8 @@ interface WorkerMessages {
     /** The drain's timeout passed: interrupt what still runs. */
     DRAIN_DEADLINE,
     /** The grace after the drain's timeout passed: give up what still runs. */
-    DRAIN_GRACE_OVER
+    DRAIN_GRACE_OVER,
+    /** Time to close shipped code no batch ran for a while. */
+    SWEEP_CODE
   }
 }

@@ -28,7 +28,8 @@ class TaskBinderTest {
     return TaskRegistry.of(tasks);
   }
 
-  private final TaskBinder binder = new TaskBinder(registry(), Duration.ofMillis(300));
+  private final TaskBinder binder =
+      new TaskBinder(registry(), java.util.Optional.empty(), Duration.ofMillis(300));
 
   @BeforeEach
   void reset() {

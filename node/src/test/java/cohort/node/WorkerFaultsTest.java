@@ -67,13 +67,14 @@ class WorkerFaultsTest {
     worker =
         testKit.spawn(
             Worker.create(
-                1,
-                TaskRegistry.of(tasks()),
-                executor,
-                new CompletableFuture<>(),
-                null,
-                new NodeAccess(),
-                Outbox.START_REPORT_DELAY));
+                new WorkerSetup(
+                    1,
+                    TaskRegistry.of(tasks()),
+                    executor,
+                    new CompletableFuture<>(),
+                    null,
+                    new NodeAccess(),
+                    Outbox.START_REPORT_DELAY)));
   }
 
   /** The test tasks, and one whose validate is slow. */

@@ -57,13 +57,14 @@ class WorkerStartsTest {
     worker =
         testKit.spawn(
             Worker.create(
-                1,
-                TaskRegistry.of(TestTasks.all()),
-                NodeApp.slotExecutor(1),
-                new CompletableFuture<>(),
-                null,
-                new NodeAccess(),
-                Duration.ZERO)); // starts reported at once; the delay has a test of its own
+                new WorkerSetup(
+                    1,
+                    TaskRegistry.of(TestTasks.all()),
+                    NodeApp.slotExecutor(1),
+                    new CompletableFuture<>(),
+                    null,
+                    new NodeAccess(),
+                    Duration.ZERO))); // starts reported at once; the delay has a test of its own
   }
 
   private RunBatch batch(long id, String task, boolean confirmStart, long... inputs) {
@@ -194,13 +195,14 @@ class WorkerStartsTest {
     ActorRef<WorkerProtocol.Command> delayed =
         testKit.spawn(
             Worker.create(
-                1,
-                TaskRegistry.of(TestTasks.all()),
-                NodeApp.slotExecutor(1),
-                new CompletableFuture<>(),
-                null,
-                new NodeAccess(),
-                Duration.ofMillis(50)));
+                new WorkerSetup(
+                    1,
+                    TaskRegistry.of(TestTasks.all()),
+                    NodeApp.slotExecutor(1),
+                    new CompletableFuture<>(),
+                    null,
+                    new NodeAccess(),
+                    Duration.ofMillis(50))));
     delayed.tell(batch(1, "wait", false, 60_000));
     TestTasks.awaitStarted(1);
     BatchProgress progress = (BatchProgress) coordinator.receiveMessage(Duration.ofSeconds(10));
@@ -213,13 +215,14 @@ class WorkerStartsTest {
     ActorRef<WorkerProtocol.Command> patient =
         testKit.spawn(
             Worker.create(
-                1,
-                TaskRegistry.of(TestTasks.all()),
-                NodeApp.slotExecutor(1),
-                new CompletableFuture<>(),
-                null,
-                new NodeAccess(),
-                Duration.ofSeconds(30)));
+                new WorkerSetup(
+                    1,
+                    TaskRegistry.of(TestTasks.all()),
+                    NodeApp.slotExecutor(1),
+                    new CompletableFuture<>(),
+                    null,
+                    new NodeAccess(),
+                    Duration.ofSeconds(30))));
     patient.tell(batch(2, "scale", false, 7));
     assertThat(resultsOf(2).get(0).outputs().get(0).longValue()).isEqualTo(7);
     assertThat(heard).containsExactly("finished #2");

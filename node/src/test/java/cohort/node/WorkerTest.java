@@ -54,13 +54,14 @@ class WorkerTest {
     worker =
         testKit.spawn(
             Worker.create(
-                1,
-                TaskRegistry.of(TestTasks.all()),
-                NodeApp.slotExecutor(1),
-                registered,
-                null,
-                new NodeAccess(),
-                Outbox.START_REPORT_DELAY));
+                new WorkerSetup(
+                    1,
+                    TaskRegistry.of(TestTasks.all()),
+                    NodeApp.slotExecutor(1),
+                    registered,
+                    null,
+                    new NodeAccess(),
+                    Outbox.START_REPORT_DELAY)));
     // Taken here, before any test reads the probe: it may come at once.
     registration = expect(RegisterNode.class);
   }

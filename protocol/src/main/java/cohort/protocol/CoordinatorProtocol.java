@@ -26,7 +26,7 @@ public interface CoordinatorProtocol {
    * Version of this protocol. A node with another version is refused at registration, so a cluster
    * never runs with two builds that read messages differently.
    */
-  int VERSION = 6;
+  int VERSION = 7;
 
   /** Name of the actor system on every Cohort JVM; cluster addresses include it. */
   String SYSTEM_NAME = "cohort";
@@ -44,17 +44,30 @@ public interface CoordinatorProtocol {
    * @param version {@link #VERSION} of the node's build
    * @param direct where the node takes direct calls from clients ({@code host:port}), or null when
    *     it takes none
+   * @param shippedCode whether the node runs tasks whose code comes with the job ({@link
+   *     TaskSpec#code()}); false when it was started with {@code --no-shipped-code}
    */
   record RegisterNode(
       ActorRef<WorkerProtocol.Command> worker,
       int slots,
       List<TaskInfo> tasks,
       int version,
-      String direct)
+      String direct,
+      boolean shippedCode)
       implements Command, CborSerializable {
     public RegisterNode {
       Objects.requireNonNull(worker, "worker");
       tasks = List.copyOf(tasks);
+    }
+
+    /** A node that runs installed tasks only. */
+    public RegisterNode(
+        ActorRef<WorkerProtocol.Command> worker,
+        int slots,
+        List<TaskInfo> tasks,
+        int version,
+        String direct) {
+      this(worker, slots, tasks, version, direct, false);
     }
   }
 

@@ -258,6 +258,31 @@ public interface WorkerProtocol {
     }
   }
 
+  /**
+   * Load jars a client deploys and say which tasks they offer: the coordinator asks one node before
+   * it keeps a deployment, so a jar that does not load is refused when it is deployed, not when a
+   * job runs.
+   */
+  record DescribeCode(cohort.api.code.CodeRef code, ActorRef<CodeDescribed> replyTo)
+      implements Command, CborSerializable {
+    public DescribeCode {
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * Answer to {@link DescribeCode}.
+   *
+   * @param tasks the tasks the jars offer, empty on error
+   * @param error null when the jars loaded, otherwise what is wrong with them
+   */
+  record CodeDescribed(List<cohort.api.TaskInfo> tasks, String error) implements CborSerializable {
+    public CodeDescribed {
+      tasks = tasks == null ? List.of() : List.copyOf(tasks);
+    }
+  }
+
   /** The coordinator refused this node, for example because their protocol versions differ. */
   record RegistrationRefused(String reason) implements Command, CborSerializable {}
 }

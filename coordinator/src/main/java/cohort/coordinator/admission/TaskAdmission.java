@@ -94,8 +94,9 @@ public final class TaskAdmission {
               "no node has joined the cluster yet; start one with: cohort node --join "
                   + coordinator));
     }
-    if (nodes.nodes().stream().noneMatch(node -> node.available() && node.offers(task.name()))) {
-      return new Refuse(refusal(task.name(), nodes));
+    if (nodes.nodes().stream()
+        .noneMatch(node -> node.available() && node.offers(task.offeredAs()))) {
+      return new Refuse(refusal(task.offeredAs(), nodes));
     }
     TaskChecked wrong = verdicts.get(new Key(task, null));
     if (wrong != null) {
@@ -105,9 +106,9 @@ public final class TaskAdmission {
     if (shape != null && verdicts.get(new Key(task, shape)) != null) {
       return new Accept();
     }
-    return checker(task.name(), Set.of(), nodes)
+    return checker(task.offeredAs(), Set.of(), nodes)
         .<Decision>map(Check::new)
-        .orElseGet(() -> new Refuse(refusal(task.name(), nodes)));
+        .orElseGet(() -> new Refuse(refusal(task.offeredAs(), nodes)));
   }
 
   /** A node checked the task of a job whose inputs are not known yet. */
@@ -141,7 +142,7 @@ public final class TaskAdmission {
   public Decision checkFailed(
       TaskSpec task, Set<String> asked, NodeTable nodes, String silent, Duration timeout) {
     Optional<NodeTable.Node> other =
-        asked.size() >= MAX_CHECKERS ? Optional.empty() : checker(task.name(), asked, nodes);
+        asked.size() >= MAX_CHECKERS ? Optional.empty() : checker(task.offeredAs(), asked, nodes);
     return other
         .<Decision>map(Check::new)
         .orElseGet(
@@ -191,6 +192,13 @@ public final class TaskAdmission {
 
   /** Why no node can take a job for the task now: off everywhere, all busy leaving, or unknown. */
   static Refused refusal(String task, NodeTable nodes) {
+    if (task.equals(TaskSpec.SHIPPED_CODE)
+        && nodes.nodes().stream().noneMatch(node -> node.offers(task))) {
+      return new Refused(
+          Refusal.INVALID,
+          "no node runs shipped code: every node was started with --no-shipped-code; start one"
+              + " without it, or install the task's jar in the nodes' plugin folder (--plugins)");
+    }
     if (nodes.nodes().stream().anyMatch(node -> node.offers(task))) {
       return new Refused(
           Refusal.UNAVAILABLE,

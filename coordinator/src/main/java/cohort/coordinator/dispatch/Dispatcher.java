@@ -120,7 +120,7 @@ public final class Dispatcher {
       for (int turn = jobs.activeCount(); turn > 0; turn--) {
         Job job = jobs.nextInTurn().orElseThrow();
         JobState state = job.state();
-        String task = state.spec().task().name();
+        String task = state.spec().task().offeredAs();
         if (!state.hasWork() || !node.offers(task) || job.results().heldBack()) {
           continue;
         }

@@ -2,6 +2,7 @@ package cohort.coordinator.dispatch;
 
 import cohort.api.TaskInfo;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
+import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import io.vavr.collection.HashMap;
 import io.vavr.collection.HashSet;
@@ -152,6 +153,21 @@ public final class NodeTable {
       int prefetchPerSlot,
       List<TaskInfo> tasks,
       String direct) {
+    return registered(worker, address, slots, prefetchPerSlot, tasks, direct, false);
+  }
+
+  /**
+   * A node registered, saying whether it runs shipped code: it then offers {@link
+   * TaskSpec#SHIPPED_CODE} beside its tasks.
+   */
+  public NodeTable registered(
+      ActorRef<WorkerProtocol.Command> worker,
+      String address,
+      int slots,
+      int prefetchPerSlot,
+      List<TaskInfo> tasks,
+      String direct,
+      boolean shippedCode) {
     String id = idOf(worker);
     Node previous = nodes.get(id).getOrNull();
     Set<BatchKey> outstanding = previous != null ? previous.outstanding() : HashSet.empty();
@@ -168,9 +184,11 @@ public final class NodeTable {
             running,
             true,
             false,
-            tasks.stream()
-                .filter(TaskInfo::enabled)
-                .map(TaskInfo::name)
+            java.util.stream.Stream.concat(
+                    tasks.stream().filter(TaskInfo::enabled).map(TaskInfo::name),
+                    shippedCode
+                        ? java.util.stream.Stream.of(TaskSpec.SHIPPED_CODE)
+                        : java.util.stream.Stream.empty())
                 .collect(Collectors.toUnmodifiableSet()),
             direct);
     return new NodeTable(nodes.put(id, node));

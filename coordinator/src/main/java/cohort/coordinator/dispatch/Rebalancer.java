@@ -89,7 +89,7 @@ public final class Rebalancer {
                       .map(
                           flight ->
                               new Held(
-                                  state.spec().task().name(),
+                                  state.spec().task().offeredAs(),
                                   mean < 0 ? -1 : (long) (mean * flight.batch().size())));
                 });
   }

@@ -1,8 +1,8 @@
 package cohort.coordinator.http;
 
 import cohort.api.Durations;
+import cohort.api.JobRequest;
 import cohort.api.ResultFrames;
-import cohort.api.TaskInfo;
 import cohort.coordinator.ClientRequests;
 import cohort.coordinator.ClientRequests.Accepted;
 import cohort.coordinator.ClientRequests.ClusterView;
@@ -10,6 +10,7 @@ import cohort.coordinator.ClientRequests.Completed;
 import cohort.coordinator.ClientRequests.Refused;
 import cohort.coordinator.ClientRequests.SubmitReply;
 import cohort.coordinator.blobs.BlobStore;
+import cohort.coordinator.code.CodeStore;
 import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.results.ResultLog;
@@ -19,7 +20,6 @@ import cohort.task.FileRef;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -93,12 +93,14 @@ public final class HttpApi extends AllDirectives {
   private final BlobRoutes files;
   private final Health health;
   private final ApiAccess access;
+  private final CodeRoutes code;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
    *     node to check the task
    * @param blocking runs file work: reads for result streams, blob files
    * @param blobs where file inputs are kept
+   * @param code where shipped jars and deployments are kept
    * @param access who may make requests: every route but {@code /health} needs the token
    * @param clock measures how long running jobs have run
    */
@@ -109,6 +111,7 @@ public final class HttpApi extends AllDirectives {
       Duration askTimeout,
       Executor blocking,
       BlobStore blobs,
+      CodeStore code,
       ApiAccess access,
       Clock clock) {
     this.asks = new Asks(coordinator, system, askTimeout);
@@ -121,6 +124,7 @@ public final class HttpApi extends AllDirectives {
     this.files = new BlobRoutes(asks, blocking, blobs, responses);
     this.health = new Health(system, responses);
     this.access = access;
+    this.code = new CodeRoutes(asks, blocking, code, responses, json, clock);
   }
 
   /**
@@ -140,9 +144,11 @@ public final class HttpApi extends AllDirectives {
     return concat(
         pathPrefix("jobs", this::jobRoutes),
         pathPrefix("blobs", files::blobRoutes),
+        pathPrefix("code", code::codeRoutes),
+        pathPrefix("deployments", code::deploymentRoutes),
         path("cluster", () -> get(this::cluster)),
         path("health", () -> get(health::route)),
-        path("tasks", () -> get(this::tasks)));
+        path("tasks", () -> get(code::tasks)));
   }
 
   private Route jobRoutes() {
@@ -234,34 +240,46 @@ public final class HttpApi extends AllDirectives {
         entity(
             Unmarshaller.entityToByteArray(),
             body -> {
-              JobRequests.Parsed parsed;
+              JobRequest request;
               try {
-                parsed = JobRequests.parse(reader.read(body));
+                request = reader.read(body);
               } catch (IllegalArgumentException e) {
                 return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
               }
-              if (!wait.isZero() && parsed.inputs().isStreamed()) {
-                return complete(
-                    responses.error(
-                        StatusCodes.BAD_REQUEST,
-                        "wait needs the job's inputs in the request; submit a streamed job without"
-                            + " wait and read GET /jobs/{id}/results"));
-              }
               return completeWithFuture(
-                  asks.ask(
-                          (ActorRef<SubmitReply> replyTo) ->
-                              new ClientRequests.SubmitJob(
-                                  parsed.spec(),
-                                  parsed.inputs(),
-                                  parsed.taskCombiner(),
-                                  wait,
-                                  replyTo),
-                          asks.timeout().plus(wait))
-                      .thenApply(this::submitted));
+                  code.resolve(request)
+                      .thenCompose(
+                          resolved ->
+                              resolved.refusal() != null
+                                  ? CompletableFuture.completedFuture(resolved.refusal())
+                                  : submit(resolved.request(), wait)));
             });
     return wait.isZero()
         ? route
         : withRequestTimeout(asks.timeout().plus(wait).plusSeconds(5), () -> route);
+  }
+
+  private CompletionStage<HttpResponse> submit(JobRequest request, Duration wait) {
+    JobRequests.Parsed parsed;
+    try {
+      parsed = JobRequests.parse(request);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(
+          responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
+    }
+    if (!wait.isZero() && parsed.inputs().isStreamed()) {
+      return CompletableFuture.completedFuture(
+          responses.error(
+              StatusCodes.BAD_REQUEST,
+              "wait needs the job's inputs in the request; submit a streamed job without"
+                  + " wait and read GET /jobs/{id}/results"));
+    }
+    return asks.<SubmitReply>ask(
+            replyTo ->
+                new ClientRequests.SubmitJob(
+                    parsed.spec(), parsed.inputs(), parsed.taskCombiner(), wait, replyTo),
+            asks.timeout().plus(wait))
+        .thenApply(this::submitted);
   }
 
   private HttpResponse submitted(SubmitReply answer) {
@@ -379,11 +397,5 @@ public final class HttpApi extends AllDirectives {
     return completeWithFuture(
         asks.ask((ActorRef<ClusterView> r) -> new ClientRequests.GetCluster(r))
             .thenApply(view -> responses.ok(StatusCodes.OK, ApiViews.cluster(view))));
-  }
-
-  private Route tasks() {
-    return completeWithFuture(
-        asks.ask((ActorRef<List<TaskInfo>> r) -> new ClientRequests.GetTasks(r))
-            .thenApply(tasks -> responses.ok(StatusCodes.OK, tasks)));
   }
 }

@@ -53,6 +53,12 @@ final class JobRequestReader {
               + e.getPropertyName()
               + "' in the job; known fields: "
               + JobRequest.FIELDS);
+    } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+      // A value that checks itself (the code's digests) says best what is wrong with it.
+      if (e.getCause() instanceof IllegalArgumentException wrong) {
+        throw wrong;
+      }
+      throw new IllegalArgumentException(whatIsWrong(body, e));
     } catch (JsonMappingException e) {
       String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
       throw new IllegalArgumentException(

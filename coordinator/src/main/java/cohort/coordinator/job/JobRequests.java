@@ -47,6 +47,10 @@ public final class JobRequests {
           Map.entry("retries", "a whole number from 0 to " + MAX_RUNS),
           Map.entry("maxAttempts", "a whole number from 1 to " + MAX_RUNS),
           Map.entry("taskTimeout", "a duration such as \"500ms\" or \"2m\""),
+          Map.entry(
+              "code",
+              "an object {\"jars\":[SHA256, ...], \"taskClass\":\"com.acme.MyTask\"} naming jars"
+                  + " uploaded with PUT /code/{sha256}"),
           Map.entry("stream", "true or false"));
 
   private JobRequests() {}
@@ -93,7 +97,7 @@ public final class JobRequests {
     }
     JobSpec spec =
         new JobSpec(
-            new TaskSpec(request.task().trim(), request.params()),
+            new TaskSpec(request.task().trim(), request.params(), request.code()),
             ordered,
             combiner,
             batch,

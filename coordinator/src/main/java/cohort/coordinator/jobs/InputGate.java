@@ -33,7 +33,7 @@ public final class InputGate {
    * for every node that can run it, and never fewer than {@link #MIN_BUFFER}.
    */
   public static long limit(JobState job, NodeTable nodes, Batching batching) {
-    String task = job.spec().task().name();
+    String task = job.spec().task().offeredAs();
     long batch = batching.size(job, nodes.slotsFor(task));
     return Math.max(MIN_BUFFER, 2L * nodes.capacityFor(task) * batch);
   }

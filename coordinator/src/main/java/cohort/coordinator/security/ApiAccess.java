@@ -16,8 +16,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Decides who may make a request of the coordinator's HTTP API. Every route needs the token ({@code
  * Authorization: Bearer TOKEN}), except {@code GET /health}, which says nothing of jobs. The node
- * token ({@link Token#forNodes()}) opens only {@code GET /blobs/...}: what nodes fetch. A request
- * without either gets 401 with a JSON error saying where the token is.
+ * token ({@link Token#forNodes()}) opens only {@code GET /blobs/...} and {@code GET /code/...}:
+ * what nodes fetch. A request without either gets 401 with a JSON error saying where the token is.
  */
 public final class ApiAccess {
 
@@ -66,7 +66,7 @@ public final class ApiAccess {
       return Optional.empty();
     }
     if (request.method().equals(HttpMethods.GET)
-        && path.startsWith("/blobs/")
+        && (path.startsWith("/blobs/") || path.startsWith("/code/"))
         && nodeToken.matchesHeader(header)) {
       return Optional.empty();
     }
