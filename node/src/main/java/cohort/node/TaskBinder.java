@@ -21,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,22 @@ final class TaskBinder implements AutoCloseable {
 
   /** How long fetching and loading a job's shipped jars may take, before the bind's own time. */
   static final Duration LOAD_TIMEOUT = Duration.ofMinutes(5);
+
+  /** Ends binds that take too long; drops a timer as soon as it is cancelled. */
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+  private static ScheduledThreadPoolExecutor timer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, "cohort-validate-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
 
   private final TaskRegistry registry;
   private final Optional<ShippedCode> shipped;
@@ -164,14 +182,19 @@ final class TaskBinder implements AutoCloseable {
       bound.completeExceptionally(new IllegalStateException("the node is stopping"));
       return bound;
     }
-    // Runs on the JDK's delay thread, not on a binder thread: those may all be stuck.
-    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
-        .execute(
+    // Runs on a timer thread, not on a binder thread: those may all be stuck. Cancelled (and let
+    // go) once the bind ends, so the timer never holds a bound task, and with it shipped classes
+    // the node has closed, for the rest of the time limit.
+    ScheduledFuture<?> limit =
+        TIMER.schedule(
             () -> {
               if (bound.completeExceptionally(new IllegalArgumentException(tooSlow(spec)))) {
                 work.cancel(true);
               }
-            });
+            },
+            timeout.toMillis(),
+            TimeUnit.MILLISECONDS);
+    bound.whenComplete((task, failure) -> limit.cancel(false));
     return bound;
   }
 

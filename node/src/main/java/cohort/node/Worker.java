@@ -212,6 +212,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
 
   private Behavior<WorkerProtocol.Command> onTaskBound(TaskBound bound) {
     batches.taskBound(bound.job(), bound.spec(), bound.task(), bound.error());
+    if (bound.spec().code() != null) {
+      batches.dropClosedTasks(); // loading it may have closed older code to stay within the most
+    }
     return Behaviors.same();
   }
 
