@@ -47,7 +47,7 @@ final class DeployCommand extends ListingCommand<Deployment> {
 
   @Override
   void print(PrintWriter out, Deployment deployment) {
-    out.printf("deployed %s%n", deployment.origin());
+    out.printf("%s%n", deployment.origin());
     for (TaskInfo task : deployment.tasks()) {
       out.printf("  %-12s %s%n", task.name(), task.description());
     }

@@ -45,7 +45,7 @@ final class JobSettings {
         null,
         null,
         options.ordered(),
-        options.combine(),
+        options.combine() != null ? options.combine() : task.combiner(),
         options.batch(),
         options.retries(),
         options.maxAttempts(),

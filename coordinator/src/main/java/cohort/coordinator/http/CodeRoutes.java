@@ -177,6 +177,15 @@ final class CodeRoutes {
             failure -> {
               CompletableFuture.runAsync(() -> file.toFile().delete(), blocking);
               Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+              for (Throwable at = cause; at != null; at = at.getCause()) {
+                if (at instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
+                  return responses.error(
+                      StatusCodes.PAYLOAD_TOO_LARGE,
+                      "a jar may have at most "
+                          + (CodeRef.MAX_JAR_BYTES >> 20)
+                          + " MiB; ship its libraries as jars of their own");
+                }
+              }
               return responses.error(
                   StatusCodes.BAD_REQUEST,
                   cause instanceof IllegalArgumentException
@@ -306,10 +315,23 @@ final class CodeRoutes {
           }
           return code.deployments()
               .of(request.task().trim())
-              .map(deployed -> new Resolved(request.withCode(deployed.code()), null))
+              .map(deployed -> new Resolved(deployed(request, deployed), null))
               .orElseGet(() -> new Resolved(request, null));
         },
         blocking);
+  }
+
+  /** A job of a deployed task: its code, and the task's own combiner when the job names none. */
+  private static JobRequest deployed(JobRequest request, Deployment deployment) {
+    JobRequest withCode = request.withCode(deployment.code());
+    if (request.combine() != null) {
+      return withCode;
+    }
+    return deployment.tasks().stream()
+        .filter(task -> task.name().equals(request.task().trim()) && task.combiner() != null)
+        .findFirst()
+        .map(task -> withCode.withCombine(task.combiner()))
+        .orElse(withCode);
   }
 
   /** {@code GET /tasks}: the tasks the nodes offer, then the deployed ones. */
