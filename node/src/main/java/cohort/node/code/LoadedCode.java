@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.util.LRUMap;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
@@ -107,7 +108,7 @@ public final class LoadedCode implements BoundTask.Lease {
       } catch (ServiceConfigurationError e) {
         throw new IllegalArgumentException("a shipped task does not load: " + e.getMessage(), e);
       }
-      services = found = Map.copyOf(found);
+      services = found = Collections.unmodifiableMap(found);
     }
     return found;
   }

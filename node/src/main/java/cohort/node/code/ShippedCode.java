@@ -110,7 +110,7 @@ public final class ShippedCode {
             clock);
     loaded.put(code.jars(), fresh);
     LOG.info("loaded shipped code {} ({} jars)", name, urls.size());
-    closeOverMax();
+    closeOverMax(fresh);
     return fresh;
   }
 
@@ -128,11 +128,12 @@ public final class ShippedCode {
         close(code, closed);
       }
     }
-    closed.addAll(closeOverMax());
+    closed.addAll(closeOverMax(null));
     return closed;
   }
 
-  private List<List<String>> closeOverMax() {
+  /** Closes the least recently used idle code beyond max, never {@code keep} (just loaded). */
+  private List<List<String>> closeOverMax(LoadedCode keep) {
     List<List<String>> closed = new ArrayList<>();
     if (loaded.size() <= max) {
       return closed;
@@ -140,7 +141,7 @@ public final class ShippedCode {
     long now = clock.getAsLong();
     List<LoadedCode> oldest =
         loaded.values().stream()
-            .filter(code -> code.idleSince(now))
+            .filter(code -> code != keep && code.idleSince(now))
             .sorted(Comparator.comparingLong(LoadedCode::lastUsed))
             .toList();
     for (LoadedCode code : oldest) {
