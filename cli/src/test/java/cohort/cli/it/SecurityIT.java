@@ -105,6 +105,10 @@ class SecurityIT {
             new String[] {"PUT", "/blobs/" + job + "/c0"},
             new String[] {"GET", "/cluster"},
             new String[] {"GET", "/tasks"},
+            new String[] {"PUT", "/code/" + "ab".repeat(32)},
+            new String[] {"GET", "/code/" + "ab".repeat(32)},
+            new String[] {"POST", "/deployments"},
+            new String[] {"GET", "/deployments"},
             new String[] {"GET", "/nothing-here"});
     for (String[] route : routes) {
       for (String authorization : new String[] {null, "Bearer not-the-token-0123456789"}) {

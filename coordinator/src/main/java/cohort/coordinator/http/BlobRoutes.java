@@ -227,12 +227,23 @@ final class BlobRoutes extends AllDirectives {
         .thenApply(found -> found.isPresent() && !found.get().terminal());
   }
 
+  /** The files a job's client kept that nodes asked for, waiting up to {@code wait} for one. */
+  Route wanted(String id, Optional<String> waitParameter) {
+    Duration wait;
+    try {
+      wait = waitParameter.map(HttpApi::parseWait).orElse(Duration.ZERO);
+    } catch (IllegalArgumentException e) {
+      return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
+    }
+    return withoutRequestTimeout(() -> wanted(id, wait));
+  }
+
   /**
    * The client asks which of the files it keeps nodes want ({@code GET /jobs/{id}/blobs}): answers
    * their blob ids as soon as there are some, or an empty list after {@code wait}; {@code "ended":
    * true} once the job has ended, when the client may stop asking.
    */
-  Route wanted(String id, Duration wait) {
+  private Route wanted(String id, Duration wait) {
     return completeWithFuture(
         asks.ask((ActorRef<Optional<JobState>> replyTo) -> new ClientRequests.GetJob(id, replyTo))
             .thenCompose(

@@ -177,22 +177,11 @@ public final class HttpApi extends AllDirectives {
                             withSizeLimit(
                                 FileRef.MAX_BLOB_BYTES,
                                 () -> withoutRequestTimeout(() -> files.upload(id)))),
-                    get(() -> parameterOptional("wait", wait -> wantedBlobs(id, wait))))),
+                    get(() -> parameterOptional("wait", wait -> files.wanted(id, wait))))),
         path(
             PathMatchers.segment().slash("inputs"),
             id ->
                 post(() -> withoutSizeLimit(() -> withoutRequestTimeout(() -> data.inputs(id))))));
-  }
-
-  /** The files a job's client kept that nodes asked for, waiting up to {@code wait} for one. */
-  private Route wantedBlobs(String id, Optional<String> waitParameter) {
-    Duration wait;
-    try {
-      wait = waitParameter.map(HttpApi::parseWait).orElse(Duration.ZERO);
-    } catch (IllegalArgumentException e) {
-      return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
-    }
-    return withoutRequestTimeout(() -> files.wanted(id, wait));
   }
 
   /**

@@ -158,6 +158,10 @@ class HttpApiTest {
       {"PUT", "/blobs/" + job + "/c0"},
       {"GET", "/cluster"},
       {"GET", "/tasks"},
+      {"PUT", "/code/" + "ab".repeat(32)},
+      {"GET", "/code/" + "ab".repeat(32)},
+      {"POST", "/deployments"},
+      {"GET", "/deployments"},
       {"GET", "/no-such-route"},
       {"GET", "/jobs/no-such-job"}
     };
@@ -170,7 +174,7 @@ class HttpApiTest {
         if (authorization != null
             && authorization.endsWith(nodeToken)
             && route[0].equals("GET")
-            && route[1].startsWith("/blobs/")) {
+            && (route[1].startsWith("/blobs/") || route[1].startsWith("/code/"))) {
           continue; // what nodes fetch: tested below
         }
         HttpResponse<String> refused =
@@ -187,6 +191,10 @@ class HttpApiTest {
     HttpResponse<String> blob =
         send(url, "GET", "/blobs/" + job + "/0", BodyPublishers.noBody(), "Bearer " + nodeToken);
     assertError(blob, 404, "");
+    HttpResponse<String> jar =
+        send(
+            url, "GET", "/code/" + "ab".repeat(32), BodyPublishers.noBody(), "Bearer " + nodeToken);
+    assertError(jar, 404, "upload it with PUT /code/");
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
