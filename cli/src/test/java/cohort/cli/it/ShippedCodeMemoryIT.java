@@ -10,15 +10,11 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -108,19 +104,10 @@ class ShippedCodeMemoryIT {
 
   /** The classes with a version of their own: a jar with another digest each time. */
   private static Path versionJar(Path classes, int version) throws IOException {
-    Path jar = work.resolve("versioned-" + version + ".jar");
-    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar));
-        Stream<Path> files = Files.walk(classes)) {
-      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-        zip.putNextEntry(new ZipEntry(classes.relativize(file).toString()));
-        Files.copy(file, zip);
-        zip.closeEntry();
-      }
-      zip.putNextEntry(new ZipEntry("version.txt"));
-      zip.write(Integer.toString(version).getBytes(StandardCharsets.UTF_8));
-      zip.closeEntry();
-    }
-    return jar;
+    return TaskSources.jar(
+        classes,
+        work.resolve("versioned-" + version + ".jar"),
+        Map.of("version.txt", Integer.toString(version)));
   }
 
   @SuppressWarnings("unchecked")

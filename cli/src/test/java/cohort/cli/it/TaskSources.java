@@ -54,11 +54,22 @@ final class TaskSources {
 
   /** A jar of a classes folder, with the services file naming {@code tasks}. */
   static Path jar(Path classes, Path jar, String... tasks) throws IOException {
+    return jar(classes, jar, Map.of(), tasks);
+  }
+
+  /** As {@link #jar(Path, Path, String...)}, with more files: path in the jar to text. */
+  static Path jar(Path classes, Path jar, Map<String, String> more, String... tasks)
+      throws IOException {
     try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar));
         Stream<Path> files = Files.walk(classes)) {
       for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
         zip.putNextEntry(new ZipEntry(classes.relativize(file).toString()));
         Files.copy(file, zip);
+        zip.closeEntry();
+      }
+      for (Map.Entry<String, String> file : more.entrySet()) {
+        zip.putNextEntry(new ZipEntry(file.getKey()));
+        zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
       }
       zip.putNextEntry(new ZipEntry("META-INF/services/cohort.task.Task"));
