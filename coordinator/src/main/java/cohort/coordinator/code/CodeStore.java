@@ -31,6 +31,23 @@ public final class CodeStore {
     this.folder = folder;
     this.replica = replica;
     this.deployments = new Deployments(folder.resolve("deployments.json"), replica);
+    removeBrokenUploads();
+  }
+
+  /** Uploads a crash cut off are never kept: their files go at the next start. */
+  private void removeBrokenUploads() {
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    try (java.nio.file.DirectoryStream<Path> parts =
+        Files.newDirectoryStream(folder, "upload-*.part")) {
+      for (Path part : parts) {
+        Files.deleteIfExists(part);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot clear broken uploads in " + folder + ": " + e.getMessage(), e);
+    }
   }
 
   /** The deployments: jars whose tasks jobs name without sending code. */
@@ -89,7 +106,7 @@ public final class CodeStore {
       try {
         Files.deleteIfExists(received);
       } catch (IOException e) {
-        // Left for the next start's clean-up of upload-*.part files.
+        // Removed at the next start, with every upload-*.part file.
       }
     }
   }

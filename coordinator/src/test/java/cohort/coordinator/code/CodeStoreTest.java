@@ -108,4 +108,14 @@ class CodeStoreTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not a SHA-256 digest");
   }
+
+  /** Tests that an upload a crash cut off is removed when the store opens again. */
+  @Test
+  void aBrokenUploadIsRemovedAtTheNextStart(@TempDir Path dir) throws Exception {
+    Path folder = dir.resolve("code");
+    Path part = new CodeStore(folder, cohort.coordinator.journal.FileReplica.NONE).receiving();
+    Files.writeString(part, "half a jar");
+    new CodeStore(folder, cohort.coordinator.journal.FileReplica.NONE);
+    assertThat(part).doesNotExist();
+  }
 }
