@@ -3,7 +3,7 @@
 Run with the system Python (standard library only; Pillow for ``thumbnails``)::
 
     python3 peer.py map            --n N --workers W [--cold]
-    python3 peer.py imap-unordered --n N --workers W [--cold]
+    python3 peer.py imap-unordered --n N --workers W [--chunksize C] [--cold]
     python3 peer.py apply-async    --n N --workers W
     python3 peer.py executor-map   --n N --workers W
     python3 peer.py apply-rtt      --calls C --workers W
@@ -109,13 +109,15 @@ def run_map(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_imap_unordered(args: argparse.Namespace) -> dict[str, Any]:
-    """Pool(W).imap_unordered(identity, range(N), chunksize=1), all consumed."""
+    """Pool(W).imap_unordered(identity, range(N), chunksize=C), all consumed (C is 1 by default)."""
+    chunksize = args.chunksize
     with CTX.Pool(args.workers) as pool:
         warm(pool, args)
         results, seconds = timed(
-            lambda: list(pool.imap_unordered(identity, range(args.n), chunksize=1)))
+            lambda: list(pool.imap_unordered(identity, range(args.n), chunksize=chunksize)))
     check_identity(sorted(results), args.n)
-    return throughput(f"Pool({args.workers}).imap_unordered(cs=1)", args.workers, args.n, seconds)
+    return throughput(f"Pool({args.workers}).imap_unordered(cs={chunksize})", args.workers, args.n,
+                      seconds)
 
 
 def run_apply_async(args: argparse.Namespace) -> dict[str, Any]:
@@ -300,6 +302,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         mode.add_argument("--n", type=positive, required=True)
         mode.add_argument("--workers", type=positive, required=True)
         mode.add_argument("--cold", action="store_true")
+        if name == "imap-unordered":
+            mode.add_argument("--chunksize", type=positive, default=1)
         mode.set_defaults(run=run)
     for name, run, flags in [("apply-rtt", run_apply_rtt, ["--calls", "--workers"]),
                              ("sum", run_sum, ["--workers", "--end", "--split"])]:

@@ -4,13 +4,16 @@ import cohort.api.JobOutcome;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
 import cohort.bench.BenchContext;
+import cohort.bench.ShippedEcho;
 import cohort.bench.report.CaseResult;
 import cohort.bench.report.Check;
 import cohort.bench.report.Series;
 import cohort.bench.report.Stats;
 import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
+import cohort.client.Credentials;
 import cohort.client.direct.DirectClient;
+import cohort.pool.Cohort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import java.net.URI;
@@ -27,8 +30,9 @@ import java.util.stream.Stream;
 /**
  * Case 3, round trip: one trivial task on a warm cluster, from submission to its result, one call
  * after another; the p50 and p99 over the calls. Cohort through its Java client and through plain
- * HTTP (a waited {@code POST /jobs}, and the submit-then-stream pair), against a warm {@code
- * Pool.apply} and Hazelcast's {@code submit().get()}.
+ * HTTP (a waited {@code POST /jobs}, and the submit-then-stream pair), and through the typed Java
+ * API ({@code Cohort.submit(task, input).get()}, with a task whose code the API ships), against a
+ * warm {@code Pool.apply} and Hazelcast's {@code submit().get()}.
  */
 public final class RoundTrip implements BenchCase {
 
@@ -36,6 +40,7 @@ public final class RoundTrip implements BenchCase {
   static final String JAVA = "Cohort, Java client one-input job";
   static final String HTTP = "Cohort, HTTP POST /jobs?wait";
   static final String TWO_REQUESTS = "Cohort, HTTP POST /jobs + GET results";
+  static final String API = "Cohort, Java API submit().get()";
   static final String POOL = "Pool(2).apply";
   static final String HAZELCAST = "Hazelcast submit().get()";
   static final String P50 = "p50 µs";
@@ -50,8 +55,11 @@ public final class RoundTrip implements BenchCase {
   @Override
   public CaseResult run(BenchContext context) throws Exception {
     int calls = context.pick(50, 400, 1000);
-    try (LocalCluster cluster = context.cluster(2)) {
+    try (LocalCluster cluster = context.cluster(2);
+        Cohort cohort =
+            Cohort.connect(URI.create(cluster.url()), Credentials.of(cluster.token()))) {
       CohortClient client = cluster.client();
+      ShippedEcho task = new ShippedEcho();
       DirectClient direct = client.direct();
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI waited = URI.create(cluster.url() + "/jobs?wait=10s");
@@ -61,7 +69,8 @@ public final class RoundTrip implements BenchCase {
               .add(DIRECT, METRICS, () -> percentiles(directCalls(direct, calls)))
               .add(JAVA, METRICS, () -> percentiles(javaClient(client, calls)))
               .add(HTTP, METRICS, () -> percentiles(httpWaited(http, waited, authorization, calls)))
-              .add(TWO_REQUESTS, METRICS, () -> percentiles(submitThenStream(client, calls)));
+              .add(TWO_REQUESTS, METRICS, () -> percentiles(submitThenStream(client, calls)))
+              .add(API, METRICS, () -> percentiles(apiSubmit(cohort, task, calls)));
       context
           .python()
           .ifPresent(
@@ -94,6 +103,7 @@ public final class RoundTrip implements BenchCase {
             directCalls(direct, calls * 5);
             javaClient(client, calls);
             httpWaited(http, waited, authorization, calls);
+            apiSubmit(cohort, task, calls); // its first call ships the task's code, once
             return submitThenStream(client, calls / 4);
           });
       List<Series> series =
@@ -128,7 +138,13 @@ public final class RoundTrip implements BenchCase {
                   + " A bare Artery request and reply between two JVMs here takes 190 to 320 µs at"
                   + " p50, so no design that passes through the coordinator over Artery could come"
                   + " near Hazelcast's client, which reaches a member over one socket; the direct"
-                  + " call leaves the coordinator out of the call's path."));
+                  + " call leaves the coordinator out of the call's path.",
+              "The Java API row is `Cohort.submit(task, input).get()` one call after another:"
+                  + " a one-input job like the Java client's, plus the API's own share (the input"
+                  + " and output through Jackson, the call on a thread of the pool's). Its task,"
+                  + " `cohort.bench.ShippedEcho`, is installed on no node: the API shipped its"
+                  + " code once, before the warm-up, and each node loaded it in a class loader of"
+                  + " its own, so the calls measure running shipped code, not shipping it."));
     }
   }
 
@@ -149,6 +165,23 @@ public final class RoundTrip implements BenchCase {
       JsonNode output = direct.call("echo", i).get();
       nanos[i] = System.nanoTime() - start;
       if (output.intValue() != i) {
+        throw new IllegalStateException("call " + i + " answered " + output);
+      }
+    }
+    return nanos;
+  }
+
+  /**
+   * {@code Cohort.submit(task, input).get()}: the typed Java API, a one-input job for each call,
+   * with a task whose code travels to the nodes.
+   */
+  static long[] apiSubmit(Cohort cohort, ShippedEcho task, int calls) throws Exception {
+    long[] nanos = new long[calls];
+    for (int i = 0; i < calls; i++) {
+      long start = System.nanoTime();
+      Integer output = cohort.submit(task, i).get();
+      nanos[i] = System.nanoTime() - start;
+      if (output == null || output != i) {
         throw new IllegalStateException("call " + i + " answered " + output);
       }
     }
