@@ -43,8 +43,13 @@ final class InputRoutes extends AllDirectives {
    */
   private static final int MAX_INPUT_LINE = 4 * Payloads.MAX_VALUE_BYTES;
 
-  /** Inputs handed to the coordinator at once, and how long a partial group may wait. */
-  private static final int INPUT_CHUNK = 1000;
+  /**
+   * Inputs handed to the coordinator at once, and how long a partial group may wait. Each group is
+   * written to the job's input file and synced, then journaled, before it goes in: with groups of
+   * 1000 that sync bound a streamed job of tiny inputs to about 120,000 inputs/s on this machine's
+   * disk; groups of 16,384 (about a megabyte of inputs in memory) let it run at 340,000.
+   */
+  private static final int INPUT_CHUNK = 16_384;
 
   private static final Duration INPUT_CHUNK_WAIT = Duration.ofMillis(20);
 
