@@ -161,6 +161,7 @@ public final class Cohort implements AutoCloseable {
     Options ordered = options.ordered(true);
     if (inputs instanceof Collection<? extends I> list && list.size() <= INLINE_INPUTS) {
       JobOutcome outcome = client.run(request(task, ordered).withInputs(encode(codec, list)));
+      JobHandle.checkNotCancelled(outcome.job());
       List<Result> results = new ArrayList<>(outcome.results());
       results.sort(Comparator.comparingLong(Result::index));
       List<O> values = new ArrayList<>(results.size());
@@ -204,7 +205,8 @@ public final class Cohort implements AutoCloseable {
 
   /**
    * Runs the task on one input, like {@code apply_async}: the future completes with its output, or
-   * with its {@link TaskFailedException}.
+   * with its {@link TaskFailedException}. Cancelling the future stops the waiting, not the input,
+   * as with {@code apply_async}; {@link #mapAsync} gives a job that can be cancelled.
    */
   public <I, O> CompletableFuture<O> submit(Task<I, ?, O> task, I input) {
     return submit(task, input, Options.defaults());
@@ -247,7 +249,10 @@ public final class Cohort implements AutoCloseable {
    */
   public <I> Number reduce(Task<I, ?, ?> task, Iterable<? extends I> inputs, String combiner) {
     JobHandle<?> job = mapAsync(task, inputs, Options.defaults().combine(combiner).unordered());
-    job.outcomes().forEach(Outcome::get);
+    JobStatus end = job.awaitEnd();
+    if (end.failed() > 0) {
+      job.outcomes().forEach(Outcome::get); // only then do the outputs travel: to find the failure
+    }
     return job.combined();
   }
 

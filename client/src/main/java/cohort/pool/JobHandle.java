@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -71,13 +72,54 @@ public final class JobHandle<O> {
    * Waits for the job's end and returns its outputs in input order, like {@code AsyncResult.get()}.
    *
    * @throws TaskFailedException for the first input (by index) that failed
+   * @throws CancellationException when the job was cancelled
    */
   public List<O> get() {
-    List<O> values = new ArrayList<>();
-    for (Outcome<O> outcome : outcomes()) {
+    List<Outcome<O>> outcomes = outcomes();
+    checkNotCancelled(client.status(id));
+    List<O> values = new ArrayList<>(outcomes.size());
+    for (Outcome<O> outcome : outcomes) {
       values.add(outcome.get());
     }
     return values;
+  }
+
+  /**
+   * Waits for the job's end, however long it takes; cancels the job when the waiting thread is
+   * interrupted.
+   *
+   * @return the job's final status
+   * @throws CancellationException when interrupted
+   */
+  JobStatus awaitEnd() {
+    try {
+      await(Duration.ofDays(365));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancel();
+      throw new CancellationException(
+          "interrupted while waiting for job " + id + "; it is cancelled");
+    }
+    JobStatus end = client.status(id);
+    checkNotCancelled(end);
+    return end;
+  }
+
+  /**
+   * Throws when the job was cancelled: its outputs are not all there, so a list of them would
+   * quietly miss some.
+   */
+  static void checkNotCancelled(JobStatus job) {
+    if (job.state() == JobStatus.State.CANCELLED) {
+      throw new CancellationException(
+          "job "
+              + job.id()
+              + " was cancelled; "
+              + job.done()
+              + " of its "
+              + job.total()
+              + " inputs have results (JobHandle.outcomes() gives them)");
+    }
   }
 
   /**

@@ -110,13 +110,9 @@ public final class TinyBatched implements BenchCase {
             Map.of(RATE, true),
             () -> Map.of(RATE, python.run(Duration.ofMinutes(5), imap).get("rate").doubleValue()));
       }
-      checks.add(
-          new Check(
-              "Cohort Java API imapUnordered / " + IMAP,
-              API + " " + RATE,
-              IMAP + " " + RATE,
-              true,
-              1.0));
+      // No target for the API's streamed rate against imap_unordered: every streamed input is
+      // parsed, synced to the job's input file and journaled before it runs, which Python's
+      // in-memory chunks never are; the table shows the ratio.
       List<Series> series =
           rounds.run(context.rounds(), line -> context.progress("case 1 %s", line));
       return new CaseResult(

@@ -83,6 +83,9 @@ class CohortLocalIT {
     assertThat(cancelled.state()).isEqualTo(JobStatus.State.CANCELLED);
     assertThat(job.await(Duration.ofSeconds(30))).isTrue();
     assertThat(job.progress().done()).isLessThan(200);
+    assertThatThrownBy(job::get)
+        .isInstanceOf(java.util.concurrent.CancellationException.class)
+        .hasMessageContaining("was cancelled");
   }
 
   /** Tests that a task that runs past its timeout fails with a timeout the caller can see. */

@@ -87,12 +87,16 @@ public final class ShippedCode {
    *
    * @throws IOException when a jar cannot be fetched or does not match its digest
    */
-  public synchronized LoadedCode load(CodeRef code) throws IOException {
-    LoadedCode known = loaded.get(code.jars());
-    if (known != null) {
-      known.touch();
-      return known;
+  public LoadedCode load(CodeRef code) throws IOException {
+    synchronized (this) {
+      LoadedCode known = loaded.get(code.jars());
+      if (known != null) {
+        known.touch();
+        return known;
+      }
     }
+    // Fetched and checked outside the lock: a large jar on a slow link must not hold up the
+    // worker's sweep, nor jobs of code already loaded.
     List<URL> urls = new ArrayList<>();
     for (String jar : code.jars()) {
       Path file = files.jar(jar);
@@ -101,17 +105,24 @@ public final class ShippedCode {
       }
       urls.add(file.toUri().toURL());
     }
-    String name = "cohort-shipped-" + CodeRef.shortDigest(code.jars().get(0));
-    LoadedCode fresh =
-        new LoadedCode(
-            code.jars(),
-            new ChildFirstLoader(
-                name, urls.toArray(URL[]::new), ShippedCode.class.getClassLoader()),
-            clock);
-    loaded.put(code.jars(), fresh);
-    LOG.info("loaded shipped code {} ({} jars)", name, urls.size());
-    closeOverMax(fresh);
-    return fresh;
+    synchronized (this) {
+      LoadedCode known = loaded.get(code.jars());
+      if (known != null) { // another job of the same code loaded it meanwhile
+        known.touch();
+        return known;
+      }
+      String name = "cohort-shipped-" + CodeRef.shortDigest(code.jars().get(0));
+      LoadedCode fresh =
+          new LoadedCode(
+              code.jars(),
+              new ChildFirstLoader(
+                  name, urls.toArray(URL[]::new), ShippedCode.class.getClassLoader()),
+              clock);
+      loaded.put(code.jars(), fresh);
+      LOG.info("loaded shipped code {} ({} jars)", name, urls.size());
+      closeOverMax(fresh);
+      return fresh;
+    }
   }
 
   /**
