@@ -265,8 +265,23 @@ final class CodeRoutes {
                       (ActorRef<CodeDescribed> replyTo) -> new DescribeCode(jars, replyTo),
                       DESCRIBE_TIMEOUT,
                       asks.system().scheduler())
-                  .thenComposeAsync(described -> keep(jars, names, described, view), blocking);
+                  .thenComposeAsync(described -> keep(jars, names, described, view), blocking)
+                  .exceptionally(this::deployFailed);
             });
+  }
+
+  private HttpResponse deployFailed(Throwable failure) {
+    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof java.util.concurrent.TimeoutException) {
+      return responses.error(
+          StatusCodes.SERVICE_UNAVAILABLE,
+          "the node checking the jars did not answer within "
+              + DESCRIBE_TIMEOUT.toMinutes()
+              + " min (it may have left the cluster); deploy again");
+    }
+    return responses.error(
+        StatusCodes.INTERNAL_SERVER_ERROR,
+        "the deployment could not be kept: " + cause.getMessage());
   }
 
   private CompletionStage<HttpResponse> keep(
