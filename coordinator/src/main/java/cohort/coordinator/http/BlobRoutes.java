@@ -193,20 +193,31 @@ final class BlobRoutes extends AllDirectives {
                                           false,
                                           CLIENT_SEND_WAIT.toMillis(),
                                           java.util.concurrent.TimeUnit.MILLISECONDS)
-                                      .thenApply(
-                                          sent ->
-                                              sent
-                                                  ? serve(file)
-                                                  : responses.error(
-                                                      StatusCodes.SERVICE_UNAVAILABLE,
-                                                      "the client did not send the bytes of "
-                                                          + id
-                                                          + " within "
-                                                          + CLIENT_SEND_WAIT.toMinutes()
-                                                          + " min, or its job ended; a client"
-                                                          + " must follow its job while it runs"))
+                                      .thenCompose(sent -> sentOrNot(id, file, sent))
                                   : CompletableFuture.completedFuture(gone(id)));
                 }));
+  }
+
+  /**
+   * The bytes once the client sent them; when it did not, 404 if the job ended meanwhile (the blob
+   * will never come), 503 if the client is only late.
+   */
+  private CompletionStage<HttpResponse> sentOrNot(String id, Path file, boolean sent) {
+    if (sent) {
+      return CompletableFuture.completedFuture(serve(file));
+    }
+    return live(BlobStore.jobOf(id))
+        .thenApply(
+            live ->
+                live
+                    ? responses.error(
+                        StatusCodes.SERVICE_UNAVAILABLE,
+                        "the client did not send the bytes of "
+                            + id
+                            + " within "
+                            + CLIENT_SEND_WAIT.toMinutes()
+                            + " min; a client must follow its job while it runs")
+                    : gone(id));
   }
 
   private static HttpResponse serve(Path file) {

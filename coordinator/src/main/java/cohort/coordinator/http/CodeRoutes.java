@@ -319,6 +319,9 @@ final class CodeRoutes {
   CompletionStage<Resolved> resolve(JobRequest request) {
     return CompletableFuture.supplyAsync(
         () -> {
+          if (request == null) {
+            return new Resolved(null, null); // a body of JSON null: parsing refuses it
+          }
           if (request.code() != null) {
             List<String> missing = code.missing(request.code());
             return missing.isEmpty()

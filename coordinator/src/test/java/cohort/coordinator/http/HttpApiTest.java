@@ -357,6 +357,18 @@ class HttpApiTest {
   void submissionErrors() throws Exception {
     assertError(post("/jobs", ""), 400, "the body is empty");
     assertError(post("/jobs", "{not json"), 400, "the body is not a valid job");
+    assertError(post("/jobs", "null"), 400, "the body is empty");
+    assertError(post("/jobs?wait=1s", "null"), 400, "the body is empty");
+    assertError(
+        post("/jobs", "{\"task\":\"echo\",\"inputs\":[1],\"code\":{\"jars\":[\"abc\"]}}"),
+        400,
+        "'abc' is not a SHA-256 digest");
+    assertError(
+        post(
+            "/jobs",
+            "{\"task\":\"echo\",\"inputs\":[1],\"code\":{\"jars\":[\"" + "ab".repeat(32) + "\"]}}"),
+        404,
+        "upload it with PUT /code/");
     assertError(post("/jobs", "{\"task\":\"echo\",\"inputz\":[1]}"), 400, "unknown field 'inputz'");
     assertError(post("/jobs", "{\"task\":\"echo\"}"), 400, "the job has no inputs");
     assertError(post("/jobs", "{\"inputs\":[1]}"), 400, "the job has no 'task'");
