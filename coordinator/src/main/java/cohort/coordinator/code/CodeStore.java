@@ -94,11 +94,7 @@ public final class CodeStore {
                 + "; send the jar to PUT /code/ followed by its own digest");
       }
       Path file = folder.resolve(digest + ".jar");
-      try {
-        Files.move(received, file, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(received, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      moveIntoPlace(received, file);
       replica.copy(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep jar " + digest + ": " + e.getMessage(), e);
@@ -108,6 +104,15 @@ public final class CodeStore {
       } catch (IOException e) {
         // Removed at the next start, with every upload-*.part file.
       }
+    }
+  }
+
+  /** Moves a file written aside onto {@code target} at once where the file system can. */
+  static void moveIntoPlace(Path written, Path target) throws IOException {
+    try {
+      Files.move(written, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(written, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }

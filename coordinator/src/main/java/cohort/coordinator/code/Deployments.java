@@ -8,10 +8,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -94,11 +92,7 @@ public final class Deployments {
       Files.createDirectories(file.getParent());
       Path part = file.resolveSibling(file.getFileName() + ".part");
       json.writerWithDefaultPrettyPrinter().writeValue(part.toFile(), deployments);
-      try {
-        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      CodeStore.moveIntoPlace(part, file);
       replica.copy(file);
     } catch (IOException e) {
       throw new UncheckedIOException(

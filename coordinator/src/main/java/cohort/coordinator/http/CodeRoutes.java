@@ -89,21 +89,25 @@ final class CodeRoutes {
         PathMatchers.segment(),
         digest ->
             concat(
-                get(() -> withoutRequestTimeout(() -> serve(digest))),
-                head(() -> present(digest)),
+                get(() -> withoutRequestTimeout(() -> checked(digest, this::serve))),
+                head(() -> checked(digest, this::present)),
                 put(
                     () ->
                         withSizeLimit(
                             CodeRef.MAX_JAR_BYTES,
-                            () -> withoutRequestTimeout(() -> upload(digest))))));
+                            () -> withoutRequestTimeout(() -> checked(digest, this::upload))))));
   }
 
-  private Route serve(String digest) {
+  /** The route for a digest that is one; 400 saying what a digest looks like otherwise. */
+  private Route checked(String digest, java.util.function.Function<String, Route> route) {
     try {
-      CodeRef.checkDigest(digest);
+      return route.apply(CodeRef.checkDigest(digest));
     } catch (IllegalArgumentException e) {
       return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
     }
+  }
+
+  private Route serve(String digest) {
     return completeWithFuture(
         CompletableFuture.supplyAsync(() -> code.jar(digest), blocking)
             .thenApply(
@@ -121,11 +125,6 @@ final class CodeRoutes {
 
   /** {@code HEAD}: 200 when the jar is here, 404 when not; no body either way. */
   private Route present(String digest) {
-    try {
-      CodeRef.checkDigest(digest);
-    } catch (IllegalArgumentException e) {
-      return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
-    }
     return completeWithFuture(
         CompletableFuture.supplyAsync(() -> code.jar(digest).isPresent(), blocking)
             .thenApply(
@@ -141,11 +140,6 @@ final class CodeRoutes {
   }
 
   private Route upload(String digest) {
-    try {
-      CodeRef.checkDigest(digest);
-    } catch (IllegalArgumentException e) {
-      return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
-    }
     return extractRequestEntity(
         entity ->
             completeWithFuture(

@@ -48,7 +48,7 @@ public final class CodeFiles {
     CodeRef.checkDigest(digest);
     Path file = folder.resolve(digest + ".jar");
     if (Files.isRegularFile(file)) {
-      if (digest.equals(sha256(file))) {
+      if (digest.equals(Sha256.of(file))) {
         return file;
       }
       Files.deleteIfExists(file); // changed on disk: fetched again
@@ -134,10 +134,5 @@ public final class CodeFiles {
       }
     }
     return Sha256.hex(digest);
-  }
-
-  /** The SHA-256 of a file, in lower-case hex. */
-  static String sha256(Path file) throws IOException {
-    return Sha256.of(file);
   }
 }

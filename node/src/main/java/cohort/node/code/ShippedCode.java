@@ -100,7 +100,7 @@ public final class ShippedCode {
     List<URL> urls = new ArrayList<>();
     for (String jar : code.jars()) {
       Path file = files.jar(jar);
-      if (!jar.equals(CodeFiles.sha256(file))) {
+      if (!jar.equals(cohort.api.code.Sha256.of(file))) {
         throw new IOException("jar " + CodeRef.shortDigest(jar) + " changed on this node's disk");
       }
       urls.add(file.toUri().toURL());
