@@ -85,10 +85,30 @@ public final class JvmProcess implements AutoCloseable {
       Optional<Path> log,
       Consumer<String> output,
       boolean ownSession) {
-    List<String> command = new ArrayList<>();
+    List<String> prefix = new ArrayList<>();
     if (ownSession) {
-      setsid().ifPresent(command::add);
+      setsid().ifPresent(prefix::add);
     }
+    return start(name, prefix, Map.of(), classPath, jvmFlags, args, log, output);
+  }
+
+  /**
+   * Starts {@code cohort args...} in a new JVM through a launcher, such as {@code ip netns exec NS}
+   * that runs it in another network namespace, with more environment variables.
+   *
+   * @param launcher words before the {@code java} command; empty to start it directly
+   * @param env environment variables besides this JVM's
+   */
+  public static JvmProcess start(
+      String name,
+      List<String> launcher,
+      Map<String, String> env,
+      String classPath,
+      List<String> jvmFlags,
+      List<String> args,
+      Optional<Path> log,
+      Consumer<String> output) {
+    List<String> command = new ArrayList<>(launcher);
     command.add(javaCommand());
     command.addAll(STANDARD_JVM_FLAGS);
     command.addAll(classArchiveFlags(classPath));
@@ -98,6 +118,7 @@ public final class JvmProcess implements AutoCloseable {
     command.add(MAIN_CLASS);
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
     builder.redirectInput(ProcessBuilder.Redirect.PIPE);
     if (log.isPresent()) {
       builder.redirectError(ProcessBuilder.Redirect.appendTo(log.get().toFile()));
