@@ -31,6 +31,38 @@ public record Host(String name, String namespace, String address, String lab) {
     Shell.must("ip", "-n", lab, "link", "set", name, "up");
   }
 
+  /**
+   * Drops every packet to and from the host with a firewall rule (iptables in its namespace), its
+   * link still up: a partition where nothing tells either side, not even a link going down.
+   */
+  public void dropAll() {
+    Shell.must(iptables("-I", "INPUT", "!", "-i", "lo", "-j", "DROP"));
+    Shell.must(iptables("-I", "OUTPUT", "!", "-o", "lo", "-j", "DROP"));
+  }
+
+  /** Removes the rules of {@link #dropAll()}. */
+  public void allowAll() {
+    Shell.must(iptables("-D", "INPUT", "!", "-i", "lo", "-j", "DROP"));
+    Shell.must(iptables("-D", "OUTPUT", "!", "-o", "lo", "-j", "DROP"));
+  }
+
+  /** Why {@link #dropAll()} cannot run here, if it cannot: no iptables (Debian's iptables). */
+  public static java.util.Optional<String> firewallUnavailable() {
+    for (String dir : List.of("/usr/sbin", "/sbin")) {
+      if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "iptables"))) {
+        return java.util.Optional.empty();
+      }
+    }
+    return java.util.Optional.of("iptables is missing: install Debian's iptables");
+  }
+
+  private String[] iptables(String... rule) {
+    List<String> command = new java.util.ArrayList<>(launcher());
+    command.add("iptables");
+    command.addAll(List.of(rule));
+    return command.toArray(String[]::new);
+  }
+
   /** Gives the host one more address on the lab's network, such as a relay's. */
   public void addAddress(String other) {
     Shell.must("ip", "-n", namespace, "addr", "add", other + "/24", "dev", "eth0");

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the system commands the lab is made of ({@code ip}, {@code kill}), each to its end. */
-final class Shell {
+public final class Shell {
 
   private Shell() {}
 
@@ -62,7 +62,7 @@ final class Shell {
   }
 
   /** Sends a signal ({@code KILL}, {@code STOP}, {@code CONT}, {@code TERM}) to a process. */
-  static void signal(long pid, String signal) {
+  public static void signal(long pid, String signal) {
     run(List.of("kill", "-" + signal, Long.toString(pid)));
   }
 }
