@@ -26,6 +26,8 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Mixin HostOption host;
 
+  @Mixin AdvertiseOption advertise;
+
   @Option(
       names = "--cluster-port",
       paramLabel = "P",
@@ -98,6 +100,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     parent.watch("coordinator");
     Map<String, Object> overrides = new HashMap<>();
     host.into(overrides);
+    advertise.into(overrides);
     put(overrides, "cohort.coordinator.cluster-port", clusterPort);
     put(overrides, "cohort.coordinator.http-port", httpPort);
     put(overrides, "cohort.coordinator.data-dir", dataDir);

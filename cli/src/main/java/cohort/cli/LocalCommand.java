@@ -136,7 +136,7 @@ final class LocalCommand implements Callable<Integer> {
         new LocalCluster.Options(
             System.getProperty("java.class.path"),
             JvmProcess.userJvmFlags(),
-            settings.host(),
+            settings.host().bind(),
             settings.clusterPort(),
             settings.httpPort(),
             dataFolder(),

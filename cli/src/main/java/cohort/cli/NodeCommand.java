@@ -44,6 +44,8 @@ final class NodeCommand implements Callable<Integer> {
 
   @Mixin HostOption host;
 
+  @Mixin AdvertiseOption advertise;
+
   @Option(
       names = "--cluster-port",
       paramLabel = "P",
@@ -124,6 +126,7 @@ final class NodeCommand implements Callable<Integer> {
     CoordinatorCommand.put(overrides, "cohort.node.join", join);
     CoordinatorCommand.put(overrides, "cohort.node.workers", workers);
     host.into(overrides);
+    advertise.into(overrides);
     CoordinatorCommand.put(overrides, "cohort.node.cluster-port", clusterPort);
     CoordinatorCommand.put(overrides, "cohort.node.drain-timeout", drainTimeout);
     CoordinatorCommand.put(overrides, "cohort.node.allow-exec", allowExec);

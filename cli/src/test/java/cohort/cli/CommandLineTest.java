@@ -124,6 +124,30 @@ class CommandLineTest {
     assertThat(run("node", "--help").out()).contains("--parent-pid");
   }
 
+  /**
+   * Tests that a coordinator or node bound to every interface without --advertise does not start,
+   * saying to give it, and that an advertised host with a port is refused; neither starts anything.
+   */
+  @Test
+  void everyInterfaceNeedsAnAdvertisedHost(@TempDir Path dir) {
+    String advice =
+        "cohort.host = 0.0.0.0 binds every interface, and other members cannot reach this one at"
+            + " 0.0.0.0: give the address or DNS name they reach it at with --advertise HOST";
+    Outcome coordinator =
+        run("coordinator", "--host", "0.0.0.0", "--data-dir", dir.resolve("data").toString());
+    assertThat(coordinator.code()).isEqualTo(2);
+    assertThat(coordinator.err()).contains(advice);
+    Outcome node = run("node", "--host", "0.0.0.0", "--cluster-ca-dir", dir.toString());
+    assertThat(node.code()).isEqualTo(2);
+    assertThat(node.err()).contains(advice);
+    Outcome port =
+        run("node", "--advertise", "node-1.example:25520", "--cluster-ca-dir", dir.toString());
+    assertThat(port.code()).isEqualTo(2);
+    assertThat(port.err()).contains("cohort.advertise = 'node-1.example:25520' has a port");
+    assertThat(run("node", "--help").out()).contains("--advertise=HOST");
+    assertThat(run("coordinator", "--help").out()).contains("--advertise=HOST");
+  }
+
   /** Tests that the help lists every subcommand. */
   @Test
   void helpListsSubcommands() {

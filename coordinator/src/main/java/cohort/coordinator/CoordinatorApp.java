@@ -66,12 +66,12 @@ public final class CoordinatorApp {
         .resolve();
   }
 
-  /** Adds the Pekko settings that follow from the coordinator's settings. */
+  /**
+   * Adds the Pekko settings that follow from the coordinator's settings: its address (advertised
+   * and bound) and its transport.
+   */
   public static Config clusterConfig(CoordinatorSettings settings, Config config) {
-    return ConfigFactory.parseMap(
-            Map.of(
-                "pekko.remote.artery.canonical.hostname", settings.host(),
-                "pekko.remote.artery.canonical.port", settings.clusterPort()))
+    return ConfigFactory.parseMap(settings.host().arterySettings(settings.clusterPort()))
         .withFallback(ClusterTls.configure(config, settings.host()));
   }
 
@@ -261,7 +261,7 @@ public final class CoordinatorApp {
    */
   static void checkExposure(CoordinatorSettings settings, Config config) {
     Exposure.check(
-        settings.host(),
+        settings.host().bind(),
         Https.fromConfig(config).isPresent(),
         ClusterTls.enabled(config),
         config.getBoolean("cohort.coordinator.insecure"));
@@ -270,7 +270,8 @@ public final class CoordinatorApp {
   /**
    * Serves {@code handler} on the settings' HTTP port until the actor system stops.
    *
-   * @return the URL it serves at; failed, saying what to do, when the port cannot be had
+   * @return the URL it serves at, on the advertised host (what nodes and clients are told); failed,
+   *     saying what to do, when the port cannot be had
    */
   static CompletionStage<String> bind(
       ActorSystem<?> system, CoordinatorSettings settings, HandlerProvider handler) {
@@ -283,7 +284,7 @@ public final class CoordinatorApp {
     }
     ServerBuilder server =
         Http.get(system)
-            .newServerAt(settings.host(), settings.httpPort())
+            .newServerAt(settings.host().bind(), settings.httpPort())
             .adaptSettings(
                 adapt -> adapt.withParsingErrorHandler(JsonParsingErrors.class.getName()));
     String scheme = https.isPresent() ? "https" : "http";
@@ -297,7 +298,7 @@ public final class CoordinatorApp {
                 bound.completeExceptionally(
                     new IllegalStateException(
                         "cannot serve HTTP on "
-                            + settings.host()
+                            + settings.host().bind()
                             + ":"
                             + settings.httpPort()
                             + " ("
@@ -308,7 +309,11 @@ public final class CoordinatorApp {
               }
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
               bound.complete(
-                  scheme + "://" + settings.host() + ":" + binding.localAddress().getPort());
+                  scheme
+                      + "://"
+                      + settings.host().advertised()
+                      + ":"
+                      + binding.localAddress().getPort());
             });
     return bound;
   }

@@ -3,6 +3,7 @@ package cohort.coordinator;
 import cohort.coordinator.admission.JobLimits;
 import cohort.coordinator.job.Batching;
 import cohort.protocol.HostPort;
+import cohort.protocol.cluster.MemberHost;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.util.Optional;
 /**
  * The coordinator's settings, read once from the {@code cohort} block and validated.
  *
- * @param host the interface the cluster and HTTP ports bind to
+ * @param host the interface the cluster and HTTP ports bind to, and the host nodes and clients
+ *     reach them at
  * @param clusterPort the Pekko Cluster port nodes join
  * @param httpPort the HTTP API port; 0 picks a free one
  * @param dataDir where results are spooled and jobs journaled; empty for the default
@@ -27,7 +29,7 @@ import java.util.Optional;
  * @param limits the most jobs and inputs per job the coordinator takes
  */
 public record CoordinatorSettings(
-    String host,
+    MemberHost host,
     int clusterPort,
     int httpPort,
     Optional<Path> dataDir,
@@ -48,7 +50,7 @@ public record CoordinatorSettings(
     try {
       String dir = config.getString("cohort.coordinator.data-dir").trim();
       return new CoordinatorSettings(
-          config.getString("cohort.host"),
+          MemberHost.fromConfig(config),
           port(config, "cohort.coordinator.cluster-port"),
           port(config, "cohort.coordinator.http-port"),
           dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)),

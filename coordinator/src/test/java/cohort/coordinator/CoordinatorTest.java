@@ -104,7 +104,7 @@ class CoordinatorTest {
     // The tests count batches per node exactly, so the pipeline stays at its minimum depth, and
     // queued batches stay where they were sent unless a test says otherwise.
     return new CoordinatorSettings(
-        "127.0.0.1",
+        new cohort.protocol.cluster.MemberHost("127.0.0.1", "127.0.0.1"),
         0,
         0,
         Optional.of(dataDir),

@@ -3,6 +3,7 @@ package cohort.node;
 import cohort.node.direct.DirectCalls;
 import cohort.node.direct.DirectServer;
 import cohort.protocol.HostPort;
+import cohort.protocol.cluster.MemberHost;
 import cohort.protocol.cluster.SelfMember;
 import com.typesafe.config.Config;
 import java.io.IOException;
@@ -20,25 +21,29 @@ final class DirectPort {
 
   /**
    * Starts the direct port unless {@code cohort.node.direct-calls} is off; {@code auto} (the
-   * default) opens it only on a loopback interface, since it speaks plain TCP and its token would
-   * cross the network in the clear.
+   * default) opens it only when the node binds to loopback and is advertised at a loopback address,
+   * since it speaks plain TCP and its token would otherwise cross the network in the clear (a node
+   * bound to loopback but advertised elsewhere is reached through a relay).
    *
-   * @return the running server, or null when the node takes no direct calls
+   * @return where clients reach the port ({@code host:port}, on the advertised host), or null when
+   *     the node takes no direct calls
    * @throws UncheckedIOException when the port cannot be bound
    */
-  static DirectServer start(
+  static String start(
       ActorSystem<?> system, TaskRegistry registry, NodeAccess access, int workers) {
     Config config = system.settings().config();
     String setting = config.getString("cohort.node.direct-calls").trim();
-    String host = config.getString("cohort.host");
+    MemberHost host = MemberHost.fromConfig(config);
+    boolean local = onThisMachineOnly(host);
     if (setting.equalsIgnoreCase("auto")
-        ? !HostPort.loopbackOnly(host)
+        ? !local
         : !config.getBoolean("cohort.node.direct-calls")) {
       if (setting.equalsIgnoreCase("auto")) {
         LOG.info(
-            "node takes no direct calls: its port would speak plain TCP on {}, beyond this machine"
-                + " (--direct-calls opens it anyway)",
-            host);
+            "node takes no direct calls: its port would speak plain TCP beyond this machine (bound"
+                + " to {}, reached at {}); --direct-calls opens it anyway",
+            host.bind(),
+            host.advertised());
       }
       return null;
     }
@@ -49,22 +54,24 @@ final class DirectPort {
     try {
       server =
           DirectServer.start(
-              config.getString("cohort.host"),
-              port,
-              new DirectCalls(registry, node),
-              access::nodeToken,
-              workers);
+              host.bind(), port, new DirectCalls(registry, node), access::nodeToken, workers);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     system.getWhenTerminated().thenRun(server::close);
-    if (!HostPort.loopbackOnly(host)) {
+    String address = new HostPort(host.advertised(), server.port()).toString();
+    if (!local) {
       LOG.warn(
           "the direct port {} speaks plain TCP beyond this machine: its token can be read on the"
               + " network",
-          server.address());
+          address);
     }
-    LOG.info("node {} takes direct calls at {}", node, server.address());
-    return server;
+    LOG.info("node {} takes direct calls at {}", node, address);
+    return address;
+  }
+
+  /** Whether only this machine reaches the node: bound to loopback, and advertised there. */
+  static boolean onThisMachineOnly(MemberHost host) {
+    return HostPort.loopbackOnly(host.bind()) && HostPort.loopbackOnly(host.advertised());
   }
 }

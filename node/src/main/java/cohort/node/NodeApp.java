@@ -1,12 +1,12 @@
 package cohort.node;
 
-import cohort.node.direct.DirectServer;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.cluster.SelfMember;
 import cohort.protocol.security.ClusterTls;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,27 +50,21 @@ public final class NodeApp {
   }
 
   /**
-   * Adds the Pekko settings that follow from the node's settings: address, seed, and a shutdown
-   * phase long enough to drain.
+   * Adds the Pekko settings that follow from the node's settings: address (advertised and bound),
+   * seeds, transport, and a shutdown phase long enough to drain.
    */
   public static Config clusterConfig(NodeSettings settings, Config config) {
-    return ConfigFactory.parseMap(
-            Map.of(
-                "pekko.remote.artery.canonical.hostname", settings.host(),
-                "pekko.remote.artery.canonical.port", settings.clusterPort(),
-                "pekko.cluster.seed-nodes",
-                    settings.join().stream()
-                        .map(
-                            join ->
-                                "pekko://"
-                                    + CoordinatorProtocol.SYSTEM_NAME
-                                    + "@"
-                                    + join.host()
-                                    + ":"
-                                    + join.port())
-                        .toList(),
-                "pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
-                    (settings.drainTimeout().toMillis() + 10_000) + "ms"))
+    Map<String, Object> pekko =
+        new HashMap<>(settings.host().arterySettings(settings.clusterPort()));
+    pekko.put(
+        "pekko.cluster.seed-nodes",
+        settings.join().stream()
+            .map(join -> "pekko://" + CoordinatorProtocol.SYSTEM_NAME + "@" + join)
+            .toList());
+    pekko.put(
+        "pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
+        (settings.drainTimeout().toMillis() + 10_000) + "ms");
+    return ConfigFactory.parseMap(pekko)
         .withFallback(ClusterTls.configure(config, settings.host()));
   }
 
@@ -125,7 +119,7 @@ public final class NodeApp {
         system,
         () -> {
           NodeAccess access = new NodeAccess(trust);
-          DirectServer direct;
+          String direct;
           try {
             direct = DirectPort.start(system, registry, access, workers);
           } catch (java.io.UncheckedIOException e) {
@@ -141,7 +135,7 @@ public final class NodeApp {
                           registry,
                           slotExecutor(workers),
                           registered,
-                          direct == null ? null : direct.address(),
+                          direct,
                           access,
                           Outbox.START_REPORT_DELAY)),
                   "worker",
@@ -255,7 +249,8 @@ public final class NodeApp {
       while (!stopping) {
         ActorSystem<Void> system;
         Config configured = clusterConfig(settings, config);
-        Optional<SSLContext> trust = ClusterTls.httpsTrust(configured, settings.host());
+        Optional<SSLContext> trust =
+            ClusterTls.httpsTrust(configured, settings.host().advertised());
         try {
           system =
               ActorSystem.create(Behaviors.empty(), CoordinatorProtocol.SYSTEM_NAME, configured);

@@ -1,6 +1,7 @@
 package cohort.node;
 
 import cohort.protocol.HostPort;
+import cohort.protocol.cluster.MemberHost;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.nio.file.Files;
@@ -11,7 +12,8 @@ import java.util.Optional;
 /**
  * A node's settings, read once from the {@code cohort} block and validated.
  *
- * @param host the interface the node's cluster port binds to
+ * @param host the interface the node's cluster port binds to, and the host the coordinator and
+ *     clients reach it at
  * @param clusterPort the node's cluster port; 0 picks a free one
  * @param join the cluster addresses of the coordinators, the active one and those standing by
  * @param workers worker slots; already resolved from 0 to the processor count
@@ -20,7 +22,7 @@ import java.util.Optional;
  * @param plugins a folder of jars with more tasks, if any
  */
 public record NodeSettings(
-    String host,
+    MemberHost host,
     int clusterPort,
     java.util.List<HostPort> join,
     int workers,
@@ -38,7 +40,7 @@ public record NodeSettings(
    */
   public static NodeSettings fromConfig(Config config) {
     try {
-      String host = config.getString("cohort.host");
+      MemberHost host = MemberHost.fromConfig(config);
       int port = port(config, "cohort.node.cluster-port");
       java.util.List<HostPort> join = joins(config.getString("cohort.node.join"));
       int workers = config.getInt("cohort.node.workers");

@@ -101,9 +101,14 @@ public final class DirectServer implements AutoCloseable {
     return server;
   }
 
-  /** Where clients connect, as {@code host:port}. */
+  /** The address bound, as {@code host:port}. */
   public String address() {
     return socket.getInetAddress().getHostAddress() + ":" + socket.getLocalPort();
+  }
+
+  /** The port bound. */
+  public int port() {
+    return socket.getLocalPort();
   }
 
   private void accept() {

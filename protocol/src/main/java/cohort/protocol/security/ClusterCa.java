@@ -237,23 +237,24 @@ public final class ClusterCa {
   }
 
   /**
-   * The folder of this machine's own member certificate for {@code host}, issued by this CA (into
-   * {@code members/HOST} beside it) unless one is there, signed by this CA and valid for a day
-   * more. Members that start at once on one machine share it.
+   * The folder of this machine's own member certificate for {@code hosts} (the host it is reached
+   * at, then any other name it has), issued by this CA (into {@code members/HOSTS} beside it)
+   * unless one is there, signed by this CA, naming every host and valid for a day more. Members
+   * that start at once on one machine share it.
    */
-  public Path memberFor(String host) {
-    Path out = dir.resolve("members").resolve(host.replace(':', '_'));
+  public Path memberFor(List<String> hosts) {
+    Path out = dir.resolve("members").resolve(String.join(",", hosts).replace(':', '_'));
     return locked(
         dir,
         () -> {
-          if (!usable(out, host)) {
-            issue(List.of(host), MEMBER_VALIDITY, out);
+          if (!usable(out, hosts)) {
+            issue(hosts, MEMBER_VALIDITY, out);
           }
           return out;
         });
   }
 
-  private boolean usable(Path member, String host) {
+  private boolean usable(Path member, List<String> hosts) {
     if (!Files.exists(member.resolve(MEMBER_KEY)) || !Files.exists(member.resolve(MEMBER_CERT))) {
       return false;
     }
@@ -261,7 +262,7 @@ public final class ClusterCa {
       X509Certificate issued = Pem.certificates(member.resolve(MEMBER_CERT)).get(0);
       issued.verify(certificate.getPublicKey());
       issued.checkValidity(Date.from(Instant.now().plus(Duration.ofDays(1))));
-      return MemberTls.covers(issued, host)
+      return hosts.stream().allMatch(host -> MemberTls.covers(issued, host))
           && Pem.certificates(member.resolve(CA_CERT)).get(0).equals(certificate);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return false;

@@ -1,5 +1,6 @@
 package cohort.protocol.security;
 
+import cohort.protocol.cluster.MemberHost;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
@@ -39,12 +40,13 @@ public final class ClusterTls {
   }
 
   /**
-   * The configuration of a member reached at {@code host}, with its transport set up: its
-   * certificate read and checked, or issued.
+   * The configuration of a member at {@code host}, with its transport set up: its certificate read
+   * and checked to name the advertised host, which peers check, or issued for it (and for the bound
+   * interface when that is one address).
    *
    * @throws IllegalArgumentException when the member's certificate cannot be used, saying why
    */
-  public static Config configure(Config config, String host) {
+  public static Config configure(Config config, MemberHost host) {
     if (!enabled(config)) {
       LOG.warn(
           "cohort.cluster-tls is off: cluster messages travel in the clear and any process that"
@@ -77,16 +79,16 @@ public final class ClusterTls {
    */
   static final int TLS_ACTOR_THREADS = 2;
 
-  private static Path memberDir(Config config, String host) {
+  private static Path memberDir(Config config, MemberHost host) {
     String given = config.hasPath(DIR) ? config.getString(DIR).trim() : "";
     if (!given.isEmpty()) {
       Path dir = Path.of(given);
-      MemberTls.load(dir, host);
+      MemberTls.load(dir, host.advertised());
       return dir;
     }
     String caDir = config.hasPath(CA_DIR) ? config.getString(CA_DIR).trim() : "";
     Path ca = caDir.isEmpty() ? defaultCaDir() : Path.of(caDir);
-    return ClusterCa.openOrCreate(ca).memberFor(host);
+    return ClusterCa.openOrCreate(ca).memberFor(host.certificateHosts());
   }
 
   /**

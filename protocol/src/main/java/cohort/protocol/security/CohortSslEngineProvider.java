@@ -32,12 +32,16 @@ public final class CohortSslEngineProvider implements SSLEngineProvider {
   private final SSLContext context;
   private final RefusalLog refusals;
 
-  /** Pekko makes one per actor system: Cohort's settings say where the member's material is. */
+  /**
+   * Pekko makes one per actor system: Cohort's settings say where the member's material is, and its
+   * certificate must name the host the member is known by (Artery's canonical host name).
+   */
   public CohortSslEngineProvider(ActorSystem system) {
     var config = system.settings().config();
     MemberTls member =
         MemberTls.load(
-            Path.of(config.getString(ClusterTls.MEMBER_DIR)), config.getString("cohort.host"));
+            Path.of(config.getString(ClusterTls.MEMBER_DIR)),
+            config.getString("pekko.remote.artery.canonical.hostname"));
     this.refusals = new RefusalLog(member.trusted().get(0));
     try {
       this.context = member.context(new CheckingTrustManager(member.trustManager(), refusals));

@@ -64,7 +64,8 @@ public record MemberTls(
               + String.join(", ", names(own))
               + ", not for "
               + host
-              + ", the host this member is reached at; issue one with: cohort ca issue --host "
+              + ", the host other members reach this one at (its --advertise, or else its --host);"
+              + " issue one with: cohort ca issue --host "
               + host
               + " CA-DIR");
     }

@@ -69,11 +69,29 @@ class ClusterCaTest {
   @Test
   void aMemberReusesTheCertificateItIssuedItself() throws Exception {
     ClusterCa ca = ClusterCa.openOrCreate(dir.resolve("ca"));
-    Path first = ca.memberFor("127.0.0.1");
+    Path first = ca.memberFor(List.of("127.0.0.1"));
     String cert = Files.readString(first.resolve("tls.crt"));
-    Path again = ClusterCa.openOrCreate(dir.resolve("ca")).memberFor("127.0.0.1");
+    Path again = ClusterCa.openOrCreate(dir.resolve("ca")).memberFor(List.of("127.0.0.1"));
     assertThat(again).isEqualTo(first);
     assertThat(Files.readString(again.resolve("tls.crt"))).isEqualTo(cert);
     assertThat(MemberTls.load(again, "127.0.0.1").chain()).hasSize(1);
+  }
+
+  /**
+   * Tests that a member known by a name issues itself a certificate naming it and the address it
+   * binds, apart from the one it would have by its address alone.
+   */
+  @Test
+  void aMemberAdvertisedByANameHasACertificateForTheNameAndItsAddress() {
+    ClusterCa ca = ClusterCa.openOrCreate(dir.resolve("ca"));
+    Path byAddress = ca.memberFor(List.of("127.0.0.1"));
+    Path byName = ca.memberFor(List.of("coordinator.cohort.test", "127.0.0.1"));
+    assertThat(byName).isNotEqualTo(byAddress);
+    MemberTls tls = MemberTls.load(byName, "coordinator.cohort.test");
+    assertThat(MemberTls.names(tls.chain().get(0)))
+        .containsExactly("coordinator.cohort.test", "127.0.0.1");
+    assertThatThrownBy(() -> MemberTls.load(byAddress, "coordinator.cohort.test"))
+        .hasMessageContaining("is for 127.0.0.1, not for coordinator.cohort.test")
+        .hasMessageContaining("(its --advertise, or else its --host)");
   }
 }
