@@ -258,6 +258,7 @@ public final class NodeApp {
           return; // the JVM began to shut down while the system started
         }
         current.set(system);
+        JoinWatch.start(system, settings.join());
         boolean rejoined = again;
         CompletableFuture<Void> refused = new CompletableFuture<>();
         init(system, registry, settings.workers(), settings.drainTimeout(), trust)
