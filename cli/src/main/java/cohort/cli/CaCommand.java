@@ -83,7 +83,8 @@ final class CaCommand implements Runnable {
         paramLabel = "HOST",
         required = true,
         description =
-            "A name or address the member is reached at: its --host; repeat for more names.")
+            "A name or address the member is reached at: its --advertise, or else its --host;"
+                + " repeat for more names.")
     List<String> hosts;
 
     @Option(
