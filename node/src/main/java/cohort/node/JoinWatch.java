@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
@@ -92,7 +93,16 @@ final class JoinWatch {
     if (up) {
       return;
     }
-    Duration waited = waited();
+    try {
+      say(waited());
+    } catch (RuntimeException e) {
+      // A look that fails says nothing; the next one comes all the same (an exception would
+      // cancel the schedule), and Pekko's joining does not depend on it.
+      LOG.debug("could not look at the addresses to join: {}", e.toString());
+    }
+  }
+
+  private void say(Duration waited) {
     boolean probe = wait.shouldProbe(waited);
     List<JoinWait.Sighting> sightings = new ArrayList<>();
     for (HostPort address : join) {
@@ -103,8 +113,7 @@ final class JoinWatch {
 
   private void joined() {
     String coordinator =
-        java.util.stream.StreamSupport.stream(
-                Cluster.get(system).state().getMembers().spliterator(), false)
+        StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
             .filter(member -> member.hasRole(CoordinatorProtocol.COORDINATOR_ROLE))
             .map(member -> HostPort.of(member.address()).toString())
             .findFirst()

@@ -109,6 +109,22 @@ class JoinWaitTest {
   }
 
   /**
+   * Tests that a port that stops answering starts the count again: a coordinator that restarted has
+   * as long as the first to let the node in.
+   */
+  @Test
+  void aPortThatStopsAnsweringStartsTheCountAgain() {
+    JoinWait wait = new JoinWait(List.of(ADDRESS), GRACE, ANSWERING);
+    List<Sighting> answers = List.of(seen(ADDRESS, State.ANSWERS, "127.0.0.1"));
+    assertThat(wait.seen(answers, s(5))).isEmpty();
+    assertThat(wait.seen(List.of(seen(ADDRESS, State.NO_ANSWER, "Connection refused")), s(12)))
+        .isPresent();
+    assertThat(wait.seen(answers, s(13))).isEmpty();
+    assertThat(wait.seen(answers, s(22))).isEmpty();
+    assertThat(wait.seen(answers, s(23))).get().asString().contains("has not let this node join");
+  }
+
+  /**
    * Tests a node with several coordinators to join: one address that resolves is enough to stop
    * blaming names, and the line names each address and what was found there.
    */
