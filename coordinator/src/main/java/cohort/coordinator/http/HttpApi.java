@@ -147,7 +147,7 @@ public final class HttpApi extends AllDirectives {
         pathPrefix("code", code::codeRoutes),
         pathPrefix("deployments", code::deploymentRoutes),
         path("cluster", () -> get(this::cluster)),
-        path("health", () -> get(health::route)),
+        path(ApiAccess.HEALTH.substring(1), () -> get(health::route)),
         path("tasks", () -> get(code::tasks)));
   }
 

@@ -21,8 +21,11 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class ApiAccess {
 
-  /** The open route: whether a coordinator serves, and as what. */
-  static final String HEALTH = "/health";
+  /**
+   * The open route: whether a coordinator serves, and as what. The active coordinator's API and a
+   * standby's serve it here, and health probes ask it (deploy/kubernetes).
+   */
+  public static final String HEALTH = "/health";
 
   private final Token token;
   private final Token nodeToken;

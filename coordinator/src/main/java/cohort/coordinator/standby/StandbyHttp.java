@@ -60,7 +60,7 @@ public final class StandbyHttp {
     String path = request.getUri().path();
     Optional<Lease.Holder> leader =
         active.get().filter(holder -> !holder.httpUrl().equals(ownUrl.get()));
-    if (path.equals("/health")) {
+    if (path.equals(ApiAccess.HEALTH)) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("status", "standby");
       body.put("role", "standby");
