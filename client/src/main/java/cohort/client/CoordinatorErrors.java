@@ -29,6 +29,17 @@ final class CoordinatorErrors {
   }
 
   CohortException unreachable(IOException e) {
+    if (e instanceof javax.net.ssl.SSLHandshakeException && !refusedCertificate(e)) {
+      // A coordinator starting or stopping closes connections mid-handshake: not a trust problem.
+      return new CohortException(
+          "the coordinator at "
+              + coordinators.shown()
+              + " broke off the HTTPS handshake ("
+              + e.getMessage()
+              + "): it may be starting or stopping; try again in a moment",
+          0,
+          e);
+    }
     if (e instanceof javax.net.ssl.SSLHandshakeException) {
       return new CohortException(
           "cannot speak HTTPS with the coordinator at "
@@ -51,6 +62,17 @@ final class CoordinatorErrors {
             + " or COHORT_COORDINATOR at a running one",
         0,
         e);
+  }
+
+  /** Whether a handshake failed on the coordinator's certificate (its CA, name or dates). */
+  private static boolean refusedCertificate(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.security.cert.CertificateException
+          || cause instanceof java.security.GeneralSecurityException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Every coordinator stands by and none is active yet: worth asking again soon. */

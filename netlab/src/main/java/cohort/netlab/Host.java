@@ -63,6 +63,11 @@ public record Host(String name, String namespace, String address, String lab) {
     return command.toArray(String[]::new);
   }
 
+  /** The host's routing table, one route a line, as {@code ip route} prints it. */
+  public List<String> routes() {
+    return Shell.must("ip", "-n", namespace, "-4", "route", "show").lines().toList();
+  }
+
   /** Gives the host one more address on the lab's network, such as a relay's. */
   public void addAddress(String other) {
     Shell.must("ip", "-n", namespace, "addr", "add", other + "/24", "dev", "eth0");

@@ -101,8 +101,8 @@ class LatencyIT {
   }
 
   /**
-   * Runs the job twice (the first warms the cluster up) and returns the second's rate, after
-   * checking that it returned its exact sum.
+   * Runs the job four times (the first warms the cluster up) and returns the best rate of the other
+   * three, after checking that each returned every result once and its exact sum.
    */
   private static double rate(CohortClient client) {
     List<JsonNode> inputs = new ArrayList<>();
@@ -110,15 +110,18 @@ class LatencyIT {
       inputs.add(LongNode.valueOf(i));
     }
     long sum = (long) INPUTS * (INPUTS - 1) / 2;
-    JobStatus end = null;
-    for (int round = 0; round < 2; round++) {
+    double best = 0;
+    for (int round = 0; round < 4; round++) {
       JobStatus job = client.submit(JobRequest.of("echo", inputs).withCombine("sum"));
-      end = LabTests.awaitEnd(client, job.id());
+      JobStatus end = LabTests.awaitEnd(client, job.id());
       assertThat(end.state()).as(end.toString()).isEqualTo(JobStatus.State.SUCCEEDED);
       assertThat(end.combined().longValue()).isEqualTo(sum);
       LabTests.assertExactlyOnce(LabTests.results(client, job.id()), INPUTS);
+      if (round > 0) {
+        best = Math.max(best, INPUTS * 1000.0 / Math.max(1, end.elapsedMillis()));
+      }
     }
-    return INPUTS * 1000.0 / Math.max(1, end.elapsedMillis());
+    return best;
   }
 
   /** The time a job of one input took, in ms, on a warm cluster (the best of three). */

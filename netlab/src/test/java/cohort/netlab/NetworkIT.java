@@ -87,6 +87,17 @@ class NetworkIT {
   /** Tests that a job spread over three node hosts returns every result exactly once. */
   @Test
   void aJobOverThreeHostsReturnsEveryResultOnce() {
+    // Only the lab's own addresses: each host routes its own /24 and nothing else, and every
+    // member is known by its host's address, never loopback.
+    String network = lab.host(1).address().substring(0, lab.host(1).address().lastIndexOf('.'));
+    for (Host host : lab.hosts()) {
+      assertThat(host.routes())
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith(network + ".0/24 dev eth0");
+    }
+    ClusterStatus status = client.cluster();
+    assertThat(hostOf(status.coordinator())).isEqualTo(lab.host(1).address());
+    assertThat(status.nodes()).allSatisfy(n -> assertThat(n.address()).contains(network + "."));
     assertThat(hostsOf(runWhere(90)))
         .containsExactlyInAnyOrder(
             lab.host(2).address(), lab.host(3).address(), lab.host(4).address());

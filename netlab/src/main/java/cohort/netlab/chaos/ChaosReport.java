@@ -26,6 +26,12 @@ final class ChaosReport {
               kind.name().toLowerCase(java.util.Locale.ROOT), totals.jobs().getOrDefault(kind, 0)));
     }
     out.append(String.format("chaos: inputs %,d in %d jobs%n", totals.inputs(), totals.jobCount()));
+    totals
+        .refusals()
+        .forEach(
+            (reason, count) ->
+                out.append(
+                    String.format("chaos: refused, submitted again %d: %s%n", count, reason)));
     out.append(String.format("chaos: results lost %d%n", totals.lost()));
     out.append(String.format("chaos: results duplicated %d%n", totals.duplicated()));
     out.append(String.format("chaos: wrong outputs %d%n", totals.wrong()));
@@ -75,6 +81,14 @@ final class ChaosReport {
         String.format(
             "| worst stall of a job (no input finished) | %.1f s |%n",
             totals.worstStallMillis() / 1000.0));
+    if (!totals.refusals().isEmpty()) {
+      page.append(
+          "\nSubmissions refused with a reason (no job made), then made again, as a user"
+              + " would:\n\n| Reason given | Times |\n|---|---:|\n");
+      totals
+          .refusals()
+          .forEach((reason, count) -> page.append(String.format("| %s | %d |%n", reason, count)));
+    }
     page.append(
         "\nA stall is the longest time in which a job's count of finished inputs did not grow:"
             + " it spans the faults themselves (a link cut for up to 10 s, a node frozen for up to"

@@ -117,33 +117,62 @@ public final class ChaosRun {
   private void runOne(Workload kind, Random random) throws IOException {
     long jobDeadline = Math.max(runDeadline, System.nanoTime()) + JOB_GRACE_NANOS;
     if (kind == Workload.STREAMED_STDIN) {
-      try (StreamedJob job =
-          StreamedJob.start(random, settings.jar(), cluster.clientEnvironment(), settings.dir())) {
-        Optional<String> id = job.awaitId(System.nanoTime() + 120_000_000_000L);
-        if (id.isEmpty()) {
-          Verdict none = job.expected().check(List.of(), null, output -> output);
-          tally.add(kind, none, 0, false);
-          System.out.printf("chaos: a streamed job was never accepted: %s%n", job.stderr());
-          return;
-        }
-        check(kind, id.get(), job.expected(), jobDeadline);
-        try {
-          job.exitCode()
-              .filter(code -> code != 0)
-              .ifPresent(
-                  code ->
-                      System.out.printf(
-                          "chaos: cohort submit of job %s exited %d: %s%n",
-                          id.get(), code, lastLine(job)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      runStreamed(random, jobDeadline);
       return;
     }
     Workload.Job job = kind.job(random);
-    String id = Workload.submit(client, job.request(), System.nanoTime() + 120_000_000_000L);
+    String id = Workload.submit(client, job.request(), System.nanoTime() + 120_000_000_000L, tally);
     check(kind, id, job.expected(), jobDeadline);
+  }
+
+  /**
+   * Runs {@code cohort submit} with inputs on its stdin; when the command is refused (it exits
+   * saying why, with no job accepted), runs it again, as a user would.
+   */
+  private void runStreamed(Random random, long jobDeadline) throws IOException {
+    long giveUp = System.nanoTime() + 120_000_000_000L;
+    while (true) {
+      try (StreamedJob job =
+          StreamedJob.start(random, settings.jar(), cluster.clientEnvironment(), settings.dir())) {
+        Optional<String> id = job.awaitId(giveUp);
+        if (id.isPresent()) {
+          check(Workload.STREAMED_STDIN, id.get(), job.expected(), jobDeadline);
+          reportExit(job, id.get());
+          return;
+        }
+        Optional<Integer> code = exitCode(job);
+        if (code.isPresent() && code.get() != 0 && System.nanoTime() < giveUp) {
+          tally.refused(Workload.reason(lastLine(job)));
+          Pause.millis(500);
+          continue;
+        }
+        // Hung, or ended without a job and without saying why: its inputs count as lost.
+        Verdict none = job.expected().check(List.of(), null, output -> output);
+        tally.add(Workload.STREAMED_STDIN, none, 0, false);
+        System.out.printf(
+            "chaos: cohort submit accepted no job (exit %s): %s%n",
+            code.map(String::valueOf).orElse("none yet"), job.stderr());
+        return;
+      }
+    }
+  }
+
+  private static Optional<Integer> exitCode(StreamedJob job) {
+    try {
+      return job.exitCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private static void reportExit(StreamedJob job, String id) {
+    exitCode(job)
+        .filter(code -> code != 0)
+        .ifPresent(
+            code ->
+                System.out.printf(
+                    "chaos: cohort submit of job %s exited %d: %s%n", id, code, lastLine(job)));
   }
 
   private void check(Workload kind, String id, Expected expected, long deadline) {

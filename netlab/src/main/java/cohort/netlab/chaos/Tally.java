@@ -14,6 +14,7 @@ final class Tally {
   private long wrongCombined;
   private long unfinished;
   private long worstStallMillis;
+  private final java.util.Map<String, Integer> refusals = new java.util.TreeMap<>();
   private Workload worstStallKind;
 
   /** Adds one checked job. */
@@ -33,6 +34,14 @@ final class Tally {
     }
   }
 
+  /**
+   * Counts a submission the coordinator or the command refused with a reason, which the client then
+   * made again, as a user would: no job, so nothing of it can be lost.
+   */
+  synchronized void refused(String reason) {
+    refusals.merge(reason, 1, Integer::sum);
+  }
+
   /** The totals so far. */
   synchronized Totals totals() {
     return new Totals(
@@ -44,7 +53,8 @@ final class Tally {
         wrongCombined,
         unfinished,
         worstStallMillis,
-        worstStallKind);
+        worstStallKind,
+        new java.util.TreeMap<>(refusals));
   }
 
   /** A snapshot of the totals. */
@@ -57,7 +67,8 @@ final class Tally {
       long wrongCombined,
       long unfinished,
       long worstStallMillis,
-      Workload worstStallKind) {
+      Workload worstStallKind,
+      Map<String, Integer> refusals) {
 
     int jobCount() {
       return jobs.values().stream().mapToInt(Integer::intValue).sum();

@@ -88,14 +88,25 @@ enum Workload {
     return inputs.stream().mapToLong(JsonNode::longValue).sum();
   }
 
+  /** A refusal's reason without the addresses and numbers that make each one different. */
+  static String reason(String message) {
+    String text = message == null ? "(no message)" : message.strip();
+    int newline = text.indexOf('\n');
+    if (newline > 0) {
+      text = text.substring(0, newline);
+    }
+    return text.replaceAll("https?://[^ )]+", "URL").replaceAll("\\d+", "N");
+  }
+
   /** Submits a job, retrying while the coordinator does not answer (it may be restarting). */
-  static String submit(CohortClient client, JobRequest request, long deadlineNanos) {
+  static String submit(CohortClient client, JobRequest request, long deadlineNanos, Tally tally) {
     RuntimeException last = null;
     while (System.nanoTime() < deadlineNanos) {
       try {
         return client.submit(request).id();
       } catch (RuntimeException e) {
         last = e;
+        tally.refused(reason(e.getMessage()));
         Pause.millis(500);
       }
     }
