@@ -38,7 +38,8 @@ public final class MarkdownReport {
             " max, and each ratio is Cohort's figure over the peer's from the same round, so a"
                 + " noisy")
         .append(" moment of the machine weighs on both sides of a pair. This page is written by")
-        .append(" `bench/run.sh`; do not edit it by hand.\n\n");
+        .append(" `bench/run.sh`; do not edit it by hand. Under faults, across hosts in network")
+        .append(" namespaces: the latest chaos run, [chaos.md](chaos.md) (`bench/chaos.sh`).\n\n");
     md.append("| | |\n|---|---|\n");
     facts.forEach(
         (key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
