@@ -31,7 +31,7 @@ final class ChaosReport {
         .forEach(
             (reason, count) ->
                 out.append(
-                    String.format("chaos: refused, submitted again %d: %s%n", count, reason)));
+                    String.format("chaos: not accepted, submitted again %d: %s%n", count, reason)));
     out.append(String.format("chaos: results lost %d%n", totals.lost()));
     out.append(String.format("chaos: results duplicated %d%n", totals.duplicated()));
     out.append(String.format("chaos: wrong outputs %d%n", totals.wrong()));
@@ -83,8 +83,8 @@ final class ChaosReport {
             totals.worstStallMillis() / 1000.0));
     if (!totals.refusals().isEmpty()) {
       page.append(
-          "\nSubmissions refused with a reason (no job made), then made again, as a user"
-              + " would:\n\n| Reason given | Times |\n|---|---:|\n");
+          "\nSubmissions not accepted, the client saying why (no job made), then made again, as a"
+              + " user would:\n\n| What the client said | Times |\n|---|---:|\n");
       totals
           .refusals()
           .forEach((reason, count) -> page.append(String.format("| %s | %d |%n", reason, count)));
