@@ -36,7 +36,8 @@ public final class LabCluster implements AutoCloseable {
   /** Every node's cluster port, on its own host. */
   public static final int NODE_PORT = 25521;
 
-  private static final Duration START = Duration.ofSeconds(90);
+  // Generous: five JVMs starting at once on a 2-core machine that is busy with other work.
+  private static final Duration START = Duration.ofSeconds(180);
 
   /**
    * How to run the cluster.

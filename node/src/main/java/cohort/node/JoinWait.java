@@ -131,10 +131,11 @@ final class JoinWait {
                   + " answers (in Kubernetes its DNS record may not exist yet)";
           case NO_ANSWER -> "; the node keeps trying until the coordinator answers";
           case NOT_LET_IN ->
-              ". A coordinator lets in only nodes that join it by the host it advertises, written"
-                  + " as it is there (the cluster= of its ready line: its --advertise, else its"
-                  + " --host), not by another name or address for it; a coordinator standing by"
-                  + " for a shared journal lets none in until it leads. The node keeps trying";
+              ". It may be busy, or know itself by another name: a coordinator lets in only nodes"
+                  + " that join it by the host it advertises, written as it is there (the cluster="
+                  + " of its ready line: its --advertise, else its --host), not by another name or"
+                  + " address for it; a coordinator standing by for a shared journal lets none in"
+                  + " until it leads. The node keeps trying";
         };
     return "waiting for the coordinator at " + where + ": " + what + next;
   }

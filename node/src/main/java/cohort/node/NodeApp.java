@@ -192,7 +192,10 @@ public final class NodeApp {
 
   /** What a node JVM tells the one who started it. */
   public interface Listener {
-    /** The coordinator accepted the node; called again after each rejoin. */
+    /**
+     * The coordinator accepted the node; called again after each rejoin, with {@code again} true
+     * once a coordinator had accepted it before.
+     */
     void registered(String node, String coordinator, boolean again);
 
     /** The node lost its coordinator and rejoins in a new actor system. */
@@ -245,7 +248,11 @@ public final class NodeApp {
      * @throws IllegalStateException when the coordinator refuses the node
      */
     public void run(Listener listener) {
-      boolean again = false;
+      // Whether a coordinator accepted this node before: a membership that ended before that (the
+      // node downed while it joined, on a loaded machine) is not a rejoin, and the node has yet to
+      // say it is ready.
+      java.util.concurrent.atomic.AtomicBoolean accepted =
+          new java.util.concurrent.atomic.AtomicBoolean();
       while (!stopping) {
         ActorSystem<Void> system;
         Config configured = clusterConfig(settings, config);
@@ -259,7 +266,6 @@ public final class NodeApp {
         }
         current.set(system);
         JoinWatch.start(system, settings.join());
-        boolean rejoined = again;
         CompletableFuture<Void> refused = new CompletableFuture<>();
         init(system, registry, settings.workers(), settings.drainTimeout(), trust)
             .whenComplete(
@@ -268,7 +274,7 @@ public final class NodeApp {
                     refused.completeExceptionally(failure);
                     system.terminate();
                   } else {
-                    listener.registered(address(system), coordinator, rejoined);
+                    listener.registered(address(system), coordinator, accepted.getAndSet(true));
                   }
                 });
         system.getWhenTerminated().toCompletableFuture().join();
@@ -288,7 +294,6 @@ public final class NodeApp {
           return;
         }
         listener.rejoining(reason);
-        again = true;
         try {
           Thread.sleep(REJOIN_PAUSE.toMillis());
         } catch (InterruptedException e) {

@@ -95,8 +95,9 @@ class JoinWaitTest {
         .asString()
         .startsWith(
             "waiting for the coordinator at localhost:25520: localhost:25520 (127.0.0.1) answers"
-                + " but has not let this node join. A coordinator lets in only nodes that join it"
-                + " by the host it advertises, written as it is there (the cluster= of its ready"
+                + " but has not let this node join. It may be busy, or know itself by another"
+                + " name: a coordinator lets in only nodes that join it by the host it advertises,"
+                + " written as it is there (the cluster= of its ready"
                 + " line: its --advertise, else its --host), not by another name or address for"
                 + " it;")
         .endsWith("The node keeps trying");

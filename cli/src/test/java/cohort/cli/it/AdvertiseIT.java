@@ -156,8 +156,9 @@ class AdvertiseIT {
                 + port
                 + ": 127.0.0.1:"
                 + port
-                + " answers but has not let this node join. A coordinator lets in only nodes that"
-                + " join it by the host it advertises");
+                + " answers but has not let this node join. It may be busy, or know itself by"
+                + " another name: a coordinator lets in only nodes that join it by the host it"
+                + " advertises");
     assertThat(byAddress.isAlive()).isTrue();
     assertThat(byAddress.readiness()).isEmpty();
   }
