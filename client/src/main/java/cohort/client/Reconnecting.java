@@ -54,7 +54,7 @@ public final class Reconnecting {
     return follow(api::results, id, timeout, listener);
   }
 
-  private static <T> Stream<T> follow(
+  static <T> Stream<T> follow(
       BiFunction<String, Long, Stream<T>> open, String id, Duration timeout, Listener listener) {
     Following<T> following = new Following<>(open, id, timeout, listener);
     return StreamSupport.stream(
@@ -79,8 +79,18 @@ public final class Reconnecting {
       this.id = id;
       this.timeout = timeout;
       this.listener = listener;
-      this.stream = open.apply(id, 0L);
-      this.items = stream.iterator();
+      try {
+        this.stream = open.apply(id, 0L);
+        this.items = stream.iterator();
+      } catch (CohortException e) {
+        // The coordinator went away between accepting the job and this first read (the chaos
+        // run saw it): wait for it as for one that went away later, or a streamed job whose
+        // client gave up here would wait for its inputs forever.
+        if (!lostConnection(e) || timeout.isZero()) {
+          throw e;
+        }
+        reconnect(e);
+      }
     }
 
     @Override
