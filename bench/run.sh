@@ -5,6 +5,9 @@
 #   bench/run.sh --jmh [JMH options]                      the microbenchmarks of the hot paths
 #   bench/run.sh --thumbnail-stages [COUNT]               CPU per thumbnail stage, Cohort vs Pillow,
 #                                                         on one core (a table for performance.md)
+#   bench/run.sh --scale [--rate N] [--nodes 10,1000]     one real coordinator against 10 to 1,000
+#                                                         simulated nodes in one JVM: its CPU per
+#                                                         dispatch, heap and membership changes
 # Builds what it needs first. The clusters' logs go to bench/target/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,6 +44,12 @@ if [ -n "$cold_jar" ]; then cold_archive="$(cohort_archive "$cold_jar")" || cold
 if [ "${1:-}" = "--jmh" ]; then
   shift
   exec java -cp "$classpath" org.openjdk.jmh.Main "${@:-cohort.bench.jmh}"
+fi
+if [ "${1:-}" = "--scale" ]; then
+  shift
+  exec java -XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
+    -Dcohort.log.level=WARN -Dcohort.bench.root="$root" -cp "$classpath" \
+    cohort.bench.scale.ScaleOnPaper "$@"
 fi
 if [ "${1:-}" = "--thumbnail-stages" ]; then
   shift
