@@ -132,14 +132,14 @@ final class Membership {
     if (!known) {
       nodesChanged.run();
       context.watchWith(worker, new Lost(NodeTable.idOf(worker), null, "it stopped"));
-      int count = now.nodes().size();
+      int count = now.size();
       context
           .getLog()
           .info(
               "node {} joined with {} slots; the cluster has {} slots on {}",
               node,
               register.slots(),
-              now.nodes().stream().mapToInt(NodeTable.Node::slots).sum(),
+              now.slots(),
               count == 1 ? "1 node" : count + " nodes");
     }
     worker.tell(new Registered(self, http.url(), http.nodeToken()));
@@ -164,7 +164,7 @@ final class Membership {
               node.address(),
               lost.why(),
               held,
-              now.nodes().size());
+              now.size());
     }
     return now;
   }

@@ -13,6 +13,7 @@ import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.WorkerProtocol.ReturnQueued;
 import cohort.protocol.WorkerProtocol.RunBatch;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,9 @@ public final class Dispatcher {
    */
   public NodeTable round(NodeTable nodes, JobRegistry jobs, Outbox outbox, Instant now) {
     NodeTable after = new Round(nodes, jobs, outbox, now).run();
+    if (jobs.activeCount() == 0) {
+      return after; // no batch of a running job is out: nothing to move (nodes registering)
+    }
     for (Rebalancer.Recall recall : rebalancer.plan(after, Rebalancer.heldIn(jobs))) {
       recall.holder().worker().tell(new ReturnQueued(recall.batches(), coordinator));
     }
@@ -100,19 +104,51 @@ public final class Dispatcher {
       this.now = now;
     }
 
+    /**
+     * Passes over the nodes, one batch per node per pass, the freest first. The first pass tries
+     * the nodes that hold less than the deepest queue a running job wants; only the nodes that took
+     * a batch in a pass are tried in the next: sending takes credit and work and gives neither, so
+     * a node that took nothing would take nothing again until the round ends. Sorting every node
+     * with credit for every batch sent made the coordinator's CPU per dispatch grow with the
+     * cluster (docs/performance.md, "One coordinator, many nodes").
+     */
     NodeTable run() {
       boolean progress = jobs.activeCount() > 0;
       while (progress) {
-        boolean sent = true;
-        while (sent) {
-          sent = false;
-          for (NodeTable.Node node : nodes.withCredit()) {
-            sent |= sendOne(node);
+        List<NodeTable.Node> pass = nodes.withRoom(deepestQueue());
+        while (!pass.isEmpty()) {
+          List<NodeTable.Node> took = new ArrayList<>();
+          for (NodeTable.Node tried : pass) {
+            // The table as it is now: this node's credit changed in the last pass.
+            NodeTable.Node node = nodes.get(tried.id()).orElse(null);
+            if (node != null && node.free() > 0 && sendOne(node)) {
+              took.add(node);
+            }
           }
+          pass = took;
         }
         progress = admitWaiting();
       }
       return nodes;
+    }
+
+    /** The most batches per slot a running job lets a node queue now; see {@link #sendOne}. */
+    private int deepestQueue() {
+      int deepest = 0;
+      for (Job job : jobs.active()) {
+        JobState state = job.state();
+        deepest = Math.max(deepest, prefetch(state, where(state.spec().task().offeredAs())));
+      }
+      return deepest;
+    }
+
+    private int prefetch(JobState state, TaskNodes cluster) {
+      return batching.prefetch(state, batching.size(state, cluster.slots()));
+    }
+
+    private TaskNodes where(String task) {
+      return where.computeIfAbsent(
+          task, name -> new TaskNodes(nodes.slotsFor(name), nodes.candidates(name)));
     }
 
     /** Sends the node one batch from the next job in turn that it can run; false if none. */
@@ -124,11 +160,8 @@ public final class Dispatcher {
         if (!state.hasWork() || !node.offers(task) || job.results().heldBack()) {
           continue;
         }
-        TaskNodes cluster =
-            where.computeIfAbsent(
-                task, name -> new TaskNodes(nodes.slotsFor(name), nodes.candidates(name)));
-        int prefetch = batching.prefetch(state, batching.size(state, cluster.slots()));
-        if (node.outstanding().size() >= node.slots() * (1 + prefetch)) {
+        TaskNodes cluster = where(task);
+        if (node.outstanding().size() >= node.slots() * (1 + prefetch(state, cluster))) {
           continue; // the node holds enough of this job's work for now
         }
         Optional<Batch> next =
@@ -166,7 +199,10 @@ public final class Dispatcher {
     private boolean admitWaiting() {
       boolean admitted = false;
       for (Job job : jobs.active()) {
-        admitted |= job.admitWaiting(bufferLimit(job, nodes), now);
+        // The limit looks at every node: worked out only for a job that has uploads waiting.
+        if (job.gate().hasWaiting()) {
+          admitted |= job.admitWaiting(bufferLimit(job, nodes), now);
+        }
       }
       return admitted;
     }

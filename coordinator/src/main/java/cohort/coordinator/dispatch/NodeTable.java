@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -24,7 +25,11 @@ import org.apache.pekko.actor.typed.ActorRef;
  * the meantime, so the table always shows what the node really holds.
  *
  * <p>Every dispatch and every result changes the table, so it is kept in hash tries (Vavr's
- * persistent collections), whose updates cost a fraction of a sorted tree's.
+ * persistent collections), whose updates cost a fraction of a sorted tree's. What follows from the
+ * nodes alone, not from the batches they hold (slots, capacity and candidates per task), is worked
+ * out once for each set of nodes and shared by the tables that differ only in batches: a round of
+ * dispatch asks for it every time, and with a thousand nodes adding it up again took more of the
+ * coordinator's CPU than the dispatch itself (docs/performance.md, "One coordinator, many nodes").
  */
 public final class NodeTable {
 
@@ -109,14 +114,38 @@ public final class NodeTable {
     }
   }
 
-  private static final NodeTable EMPTY = new NodeTable(HashMap.empty());
+  private static final NodeTable EMPTY = new NodeTable(HashMap.empty(), new Shape());
 
   private static final Comparator<Node> BY_ID = Comparator.comparing(Node::id);
 
   private final HashMap<String, Node> nodes;
+  private final Shape shape;
 
-  private NodeTable(HashMap<String, Node> nodes) {
+  private NodeTable(HashMap<String, Node> nodes, Shape shape) {
     this.nodes = nodes;
+    this.shape = shape;
+  }
+
+  /**
+   * Per-task sums over the nodes that take work, filled as they are asked for. Batches taken,
+   * started and returned leave them as they are, so the tables those make share this; any other
+   * change makes a new one. Thread-safe: a table also travels to the admission desk and the HTTP
+   * views.
+   */
+  private static final class Shape {
+    final ConcurrentHashMap<String, Integer> slots = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, Integer> capacity = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, java.util.Set<String>> candidates = new ConcurrentHashMap<>();
+  }
+
+  /** A table with other nodes, or nodes that changed more than their batches. */
+  private NodeTable reshaped(HashMap<String, Node> changed) {
+    return new NodeTable(changed, new Shape());
+  }
+
+  /** A table whose nodes changed only in the batches they hold. */
+  private NodeTable withBatchesOf(Node node) {
+    return new NodeTable(nodes.put(node.id(), node), shape);
   }
 
   public static NodeTable empty() {
@@ -191,19 +220,19 @@ public final class NodeTable {
                         : java.util.stream.Stream.empty())
                 .collect(Collectors.toUnmodifiableSet()),
             direct);
-    return new NodeTable(nodes.put(id, node));
+    return reshaped(nodes.put(id, node));
   }
 
   /** Marks the node reachable or not, as the failure detector sees it. */
   public NodeTable reachable(String id, boolean reachable) {
     Node node = nodes.get(id).getOrNull();
-    return node == null ? this : new NodeTable(nodes.put(id, node.withReachable(reachable)));
+    return node == null ? this : reshaped(nodes.put(id, node.withReachable(reachable)));
   }
 
   /** Marks the node as shutting down: it gets no more work. */
   public NodeTable draining(String id) {
     Node node = nodes.get(id).getOrNull();
-    return node == null ? this : new NodeTable(nodes.put(id, node.withDraining(true)));
+    return node == null ? this : reshaped(nodes.put(id, node.withDraining(true)));
   }
 
   /** The nodes at a cluster address (one per JVM, except when roles share a JVM). */
@@ -215,17 +244,22 @@ public final class NodeTable {
 
   /** Addresses of the nodes that take work now and offer the task. */
   public java.util.Set<String> candidates(String task) {
-    return nodes
-        .values()
-        .toJavaStream()
-        .filter(node -> node.available() && node.offers(task))
-        .map(Node::address)
-        .collect(Collectors.toSet());
+    return shape.candidates.computeIfAbsent(
+        task,
+        name -> {
+          java.util.Set<String> addresses = new java.util.HashSet<>();
+          for (Node node : nodes.valuesIterator()) {
+            if (node.available() && node.offers(name)) {
+              addresses.add(node.address());
+            }
+          }
+          return java.util.Set.copyOf(addresses);
+        });
   }
 
   /** Forgets a node. */
   public NodeTable removed(String id) {
-    return nodes.containsKey(id) ? new NodeTable(nodes.remove(id)) : this;
+    return nodes.containsKey(id) ? reshaped(nodes.remove(id)) : this;
   }
 
   /** Records that the node now holds the batch {@code key}. */
@@ -234,8 +268,7 @@ public final class NodeTable {
     if (node.free() <= 0) {
       throw new IllegalStateException("node " + node.address() + " has no credit left for " + key);
     }
-    return new NodeTable(
-        nodes.put(id, node.withBatches(node.outstanding().add(key), node.running())));
+    return withBatchesOf(node.withBatches(node.outstanding().add(key), node.running()));
   }
 
   /**
@@ -247,8 +280,7 @@ public final class NodeTable {
     if (node == null || !node.outstanding().contains(key) || node.running().contains(key)) {
       return this;
     }
-    return new NodeTable(
-        nodes.put(id, node.withBatches(node.outstanding(), node.running().add(key))));
+    return withBatchesOf(node.withBatches(node.outstanding(), node.running().add(key)));
   }
 
   /**
@@ -263,7 +295,7 @@ public final class NodeTable {
     Set<BatchKey> rest = node.outstanding().remove(key); // the same set when the key is unknown
     return rest == node.outstanding()
         ? this
-        : new NodeTable(nodes.put(id, node.withBatches(rest, node.running().remove(key))));
+        : withBatchesOf(node.withBatches(rest, node.running().remove(key)));
   }
 
   private Node require(String id) {
@@ -295,40 +327,85 @@ public final class NodeTable {
     return nodes.isEmpty();
   }
 
-  /** Nodes with credit left, the freest first (by id among equals). */
-  public List<Node> withCredit() {
-    List<Node> free = new ArrayList<>(nodes.size());
-    for (Node node : nodes.values()) {
-      if (node.free() > 0) {
-        free.add(node);
-      }
-    }
-    if (free.size() > 1) {
-      free.sort(Comparator.comparingInt(Node::free).reversed().thenComparing(BY_ID));
-    }
-    return free;
+  /** How many nodes are registered. */
+  public int size() {
+    return nodes.size();
   }
 
-  /** Slots of the reachable nodes that offer the task. */
-  public int slotsFor(String task) {
+  /** Slots of every registered node. */
+  public int slots() {
     int slots = 0;
-    for (Node node : nodes.values()) {
-      if (node.available() && node.offers(task)) {
-        slots += node.slots();
-      }
+    for (Node node : nodes.valuesIterator()) {
+      slots += node.slots();
     }
     return slots;
   }
 
-  /** Batches the nodes that take work now and offer the task may hold at once. */
-  public int capacityFor(String task) {
-    int capacity = 0;
-    for (Node node : nodes.values()) {
-      if (node.available() && node.offers(task)) {
-        capacity += node.capacity();
+  /** Nodes with credit left, the freest first (by id among equals). */
+  public List<Node> withCredit() {
+    return withRoom(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Nodes with credit left that hold fewer than {@code slots × (1 + queuedPerSlot)} batches, the
+   * freest first (by id among equals): those a job that queues at most {@code queuedPerSlot}
+   * batches per slot may still send to. Only these are sorted, so a round of dispatch on a large
+   * cluster whose nodes are full pays for looking at each node once, not for sorting them all.
+   */
+  public List<Node> withRoom(int queuedPerSlot) {
+    List<Node> room = new ArrayList<>();
+    for (Node node : nodes.valuesIterator()) {
+      if (node.free() > 0
+          && node.outstanding().size() < (long) node.slots() * (1L + queuedPerSlot)) {
+        room.add(node);
       }
     }
-    return capacity;
+    if (room.size() > 1) {
+      room.sort(Comparator.comparingInt(Node::free).reversed().thenComparing(BY_ID));
+    }
+    return room;
+  }
+
+  /** Nodes that take work and have a slot with no batch, by id. */
+  public List<Node> idle() {
+    List<Node> idle = new ArrayList<>();
+    for (Node node : nodes.valuesIterator()) {
+      if (node.available() && node.outstanding().size() < node.slots()) {
+        idle.add(node);
+      }
+    }
+    idle.sort(BY_ID);
+    return idle;
+  }
+
+  /** Slots of the reachable nodes that offer the task. */
+  public int slotsFor(String task) {
+    return shape.slots.computeIfAbsent(
+        task,
+        name -> {
+          int slots = 0;
+          for (Node node : nodes.valuesIterator()) {
+            if (node.available() && node.offers(name)) {
+              slots += node.slots();
+            }
+          }
+          return slots;
+        });
+  }
+
+  /** Batches the nodes that take work now and offer the task may hold at once. */
+  public int capacityFor(String task) {
+    return shape.capacity.computeIfAbsent(
+        task,
+        name -> {
+          int capacity = 0;
+          for (Node node : nodes.valuesIterator()) {
+            if (node.available() && node.offers(name)) {
+              capacity += node.capacity();
+            }
+          }
+          return capacity;
+        });
   }
 
   /**

@@ -107,12 +107,10 @@ public final class Rebalancer {
     forgetSettled(nodes);
     List<IdleNode> idle = new ArrayList<>();
     int idleSlots = 0;
-    for (NodeTable.Node node : nodes.nodes()) {
+    for (NodeTable.Node node : nodes.idle()) {
       int free = node.slots() - node.outstanding().size();
-      if (node.available() && free > 0) {
-        idle.add(new IdleNode(node, free));
-        idleSlots += free;
-      }
+      idle.add(new IdleNode(node, free));
+      idleSlots += free;
     }
     int wanted = idleSlots - pendingCount();
     if (idle.isEmpty() || wanted <= 0) {

@@ -158,10 +158,13 @@ final class JobStep {
 
   void nodeLost(NodeLost e) {
     List<ResultBlock> results = new ArrayList<>();
-    for (InFlight flight : f.inFlight.values().sortBy(flight -> flight.batch().id())) {
-      if (!flight.node().equals(e.node())) {
-        continue;
-      }
+    // The node's batches only, in batch order: sorting every batch in flight first cost a
+    // thousand-node cluster tens of milliseconds per lost node.
+    for (InFlight flight :
+        f.inFlight
+            .values()
+            .filter(flight -> flight.node().equals(e.node()))
+            .sortBy(flight -> flight.batch().id())) {
       Batch batch = flight.batch();
       f.inFlight = f.inFlight.remove(batch.id());
       if (!e.running().contains(batch.id())) {

@@ -53,6 +53,11 @@ public final class InputGate {
     keeping = false;
   }
 
+  /** Whether any upload waits for room. */
+  public boolean hasWaiting() {
+    return !waiting.isEmpty();
+  }
+
   /** Holds an upload until the job has room. */
   public void hold(AddInputs add) {
     waiting.addLast(add);

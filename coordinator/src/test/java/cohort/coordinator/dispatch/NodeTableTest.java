@@ -8,7 +8,11 @@ import cohort.coordinator.ClientRequests;
 import cohort.coordinator.http.ApiViews;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.WorkerProtocol;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -101,6 +105,128 @@ class NodeTableTest {
     assertThat(table.get(a).orElseThrow().running()).isEmpty();
     assertThat(table.get(a).orElseThrow().outstanding()).containsExactly(key(1));
     assertThat(table.started(a, key(2)).get(a).orElseThrow().running()).isEmpty();
+  }
+
+  /**
+   * Tests that a node has room for a job while it holds fewer than its slots times one plus the
+   * job's queue per slot, the freest first, and that idle nodes are those with an empty slot.
+   */
+  @Test
+  void roomAndIdleSlotsFollowBatches() {
+    String a = NodeTable.idOf(workerA);
+    String b = NodeTable.idOf(workerB);
+    NodeTable table =
+        NodeTable.empty()
+            .registered(workerA, "a:1", 2, 3, ECHO)
+            .registered(workerB, "b:1", 1, 3, ECHO)
+            .taken(a, key(1))
+            .taken(a, key(2));
+    assertThat(table.withRoom(0)).extracting(NodeTable.Node::id).containsExactly(b);
+    assertThat(table.withRoom(1)).extracting(NodeTable.Node::id).containsExactly(a, b);
+    assertThat(table.idle()).extracting(NodeTable.Node::id).containsExactly(b);
+    table = table.taken(b, key(3));
+    assertThat(table.withRoom(0)).isEmpty();
+    assertThat(table.idle()).isEmpty();
+    assertThat(table.withRoom(1)).extracting(NodeTable.Node::id).containsExactly(a, b);
+    table = table.draining(b);
+    assertThat(table.withRoom(1)).extracting(NodeTable.Node::id).containsExactly(a);
+    table = table.returned(a, key(1));
+    assertThat(table.idle()).extracting(NodeTable.Node::id).containsExactly(a);
+    assertThat(table.withCredit()).extracting(NodeTable.Node::id).containsExactly(a);
+    assertThat(table.size()).isEqualTo(2);
+    assertThat(table.slots()).isEqualTo(3);
+  }
+
+  /**
+   * Tests that slots, capacity and candidates per task follow nodes that join, leave, drain or are
+   * doubted, and stay as they were while batches come and go.
+   */
+  @Test
+  void perTaskSumsFollowTheNodesNotTheirBatches() {
+    String a = NodeTable.idOf(workerA);
+    String b = NodeTable.idOf(workerB);
+    NodeTable one = NodeTable.empty().registered(workerA, "a:1", 2, 1, ECHO);
+    assertThat(one.slotsFor("echo")).isEqualTo(2);
+    assertThat(one.capacityFor("echo")).isEqualTo(4);
+    assertThat(one.candidates("echo")).containsExactly("a:1");
+    NodeTable two = one.registered(workerB, "b:1", 3, 1, ECHO);
+    assertThat(two.slotsFor("echo")).isEqualTo(5);
+    assertThat(two.capacityFor("echo")).isEqualTo(10);
+    assertThat(two.candidates("echo")).containsExactlyInAnyOrder("a:1", "b:1");
+    NodeTable busy = two.taken(a, key(1)).started(a, key(1)).taken(b, key(2)).returned(b, key(2));
+    assertThat(busy.slotsFor("echo")).isEqualTo(5);
+    assertThat(busy.candidates("echo")).containsExactlyInAnyOrder("a:1", "b:1");
+    assertThat(busy.reachable(b, false).slotsFor("echo")).isEqualTo(2);
+    assertThat(busy.reachable(b, false).candidates("echo")).containsExactly("a:1");
+    assertThat(busy.reachable(b, false).reachable(b, true).slotsFor("echo")).isEqualTo(5);
+    assertThat(busy.draining(a).capacityFor("echo")).isEqualTo(6);
+    assertThat(busy.removed(b).slotsFor("echo")).isEqualTo(2);
+    assertThat(busy.removed(b).candidates("echo")).containsExactly("a:1");
+    assertThat(one.slotsFor("echo")).isEqualTo(2); // the tables before are as they were
+    assertThat(busy.slotsFor("sleep")).isZero();
+  }
+
+  /**
+   * Tests that the nodes with room and the idle ones are those a look at every node finds, through
+   * a long run of random joins, batches taken, started and returned, doubts, drains and departures.
+   */
+  @Test
+  void findsRoomAndIdleSlotsAsALookAtEveryNodeWould() {
+    List<ActorRef<WorkerProtocol.Command>> workers = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      workers.add(testKit.<WorkerProtocol.Command>createTestProbe().ref());
+    }
+    Random random = new Random(7);
+    NodeTable table = NodeTable.empty();
+    long batch = 0;
+    for (int step = 0; step < 3000; step++) {
+      ActorRef<WorkerProtocol.Command> worker = workers.get(random.nextInt(workers.size()));
+      String id = NodeTable.idOf(worker);
+      Optional<NodeTable.Node> node = table.get(id);
+      int op = random.nextInt(12);
+      if (node.isEmpty() || op == 0) {
+        table =
+            table.registered(
+                worker, "h:" + (id.hashCode() % 5), 1 + random.nextInt(4), random.nextInt(3), ECHO);
+      } else if (op <= 4 && node.get().free() > 0) {
+        table = table.taken(id, key(batch++));
+      } else if (op <= 8 && !node.get().outstanding().isEmpty()) {
+        BatchKey held = node.get().outstanding().head();
+        table = random.nextBoolean() ? table.returned(id, held) : table.started(id, held);
+      } else if (op == 9) {
+        table = table.reachable(id, random.nextBoolean());
+      } else if (op == 10 && random.nextInt(4) == 0) {
+        table = table.draining(id);
+      } else if (op == 11 && random.nextInt(4) == 0) {
+        table = table.removed(id);
+      }
+      for (int queued : new int[] {0, 1, 3, Integer.MAX_VALUE}) {
+        assertThat(table.withRoom(queued)).containsExactlyElementsOf(roomByLooking(table, queued));
+      }
+      assertThat(table.idle()).containsExactlyElementsOf(idleByLooking(table));
+      assertThat(table.slotsFor("echo"))
+          .isEqualTo(
+              table.nodes().stream()
+                  .filter(NodeTable.Node::available)
+                  .mapToInt(NodeTable.Node::slots)
+                  .sum());
+    }
+  }
+
+  private static List<NodeTable.Node> roomByLooking(NodeTable table, int queued) {
+    return table.nodes().stream()
+        .filter(n -> n.free() > 0 && n.outstanding().size() < (long) n.slots() * (1L + queued))
+        .sorted(
+            Comparator.comparingInt(NodeTable.Node::free)
+                .reversed()
+                .thenComparing(NodeTable.Node::id))
+        .toList();
+  }
+
+  private static List<NodeTable.Node> idleByLooking(NodeTable table) {
+    return table.nodes().stream()
+        .filter(n -> n.available() && n.outstanding().size() < n.slots())
+        .toList();
   }
 
   private static BatchKey key(long batch) {
