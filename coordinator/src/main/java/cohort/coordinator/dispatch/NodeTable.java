@@ -26,10 +26,13 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>Every dispatch and every result changes the table, so it is kept in hash tries (Vavr's
  * persistent collections), whose updates cost a fraction of a sorted tree's. What follows from the
- * nodes alone, not from the batches they hold (slots, capacity and candidates per task), is worked
- * out once for each set of nodes and shared by the tables that differ only in batches: a round of
- * dispatch asks for it every time, and with a thousand nodes adding it up again took more of the
- * coordinator's CPU than the dispatch itself (docs/performance.md, "One coordinator, many nodes").
+ * nodes alone, not from the batches they hold (slots, capacity, availability, and per task the
+ * slots, capacity and candidates), is worked out once for each set of nodes and shared by the
+ * tables that differ only in batches; so is each node's place in a plain array of the batches the
+ * nodes hold, which is copied a chunk at a time as batches come and go. A round of dispatch looks
+ * for the nodes that have room, and with a thousand nodes walking the hash trie for them, and
+ * adding up slots per task, took more of the coordinator's CPU than the dispatch itself
+ * (docs/performance.md, "One coordinator, many nodes").
  */
 public final class NodeTable {
 
@@ -114,38 +117,110 @@ public final class NodeTable {
     }
   }
 
-  private static final NodeTable EMPTY = new NodeTable(HashMap.empty(), new Shape());
+  private static final NodeTable EMPTY = reshaped(HashMap.empty());
 
   private static final Comparator<Node> BY_ID = Comparator.comparing(Node::id);
 
   private final HashMap<String, Node> nodes;
   private final Shape shape;
+  private final Held held;
 
-  private NodeTable(HashMap<String, Node> nodes, Shape shape) {
+  private NodeTable(HashMap<String, Node> nodes, Shape shape, Held held) {
     this.nodes = nodes;
     this.shape = shape;
+    this.held = held;
   }
 
   /**
-   * Per-task sums over the nodes that take work, filled as they are asked for. Batches taken,
-   * started and returned leave them as they are, so the tables those make share this; any other
-   * change makes a new one. Thread-safe: a table also travels to the admission desk and the HTTP
-   * views.
+   * What follows from the nodes and not from their batches: each node's place, slots, capacity and
+   * whether it takes work, in plain arrays a round of dispatch reads without walking the hash trie,
+   * and per-task sums filled as they are asked for. Batches taken, started and returned leave it as
+   * it is, so the tables those make share it; any other change makes a new one. Thread-safe: a
+   * table also travels to the admission desk and the HTTP views.
    */
   private static final class Shape {
-    final ConcurrentHashMap<String, Integer> slots = new ConcurrentHashMap<>();
-    final ConcurrentHashMap<String, Integer> capacity = new ConcurrentHashMap<>();
+    final String[] ids;
+    final java.util.Map<String, Integer> places;
+    final int[] slots;
+    final int[] capacity;
+    final boolean[] available;
+    final ConcurrentHashMap<String, Integer> slotsFor = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, Integer> capacityFor = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, java.util.Set<String>> candidates = new ConcurrentHashMap<>();
+
+    Shape(HashMap<String, Node> nodes) {
+      int n = nodes.size();
+      ids = new String[n];
+      places = new java.util.HashMap<>(n * 2);
+      slots = new int[n];
+      capacity = new int[n];
+      available = new boolean[n];
+      int place = 0;
+      for (Node node : nodes.valuesIterator()) {
+        ids[place] = node.id();
+        places.put(node.id(), place);
+        slots[place] = node.slots();
+        capacity[place] = node.capacity();
+        available[place] = node.available();
+        place++;
+      }
+    }
+  }
+
+  /**
+   * How many batches each node holds, by its place in the {@link Shape}, in chunks: a change copies
+   * one chunk and the array of chunks, a few hundred bytes for a thousand nodes. Never changed once
+   * made.
+   */
+  private static final class Held {
+    private static final int CHUNK = 64;
+    private final int[][] chunks;
+
+    private Held(int[][] chunks) {
+      this.chunks = chunks;
+    }
+
+    static Held of(Shape shape, HashMap<String, Node> nodes) {
+      int n = shape.ids.length;
+      int[][] chunks = new int[(n + CHUNK - 1) / CHUNK][];
+      for (int c = 0; c < chunks.length; c++) {
+        chunks[c] = new int[Math.min(CHUNK, n - c * CHUNK)];
+      }
+      for (int place = 0; place < n; place++) {
+        chunks[place / CHUNK][place % CHUNK] =
+            nodes.get(shape.ids[place]).get().outstanding().size();
+      }
+      return new Held(chunks);
+    }
+
+    int get(int place) {
+      return chunks[place / CHUNK][place % CHUNK];
+    }
+
+    Held with(int place, int count) {
+      if (get(place) == count) {
+        return this;
+      }
+      int[][] copy = chunks.clone();
+      int[] chunk = copy[place / CHUNK].clone();
+      chunk[place % CHUNK] = count;
+      copy[place / CHUNK] = chunk;
+      return new Held(copy);
+    }
   }
 
   /** A table with other nodes, or nodes that changed more than their batches. */
-  private NodeTable reshaped(HashMap<String, Node> changed) {
-    return new NodeTable(changed, new Shape());
+  private static NodeTable reshaped(HashMap<String, Node> changed) {
+    Shape shape = new Shape(changed);
+    return new NodeTable(changed, shape, Held.of(shape, changed));
   }
 
   /** A table whose nodes changed only in the batches they hold. */
   private NodeTable withBatchesOf(Node node) {
-    return new NodeTable(nodes.put(node.id(), node), shape);
+    return new NodeTable(
+        nodes.put(node.id(), node),
+        shape,
+        held.with(shape.places.get(node.id()), node.outstanding().size()));
   }
 
   public static NodeTable empty() {
@@ -335,8 +410,8 @@ public final class NodeTable {
   /** Slots of every registered node. */
   public int slots() {
     int slots = 0;
-    for (Node node : nodes.valuesIterator()) {
-      slots += node.slots();
+    for (int place = 0; place < shape.slots.length; place++) {
+      slots += shape.slots[place];
     }
     return slots;
   }
@@ -354,10 +429,12 @@ public final class NodeTable {
    */
   public List<Node> withRoom(int queuedPerSlot) {
     List<Node> room = new ArrayList<>();
-    for (Node node : nodes.valuesIterator()) {
-      if (node.free() > 0
-          && node.outstanding().size() < (long) node.slots() * (1L + queuedPerSlot)) {
-        room.add(node);
+    for (int place = 0; place < shape.ids.length; place++) {
+      int holds = held.get(place);
+      if (shape.available[place]
+          && holds < shape.capacity[place]
+          && holds < (long) shape.slots[place] * (1L + queuedPerSlot)) {
+        room.add(nodes.get(shape.ids[place]).get());
       }
     }
     if (room.size() > 1) {
@@ -369,9 +446,9 @@ public final class NodeTable {
   /** Nodes that take work and have a slot with no batch, by id. */
   public List<Node> idle() {
     List<Node> idle = new ArrayList<>();
-    for (Node node : nodes.valuesIterator()) {
-      if (node.available() && node.outstanding().size() < node.slots()) {
-        idle.add(node);
+    for (int place = 0; place < shape.ids.length; place++) {
+      if (shape.available[place] && held.get(place) < shape.slots[place]) {
+        idle.add(nodes.get(shape.ids[place]).get());
       }
     }
     idle.sort(BY_ID);
@@ -380,7 +457,7 @@ public final class NodeTable {
 
   /** Slots of the reachable nodes that offer the task. */
   public int slotsFor(String task) {
-    return shape.slots.computeIfAbsent(
+    return shape.slotsFor.computeIfAbsent(
         task,
         name -> {
           int slots = 0;
@@ -395,7 +472,7 @@ public final class NodeTable {
 
   /** Batches the nodes that take work now and offer the task may hold at once. */
   public int capacityFor(String task) {
-    return shape.capacity.computeIfAbsent(
+    return shape.capacityFor.computeIfAbsent(
         task,
         name -> {
           int capacity = 0;
