@@ -240,6 +240,18 @@ public final class JobState {
     return list;
   }
 
+  /**
+   * How many batches are out on the node with this id. Looks at each batch out once and sorts
+   * nothing: a lost node asks it of every running job.
+   */
+  public int inFlightOn(String node) {
+    int count = 0;
+    for (InFlight flight : f.inFlight.valuesIterator()) {
+      count += flight.node().equals(node) ? 1 : 0;
+    }
+    return count;
+  }
+
   /** Whether the batch is out on a node and the job still waits for results of it. */
   public boolean isInFlight(long batchId) {
     return f.inFlight.containsKey(batchId);

@@ -172,10 +172,7 @@ public final class JobRegistry {
   public List<Holding> heldOn(NodeTable.Node node) {
     List<Holding> held = new ArrayList<>();
     for (Job job : active) {
-      int batches = 0;
-      for (JobState.InFlight flight : job.state().inFlight()) {
-        batches += flight.node().equals(node.id()) ? 1 : 0;
-      }
+      int batches = job.state().inFlightOn(node.id());
       if (batches > 0) {
         Set<Long> running = new HashSet<>();
         for (BatchKey key : node.running()) {
