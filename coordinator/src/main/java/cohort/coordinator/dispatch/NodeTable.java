@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -122,97 +121,19 @@ public final class NodeTable {
   private static final Comparator<Node> BY_ID = Comparator.comparing(Node::id);
 
   private final HashMap<String, Node> nodes;
-  private final Shape shape;
-  private final Held held;
+  private final NodeShape shape;
+  private final HeldCounts held;
 
-  private NodeTable(HashMap<String, Node> nodes, Shape shape, Held held) {
+  private NodeTable(HashMap<String, Node> nodes, NodeShape shape, HeldCounts held) {
     this.nodes = nodes;
     this.shape = shape;
     this.held = held;
   }
 
-  /**
-   * What follows from the nodes and not from their batches: each node's place, slots, capacity and
-   * whether it takes work, in plain arrays a round of dispatch reads without walking the hash trie,
-   * and per-task sums filled as they are asked for. Batches taken, started and returned leave it as
-   * it is, so the tables those make share it; any other change makes a new one. Thread-safe: a
-   * table also travels to the admission desk and the HTTP views.
-   */
-  private static final class Shape {
-    final String[] ids;
-    final java.util.Map<String, Integer> places;
-    final int[] slots;
-    final int[] capacity;
-    final boolean[] available;
-    final ConcurrentHashMap<String, Integer> slotsFor = new ConcurrentHashMap<>();
-    final ConcurrentHashMap<String, Integer> capacityFor = new ConcurrentHashMap<>();
-    final ConcurrentHashMap<String, java.util.Set<String>> candidates = new ConcurrentHashMap<>();
-
-    Shape(HashMap<String, Node> nodes) {
-      int n = nodes.size();
-      ids = new String[n];
-      places = new java.util.HashMap<>(n * 2);
-      slots = new int[n];
-      capacity = new int[n];
-      available = new boolean[n];
-      int place = 0;
-      for (Node node : nodes.valuesIterator()) {
-        ids[place] = node.id();
-        places.put(node.id(), place);
-        slots[place] = node.slots();
-        capacity[place] = node.capacity();
-        available[place] = node.available();
-        place++;
-      }
-    }
-  }
-
-  /**
-   * How many batches each node holds, by its place in the {@link Shape}, in chunks: a change copies
-   * one chunk and the array of chunks, a few hundred bytes for a thousand nodes. Never changed once
-   * made.
-   */
-  private static final class Held {
-    private static final int CHUNK = 64;
-    private final int[][] chunks;
-
-    private Held(int[][] chunks) {
-      this.chunks = chunks;
-    }
-
-    static Held of(Shape shape, HashMap<String, Node> nodes) {
-      int n = shape.ids.length;
-      int[][] chunks = new int[(n + CHUNK - 1) / CHUNK][];
-      for (int c = 0; c < chunks.length; c++) {
-        chunks[c] = new int[Math.min(CHUNK, n - c * CHUNK)];
-      }
-      for (int place = 0; place < n; place++) {
-        chunks[place / CHUNK][place % CHUNK] =
-            nodes.get(shape.ids[place]).get().outstanding().size();
-      }
-      return new Held(chunks);
-    }
-
-    int get(int place) {
-      return chunks[place / CHUNK][place % CHUNK];
-    }
-
-    Held with(int place, int count) {
-      if (get(place) == count) {
-        return this;
-      }
-      int[][] copy = chunks.clone();
-      int[] chunk = copy[place / CHUNK].clone();
-      chunk[place % CHUNK] = count;
-      copy[place / CHUNK] = chunk;
-      return new Held(copy);
-    }
-  }
-
   /** A table with other nodes, or nodes that changed more than their batches. */
   private static NodeTable reshaped(HashMap<String, Node> changed) {
-    Shape shape = new Shape(changed);
-    return new NodeTable(changed, shape, Held.of(shape, changed));
+    NodeShape shape = new NodeShape(changed);
+    return new NodeTable(changed, shape, HeldCounts.of(shape, changed));
   }
 
   /** A table whose nodes changed only in the batches they hold. */

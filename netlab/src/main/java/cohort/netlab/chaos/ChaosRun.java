@@ -141,10 +141,15 @@ public final class ChaosRun {
           return;
         }
         Optional<Integer> code = exitCode(job);
-        if (code.isPresent() && code.get() != 0 && System.nanoTime() < giveUp) {
+        if (code.isPresent() && code.get() != 0) {
           tally.refused(Workload.reason(lastLine(job)));
-          Pause.millis(500);
-          continue;
+          if (System.nanoTime() < giveUp) {
+            Pause.millis(500);
+            continue;
+          }
+          // Refused for two minutes: the user gives up; no job, so nothing of it was lost.
+          tally.refused("gave up after 2 minutes of such refusals");
+          return;
         }
         // Hung, or ended without a job and without saying why: its inputs count as lost.
         Verdict none = job.expected().check(List.of(), null, output -> output);
