@@ -90,12 +90,11 @@ public final class ScaleOnPaper implements Callable<Integer> {
   boolean serialize;
 
   @Option(
-      names = "--jit-warmup",
-      negatable = true,
+      names = "--no-jit-warmup",
       description =
-          "Run once at the middle node count first, unreported, so the JIT has compiled the"
-              + " paths measured (default: on; --no-jit-warmup for a quick check).")
-  boolean jitWarmup = true;
+          "Skip the first run at the middle node count, unreported, that lets the JIT compile the"
+              + " paths measured (for a quick check).")
+  boolean noJitWarmup;
 
   @Option(
       names = "--out",
@@ -132,7 +131,7 @@ public final class ScaleOnPaper implements Callable<Integer> {
   List<ScaleRun.Result> runAll() throws Exception {
     List<Integer> sorted = nodeCounts.stream().sorted().toList();
     int middle = sorted.get(sorted.size() / 2);
-    if (jitWarmup) {
+    if (!noJitWarmup) {
       progress("warming up the JIT at " + middle + " nodes");
       ScaleRun.run(settings(middle), ScaleOnPaper::progress);
     }
