@@ -75,21 +75,30 @@ final class LabTests {
    */
   static ClusterStatus awaitCluster(
       CohortClient client, Predicate<ClusterStatus> condition, Duration timeout, String what) {
+    return poll(client::cluster, condition, timeout, "timed out waiting for " + what);
+  }
+
+  /**
+   * Asks {@code ask} every 100 ms until its answer satisfies the condition; an asking that fails (a
+   * coordinator cut off or restarting) is waited out too.
+   */
+  private static <T> T poll(
+      java.util.function.Supplier<T> ask, Predicate<T> condition, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Object last = null;
     while (System.nanoTime() < deadline) {
       try {
-        ClusterStatus status = client.cluster();
-        if (condition.test(status)) {
-          return status;
+        T answer = ask.get();
+        if (condition.test(answer)) {
+          return answer;
         }
-        last = status;
+        last = answer;
       } catch (RuntimeException e) {
         last = e.getMessage();
       }
       pause(100);
     }
-    throw new AssertionError("timed out waiting for " + what + "; last seen: " + last);
+    throw new AssertionError(what + "; last seen: " + last);
   }
 
   /** Waits until {@code count} nodes are UP. */
@@ -104,21 +113,8 @@ final class LabTests {
   /** Polls a job until its status satisfies the condition, riding out a coordinator cut off. */
   static JobStatus awaitJob(
       CohortClient client, String id, Predicate<JobStatus> condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Object last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        JobStatus status = client.status(id);
-        if (condition.test(status)) {
-          return status;
-        }
-        last = status;
-      } catch (RuntimeException e) {
-        last = e.getMessage();
-      }
-      pause(100);
-    }
-    throw new AssertionError("job " + id + " did not get there in time; last seen: " + last);
+    return poll(
+        () -> client.status(id), condition, timeout, "job " + id + " did not get there in time");
   }
 
   /** Waits until a job has ended, and returns its final status. */
