@@ -112,7 +112,7 @@ public final class CoordinatorApp {
       return StandbyStart.start(config, settings, shared.get());
     }
     Path dataDir = createFolder(settings.dataDir().orElseGet(CoordinatorApp::defaultDataDir));
-    DataDirLock lock = DataDirLock.acquire(dataDir);
+    HeldDataFolder folder = HeldDataFolder.take(dataDir);
     String url = JournalConfig.h2Url(dataDir);
     ActorSystem<Void> system;
     ApiAccess access;
@@ -120,6 +120,7 @@ public final class CoordinatorApp {
       checkExposure(settings, config);
       DataFormat.check(dataDir);
       access = ApiTokens.forDataDir(config, dataDir);
+      folder.repairJournal();
       JournalSchema.ensureH2(url, dataDir.toString());
       system =
           ActorSystem.create(
@@ -127,10 +128,10 @@ public final class CoordinatorApp {
               CoordinatorProtocol.SYSTEM_NAME,
               JournalConfig.at(url).withFallback(clusterConfig(settings, config)));
     } catch (RuntimeException e) {
-      lock.close();
+      folder.startFailed();
       throw e;
     }
-    releaseAtShutdown(system, lock);
+    folder.closeAtShutdown(system);
     CompletionStage<Started> started =
         launch(system, settings, dataDir, true, FileReplica.NONE, access)
             .thenCompose(CoordinatorApp::serveHttp);

@@ -31,8 +31,13 @@ public final class JournalConfig {
    * closed the database under a coordinator draining on SIGTERM).
    */
   public static String h2Url(Path dataDir) {
+    return h2FileUrl(dataDir.resolve("journal").resolve("cohort"));
+  }
+
+  /** As {@link #h2Url}, for the H2 database whose files start with {@code base}. */
+  static String h2FileUrl(Path base) {
     return "jdbc:h2:file:"
-        + dataDir.toAbsolutePath().resolve("journal").resolve("cohort")
+        + base.toAbsolutePath()
         + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE="
         + CACHE_KIB;
   }

@@ -39,9 +39,35 @@ public final class JournalSchema {
       for (String sql : statements(H2_SCHEMA)) {
         statement.execute(sql);
       }
+      for (String alter : blobsToConvert(statement)) {
+        statement.execute(alter);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(explain(e, where), e);
     }
+  }
+
+  /**
+   * The statements that turn the payload columns an older Cohort made as BLOBs into BINARY VARYING,
+   * as {@code h2-schema.sql} explains; none once they are.
+   */
+  private static List<String> blobsToConvert(Statement statement) throws SQLException {
+    List<String> alters = new ArrayList<>();
+    try (java.sql.ResultSet column =
+        statement.executeQuery(
+            "SELECT TABLE_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA ="
+                + " 'PUBLIC' AND TABLE_NAME IN ('event_journal', 'snapshot') AND DATA_TYPE ="
+                + " 'BINARY LARGE OBJECT'")) {
+      while (column.next()) {
+        alters.add(
+            "ALTER TABLE PUBLIC.\""
+                + column.getString(1)
+                + "\" ALTER COLUMN \""
+                + column.getString(2)
+                + "\" SET DATA TYPE BINARY VARYING");
+      }
+    }
+    return alters;
   }
 
   /**
