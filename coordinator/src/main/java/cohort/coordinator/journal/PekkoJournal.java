@@ -7,10 +7,12 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -76,14 +78,43 @@ public final class PekkoJournal implements Journal {
 
   /** Journals {@code event} in {@code journal}; completes once it is written. */
   private CompletionStage<Void> write(ActorRef<JobRecord.Command> journal, JobRecordEvent event) {
-    return AskPattern.<JobRecord.Command, org.apache.pekko.Done>askWithStatus(
-            journal, reply -> new JobRecord.Record(event, reply), TIMEOUT, system.scheduler())
-        .thenApply(done -> null);
+    return answered(
+        AskPattern.<JobRecord.Command, org.apache.pekko.Done>askWithStatus(
+                journal, reply -> new JobRecord.Record(event, reply), TIMEOUT, system.scheduler())
+            .thenApply(done -> null));
   }
 
   @Override
   public CompletionStage<JobRecordState> state(String jobId) {
-    return AskPattern.ask(of(jobId), JobRecord.Get::new, TIMEOUT, system.scheduler());
+    return answered(AskPattern.ask(of(jobId), JobRecord.Get::new, TIMEOUT, system.scheduler()));
+  }
+
+  /**
+   * {@code asked}, failing with a plain reason when the journal did not answer in time (a write the
+   * database keeps failing: its error is in the log), rather than with the ask's own message.
+   */
+  private static <T> CompletionStage<T> answered(CompletionStage<T> asked) {
+    return asked.handle(
+        (value, failure) -> {
+          if (failure == null) {
+            return value;
+          }
+          Throwable cause =
+              failure instanceof CompletionException && failure.getCause() != null
+                  ? failure.getCause()
+                  : failure;
+          if (cause instanceof TimeoutException) {
+            throw new CompletionException(
+                new IllegalStateException(
+                    "the journal did not answer within "
+                        + TIMEOUT.toSeconds()
+                        + " s; the coordinator's log says why its database failed",
+                    cause));
+          }
+          throw failure instanceof CompletionException completion
+              ? completion
+              : new CompletionException(failure);
+        });
   }
 
   /**
