@@ -3,6 +3,7 @@ package cohort.cli;
 import cohort.api.JobStatus;
 import cohort.client.CohortClient;
 import cohort.client.JobApi;
+import cohort.client.Reconnecting;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -82,7 +83,8 @@ final class JobFollower {
       flusher.shutdownNow();
       out.flush();
     }
-    JobStatus end = client.status(job.id());
+    // The coordinator may restart between the last result and this question.
+    JobStatus end = Reconnecting.call(() -> client.status(job.id()), printer.reconnectTimeout());
     // After Ctrl-C the upload stops because of the cancel; that is no news to the user.
     Optional<String> uploadBroke =
         upload == null || interrupts.cancelled()

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -62,6 +63,34 @@ public final class Reconnecting {
                 following, Spliterator.ORDERED | Spliterator.NONNULL),
             false)
         .onClose(following::close);
+  }
+
+  /**
+   * The answer of {@code call}, asked again while the coordinator cannot be reached, for up to
+   * {@code timeout}: one that restarts answers once it is back. Any other failure stands at once.
+   *
+   * @throws CohortException the last failure, when the coordinator did not come back in time
+   */
+  public static <T> T call(Supplier<T> call, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pause = 100;
+    while (true) {
+      try {
+        return call.get();
+      } catch (CohortException e) {
+        long left = deadline - System.nanoTime();
+        if (!Following.lostConnection(e) || left <= 0) {
+          throw e;
+        }
+        try {
+          Thread.sleep(Math.max(1, Math.min(pause, left / 1_000_000)));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pause = Math.min(pause * 2, MAX_PAUSE.toMillis());
+      }
+    }
   }
 
   private static final class Following<T> implements Iterator<T> {

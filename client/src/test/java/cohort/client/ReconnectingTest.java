@@ -62,4 +62,45 @@ class ReconnectingTest {
         .isInstanceOf(CohortException.class);
     assertThat(opens.get()).isEqualTo(1);
   }
+
+  /**
+   * Tests that a call is asked again while the coordinator cannot be reached, that a refusal stands
+   * at once, and that the last failure stands when the time runs out.
+   */
+  @Test
+  void aCallIsAskedAgainOnlyWhileTheCoordinatorIsAway() {
+    AtomicInteger calls = new AtomicInteger();
+    String answer =
+        Reconnecting.call(
+            () -> {
+              if (calls.getAndIncrement() < 2) {
+                throw new CohortException("cannot reach the coordinator", 0, null);
+              }
+              return "SUCCEEDED";
+            },
+            Duration.ofSeconds(30));
+    assertThat(answer).isEqualTo("SUCCEEDED");
+    assertThat(calls.get()).isEqualTo(3);
+
+    AtomicInteger refused = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                Reconnecting.call(
+                    () -> {
+                      refused.incrementAndGet();
+                      throw new CohortException("no job x", 404, null);
+                    },
+                    Duration.ofSeconds(30)))
+        .hasMessage("no job x");
+    assertThat(refused.get()).isEqualTo(1);
+
+    assertThatThrownBy(
+            () ->
+                Reconnecting.call(
+                    () -> {
+                      throw new CohortException("cannot reach the coordinator", 0, null);
+                    },
+                    Duration.ofMillis(300)))
+        .hasMessage("cannot reach the coordinator");
+  }
 }
