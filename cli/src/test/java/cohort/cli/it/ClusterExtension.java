@@ -20,6 +20,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
   private final int nodes;
   private final boolean restartNodes;
   private final List<String> nodeArgs;
+  private final List<String> jvmFlags;
   private LocalCluster cluster;
   private Path logs;
 
@@ -35,9 +36,19 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
    * @param nodeArgs more options for every node, such as {@code --allow-exec}
    */
   public ClusterExtension(int nodes, boolean restartNodes, List<String> nodeArgs) {
+    this(nodes, restartNodes, nodeArgs, List.of());
+  }
+
+  /**
+   * @param nodeArgs more options for every node, such as {@code --allow-exec}
+   * @param jvmFlags more flags for every JVM of the cluster, such as a setting's {@code -D}
+   */
+  public ClusterExtension(
+      int nodes, boolean restartNodes, List<String> nodeArgs, List<String> jvmFlags) {
     this.nodes = nodes;
     this.restartNodes = restartNodes;
     this.nodeArgs = nodeArgs;
+    this.jvmFlags = jvmFlags;
   }
 
   @Override
@@ -48,7 +59,9 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
           LocalCluster.start(
               new LocalCluster.Options(
                   Children.classPath(),
-                  List.of("-Xmx256m"),
+                  java.util.stream.Stream.concat(
+                          java.util.stream.Stream.of("-Xmx256m"), jvmFlags.stream())
+                      .toList(),
                   "127.0.0.1",
                   0,
                   0,

@@ -27,7 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoordinatorCrashIT {
 
-  @RegisterExtension static final ClusterExtension CLUSTER = new ClusterExtension(2, false);
+  /**
+   * The nodes give a lost coordinator up only after two minutes: they can join the restarted one
+   * sooner only by asking who serves at its address, which the test checks, however slowly a loaded
+   * machine restarts it.
+   */
+  @RegisterExtension
+  static final ClusterExtension CLUSTER =
+      new ClusterExtension(2, false, List.of(), List.of("-Dcohort.down-unreachable-after=120s"));
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
