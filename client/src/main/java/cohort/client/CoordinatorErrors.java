@@ -51,6 +51,17 @@ final class CoordinatorErrors {
           0,
           e);
     }
+    if (String.valueOf(e.getMessage()).contains("header parser received no bytes")) {
+      // The JDK's words for a connection closed before any answer: a coordinator starting or
+      // stopping takes connections it does not serve.
+      return new CohortException(
+          "the coordinator at "
+              + coordinators.shown()
+              + " closed the connection without answering: it may be starting or stopping; try"
+              + " again in a moment",
+          0,
+          e);
+    }
     String reason =
         e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
     return new CohortException(

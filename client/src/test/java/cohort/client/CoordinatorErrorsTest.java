@@ -42,4 +42,19 @@ class CoordinatorErrorsTest {
         .contains("starting or stopping")
         .doesNotContain("--tls-ca");
   }
+
+  /**
+   * Tests that a connection closed before any answer says so in plain words, not in the HTTP
+   * client's, and still counts as the coordinator away (a reconnecting reader waits for it).
+   */
+  @Test
+  void aConnectionClosedWithoutAnswerSaysTryAgain() {
+    CohortException said =
+        errors.unreachable(new java.io.IOException("HTTP/1.1 header parser received no bytes"));
+    assertThat(said.getMessage())
+        .isEqualTo(
+            "the coordinator at https://10.0.0.5:8470 closed the connection without answering: it"
+                + " may be starting or stopping; try again in a moment");
+    assertThat(said.unreachable()).isTrue();
+  }
 }
