@@ -8,6 +8,9 @@
 #   bench/run.sh --scale [--rate N] [--nodes 10,1000]     one real coordinator against 10 to 1,000
 #                                                         simulated nodes in one JVM: its CPU per
 #                                                         dispatch, heap and membership changes
+#   bench/run.sh --journal-kills [--kills N]              kills a JVM writing the H2 journal again
+#                                                         and again: what the file keeps, before
+#                                                         and after the coordinator's rebuild
 # Builds what it needs first. The clusters' logs go to bench/target/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,6 +53,10 @@ if [ "${1:-}" = "--scale" ]; then
   exec java -XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
     -Dcohort.log.level=WARN -Dcohort.bench.root="$root" -cp "$classpath" \
     cohort.bench.scale.ScaleOnPaper "$@"
+fi
+if [ "${1:-}" = "--journal-kills" ]; then
+  shift
+  exec java -Dcohort.bench.root="$root" -cp "$classpath" cohort.bench.journal.JournalKills "$@"
 fi
 if [ "${1:-}" = "--thumbnail-stages" ]; then
   shift
