@@ -378,32 +378,23 @@ public final class NodeTable {
 
   /** Slots of the reachable nodes that offer the task. */
   public int slotsFor(String task) {
-    return shape.slotsFor.computeIfAbsent(
-        task,
-        name -> {
-          int slots = 0;
-          for (Node node : nodes.valuesIterator()) {
-            if (node.available() && node.offers(name)) {
-              slots += node.slots();
-            }
-          }
-          return slots;
-        });
+    return shape.slotsFor.computeIfAbsent(task, name -> sumOverOffering(name, Node::slots));
   }
 
   /** Batches the nodes that take work now and offer the task may hold at once. */
   public int capacityFor(String task) {
-    return shape.capacityFor.computeIfAbsent(
-        task,
-        name -> {
-          int capacity = 0;
-          for (Node node : nodes.valuesIterator()) {
-            if (node.available() && node.offers(name)) {
-              capacity += node.capacity();
-            }
-          }
-          return capacity;
-        });
+    return shape.capacityFor.computeIfAbsent(task, name -> sumOverOffering(name, Node::capacity));
+  }
+
+  /** The sum of {@code each} over the nodes that take work now and offer {@code task}. */
+  private int sumOverOffering(String task, java.util.function.ToIntFunction<Node> each) {
+    int sum = 0;
+    for (Node node : nodes.valuesIterator()) {
+      if (node.available() && node.offers(task)) {
+        sum += each.applyAsInt(node);
+      }
+    }
+    return sum;
   }
 
   /**
