@@ -139,17 +139,7 @@ public final class JournalKills implements Callable<Integer> {
    * #CHECK_LIMIT_SECONDS}: H2 can spin for good on a write, and only a kill stops it.
    */
   private static Found checkApart(Path folder, long from) throws IOException, InterruptedException {
-    Process checker =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                JournalKills.class.getName(),
-                "--check",
-                folder.toString(),
-                Long.toString(from))
-            .redirectErrorStream(true)
-            .start();
+    Process checker = java(JournalKills.class, "--check", folder.toString(), Long.toString(from));
     if (!checker.waitFor(CHECK_LIMIT_SECONDS, TimeUnit.SECONDS)) {
       checker.destroyForcibly().waitFor();
       return new Found(0, 0, true);
@@ -163,20 +153,28 @@ public final class JournalKills implements Callable<Integer> {
     return new Found(Integer.parseInt(counts[0]), Integer.parseInt(counts[1]), false);
   }
 
+  /**
+   * Starts {@code main}'s main in a JVM of its own, on this one's class path, with {@code args}.
+   */
+  private static Process java(Class<?> main, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
   /** Starts a writer, waits until it writes, lets it write {@code millis}, then kills it. */
   private void killWhileWriting(Path folder, int round, int millis)
       throws IOException, InterruptedException {
     Process writer =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                JournalWriter.class.getName(),
-                folder.toString(),
-                Integer.toString(round),
-                Integer.toString(writers))
-            .redirectErrorStream(true)
-            .start();
+        java(
+            JournalWriter.class,
+            folder.toString(),
+            Integer.toString(round),
+            Integer.toString(writers));
     try (BufferedReader out =
         new BufferedReader(
             new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
