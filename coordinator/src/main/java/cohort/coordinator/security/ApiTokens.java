@@ -4,6 +4,8 @@ import cohort.api.security.Token;
 import cohort.api.security.TokenFile;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,7 @@ public final class ApiTokens {
 
   static final String TOKEN = "cohort.coordinator.token";
   static final String TOKEN_FILE = "cohort.coordinator.token-file";
+  static final String SESSION = "cohort.coordinator.dashboard-session";
 
   private ApiTokens() {}
 
@@ -26,12 +29,12 @@ public final class ApiTokens {
   public static Optional<ApiAccess> given(Config config) {
     String text = config.hasPath(TOKEN) ? config.getString(TOKEN) : "";
     if (!text.isBlank()) {
-      return Optional.of(new ApiAccess(Token.of(text, "COHORT_TOKEN"), "COHORT_TOKEN as given"));
+      return Optional.of(access(config, Token.of(text, "COHORT_TOKEN"), "COHORT_TOKEN as given"));
     }
     String file = config.hasPath(TOKEN_FILE) ? config.getString(TOKEN_FILE).trim() : "";
     if (!file.isEmpty()) {
       Path path = Path.of(file).toAbsolutePath();
-      return Optional.of(new ApiAccess(TokenFile.read(path), "the file " + path));
+      return Optional.of(access(config, TokenFile.read(path), "the file " + path));
     }
     return Optional.empty();
   }
@@ -42,7 +45,7 @@ public final class ApiTokens {
         .orElseGet(
             () -> {
               Path file = dataDir.resolve(TokenFile.NAME).toAbsolutePath();
-              return new ApiAccess(TokenFile.readOrCreate(file), "the file " + file);
+              return access(config, TokenFile.readOrCreate(file), "the file " + file);
             });
   }
 
@@ -52,6 +55,23 @@ public final class ApiTokens {
    */
   public static ApiAccess forProcess(Config config) {
     return given(config)
-        .orElseGet(() -> new ApiAccess(Token.generate(), "the process that started the cluster"));
+        .orElseGet(() -> access(config, Token.generate(), "the process that started the cluster"));
+  }
+
+  /**
+   * Access with {@code token}, whose dashboard sessions last {@code
+   * cohort.coordinator.dashboard-session}.
+   *
+   * @param where where a user finds the token, for the messages of refused requests
+   * @throws IllegalArgumentException when the session's lifetime is not positive
+   */
+  public static ApiAccess access(Config config, Token token, String where) {
+    Duration lifetime =
+        config.hasPath(SESSION) ? config.getDuration(SESSION) : ApiAccess.SESSION_LIFETIME;
+    if (lifetime.isZero() || lifetime.isNegative()) {
+      throw new IllegalArgumentException(
+          SESSION + " must be a positive duration such as 12h; it was " + lifetime);
+    }
+    return new ApiAccess(token, where, new Sessions(token, lifetime, Clock.systemUTC()));
   }
 }

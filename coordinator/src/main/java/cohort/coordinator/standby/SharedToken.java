@@ -38,7 +38,7 @@ public final class SharedToken {
             () -> {
               Path file = dataDir.resolve(TokenFile.NAME).toAbsolutePath();
               TokenFile.write(file, shared(database));
-              return new ApiAccess(TokenFile.read(file), "the file " + file);
+              return ApiTokens.access(config, TokenFile.read(file), "the file " + file);
             });
   }
 
