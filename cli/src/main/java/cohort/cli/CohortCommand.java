@@ -52,6 +52,7 @@ public final class CohortCommand implements Runnable {
     subcommands.put("status", StatusCommand::new);
     subcommands.put("cancel", CancelCommand::new);
     subcommands.put("nodes", NodesCommand::new);
+    subcommands.put("dashboard", DashboardCommand::new);
     subcommands.put("tasks", TasksCommand::new);
     subcommands.put("deploy", DeployCommand::new);
     subcommands.put("coordinator", CoordinatorCommand::new);

@@ -289,6 +289,18 @@ public final class CohortClient implements JobApi {
     return read(send(request("/cluster").GET().build()), ClusterStatus.class);
   }
 
+  /**
+   * A link that logs a browser in to the coordinator's dashboard without the token: good for one
+   * use, within a minute.
+   */
+  public URI dashboardLink() {
+    var answer =
+        read(
+            send(request("/ui/link").POST(HttpRequest.BodyPublishers.noBody()).build()),
+            com.fasterxml.jackson.databind.JsonNode.class);
+    return base().resolve(answer.path("path").asText());
+  }
+
   /** The tasks the cluster's nodes offer. */
   @Override
   public List<TaskInfo> tasks() {

@@ -14,16 +14,16 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * @param timeout how long a request waits for the coordinator; a submission also waits for a node
  *     to check the task
  */
-record Asks(
+public record Asks(
     ActorRef<CoordinatorProtocol.Command> coordinator, ActorSystem<?> system, Duration timeout) {
 
   /** Asks and waits at most {@link #timeout}. */
-  <T> CompletionStage<T> ask(Function<ActorRef<T>, CoordinatorProtocol.Command> message) {
+  public <T> CompletionStage<T> ask(Function<ActorRef<T>, CoordinatorProtocol.Command> message) {
     return ask(message, timeout);
   }
 
   /** Asks and waits at most {@code wait}. */
-  <T> CompletionStage<T> ask(
+  public <T> CompletionStage<T> ask(
       Function<ActorRef<T>, CoordinatorProtocol.Command> message, Duration wait) {
     return AskPattern.ask(coordinator, message::apply, wait, system.scheduler());
   }
@@ -37,7 +37,7 @@ record Asks(
   }
 
   /** Tells the coordinator something that needs no answer. */
-  void tell(CoordinatorProtocol.Command message) {
+  public void tell(CoordinatorProtocol.Command message) {
     coordinator.tell(message);
   }
 }

@@ -15,6 +15,7 @@ import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.security.ApiAccess;
+import cohort.coordinator.web.DashboardRoutes;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.task.FileRef;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,6 +62,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * DELETE /jobs/{id}          cancel it
  * GET    /cluster            nodes, slots, busy slots
  * GET    /tasks              the tasks the nodes offer
+ * GET    /ui/                the dashboard ({@link DashboardRoutes})
  * </pre>
  *
  * Every error is JSON {@code {"error": "..."}} in plain words: 400 for a malformed request (a field
@@ -94,6 +96,7 @@ public final class HttpApi extends AllDirectives {
   private final Health health;
   private final ApiAccess access;
   private final CodeRoutes code;
+  private final DashboardRoutes dashboard;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
@@ -125,6 +128,7 @@ public final class HttpApi extends AllDirectives {
     this.health = new Health(system, responses);
     this.access = access;
     this.code = new CodeRoutes(asks, blocking, code, responses, json, clock);
+    this.dashboard = new DashboardRoutes(asks, blocking, clock, responses, json, access);
   }
 
   /**
@@ -148,7 +152,8 @@ public final class HttpApi extends AllDirectives {
         pathPrefix("deployments", code::deploymentRoutes),
         path("cluster", () -> get(this::cluster)),
         path(ApiAccess.HEALTH.substring(1), () -> get(health::route)),
-        path("tasks", () -> get(code::tasks)));
+        path("tasks", () -> get(code::tasks)),
+        dashboard.routes());
   }
 
   private Route jobRoutes() {

@@ -54,7 +54,7 @@ public final class Responses {
   }
 
   /** The answer for an id no job has. */
-  HttpResponse unknownJob(String id) {
+  public HttpResponse unknownJob(String id) {
     return refused(Refused.unknownJob(id));
   }
 }

@@ -146,10 +146,30 @@ public final class ResultLog {
     return unfold(blocking, false, Start.FIRST);
   }
 
+  /**
+   * The results in the log now, from the start, as JSON lines: unlike {@link #jsonLines(Executor)},
+   * it ends at what the log holds when called, even while the job runs.
+   */
+  public Source<ByteString, NotUsed> jsonLinesSoFar(Executor blocking) {
+    long end;
+    synchronized (this) {
+      end = committed;
+    }
+    return unfold(blocking, true, Start.FIRST, end);
+  }
+
   private Source<ByteString, NotUsed> unfold(Executor blocking, boolean lines, Start start) {
+    return unfold(blocking, lines, start, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param until the offset to stop at, or {@link Long#MAX_VALUE} to follow the log to its end
+   */
+  private Source<ByteString, NotUsed> unfold(
+      Executor blocking, boolean lines, Start start, long until) {
     return Source.unfoldResourceAsync(
         () -> CompletableFuture.supplyAsync(() -> openReader(lines, start), blocking),
-        reader -> read(reader, blocking),
+        reader -> read(reader, blocking, until),
         reader ->
             CompletableFuture.supplyAsync(
                 () -> {
@@ -174,14 +194,14 @@ public final class ResultLog {
     return reader;
   }
 
-  private CompletionStage<Optional<ByteString>> read(Reader reader, Executor blocking) {
+  private CompletionStage<Optional<ByteString>> read(Reader reader, Executor blocking, long until) {
     long end;
     boolean complete;
     String error;
     synchronized (this) {
-      end = committed;
-      complete = closed;
-      error = failure;
+      end = Math.min(committed, until);
+      complete = closed || reader.position >= until;
+      error = closed ? failure : null;
     }
     if (reader.position < end) {
       long limit = end;
@@ -190,7 +210,7 @@ public final class ResultLog {
           .thenCompose(
               bytes ->
                   bytes.isEmpty()
-                      ? read(reader, blocking)
+                      ? read(reader, blocking, until)
                       : CompletableFuture.completedFuture(Optional.of(bytes)));
     }
     if (complete) {
@@ -199,7 +219,8 @@ public final class ResultLog {
       }
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return awaitBeyond(reader.position).thenComposeAsync(done -> read(reader, blocking), blocking);
+    return awaitBeyond(reader.position)
+        .thenComposeAsync(done -> read(reader, blocking, until), blocking);
   }
 
   /**

@@ -110,6 +110,37 @@ class ResultLogTest {
   }
 
   /**
+   * Tests that a reader of the results so far ends at what the log holds when it starts, while the
+   * job still runs: the dashboard's sample of a running job.
+   */
+  @Test
+  void readerOfWhatIsThereEndsWhileTheJobRuns(@TempDir Path dir) throws Exception {
+    ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
+    ActorRef<ResultWriter.Command> writer =
+        testKit.spawn(
+            ResultWriter.create(
+                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
+                new BlobStore(dir.resolve("blobs")),
+                cohort.coordinator.journal.Journal.NONE,
+                owner.ref(),
+                Written::new));
+    writer.tell(new ResultWriter.Append(List.of(block(0, 2))));
+    assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 2));
+
+    String soFar =
+        log.jsonLinesSoFar(blocking)
+            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS)
+            .utf8String();
+    assertThat(log.closed()).isFalse();
+    assertThat(soFar.split("\n"))
+        .containsExactly(
+            "{\"index\":0,\"input\":0,\"output\":0}", "{\"index\":1,\"input\":1,\"output\":2}");
+    writer.tell(new ResultWriter.Close("SUCCEEDED", null, java.time.Instant.EPOCH));
+  }
+
+  /**
    * Tests that a reader started after the end reads everything and stops, in a few pieces though
    * each result is a frame of its own.
    */

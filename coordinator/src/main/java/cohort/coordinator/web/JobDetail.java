@@ -1,0 +1,76 @@
+package cohort.coordinator.web;
+
+import cohort.api.JobStatus;
+import cohort.coordinator.job.JobSpec;
+import cohort.coordinator.job.JobState;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A job as its dashboard page shows it: the status, what it was submitted with, where its inputs
+ * run now, its progress over time and a sample of its results and errors.
+ *
+ * @param params the task's parameters as submitted
+ * @param runningOn inputs running now, by node address
+ * @param history samples of inputs with a result: {@code [epoch millis, done]} pairs, oldest first
+ */
+public record JobDetail(
+    JobStatus status,
+    Map<String, JsonNode> params,
+    Settings settings,
+    Map<String, Long> runningOn,
+    List<long[]> history,
+    Sample sample) {
+
+  /** How the job runs. */
+  public record Settings(
+      boolean ordered,
+      String combine,
+      int batch,
+      int retries,
+      int maxAttempts,
+      long timeoutMillis) {}
+
+  /**
+   * Some of its results.
+   *
+   * @param read results read for this sample
+   * @param failed errors among them
+   * @param complete whether every result the job has so far was read
+   */
+  public record Sample(
+      List<JsonNode> first, List<JsonNode> errors, long read, long failed, boolean complete) {}
+
+  /** The detail of {@code job}, with its status as the API shows it. */
+  public static JobDetail of(
+      JobState job, JobStatus status, List<LiveState.JobPoint> points, ResultSample sample) {
+    JobSpec spec = job.spec();
+    Map<String, Long> running = new TreeMap<>();
+    for (JobState.InFlight flight : job.inFlight()) {
+      long outstanding = flight.batch().size() - flight.received();
+      if (outstanding > 0) {
+        running.merge(flight.address(), outstanding, Long::sum);
+      }
+    }
+    return new JobDetail(
+        status,
+        spec.task().params(),
+        new Settings(
+            spec.ordered(),
+            status.combine(),
+            spec.batch(),
+            spec.retries(),
+            spec.maxAttempts(),
+            spec.taskTimeout().toMillis()),
+        running,
+        points.stream().map(p -> new long[] {p.time(), p.done()}).toList(),
+        new Sample(
+            sample.first(),
+            sample.errors(),
+            sample.read(),
+            sample.failed(),
+            sample.read() >= status.done() || sample.read() < ResultSample.SCANNED));
+  }
+}

@@ -1,0 +1,151 @@
+// One job's page: live status and throughput, where its inputs run, its settings, its errors and
+// its first results. The status comes with each snapshot; the rest is asked every few seconds.
+Cohort.jobView = function (root, id) {
+  'use strict';
+  var el = Cohort.el;
+  var header = el('div', { 'class': 'toolbar' });
+  var tiles = el('div', { 'class': 'grid' });
+  var chartBox = el('div', { 'class': 'chart', id: 'job-chart' });
+  var nodes = el('div', { id: 'job-nodes' });
+  var settings = el('div', { id: 'job-settings' });
+  var errors = el('div', { id: 'job-errors' });
+  var results = el('div', { id: 'job-results' });
+  var links = el('div', { 'class': 'toolbar' }, [
+    el('a', { href: '/jobs/' + encodeURIComponent(id) + '/results', target: '_blank', text: 'All results (JSON lines)' }),
+    el('span', { 'class': 'muted', text: '·' }),
+    el('a', { href: '/jobs/' + encodeURIComponent(id) + '/log', target: '_blank', id: 'job-log', text: 'Job log (TSV)' })
+  ]);
+  Cohort.replace(root, [
+    el('div', { 'class': 'muted' }, [el('a', { href: '#/jobs', text: '← Jobs' })]),
+    el('h1', {}, ['Job ', el('span', { 'class': 'mono', text: id })]),
+    header, tiles,
+    el('div', { 'class': 'panel', style: 'margin-top:16px' }, [el('h2', { text: 'Results a second' }), chartBox]),
+    el('div', { 'class': 'columns' }, [
+      el('div', { 'class': 'panel' }, [el('h2', { text: 'Running now, by node' }), nodes]),
+      el('div', { 'class': 'panel' }, [el('h2', { text: 'Parameters and settings' }), settings])
+    ]),
+    el('div', { 'class': 'panel' }, [el('h2', { text: 'Errors' }), errors]),
+    el('div', { 'class': 'panel' }, [el('h2', { text: 'First results' }), links, results])
+  ]);
+  var chart = Cohort.chart(chartBox, [
+    { label: 'results', color: '#15803d', fill: 'rgba(21,128,61,.08)', format: Cohort.rate }
+  ]);
+  var history = [];
+  var status = null;
+
+  function tile(label, value) {
+    return el('div', { 'class': 'tile' }, [el('div', { 'class': 'label', text: label }),
+      el('div', { 'class': 'value', text: value })]);
+  }
+
+  function showStatus(live) {
+    status = live.status;
+    Cohort.replace(header, [Cohort.state(status.state), el('span', { 'class': 'mono', text: status.task }),
+      Cohort.progress(status), Cohort.cancelButton(status),
+      status.message ? el('span', { 'class': 'muted', text: status.message }) : null]);
+    Cohort.replace(tiles, [
+      tile('Done', Cohort.count(status.succeeded + status.failed) + ' / ' + Cohort.count(status.total) +
+        (status.inputsOpen ? '+' : '')),
+      tile('Failed', Cohort.count(status.failed)),
+      tile('Retried', Cohort.count(status.retried)),
+      tile('Running', Cohort.count(status.running)),
+      tile('Rate', status.state === 'RUNNING' ? Cohort.rate(live.rate) : '–'),
+      tile('ETA', live.etaSeconds === null || live.etaSeconds === undefined ? '–' : Cohort.duration(live.etaSeconds)),
+      tile('Run time', Cohort.duration(status.elapsedMillis / 1000))
+    ]);
+  }
+
+  // Throughput: the difference between samples of results done, a second apart.
+  function drawChart() {
+    var t = [], perSecond = [];
+    for (var i = 1; i < history.length; i++) {
+      var dt = (history[i][0] - history[i - 1][0]) / 1000;
+      t.push(history[i][0] / 1000);
+      perSecond.push(dt > 0 ? Math.max(0, history[i][1] - history[i - 1][1]) / dt : 0);
+    }
+    chart.update([t, perSecond]);
+  }
+
+  function table(headers, rows) {
+    return el('table', {}, [el('thead', {}, [el('tr', {}, headers.map(function (h) { return el('th', { text: h }); }))]),
+      el('tbody', {}, rows)]);
+  }
+
+  function json(value) { return value === undefined ? '' : JSON.stringify(value); }
+
+  function showDetail(detail) {
+    history = detail.history;
+    drawChart();
+    var running = Object.keys(detail.runningOn);
+    Cohort.replace(nodes, [running.length === 0 ? el('div', { 'class': 'empty', text: 'Nothing running.' }) :
+      table(['Node', 'Inputs running'], running.map(function (node) {
+        return el('tr', {}, [el('td', { 'class': 'mono', text: node }), el('td', { 'class': 'num', text: Cohort.count(detail.runningOn[node]) })]);
+      }))]);
+    var s = detail.settings;
+    var dl = el('dl', { 'class': 'kv' });
+    [['Task', detail.status.task], ['Ordered', s.ordered ? 'yes' : 'no (as completed)'], ['Combine', s.combine || '–'],
+      ['Batch', s.batch === 0 ? 'adaptive' : String(s.batch)], ['Retries', String(s.retries)],
+      ['Max attempts', String(s.maxAttempts)], ['Task timeout', s.timeoutMillis ? Cohort.duration(s.timeoutMillis / 1000) : 'none'],
+      ['Submitted', new Date(detail.status.submittedAt).toLocaleString()]]
+      .forEach(function (kv) { dl.appendChild(el('dt', { text: kv[0] })); dl.appendChild(el('dd', { text: kv[1] })); });
+    Cohort.replace(settings, [dl, el('h2', { text: 'Parameters', style: 'margin-top:12px' }),
+      el('pre', { text: JSON.stringify(detail.params || {}, null, 2) })]);
+    var sample = detail.sample;
+    var errorRows = sample.errors.map(function (r) {
+      var e = r.error;
+      return el('tr', { 'data-index': r.index }, [
+        el('td', { 'class': 'num', text: String(r.index) }),
+        el('td', { 'class': 'mono wrap', text: e.type }),
+        el('td', { 'class': 'wrap' }, [e.message || '', e.trace ? el('details', {}, [el('summary', { text: 'trace' }), el('pre', { text: e.trace })]) : null]),
+        el('td', { 'class': 'mono', text: e.node || '–' }),
+        el('td', { 'class': 'num', text: String(e.attempts) }),
+        el('td', { 'class': 'mono wrap', text: json(r.input) })
+      ]);
+    });
+    var note = sample.failed > sample.errors.length
+      ? el('div', { 'class': 'muted', text: 'The first ' + sample.errors.length + ' of ' + Cohort.count(sample.failed) +
+        ' errors' + (sample.complete ? '.' : ' among the first ' + Cohort.count(sample.read) + ' results.') })
+      : null;
+    Cohort.replace(errors, [errorRows.length === 0 ? el('div', { 'class': 'empty', text: 'No errors.' }) :
+      table(['Input #', 'Type', 'Message', 'Node', 'Attempts', 'Input'], errorRows), note]);
+    Cohort.replace(results, [sample.first.length === 0 ? el('div', { 'class': 'empty', text: 'No results yet.' }) :
+      table(['#', 'Input', 'Output or error'], sample.first.map(function (r) {
+        return el('tr', {}, [el('td', { 'class': 'num', text: String(r.index) }), el('td', { 'class': 'mono wrap', text: json(r.input) }),
+          el('td', { 'class': 'mono wrap' + (r.error ? ' muted' : ''), text: r.error ? r.error.type + ': ' + r.error.message : json(r.output) })]);
+      }))]);
+  }
+
+  var timer = null, stopped = false;
+  function refresh() {
+    Cohort.api('GET', '/ui/jobs/' + encodeURIComponent(id) + '/detail').then(function (detail) {
+      if (stopped) { return; }
+      showDetail(detail);
+      if (!status) { showStatus({ status: detail.status, rate: 0, etaSeconds: null }); }
+      var ended = ['SUCCEEDED', 'FAILED', 'CANCELLED'].indexOf((status || detail.status).state) >= 0;
+      timer = setTimeout(refresh, ended ? 30000 : 3000);
+    }).catch(function (error) {
+      if (stopped) { return; }
+      Cohort.replace(errors, [el('div', { 'class': 'notice', text: error.message })]);
+      timer = setTimeout(refresh, 5000);
+    });
+  }
+  refresh();
+
+  var stop = Cohort.onSnapshot(function (snapshot) {
+    var live = snapshot.jobs.filter(function (j) { return j.status.id === id; })[0];
+    if (!live) { return; }
+    var wasRunning = status && !['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(status.state);
+    showStatus(live);
+    var done = live.status.succeeded + live.status.failed;
+    if (!history.length || history[history.length - 1][0] < snapshot.time) {
+      history.push([snapshot.time, done]);
+      if (history.length > 900) { history.shift(); }
+      drawChart();
+    }
+    if (wasRunning && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(live.status.state)) {
+      clearTimeout(timer);
+      refresh();
+    }
+  });
+  return function () { stopped = true; clearTimeout(timer); stop(); chart.destroy(); };
+};

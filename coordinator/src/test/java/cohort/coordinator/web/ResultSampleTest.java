@@ -1,0 +1,37 @@
+package cohort.coordinator.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cohort.api.ApiJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** The sample of results a job's page shows: the first ones and the first errors, bounded. */
+class ResultSampleTest {
+
+  private static final ObjectMapper JSON = ApiJson.newMapper();
+
+  private static JsonNode result(long index, boolean failed) throws Exception {
+    return JSON.readTree(
+        failed
+            ? "{\"index\":" + index + ",\"input\":1,\"error\":{\"type\":\"t\",\"message\":\"m\"}}"
+            : "{\"index\":" + index + ",\"input\":1,\"output\":2}");
+  }
+
+  /** Tests that it keeps the first results and errors up to their limits, and counts the rest. */
+  @Test
+  void keepsTheFirstResultsAndErrors() throws Exception {
+    ResultSample sample = new ResultSample();
+    for (long i = 0; i < 1000; i++) {
+      sample.add(result(i, i % 7 == 3));
+    }
+    assertThat(sample.read()).isEqualTo(1000);
+    assertThat(sample.first()).hasSize(ResultSample.FIRST);
+    assertThat(sample.first().get(0).path("index").asLong()).isZero();
+    assertThat(sample.failed()).isEqualTo(143);
+    assertThat(sample.errors()).hasSize(ResultSample.ERRORS);
+    assertThat(sample.errors())
+        .allSatisfy(e -> assertThat(e.path("index").asLong() % 7).isEqualTo(3));
+  }
+}
