@@ -8,13 +8,13 @@ import cohort.coordinator.job.JobState;
 import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.security.ApiAccess;
 import cohort.coordinator.security.Sessions;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,6 +36,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.FramingTruncation;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -208,21 +209,25 @@ public final class DashboardRoutes extends AllDirectives {
   }
 
   private CompletionStage<ResultSample> sample(ResultLog log) {
+    // One stream fills it, one line after the other; it stops as soon as the sample is full.
+    ResultSample sample = new ResultSample();
     return log.jsonLinesSoFar(blocking)
         .via(
             Framing.delimiter(
                 ByteString.fromString("\n"), MAX_RESULT_LINE, FramingTruncation.ALLOW))
         .filter(line -> !line.isEmpty())
         .take(ResultSample.SCANNED)
-        .map(
-            line -> {
-              try {
-                return json.readTree(line.toArray());
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            })
-        .filter(Objects::nonNull)
-        .runFold(new ResultSample(), ResultSample::add, asks.system());
+        .map(this::parse)
+        .takeWhile(result -> !sample.add(result).full(), true)
+        .runWith(Sink.ignore(), asks.system())
+        .thenApply(done -> sample);
+  }
+
+  private JsonNode parse(ByteString line) {
+    try {
+      return json.readTree(line.toArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -36,12 +36,11 @@ public record JobDetail(
   /**
    * Some of its results.
    *
+   * @param first its first results in the log's order
+   * @param errors its first errors among the results read
    * @param read results read for this sample
-   * @param failed errors among them
-   * @param complete whether every result the job has so far was read
    */
-  public record Sample(
-      List<JsonNode> first, List<JsonNode> errors, long read, long failed, boolean complete) {}
+  public record Sample(List<JsonNode> first, List<JsonNode> errors, long read) {}
 
   /** The detail of {@code job}, with its status as the API shows it. */
   public static JobDetail of(
@@ -66,11 +65,6 @@ public record JobDetail(
             spec.taskTimeout().toMillis()),
         running,
         points.stream().map(p -> new long[] {p.time(), p.done()}).toList(),
-        new Sample(
-            sample.first(),
-            sample.errors(),
-            sample.read(),
-            sample.failed(),
-            sample.read() >= status.done() || sample.read() < ResultSample.SCANNED));
+        new Sample(sample.first(), sample.errors(), sample.read()));
   }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * What the dashboard shows of a job's results: the first few, and the first errors among the
- * results read. Built from the result log as it is when asked, one line at a time, so a job of
- * millions of results costs the page a bounded read.
+ * results read. Built from the result log as it is when asked, one line at a time, up to {@link
+ * #SCANNED} results and no further than it needs ({@link #full}), so a job of millions of results
+ * costs the page a bounded read.
  */
 public final class ResultSample {
 
@@ -23,7 +24,6 @@ public final class ResultSample {
   private final List<JsonNode> first = new ArrayList<>();
   private final List<JsonNode> errors = new ArrayList<>();
   private long read;
-  private long failed;
 
   /** Takes the next result line, parsed. */
   public ResultSample add(JsonNode result) {
@@ -32,7 +32,6 @@ public final class ResultSample {
       first.add(result);
     }
     if (result.hasNonNull("error")) {
-      failed++;
       if (errors.size() < ERRORS) {
         errors.add(result);
       }
@@ -50,13 +49,13 @@ public final class ResultSample {
     return List.copyOf(errors);
   }
 
+  /** Whether it holds all it shows: reading further would change nothing. */
+  public boolean full() {
+    return first.size() >= FIRST && errors.size() >= ERRORS;
+  }
+
   /** Results read. */
   public long read() {
     return read;
-  }
-
-  /** Errors among the results read, shown or not. */
-  public long failed() {
-    return failed;
   }
 }

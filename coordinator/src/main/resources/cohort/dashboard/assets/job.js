@@ -102,9 +102,10 @@ Cohort.jobView = function (root, id) {
         el('td', { 'class': 'mono wrap', text: json(r.input) })
       ]);
     });
-    var note = sample.failed > sample.errors.length
-      ? el('div', { 'class': 'muted', text: 'The first ' + sample.errors.length + ' of ' + Cohort.count(sample.failed) +
-        ' errors' + (sample.complete ? '.' : ' among the first ' + Cohort.count(sample.read) + ' results.') })
+    var failed = detail.status.failed;
+    var note = failed > sample.errors.length
+      ? el('div', { 'class': 'muted', text: 'The first ' + sample.errors.length + ' of ' + Cohort.count(failed) +
+        ' errors; the job log and the results hold them all.' })
       : null;
     Cohort.replace(errors, [errorRows.length === 0 ? el('div', { 'class': 'empty', text: 'No errors.' }) :
       table(['Input #', 'Type', 'Message', 'Node', 'Attempts', 'Input'], errorRows), note]);
