@@ -118,7 +118,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     this.admissions =
         context.spawn(Admissions.create(context.getSelf(), settings.checkTimeout()), "admissions");
     this.membership =
-        new Membership(context, this::lose, () -> admissions.tell(Admissions.Forget.INSTANCE));
+        new Membership(
+            context, this::lose, () -> admissions.tell(Admissions.Forget.INSTANCE), clock);
     this.address = membership.selfAddress();
     this.inputs =
         new InputRequests(
@@ -161,6 +162,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(StartRequested.class, this::onStartRequested)
         .onMessage(BatchesReturned.class, this::onBatchesReturned)
         .onMessage(NodeDraining.class, this::onNodeDraining)
+        .onMessage(
+            CoordinatorProtocol.NodeStats.class, stats -> routed(() -> membership.reported(stats)))
         .onMessage(Membership.Lost.class, this::onNodeLost)
         .onMessage(Membership.Reachable.class, this::onNodeReachable)
         .onMessage(JobIntake.ResultsWritten.class, this::onResultsWritten)
@@ -251,6 +254,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     BatchKey key = new BatchKey(finished.jobId(), finished.batchId());
     // A part of a batch's results says the node runs it, whether or not it reported the start.
     nodes = finished.last() ? nodes.returned(node, key) : nodes.started(node, key);
+    membership.ran(node, finished);
     jobs.get(finished.jobId()).ifPresent(job -> apply(job, BatchCompleted.of(finished)));
   }
 
@@ -388,7 +392,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   private Behavior<CoordinatorProtocol.Command> onGetCluster(ClientRequests.GetCluster get) {
-    get.replyTo().tell(new ClientRequests.ClusterView(address, nodes, jobs.activeCount()));
+    get.replyTo().tell(membership.view(nodes, jobs.activeCount(), jobs.logBytes()));
     return this;
   }
 

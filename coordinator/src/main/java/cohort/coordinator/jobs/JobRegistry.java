@@ -160,6 +160,11 @@ public final class JobRegistry {
     return active.size();
   }
 
+  /** The bytes the result logs of every job it remembers hold. */
+  public long logBytes() {
+    return jobs.values().stream().mapToLong(job -> job.log().bytes()).sum();
+  }
+
   /**
    * A running job's work on one node.
    *
