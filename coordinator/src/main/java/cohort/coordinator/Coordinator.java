@@ -15,6 +15,7 @@ import cohort.coordinator.jobs.Job;
 import cohort.coordinator.jobs.JobRegistry;
 import cohort.coordinator.jobs.JobWaiter;
 import cohort.coordinator.journal.JobRecordEvent;
+import cohort.coordinator.metrics.CoordinatorMetrics;
 import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.results.ResultWriter;
 import cohort.protocol.CoordinatorProtocol;
@@ -109,7 +110,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             dataDir,
             settings.retainedJobs(),
             durability.recovered().stream().map(job -> job.state().id()).toList(),
-            durability.journal().durable() ? this::keep : null);
+            durability.journal().durable() ? this::keep : null,
+            CoordinatorMetrics.get(context.getSystem()));
     this.dispatcher =
         new Dispatcher(
             settings.batching(),

@@ -13,6 +13,7 @@ import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.code.CodeStore;
 import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.metrics.CoordinatorMetrics;
 import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.security.ApiAccess;
 import cohort.protocol.CoordinatorProtocol;
@@ -61,6 +62,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * DELETE /jobs/{id}          cancel it
  * GET    /cluster            nodes, slots, busy slots
  * GET    /tasks              the tasks the nodes offer
+ * GET    /metrics            Prometheus metrics (text format 0.0.4): {@link MetricsRoutes}
  * </pre>
  *
  * Every error is JSON {@code {"error": "..."}} in plain words: 400 for a malformed request (a field
@@ -94,6 +96,7 @@ public final class HttpApi extends AllDirectives {
   private final Health health;
   private final ApiAccess access;
   private final CodeRoutes code;
+  private final MetricsRoutes metrics;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
@@ -125,19 +128,24 @@ public final class HttpApi extends AllDirectives {
     this.health = new Health(system, responses);
     this.access = access;
     this.code = new CodeRoutes(asks, blocking, code, responses, json, clock);
+    this.metrics = new MetricsRoutes(asks, CoordinatorMetrics.get(system), clock);
   }
 
   /**
    * Every route, for requests with the token, with JSON errors for rejections, exceptions and
-   * timeouts.
+   * timeouts; every answer is counted for the metrics.
    */
   public Route routes() {
-    return withRequestTimeoutResponse(
-        request -> responses.timedOut(),
+    return metrics.measured(
         () ->
-            handleExceptions(
-                errors.exceptions(),
-                () -> handleRejections(errors.rejections(), () -> access.guard(this::allRoutes))));
+            withRequestTimeoutResponse(
+                request -> responses.timedOut(),
+                () ->
+                    handleExceptions(
+                        errors.exceptions(),
+                        () ->
+                            handleRejections(
+                                errors.rejections(), () -> access.guard(this::allRoutes)))));
   }
 
   private Route allRoutes() {
@@ -148,7 +156,8 @@ public final class HttpApi extends AllDirectives {
         pathPrefix("deployments", code::deploymentRoutes),
         path("cluster", () -> get(this::cluster)),
         path(ApiAccess.HEALTH.substring(1), () -> get(health::route)),
-        path("tasks", () -> get(code::tasks)));
+        path("tasks", () -> get(code::tasks)),
+        path("metrics", () -> get(metrics::scrape)));
   }
 
   private Route jobRoutes() {
