@@ -61,8 +61,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * PUT    /blobs/{job}/cN     the bytes of a file the client kept until a node asked
  * DELETE /jobs/{id}          cancel it
  * GET    /cluster            nodes, slots, busy slots
- * GET    /tasks              the tasks the nodes offer
  * GET    /metrics            Prometheus metrics (text format 0.0.4): {@link MetricsRoutes}
+ * GET    /tasks              the tasks the nodes offer
  * </pre>
  *
  * Every error is JSON {@code {"error": "..."}} in plain words: 400 for a malformed request (a field
@@ -94,9 +94,9 @@ public final class HttpApi extends AllDirectives {
   private final InputRoutes data;
   private final BlobRoutes files;
   private final Health health;
+  private final MetricsRoutes metrics;
   private final ApiAccess access;
   private final CodeRoutes code;
-  private final MetricsRoutes metrics;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
@@ -126,9 +126,9 @@ public final class HttpApi extends AllDirectives {
     this.data = new InputRoutes(asks, json, responses);
     this.files = new BlobRoutes(asks, blocking, blobs, responses);
     this.health = new Health(system, responses);
+    this.metrics = new MetricsRoutes(asks, CoordinatorMetrics.get(system), clock);
     this.access = access;
     this.code = new CodeRoutes(asks, blocking, code, responses, json, clock);
-    this.metrics = new MetricsRoutes(asks, CoordinatorMetrics.get(system), clock);
   }
 
   /**
@@ -136,16 +136,16 @@ public final class HttpApi extends AllDirectives {
    * timeouts; every answer is counted for the metrics.
    */
   public Route routes() {
-    return metrics.measured(
+    return metrics.measured(this::answered);
+  }
+
+  private Route answered() {
+    return withRequestTimeoutResponse(
+        request -> responses.timedOut(),
         () ->
-            withRequestTimeoutResponse(
-                request -> responses.timedOut(),
-                () ->
-                    handleExceptions(
-                        errors.exceptions(),
-                        () ->
-                            handleRejections(
-                                errors.rejections(), () -> access.guard(this::allRoutes)))));
+            handleExceptions(
+                errors.exceptions(),
+                () -> handleRejections(errors.rejections(), () -> access.guard(this::allRoutes))));
   }
 
   private Route allRoutes() {
@@ -155,9 +155,9 @@ public final class HttpApi extends AllDirectives {
         pathPrefix("code", code::codeRoutes),
         pathPrefix("deployments", code::deploymentRoutes),
         path("cluster", () -> get(this::cluster)),
+        path("metrics", () -> get(metrics::scrape)),
         path(ApiAccess.HEALTH.substring(1), () -> get(health::route)),
-        path("tasks", () -> get(code::tasks)),
-        path("metrics", () -> get(metrics::scrape)));
+        path("tasks", () -> get(code::tasks)));
   }
 
   private Route jobRoutes() {
