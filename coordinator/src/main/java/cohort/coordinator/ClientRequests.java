@@ -6,6 +6,7 @@ import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.job.ResultBlock;
+import cohort.coordinator.metrics.NodeFigures;
 import cohort.coordinator.results.ResultLog;
 import cohort.protocol.CoordinatorProtocol;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -191,8 +192,21 @@ public interface ClientRequests {
    *
    * @param coordinator the coordinator's cluster address
    * @param activeJobs jobs not finished yet
+   * @param figures what each node ran and reported, and the nodes that left
+   * @param resultLogBytes the bytes in the result logs of the jobs it remembers
    */
-  record ClusterView(String coordinator, NodeTable nodes, int activeJobs) {}
+  record ClusterView(
+      String coordinator,
+      NodeTable nodes,
+      int activeJobs,
+      NodeFigures figures,
+      long resultLogBytes) {
+
+    /** A view without figures: nodes that ran nothing and reported nothing, no results. */
+    public ClusterView(String coordinator, NodeTable nodes, int activeJobs) {
+      this(coordinator, nodes, activeJobs, NodeFigures.empty(), 0);
+    }
+  }
 
   /** Every task some node offers. */
   record GetTasks(ActorRef<List<TaskInfo>> replyTo) implements CoordinatorProtocol.Command {}

@@ -15,6 +15,7 @@ import cohort.coordinator.jobs.Job;
 import cohort.coordinator.jobs.JobRegistry;
 import cohort.coordinator.jobs.JobWaiter;
 import cohort.coordinator.journal.JobRecordEvent;
+import cohort.coordinator.metrics.CoordinatorMetrics;
 import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.results.ResultWriter;
 import cohort.protocol.CoordinatorProtocol;
@@ -109,7 +110,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             dataDir,
             settings.retainedJobs(),
             durability.recovered().stream().map(job -> job.state().id()).toList(),
-            durability.journal().durable() ? this::keep : null);
+            durability.journal().durable() ? this::keep : null,
+            CoordinatorMetrics.get(context.getSystem()));
     this.dispatcher =
         new Dispatcher(
             settings.batching(),
@@ -118,7 +120,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     this.admissions =
         context.spawn(Admissions.create(context.getSelf(), settings.checkTimeout()), "admissions");
     this.membership =
-        new Membership(context, this::lose, () -> admissions.tell(Admissions.Forget.INSTANCE));
+        new Membership(
+            context, this::lose, () -> admissions.tell(Admissions.Forget.INSTANCE), clock);
     this.address = membership.selfAddress();
     this.inputs =
         new InputRequests(
@@ -161,6 +164,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(StartRequested.class, this::onStartRequested)
         .onMessage(BatchesReturned.class, this::onBatchesReturned)
         .onMessage(NodeDraining.class, this::onNodeDraining)
+        .onMessage(
+            CoordinatorProtocol.NodeStats.class, stats -> routed(() -> membership.reported(stats)))
         .onMessage(Membership.Lost.class, this::onNodeLost)
         .onMessage(Membership.Reachable.class, this::onNodeReachable)
         .onMessage(JobIntake.ResultsWritten.class, this::onResultsWritten)
@@ -251,6 +256,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     BatchKey key = new BatchKey(finished.jobId(), finished.batchId());
     // A part of a batch's results says the node runs it, whether or not it reported the start.
     nodes = finished.last() ? nodes.returned(node, key) : nodes.started(node, key);
+    membership.ran(node, finished);
     jobs.get(finished.jobId()).ifPresent(job -> apply(job, BatchCompleted.of(finished)));
   }
 
@@ -388,7 +394,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   private Behavior<CoordinatorProtocol.Command> onGetCluster(ClientRequests.GetCluster get) {
-    get.replyTo().tell(new ClientRequests.ClusterView(address, nodes, jobs.activeCount()));
+    get.replyTo().tell(membership.view(nodes, jobs.activeCount(), jobs.logBytes()));
     return this;
   }
 

@@ -1,14 +1,19 @@
 package cohort.coordinator;
 
 import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.metrics.BatchFigures;
+import cohort.coordinator.metrics.NodeFigures;
 import cohort.protocol.CoordinatorProtocol;
+import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
+import cohort.protocol.CoordinatorProtocol.NodeStats;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.HostPort;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
 import cohort.protocol.cluster.SelfMember;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.Address;
@@ -24,7 +29,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * own messages: a node's worker that stops, or a member removed from the cluster, is {@link Lost};
  * the failure detector's doubt and trust are {@link Reachable}. What lost nodes held goes back to
  * the coordinator through its {@link Loser}. In an actor system without the cluster (see {@link
- * SelfMember}) only a worker that stops is lost.
+ * SelfMember}) only a worker that stops is lost. It keeps each node's {@link NodeFigures}: when it
+ * joined, what it ran, what it reported, and the nodes that left with why.
  */
 final class Membership {
 
@@ -53,14 +59,21 @@ final class Membership {
   private final Loser loser;
   private final Runnable nodesChanged;
   private final String self;
+  private final Clock clock;
+  private NodeFigures figures = NodeFigures.empty();
 
   /**
    * @param loser takes back what lost nodes held
    * @param nodesChanged told when nodes join or leave: what they judged no longer holds
+   * @param clock when nodes join and leave
    */
   Membership(
-      ActorContext<CoordinatorProtocol.Command> context, Loser loser, Runnable nodesChanged) {
+      ActorContext<CoordinatorProtocol.Command> context,
+      Loser loser,
+      Runnable nodesChanged,
+      Clock clock) {
     this.context = context;
+    this.clock = clock;
     this.loser = loser;
     this.nodesChanged = nodesChanged;
     this.self = SelfMember.address(context.getSystem());
@@ -130,6 +143,7 @@ final class Membership {
             register.direct(),
             register.shippedCode());
     if (!known) {
+      figures = figures.joined(NodeTable.idOf(worker), node, clock.instant());
       nodesChanged.run();
       context.watchWith(worker, new Lost(NodeTable.idOf(worker), null, "it stopped"));
       int count = now.size();
@@ -156,6 +170,7 @@ final class Membership {
     for (NodeTable.Node node : gone) {
       int held = loser.lose(node, lost.why());
       now = now.removed(node.id());
+      figures = figures.departed(node.id(), departure(node, lost.why()), clock.instant());
       nodesChanged.run();
       context
           .getLog()
@@ -191,6 +206,32 @@ final class Membership {
       }
     }
     return now;
+  }
+
+  /** Why a node left, as {@code GET /cluster} lists it. */
+  private static String departure(NodeTable.Node node, String why) {
+    return node.draining() ? "left" : node.reachable() ? why : "downed as unreachable";
+  }
+
+  /** A node's results came in: they count for it. */
+  void ran(String node, BatchFinished finished) {
+    int done = BatchFigures.inputs(finished);
+    figures = figures.ran(node, done, Math.min(done, finished.failures().size()));
+  }
+
+  /** A node sent its heap and CPU figures. */
+  void reported(NodeStats stats) {
+    figures =
+        figures.reported(
+            NodeTable.idOf(stats.worker()),
+            stats.heapUsedBytes(),
+            stats.heapMaxBytes(),
+            stats.processCpuLoad());
+  }
+
+  /** The cluster as the coordinator sees it, with what it knows of each node. */
+  ClientRequests.ClusterView view(NodeTable nodes, int activeJobs, long resultLogBytes) {
+    return new ClientRequests.ClusterView(self, nodes, activeJobs, figures, resultLogBytes);
   }
 
   /** A node announced it is shutting down: it gets no more work. */

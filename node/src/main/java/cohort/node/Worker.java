@@ -140,6 +140,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
             Receptionist.subscribe(
                 CoordinatorProtocol.SERVICE_KEY,
                 context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new)));
+    Duration statsEvery = config.getDuration("cohort.node.stats-every");
+    context.spawn(NodeStatsReporter.create(self, statsEvery), "stats");
     if (SelfMember.inCluster(context.getSystem())) {
       context.spawn(
           CoordinatorWatch.create(files::coordinatorUrl, setup.access().trust()),

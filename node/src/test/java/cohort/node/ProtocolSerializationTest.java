@@ -118,7 +118,8 @@ class ProtocolSerializationTest {
                 List.of(new InputFailure(4, FailureKind.TIMEOUT, error)),
                 true,
                 99,
-                worker));
+                worker),
+            new CoordinatorProtocol.NodeStats(worker, 12_345_678, 536_870_912, 0.25));
     for (CborSerializable message : messages) {
       assertThat(roundTrip(message)).as(message.getClass().getSimpleName()).isEqualTo(message);
     }

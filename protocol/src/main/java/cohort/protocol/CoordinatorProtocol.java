@@ -26,7 +26,7 @@ public interface CoordinatorProtocol {
    * Version of this protocol. A node with another version is refused at registration, so a cluster
    * never runs with two builds that read messages differently.
    */
-  int VERSION = 7;
+  int VERSION = 8;
 
   /** Name of the actor system on every Cohort JVM; cluster addresses include it. */
   String SYSTEM_NAME = "cohort";
@@ -222,6 +222,27 @@ public interface CoordinatorProtocol {
    */
   record NodeDraining(ActorRef<WorkerProtocol.Command> worker)
       implements Command, CborSerializable {}
+
+  /**
+   * A node's own figures, sent to every coordinator it registered with every {@code
+   * cohort.node.stats-every}: the coordinator shows them in {@code GET /cluster} and {@code GET
+   * /metrics}, so Prometheus scrapes one target for the whole cluster.
+   *
+   * @param heapUsedBytes the node JVM's heap in use
+   * @param heapMaxBytes the most heap it may have, or -1 when it has no limit
+   * @param processCpuLoad the JVM process's share of the machine's CPU, 0 to 1, or -1 when the JVM
+   *     cannot tell
+   */
+  record NodeStats(
+      ActorRef<WorkerProtocol.Command> worker,
+      long heapUsedBytes,
+      long heapMaxBytes,
+      double processCpuLoad)
+      implements Command, CborSerializable {
+    public NodeStats {
+      Objects.requireNonNull(worker, "worker");
+    }
+  }
 
   /** How an input failed, which decides whether it is run again. */
   enum FailureKind {

@@ -54,6 +54,7 @@ class HttpFuzzIT {
     "/blobs/../../etc/passwd",
     "/cluster",
     "/tasks",
+    "/metrics",
     "/health",
     "/",
     "/jobs/%00",

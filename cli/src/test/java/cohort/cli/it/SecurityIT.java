@@ -105,6 +105,7 @@ class SecurityIT {
             new String[] {"PUT", "/blobs/" + job + "/c0"},
             new String[] {"GET", "/cluster"},
             new String[] {"GET", "/tasks"},
+            new String[] {"GET", "/metrics"},
             new String[] {"PUT", "/code/" + "ab".repeat(32)},
             new String[] {"GET", "/code/" + "ab".repeat(32)},
             new String[] {"POST", "/deployments"},

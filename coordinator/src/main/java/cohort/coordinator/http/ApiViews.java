@@ -1,6 +1,7 @@
 package cohort.coordinator.http;
 
 import cohort.api.ClusterStatus;
+import cohort.api.DepartedNode;
 import cohort.api.JobOutcome;
 import cohort.api.JobStatus;
 import cohort.api.NodeStatus;
@@ -11,9 +12,11 @@ import cohort.coordinator.ClientRequests.Completed;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.job.ResultBlock;
+import cohort.coordinator.metrics.NodeFigures;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The coordinator's domain values as the HTTP API shows them: the one place where a {@link
@@ -64,6 +67,7 @@ public final class ApiViews {
     int busy = 0;
     for (NodeTable.Node node : view.nodes().nodes()) {
       int nodeBusy = Math.min(node.outstanding().size(), node.slots());
+      Optional<NodeFigures.Node> figures = view.figures().get(node.id());
       list.add(
           new NodeStatus(
               node.address(),
@@ -71,10 +75,28 @@ public final class ApiViews {
               node.slots(),
               nodeBusy,
               node.tasks().stream().filter(TaskInfo::enabled).map(TaskInfo::name).toList(),
-              node.direct()));
+              node.direct(),
+              figures.map(f -> f.joinedAt().toString()).orElse(null),
+              figures.map(NodeFigures.Node::inputsDone).orElse(0L),
+              figures.map(NodeFigures.Node::inputsFailed).orElse(0L),
+              figures.map(f -> f.heapUsedBytes()).filter(bytes -> bytes >= 0).orElse(null),
+              figures.map(f -> f.heapMaxBytes()).filter(bytes -> bytes >= 0).orElse(null),
+              figures.map(f -> f.cpuLoad()).filter(load -> load >= 0).orElse(null)));
       slots += node.slots();
       busy += nodeBusy;
     }
-    return new ClusterStatus(view.coordinator(), list, slots, busy, view.activeJobs());
+    List<DepartedNode> departed =
+        view.figures().departed().stream()
+            .map(
+                gone ->
+                    new DepartedNode(
+                        gone.node().address(),
+                        gone.node().joinedAt().toString(),
+                        gone.leftAt().toString(),
+                        gone.why(),
+                        gone.node().inputsDone(),
+                        gone.node().inputsFailed()))
+            .toList();
+    return new ClusterStatus(view.coordinator(), list, slots, busy, view.activeJobs(), departed);
   }
 }

@@ -13,6 +13,7 @@ import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.code.CodeStore;
 import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.metrics.CoordinatorMetrics;
 import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.security.ApiAccess;
 import cohort.coordinator.web.DashboardRoutes;
@@ -61,6 +62,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * PUT    /blobs/{job}/cN     the bytes of a file the client kept until a node asked
  * DELETE /jobs/{id}          cancel it
  * GET    /cluster            nodes, slots, busy slots
+ * GET    /metrics            Prometheus metrics (text format 0.0.4): {@link MetricsRoutes}
  * GET    /tasks              the tasks the nodes offer
  * GET    /ui/                the dashboard ({@link DashboardRoutes})
  * </pre>
@@ -94,6 +96,7 @@ public final class HttpApi extends AllDirectives {
   private final InputRoutes data;
   private final BlobRoutes files;
   private final Health health;
+  private final MetricsRoutes metrics;
   private final ApiAccess access;
   private final CodeRoutes code;
   private final DashboardRoutes dashboard;
@@ -126,6 +129,7 @@ public final class HttpApi extends AllDirectives {
     this.data = new InputRoutes(asks, json, responses);
     this.files = new BlobRoutes(asks, blocking, blobs, responses);
     this.health = new Health(system, responses);
+    this.metrics = new MetricsRoutes(asks, CoordinatorMetrics.get(system), clock);
     this.access = access;
     this.code = new CodeRoutes(asks, blocking, code, responses, json, clock);
     this.dashboard = new DashboardRoutes(asks, blocking, clock, responses, json, access);
@@ -133,9 +137,13 @@ public final class HttpApi extends AllDirectives {
 
   /**
    * Every route, for requests with the token, with JSON errors for rejections, exceptions and
-   * timeouts.
+   * timeouts; every answer is counted for the metrics.
    */
   public Route routes() {
+    return metrics.measured(this::answered);
+  }
+
+  private Route answered() {
     return withRequestTimeoutResponse(
         request -> responses.timedOut(),
         () ->
@@ -151,6 +159,7 @@ public final class HttpApi extends AllDirectives {
         pathPrefix("code", code::codeRoutes),
         pathPrefix("deployments", code::deploymentRoutes),
         path("cluster", () -> get(this::cluster)),
+        path("metrics", () -> get(metrics::scrape)),
         path(ApiAccess.HEALTH.substring(1), () -> get(health::route)),
         path("tasks", () -> get(code::tasks)),
         dashboard.routes());

@@ -21,6 +21,9 @@ import java.util.TreeSet;
  */
 public record FailurePolicy(int retries, int maxAttempts) {
 
+  /** The error type of a quarantined input's result. */
+  public static final String QUARANTINED = "cohort.Quarantined";
+
   public FailurePolicy {
     if (retries < 0 || maxAttempts < 1) {
       throw new IllegalArgumentException(
@@ -92,7 +95,7 @@ public record FailurePolicy(int retries, int maxAttempts) {
 
   private TaskError quarantined(Batch batch, Set<String> failedOn, TaskError last) {
     return new TaskError(
-        "cohort.Quarantined",
+        QUARANTINED,
         "quarantined after its node went down on each of its "
             + batch.attempt()
             + " runs (max-attempts "

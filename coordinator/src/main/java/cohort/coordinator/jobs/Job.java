@@ -44,17 +44,26 @@ public final class Job {
   private final List<ActorRef<JobWaiter.Command>> waiters = new ArrayList<>();
   private final Consumer<Job> output;
   private final InputKeeper keeper;
+  private final JobWatch watch;
 
   /**
    * @param output told when the job has results for its writer, or ended
    * @param keeper keeps streamed inputs before they go in; null to let them in at once
+   * @param watch told of every change, for the metrics
    */
-  Job(JobState state, InputSource inputs, ResultLog log, Consumer<Job> output, InputKeeper keeper) {
+  Job(
+      JobState state,
+      InputSource inputs,
+      ResultLog log,
+      Consumer<Job> output,
+      InputKeeper keeper,
+      JobWatch watch) {
     this.state = state;
     this.inputs = inputs;
     this.log = log;
     this.output = output;
     this.keeper = keeper;
+    this.watch = watch;
   }
 
   public String id() {
@@ -199,15 +208,16 @@ public final class Job {
    * @return true when this event ended the job
    */
   public boolean apply(JobEvent event, Instant now) {
-    boolean wasTerminal = state.terminal();
+    JobState before = state;
     JobState.Transition step = state.updated(event, now);
     state = step.state();
+    watch.changed(event, before, state, step.released());
     if (!step.released().isEmpty()) {
       results.add(step.released());
       output.accept(this);
       waiters.forEach(waiter -> waiter.tell(new JobWaiter.Released(step.released())));
     }
-    boolean ended = !wasTerminal && state.terminal();
+    boolean ended = !before.terminal() && state.terminal();
     if (ended) {
       output.accept(this);
       waiters.forEach(waiter -> waiter.tell(new JobWaiter.Ended(state)));

@@ -40,6 +40,7 @@ public final class JobRegistry {
   private final Path spool;
   private final int retained;
   private final Job.InputKeeper keeper;
+  private final JobWatch watch;
   private final String incarnation;
   private long sequence;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
@@ -54,7 +55,7 @@ public final class JobRegistry {
    * @param retained finished jobs kept before the oldest are forgotten
    */
   public JobRegistry(Path spool, int retained) {
-    this(spool, retained, List.of(), null);
+    this(spool, retained, List.of(), null, JobWatch.NONE);
   }
 
   /**
@@ -62,11 +63,14 @@ public final class JobRegistry {
    * @param retained finished jobs kept before the oldest are forgotten
    * @param taken ids of jobs recovered from before a restart: new ids never repeat their prefixes
    * @param keeper keeps streamed inputs before they go in; null to let them in at once
+   * @param watch told of every job accepted and every change of a job, for the metrics
    */
-  public JobRegistry(Path spool, int retained, Collection<String> taken, Job.InputKeeper keeper) {
+  public JobRegistry(
+      Path spool, int retained, Collection<String> taken, Job.InputKeeper keeper, JobWatch watch) {
     this.spool = spool;
     this.retained = retained;
     this.keeper = keeper;
+    this.watch = watch;
     Set<String> prefixes = new HashSet<>();
     for (String id : taken) {
       prefixes.add(id.substring(0, Math.max(0, id.indexOf('-'))));
@@ -94,7 +98,7 @@ public final class JobRegistry {
         inputs.isStreamed()
             ? JobState.streamed(id, spec, window, now)
             : JobState.accepted(id, spec, inputs.size(), window, now);
-    return new Job(state, inputs, new ResultLog(logFile(spool, id)), touched::add, keeper);
+    return new Job(state, inputs, new ResultLog(logFile(spool, id)), touched::add, keeper, watch);
   }
 
   /** Registers a job {@link #prepare} made; a job with work joins the turn order. */
@@ -105,6 +109,7 @@ public final class JobRegistry {
         job.id(),
         state.spec().task().name(),
         state.inputsOpen() ? "inputs streamed" : state.available() + " inputs");
+    watch.accepted(state);
     add(job);
   }
 
@@ -113,7 +118,7 @@ public final class JobRegistry {
    * order, an ended one the finished jobs.
    */
   public Job restore(JobState state, InputSource inputs, ResultLog log) {
-    Job job = new Job(state, inputs, log, touched::add, keeper);
+    Job job = new Job(state, inputs, log, touched::add, keeper, watch);
     add(job);
     if (state.terminal()) {
       finished.addLast(job.id());
@@ -158,6 +163,11 @@ public final class JobRegistry {
 
   public int activeCount() {
     return active.size();
+  }
+
+  /** The bytes the result logs of every job it remembers hold. */
+  public long logBytes() {
+    return jobs.values().stream().mapToLong(job -> job.log().bytes()).sum();
   }
 
   /**

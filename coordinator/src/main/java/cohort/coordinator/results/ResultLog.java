@@ -58,6 +58,11 @@ public final class ResultLog {
     return file;
   }
 
+  /** The bytes written to the log and readable so far. */
+  public synchronized long bytes() {
+    return committed;
+  }
+
   /** Whether the log is complete: no more bytes will come. */
   public synchronized boolean closed() {
     return closed;

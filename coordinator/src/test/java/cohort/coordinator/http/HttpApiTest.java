@@ -158,6 +158,7 @@ class HttpApiTest {
       {"PUT", "/blobs/" + job + "/c0"},
       {"GET", "/cluster"},
       {"GET", "/tasks"},
+      {"GET", "/metrics"},
       {"PUT", "/code/" + "ab".repeat(32)},
       {"GET", "/code/" + "ab".repeat(32)},
       {"POST", "/deployments"},
