@@ -200,7 +200,10 @@ class DashboardIT {
     assertThat(client.status(job.id()).state()).isEqualTo(JobStatus.State.CANCELLED);
   }
 
-  /** Tests that a node killed with SIGKILL turns up in the nodes view, then leaves it. */
+  /**
+   * Tests that a node killed with SIGKILL turns up in the nodes view, with its heap, then leaves it
+   * for the list of nodes that left, downed as unreachable.
+   */
   @Test
   void aKilledNodeLeavesTheNodesView() {
     Set<String> before = addresses(client.cluster());
@@ -227,6 +230,11 @@ class DashboardIT {
     browser.await(
         "the killed node gone from the nodes table",
         d -> d.findElements(By.cssSelector(row)).isEmpty());
+    browser.await(
+        "the killed node among those that left",
+        d -> browser.text("#departed tr[data-node='" + added + "'] .col-why"));
+    assertThat(browser.text("#departed tr[data-node='" + added + "'] .col-why"))
+        .isEqualTo("downed as unreachable");
     browser.screenshot("nodes-after-kill");
     assertThat(addresses(client.cluster())).doesNotContain(added);
   }

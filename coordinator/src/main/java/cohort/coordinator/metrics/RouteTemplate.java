@@ -47,6 +47,33 @@ public final class RouteTemplate {
     if (first.equals("code") && size == 2) {
       return "/code/{digest}";
     }
+    if (first.equals("ui")) {
+      return dashboard(parts);
+    }
+    if (first.equals("webjars")) {
+      return "/webjars/{file}";
+    }
+    return OTHER;
+  }
+
+  private static final Set<String> UI_PAGES = Set.of("login", "logout", "link", "events");
+
+  /** The dashboard's templates: its page, login, feed, a job's detail, its files. */
+  private static String dashboard(List<String> parts) {
+    int size = parts.size();
+    if (size == 1) {
+      return "/ui";
+    }
+    String second = parts.get(1);
+    if (size == 2 && UI_PAGES.contains(second)) {
+      return "/ui/" + second;
+    }
+    if (size == 4 && second.equals("jobs") && parts.get(3).equals("detail")) {
+      return "/ui/jobs/{id}/detail";
+    }
+    if (second.equals("assets")) {
+      return "/ui/assets/{file}";
+    }
     return OTHER;
   }
 

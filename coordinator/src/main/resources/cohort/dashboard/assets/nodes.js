@@ -39,7 +39,7 @@ Cohort.nodesView = function (root) {
         el('td', { 'class': 'wrap', text: (node.tasks || []).join(', ') }),
         el('td', { 'class': 'num', text: Cohort.count(node.inputsDone) }),
         el('td', { 'class': 'num', text: Cohort.count(node.inputsFailed) }),
-        el('td', { 'class': 'num', text: heap(node) }),
+        el('td', { 'class': 'num col-heap', text: heap(node) }),
         el('td', { 'class': 'num', text: has(node.cpuLoad) ? Math.round(node.cpuLoad * 100) + '%' : '–' }),
         el('td', { text: time(node.joinedAt) })
       ]);

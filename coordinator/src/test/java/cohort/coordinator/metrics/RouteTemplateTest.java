@@ -23,6 +23,13 @@ class RouteTemplateTest {
     assertThat(RouteTemplate.of("/metrics")).isEqualTo("/metrics");
     assertThat(RouteTemplate.of("/health")).isEqualTo("/health");
     assertThat(RouteTemplate.of("/tasks")).isEqualTo("/tasks");
+    assertThat(RouteTemplate.of("/ui/")).isEqualTo("/ui");
+    assertThat(RouteTemplate.of("/ui/login")).isEqualTo("/ui/login");
+    assertThat(RouteTemplate.of("/ui/events")).isEqualTo("/ui/events");
+    assertThat(RouteTemplate.of("/ui/jobs/abc-1/detail")).isEqualTo("/ui/jobs/{id}/detail");
+    assertThat(RouteTemplate.of("/ui/assets/app.js")).isEqualTo("/ui/assets/{file}");
+    assertThat(RouteTemplate.of("/webjars/uplot/1.6.30/dist/uPlot.min.css"))
+        .isEqualTo("/webjars/{file}");
   }
 
   /** Tests that paths no route serves, however many, share one label, as odd methods do. */
@@ -31,6 +38,8 @@ class RouteTemplateTest {
     assertThat(RouteTemplate.of("/")).isEqualTo(RouteTemplate.OTHER);
     assertThat(RouteTemplate.of("/nope")).isEqualTo(RouteTemplate.OTHER);
     assertThat(RouteTemplate.of("/jobs/a/b/c")).isEqualTo(RouteTemplate.OTHER);
+    assertThat(RouteTemplate.of("/ui/jobs/abc-1")).isEqualTo(RouteTemplate.OTHER);
+    assertThat(RouteTemplate.of("/ui/nope")).isEqualTo(RouteTemplate.OTHER);
     assertThat(RouteTemplate.of("/jobs/a/secret")).isEqualTo(RouteTemplate.OTHER);
     assertThat(RouteTemplate.of("/cluster/x")).isEqualTo(RouteTemplate.OTHER);
     assertThat(RouteTemplate.method("GET")).isEqualTo("GET");
