@@ -50,6 +50,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *                            (JobOutcome), or 202 with the status when the wait runs out first
  * GET    /jobs               every job the coordinator remembers
  * GET    /jobs/{id}          one job's status
+ * GET    /jobs/{id}/log      its job log: one row per input, tab-separated ({@link JobLogRoutes})
  * GET    /jobs/{id}/results  its results as newline-delimited JSON, streamed while it runs;
  *                            (?from=N: from the N-th on, to go on after a lost stream)
  * POST   /jobs/{id}/inputs   a streamed job's inputs, one JSON value per line, admitted as the
@@ -165,6 +166,7 @@ public final class HttpApi extends AllDirectives {
         path(
             PathMatchers.segment(),
             id -> concat(get(() -> jobStatus(id)), delete(() -> cancel(id)))),
+        new JobLogRoutes(asks, blocking, responses).route(),
         path(
             PathMatchers.segment().slash("results"),
             id -> get(() -> parameterOptional("from", from -> results(id, from)))),

@@ -39,8 +39,14 @@ public final class JobState {
    * @param node the node's id
    * @param address the node's {@code host:port}
    * @param received results in so far
+   * @param sentAt when the batch went out, for the job log
    */
-  public record InFlight(Batch batch, String node, String address, int received) {
+  public record InFlight(Batch batch, String node, String address, int received, Instant sentAt) {
+
+    /** Where and when this batch runs, with the task's time per input of a part. */
+    Origin origin(long nanosPerInput) {
+      return new Origin(address, batch.attempt(), sentAt, Math.max(0, nanosPerInput));
+    }
 
     /** Inputs of the batch still without a result. */
     int outstanding() {
@@ -172,7 +178,7 @@ public final class JobState {
 
   /** Returns the state after {@code event}, and what it released. */
   public Transition updated(JobEvent event, Instant now) {
-    JobStep step = new JobStep(f.copy());
+    JobStep step = new JobStep(f.copy(), now);
     if (event instanceof Dispatched e) {
       step.dispatched(e);
     } else if (event instanceof BatchCompleted e) {

@@ -1,0 +1,176 @@
+package cohort.coordinator.joblog;
+
+import cohort.api.TaskError;
+import cohort.coordinator.job.Origin;
+import cohort.coordinator.job.ResultBlock;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One input's row of a job log. The first nine columns are GNU parallel's {@code --joblog} columns
+ * in its order, so tools that read those read these; Cohort's own two follow.
+ *
+ * @param index the input's index in the job (Seq shows it plus one, as parallel counts from 1)
+ * @param host the node's {@code host:port}, or "-"
+ * @param start when the input's batch went out to the node
+ * @param runtimeNanos the task's time for the input: exec's own measure, otherwise its batch part's
+ *     busy time divided by the part's inputs
+ * @param send bytes of the input as JSON
+ * @param receive bytes of the output as JSON (exec: of its stdout); 0 without one
+ * @param exit 0 for a result, 1 for an error (exec: the command's exit code); -1 when it never ran
+ * @param command the input: its text, or its JSON
+ * @param attempts the attempt that gave the result; 0 when it never ran
+ * @param outcome {@code ok}, {@code quarantined}, {@code cancelled}, {@code never run}, or the
+ *     error's type
+ */
+public record JobLogRow(
+    long index,
+    String host,
+    Instant start,
+    long runtimeNanos,
+    long send,
+    long receive,
+    int exit,
+    String command,
+    int attempts,
+    String outcome) {
+
+  /** The header line, with its newline. */
+  public static final String HEADER =
+      "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\tAttempts"
+          + "\tOutcome\n";
+
+  /** The outcome of an input with a result. */
+  public static final String OK = "ok";
+
+  /** The outcome of an input given up on after max-attempts runs. */
+  public static final String QUARANTINED = "quarantined";
+
+  /** The outcome of an input without a result in a cancelled job. */
+  public static final String CANCELLED = "cancelled";
+
+  /** The outcome of an input without a result in a job that ended otherwise. */
+  public static final String NEVER_RUN = "never run";
+
+  private static final String QUARANTINE_TYPE = "cohort.Quarantined";
+  private static final Pattern EXIT_CODE = Pattern.compile("exited with code (-?\\d+)");
+
+  /** The rows of a block of results, in its order. */
+  public static List<JobLogRow> of(ResultBlock block) {
+    List<JobLogRow> rows = new ArrayList<>(block.size());
+    Origin origin = block.origin();
+    for (int offset = 0; offset < block.size(); offset++) {
+      JsonNode input = block.inputs().get(offset);
+      TaskError error = block.errors().isEmpty() ? null : block.errors().get(offset);
+      long runtime = origin.nanosPerInput();
+      long receive = 0;
+      int exit;
+      String outcome;
+      if (error == null) {
+        JsonNode output = block.outputs().get(offset);
+        receive = bytes(output);
+        exit = 0;
+        outcome = OK;
+        if (isExecResult(output)) {
+          exit = output.get("exit").intValue();
+          runtime = output.get("millis").longValue() * 1_000_000;
+          receive = utf8(output.get("stdout").asText(""));
+        }
+      } else {
+        exit = exitCode(error);
+        outcome = QUARANTINE_TYPE.equals(error.type()) ? QUARANTINED : error.type();
+      }
+      rows.add(
+          new JobLogRow(
+              block.firstIndex() + offset,
+              origin.node(),
+              origin.sentAt(),
+              runtime,
+              bytes(input),
+              receive,
+              exit,
+              input.isTextual() ? input.textValue() : input.toString(),
+              origin.attempt(),
+              outcome));
+    }
+    return rows;
+  }
+
+  /** The row of an input without a result: {@link #CANCELLED} or {@link #NEVER_RUN}. */
+  public static JobLogRow withoutResult(long index, String outcome) {
+    return new JobLogRow(index, "-", Instant.EPOCH, 0, 0, 0, -1, "", 0, outcome);
+  }
+
+  /** The row as a tab-separated line, with its newline; tabs and newlines in values are escaped. */
+  public String tsv() {
+    return (index + 1)
+        + "\t"
+        + clean(host)
+        + "\t"
+        + String.format(Locale.ROOT, "%.3f", start.toEpochMilli() / 1000.0)
+        + "\t"
+        + String.format(Locale.ROOT, "%10.3f", runtimeNanos / 1e9)
+        + "\t"
+        + send
+        + "\t"
+        + receive
+        + "\t"
+        + exit
+        + "\t0\t"
+        + clean(command)
+        + "\t"
+        + attempts
+        + "\t"
+        + clean(outcome)
+        + "\n";
+  }
+
+  /** The input index a line written by {@link #tsv} is for. */
+  static long indexOf(String line) {
+    int tab = line.indexOf('\t');
+    return Long.parseLong(tab < 0 ? line : line.substring(0, tab)) - 1;
+  }
+
+  /** The output of the exec task: its exit code and time are the row's. */
+  private static boolean isExecResult(JsonNode output) {
+    return output != null
+        && output.isObject()
+        && output.path("exit").isInt()
+        && output.path("millis").isIntegralNumber()
+        && output.has("stdout");
+  }
+
+  /** An exec input that failed on its exit code (check: true) keeps that code; others are 1. */
+  private static int exitCode(TaskError error) {
+    Matcher exit = EXIT_CODE.matcher(error.message() == null ? "" : error.message());
+    if (error.type() != null && error.type().endsWith("CommandFailedException") && exit.find()) {
+      return Integer.parseInt(exit.group(1));
+    }
+    return 1;
+  }
+
+  private static long bytes(JsonNode value) {
+    return value == null || value.isNull() ? 0 : utf8(value.toString());
+  }
+
+  private static long utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static String clean(String value) {
+    if (value.indexOf('\t') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+      return value;
+    }
+    return value
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r");
+  }
+}
