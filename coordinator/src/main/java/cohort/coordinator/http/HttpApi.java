@@ -95,6 +95,7 @@ public final class HttpApi extends AllDirectives {
   private final Health health;
   private final ApiAccess access;
   private final CodeRoutes code;
+  private final Resumes resumes;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
@@ -126,6 +127,7 @@ public final class HttpApi extends AllDirectives {
     this.health = new Health(system, responses);
     this.access = access;
     this.code = new CodeRoutes(asks, blocking, code, responses, json, clock);
+    this.resumes = new Resumes(asks, blocking, responses);
   }
 
   /**
@@ -265,12 +267,16 @@ public final class HttpApi extends AllDirectives {
               "wait needs the job's inputs in the request; submit a streamed job without"
                   + " wait and read GET /jobs/{id}/results"));
     }
-    return asks.<SubmitReply>ask(
-            replyTo ->
-                new ClientRequests.SubmitJob(
-                    parsed.spec(), parsed.inputs(), parsed.taskCombiner(), wait, replyTo),
-            asks.timeout().plus(wait))
-        .thenApply(this::submitted);
+    return resumes
+        .plan(request.resumeFrom(), parsed)
+        .thenCompose(
+            planned ->
+                planned.refusal() != null
+                    ? CompletableFuture.completedFuture(planned.refusal())
+                    : asks.<SubmitReply>ask(
+                            replyTo -> planned.submit(parsed, wait, replyTo),
+                            asks.timeout().plus(wait))
+                        .thenApply(this::submitted));
   }
 
   private HttpResponse submitted(SubmitReply answer) {

@@ -78,7 +78,14 @@ final class JobLogRoutes extends AllDirectives {
   private HttpResponse response(JobState job, ResultLog log, String missing) {
     JobLogReader reader;
     try {
-      reader = JobLogReader.open(log.file(), job.available(), missing);
+      reader =
+          JobLogReader.open(
+              log.file(),
+              job.available(),
+              missing,
+              job.resumed()
+                  .<java.util.function.LongPredicate>map(plan -> plan.done()::contains)
+                  .orElse(index -> false));
     } catch (IllegalStateException e) {
       return responses.error(StatusCodes.NOT_FOUND, "job " + job.id() + ": " + e.getMessage());
     } catch (java.io.IOException e) {

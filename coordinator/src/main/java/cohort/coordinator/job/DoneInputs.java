@@ -46,6 +46,12 @@ public final class DoneInputs {
     count += size;
   }
 
+  /** Whether input {@code index} is done. */
+  public boolean contains(long index) {
+    Map.Entry<Long, Long> run = runs.floorEntry(index);
+    return run != null && run.getValue() > index;
+  }
+
   /** How many inputs are done. */
   public long count() {
     return count;

@@ -43,11 +43,6 @@ public final class JobState {
    */
   public record InFlight(Batch batch, String node, String address, int received, Instant sentAt) {
 
-    /** Where and when this batch runs, with the task's time per input of a part. */
-    Origin origin(long nanosPerInput) {
-      return new Origin(address, batch.attempt(), sentAt, Math.max(0, nanosPerInput));
-    }
-
     /** Inputs of the batch still without a result. */
     int outstanding() {
       return batch.size() - received;
@@ -164,6 +159,13 @@ public final class JobState {
     return new JobState(f);
   }
 
+  /** This state for a job that resumes an earlier one: it skips the inputs {@code plan} names. */
+  JobState resuming(ResumePlan plan) {
+    JobFields resumed = f.copy();
+    resumed.resumed = plan;
+    return new JobState(resumed);
+  }
+
   private static JobFields pending(String id, JobSpec spec, long window, Instant now) {
     if (window < 1) {
       throw new IllegalArgumentException("window " + window + " must be at least 1");
@@ -226,6 +228,11 @@ public final class JobState {
   /** When the job ended; empty while it runs. */
   public Optional<Instant> finishedAt() {
     return Optional.ofNullable(f.finishedAt);
+  }
+
+  /** The earlier job this one resumes and the inputs it skipped there, if it resumes one. */
+  public Optional<ResumePlan> resumed() {
+    return Optional.ofNullable(f.resumed);
   }
 
   /** When the job was accepted. */

@@ -102,7 +102,7 @@ final class JobStep {
     Map<Integer, InputFailure> failures = new java.util.HashMap<>();
     e.failures().forEach(failure -> failures.put(failure.offset(), failure));
     List<ResultBlock> blocks = new ArrayList<>(1);
-    Origin origin = flight.origin(count > 0 ? e.busyNanos() / count : 0);
+    Origin origin = origin(flight, count > 0 ? e.busyNanos() / count : 0);
     // The outputs become blocks of final results, cut where an input runs again. Only the failed
     // offsets are visited: a batch of thousands without failures is one block at once.
     int runStart = from;
@@ -157,7 +157,7 @@ final class JobStep {
                     batch.firstIndex() + offset,
                     batch.inputs().subList(offset, offset + 1),
                     error,
-                    flight.origin(0)));
+                    origin(flight, 0)));
           }
         }
       }
@@ -207,7 +207,7 @@ final class JobStep {
                   batch.firstIndex() + offset,
                   batch.inputs().subList(offset, offset + 1),
                   error,
-                  flight.origin(0)));
+                  origin(flight, 0)));
         }
       }
     }
@@ -261,6 +261,12 @@ final class JobStep {
     // Results that completed stay readable, even those still waiting for earlier inputs.
     f.reorder.waiting().forEach(this::release);
     f.reorder = ReorderBuffer.empty();
+  }
+
+  /** Where and when a batch runs, with the task's time per input of a part, for the job log. */
+  private static Origin origin(InFlight flight, long nanosPerInput) {
+    return new Origin(
+        flight.address(), flight.batch().attempt(), flight.sentAt(), Math.max(0, nanosPerInput));
   }
 
   /** The results of inputs {@code [from, to)} of a batch, if any. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.function.LongPredicate;
 
 /**
  * Reads a job log as tab-separated text, a chunk at a time, so a log of millions of rows streams in
@@ -25,13 +26,16 @@ public final class JobLogReader implements AutoCloseable {
   private final long total;
   private final String missing;
   private final BitSet seen;
+  private final LongPredicate skipped;
   private boolean headerSent;
   private boolean atLineStart = true;
   private long seq;
   private long nextMissing;
 
-  private JobLogReader(InputStream in, long length, long total, String missing) {
+  private JobLogReader(
+      InputStream in, long length, long total, String missing, LongPredicate skipped) {
     this.in = in;
+    this.skipped = skipped;
     this.left = length;
     this.total = total;
     this.missing = total <= Integer.MAX_VALUE ? missing : null;
@@ -44,10 +48,12 @@ public final class JobLogReader implements AutoCloseable {
    * @param total the job's inputs
    * @param missing the outcome to give inputs without a row ({@link JobLogRow#CANCELLED} or {@link
    *     JobLogRow#NEVER_RUN}) once the job's results are complete; null while they may still come
+   * @param skipped inputs that get no row: those a resumed job left to the job it resumes
    * @throws IllegalStateException when the job has results but no job log: an older coordinator
    *     wrote them
    */
-  public static JobLogReader open(Path resultLog, long total, String missing) throws IOException {
+  public static JobLogReader open(Path resultLog, long total, String missing, LongPredicate skipped)
+      throws IOException {
     Path file = JobLogFile.beside(resultLog);
     InputStream in;
     long length;
@@ -63,7 +69,7 @@ public final class JobLogReader implements AutoCloseable {
       in = InputStream.nullInputStream();
       length = 0;
     }
-    return new JobLogReader(in, length, total, missing);
+    return new JobLogReader(in, length, total, missing, skipped);
   }
 
   /** The length of the file up to its last newline: a row being written is left out. */
@@ -133,7 +139,9 @@ public final class JobLogReader implements AutoCloseable {
         nextMissing = total;
         break;
       }
-      rows.append(JobLogRow.withoutResult(index, missing).tsv());
+      if (!skipped.test(index)) {
+        rows.append(JobLogRow.withoutResult(index, missing).tsv());
+      }
       nextMissing = index + 1L;
     }
     return rows.length() == 0 ? null : rows.toString().getBytes(StandardCharsets.UTF_8);
