@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cohort.api.JobRequest;
 import cohort.api.JobStatus;
 import cohort.api.Result;
+import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -278,5 +280,51 @@ class JobLogIT {
     assertThat(end.state()).isEqualTo(JobStatus.State.SUCCEEDED);
     assertThat(jobLog(resumed.id()).keySet())
         .containsExactlyInAnyOrderElementsOf(missing.stream().map(i -> i + 1).toList());
+  }
+
+  /**
+   * Tests that the job log survives what the results survive: a finished job's log reads the same
+   * after a clean restart, and a job running when the coordinator is killed ends with exactly one
+   * row per input after the restart, the rows of results the killed one had not kept written again.
+   */
+  @Test
+  void jobLogSurvivesCoordinatorRestarts() throws Exception {
+    LocalCluster cluster = CLUSTER.cluster();
+    JobStatus finished = client.submit(JobRequest.of("echo", Jobs.texts("a", "b", "c")));
+    Jobs.results(client, finished.id());
+    Map<Long, Map<String, String>> before = jobLog(finished.id());
+    assertThat(before).hasSize(3);
+
+    cluster.coordinator().terminate();
+    assertThat(cluster.coordinator().waitFor(Duration.ofSeconds(60))).contains(0);
+    cluster.restartCoordinator();
+    CohortClient second = cluster.client();
+    Jobs.ensureNodes(cluster, second, 2);
+    try (Stream<String> lines = second.jobLog(finished.id())) {
+      assertThat(rows(lines.toList())).isEqualTo(before);
+    }
+
+    JobStatus running =
+        second.submit(JobRequest.of("sleep", Jobs.repeat(50, 60)).withBatch(1).withOrdered(false));
+    try (Stream<Result> stream = second.results(running.id())) {
+      Iterator<Result> it = stream.iterator();
+      for (int i = 0; i < 10; i++) {
+        it.next();
+      }
+      cluster.coordinator().kill();
+      cluster.coordinator().waitFor(Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      // the stream breaks with the coordinator: expected
+    }
+    cluster.restartCoordinator();
+    CohortClient third = cluster.client();
+    Jobs.ensureNodes(cluster, third, 2);
+    assertThat(Jobs.results(third, running.id())).hasSize(60);
+    Map<Long, Map<String, String>> after;
+    try (Stream<String> lines = third.jobLog(running.id())) {
+      after = rows(lines.toList());
+    }
+    assertThat(after).hasSize(60);
+    assertThat(after.values()).allSatisfy(row -> assertThat(row.get("Outcome")).isEqualTo("ok"));
   }
 }

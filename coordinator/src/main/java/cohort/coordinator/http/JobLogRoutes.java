@@ -76,27 +76,25 @@ final class JobLogRoutes extends AllDirectives {
   }
 
   private HttpResponse response(JobState job, ResultLog log, String missing) {
-    JobLogReader reader;
     try {
-      reader =
-          JobLogReader.open(
-              log.file(),
-              job.available(),
-              missing,
-              job.resumed()
-                  .<java.util.function.LongPredicate>map(plan -> plan.done()::contains)
-                  .orElse(index -> false));
-    } catch (IllegalStateException e) {
-      return responses.error(StatusCodes.NOT_FOUND, "job " + job.id() + ": " + e.getMessage());
+      Optional<String> none = JobLogReader.absent(log.file());
+      if (none.isPresent()) {
+        return responses.error(StatusCodes.NOT_FOUND, "job " + job.id() + ": " + none.get());
+      }
     } catch (java.io.IOException e) {
       return responses.error(
           StatusCodes.INTERNAL_SERVER_ERROR,
           "cannot read the job log of job " + job.id() + ": " + e.getMessage());
     }
+    java.util.function.LongPredicate skipped =
+        job.resumed()
+            .<java.util.function.LongPredicate>map(plan -> plan.done()::contains)
+            .orElse(index -> false);
+    // Opened once the response streams, on the stream's blocking dispatcher, and closed with it.
     Source<ByteString, ?> rows =
         Source.unfoldResource(
-            () -> reader,
-            open -> Optional.ofNullable(open.next()).map(ByteString::fromArray),
+            () -> JobLogReader.open(log.file(), job.available(), missing, skipped),
+            reader -> Optional.ofNullable(reader.next()).map(ByteString::fromArray),
             JobLogReader::close);
     return HttpResponse.create()
         .withStatus(StatusCodes.OK)

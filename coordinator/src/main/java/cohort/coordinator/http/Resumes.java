@@ -96,7 +96,10 @@ final class Resumes {
   private Planned read(JobState job, ResultLog log) {
     try (InputStream frames =
         new BufferedInputStream(log.follow(false, new CompletableFuture<Void>()), 1 << 16)) {
-      return new Planned(ResumePlan.of(job.id(), job.available(), ResultFrames.read(frames)), null);
+      ResumePlan plan =
+          ResumePlan.of(
+              job.id(), job.available(), ResultFrames.read(frames), job.resumed().orElse(null));
+      return new Planned(plan, null);
     } catch (IOException | RuntimeException e) {
       return new Planned(
           null,

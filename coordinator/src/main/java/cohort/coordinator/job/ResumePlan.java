@@ -24,8 +24,21 @@ public record ResumePlan(String from, long total, DoneInputs done, Tally tally) 
    * The plan for resuming job {@code from} of {@code total} inputs, from its results in any order.
    */
   public static ResumePlan of(String from, long total, Iterator<Result> results) {
+    return of(from, total, results, null);
+  }
+
+  /**
+   * The plan for resuming job {@code from}, which itself resumed a job by {@code earlier} (or
+   * null): the inputs that job skipped were done before it and stay skipped.
+   */
+  public static ResumePlan of(
+      String from, long total, Iterator<Result> results, ResumePlan earlier) {
     DoneInputs done = new DoneInputs();
     Tally tally = Tally.NONE;
+    if (earlier != null) {
+      done.addAll(earlier.done());
+      tally = earlier.tally();
+    }
     long runStart = -1;
     long runSize = 0;
     while (results.hasNext()) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.Optional;
 import java.util.function.LongPredicate;
 
 /**
@@ -49,11 +50,14 @@ public final class JobLogReader implements AutoCloseable {
    * @param missing the outcome to give inputs without a row ({@link JobLogRow#CANCELLED} or {@link
    *     JobLogRow#NEVER_RUN}) once the job's results are complete; null while they may still come
    * @param skipped inputs that get no row: those a resumed job left to the job it resumes
-   * @throws IllegalStateException when the job has results but no job log: an older coordinator
-   *     wrote them
+   * @throws IllegalStateException when the job has results but no job log ({@link #absent})
    */
   public static JobLogReader open(Path resultLog, long total, String missing, LongPredicate skipped)
       throws IOException {
+    Optional<String> none = absent(resultLog);
+    if (none.isPresent()) {
+      throw new IllegalStateException(none.get());
+    }
     Path file = JobLogFile.beside(resultLog);
     InputStream in;
     long length;
@@ -61,15 +65,25 @@ public final class JobLogReader implements AutoCloseable {
       in = Files.newInputStream(file);
       length = wholeLines(file);
     } catch (NoSuchFileException e) {
-      if (Files.exists(resultLog) && Files.size(resultLog) > 0) {
-        throw new IllegalStateException(
-            "it has no job log: its first results were written by an older version of Cohort, or"
-                + " before this coordinator took over from another");
-      }
       in = InputStream.nullInputStream();
       length = 0;
     }
     return new JobLogReader(in, length, total, missing, skipped);
+  }
+
+  /**
+   * Why the job whose result log is {@code resultLog} has no job log, when it has results but no
+   * job log beside them; empty when it has one, or no results yet.
+   */
+  public static Optional<String> absent(Path resultLog) throws IOException {
+    if (Files.exists(JobLogFile.beside(resultLog))
+        || !Files.exists(resultLog)
+        || Files.size(resultLog) == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "it has no job log: its first results were written by an older version of Cohort, or"
+            + " before this coordinator took over from another");
   }
 
   /** The length of the file up to its last newline: a row being written is left out. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -113,9 +112,9 @@ public record JobLogRow(
         + "\t"
         + clean(host)
         + "\t"
-        + String.format(Locale.ROOT, "%.3f", start.toEpochMilli() / 1000.0)
+        + seconds(start.toEpochMilli(), 0)
         + "\t"
-        + String.format(Locale.ROOT, "%10.3f", runtimeNanos / 1e9)
+        + seconds((runtimeNanos + 500_000) / 1_000_000, 10)
         + "\t"
         + send
         + "\t"
@@ -129,6 +128,17 @@ public record JobLogRow(
         + "\t"
         + clean(outcome)
         + "\n";
+  }
+
+  /**
+   * Milliseconds as seconds with three decimals, padded with spaces to {@code width}: parallel's
+   * {@code %.3f} and {@code %10.3f}, without a formatter per row (a job log may have millions).
+   */
+  static String seconds(long millis, int width) {
+    long fraction = millis % 1000;
+    String text =
+        (millis / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+    return text.length() >= width ? text : " ".repeat(width - text.length()) + text;
   }
 
   /** The input index a line written by {@link #tsv} is for. */

@@ -88,6 +88,25 @@ class ResumePlanTest {
     assertThat(state.succeeded()).isEqualTo(10);
   }
 
+  /**
+   * Tests that resuming a job that itself resumed one skips what both did: the first job's
+   * successes are not in the second job's results, yet they do not run again.
+   */
+  @Test
+  void resumeOfAResumedJob() {
+    ResumePlan first = ResumePlan.of("a", 6, List.of(ok(0), ok(1), failed(2)).iterator());
+    JobState second = first.start("b", spec("echo", true), InputSource.of(longs(6)), 100, 2, T0);
+    assertThat(second.resumed()).contains(first);
+
+    ResumePlan third =
+        ResumePlan.of("b", 6, List.of(ok(3), failed(2)).iterator(), second.resumed().get());
+    assertThat(third.done().count()).isEqualTo(3);
+    assertThat(third.done().contains(1)).isTrue();
+    assertThat(third.done().contains(2)).isFalse();
+    assertThat(third.toRun()).isEqualTo(3);
+    assertThat(third.tally().succeeded()).isEqualTo(3);
+  }
+
   /** Tests that a job whose every input succeeded resumes as a job that ends at once. */
   @Test
   void nothingLeftToRun() {

@@ -177,6 +177,17 @@ class JobLogRowTest {
     assertThat(JobLogRow.of(block).get(0).exit()).isEqualTo(7);
   }
 
+  /** Tests that times print as parallel's {@code %.3f} and {@code %10.3f} print them. */
+  @Test
+  void secondsAsParallelPrintsThem() {
+    for (long millis : new long[] {0, 7, 20, 999, 1000, 1234, 60_005, 1_796_191_150_296L}) {
+      assertThat(JobLogRow.seconds(millis, 10))
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%10.3f", millis / 1000.0));
+      assertThat(JobLogRow.seconds(millis, 0))
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", millis / 1000.0));
+    }
+  }
+
   /** Tests that the header's first nine columns are GNU parallel's, in its order. */
   @Test
   void headerStartsWithParallelsColumns() {
