@@ -4,7 +4,6 @@ import cohort.api.TaskError;
 import cohort.coordinator.job.Origin;
 import cohort.coordinator.job.ResultBlock;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +93,7 @@ public record JobLogRow(
               bytes(input),
               receive,
               exit,
-              input.isTextual() ? input.textValue() : input.toString(),
+              text(input),
               origin.attempt(),
               outcome));
     }
@@ -165,12 +164,61 @@ public record JobLogRow(
     return 1;
   }
 
-  private static long bytes(JsonNode value) {
-    return value == null || value.isNull() ? 0 : utf8(value.toString());
+  /** A value as the Command column shows it: a text as it is, anything else as JSON. */
+  private static String text(JsonNode value) {
+    if (value.isTextual()) {
+      return value.textValue();
+    }
+    return value.isIntegralNumber() && value.canConvertToLong()
+        ? Long.toString(value.longValue())
+        : value.toString();
   }
 
+  /**
+   * Bytes of a value as JSON. Numbers and plain texts are counted without writing them out: the
+   * result writer counts every input and output of a job.
+   */
+  private static long bytes(JsonNode value) {
+    if (value == null || value.isNull()) {
+      return 0;
+    }
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      return Long.toString(value.longValue()).length();
+    }
+    if (value.isTextual() && plain(value.textValue())) {
+      return utf8(value.textValue()) + 2;
+    }
+    return utf8(value.toString());
+  }
+
+  /** Whether JSON writes the text with no escapes. */
+  private static boolean plain(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Bytes of the text in UTF-8, counted without encoding it. */
   private static long utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8).length;
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private static String clean(String value) {

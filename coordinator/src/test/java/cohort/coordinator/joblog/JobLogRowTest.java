@@ -161,6 +161,25 @@ class JobLogRowTest {
         .isEqualTo("5\th:1\t1767225600.000\t     0.250\t6\t6\t3\t0\ta\\tb\t1\tok\n");
   }
 
+  /** Tests that Send and Receive count the bytes of the JSON, without writing numbers out. */
+  @Test
+  void sendAndReceiveCountJsonBytes() {
+    ResultBlock block =
+        new ResultBlock(
+            0,
+            Values.of(List.of(TextNode.valueOf("é€"), LongNode.valueOf(-120))),
+            Values.of(List.of(TextNode.valueOf("q\""), new ObjectMapper().createObjectNode())),
+            Map.of(),
+            Origin.UNKNOWN);
+
+    List<JobLogRow> rows = JobLogRow.of(block);
+    assertThat(rows.get(0).send()).isEqualTo(2 + 2 + 3);
+    assertThat(rows.get(0).receive()).isEqualTo(5);
+    assertThat(rows.get(1).send()).isEqualTo(4);
+    assertThat(rows.get(1).receive()).isEqualTo(2);
+    assertThat(rows.get(1).command()).isEqualTo("-120");
+  }
+
   /** Tests that exec's failure on its exit code (check: true) keeps the code. */
   @Test
   void execCheckFailureKeepsExitCode() {
