@@ -151,7 +151,12 @@ final class JobIntake {
     }
     JobInputs inputs = JobInputs.of(submit.inputs());
     JobRecordEvent accepted =
-        new JobRecordEvent.Accepted(job.id(), spec, inputs, job.state().submittedAt());
+        new JobRecordEvent.Accepted(
+            job.id(),
+            spec,
+            inputs,
+            job.state().submittedAt(),
+            submit.resume() == null ? null : submit.resume().from());
     CompletionStage<Void> kept =
         inputs.kept()
             ? CompletableFuture.runAsync(

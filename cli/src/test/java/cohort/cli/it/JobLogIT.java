@@ -327,4 +327,50 @@ class JobLogIT {
     assertThat(after).hasSize(60);
     assertThat(after.values()).allSatisfy(row -> assertThat(row.get("Outcome")).isEqualTo("ok"));
   }
+
+  /**
+   * Tests that a resumed job killed with its coordinator goes on after the restart without running
+   * the inputs it skipped: the union of both jobs' results is every input once.
+   */
+  @Test
+  void resumedJobSurvivesACoordinatorKill() throws Exception {
+    LocalCluster cluster = CLUSTER.cluster();
+    JobRequest request =
+        JobRequest.of("sleep", Jobs.repeat(100, 40)).withBatch(1).withOrdered(false);
+    JobStatus job = client.submit(request);
+    try (Stream<Result> stream = client.results(job.id())) {
+      Iterator<Result> it = stream.iterator();
+      for (int i = 0; i < 4; i++) {
+        it.next();
+      }
+      client.cancel(job.id());
+    }
+    Set<Long> done = new HashSet<>();
+    Jobs.results(client, job.id()).forEach(r -> assertThat(done.add(r.index())).isTrue());
+
+    JobStatus resumed = client.submit(request.withResumeFrom(job.id()));
+    try (Stream<Result> stream = client.results(resumed.id())) {
+      Iterator<Result> it = stream.iterator();
+      for (int i = 0; i < 3; i++) {
+        it.next();
+      }
+      cluster.coordinator().kill();
+      cluster.coordinator().waitFor(Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      // the stream breaks with the coordinator: expected
+    }
+    cluster.restartCoordinator();
+    CohortClient after = cluster.client();
+    Jobs.ensureNodes(cluster, after, 2);
+    List<Result> again = Jobs.results(after, resumed.id());
+    Set<Long> all = new TreeSet<>(done);
+    again.forEach(r -> assertThat(all.add(r.index())).as("index " + r.index() + " twice").isTrue());
+    assertThat(all).hasSize(40);
+    JobStatus end = after.status(resumed.id());
+    assertThat(end.state()).isEqualTo(JobStatus.State.SUCCEEDED);
+    assertThat(end.succeeded()).isEqualTo(40);
+    try (Stream<String> lines = after.jobLog(resumed.id())) {
+      assertThat(rows(lines.toList())).hasSize(40 - done.size());
+    }
+  }
 }

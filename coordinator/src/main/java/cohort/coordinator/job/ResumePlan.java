@@ -63,6 +63,15 @@ public record ResumePlan(String from, long total, DoneInputs done, Tally tally) 
     return new ResumePlan(from, total, done, tally);
   }
 
+  /**
+   * A resumed job's state rebuilt after a restart from its own kept results ({@code recovered}
+   * counts the inputs of this plan as done): marked as resuming, so it skips them in its job log
+   * and when it is resumed in turn.
+   */
+  public JobState marking(JobState recovered) {
+    return recovered.resuming(this);
+  }
+
   /** How many inputs the new job runs. */
   public long toRun() {
     return total - done.count();
