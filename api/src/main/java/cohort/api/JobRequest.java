@@ -33,6 +33,9 @@ import java.util.function.Consumer;
  *     /jobs/{id}/inputs}, admitted as the cluster has room
  * @param code jars uploaded with {@code PUT /code/{sha256}} that hold the task, for a task the
  *     nodes do not have installed; absent for installed and deployed tasks
+ * @param resumeFrom the id of an earlier job of the same task, parameters and inputs: only its
+ *     inputs without a successful result run, at their own indices (GNU parallel's {@code
+ *     --resume}); absent to run every input
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -48,12 +51,13 @@ public record JobRequest(
     Integer maxAttempts,
     String taskTimeout,
     Boolean stream,
-    CodeRef code) {
+    CodeRef code,
+    String resumeFrom) {
 
   /** The field names, for error messages. */
   public static final String FIELDS =
       "task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts,"
-          + " taskTimeout, stream, code";
+          + " taskTimeout, stream, code, resumeFrom";
 
   /** A request for the task over explicit inputs, with every option at its default. */
   public static JobRequest of(String task, List<JsonNode> inputs) {
@@ -135,6 +139,14 @@ public record JobRequest(
     return edit(d -> d.code = value);
   }
 
+  /**
+   * This request resuming job {@code value}: only the inputs without a successful result there run.
+   * Give the same task, parameters and inputs as that job had.
+   */
+  public JobRequest withResumeFrom(String value) {
+    return edit(d -> d.resumeFrom = value);
+  }
+
   private JobRequest edit(Consumer<Draft> change) {
     Draft d = new Draft(this);
     change.accept(d);
@@ -156,6 +168,7 @@ public record JobRequest(
     String taskTimeout;
     Boolean stream;
     CodeRef code;
+    String resumeFrom;
 
     Draft(String task) {
       this.task = task;
@@ -175,6 +188,7 @@ public record JobRequest(
       taskTimeout = r.taskTimeout;
       stream = r.stream;
       code = r.code;
+      resumeFrom = r.resumeFrom;
     }
 
     JobRequest build() {
@@ -191,7 +205,8 @@ public record JobRequest(
           maxAttempts,
           taskTimeout,
           stream,
-          code);
+          code,
+          resumeFrom);
     }
   }
 }

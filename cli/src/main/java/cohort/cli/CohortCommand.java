@@ -51,6 +51,7 @@ public final class CohortCommand implements Runnable {
     subcommands.put("submit", SubmitCommand::new);
     subcommands.put("status", StatusCommand::new);
     subcommands.put("cancel", CancelCommand::new);
+    subcommands.put("joblog", JobLogCommand::new);
     subcommands.put("nodes", NodesCommand::new);
     subcommands.put("dashboard", DashboardCommand::new);
     subcommands.put("tasks", TasksCommand::new);

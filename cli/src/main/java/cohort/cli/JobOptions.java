@@ -53,6 +53,15 @@ final class JobOptions {
           "Interrupt an input that runs longer, such as 500ms or 2m; counts as a system failure.")
   String taskTimeout;
 
+  @Option(
+      names = "--resume-from",
+      paramLabel = "JOB",
+      description =
+          "Run only the inputs of earlier job JOB without a successful result (failed, quarantined,"
+              + " cancelled, never run), at their own indices; give the same task, parameters and"
+              + " inputs again, like GNU parallel's --resume. Needs --coordinator.")
+  String resumeFrom;
+
   /** The request's {@code ordered}: false for {@code --unordered}, else the default (null). */
   Boolean ordered() {
     return order.unordered ? Boolean.FALSE : null;

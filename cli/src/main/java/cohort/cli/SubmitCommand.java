@@ -192,6 +192,12 @@ final class SubmitCommand implements Callable<Integer> {
         CohortClient client = coordinator.client();
         return run(client, client, jar.apply(request, client), fileJob(), false);
       }
+      if (jobOptions.resumeFrom != null) {
+        throw usage(
+            "--resume-from needs the coordinator that ran job "
+                + jobOptions.resumeFrom
+                + ": give its URL with --coordinator (or $COHORT_COORDINATOR)");
+      }
       if (detach) {
         throw usage(
             "--detach needs a running coordinator: without --coordinator (or $COHORT_COORDINATOR)"
@@ -284,6 +290,11 @@ final class SubmitCommand implements Callable<Integer> {
       throw usage(
           "give exec its command after --, for example: cohort submit exec a.txt -- wc -l {}");
     }
+    if (jobOptions.resumeFrom != null && (inputFile != null || fileMode)) {
+      throw usage(
+          "--resume-from needs the inputs given as INPUT... or --range, the same as the first"
+              + " time: streamed inputs are not known when the job starts");
+    }
     if (detach && (inputFile != null || fileMode)) {
       throw usage(
           "--detach cannot be used with --input-file or files: their inputs are sent while the job"
@@ -315,7 +326,8 @@ final class SubmitCommand implements Callable<Integer> {
         jobOptions.maxAttempts,
         jobOptions.taskTimeout,
         streamed ? Boolean.TRUE : null,
-        null);
+        null,
+        jobOptions.resumeFrom);
   }
 
   private ResultPrinter.Format outputFormat() {

@@ -351,14 +351,25 @@ public final class CohortClient implements JobApi {
   /** The header that says which result a stream of frames starts at. */
   private static final String RESULTS_FROM = "Cohort-Results-From";
 
+  /**
+   * A job's log ({@code GET /jobs/{id}/log}) as lines of tab-separated text, the header first: one
+   * row per input, in the manner of GNU parallel's {@code --joblog}. While the job runs it holds
+   * the rows so far; once it ended, one for every input.
+   */
+  public Stream<String> jobLog(String id) {
+    HttpResponse<InputStream> response = open("/jobs/" + id + "/log", "text/tab-separated-values");
+    return ResultStreams.lines(response.body(), e -> errors.lost(id, e));
+  }
+
   /** Asks for a job's results in the given media type; the response, once it is 200. */
   private HttpResponse<InputStream> openResults(String id, String mediaType, long from) {
+    return open("/jobs/" + id + "/results" + (from > 0 ? "?from=" + from : ""), mediaType);
+  }
+
+  /** Asks for a stream in the given media type; the response, once it is 200. */
+  private HttpResponse<InputStream> open(String path, String mediaType) {
     HttpRequest get =
-        HttpRequest.newBuilder(
-                coordinators.uri("/jobs/" + id + "/results" + (from > 0 ? "?from=" + from : "")))
-            .header("Accept", mediaType)
-            .GET()
-            .build();
+        HttpRequest.newBuilder(coordinators.uri(path)).header("Accept", mediaType).GET().build();
     HttpResponse<InputStream> response =
         failover.send(get, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {

@@ -51,6 +51,7 @@ final class JobSettings {
         options.maxAttempts(),
         options.taskTimeout() == null ? null : options.taskTimeout().toMillis() + "ms",
         null,
-        code);
+        code,
+        null);
   }
 }

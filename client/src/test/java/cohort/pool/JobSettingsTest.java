@@ -60,7 +60,8 @@ class JobSettingsTest {
     assertThat(request)
         .isEqualTo(
             new JobRequest(
-                "scaled", null, null, null, null, null, null, null, null, null, null, null, null));
+                "scaled", null, null, null, null, null, null, null, null, null, null, null, null,
+                null));
   }
 
   /** Tests that every option is mapped onto its JobRequest field, and the code is passed on. */

@@ -6,6 +6,7 @@ import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.job.ResultBlock;
+import cohort.coordinator.job.ResumePlan;
 import cohort.coordinator.metrics.NodeFigures;
 import cohort.coordinator.results.ResultLog;
 import cohort.protocol.CoordinatorProtocol;
@@ -28,14 +29,26 @@ public interface ClientRequests {
    * @param taskCombiner use the task's default combiner, as the job named none
    * @param waitFor zero to answer {@link Accepted} at once; otherwise answer {@link Completed} when
    *     the job ends or this time has passed, whichever is first
+   * @param resume the earlier job's inputs to skip, for a job that resumes one; null otherwise
    */
   record SubmitJob(
       JobSpec spec,
       InputSource inputs,
       boolean taskCombiner,
       Duration waitFor,
+      ResumePlan resume,
       ActorRef<SubmitReply> replyTo)
       implements CoordinatorProtocol.Command {
+
+    /** A submission of a job that resumes none. */
+    public SubmitJob(
+        JobSpec spec,
+        InputSource inputs,
+        boolean taskCombiner,
+        Duration waitFor,
+        ActorRef<SubmitReply> replyTo) {
+      this(spec, inputs, taskCombiner, waitFor, null, replyTo);
+    }
 
     /** A submission answered as soon as the job is accepted. */
     public SubmitJob(

@@ -132,7 +132,18 @@ final class JobIntake {
             ? TaskAdmission.taskCombiner(submit.spec().task().name(), nodes)
             : submit.spec().combiner();
     JobSpec spec = submit.spec().withCombiner(combiner);
-    Job job = jobs.prepare(spec, submit.inputs(), settings.orderedWindow(), clock.instant());
+    if (submit.resume() != null) {
+      // Its skipped inputs would hold an ordered job's results back for good; journaled so.
+      spec = spec.withOrdered(false);
+    }
+    Job job =
+        jobs.prepare(
+            spec,
+            submit.inputs(),
+            settings.orderedWindow(),
+            clock.instant(),
+            submit.resume(),
+            settings.batching().maxBatch());
     Journal journal = durability.journal();
     if (!journal.durable()) {
       start(job, submit);
@@ -140,7 +151,12 @@ final class JobIntake {
     }
     JobInputs inputs = JobInputs.of(submit.inputs());
     JobRecordEvent accepted =
-        new JobRecordEvent.Accepted(job.id(), spec, inputs, job.state().submittedAt());
+        new JobRecordEvent.Accepted(
+            job.id(),
+            spec,
+            inputs,
+            job.state().submittedAt(),
+            submit.resume() == null ? null : submit.resume().from());
     CompletionStage<Void> kept =
         inputs.kept()
             ? CompletableFuture.runAsync(

@@ -52,6 +52,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *                            (JobOutcome), or 202 with the status when the wait runs out first
  * GET    /jobs               every job the coordinator remembers
  * GET    /jobs/{id}          one job's status
+ * GET    /jobs/{id}/log      its job log: one row per input, tab-separated ({@link JobLogRoutes})
  * GET    /jobs/{id}/results  its results as newline-delimited JSON, streamed while it runs;
  *                            (?from=N: from the N-th on, to go on after a lost stream)
  * POST   /jobs/{id}/inputs   a streamed job's inputs, one JSON value per line, admitted as the
@@ -100,6 +101,7 @@ public final class HttpApi extends AllDirectives {
   private final ApiAccess access;
   private final CodeRoutes code;
   private final DashboardRoutes dashboard;
+  private final Resumes resumes;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
@@ -133,6 +135,7 @@ public final class HttpApi extends AllDirectives {
     this.access = access;
     this.code = new CodeRoutes(asks, blocking, code, responses, json, clock);
     this.dashboard = new DashboardRoutes(asks, blocking, clock, responses, json, access);
+    this.resumes = new Resumes(asks, blocking, responses);
   }
 
   /**
@@ -179,6 +182,7 @@ public final class HttpApi extends AllDirectives {
         path(
             PathMatchers.segment(),
             id -> concat(get(() -> jobStatus(id)), delete(() -> cancel(id)))),
+        new JobLogRoutes(asks, blocking, responses).route(),
         path(
             PathMatchers.segment().slash("results"),
             id -> get(() -> parameterOptional("from", from -> results(id, from)))),
@@ -277,12 +281,16 @@ public final class HttpApi extends AllDirectives {
               "wait needs the job's inputs in the request; submit a streamed job without"
                   + " wait and read GET /jobs/{id}/results"));
     }
-    return asks.<SubmitReply>ask(
-            replyTo ->
-                new ClientRequests.SubmitJob(
-                    parsed.spec(), parsed.inputs(), parsed.taskCombiner(), wait, replyTo),
-            asks.timeout().plus(wait))
-        .thenApply(this::submitted);
+    return resumes
+        .plan(request.resumeFrom(), parsed)
+        .thenCompose(
+            planned ->
+                planned.refusal() != null
+                    ? CompletableFuture.completedFuture(planned.refusal())
+                    : asks.<SubmitReply>ask(
+                            replyTo -> planned.submit(parsed, wait, replyTo),
+                            asks.timeout().plus(wait))
+                        .thenApply(this::submitted));
   }
 
   private HttpResponse submitted(SubmitReply answer) {

@@ -46,6 +46,21 @@ public final class DoneInputs {
     count += size;
   }
 
+  /**
+   * Adds every input done in {@code other}.
+   *
+   * @throws IllegalArgumentException when any of them is done here already
+   */
+  public void addAll(DoneInputs other) {
+    other.runs.forEach((first, end) -> add(first, end - first));
+  }
+
+  /** Whether input {@code index} is done. */
+  public boolean contains(long index) {
+    Map.Entry<Long, Long> run = runs.floorEntry(index);
+    return run != null && run.getValue() > index;
+  }
+
   /** How many inputs are done. */
   public long count() {
     return count;

@@ -33,6 +33,9 @@ final class JobFields implements Cloneable {
   long retried;
   double meanTaskNanos = -1;
 
+  /** The earlier job this one resumes, and the inputs it skips; null for most jobs. */
+  ResumePlan resumed;
+
   JobFields copy() {
     try {
       return (JobFields) clone();

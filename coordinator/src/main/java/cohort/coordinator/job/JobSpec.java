@@ -52,6 +52,11 @@ public record JobSpec(
   }
 
   /** This spec with another combiner. */
+  /** This spec with results in input order or as they complete. */
+  public JobSpec withOrdered(boolean inOrder) {
+    return new JobSpec(task, inOrder, combiner, batch, retries, maxAttempts, taskTimeout);
+  }
+
   public JobSpec withCombiner(Combiner other) {
     return new JobSpec(task, ordered, other, batch, retries, maxAttempts, taskTimeout);
   }

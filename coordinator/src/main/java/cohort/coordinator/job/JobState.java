@@ -39,8 +39,9 @@ public final class JobState {
    * @param node the node's id
    * @param address the node's {@code host:port}
    * @param received results in so far
+   * @param sentAt when the batch went out, for the job log
    */
-  public record InFlight(Batch batch, String node, String address, int received) {
+  public record InFlight(Batch batch, String node, String address, int received, Instant sentAt) {
 
     /** Inputs of the batch still without a result. */
     int outstanding() {
@@ -158,6 +159,13 @@ public final class JobState {
     return new JobState(f);
   }
 
+  /** This state for a job that resumes an earlier one: it skips the inputs {@code plan} names. */
+  JobState resuming(ResumePlan plan) {
+    JobFields resumed = f.copy();
+    resumed.resumed = plan;
+    return new JobState(resumed);
+  }
+
   private static JobFields pending(String id, JobSpec spec, long window, Instant now) {
     if (window < 1) {
       throw new IllegalArgumentException("window " + window + " must be at least 1");
@@ -172,7 +180,7 @@ public final class JobState {
 
   /** Returns the state after {@code event}, and what it released. */
   public Transition updated(JobEvent event, Instant now) {
-    JobStep step = new JobStep(f.copy());
+    JobStep step = new JobStep(f.copy(), now);
     if (event instanceof Dispatched e) {
       step.dispatched(e);
     } else if (event instanceof BatchCompleted e) {
@@ -220,6 +228,11 @@ public final class JobState {
   /** When the job ended; empty while it runs. */
   public Optional<Instant> finishedAt() {
     return Optional.ofNullable(f.finishedAt);
+  }
+
+  /** The earlier job this one resumes and the inputs it skipped there, if it resumes one. */
+  public Optional<ResumePlan> resumed() {
+    return Optional.ofNullable(f.resumed);
   }
 
   /** When the job was accepted. */

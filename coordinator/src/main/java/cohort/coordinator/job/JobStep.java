@@ -27,9 +27,11 @@ import java.util.Optional;
 final class JobStep {
   final JobFields f;
   final List<ResultBlock> released = new ArrayList<>();
+  private final Instant now;
 
-  JobStep(JobFields fields) {
+  JobStep(JobFields fields, Instant now) {
     this.f = fields;
+    this.now = now;
   }
 
   void dispatched(Dispatched e) {
@@ -60,7 +62,7 @@ final class JobStep {
               + batch.firstIndex()
               + " is neither the next fresh batch nor one waiting to run again");
     }
-    f.inFlight = f.inFlight.put(batch.id(), new InFlight(batch, e.node(), e.address(), 0));
+    f.inFlight = f.inFlight.put(batch.id(), new InFlight(batch, e.node(), e.address(), 0, now));
     if (f.phase == Phase.PENDING) {
       f.phase = Phase.RUNNING;
     }
@@ -100,6 +102,7 @@ final class JobStep {
     Map<Integer, InputFailure> failures = new java.util.HashMap<>();
     e.failures().forEach(failure -> failures.put(failure.offset(), failure));
     List<ResultBlock> blocks = new ArrayList<>(1);
+    Origin origin = origin(flight, count > 0 ? e.busyNanos() / count : 0);
     // The outputs become blocks of final results, cut where an input runs again. Only the failed
     // offsets are visited: a batch of thousands without failures is one block at once.
     int runStart = from;
@@ -111,12 +114,24 @@ final class JobStep {
         errors.put(offset - runStart, error);
         continue;
       }
-      block(batch, runStart, offset, e.outputs().subList(runStart - from, offset - from), errors)
+      block(
+              batch,
+              runStart,
+              offset,
+              e.outputs().subList(runStart - from, offset - from),
+              errors,
+              origin)
           .ifPresent(blocks::add);
       runStart = offset + 1;
       errors = Map.of();
     }
-    block(batch, runStart, from + count, e.outputs().subList(runStart - from, count), errors)
+    block(
+            batch,
+            runStart,
+            from + count,
+            e.outputs().subList(runStart - from, count),
+            errors,
+            origin)
         .ifPresent(blocks::add);
     int received = from + count;
     if (e.last()) {
@@ -141,14 +156,16 @@ final class JobStep {
                 ResultBlock.failed(
                     batch.firstIndex() + offset,
                     batch.inputs().subList(offset, offset + 1),
-                    error));
+                    error,
+                    origin(flight, 0)));
           }
         }
       }
     } else {
       f.inFlight =
           f.inFlight.put(
-              batch.id(), new InFlight(batch, flight.node(), flight.address(), received));
+              batch.id(),
+              new InFlight(batch, flight.node(), flight.address(), received, flight.sentAt()));
     }
     if (count > 0 && e.busyNanos() > 0) {
       double sample = (double) e.busyNanos() / count;
@@ -187,7 +204,10 @@ final class JobStep {
         if (error != null) {
           results.add(
               ResultBlock.failed(
-                  batch.firstIndex() + offset, batch.inputs().subList(offset, offset + 1), error));
+                  batch.firstIndex() + offset,
+                  batch.inputs().subList(offset, offset + 1),
+                  error,
+                  origin(flight, 0)));
         }
       }
     }
@@ -243,13 +263,28 @@ final class JobStep {
     f.reorder = ReorderBuffer.empty();
   }
 
+  /** Where and when a batch runs, with the task's time per input of a part, for the job log. */
+  private static Origin origin(InFlight flight, long nanosPerInput) {
+    return new Origin(
+        flight.address(), flight.batch().attempt(), flight.sentAt(), Math.max(0, nanosPerInput));
+  }
+
   /** The results of inputs {@code [from, to)} of a batch, if any. */
   private static Optional<ResultBlock> block(
-      Batch batch, int from, int to, Values outputs, Map<Integer, TaskError> errors) {
+      Batch batch,
+      int from,
+      int to,
+      Values outputs,
+      Map<Integer, TaskError> errors,
+      Origin origin) {
     return to > from
         ? Optional.of(
             new ResultBlock(
-                batch.firstIndex() + from, batch.inputs().subList(from, to), outputs, errors))
+                batch.firstIndex() + from,
+                batch.inputs().subList(from, to),
+                outputs,
+                errors,
+                origin))
         : Optional.empty();
   }
 

@@ -17,9 +17,10 @@ import java.util.Map;
  * @param inputs the inputs, one per result
  * @param outputs the outputs, one per result; a placeholder where the input failed
  * @param errors the failures by offset in the block; usually empty
+ * @param origin where and when the block's inputs ran, for the job log
  */
 public record ResultBlock(
-    long firstIndex, Values inputs, Values outputs, Map<Integer, TaskError> errors) {
+    long firstIndex, Values inputs, Values outputs, Map<Integer, TaskError> errors, Origin origin) {
 
   public ResultBlock {
     if (inputs.size() != outputs.size()) {
@@ -27,6 +28,13 @@ public record ResultBlock(
           "a block has " + inputs.size() + " inputs and " + outputs.size() + " outputs");
     }
     errors = Map.copyOf(errors);
+    java.util.Objects.requireNonNull(origin, "origin");
+  }
+
+  /** A block whose origin is not known. */
+  public ResultBlock(
+      long firstIndex, Values inputs, Values outputs, Map<Integer, TaskError> errors) {
+    this(firstIndex, inputs, outputs, errors, Origin.UNKNOWN);
   }
 
   /**
@@ -34,8 +42,8 @@ public record ResultBlock(
    *
    * @param input the input, as the one value of its run
    */
-  public static ResultBlock failed(long index, Values input, TaskError error) {
-    return new ResultBlock(index, input, NO_OUTPUT, Map.of(0, error));
+  public static ResultBlock failed(long index, Values input, TaskError error, Origin origin) {
+    return new ResultBlock(index, input, NO_OUTPUT, Map.of(0, error), origin);
   }
 
   private static final Values NO_OUTPUT = Values.of(List.of(NullNode.getInstance()));

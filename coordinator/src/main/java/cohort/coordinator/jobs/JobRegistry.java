@@ -93,11 +93,29 @@ public final class JobRegistry {
    * @param window how far an ordered job's dispatch may run ahead of its first missing result
    */
   public Job prepare(JobSpec spec, InputSource inputs, long window, Instant now) {
+    return prepare(spec, inputs, window, now, null, 1);
+  }
+
+  /**
+   * Names a new job that may resume an earlier one, and makes it in its first state.
+   *
+   * @param resume the earlier job's inputs it skips, or null for a job that resumes none
+   * @param maxBatch the most inputs a batch of the inputs it runs may hold
+   */
+  public Job prepare(
+      JobSpec spec,
+      InputSource inputs,
+      long window,
+      Instant now,
+      cohort.coordinator.job.ResumePlan resume,
+      int maxBatch) {
     String id = newId();
     JobState state =
-        inputs.isStreamed()
-            ? JobState.streamed(id, spec, window, now)
-            : JobState.accepted(id, spec, inputs.size(), window, now);
+        resume != null
+            ? resume.start(id, spec, inputs, window, maxBatch, now)
+            : inputs.isStreamed()
+                ? JobState.streamed(id, spec, window, now)
+                : JobState.accepted(id, spec, inputs.size(), window, now);
     return new Job(state, inputs, new ResultLog(logFile(spool, id)), touched::add, keeper, watch);
   }
 

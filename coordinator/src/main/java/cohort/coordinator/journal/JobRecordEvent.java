@@ -17,9 +17,17 @@ public sealed interface JobRecordEvent extends CborSerializable {
    * @param spec what runs and how results come back
    * @param inputs where the inputs come from
    * @param submittedAt when it was accepted
+   * @param resumeFrom the earlier job it resumes (its successful inputs are skipped), or null;
+   *     absent in journals written before resumes were journaled
    */
-  record Accepted(String id, JobSpec spec, JobInputs inputs, Instant submittedAt)
-      implements JobRecordEvent {}
+  record Accepted(String id, JobSpec spec, JobInputs inputs, Instant submittedAt, String resumeFrom)
+      implements JobRecordEvent {
+
+    /** A job that resumes none. */
+    public Accepted(String id, JobSpec spec, JobInputs inputs, Instant submittedAt) {
+      this(id, spec, inputs, submittedAt, null);
+    }
+  }
 
   /**
    * The job's result log holds {@code results} results in its first {@code bytes} bytes, synced to

@@ -1,11 +1,14 @@
 package cohort.coordinator.recovery;
 
+import cohort.api.ResultFrames;
 import cohort.coordinator.job.DoneInputs;
 import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.job.ResumePlan;
 import cohort.coordinator.job.StreamedInputs;
+import cohort.coordinator.job.Tally;
 import cohort.coordinator.jobs.JobRegistry;
 import cohort.coordinator.journal.InputFiles;
 import cohort.coordinator.journal.JobInputs;
@@ -14,6 +17,10 @@ import cohort.coordinator.journal.JobRecordEvent.Ended;
 import cohort.coordinator.journal.JobRecordState;
 import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.results.ResultLogScan;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Rebuilds the jobs of a data folder from what their journals hold and what their result logs kept
@@ -63,14 +71,15 @@ public final class Recovery {
     journaled.forEach(
         (id, record) -> {
           if (record.known()) {
-            jobs.add(recover(id, record));
+            jobs.add(recover(id, record, journaled));
           }
         });
     jobs.sort(Comparator.comparing(job -> job.state().submittedAt()));
     return jobs;
   }
 
-  private RecoveredJob recover(String id, JobRecordState record) {
+  private RecoveredJob recover(
+      String id, JobRecordState record, Map<String, JobRecordState> journaled) {
     Accepted accepted = record.accepted();
     JobSpec spec = accepted.spec();
     Path file = JobRegistry.logFile(spool, id);
@@ -96,6 +105,20 @@ public final class Recovery {
         ended != null || record.cancelled() != null
             ? new Unkept(total)
             : streamed ? streamedFrom(id, kept.done(), total) : given.source(id, files);
+    ResumePlan plan = planOf(accepted.resumeFrom(), journaled, 0);
+    DoneInputs done = kept.done();
+    Tally tally = kept.tally();
+    if (plan != null) {
+      done = new DoneInputs();
+      done.addAll(kept.done());
+      done.addAll(plan.done());
+      tally =
+          new Tally(
+              tally.succeeded() + plan.tally().succeeded(),
+              tally.failed(),
+              tally.combined(),
+              tally.combineError());
+    }
     JobState state =
         JobState.recovered(
             id,
@@ -103,13 +126,16 @@ public final class Recovery {
             inputs.size(),
             window,
             accepted.submittedAt(),
-            kept.done(),
-            kept.tally(),
+            done,
+            tally,
             inputs,
             firstBatchId(),
             maxBatch,
             now,
             streamed && ended == null && !record.inputsClosed());
+    if (plan != null) {
+      state = plan.marking(state);
+    }
     if (record.cancelled() != null && !state.terminal()) {
       state = state.updated(new JobEvent.Cancelled(record.cancelled()), now).state();
     }
@@ -123,6 +149,36 @@ public final class Recovery {
     }
     ResultLogScan.truncate(file, record.bytes());
     return new RecoveredJob(state, inputs, new ResultLog(file), record.bytes(), record.results());
+  }
+
+  /**
+   * What a resumed job skips: the successful inputs of the job it resumes, read from that job's
+   * kept results, and those that job skipped in turn; null when it resumes none, or when that job
+   * is forgotten (then it runs every input, as it did before resumes were journaled).
+   */
+  private ResumePlan planOf(String from, Map<String, JobRecordState> journaled, int depth) {
+    JobRecordState earlier = from == null ? null : journaled.get(from);
+    if (earlier == null || !earlier.known() || depth > journaled.size()) {
+      return null;
+    }
+    Accepted accepted = earlier.accepted();
+    long total =
+        accepted.inputs().kind() == JobInputs.Kind.STREAM
+            ? earlier.streamed()
+            : accepted.inputs().size();
+    Path file = JobRegistry.logFile(spool, from);
+    ResultLog log = ResultLog.complete(file, earlier.bytes(), null);
+    try (InputStream frames =
+        new BufferedInputStream(log.follow(false, new CompletableFuture<Void>()), 1 << 16)) {
+      return ResumePlan.of(
+          from,
+          total,
+          ResultFrames.read(frames),
+          planOf(accepted.resumeFrom(), journaled, depth + 1));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the result log " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /**

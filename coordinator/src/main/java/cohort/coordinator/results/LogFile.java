@@ -1,6 +1,7 @@
 package cohort.coordinator.results;
 
 import cohort.coordinator.job.ResultBlock;
+import cohort.coordinator.joblog.JobLogFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -17,7 +18,8 @@ import java.util.List;
 /**
  * The file a {@link ResultWriter} appends result frames to: it counts the results and bytes that
  * reach it, and notes which file inputs ({@code "blob"} fields) those results free. Opened at a
- * mark, it goes on after what a restarted coordinator recovered; bytes after the mark are cut.
+ * mark, it goes on after what a restarted coordinator recovered; bytes after the mark are cut. The
+ * job log's rows go beside it ({@link JobLogFile}), cut at the same results.
  *
  * <p>Used by one writer; not thread-safe.
  */
@@ -26,11 +28,13 @@ final class LogFile implements AutoCloseable {
   private final FileChannel channel;
   private final CountingStream out;
   private final ResultFrameWriter frames = new ResultFrameWriter();
+  private final JobLogFile jobLog;
   private long results;
   private List<String> freed = new ArrayList<>();
 
-  private LogFile(FileChannel channel, long bytes, long results) {
+  private LogFile(FileChannel channel, JobLogFile jobLog, long bytes, long results) {
     this.channel = channel;
+    this.jobLog = jobLog;
     this.out =
         new CountingStream(
             new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), bytes);
@@ -46,19 +50,22 @@ final class LogFile implements AutoCloseable {
     FileChannel channel =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    JobLogFile jobLog;
     try {
       channel.truncate(bytes);
       channel.position(bytes);
+      jobLog = JobLogFile.openAt(file, results);
     } catch (IOException e) {
       channel.close();
       throw e;
     }
-    return new LogFile(channel, bytes, results);
+    return new LogFile(channel, jobLog, bytes, results);
   }
 
   /** Writes a block as one frame, and notes the blobs its inputs name. */
   void write(ResultBlock block) throws IOException {
     frames.write(block, out);
+    jobLog.write(block);
     results += block.size();
     if (block.inputs().integers()) {
       return;
@@ -76,12 +83,14 @@ final class LogFile implements AutoCloseable {
   /** Hands what is buffered to the file; a crash of this JVM no longer loses it. */
   void flush() throws IOException {
     out.flush();
+    jobLog.flush();
   }
 
   /** Flushes and syncs to the disk: a crash of the machine no longer loses it either. */
   void sync() throws IOException {
     out.flush();
     channel.force(false);
+    jobLog.sync();
   }
 
   /**
@@ -117,7 +126,9 @@ final class LogFile implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    out.close();
+    try (JobLogFile rows = jobLog) {
+      out.close();
+    }
   }
 
   /** Counts the bytes that reach the buffered stream, so flushes know the committed length. */

@@ -91,6 +91,18 @@ public final class ResultLog {
     waiting.complete(null);
   }
 
+  /** Completes, on {@code executor}, once the log is complete: its writer has ended. */
+  public CompletionStage<Void> whenClosed(Executor executor) {
+    CompletableFuture<Void> next;
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.completedFuture(null);
+      }
+      next = grown;
+    }
+    return next.thenComposeAsync(woken -> whenClosed(executor), executor);
+  }
+
   private synchronized CompletableFuture<Void> awaitBeyond(long position) {
     return committed > position || closed ? CompletableFuture.completedFuture(null) : grown;
   }
@@ -250,10 +262,11 @@ public final class ResultLog {
     wake();
   }
 
-  /** Deletes the file; readers still open keep what they hold. */
+  /** Deletes the file and the job log beside it; readers still open keep what they hold. */
   public void delete() {
     try {
       Files.deleteIfExists(file);
+      Files.deleteIfExists(cohort.coordinator.joblog.JobLogFile.beside(file));
     } catch (IOException e) {
       // A leftover file in the spool folder is harmless; it goes with the folder.
     }

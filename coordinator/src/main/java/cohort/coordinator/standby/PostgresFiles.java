@@ -212,7 +212,7 @@ public final class PostgresFiles implements FileReplica {
         1 << 16);
   }
 
-  /** Deletes the result logs, inputs and blobs of the data folder. */
+  /** Deletes the result logs, job logs, inputs and blobs of the data folder. */
   private void clearKept() throws IOException {
     if (!Files.isDirectory(dataDir)) {
       return;
@@ -220,7 +220,9 @@ public final class PostgresFiles implements FileReplica {
     try (var entries = Files.list(dataDir)) {
       for (Path entry : entries.toList()) {
         String name = entry.getFileName().toString();
-        if (name.endsWith(RESULTS_SUFFIX) && Files.isRegularFile(entry)) {
+        // Job logs are not copied: one left from an earlier life would not fit the results.
+        boolean kept = name.endsWith(RESULTS_SUFFIX) || name.endsWith(".joblog");
+        if (kept && Files.isRegularFile(entry)) {
           Files.delete(entry);
         }
       }

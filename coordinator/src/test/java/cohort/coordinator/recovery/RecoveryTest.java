@@ -117,6 +117,39 @@ class RecoveryTest {
   }
 
   /**
+   * Tests that a job that resumed an earlier one goes on after a restart without the inputs it
+   * skipped: the earlier job's successful results count as done (read from its kept log), its own
+   * kept results too, and only the rest run; it is still marked as resuming.
+   */
+  @Test
+  void aResumedJobStillSkipsWhatTheEarlierJobDid(@TempDir Path dir) throws IOException {
+    JobSpec unordered =
+        new JobSpec(new TaskSpec("echo", Map.of()), false, null, 0, 0, 3, Duration.ZERO);
+    long[] earlierEnds = log(dir, "ab-1", block(0, 3), block(5, 2));
+    JobRecordState earlier =
+        JobRecordState.EMPTY
+            .apply(new Accepted("ab-1", unordered, JobInputs.range(0, 10), T0))
+            .apply(new JobRecordEvent.ResultsSynced(5, earlierEnds[1]))
+            .apply(new JobRecordEvent.Ended("CANCELLED", "stop", T0, 5, earlierEnds[1]));
+    long[] ends = log(dir, "ab-2", block(3, 1));
+    JobRecordState resumed =
+        JobRecordState.EMPTY
+            .apply(new Accepted("ab-2", unordered, JobInputs.range(0, 10), T0, "ab-1"))
+            .apply(new JobRecordEvent.ResultsSynced(1, ends[0]));
+
+    List<RecoveredJob> jobs = recovery(dir).recover(Map.of("ab-1", earlier, "ab-2", resumed));
+    RecoveredJob job = jobs.stream().filter(j -> j.state().id().equals("ab-2")).findFirst().get();
+
+    assertThat(job.state().phase()).isEqualTo(Phase.RUNNING);
+    assertThat(job.state().delivered()).isEqualTo(6);
+    assertThat(job.state().ready()).extracting(Batch::firstIndex).containsExactly(4L);
+    assertThat(job.state().nextFresh()).isEqualTo(7);
+    assertThat(job.state().resumed()).isPresent();
+    assertThat(job.state().resumed().get().done().contains(5)).isTrue();
+    assertThat(job.results()).isEqualTo(1);
+  }
+
+  /**
    * Tests that an ordered range job goes on after its kept prefix, with nothing ready: the inputs
    * after the prefix are sent afresh.
    */

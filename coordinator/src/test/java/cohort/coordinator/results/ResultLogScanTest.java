@@ -54,7 +54,10 @@ class ResultLogScanTest {
     Path log = dir.resolve("j-1.ndjson");
     ResultBlock failed =
         ResultBlock.failed(
-            9, Values.of(List.of(LongNode.valueOf(9))), new TaskError("Boom", "no", "n1", 1, ""));
+            9,
+            Values.of(List.of(LongNode.valueOf(9))),
+            new TaskError("Boom", "no", "n1", 1, ""),
+            cohort.coordinator.job.Origin.UNKNOWN);
     long[] ends = write(log, block(0, 4), block(6, 3), failed, block(4, 1), block(20, 5));
 
     ResultLogScan.Scanned scanned = ResultLogScan.scan(log, ends[3], Combiner.parse("sum"));

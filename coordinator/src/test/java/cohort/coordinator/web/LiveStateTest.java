@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class LiveStateTest {
 
   private static final Instant T0 = Instant.parse("2026-12-02T06:00:00Z");
-  private static final ClusterStatus CLUSTER = new ClusterStatus("c:1", List.of(), 4, 2, 1, List.of());
+  private static final ClusterStatus CLUSTER =
+      new ClusterStatus("c:1", List.of(), 4, 2, 1, List.of());
 
   private final LiveState state = new LiveState();
 
