@@ -187,6 +187,9 @@ class DashboardIT {
     String error = browser.text("#job-errors tr[data-index='0']");
     assertThat(error).contains("abc");
     browser.await("the first results", d -> browser.text("#job-results tbody tr"));
+    browser.await(
+        "where its inputs ran: both nodes",
+        d -> d.findElements(By.cssSelector("#job-nodes tr[data-node]")).size() == 2 ? true : null);
     browser.await("the throughput chart", d -> browser.text("#job-chart .u-legend"));
     browser.screenshot("job");
 

@@ -2,7 +2,6 @@ package cohort.coordinator.http;
 
 import cohort.api.Durations;
 import cohort.api.JobRequest;
-import cohort.api.ResultFrames;
 import cohort.coordinator.ClientRequests;
 import cohort.coordinator.ClientRequests.Accepted;
 import cohort.coordinator.ClientRequests.ClusterView;
@@ -14,7 +13,6 @@ import cohort.coordinator.code.CodeStore;
 import cohort.coordinator.job.JobRequests;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.metrics.CoordinatorMetrics;
-import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.security.ApiAccess;
 import cohort.coordinator.web.DashboardRoutes;
 import cohort.protocol.CoordinatorProtocol;
@@ -32,12 +30,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -81,10 +77,6 @@ public final class HttpApi extends AllDirectives {
   public static final ContentType NDJSON =
       ContentTypes.create(MediaTypes.applicationWithFixedCharset("x-ndjson", HttpCharsets.UTF_8));
 
-  /** The media type of result frames. */
-  static final ContentType FRAMES =
-      ContentTypes.create(MediaTypes.customBinary("application", "x-cohort-results", false));
-
   /** The longest a submission may wait for its job's end. */
   static final Duration MAX_WAIT = Duration.ofHours(1);
 
@@ -102,6 +94,7 @@ public final class HttpApi extends AllDirectives {
   private final CodeRoutes code;
   private final DashboardRoutes dashboard;
   private final Resumes resumes;
+  private final ResultRoutes results;
 
   /**
    * @param askTimeout how long a request waits for the coordinator; a submission also waits for a
@@ -136,6 +129,7 @@ public final class HttpApi extends AllDirectives {
     this.code = new CodeRoutes(asks, blocking, code, responses, json, clock);
     this.dashboard = new DashboardRoutes(asks, blocking, clock, responses, json, access);
     this.resumes = new Resumes(asks, blocking, responses);
+    this.results = new ResultRoutes(asks, blocking, responses);
   }
 
   /**
@@ -185,7 +179,7 @@ public final class HttpApi extends AllDirectives {
         new JobLogRoutes(asks, blocking, responses).route(),
         path(
             PathMatchers.segment().slash("results"),
-            id -> get(() -> parameterOptional("from", from -> results(id, from)))),
+            id -> get(() -> parameterOptional("from", from -> results.results(id, from)))),
         path(
             PathMatchers.segment().slash("blobs"),
             id ->
@@ -337,71 +331,6 @@ public final class HttpApi extends AllDirectives {
     return found
         .map(job -> responses.ok(StatusCodes.OK, ApiViews.status(job, clock.instant())))
         .orElseGet(() -> responses.unknownJob(id));
-  }
-
-  /**
-   * A job's results, streamed while it runs: JSON lines, or with {@code Accept:} {@link
-   * ResultFrames#MEDIA_TYPE} the compact frames the coordinator keeps. With {@code ?from=N} they
-   * start at the N-th result in the order the log holds them, so a client that lost its stream goes
-   * on where it stopped: lines from exactly there; frames from the one that holds it, whose
-   * position the header {@value #RESULTS_FROM} gives.
-   */
-  private Route results(String id, Optional<String> fromParameter) {
-    long from;
-    try {
-      from = fromParameter.map(HttpApi::resultIndex).orElse(0L);
-    } catch (IllegalArgumentException e) {
-      return complete(responses.error(StatusCodes.BAD_REQUEST, e.getMessage()));
-    }
-    return optionalHeaderValueByName(
-        "Accept",
-        accept -> {
-          boolean frames =
-              accept.map(value -> value.contains(ResultFrames.MEDIA_TYPE)).orElse(false);
-          return completeWithFuture(
-              asks.ask((ActorRef<Optional<ResultLog>> r) -> new ClientRequests.OpenResults(id, r))
-                  .thenCompose(
-                      found ->
-                          found
-                              .map(log -> results(log, from, frames))
-                              .orElseGet(
-                                  () ->
-                                      CompletableFuture.completedFuture(
-                                          responses.unknownJob(id)))));
-        });
-  }
-
-  /** The header that says which result a stream of frames starts at. */
-  static final String RESULTS_FROM = "Cohort-Results-From";
-
-  private static long resultIndex(String text) {
-    try {
-      long from = Long.parseLong(text.strip());
-      if (from >= 0) {
-        return from;
-      }
-    } catch (NumberFormatException e) {
-      // said below
-    }
-    throw new IllegalArgumentException(
-        "'from' must be how many results to leave out, 0 or more; it was '" + text + "'");
-  }
-
-  private CompletionStage<HttpResponse> results(ResultLog log, long from, boolean frames) {
-    CompletionStage<ResultLog.Start> start =
-        from == 0
-            ? CompletableFuture.completedFuture(ResultLog.Start.FIRST)
-            : CompletableFuture.supplyAsync(() -> log.startAt(from), blocking);
-    return start.thenApply(
-        at ->
-            frames
-                ? HttpResponse.create()
-                    .withStatus(StatusCodes.OK)
-                    .addHeader(RawHeader.create(RESULTS_FROM, Long.toString(at.results())))
-                    .withEntity(HttpEntities.createChunked(FRAMES, log.source(blocking, at)))
-                : HttpResponse.create()
-                    .withStatus(StatusCodes.OK)
-                    .withEntity(HttpEntities.createChunked(NDJSON, log.jsonLines(blocking, at))));
   }
 
   private Route cluster() {

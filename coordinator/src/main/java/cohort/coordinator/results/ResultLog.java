@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,8 +27,6 @@ import org.apache.pekko.util.ByteString;
  * the writer has flushed, which always end at a frame boundary.
  */
 public final class ResultLog {
-
-  private static final int CHUNK = 64 * 1024;
 
   private final Path file;
   private long committed;
@@ -201,17 +197,18 @@ public final class ResultLog {
    * writer creates the file after the job is accepted, and a client may ask for the results before
    * that.
    */
-  private Reader openReader(boolean lines) {
+  private LogReader openReader(boolean lines) {
     return openReader(lines, Start.FIRST);
   }
 
-  private Reader openReader(boolean lines, Start start) {
-    Reader reader = new Reader(file, lines ? new FramesToLines(start.skip()) : null);
+  private LogReader openReader(boolean lines, Start start) {
+    LogReader reader = new LogReader(file, lines ? new FramesToLines(start.skip()) : null);
     reader.position = start.bytes();
     return reader;
   }
 
-  private CompletionStage<Optional<ByteString>> read(Reader reader, Executor blocking, long until) {
+  private CompletionStage<Optional<ByteString>> read(
+      LogReader reader, Executor blocking, long until) {
     long end;
     boolean complete;
     String error;
@@ -274,11 +271,11 @@ public final class ResultLog {
 
   /** A blocking reader of the log: {@link #follow}. Not thread-safe. */
   private final class Following extends InputStream {
-    private final Reader reader;
+    private final LogReader reader;
     private volatile boolean stopped;
     private ByteBuffer pending = ByteBuffer.allocate(0);
 
-    Following(Reader reader) {
+    Following(LogReader reader) {
       this.reader = reader;
     }
 
@@ -353,66 +350,6 @@ public final class ResultLog {
     @Override
     public void close() {
       reader.close();
-    }
-  }
-
-  private static final class Reader {
-    private final Path file;
-    private final FramesToLines lines;
-    private FileChannel channel;
-    private long position;
-
-    Reader(Path file, FramesToLines lines) {
-      this.file = file;
-      this.lines = lines;
-    }
-
-    /**
-     * The next bytes before {@code limit}, or the lines they render. The log's readable end is
-     * always a frame's end, so reading on to {@code limit} completes any frame a chunk cuts.
-     */
-    ByteString read(long limit) {
-      if (lines == null) {
-        return chunk(limit);
-      }
-      ByteString rendered = lines.feed(chunk(limit));
-      while (rendered.isEmpty() && position < limit) {
-        rendered = lines.feed(chunk(limit));
-      }
-      return rendered;
-    }
-
-    private ByteString chunk(long limit) {
-      int size = (int) Math.min(CHUNK, limit - position);
-      ByteBuffer buffer = ByteBuffer.allocate(size);
-      try {
-        if (channel == null) {
-          channel = FileChannel.open(file, StandardOpenOption.READ);
-        }
-        while (buffer.hasRemaining()) {
-          int n = channel.read(buffer, position + buffer.position());
-          if (n < 0) {
-            throw new IOException("results file ended early");
-          }
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException(
-            "cannot read results file " + file + ": " + e.getMessage(), e);
-      }
-      position += size;
-      buffer.flip();
-      return ByteString.fromByteBuffer(buffer);
-    }
-
-    void close() {
-      if (channel == null) {
-        return;
-      }
-      try {
-        channel.close();
-      } catch (IOException e) {
-        // nothing to do: the reader is done
-      }
     }
   }
 }

@@ -5,6 +5,7 @@ import cohort.coordinator.http.ApiViews;
 import cohort.coordinator.http.Asks;
 import cohort.coordinator.http.Responses;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.joblog.JobLogFile;
 import cohort.coordinator.results.ResultLog;
 import cohort.coordinator.security.ApiAccess;
 import cohort.coordinator.security.Sessions;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
@@ -67,6 +69,7 @@ public final class DashboardRoutes extends AllDirectives {
   private final ObjectMapper json;
   private final ApiAccess access;
   private final LiveFeed feed;
+  private final Map<String, RanOn> ranOn = new ConcurrentHashMap<>();
 
   public DashboardRoutes(
       Asks asks,
@@ -190,18 +193,42 @@ public final class DashboardRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> detail(JobState job) {
+    ranOn.keySet().removeIf(id -> !id.equals(job.id()) && feed.state().history(id).isEmpty());
     return asks.ask(
             (ActorRef<Optional<ResultLog>> r) -> new ClientRequests.OpenResults(job.id(), r))
-        .thenCompose(log -> log.map(this::sample).orElseGet(this::noSample))
-        .thenApply(
-            sample ->
-                responses.ok(
-                    StatusCodes.OK,
-                    JobDetail.of(
-                        job,
-                        ApiViews.status(job, clock.instant()),
-                        feed.state().history(job.id()),
-                        sample)));
+        .thenCompose(
+            log ->
+                log.map(this::sample)
+                    .orElseGet(this::noSample)
+                    .thenCombine(ranOn(job.id(), log), (sample, ran) -> detail(job, sample, ran)));
+  }
+
+  private HttpResponse detail(JobState job, ResultSample sample, Map<String, RanOn.Count> ran) {
+    return responses.ok(
+        StatusCodes.OK,
+        JobDetail.of(
+            job,
+            ApiViews.status(job, clock.instant()),
+            feed.state().history(job.id()),
+            sample,
+            ran));
+  }
+
+  /** Where the job's inputs ran, from the rows its job log gained since the page last asked. */
+  private CompletionStage<Map<String, RanOn.Count>> ranOn(String id, Optional<ResultLog> log) {
+    if (log.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    RanOn counts = ranOn.computeIfAbsent(id, job -> new RanOn());
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return counts.update(JobLogFile.beside(log.get().file()));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        blocking);
   }
 
   private CompletionStage<ResultSample> noSample() {

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  *
  * @param params the task's parameters as submitted
  * @param runningOn inputs running now, by node address
+ * @param ranOn inputs with a result, by the node that gave it (from the job log)
  * @param history samples of inputs with a result: {@code [epoch millis, done]} pairs, oldest first
  */
 public record JobDetail(
@@ -21,6 +22,7 @@ public record JobDetail(
     Map<String, JsonNode> params,
     Settings settings,
     Map<String, Long> runningOn,
+    Map<String, RanOn.Count> ranOn,
     List<long[]> history,
     Sample sample) {
 
@@ -44,7 +46,11 @@ public record JobDetail(
 
   /** The detail of {@code job}, with its status as the API shows it. */
   public static JobDetail of(
-      JobState job, JobStatus status, List<LiveState.JobPoint> points, ResultSample sample) {
+      JobState job,
+      JobStatus status,
+      List<LiveState.JobPoint> points,
+      ResultSample sample,
+      Map<String, RanOn.Count> ranOn) {
     JobSpec spec = job.spec();
     Map<String, Long> running = new TreeMap<>();
     for (JobState.InFlight flight : job.inFlight()) {
@@ -64,6 +70,7 @@ public record JobDetail(
             spec.maxAttempts(),
             spec.taskTimeout().toMillis()),
         running,
+        ranOn,
         points.stream().map(p -> new long[] {p.time(), p.done()}).toList(),
         new Sample(sample.first(), sample.errors(), sample.read()));
   }

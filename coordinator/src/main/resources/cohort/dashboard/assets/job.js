@@ -21,7 +21,7 @@ Cohort.jobView = function (root, id) {
     header, tiles,
     el('div', { 'class': 'panel', style: 'margin-top:16px' }, [el('h2', { text: 'Results a second' }), chartBox]),
     el('div', { 'class': 'columns' }, [
-      el('div', { 'class': 'panel' }, [el('h2', { text: 'Running now, by node' }), nodes]),
+      el('div', { 'class': 'panel' }, [el('h2', { text: 'Where its inputs ran' }), nodes]),
       el('div', { 'class': 'panel' }, [el('h2', { text: 'Parameters and settings' }), settings])
     ]),
     el('div', { 'class': 'panel' }, [el('h2', { text: 'Errors' }), errors]),
@@ -71,15 +71,28 @@ Cohort.jobView = function (root, id) {
       el('tbody', {}, rows)]);
   }
 
+  // A table whose columns after the first hold numbers, right-aligned under their headers.
+  function numbers(headers, rows) {
+    return el('table', {}, [el('thead', {}, [el('tr', {}, headers.map(function (h, i) {
+      return el('th', { 'class': i > 0 ? 'num' : null, text: h });
+    }))]), el('tbody', {}, rows)]);
+  }
+
   function json(value) { return value === undefined ? '' : JSON.stringify(value); }
 
   function showDetail(detail) {
     history = detail.history;
     drawChart();
-    var running = Object.keys(detail.runningOn);
-    Cohort.replace(nodes, [running.length === 0 ? el('div', { 'class': 'empty', text: 'Nothing running.' }) :
-      table(['Node', 'Inputs running'], running.map(function (node) {
-        return el('tr', {}, [el('td', { 'class': 'mono', text: node }), el('td', { 'class': 'num', text: Cohort.count(detail.runningOn[node]) })]);
+    var hosts = Object.keys(detail.ranOn);
+    Object.keys(detail.runningOn).forEach(function (h) { if (hosts.indexOf(h) < 0) { hosts.push(h); } });
+    hosts.sort();
+    Cohort.replace(nodes, [hosts.length === 0 ? el('div', { 'class': 'empty', text: 'Nothing ran yet.' }) :
+      numbers(['Node', 'Outputs', 'Errors', 'Running now'], hosts.map(function (node) {
+        var ran = detail.ranOn[node] || { ok: 0, failed: 0 };
+        return el('tr', { 'data-node': node }, [el('td', { 'class': 'mono', text: node }),
+          el('td', { 'class': 'num col-ok', text: Cohort.count(ran.ok) }),
+          el('td', { 'class': 'num col-failed', text: Cohort.count(ran.failed) }),
+          el('td', { 'class': 'num', text: Cohort.count(detail.runningOn[node] || 0) })]);
       }))]);
     var s = detail.settings;
     var dl = el('dl', { 'class': 'kv' });
