@@ -47,6 +47,46 @@ public final class DoneInputs {
   }
 
   /**
+   * Collects indexes one at a time, in the order a result log holds them, into runs of consecutive
+   * ones, each added here when it ends: a log of a million results is then a handful of {@link
+   * #add} calls. Call {@link Runs#close} after the last.
+   */
+  public Runs runs() {
+    return new Runs(this);
+  }
+
+  /** See {@link #runs()}. */
+  public static final class Runs implements AutoCloseable {
+    private final DoneInputs into;
+    private long start = -1;
+    private long size;
+
+    private Runs(DoneInputs into) {
+      this.into = into;
+    }
+
+    /** The next index with a result. */
+    public void next(long index) {
+      if (size > 0 && index == start + size) {
+        size++;
+        return;
+      }
+      close();
+      start = index;
+      size = 1;
+    }
+
+    /** Adds the run in progress. */
+    @Override
+    public void close() {
+      if (size > 0) {
+        into.add(start, size);
+        size = 0;
+      }
+    }
+  }
+
+  /**
    * Adds every input done in {@code other}.
    *
    * @throws IllegalArgumentException when any of them is done here already

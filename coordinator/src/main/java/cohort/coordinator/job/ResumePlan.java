@@ -39,27 +39,16 @@ public record ResumePlan(String from, long total, DoneInputs done, Tally tally) 
       done.addAll(earlier.done());
       tally = earlier.tally();
     }
-    long runStart = -1;
-    long runSize = 0;
+    DoneInputs.Runs runs = done.runs();
     while (results.hasNext()) {
       Result result = results.next();
       if (result.error() != null) {
         continue;
       }
-      if (runSize > 0 && result.index() == runStart + runSize) {
-        runSize++;
-      } else {
-        if (runSize > 0) {
-          done.add(runStart, runSize);
-        }
-        runStart = result.index();
-        runSize = 1;
-      }
+      runs.next(result.index());
       tally = tally.plus(result, null);
     }
-    if (runSize > 0) {
-      done.add(runStart, runSize);
-    }
+    runs.close();
     return new ResumePlan(from, total, done, tally);
   }
 

@@ -55,24 +55,13 @@ public final class ResultLogScan {
       checkFrames(log, mark);
       try (InputStream in = new Limited(Files.newInputStream(log), mark)) {
         Iterator<Result> results = ResultFrames.read(new BufferedInputStream(in, 64 * 1024));
-        long runStart = -1;
-        long runSize = 0;
+        DoneInputs.Runs runs = done.runs();
         while (results.hasNext()) {
           Result result = results.next();
-          if (runSize > 0 && result.index() == runStart + runSize) {
-            runSize++;
-          } else {
-            if (runSize > 0) {
-              done.add(runStart, runSize);
-            }
-            runStart = result.index();
-            runSize = 1;
-          }
+          runs.next(result.index());
           tally = tally.plus(result, combiner);
         }
-        if (runSize > 0) {
-          done.add(runStart, runSize);
-        }
+        runs.close();
       } catch (UncheckedIOException | IllegalArgumentException e) {
         throw damaged(log, e.getMessage() + " within the first " + mark + " bytes");
       }

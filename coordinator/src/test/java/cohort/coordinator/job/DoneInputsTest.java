@@ -36,4 +36,18 @@ class DoneInputsTest {
     assertThatThrownBy(() -> done.add(0, 6)).hasMessage("inputs 0 to 5 have a result already");
     assertThatThrownBy(() -> done.add(3, 0)).hasMessage("no inputs from 3: 0");
   }
+
+  /** Tests that indexes given one at a time become runs, in any order the log holds them. */
+  @Test
+  void indexesOneAtATimeBecomeRuns() {
+    DoneInputs done = new DoneInputs();
+    try (DoneInputs.Runs runs = done.runs()) {
+      for (long index : new long[] {0, 1, 2, 7, 8, 4, 3, 10}) {
+        runs.next(index);
+      }
+    }
+    assertThat(done.count()).isEqualTo(8);
+    assertThat(done.prefix()).isEqualTo(5);
+    assertThat(done.gaps()).containsExactly(new long[] {5, 7}, new long[] {9, 10});
+  }
 }
