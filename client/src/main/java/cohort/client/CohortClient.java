@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -51,6 +50,7 @@ public final class CohortClient implements JobApi {
   private final Credentials credentials;
   private final InputUploads uploads;
   private final CodeApi code;
+  private final CoordinatorHttp calls;
 
   private CohortClient(List<URI> bases, Credentials credentials) {
     this.coordinators = new Coordinators(bases);
@@ -60,6 +60,7 @@ public final class CohortClient implements JobApi {
     this.failover = new Failover(http, coordinators, errors, REQUEST_TIMEOUT, credentials);
     this.uploads = new InputUploads(http, coordinators, errors, credentials, json);
     this.code = new CodeApi(coordinators, failover, errors, json);
+    this.calls = new CoordinatorHttp(coordinators, failover, errors, json, REQUEST_TIMEOUT);
   }
 
   /** The coordinator's code routes: jars that travel to the nodes, and deployments. */
@@ -126,7 +127,7 @@ public final class CohortClient implements JobApi {
   /** Submits a job; returns its status as accepted. */
   @Override
   public JobStatus submit(JobRequest request) {
-    return read(send(postJob("/jobs", request)), JobStatus.class);
+    return calls.read(calls.send(postJob("/jobs", request)), JobStatus.class);
   }
 
   private HttpRequest postJob(String path, JobRequest request) {
@@ -136,7 +137,8 @@ public final class CohortClient implements JobApi {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot write the job as JSON: " + e.getMessage(), e);
     }
-    return request(path)
+    return calls
+        .request(path)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
@@ -153,7 +155,7 @@ public final class CohortClient implements JobApi {
   public JobOutcome run(JobRequest request) {
     // Wait a little less than a request may take, then read the rest from the stream.
     HttpRequest post = postJob("/jobs?wait=" + RUN_WAIT.toSeconds() + "s", request);
-    JobOutcome outcome = read(send(post), JobOutcome.class);
+    JobOutcome outcome = calls.read(calls.send(post), JobOutcome.class);
     if (outcome.complete()) {
       return outcome;
     }
@@ -224,7 +226,7 @@ public final class CohortClient implements JobApi {
     } catch (java.io.FileNotFoundException e) {
       throw new IllegalArgumentException(file + ": no such file");
     }
-    HttpResponse<byte[]> response = send(post);
+    HttpResponse<byte[]> response = calls.send(post);
     try {
       return json.readTree(response.body()).path("blob").asText();
     } catch (IOException e) {
@@ -243,7 +245,7 @@ public final class CohortClient implements JobApi {
             .timeout(REQUEST_TIMEOUT.plus(wait))
             .GET()
             .build();
-    return read(send(get), cohort.api.BlobsWanted.class);
+    return calls.read(calls.send(get), cohort.api.BlobsWanted.class);
   }
 
   /**
@@ -262,31 +264,32 @@ public final class CohortClient implements JobApi {
     } catch (java.io.FileNotFoundException e) {
       throw new IllegalArgumentException(file + ": no such file");
     }
-    send(put);
+    calls.send(put);
   }
 
   /** A job's status. */
   @Override
   public JobStatus status(String id) {
-    return read(send(request("/jobs/" + id).GET().build()), JobStatus.class);
+    return calls.read(calls.send(calls.request("/jobs/" + id).GET().build()), JobStatus.class);
   }
 
   /** Every job the coordinator remembers, oldest first. */
   @Override
   public List<JobStatus> jobs() {
-    return read(send(request("/jobs").GET().build()), new TypeReference<List<JobStatus>>() {});
+    return calls.read(
+        calls.send(calls.request("/jobs").GET().build()), new TypeReference<List<JobStatus>>() {});
   }
 
   /** Cancels a job; returns its status after the cancel. */
   @Override
   public JobStatus cancel(String id) {
-    return read(send(request("/jobs/" + id).DELETE().build()), JobStatus.class);
+    return calls.read(calls.send(calls.request("/jobs/" + id).DELETE().build()), JobStatus.class);
   }
 
   /** The nodes and their slots. */
   @Override
   public ClusterStatus cluster() {
-    return read(send(request("/cluster").GET().build()), ClusterStatus.class);
+    return calls.read(calls.send(calls.request("/cluster").GET().build()), ClusterStatus.class);
   }
 
   /**
@@ -295,8 +298,8 @@ public final class CohortClient implements JobApi {
    */
   public URI dashboardLink() {
     var answer =
-        read(
-            send(request("/ui/link").POST(HttpRequest.BodyPublishers.noBody()).build()),
+        calls.read(
+            calls.send(calls.request("/ui/link").POST(HttpRequest.BodyPublishers.noBody()).build()),
             com.fasterxml.jackson.databind.JsonNode.class);
     return base().resolve(answer.path("path").asText());
   }
@@ -304,7 +307,8 @@ public final class CohortClient implements JobApi {
   /** The tasks the cluster's nodes offer. */
   @Override
   public List<TaskInfo> tasks() {
-    return read(send(request("/tasks").GET().build()), new TypeReference<List<TaskInfo>>() {});
+    return calls.read(
+        calls.send(calls.request("/tasks").GET().build()), new TypeReference<List<TaskInfo>>() {});
   }
 
   /**
@@ -357,58 +361,13 @@ public final class CohortClient implements JobApi {
    * the rows so far; once it ended, one for every input.
    */
   public Stream<String> jobLog(String id) {
-    HttpResponse<InputStream> response = open("/jobs/" + id + "/log", "text/tab-separated-values");
+    HttpResponse<InputStream> response =
+        calls.open("/jobs/" + id + "/log", "text/tab-separated-values");
     return ResultStreams.lines(response.body(), e -> errors.lost(id, e));
   }
 
   /** Asks for a job's results in the given media type; the response, once it is 200. */
   private HttpResponse<InputStream> openResults(String id, String mediaType, long from) {
-    return open("/jobs/" + id + "/results" + (from > 0 ? "?from=" + from : ""), mediaType);
-  }
-
-  /** Asks for a stream in the given media type; the response, once it is 200. */
-  private HttpResponse<InputStream> open(String path, String mediaType) {
-    HttpRequest get =
-        HttpRequest.newBuilder(coordinators.uri(path)).header("Accept", mediaType).GET().build();
-    HttpResponse<InputStream> response =
-        failover.send(get, HttpResponse.BodyHandlers.ofInputStream());
-    if (response.statusCode() != 200) {
-      try (InputStream body = response.body()) {
-        throw errors.failure(
-            response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw errors.unreachable(e);
-      }
-    }
-    return response;
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(coordinators.uri(path)).timeout(REQUEST_TIMEOUT);
-  }
-
-  private HttpResponse<byte[]> send(HttpRequest request) {
-    HttpResponse<byte[]> response = failover.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() >= 300) {
-      throw errors.failure(
-          response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
-    }
-    return response;
-  }
-
-  private <T> T read(HttpResponse<byte[]> response, Class<T> type) {
-    try {
-      return json.readValue(response.body(), type);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the coordinator sent malformed JSON: " + e.getMessage(), e);
-    }
-  }
-
-  private <T> T read(HttpResponse<byte[]> response, TypeReference<T> type) {
-    try {
-      return json.readValue(response.body(), type);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the coordinator sent malformed JSON: " + e.getMessage(), e);
-    }
+    return calls.open("/jobs/" + id + "/results" + (from > 0 ? "?from=" + from : ""), mediaType);
   }
 }

@@ -8,13 +8,11 @@ import cohort.coordinator.dispatch.Outbox;
 import cohort.coordinator.dispatch.Rebalancer;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
-import cohort.coordinator.job.JobEvent.Cancelled;
 import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.jobs.Job;
 import cohort.coordinator.jobs.JobRegistry;
 import cohort.coordinator.jobs.JobWaiter;
-import cohort.coordinator.journal.JobRecordEvent;
 import cohort.coordinator.metrics.CoordinatorMetrics;
 import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.results.ResultWriter;
@@ -26,14 +24,12 @@ import cohort.protocol.CoordinatorProtocol.BatchesReturned;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.CoordinatorProtocol.StartRequested;
-import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.StartConfirmed;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -53,9 +49,10 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * its results are, {@link JobRegistry} which jobs it remembers, {@link JobIntake} how a job is
  * journaled and started. Node registrations, progress and results come from other JVMs ({@link
  * CoordinatorProtocol}); cluster membership through {@link Membership}; the HTTP API asks with
- * {@link ClientRequests}. Each job's results go to a {@link ResultWriter} child that spools them to
- * disk for the HTTP streams, and a request that waits for a job's end gets a {@link JobWaiter}
- * child of its own.
+ * {@link ClientRequests}, answered about jobs that exist by {@link ClientJobRequests} and about a
+ * streamed job's inputs by {@link InputRequests}. Each job's results go to a {@link ResultWriter}
+ * child that spools them to disk for the HTTP streams, and a request that waits for a job's end
+ * gets a {@link JobWaiter} child of its own.
  */
 public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Command> {
 
@@ -72,6 +69,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private final Outbox outbox = new Outbox();
   private final Membership membership;
   private final InputRequests inputs;
+  private final ClientJobRequests jobRequests;
   private final Durability durability;
   private final JobIntake intake;
 
@@ -123,6 +121,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         new Membership(
             context, this::lose, () -> admissions.tell(Admissions.Forget.INSTANCE), clock);
     this.address = membership.selfAddress();
+    this.jobRequests = new ClientJobRequests(jobs, durability.journal(), () -> nodes, this::apply);
     this.inputs =
         new InputRequests(
             jobs,
@@ -133,7 +132,11 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             context.getLog(),
             settings.limits(),
             new InputRequests.Actions(
-                () -> nodes, this::apply, this::dispatch, this::cancel, durability.journal()));
+                () -> nodes,
+                this::apply,
+                this::dispatch,
+                jobRequests::cancel,
+                durability.journal()));
     context
         .getSystem()
         .receptionist()
@@ -174,10 +177,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(Admissions.Admitted.class, admitted -> accept(admitted.submit()))
         .onMessage(
             JobIntake.Journaled.class, journaled -> routed(() -> intake.journaled(journaled)))
-        .onMessage(ClientRequests.GetJob.class, this::onGetJob)
-        .onMessage(ClientRequests.ListJobs.class, this::onListJobs)
-        .onMessage(ClientRequests.CancelJob.class, this::onCancelJob)
-        .onMessage(ClientRequests.OpenResults.class, this::onOpenResults)
+        .onMessage(ClientRequests.GetJob.class, get -> routed(() -> jobRequests.get(get)))
+        .onMessage(ClientRequests.ListJobs.class, list -> routed(() -> jobRequests.list(list)))
+        .onMessage(
+            ClientRequests.CancelJob.class,
+            cancel -> routed(() -> jobRequests.cancelRequested(cancel)))
+        .onMessage(ClientRequests.OpenResults.class, open -> routed(() -> jobRequests.open(open)))
         .onMessage(ClientRequests.AddInputs.class, add -> routed(() -> inputs.add(add)))
         .onMessage(JobIntake.InputsKept.class, kept -> routed(() -> inputs.kept(kept)))
         .onMessage(ClientRequests.CheckInputs.class, check -> routed(() -> inputs.check(check)))
@@ -337,49 +342,6 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private Behavior<CoordinatorProtocol.Command> onWaiterGone(JobIntake.WaiterGone gone) {
     jobs.get(gone.jobId()).ifPresent(job -> job.removeWaiter(gone.waiter()));
-    return this;
-  }
-
-  private Behavior<CoordinatorProtocol.Command> onGetJob(ClientRequests.GetJob get) {
-    get.replyTo().tell(jobs.get(get.id()).map(Job::state));
-    return this;
-  }
-
-  private Behavior<CoordinatorProtocol.Command> onListJobs(ClientRequests.ListJobs list) {
-    list.replyTo().tell(jobs.all().stream().map(Job::state).toList());
-    return this;
-  }
-
-  private Behavior<CoordinatorProtocol.Command> onCancelJob(ClientRequests.CancelJob cancel) {
-    Optional<Job> job = jobs.get(cancel.id());
-    if (job.isEmpty() || job.get().state().terminal()) {
-      cancel.replyTo().tell(job.map(Job::state));
-      return this;
-    }
-    // The client hears of the cancel once it is journaled: a restart keeps the job cancelled.
-    CompletionStage<Void> kept = cancel(job.get(), "cancelled on request");
-    JobState state = job.get().state();
-    kept.whenComplete((done, failure) -> cancel.replyTo().tell(Optional.of(state)));
-    return this;
-  }
-
-  /**
-   * Cancels a job and tells every node, so running tasks are interrupted everywhere; completes once
-   * the cancel is journaled.
-   */
-  private CompletionStage<Void> cancel(Job job, String reason) {
-    apply(job, new Cancelled(reason));
-    for (NodeTable.Node node : nodes.nodes()) {
-      node.worker().tell(new WorkerProtocol.CancelJob(job.id()));
-    }
-    CompletionStage<Void> kept =
-        durability.journal().record(job.id(), new JobRecordEvent.Cancelled(reason));
-    jobs.flushResults();
-    return kept;
-  }
-
-  private Behavior<CoordinatorProtocol.Command> onOpenResults(ClientRequests.OpenResults open) {
-    open.replyTo().tell(jobs.get(open.id()).map(Job::log));
     return this;
   }
 

@@ -37,4 +37,13 @@ final class NodeShape {
       place++;
     }
   }
+
+  /** Slots of every node. */
+  int totalSlots() {
+    int total = 0;
+    for (int place = 0; place < slots.length; place++) {
+      total += slots[place];
+    }
+    return total;
+  }
 }

@@ -10,9 +10,7 @@ import io.vavr.collection.Set;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -209,12 +207,7 @@ public final class NodeTable {
             running,
             true,
             false,
-            java.util.stream.Stream.concat(
-                    tasks.stream().filter(TaskInfo::enabled).map(TaskInfo::name),
-                    shippedCode
-                        ? java.util.stream.Stream.of(TaskSpec.SHIPPED_CODE)
-                        : java.util.stream.Stream.empty())
-                .collect(Collectors.toUnmodifiableSet()),
+            TaskOffers.runs(tasks, shippedCode),
             direct);
     return reshaped(nodes.put(id, node));
   }
@@ -240,17 +233,7 @@ public final class NodeTable {
 
   /** Addresses of the nodes that take work now and offer the task. */
   public java.util.Set<String> candidates(String task) {
-    return shape.candidates.computeIfAbsent(
-        task,
-        name -> {
-          java.util.Set<String> addresses = new java.util.HashSet<>();
-          for (Node node : nodes.valuesIterator()) {
-            if (node.available() && node.offers(name)) {
-              addresses.add(node.address());
-            }
-          }
-          return java.util.Set.copyOf(addresses);
-        });
+    return shape.candidates.computeIfAbsent(task, name -> TaskOffers.candidates(nodes, name));
   }
 
   /** Forgets a node. */
@@ -330,11 +313,7 @@ public final class NodeTable {
 
   /** Slots of every registered node. */
   public int slots() {
-    int slots = 0;
-    for (int place = 0; place < shape.slots.length; place++) {
-      slots += shape.slots[place];
-    }
-    return slots;
+    return shape.totalSlots();
   }
 
   /** Nodes with credit left, the freest first (by id among equals). */
@@ -378,23 +357,14 @@ public final class NodeTable {
 
   /** Slots of the reachable nodes that offer the task. */
   public int slotsFor(String task) {
-    return shape.slotsFor.computeIfAbsent(task, name -> sumOverOffering(name, Node::slots));
+    return shape.slotsFor.computeIfAbsent(
+        task, name -> TaskOffers.sumOverOffering(nodes, name, Node::slots));
   }
 
   /** Batches the nodes that take work now and offer the task may hold at once. */
   public int capacityFor(String task) {
-    return shape.capacityFor.computeIfAbsent(task, name -> sumOverOffering(name, Node::capacity));
-  }
-
-  /** The sum of {@code each} over the nodes that take work now and offer {@code task}. */
-  private int sumOverOffering(String task, java.util.function.ToIntFunction<Node> each) {
-    int sum = 0;
-    for (Node node : nodes.valuesIterator()) {
-      if (node.available() && node.offers(task)) {
-        sum += each.applyAsInt(node);
-      }
-    }
-    return sum;
+    return shape.capacityFor.computeIfAbsent(
+        task, name -> TaskOffers.sumOverOffering(nodes, name, Node::capacity));
   }
 
   /**
@@ -402,15 +372,6 @@ public final class NodeTable {
    * with the reason it is off.
    */
   public List<TaskInfo> tasks() {
-    Map<String, TaskInfo> byName = new TreeMap<>();
-    for (Node node : sorted()) {
-      for (TaskInfo info : node.tasks()) {
-        TaskInfo known = byName.get(info.name());
-        if (known == null || (!known.enabled() && info.enabled())) {
-          byName.put(info.name(), info);
-        }
-      }
-    }
-    return new ArrayList<>(byName.values());
+    return TaskOffers.merged(sorted());
   }
 }

@@ -8,14 +8,12 @@ import cohort.coordinator.job.JobEvent.InputsClosed;
 import cohort.coordinator.job.JobEvent.NodeLost;
 import cohort.coordinator.job.JobEvent.Returned;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vavr.collection.Vector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The progress of one job: an immutable value changed only by {@link JobEvent}s through {@link
@@ -119,44 +117,19 @@ public final class JobState {
       int maxBatch,
       Instant now,
       boolean inputsOpen) {
-    if (done.end() > total || tally.delivered() != done.count()) {
-      throw new IllegalStateException(
-          "job "
-              + id
-              + ": its log holds results up to input "
-              + done.end()
-              + " ("
-              + tally.delivered()
-              + " counted) for "
-              + total
-              + " inputs");
-    }
-    if (spec.ordered() && done.prefix() != done.count()) {
-      throw new IllegalStateException(
-          "job " + id + " is ordered, but its log has gaps: " + done.gaps().size() + " runs");
-    }
-    JobFields f = pending(id, spec, window, submittedAt);
-    f.available = total;
-    f.nextFresh = done.end();
-    f.tally = tally;
-    f.reorder = ReorderBuffer.startingAt(spec.ordered() ? done.prefix() : 0);
-    f.phase = done.count() > 0 ? Phase.RUNNING : Phase.PENDING;
-    long batchId = firstBatchId;
-    Vector<Batch> ready = Vector.empty();
-    for (long[] gap : done.gaps()) {
-      for (long first = gap[0]; first < gap[1]; first += maxBatch) {
-        int size = (int) Math.min(maxBatch, gap[1] - first);
-        ready =
-            ready.append(
-                new Batch(batchId++, first, inputs.slice(first, size), 1, 0, 0, Set.of(), null));
-      }
-    }
-    f.ready = ready;
-    f.firstBatchId = firstBatchId;
-    f.nextBatchId = batchId;
-    f.inputsOpen = inputsOpen;
-    JobStep.finishIfDone(f, now);
-    return new JobState(f);
+    return JobRecovery.recovered(
+        id,
+        spec,
+        total,
+        window,
+        submittedAt,
+        done,
+        tally,
+        inputs,
+        firstBatchId,
+        maxBatch,
+        now,
+        inputsOpen);
   }
 
   /** This state for a job that resumes an earlier one: it skips the inputs {@code plan} names. */
@@ -166,7 +139,8 @@ public final class JobState {
     return new JobState(resumed);
   }
 
-  private static JobFields pending(String id, JobSpec spec, long window, Instant now) {
+  /** The fields every job starts from, nothing sent and nothing in; {@link JobRecovery} too. */
+  static JobFields pending(String id, JobSpec spec, long window, Instant now) {
     if (window < 1) {
       throw new IllegalArgumentException("window " + window + " must be at least 1");
     }
