@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param message a note for a person, such as why a job failed, or null
  * @param inputsOpen true while a streamed job's inputs still arrive; {@code total} then counts
  *     those so far
+ * @param resumed the job this one resumes ({@code --resume-from}), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(
@@ -43,7 +44,17 @@ public record JobStatus(
     String submittedAt,
     long elapsedMillis,
     String message,
-    boolean inputsOpen) {
+    boolean inputsOpen,
+    Resumed resumed) {
+
+  /**
+   * What a job resumes.
+   *
+   * @param from the earlier job's id
+   * @param skipped the inputs it had succeeded in, which this job counts as succeeded and does not
+   *     run
+   */
+  public record Resumed(String from, long skipped) {}
 
   /** Where a job is in its life. */
   public enum State {

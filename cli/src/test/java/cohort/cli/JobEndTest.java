@@ -31,7 +31,8 @@ class JobEndTest {
         "2026-12-01T00:00:00Z",
         1500,
         null,
-        false);
+        false,
+        null);
   }
 
   private static Printed print(JobStatus end) {

@@ -72,8 +72,8 @@ class DashboardIT {
 
   /**
    * Tests that the dashboard sends a browser without a session to the login form, refuses a wrong
-   * token in plain words, and shows the cluster after the right one, with nothing from another
-   * site.
+   * token in plain words, shows the cluster after the right one, with nothing from another site,
+   * and logs out.
    */
   @Test
   void logsInWithTheTokenAndShowsTheCluster() {
@@ -98,6 +98,12 @@ class DashboardIT {
                 "return performance.getEntriesByType('resource').map(function (e) {"
                     + " return e.name; });");
     assertThat(loaded).isNotEmpty().allSatisfy(url -> assertThat(url).startsWith(base + "/"));
+
+    browser.find(By.cssSelector("form.logout button")).click();
+    browser.await("the login form after logging out", d -> d.getCurrentUrl().endsWith("/ui/login"));
+    assertThat(browser.driver().manage().getCookieNamed("cohort_session")).isNull();
+    browser.open(base + "/ui/");
+    browser.await("the login form again", d -> d.getCurrentUrl().endsWith("/ui/login"));
   }
 
   /**

@@ -45,7 +45,10 @@ public final class ApiViews {
         job.submittedAt().toString(),
         job.elapsed(now).toMillis(),
         job.message(),
-        job.inputsOpen());
+        job.inputsOpen(),
+        job.resumed()
+            .map(plan -> new JobStatus.Resumed(plan.from(), plan.done().count()))
+            .orElse(null));
   }
 
   /** A waited job as {@code POST /jobs?wait=...} answers it: results only when it ended. */

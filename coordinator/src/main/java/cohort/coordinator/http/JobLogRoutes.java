@@ -67,12 +67,13 @@ final class JobLogRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> serve(JobState job, ResultLog log) {
+    // response() looks at the files: on the blocking pool, never on the thread of the ask's reply.
     if (!job.terminal()) {
-      return CompletableFuture.completedFuture(response(job, log, null));
+      return CompletableFuture.supplyAsync(() -> response(job, log, null), blocking);
     }
     // The writer ends after the job: its last rows are in once the result log is complete.
     String missing = job.phase() == Phase.CANCELLED ? JobLogRow.CANCELLED : JobLogRow.NEVER_RUN;
-    return log.whenClosed(blocking).thenApply(closed -> response(job, log, missing));
+    return log.whenClosed(blocking).thenApplyAsync(closed -> response(job, log, missing), blocking);
   }
 
   private HttpResponse response(JobState job, ResultLog log, String missing) {

@@ -87,7 +87,21 @@ final class Resumes {
               }
               return asks.ask(
                       (ActorRef<Optional<ResultLog>> r) -> new ClientRequests.OpenResults(from, r))
-                  .thenApplyAsync(log -> read(job, log.orElseThrow()), blocking);
+                  .thenApplyAsync(
+                      log ->
+                          log.map(results -> read(job, results))
+                              .orElseGet(
+                                  () ->
+                                      new Planned(
+                                          null,
+                                          responses.error(
+                                              StatusCodes.NOT_FOUND,
+                                              "job "
+                                                  + from
+                                                  + " was forgotten while this request was read;"
+                                                  + " submit the job without resumeFrom to run"
+                                                  + " every input"))),
+                      blocking);
             },
             blocking);
   }

@@ -62,8 +62,9 @@ public final class JobLogReader implements AutoCloseable {
     InputStream in;
     long length;
     try {
-      in = Files.newInputStream(file);
+      // Measured before it is opened: a stream opened first would leak if measuring failed.
       length = wholeLines(file);
+      in = Files.newInputStream(file);
     } catch (NoSuchFileException e) {
       in = InputStream.nullInputStream();
       length = 0;

@@ -1,6 +1,7 @@
 package cohort.coordinator.joblog;
 
 import cohort.api.TaskError;
+import cohort.coordinator.job.FailurePolicy;
 import cohort.coordinator.job.Origin;
 import cohort.coordinator.job.ResultBlock;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,7 +57,6 @@ public record JobLogRow(
   /** The outcome of an input without a result in a job that ended otherwise. */
   public static final String NEVER_RUN = "never run";
 
-  private static final String QUARANTINE_TYPE = "cohort.Quarantined";
   private static final Pattern EXIT_CODE = Pattern.compile("exited with code (-?\\d+)");
 
   /** The rows of a block of results, in its order. */
@@ -82,7 +82,7 @@ public record JobLogRow(
         }
       } else {
         exit = exitCode(error);
-        outcome = QUARANTINE_TYPE.equals(error.type()) ? QUARANTINED : error.type();
+        outcome = FailurePolicy.QUARANTINED.equals(error.type()) ? QUARANTINED : error.type();
       }
       rows.add(
           new JobLogRow(

@@ -5,6 +5,7 @@ import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.job.ResumePlan;
 import cohort.coordinator.results.ResultLog;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -244,14 +246,37 @@ public final class JobRegistry {
     touched.add(job); // its log closes at the end of the round
     finished.addLast(job.id());
     List<Job> forgotten = new ArrayList<>();
-    while (finished.size() > retained) {
-      Job old = jobs.remove(finished.pollFirst());
+    // A job a running job resumes stays, beyond the retention: a restart reads its results again.
+    Set<String> resumed = resumedByActive();
+    int kept = 0;
+    for (Iterator<String> it = finished.iterator();
+        finished.size() - kept > retained && it.hasNext(); ) {
+      String id = it.next();
+      if (resumed.contains(id)) {
+        kept++;
+        continue;
+      }
+      it.remove();
+      Job old = jobs.remove(id);
       if (old != null) {
         forgotten.add(old);
         touched.remove(old);
       }
     }
     return forgotten;
+  }
+
+  /** The jobs that jobs still running resume, and those these resume in turn. */
+  private Set<String> resumedByActive() {
+    Set<String> resumed = new HashSet<>();
+    for (Job job : active) {
+      Optional<String> from = job.state().resumed().map(ResumePlan::from);
+      while (from.isPresent() && resumed.add(from.get())) {
+        Job earlier = jobs.get(from.get());
+        from = earlier == null ? Optional.empty() : earlier.state().resumed().map(ResumePlan::from);
+      }
+    }
+    return resumed;
   }
 
   /**

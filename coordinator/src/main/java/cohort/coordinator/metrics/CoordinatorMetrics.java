@@ -108,7 +108,8 @@ public final class CoordinatorMetrics implements Extension, JobWatch {
 
   @Override
   public void accepted(JobState job) {
-    submitted.labelValues(task(job)).inc(job.available());
+    // A resumed job starts with the earlier job's successes delivered: they are not submitted.
+    submitted.labelValues(task(job)).inc(job.available() - job.delivered());
   }
 
   @Override

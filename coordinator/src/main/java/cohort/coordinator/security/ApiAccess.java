@@ -29,7 +29,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * header {@value #DASHBOARD_HEADER}, which another site's page cannot send without the
  * coordinator's consent, so a page elsewhere cannot cancel jobs in the user's name. The login page,
  * the dashboard's own scripts and styles and the WebJars are open: they hold nothing of the
- * cluster. A browser without a session that asks for a dashboard page is sent to the login page.
+ * cluster. A browser without a session that asks for the dashboard's page is sent to the login
+ * page; its scripts' requests get 401, and the page then goes to the login itself.
  */
 public final class ApiAccess {
 
@@ -44,6 +45,9 @@ public final class ApiAccess {
 
   /** The dashboard's login page. */
   public static final String LOGIN = "/ui/login";
+
+  /** Where the dashboard logs out. */
+  public static final String LOGOUT = "/ui/logout";
 
   /** How long a dashboard session lasts unless configured otherwise. */
   public static final Duration SESSION_LIFETIME = Duration.ofHours(12);
@@ -115,7 +119,7 @@ public final class ApiAccess {
                       + DASHBOARD_HEADER
                       + "; the dashboard's own pages send it"));
     }
-    if (header == null && reads && (path.equals("/ui") || path.startsWith("/ui/"))) {
+    if (header == null && reads && (path.equals("/ui") || path.equals("/ui/"))) {
       return Optional.of(
           HttpResponse.create()
               .withStatus(StatusCodes.SEE_OTHER)
@@ -129,10 +133,14 @@ public final class ApiAccess {
     return Optional.of(unauthorized(header == null));
   }
 
-  /** Paths anyone may ask for: health, the login page, the dashboard's scripts and styles. */
+  /**
+   * Paths anyone may ask for: health, the login page, logging out (which only clears the cookie),
+   * the dashboard's scripts and styles.
+   */
   private static boolean open(String path) {
     return path.equals(HEALTH)
         || path.equals(LOGIN)
+        || path.equals(LOGOUT)
         || path.startsWith("/ui/assets/")
         || path.startsWith("/webjars/");
   }

@@ -12,9 +12,9 @@ import cohort.coordinator.security.Sessions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +31,7 @@ import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.SameSite;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -90,13 +91,21 @@ public final class DashboardRoutes extends AllDirectives {
   /**
    * The routes under {@code /ui} and {@code /webjars}. The dashboard's own files are checked again
    * at every use (their ETag), so a browser never shows a page from its cache without the server
-   * seeing a session first; the WebJars, whose paths hold their version, are kept for a year.
+   * seeing a session first, and no other site may frame them; the WebJars, whose paths hold their
+   * version, are kept for a year.
    */
   public Route routes() {
     return concat(
         pathPrefix(
             "ui",
-            () -> respondWithHeader(CacheControl.create(CacheDirectives.NO_CACHE), this::uiRoutes)),
+            () ->
+                respondWithHeaders(
+                    List.of(
+                        CacheControl.create(CacheDirectives.NO_CACHE),
+                        // No page of another origin may frame the dashboard and trick clicks.
+                        RawHeader.create("X-Frame-Options", "DENY"),
+                        RawHeader.create("Content-Security-Policy", "frame-ancestors 'none'")),
+                    this::uiRoutes)),
         pathPrefix(
             "webjars",
             () ->
@@ -198,7 +207,7 @@ public final class DashboardRoutes extends AllDirectives {
             (ActorRef<Optional<ResultLog>> r) -> new ClientRequests.OpenResults(job.id(), r))
         .thenCompose(
             log ->
-                log.map(this::sample)
+                log.map(results -> sample(results, job.failed()))
                     .orElseGet(this::noSample)
                     .thenCombine(ranOn(job.id(), log), (sample, ran) -> detail(job, sample, ran)));
   }
@@ -225,19 +234,21 @@ public final class DashboardRoutes extends AllDirectives {
           try {
             return counts.update(JobLogFile.beside(log.get().file()));
           } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalStateException(
+                "cannot read the job log of job " + id + ": " + e.getMessage(), e);
           }
         },
         blocking);
   }
 
   private CompletionStage<ResultSample> noSample() {
-    return CompletableFuture.completedFuture(new ResultSample());
+    return CompletableFuture.completedFuture(new ResultSample(0));
   }
 
-  private CompletionStage<ResultSample> sample(ResultLog log) {
+  /** The first results and errors of a job that had {@code failed} errors when asked. */
+  private CompletionStage<ResultSample> sample(ResultLog log, long failed) {
     // One stream fills it, one line after the other; it stops as soon as the sample is full.
-    ResultSample sample = new ResultSample();
+    ResultSample sample = new ResultSample(failed);
     return log.jsonLinesSoFar(blocking)
         .via(
             Framing.delimiter(
@@ -254,7 +265,8 @@ public final class DashboardRoutes extends AllDirectives {
     try {
       return json.readTree(line.toArray());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // The log renders its own frames: a line that is not JSON is a damaged results file.
+      throw new IllegalStateException("a result of this job cannot be read back as JSON", e);
     }
   }
 }

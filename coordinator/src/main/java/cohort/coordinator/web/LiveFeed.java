@@ -67,7 +67,8 @@ public final class LiveFeed {
     CompletionStage<List<JobState>> jobs = asks.ask(ClientRequests.ListJobs::new);
     CompletionStage<ClusterView> cluster =
         asks.ask((ActorRef<ClusterView> r) -> new ClientRequests.GetCluster(r));
-    return jobs.thenCombine(
+    // Off the coordinator's thread, which completes the asks: the views and the JSON are ours.
+    return jobs.thenCombineAsync(
         cluster,
         (states, view) -> {
           Instant now = clock.instant();
@@ -80,7 +81,8 @@ public final class LiveFeed {
             throw new IllegalStateException("the dashboard's snapshot is not JSON", e);
           }
           return "sampled";
-        });
+        },
+        asks.system().executionContext());
   }
 
   private String missed(Throwable e) {

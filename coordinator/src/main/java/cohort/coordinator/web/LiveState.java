@@ -73,9 +73,11 @@ public final class LiveState {
       if (history == null) {
         history = new ArrayDeque<>();
         if (!first) {
-          // A job new since the sample before did all it did within that second.
-          completed += point.done();
-          dispatched += point.started();
+          // A job new since the sample before did all it did within that second, but for the
+          // inputs a resumed job took over done.
+          long skipped = status.resumed() == null ? 0 : status.resumed().skipped();
+          completed += Math.max(0, point.done() - skipped);
+          dispatched += Math.max(0, point.started() - skipped);
         }
       } else {
         JobPoint before = history.getLast();

@@ -21,9 +21,18 @@ public final class ResultSample {
   /** Results read at most in search of errors. */
   public static final long SCANNED = 100_000;
 
+  private final long failed;
   private final List<JsonNode> first = new ArrayList<>();
   private final List<JsonNode> errors = new ArrayList<>();
   private long read;
+
+  /**
+   * @param failed the job's errors when the sample is taken: once it holds that many (or {@link
+   *     #ERRORS}), reading on finds no error it would show
+   */
+  public ResultSample(long failed) {
+    this.failed = failed;
+  }
 
   /** Takes the next result line, parsed. */
   public ResultSample add(JsonNode result) {
@@ -51,7 +60,7 @@ public final class ResultSample {
 
   /** Whether it holds all it shows: reading further would change nothing. */
   public boolean full() {
-    return first.size() >= FIRST && errors.size() >= ERRORS;
+    return first.size() >= FIRST && errors.size() >= Math.min(ERRORS, failed);
   }
 
   /** Results read. */

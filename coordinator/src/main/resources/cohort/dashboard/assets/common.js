@@ -72,6 +72,10 @@ var Cohort = (function () {
     source.onerror = function () {
       badge.textContent = 'reconnecting';
       badge.className = 'connection lost';
+      // The browser reconnects by itself, unless the session ended: then log in again.
+      fetch('/cluster', { credentials: 'same-origin' }).then(function (response) {
+        if (response.status === 401) { window.location = '/ui/login'; }
+      }).catch(function () { /* the coordinator is away: keep trying */ });
     };
   }
   function onSnapshot(listener) {
@@ -88,7 +92,10 @@ var Cohort = (function () {
       credentials: 'same-origin',
       headers: method === 'GET' ? {} : { 'X-Cohort-Dashboard': '1' }
     }).then(function (response) {
-      if (response.status === 401 || response.status === 303) { window.location = '/ui/login'; }
+      if (response.status === 401) {
+        window.location = '/ui/login';
+        throw new Error('the session ended; log in again');
+      }
       return response.json().then(function (body) {
         if (!response.ok) { throw new Error(body.error || ('the coordinator answered ' + response.status)); }
         return body;

@@ -42,6 +42,9 @@ Cohort.jobView = function (root, id) {
     status = live.status;
     Cohort.replace(header, [Cohort.state(status.state), el('span', { 'class': 'mono', text: status.task }),
       Cohort.progress(status), Cohort.cancelButton(status),
+      status.resumed ? el('span', { 'class': 'muted' }, ['resumes ',
+        el('a', { href: '#/jobs/' + encodeURIComponent(status.resumed.from), text: status.resumed.from }),
+        ': ' + Cohort.count(status.resumed.skipped) + ' inputs were done there']) : null,
       status.message ? el('span', { 'class': 'muted', text: status.message }) : null]);
     Cohort.replace(tiles, [
       tile('Done', Cohort.count(status.succeeded + status.failed) + ' / ' + Cohort.count(status.total) +

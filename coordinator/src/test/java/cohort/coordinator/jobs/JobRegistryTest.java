@@ -2,10 +2,13 @@ package cohort.coordinator.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.api.Result;
 import cohort.coordinator.job.InputSource;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobSpec;
+import cohort.coordinator.job.ResumePlan;
 import cohort.protocol.TaskSpec;
+import com.fasterxml.jackson.databind.node.IntNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
@@ -81,5 +84,34 @@ class JobRegistryTest {
     streamed.apply(new JobEvent.InputsAdded(1), T0);
     streamed.apply(new JobEvent.InputsClosed(), T0);
     assertThat(jobs.inputsRefused(streamed.id()).orElseThrow().error()).contains("have ended");
+  }
+
+  /**
+   * Tests that a finished job stays while a running job resumes it, beyond the retention, and is
+   * forgotten once nothing resumes it: a restart reads its results again for the job that resumes
+   * it.
+   */
+  @Test
+  void keepsAJobWhileARunningJobResumesIt(@TempDir Path dir) {
+    JobRegistry jobs = new JobRegistry(dir, 1);
+    Job earlier = accept(jobs, ECHO, InputSource.range(0, 2), 1, T0);
+    earlier.apply(new JobEvent.Cancelled("test"), T0);
+    assertThat(jobs.ended(earlier, T0)).isEmpty();
+    ResumePlan plan =
+        ResumePlan.of(
+            earlier.id(),
+            2,
+            List.of(Result.ok(0, IntNode.valueOf(0), IntNode.valueOf(0))).iterator());
+    Job resuming = jobs.prepare(ECHO, InputSource.range(0, 2), 1, T0, plan, 1);
+    jobs.register(resuming);
+    Job other = accept(jobs, ECHO, InputSource.range(0, 1), 1, T0);
+    other.apply(new JobEvent.Cancelled("test"), T0);
+    assertThat(jobs.ended(other, T0)).as("earlier is resumed: kept").isEmpty();
+    assertThat(jobs.get(earlier.id())).isPresent();
+
+    resuming.apply(new JobEvent.Cancelled("test"), T0);
+    assertThat(jobs.ended(resuming, T0))
+        .extracting(Job::id)
+        .containsExactly(earlier.id(), other.id());
   }
 }

@@ -225,6 +225,7 @@ class MetricsTextTest {
         "2026-01-01T00:00:00Z",
         0,
         null,
-        false);
+        false,
+        null);
   }
 }

@@ -37,7 +37,8 @@ class LiveStateTest {
         T0.toString(),
         0,
         null,
-        false);
+        false,
+        null);
   }
 
   private void sample(int second, JobStatus... jobs) {
@@ -113,5 +114,35 @@ class LiveStateTest {
     assertThat(state.history("a")).hasSize(LiveState.JOB_HISTORY);
     assertThat(state.history("a").get(0).done()).isEqualTo(50);
     assertThat(state.latest().rates()).hasSize(LiveState.CLUSTER_HISTORY);
+  }
+
+  /** Tests that a resumed job's inputs done before it started are no burst of completions. */
+  @Test
+  void aResumedJobsSkippedInputsAreNotCompletions() {
+    sample(0);
+    JobStatus resumed =
+        new JobStatus(
+            "r",
+            "sleep",
+            JobStatus.State.RUNNING,
+            false,
+            null,
+            100,
+            95,
+            0,
+            2,
+            3,
+            0,
+            null,
+            null,
+            T0.toString(),
+            0,
+            null,
+            false,
+            new JobStatus.Resumed("a", 90));
+    sample(1, resumed);
+    LiveState.ClusterPoint last = state.latest().rates().get(1);
+    assertThat(last.completed()).isCloseTo(5.0, within(1e-9));
+    assertThat(last.dispatched()).isCloseTo(7.0, within(1e-9));
   }
 }

@@ -22,7 +22,7 @@ class ResultSampleTest {
   /** Tests that it keeps the first results and errors up to their limits, then says it is full. */
   @Test
   void keepsTheFirstResultsAndErrors() throws Exception {
-    ResultSample sample = new ResultSample();
+    ResultSample sample = new ResultSample(Long.MAX_VALUE);
     long i = 0;
     while (!sample.full()) {
       assertThat(i).as("full once it holds 50 errors").isLessThan(1000);
@@ -35,5 +35,22 @@ class ResultSampleTest {
     assertThat(sample.errors()).hasSize(ResultSample.ERRORS);
     assertThat(sample.errors())
         .allSatisfy(e -> assertThat(e.path("index").asLong() % 7).isEqualTo(3));
+  }
+
+  /** Tests that a job with few errors stops being read once its first results and errors are in. */
+  @Test
+  void stopsOnceItHoldsTheJobsErrors() throws Exception {
+    ResultSample none = new ResultSample(0);
+    for (long i = 0; i < ResultSample.FIRST; i++) {
+      assertThat(none.full()).isFalse();
+      none.add(result(i, false));
+    }
+    assertThat(none.full()).as("no errors to look for").isTrue();
+    ResultSample two = new ResultSample(2);
+    for (long i = 0; i < 30; i++) {
+      two.add(result(i, i == 3 || i == 25));
+    }
+    assertThat(two.full()).isTrue();
+    assertThat(two.errors()).extracting(e -> e.path("index").asLong()).containsExactly(3L, 25L);
   }
 }
