@@ -199,7 +199,12 @@ class DashboardIT {
     browser.await("the throughput chart", d -> browser.text("#job-chart .u-legend"));
     browser.screenshot("job");
 
-    browser.find(By.cssSelector("#view button[data-cancel='" + job.id() + "']")).click();
+    browser.await(
+        "the cancel button, clicked",
+        d -> {
+          d.findElement(By.cssSelector("#view button[data-cancel='" + job.id() + "']")).click();
+          return true;
+        });
     WebElement dialog = browser.find(By.id("confirm"));
     browser.await("the confirmation", d -> dialog.isDisplayed());
     assertThat(browser.text("#confirm-title")).contains(job.id());

@@ -38,14 +38,22 @@ Cohort.jobView = function (root, id) {
       el('div', { 'class': 'value', text: value })]);
   }
 
+  // The header's parts are made again only when the job's state changes, so its cancel button
+  // stays the same element under the user's pointer while the progress moves.
+  var shownState = null;
+  var bar = el('span');
   function showStatus(live) {
     status = live.status;
-    Cohort.replace(header, [Cohort.state(status.state), el('span', { 'class': 'mono', text: status.task }),
-      Cohort.progress(status), Cohort.cancelButton(status),
-      status.resumed ? el('span', { 'class': 'muted' }, ['resumes ',
-        el('a', { href: '#/jobs/' + encodeURIComponent(status.resumed.from), text: status.resumed.from }),
-        ': ' + Cohort.count(status.resumed.skipped) + ' inputs were done there']) : null,
-      status.message ? el('span', { 'class': 'muted', text: status.message }) : null]);
+    Cohort.replace(bar, [Cohort.progress(status)]);
+    if (shownState !== status.state) {
+      shownState = status.state;
+      Cohort.replace(header, [Cohort.state(status.state), el('span', { 'class': 'mono', text: status.task }),
+        bar, Cohort.cancelButton(status),
+        status.resumed ? el('span', { 'class': 'muted' }, ['resumes ',
+          el('a', { href: '#/jobs/' + encodeURIComponent(status.resumed.from), text: status.resumed.from }),
+          ': ' + Cohort.count(status.resumed.skipped) + ' inputs were done there']) : null,
+        status.message ? el('span', { 'class': 'muted', text: status.message }) : null]);
+    }
     Cohort.replace(tiles, [
       tile('Done', Cohort.count(status.succeeded + status.failed) + ' / ' + Cohort.count(status.total) +
         (status.inputsOpen ? '+' : '')),
