@@ -3,6 +3,7 @@ package cohort.cli.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 
 /** Where the system tests find the built jar and their own classes, and where children log. */
@@ -54,8 +55,10 @@ final class Children {
     Path dir = Path.of(require("cohort.it.logs"), test.getSimpleName());
     try {
       Files.createDirectories(dir);
-      try (var old = Files.list(dir)) {
-        for (Path file : old.toList()) {
+      // What an earlier run left, folders (screenshots) included, deepest first.
+      try (var old = Files.walk(dir)) {
+        for (Path file :
+            old.filter(p -> !p.equals(dir)).sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(file);
         }
       }
