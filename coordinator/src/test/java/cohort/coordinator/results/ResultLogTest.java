@@ -59,6 +59,17 @@ class ResultLogTest {
 
   private final TestProbe<CoordinatorProtocol.Command> owner = testKit.createTestProbe();
 
+  /** A writer of job "j" into {@code log}, telling the test's probe what it wrote. */
+  private ActorRef<ResultWriter.Command> writer(ResultLog log, Path dir) {
+    return testKit.spawn(
+        ResultWriter.create(
+            ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
+            new BlobStore(dir.resolve("blobs")),
+            cohort.coordinator.journal.Journal.NONE,
+            owner.ref(),
+            Written::new));
+  }
+
   /** A block of the results {@code from} to {@code to - 1}, each output twice its input. */
   private static ResultBlock block(int from, int to) {
     List<JsonNode> inputs = new java.util.ArrayList<>();
@@ -74,14 +85,7 @@ class ResultLogTest {
   @Test
   void readerFollowsTheWriter(@TempDir Path dir) throws Exception {
     ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
-    ActorRef<ResultWriter.Command> writer =
-        testKit.spawn(
-            ResultWriter.create(
-                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
-                new BlobStore(dir.resolve("blobs")),
-                cohort.coordinator.journal.Journal.NONE,
-                owner.ref(),
-                Written::new));
+    ActorRef<ResultWriter.Command> writer = writer(log, dir);
     CompletionStage<ByteString> read =
         log.jsonLines(blocking)
             .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system());
@@ -116,14 +120,7 @@ class ResultLogTest {
   @Test
   void readerOfWhatIsThereEndsWhileTheJobRuns(@TempDir Path dir) throws Exception {
     ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
-    ActorRef<ResultWriter.Command> writer =
-        testKit.spawn(
-            ResultWriter.create(
-                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
-                new BlobStore(dir.resolve("blobs")),
-                cohort.coordinator.journal.Journal.NONE,
-                owner.ref(),
-                Written::new));
+    ActorRef<ResultWriter.Command> writer = writer(log, dir);
     writer.tell(new ResultWriter.Append(List.of(block(0, 2))));
     assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 2));
 
@@ -147,14 +144,7 @@ class ResultLogTest {
   @Test
   void lateReaderReadsAll(@TempDir Path dir) throws Exception {
     ResultLog log = new ResultLog(dir.resolve("job.ndjson"));
-    ActorRef<ResultWriter.Command> writer =
-        testKit.spawn(
-            ResultWriter.create(
-                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
-                new BlobStore(dir.resolve("blobs")),
-                cohort.coordinator.journal.Journal.NONE,
-                owner.ref(),
-                Written::new));
+    ActorRef<ResultWriter.Command> writer = writer(log, dir);
     for (int i = 0; i < 5000; i++) {
       writer.tell(new ResultWriter.Append(List.of(block(i, i + 1))));
     }
@@ -206,14 +196,7 @@ class ResultLogTest {
     assertThat(Files.exists(log.file())).isFalse();
     assertThat(read.toCompletableFuture().isDone()).isFalse();
 
-    ActorRef<ResultWriter.Command> writer =
-        testKit.spawn(
-            ResultWriter.create(
-                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
-                new BlobStore(dir.resolve("blobs")),
-                cohort.coordinator.journal.Journal.NONE,
-                owner.ref(),
-                Written::new));
+    ActorRef<ResultWriter.Command> writer = writer(log, dir);
     writer.tell(new ResultWriter.Append(List.of(block(0, 1))));
     writer.tell(new ResultWriter.Close("SUCCEEDED", null, java.time.Instant.EPOCH));
 
@@ -246,14 +229,7 @@ class ResultLogTest {
         CompletableFuture.supplyAsync(() -> readAll(log.follow(true, running)));
     CompletableFuture<byte[]> frames =
         CompletableFuture.supplyAsync(() -> readAll(log.follow(false, running)));
-    ActorRef<ResultWriter.Command> writer =
-        testKit.spawn(
-            ResultWriter.create(
-                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
-                new BlobStore(dir.resolve("blobs")),
-                cohort.coordinator.journal.Journal.NONE,
-                owner.ref(),
-                Written::new));
+    ActorRef<ResultWriter.Command> writer = writer(log, dir);
     writer.tell(new ResultWriter.Append(List.of(block(0, 2))));
     assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 2));
     assertThat(lines.isDone()).isFalse();
@@ -295,14 +271,7 @@ class ResultLogTest {
     java.io.BufferedReader lines =
         new java.io.BufferedReader(
             new java.io.InputStreamReader(log.follow(true, stopped), StandardCharsets.UTF_8));
-    ActorRef<ResultWriter.Command> writer =
-        testKit.spawn(
-            ResultWriter.create(
-                ResultWriter.Setup.fresh(log, "j", java.time.Duration.ZERO),
-                new BlobStore(dir.resolve("blobs")),
-                cohort.coordinator.journal.Journal.NONE,
-                owner.ref(),
-                Written::new));
+    ActorRef<ResultWriter.Command> writer = writer(log, dir);
     writer.tell(new ResultWriter.Append(List.of(block(0, 1))));
     assertThat(lines.readLine()).isEqualTo("{\"index\":0,\"input\":0,\"output\":0}");
     CompletableFuture<String> next =
