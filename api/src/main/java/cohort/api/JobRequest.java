@@ -36,6 +36,16 @@ import java.util.function.Consumer;
  * @param resumeFrom the id of an earlier job of the same task, parameters and inputs: only its
  *     inputs without a successful result run, at their own indices (GNU parallel's {@code
  *     --resume}); absent to run every input
+ * @param priority higher runs first: free slots go to the highest priority, and jobs of equal
+ *     priority share the slots; from -1000 to 1000, 0 when absent
+ * @param maxRunning the most of the job's inputs running at once across the cluster; absent for no
+ *     cap
+ * @param limits named limits the job shares with every job that names them, with the slots each
+ *     allows them together, such as {@code {"db":4}}; a limit of 1 is a cluster-wide lock
+ * @param rate the most of the job's inputs started per second, minute or hour across the cluster,
+ *     such as {@code "100/s"}
+ * @param rates named rates the job shares with every job that names them, such as {@code
+ *     {"api":"10/s"}}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -52,12 +62,17 @@ public record JobRequest(
     String taskTimeout,
     Boolean stream,
     CodeRef code,
-    String resumeFrom) {
+    String resumeFrom,
+    Integer priority,
+    Integer maxRunning,
+    Map<String, Integer> limits,
+    String rate,
+    Map<String, String> rates) {
 
   /** The field names, for error messages. */
   public static final String FIELDS =
       "task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts,"
-          + " taskTimeout, stream, code, resumeFrom";
+          + " taskTimeout, stream, code, resumeFrom, priority, maxRunning, limits, rate, rates";
 
   /** A request for the task over explicit inputs, with every option at its default. */
   public static JobRequest of(String task, List<JsonNode> inputs) {
@@ -147,6 +162,34 @@ public record JobRequest(
     return edit(d -> d.resumeFrom = value);
   }
 
+  /** This request with a priority: higher runs first (0 when absent). */
+  public JobRequest withPriority(Integer value) {
+    return edit(d -> d.priority = value);
+  }
+
+  /** This request with a cap on its inputs running at once across the cluster. */
+  public JobRequest withMaxRunning(Integer value) {
+    return edit(d -> d.maxRunning = value);
+  }
+
+  /**
+   * This request sharing named limits with every job that names them, such as {@code db=4}: the
+   * slots all of them hold together.
+   */
+  public JobRequest withLimits(Map<String, Integer> value) {
+    return edit(d -> d.limits = value);
+  }
+
+  /** This request with a rate such as {@code "100/s"}: its inputs started across the cluster. */
+  public JobRequest withRate(String value) {
+    return edit(d -> d.rate = value);
+  }
+
+  /** This request sharing named rates, such as {@code api=10/s}, with every job naming them. */
+  public JobRequest withRates(Map<String, String> value) {
+    return edit(d -> d.rates = value);
+  }
+
   private JobRequest edit(Consumer<Draft> change) {
     Draft d = new Draft(this);
     change.accept(d);
@@ -169,6 +212,11 @@ public record JobRequest(
     Boolean stream;
     CodeRef code;
     String resumeFrom;
+    Integer priority;
+    Integer maxRunning;
+    Map<String, Integer> limits;
+    String rate;
+    Map<String, String> rates;
 
     Draft(String task) {
       this.task = task;
@@ -189,6 +237,11 @@ public record JobRequest(
       stream = r.stream;
       code = r.code;
       resumeFrom = r.resumeFrom;
+      priority = r.priority;
+      maxRunning = r.maxRunning;
+      limits = r.limits;
+      rate = r.rate;
+      rates = r.rates;
     }
 
     JobRequest build() {
@@ -206,7 +259,12 @@ public record JobRequest(
           taskTimeout,
           stream,
           code,
-          resumeFrom);
+          resumeFrom,
+          priority,
+          maxRunning,
+          limits,
+          rate,
+          rates);
     }
   }
 }

@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param inputsOpen true while a streamed job's inputs still arrive; {@code total} then counts
  *     those so far
  * @param resumed the job this one resumes ({@code --resume-from}), or null
+ * @param priority the job's priority, or null for the default 0
+ * @param waiting why a pending job has not started and its place in line, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(
@@ -45,7 +47,9 @@ public record JobStatus(
     long elapsedMillis,
     String message,
     boolean inputsOpen,
-    Resumed resumed) {
+    Resumed resumed,
+    Integer priority,
+    String waiting) {
 
   /**
    * What a job resumes.

@@ -137,6 +137,8 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Mixin JobOptions jobOptions;
 
+  @Mixin SchedulingOptions scheduling;
+
   @Mixin JarOption jar;
 
   @Mixin CoordinatorOption coordinator;
@@ -313,21 +315,32 @@ final class SubmitCommand implements Callable<Integer> {
       list = inputs.stream().map(JsonArgs::parse).toList();
     }
     boolean streamed = inputFile != null || fileMode;
-    return new JobRequest(
-        task,
-        parameters.isEmpty() ? null : parameters,
-        list,
-        range,
-        split,
-        jobOptions.ordered(),
-        jobOptions.combine,
-        jobOptions.batch,
-        jobOptions.retries,
-        jobOptions.maxAttempts,
-        jobOptions.taskTimeout,
-        streamed ? Boolean.TRUE : null,
-        null,
-        jobOptions.resumeFrom);
+    JobRequest request =
+        new JobRequest(
+            task,
+            parameters.isEmpty() ? null : parameters,
+            list,
+            range,
+            split,
+            jobOptions.ordered(),
+            jobOptions.combine,
+            jobOptions.batch,
+            jobOptions.retries,
+            jobOptions.maxAttempts,
+            jobOptions.taskTimeout,
+            streamed ? Boolean.TRUE : null,
+            null,
+            jobOptions.resumeFrom,
+            null,
+            null,
+            null,
+            null,
+            null);
+    try {
+      return scheduling.applyTo(request);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
   }
 
   private ResultPrinter.Format outputFormat() {

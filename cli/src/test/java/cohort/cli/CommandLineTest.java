@@ -249,4 +249,50 @@ class CommandLineTest {
     String[] exec = {"submit", "exec", "--input", "--", "-n", "--", "printf", "%s", "--"};
     assertThat(CohortCommand.commandStart(exec)).isEqualTo(5);
   }
+
+  /** Tests that the scheduling options reach the job request, and bad ones are usage errors. */
+  @Test
+  void schedulingOptions() {
+    CommandLine commandLine = CohortCommand.commandLine();
+    commandLine.parseArgs(
+        "submit",
+        "echo",
+        "1",
+        "--priority",
+        "7",
+        "--max-running",
+        "3",
+        "--limit",
+        "db=4",
+        "--limit",
+        "lock=1",
+        "--rate",
+        "100/s",
+        "--rate",
+        "api=10/m");
+    SubmitCommand submit = commandLine.getSubcommands().get("submit").getCommand();
+    cohort.api.JobRequest request = submit.request();
+    assertThat(request.priority()).isEqualTo(7);
+    assertThat(request.maxRunning()).isEqualTo(3);
+    assertThat(request.limits()).containsEntry("db", 4).containsEntry("lock", 1);
+    assertThat(request.rate()).isEqualTo("100/s");
+    assertThat(request.rates()).containsExactly(java.util.Map.entry("api", "10/m"));
+
+    Outcome bad =
+        run("submit", "echo", "1", "--limit", "db", "--coordinator", "http://127.0.0.1:1");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--limit db is not NAME=K");
+    Outcome twice =
+        run(
+            "submit",
+            "echo",
+            "1",
+            "--rate",
+            "1/s",
+            "--rate",
+            "2/s",
+            "--coordinator",
+            "http://127.0.0.1:1");
+    assertThat(twice.err()).contains("--rate is given twice for the job");
+  }
 }

@@ -32,6 +32,8 @@ class JobEndTest {
         1500,
         null,
         false,
+        null,
+        null,
         null);
   }
 

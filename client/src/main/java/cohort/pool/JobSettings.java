@@ -52,6 +52,11 @@ final class JobSettings {
         options.taskTimeout() == null ? null : options.taskTimeout().toMillis() + "ms",
         null,
         code,
+        null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 }

@@ -16,6 +16,7 @@ import cohort.coordinator.jobs.JobWaiter;
 import cohort.coordinator.metrics.CoordinatorMetrics;
 import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.results.ResultWriter;
+import cohort.coordinator.scheduling.Admission;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
@@ -38,6 +39,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
@@ -58,6 +60,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private final CoordinatorSettings settings;
   private final Clock clock;
+  private final TimerScheduler<CoordinatorProtocol.Command> timers;
   private final Executor blocking;
   private final String address;
   private ClientRequests.HttpServing http = ClientRequests.HttpServing.NOT_YET;
@@ -87,18 +90,28 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       BlobStore blobs,
       Clock clock,
       Durability durability) {
-    return Behaviors.setup(
-        context -> new Coordinator(context, settings, dataDir, blobs, clock, durability));
+    return Behaviors.withTimers(
+        timers ->
+            Behaviors.setup(
+                context ->
+                    new Coordinator(context, timers, settings, dataDir, blobs, clock, durability)));
+  }
+
+  /** Time for a round: a job held back by its rate has a token again. */
+  private enum RateTick implements CoordinatorProtocol.Command {
+    INSTANCE
   }
 
   private Coordinator(
       ActorContext<CoordinatorProtocol.Command> context,
+      TimerScheduler<CoordinatorProtocol.Command> timers,
       CoordinatorSettings settings,
       Path dataDir,
       BlobStore blobs,
       Clock clock,
       Durability durability) {
     super(context);
+    this.timers = timers;
     this.durability = durability;
     this.settings = settings;
     this.clock = clock;
@@ -114,7 +127,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         new Dispatcher(
             settings.batching(),
             settings.moveQueuedOver().map(Rebalancer::new).orElseGet(Rebalancer::off),
-            context.getSelf());
+            context.getSelf(),
+            new Admission(settings.limits().maxRunningJobs()));
     this.admissions =
         context.spawn(Admissions.create(context.getSelf(), settings.checkTimeout()), "admissions");
     this.membership =
@@ -172,6 +186,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(Membership.Lost.class, this::onNodeLost)
         .onMessage(Membership.Reachable.class, this::onNodeReachable)
         .onMessage(JobIntake.ResultsWritten.class, this::onResultsWritten)
+        .onMessage(RateTick.class, tick -> routed(this::dispatch))
         .onMessage(JobIntake.WaiterGone.class, this::onWaiterGone)
         .onMessage(ClientRequests.SubmitJob.class, this::onSubmitJob)
         .onMessage(Admissions.Admitted.class, admitted -> accept(admitted.submit()))
@@ -304,6 +319,20 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     nodes = dispatcher.round(nodes, jobs, outbox, clock.instant());
     outbox.flush();
     jobs.flushResults();
+    wakeForRates();
+  }
+
+  /** Runs a round when a job that its rate held back may send again. */
+  private void wakeForRates() {
+    dispatcher
+        .wakeAt()
+        .ifPresent(
+            at ->
+                timers.startSingleTimer(
+                    RateTick.INSTANCE,
+                    java.time.Duration.ofMillis(
+                        Math.max(
+                            1, java.time.Duration.between(clock.instant(), at).toMillis() + 1))));
   }
 
   /** Applies an event to a job, and ends the job when it is done. */
@@ -338,6 +367,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private void firstRound() {
     nodes = dispatcher.round(nodes, jobs, outbox, clock.instant());
     outbox.flush();
+    wakeForRates();
   }
 
   private Behavior<CoordinatorProtocol.Command> onWaiterGone(JobIntake.WaiterGone gone) {

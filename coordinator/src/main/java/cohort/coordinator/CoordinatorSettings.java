@@ -67,7 +67,8 @@ public record CoordinatorSettings(
           positive(config, "cohort.coordinator.sync-interval"),
           new JobLimits(
               atLeast(config, "cohort.coordinator.max-active-jobs", 1),
-              longAtLeast(config, "cohort.coordinator.max-inputs-per-job", 1)));
+              longAtLeast(config, "cohort.coordinator.max-inputs-per-job", 1),
+              atLeast(config, "cohort.coordinator.max-running-jobs", 0)));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

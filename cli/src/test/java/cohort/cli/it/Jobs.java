@@ -66,6 +66,21 @@ final class Jobs {
     throw new AssertionError("timed out waiting for " + what + "; cluster: " + last);
   }
 
+  /** Waits until the job's status meets the condition (within 30 s). */
+  static cohort.api.JobStatus awaitState(
+      CohortClient client, String job, Predicate<cohort.api.JobStatus> condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    cohort.api.JobStatus last = null;
+    while (System.nanoTime() < deadline) {
+      last = client.status(job);
+      if (condition.test(last)) {
+        return last;
+      }
+      pause(20);
+    }
+    throw new AssertionError("timed out waiting on job " + job + "; its status: " + last);
+  }
+
   /** Makes sure at least {@code count} nodes are up, starting more if needed. */
   static void ensureNodes(LocalCluster cluster, CohortClient client, int count) {
     long alive = cluster.nodes().stream().filter(JvmProcess::isAlive).count();

@@ -13,10 +13,23 @@ import java.util.Optional;
  *
  * @param maxActiveJobs jobs running or waiting for inputs at once
  * @param maxInputsPerJob inputs one job may have
+ * @param maxRunningJobs jobs that run at once ({@code cohort.coordinator.max-running-jobs}); the
+ *     rest of the active ones wait their turn, highest priority first; 0 for no cap
  */
-public record JobLimits(int maxActiveJobs, long maxInputsPerJob) {
+public record JobLimits(int maxActiveJobs, long maxInputsPerJob, int maxRunningJobs) {
+
+  /** Limits without a cap on running jobs. */
+  public JobLimits(int maxActiveJobs, long maxInputsPerJob) {
+    this(maxActiveJobs, maxInputsPerJob, 0);
+  }
 
   public JobLimits {
+    if (maxRunningJobs < 0) {
+      throw new IllegalArgumentException(
+          "cohort.coordinator.max-running-jobs = "
+              + maxRunningJobs
+              + ": use a whole number of jobs, or 0 for no cap");
+    }
     if (maxActiveJobs < 1 || maxInputsPerJob < 1) {
       throw new IllegalArgumentException(
           "job limits must be 1 or more: max-active-jobs = "

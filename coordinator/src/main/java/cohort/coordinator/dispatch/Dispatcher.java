@@ -2,12 +2,16 @@ package cohort.coordinator.dispatch;
 
 import cohort.coordinator.job.Batch;
 import cohort.coordinator.job.Batching;
+import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobEvent.Returned;
 import cohort.coordinator.job.JobState;
+import cohort.coordinator.job.Phase;
 import cohort.coordinator.jobs.InputGate;
 import cohort.coordinator.jobs.Job;
 import cohort.coordinator.jobs.JobRegistry;
+import cohort.coordinator.scheduling.Admission;
+import cohort.coordinator.scheduling.Shares;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.WorkerProtocol.ReturnQueued;
@@ -17,15 +21,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Decides which batches go to which node: a round of dispatch gives each node with credit one batch
- * at a time, from the running jobs in turn, until no node has credit or no job has work it can
- * send; then it lets in streamed inputs that waited for room, and goes on while that brings work.
- * The batches go into an {@link Outbox}, sent when the round ends.
+ * at a time, from the job {@link Shares} puts first (priority, then fair share) among those let in
+ * to run ({@link Admission}) that the node can serve and whose limits allow it, until no node has
+ * credit or no job has work it can send; then it lets in streamed inputs that waited for room, and
+ * goes on while that brings work. The batches go into an {@link Outbox}, sent when the round ends.
  *
  * <p>A node holds, per slot, one running batch and as many queued ones as {@link Batching} wants
  * for the job, so tiny tasks are not held up by the round trip and slow ones do not pile up on one
@@ -37,6 +43,10 @@ public final class Dispatcher {
   private final Batching batching;
   private final Rebalancer rebalancer;
   private final ActorRef<CoordinatorProtocol.Command> coordinator;
+  private final Shares shares = new Shares();
+  private final Admission admission;
+  private long admittedAt = -1;
+  private Optional<Instant> wakeAt = Optional.empty();
 
   /**
    * @param rebalancer which queued batches move to idle slots once a round has sent what it could
@@ -44,9 +54,29 @@ public final class Dispatcher {
    */
   public Dispatcher(
       Batching batching, Rebalancer rebalancer, ActorRef<CoordinatorProtocol.Command> coordinator) {
+    this(batching, rebalancer, coordinator, new Admission(0));
+  }
+
+  /**
+   * @param admission the cap on running jobs
+   */
+  public Dispatcher(
+      Batching batching,
+      Rebalancer rebalancer,
+      ActorRef<CoordinatorProtocol.Command> coordinator,
+      Admission admission) {
     this.batching = batching;
     this.rebalancer = rebalancer;
     this.coordinator = coordinator;
+    this.admission = admission;
+  }
+
+  /**
+   * When a job held back by its rate has a token again, as the last round found; the coordinator
+   * runs a round then.
+   */
+  public Optional<Instant> wakeAt() {
+    return wakeAt;
   }
 
   /**
@@ -55,11 +85,16 @@ public final class Dispatcher {
    * @return the node table with the batches sent taken from the nodes' credit
    */
   public NodeTable round(NodeTable nodes, JobRegistry jobs, Outbox outbox, Instant now) {
-    NodeTable after = new Round(nodes, jobs, outbox, now).run();
+    Round round = new Round(nodes, jobs, outbox, now);
+    NodeTable after = round.run();
+    wakeAt = round.turn.wakeAt();
     if (jobs.activeCount() == 0) {
       return after; // no batch of a running job is out: nothing to move (nodes registering)
     }
-    for (Rebalancer.Recall recall : rebalancer.plan(after, Rebalancer.heldIn(jobs))) {
+    List<Rebalancer.Recall> recalls = new ArrayList<>(round.priorityRecalls());
+    rebalancer.asking(recalls);
+    recalls.addAll(rebalancer.plan(after, Rebalancer.heldIn(jobs)));
+    for (Rebalancer.Recall recall : recalls) {
       recall.holder().worker().tell(new ReturnQueued(recall.batches(), coordinator));
     }
     return after;
@@ -85,11 +120,47 @@ public final class Dispatcher {
     return InputGate.limit(job.state(), nodes, batching);
   }
 
+  /**
+   * The running jobs let in by the cap on running jobs. The line is worked out again when jobs come
+   * or go; a job waiting in it is told its place.
+   */
+  private List<Job> admitted(JobRegistry jobs, Instant now) {
+    List<Job> active = jobs.active();
+    if (jobs.generation() != admittedAt) {
+      admittedAt = jobs.generation();
+      List<Admission.Candidate> line = new ArrayList<>(active.size());
+      for (Job job : active) {
+        JobState state = job.state();
+        boolean started = state.phase() != Phase.PENDING || state.batchesMade() > 0;
+        line.add(new Admission.Candidate(job.id(), state.spec().policy().priority(), started));
+      }
+      admission.update(line);
+      for (Job job : active) {
+        String reason = admission.waiting(job.id()).orElse(null);
+        if (!Objects.equals(reason, job.state().waiting().orElse(null))) {
+          job.apply(new JobEvent.Waiting(reason), now);
+        }
+      }
+    }
+    if (admission.waitingCount() == 0) {
+      return active;
+    }
+    List<Job> let = new ArrayList<>(active.size());
+    for (Job job : active) {
+      if (admission.admitted(job.id())) {
+        let.add(job);
+      }
+    }
+    return let;
+  }
+
   private final class Round {
     private NodeTable nodes;
     private final JobRegistry jobs;
     private final Outbox outbox;
     private final Instant now;
+    private final List<Job> runnable;
+    final Shares.Round turn;
 
     /**
      * Which nodes can run a task, worked out once per round: credit changes during a round, the
@@ -102,6 +173,15 @@ public final class Dispatcher {
       this.jobs = jobs;
       this.outbox = outbox;
       this.now = now;
+      this.runnable = admitted(jobs, now);
+      List<Shares.Claim> claims = new ArrayList<>(runnable.size());
+      for (Job job : runnable) {
+        JobState state = job.state();
+        claims.add(
+            new Shares.Claim(
+                job.id(), state.spec().policy(), state.inFlightCount(), state.hasWork()));
+      }
+      this.turn = shares.round(claims, now);
     }
 
     /**
@@ -113,7 +193,7 @@ public final class Dispatcher {
      * cluster (docs/performance.md, "One coordinator, many nodes").
      */
     NodeTable run() {
-      boolean progress = jobs.activeCount() > 0;
+      boolean progress = !runnable.isEmpty();
       while (progress) {
         List<NodeTable.Node> pass = nodes.withRoom(deepestQueue());
         while (!pass.isEmpty()) {
@@ -135,7 +215,7 @@ public final class Dispatcher {
     /** The most batches per slot a running job lets a node queue now; see {@link #sendOne}. */
     private int deepestQueue() {
       int deepest = 0;
-      for (Job job : jobs.active()) {
+      for (Job job : runnable) {
         JobState state = job.state();
         deepest = Math.max(deepest, prefetch(state, where(state.spec().task().offeredAs())));
       }
@@ -151,33 +231,69 @@ public final class Dispatcher {
           task, name -> new TaskNodes(nodes.slotsFor(name), nodes.candidates(name)));
     }
 
-    /** Sends the node one batch from the next job in turn that it can run; false if none. */
+    /**
+     * Sends the node one batch from the first job, as {@link Shares} orders them, that it can run
+     * and may send; false if none.
+     */
     private boolean sendOne(NodeTable.Node node) {
-      for (int turn = jobs.activeCount(); turn > 0; turn--) {
-        Job job = jobs.nextInTurn().orElseThrow();
-        JobState state = job.state();
-        String task = state.spec().task().offeredAs();
-        if (!state.hasWork() || !node.offers(task) || job.results().heldBack()) {
-          continue;
+      List<Job> tried = null;
+      while (true) {
+        Job best = null;
+        for (Job job : runnable) {
+          if ((tried == null || !tried.contains(job))
+              && mayTake(node, job)
+              && (best == null || turn.before(job.id(), best.id()))) {
+            best = job;
+          }
         }
-        TaskNodes cluster = where(task);
-        if (node.outstanding().size() >= node.slots() * (1 + prefetch(state, cluster))) {
-          continue; // the node holds enough of this job's work for now
+        if (best == null) {
+          return false;
         }
-        Optional<Batch> next =
-            batching.next(
-                state, job.inputs(), cluster.slots(), node.address(), cluster.candidates());
-        if (next.isEmpty()) {
-          continue;
+        if (send(node, best)) {
+          return true;
         }
-        Batch batch = next.get();
-        job.apply(new Dispatched(batch, node.id(), node.address()), now);
-        job.inputs().releaseBefore(job.state().nextFresh());
-        nodes = nodes.taken(node.id(), new BatchKey(job.id(), batch.id()));
-        outbox.add(node.worker(), runBatch(job, batch));
-        return true;
+        if (tried == null) {
+          tried = new ArrayList<>();
+        }
+        tried.add(best); // nothing of it fits this node now (say, it failed here): the next one
       }
-      return false;
+    }
+
+    /** Whether the job has work the node runs, room there, and its limits allow a batch now. */
+    private boolean mayTake(NodeTable.Node node, Job job) {
+      JobState state = job.state();
+      String task = state.spec().task().offeredAs();
+      if (!state.hasWork() || !node.offers(task) || job.results().heldBack()) {
+        return false;
+      }
+      int queued = turn.mayQueue(job.id()) ? prefetch(state, where(task)) : 0;
+      // The node holds enough of this job's work for now: or, for a job that may not queue, has no
+      // slot free.
+      return node.outstanding().size() < node.slots() * (1 + queued)
+          && turn.allowance(job.id()) > 0;
+    }
+
+    private boolean send(NodeTable.Node node, Job job) {
+      JobState state = job.state();
+      TaskNodes cluster = where(state.spec().task().offeredAs());
+      Optional<Batch> next =
+          batching.next(
+              state,
+              job.inputs(),
+              cluster.slots(),
+              node.address(),
+              cluster.candidates(),
+              turn.allowance(job.id()));
+      if (next.isEmpty()) {
+        return false;
+      }
+      Batch batch = next.get();
+      job.apply(new Dispatched(batch, node.id(), node.address()), now);
+      job.inputs().releaseBefore(job.state().nextFresh());
+      nodes = nodes.taken(node.id(), new BatchKey(job.id(), batch.id()));
+      outbox.add(node.worker(), runBatch(job, batch));
+      turn.sent(job.id(), batch.size());
+      return true;
     }
 
     private RunBatch runBatch(Job job, Batch batch) {
@@ -195,10 +311,40 @@ public final class Dispatcher {
           batch.attempt() > 1);
     }
 
+    /**
+     * Queued batches of lower priorities to ask back, when a job of higher priority is left with
+     * work that no node had room for.
+     */
+    List<Rebalancer.Recall> priorityRecalls() {
+      List<Job> waiting = new ArrayList<>();
+      Map<String, Integer> priorities = new HashMap<>();
+      int lowestOut = Integer.MAX_VALUE;
+      for (Job job : runnable) {
+        JobState state = job.state();
+        int priority = state.spec().policy().priority();
+        priorities.put(job.id(), priority);
+        if (state.inFlightCount() > 0) {
+          lowestOut = Math.min(lowestOut, priority);
+        }
+        if (state.hasWork() && !job.results().heldBack()) {
+          waiting.add(job);
+        }
+      }
+      int lowest = lowestOut;
+      waiting.removeIf(job -> job.state().spec().policy().priority() <= lowest);
+      if (waiting.isEmpty()) {
+        return List.of();
+      }
+      waiting.sort(
+          java.util.Comparator.comparingInt((Job job) -> job.state().spec().policy().priority())
+              .reversed());
+      return PriorityRecall.plan(nodes, waiting, priorities, rebalancer::askedOrKept);
+    }
+
     /** Lets in uploads that waited for room; true if any got in (so there may be more to send). */
     private boolean admitWaiting() {
       boolean admitted = false;
-      for (Job job : jobs.active()) {
+      for (Job job : runnable) {
         // The limit looks at every node: worked out only for a job that has uploads waiting.
         if (job.gate().hasWaiting()) {
           admitted |= job.admitWaiting(bufferLimit(job, nodes), now);

@@ -143,6 +143,34 @@ public final class Rebalancer {
   }
 
   /**
+   * Whether the holder was asked for the batch and has not answered, or kept it because it had
+   * started: it is not asked for again.
+   */
+  boolean askedOrKept(String holder, BatchKey key) {
+    if (kept.getOrDefault(holder, Set.of()).contains(key)) {
+      return true;
+    }
+    for (List<BatchKey> request : asked.getOrDefault(holder, new ArrayDeque<>())) {
+      if (request.contains(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Remembers requests sent for another reason than idle slots (a higher priority waits), so that
+   * the holders' answers, which come in order, are matched to the right request.
+   */
+  void asking(List<Recall> recalls) {
+    for (Recall recall : recalls) {
+      asked
+          .computeIfAbsent(recall.holder().id(), id -> new ArrayDeque<>())
+          .addLast(recall.batches());
+    }
+  }
+
+  /**
    * A holder answered its oldest request: it gave back {@code given}; what else was asked for had
    * started there and stays.
    */

@@ -48,7 +48,9 @@ public final class ApiViews {
         job.inputsOpen(),
         job.resumed()
             .map(plan -> new JobStatus.Resumed(plan.from(), plan.done().count()))
-            .orElse(null));
+            .orElse(null),
+        job.spec().policy().priority() == 0 ? null : job.spec().policy().priority(),
+        job.waiting().orElse(null));
   }
 
   /** A waited job as {@code POST /jobs?wait=...} answers it: results only when it ended. */

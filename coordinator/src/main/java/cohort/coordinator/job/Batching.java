@@ -106,6 +106,20 @@ public record Batching(
    */
   public Optional<Batch> next(
       JobState job, InputSource source, int clusterSlots, String address, Set<String> candidates) {
+    return next(job, source, clusterSlots, address, candidates, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #next(JobState, InputSource, int, String, Set)}, with a fresh batch of at most {@code
+   * most} inputs (a rate's tokens left); a batch that runs again keeps its size.
+   */
+  public Optional<Batch> next(
+      JobState job,
+      InputSource source,
+      int clusterSlots,
+      String address,
+      Set<String> candidates,
+      int most) {
     if (job.terminal()) {
       return Optional.empty();
     }
@@ -114,7 +128,7 @@ public record Batching(
         return Optional.of(waiting);
       }
     }
-    long count = Math.min(size(job, clusterSlots), job.admissible());
+    long count = Math.min(Math.min(size(job, clusterSlots), job.admissible()), most);
     if (count <= 0) {
       return Optional.empty();
     }

@@ -74,4 +74,10 @@ public sealed interface JobEvent {
 
   /** The job was cancelled: nothing more is sent, late results are dropped. */
   record Cancelled(String reason) implements JobEvent {}
+
+  /**
+   * Why the job waits to be let in to run (the cap on running jobs, its place in line), or null
+   * once it was let in.
+   */
+  record Waiting(String reason) implements JobEvent {}
 }

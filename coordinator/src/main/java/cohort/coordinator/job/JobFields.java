@@ -36,6 +36,9 @@ final class JobFields implements Cloneable {
   /** The earlier job this one resumes, and the inputs it skips; null for most jobs. */
   ResumePlan resumed;
 
+  /** Why the job waits to be let in to run, or null; see {@link JobEvent.Waiting}. */
+  String waiting;
+
   JobFields copy() {
     try {
       return (JobFields) clone();

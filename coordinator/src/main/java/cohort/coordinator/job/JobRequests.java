@@ -2,6 +2,7 @@ package cohort.coordinator.job;
 
 import cohort.api.Durations;
 import cohort.api.JobRequest;
+import cohort.coordinator.scheduling.Policies;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +52,12 @@ public final class JobRequests {
               "code",
               "an object {\"jars\":[SHA256, ...], \"taskClass\":\"com.acme.MyTask\"} naming jars"
                   + " uploaded with PUT /code/{sha256}"),
-          Map.entry("stream", "true or false"));
+          Map.entry("stream", "true or false"),
+          Map.entry("priority", "a whole number from -1000 to 1000 (higher runs first)"),
+          Map.entry("maxRunning", "a whole number of inputs, 1 or more"),
+          Map.entry("limits", "an object of limit names and slots, such as {\"db\":4}"),
+          Map.entry("rate", "a rate such as \"100/s\", \"30/m\" or \"2.5/h\""),
+          Map.entry("rates", "an object of rate names and rates, such as {\"api\":\"10/s\"}"));
 
   private JobRequests() {}
 
@@ -103,7 +109,8 @@ public final class JobRequests {
             batch,
             retries,
             maxAttempts,
-            timeout(request.taskTimeout()));
+            timeout(request.taskTimeout()),
+            Policies.of(request));
     return new Parsed(spec, inputs(request), combine == null);
   }
 

@@ -1,5 +1,6 @@
 package cohort.coordinator.job;
 
+import cohort.coordinator.scheduling.JobPolicy;
 import cohort.protocol.TaskSpec;
 import java.time.Duration;
 
@@ -13,6 +14,7 @@ import java.time.Duration;
  * @param retries times an input whose task threw runs again
  * @param maxAttempts runs an input gets in all when it times out or takes its node down
  * @param taskTimeout how long one input may run before it is interrupted; zero for no limit
+ * @param policy its priority, caps, named limits and rates; {@link JobPolicy#NONE} by default
  */
 public record JobSpec(
     TaskSpec task,
@@ -21,7 +23,8 @@ public record JobSpec(
     int batch,
     int retries,
     int maxAttempts,
-    Duration taskTimeout) {
+    Duration taskTimeout,
+    JobPolicy policy) {
 
   /** Default {@link #retries}: a task that throws fails at once, as in a plain pool. */
   public static final int DEFAULT_RETRIES = 0;
@@ -40,10 +43,23 @@ public record JobSpec(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("max-attempts " + maxAttempts + " must be 1 or more");
     }
+    policy = policy == null ? JobPolicy.NONE : policy;
     if (taskTimeout == null || taskTimeout.isNegative()) {
       throw new IllegalArgumentException(
           "task timeout " + taskTimeout + " must be zero (none) or positive");
     }
+  }
+
+  /** A spec that asks the scheduler for nothing: {@link JobPolicy#NONE}. */
+  public JobSpec(
+      TaskSpec task,
+      boolean ordered,
+      Combiner combiner,
+      int batch,
+      int retries,
+      int maxAttempts,
+      Duration taskTimeout) {
+    this(task, ordered, combiner, batch, retries, maxAttempts, taskTimeout, JobPolicy.NONE);
   }
 
   /** A spec with the default order, batching and failure handling. */
@@ -51,13 +67,18 @@ public record JobSpec(
     return new JobSpec(task, true, null, 0, DEFAULT_RETRIES, DEFAULT_MAX_ATTEMPTS, Duration.ZERO);
   }
 
-  /** This spec with another combiner. */
   /** This spec with results in input order or as they complete. */
   public JobSpec withOrdered(boolean inOrder) {
-    return new JobSpec(task, inOrder, combiner, batch, retries, maxAttempts, taskTimeout);
+    return new JobSpec(task, inOrder, combiner, batch, retries, maxAttempts, taskTimeout, policy);
   }
 
+  /** This spec with another combiner. */
   public JobSpec withCombiner(Combiner other) {
-    return new JobSpec(task, ordered, other, batch, retries, maxAttempts, taskTimeout);
+    return new JobSpec(task, ordered, other, batch, retries, maxAttempts, taskTimeout, policy);
+  }
+
+  /** This spec with another scheduling policy. */
+  public JobSpec withPolicy(JobPolicy other) {
+    return new JobSpec(task, ordered, combiner, batch, retries, maxAttempts, taskTimeout, other);
   }
 }

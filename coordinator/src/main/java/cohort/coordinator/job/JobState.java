@@ -169,6 +169,8 @@ public final class JobState {
       step.inputsAdded(e);
     } else if (event instanceof InputsClosed) {
       step.f.inputsOpen = false;
+    } else if (event instanceof JobEvent.Waiting e) {
+      step.f.waiting = e.reason();
     } else {
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -207,6 +209,16 @@ public final class JobState {
   /** The earlier job this one resumes and the inputs it skipped there, if it resumes one. */
   public Optional<ResumePlan> resumed() {
     return Optional.ofNullable(f.resumed);
+  }
+
+  /** Why the job waits to be let in to run, and its place in line; empty once let in. */
+  public Optional<String> waiting() {
+    return f.phase.terminal() ? Optional.empty() : Optional.ofNullable(f.waiting);
+  }
+
+  /** Batches of the job out on the nodes now. */
+  public int inFlightCount() {
+    return f.inFlight.size();
   }
 
   /** When the job was accepted. */

@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The jobs a coordinator remembers: it names new jobs, keeps the running ones in the turn order
- * dispatch serves them in, and forgets the oldest finished jobs beyond the retention.
+ * The jobs a coordinator remembers: it names new jobs, keeps the running ones in the order they
+ * came, and forgets the oldest finished jobs beyond the retention.
  *
  * <p>Job ids are {@code INCARNATION-N}: a random prefix per coordinator start and a count, so ids
  * from a restarted coordinator never collide with those a client still holds.
@@ -49,6 +49,7 @@ public final class JobRegistry {
   private final ArrayDeque<Job> active = new ArrayDeque<>();
   private final ArrayDeque<String> finished = new ArrayDeque<>();
   private final Set<Job> touched = new LinkedHashSet<>();
+  private long generation;
 
   /**
    * A registry with no jobs from before.
@@ -121,7 +122,7 @@ public final class JobRegistry {
     return new Job(state, inputs, new ResultLog(logFile(spool, id)), touched::add, keeper, watch);
   }
 
-  /** Registers a job {@link #prepare} made; a job with work joins the turn order. */
+  /** Registers a job {@link #prepare} made; a job with work joins the running ones. */
   public void register(Job job) {
     JobState state = job.state();
     LOG.info(
@@ -134,7 +135,7 @@ public final class JobRegistry {
   }
 
   /**
-   * Registers a job recovered from before a restart, oldest first: a running one joins the turn
+   * Registers a job recovered from before a restart, oldest first: a running one joins the running
    * order, an ended one the finished jobs.
    */
   public Job restore(JobState state, InputSource inputs, ResultLog log) {
@@ -153,6 +154,7 @@ public final class JobRegistry {
     jobs.put(job.id(), job);
     if (!job.state().terminal()) {
       active.addLast(job);
+      generation++;
     }
   }
 
@@ -176,13 +178,18 @@ public final class JobRegistry {
     return jobs.values();
   }
 
-  /** The running jobs, in turn order. */
+  /** The running jobs, in the order they came. */
   public List<Job> active() {
     return List.copyOf(active);
   }
 
   public int activeCount() {
     return active.size();
+  }
+
+  /** A count that changes whenever a job joins or leaves the running ones. */
+  public long generation() {
+    return generation;
   }
 
   /** The bytes the result logs of every job it remembers hold. */
@@ -216,18 +223,9 @@ public final class JobRegistry {
     return held;
   }
 
-  /** The next running job in turn, moved to the back of the turn order; empty when none runs. */
-  public Optional<Job> nextInTurn() {
-    Job job = active.pollFirst();
-    if (job != null) {
-      active.addLast(job);
-    }
-    return Optional.ofNullable(job);
-  }
-
   /**
-   * The job ended: uploads that waited for room are refused, and the job leaves the turn order and
-   * joins the finished ones.
+   * The job ended: uploads that waited for room are refused, and the job leaves the running ones
+   * and joins the finished ones.
    *
    * @return the finished jobs now beyond the retention, forgotten: their logs should be deleted
    */
@@ -243,6 +241,7 @@ public final class JobRegistry {
         state.elapsed(now).toMillis(),
         state.batchesMade());
     active.remove(job);
+    generation++;
     touched.add(job); // its log closes at the end of the round
     finished.addLast(job.id());
     List<Job> forgotten = new ArrayList<>();

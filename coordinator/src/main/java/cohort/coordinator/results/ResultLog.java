@@ -99,7 +99,8 @@ public final class ResultLog {
     return next.thenComposeAsync(woken -> whenClosed(executor), executor);
   }
 
-  private synchronized CompletableFuture<Void> awaitBeyond(long position) {
+  /** Completes once the log holds more than {@code position} bytes, or is closed. */
+  synchronized CompletableFuture<Void> awaitBeyond(long position) {
     return committed > position || closed ? CompletableFuture.completedFuture(null) : grown;
   }
 

@@ -226,6 +226,8 @@ class MetricsTextTest {
         0,
         null,
         false,
+        null,
+        null,
         null);
   }
 }

@@ -123,6 +123,8 @@ class ResultLogTest {
     ActorRef<ResultWriter.Command> writer = writer(log, dir);
     writer.tell(new ResultWriter.Append(List.of(block(0, 2))));
     assertThat(owner.receiveMessage()).isEqualTo(new Written("j", 2));
+    // Written says the writer took them; readers see them once its next flush commits them.
+    log.awaitBeyond(0).get(10, TimeUnit.SECONDS);
 
     String soFar =
         log.jsonLinesSoFar(blocking)
