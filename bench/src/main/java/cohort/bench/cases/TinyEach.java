@@ -23,6 +23,8 @@ public final class TinyEach implements BenchCase {
 
   static final String COHORT = "Cohort --batch 1, 2 nodes";
   static final String IMAP = "Pool(2).imap_unordered(chunksize=1)";
+  static final String COHORT_SHARED =
+      "Cohort --batch 1, 2 nodes, --priority 5 --max-running 1000 --limit bench=1000";
   static final String COHORT_COLD = "Cohort --batch 1, 2 nodes, cold";
   static final String IMAP_COLD = "Pool(2).imap_unordered(chunksize=1), cold";
   static final String APPLY_ASYNC = "Pool(2).apply_async";
@@ -43,6 +45,10 @@ public final class TinyEach implements BenchCase {
       Rounds rounds =
           new Rounds()
               .add(COHORT, Map.of(RATE, true), () -> Map.of(RATE, n / echoEach(client, n)))
+              .add(
+                  COHORT_SHARED,
+                  Map.of(RATE, true),
+                  () -> Map.of(RATE, n / echoEach(client, n, TinyEach::shared)))
               .add(
                   COHORT_COLD,
                   Cold.METRICS,
@@ -76,6 +82,13 @@ public final class TinyEach implements BenchCase {
               IMAP + " " + RATE,
               true,
               2.0));
+      checks.add(
+          new Check(
+              "Cohort with priority and limits / without",
+              COHORT_SHARED + " " + RATE,
+              COHORT + " " + RATE,
+              true,
+              0.9));
       checks.add(
           new Check(
               "Cohort / Hazelcast executor",
@@ -136,9 +149,20 @@ public final class TinyEach implements BenchCase {
 
   /** Runs {@code echo} over {@code 0..n}, one input per batch, unordered; returns the seconds. */
   static double echoEach(CohortClient client, int n) {
+    return echoEach(client, n, request -> request);
+  }
+
+  /** The job with a priority, a cap and a named limit, none of which binds on 2 nodes. */
+  private static JobRequest shared(JobRequest request) {
+    return request.withPriority(5).withMaxRunning(1000).withLimits(Map.of("bench", 1000));
+  }
+
+  private static double echoEach(
+      CohortClient client, int n, java.util.function.UnaryOperator<JobRequest> settings) {
     long start = System.nanoTime();
     JobStatus job =
-        client.submit(JobRequest.range("echo", "0.." + n).withBatch(1).withOrdered(false));
+        client.submit(
+            settings.apply(JobRequest.range("echo", "0.." + n).withBatch(1).withOrdered(false)));
     long lines;
     try (Stream<String> results = client.resultLines(job.id())) {
       lines = results.count();

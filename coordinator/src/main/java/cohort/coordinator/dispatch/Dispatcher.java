@@ -266,7 +266,8 @@ public final class Dispatcher {
       if (!state.hasWork() || !node.offers(task) || job.results().heldBack()) {
         return false;
       }
-      int queued = turn.mayQueue(job.id()) ? prefetch(state, where(task)) : 0;
+      TaskNodes cluster = where(task);
+      int queued = turn.mayQueue(job.id(), cluster.slots()) ? prefetch(state, cluster) : 0;
       // The node holds enough of this job's work for now: or, for a job that may not queue, has no
       // slot free.
       return node.outstanding().size() < node.slots() * (1 + queued)

@@ -1,6 +1,5 @@
 package cohort.coordinator.scheduling;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -94,14 +93,12 @@ public record JobPolicy(
     }
   }
 
-  /** Whether the job's running inputs are capped: it then only gets slots that are free now. */
-  @JsonIgnore
+  /** Whether the job's running inputs are capped, by its own cap or a named limit. */
   public boolean capped() {
     return maxRunning > 0 || !limits.isEmpty();
   }
 
   /** Whether anything here differs from {@link #NONE}. */
-  @JsonIgnore
   public boolean any() {
     return priority != 0 || capped() || rate != null || !rates.isEmpty();
   }

@@ -161,14 +161,26 @@ public final class Shares {
     }
 
     /**
-     * Whether the job may queue work on a node beyond its free slots: not with a cap, and not while
-     * a job of higher priority has work.
+     * Whether the job may queue work on a node beyond its free slots: not while a job of higher
+     * priority has work, and not when its cap is within the cluster's slots (a queued batch holds
+     * its permit while it waits, so it would leave the cap's slots unused).
+     *
+     * @param slots slots of the nodes that run the job's task
      */
-    public boolean mayQueue(String job) {
+    public boolean mayQueue(String job, int slots) {
       Entry entry = jobs.get(job);
       return entry != null
-          && !entry.policy.capped()
-          && entry.policy.priority() >= topPriorityWithWork;
+          && entry.policy.priority() >= topPriorityWithWork
+          && capOf(entry.policy) > slots;
+    }
+
+    /** The fewest slots a cap of the job allows; MAX_VALUE when it has none. */
+    private int capOf(JobPolicy policy) {
+      int cap = policy.maxRunning() > 0 ? policy.maxRunning() : Integer.MAX_VALUE;
+      for (String name : policy.limits().keySet()) {
+        cap = Math.min(cap, limitSlots.get(name));
+      }
+      return cap;
     }
 
     /** Whether job {@code a} is served before job {@code b}. */

@@ -44,7 +44,15 @@ class JobRecordTest {
               0,
               1,
               3,
-              Duration.ofSeconds(30)),
+              Duration.ofSeconds(30),
+              // How the job shares the cluster is journaled with it, so a restart keeps it.
+              new cohort.coordinator.scheduling.JobPolicy(
+                  5,
+                  3,
+                  new java.util.TreeMap<>(Map.of("db", 4)),
+                  cohort.coordinator.scheduling.Rate.parse("100/s", "'rate'"),
+                  new java.util.TreeMap<>(
+                      Map.of("api", cohort.coordinator.scheduling.Rate.parse("10/m", "'rate'"))))),
           JobInputs.range(0, 2000),
           T0);
 
