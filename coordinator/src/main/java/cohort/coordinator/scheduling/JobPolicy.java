@@ -103,6 +103,26 @@ public record JobPolicy(
     return priority != 0 || capped() || rate != null || !rates.isEmpty();
   }
 
+  /**
+   * How a person reads it: {@code priority 5, max-running 3, limit db=4, rate 100/s, rate
+   * api=10/s}; null for {@link #NONE}.
+   */
+  public String describe() {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    if (priority != 0) {
+      parts.add("priority " + priority);
+    }
+    if (maxRunning > 0) {
+      parts.add("max-running " + maxRunning);
+    }
+    limits.forEach((name, slots) -> parts.add("limit " + name + "=" + slots));
+    if (rate != null) {
+      parts.add("rate " + rate);
+    }
+    rates.forEach((name, value) -> parts.add("rate " + name + "=" + value));
+    return parts.isEmpty() ? null : String.join(", ", parts);
+  }
+
   /** This policy with another priority. */
   public JobPolicy withPriority(int value) {
     return new JobPolicy(value, maxRunning, limits, rate, rates);

@@ -33,7 +33,8 @@ public record JobDetail(
       int batch,
       int retries,
       int maxAttempts,
-      long timeoutMillis) {}
+      long timeoutMillis,
+      String sharing) {}
 
   /**
    * Some of its results.
@@ -68,7 +69,8 @@ public record JobDetail(
             spec.batch(),
             spec.retries(),
             spec.maxAttempts(),
-            spec.taskTimeout().toMillis()),
+            spec.taskTimeout().toMillis(),
+            spec.policy().describe()),
         running,
         ranOn,
         points.stream().map(p -> new long[] {p.time(), p.done()}).toList(),

@@ -45,14 +45,15 @@ Cohort.jobView = function (root, id) {
   function showStatus(live) {
     status = live.status;
     Cohort.replace(bar, [Cohort.progress(status)]);
-    if (shownState !== status.state) {
-      shownState = status.state;
+    if (shownState !== status.state + (status.waiting || '')) {
+      shownState = status.state + (status.waiting || '');
       Cohort.replace(header, [Cohort.state(status.state), el('span', { 'class': 'mono', text: status.task }),
         bar, Cohort.cancelButton(status),
         status.resumed ? el('span', { 'class': 'muted' }, ['resumes ',
           el('a', { href: '#/jobs/' + encodeURIComponent(status.resumed.from), text: status.resumed.from }),
           ': ' + Cohort.count(status.resumed.skipped) + ' inputs were done there']) : null,
-        status.message ? el('span', { 'class': 'muted', text: status.message }) : null]);
+        status.message ? el('span', { 'class': 'muted', text: status.message }) : null,
+        status.waiting ? el('span', { 'class': 'muted', text: status.waiting }) : null]);
     }
     Cohort.replace(tiles, [
       tile('Done', Cohort.count(status.succeeded + status.failed) + ' / ' + Cohort.count(status.total) +
@@ -110,6 +111,7 @@ Cohort.jobView = function (root, id) {
     [['Task', detail.status.task], ['Ordered', s.ordered ? 'yes' : 'no (as completed)'], ['Combine', s.combine || '–'],
       ['Batch', s.batch === 0 ? 'adaptive' : String(s.batch)], ['Retries', String(s.retries)],
       ['Max attempts', String(s.maxAttempts)], ['Task timeout', s.timeoutMillis ? Cohort.duration(s.timeoutMillis / 1000) : 'none'],
+      ['Sharing', s.sharing || 'priority 0, no limits'],
       ['Submitted', new Date(detail.status.submittedAt).toLocaleString()]]
       .forEach(function (kv) { dl.appendChild(el('dt', { text: kv[0] })); dl.appendChild(el('dd', { text: kv[1] })); });
     Cohort.replace(settings, [dl, el('h2', { text: 'Parameters', style: 'margin-top:12px' }),

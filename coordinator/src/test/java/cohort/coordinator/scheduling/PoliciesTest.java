@@ -38,6 +38,9 @@ class PoliciesTest {
     assertThat(policy.rate().perSecond()).isEqualTo(10);
     assertThat(policy.rates().get("api").perSecond()).isEqualTo(1);
     assertThat(policy.capped()).isTrue();
+    assertThat(policy.describe())
+        .isEqualTo("priority 5, max-running 3, limit db=4, rate 10/s, rate api=60/m");
+    assertThat(JobPolicy.NONE.describe()).isNull();
   }
 
   /** Tests that bad values are refused in plain words that say the fix. */
