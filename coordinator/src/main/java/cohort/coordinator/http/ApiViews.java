@@ -48,7 +48,8 @@ public final class ApiViews {
         job.inputsOpen(),
         job.resumed()
             .map(plan -> new JobStatus.Resumed(plan.from(), plan.done().count()))
-            .orElse(null));
+            .orElse(null),
+        job.counters().asMap());
   }
 
   /** A waited job as {@code POST /jobs?wait=...} answers it: results only when it ended. */
