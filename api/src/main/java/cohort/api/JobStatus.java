@@ -2,6 +2,9 @@ package cohort.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A job as {@code GET /jobs/{id}} shows it.
@@ -27,6 +30,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param resumed the job this one resumes ({@code --resume-from}), or null
  * @param priority the job's priority, or null for the default 0
  * @param waiting why a pending job has not started and its place in line, or null
+ * @param counters the job's counters by name, in name order: what its tasks added through {@code
+ *     TaskContext.counter(name)}, counting for each input only the attempt whose result the job
+ *     delivered; empty (and left out of the JSON) when its tasks used none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(
@@ -49,7 +55,59 @@ public record JobStatus(
     boolean inputsOpen,
     Resumed resumed,
     Integer priority,
-    String waiting) {
+    String waiting,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> counters) {
+
+  public JobStatus {
+    counters =
+        counters == null || counters.isEmpty()
+            ? Collections.emptySortedMap()
+            : Collections.unmodifiableSortedMap(new TreeMap<>(counters));
+  }
+
+  /** A status with no priority, place in line or counters. */
+  public JobStatus(
+      String id,
+      String task,
+      State state,
+      boolean ordered,
+      String combine,
+      long total,
+      long succeeded,
+      long failed,
+      long running,
+      long pending,
+      long retried,
+      JsonNode combined,
+      String combineError,
+      String submittedAt,
+      long elapsedMillis,
+      String message,
+      boolean inputsOpen,
+      Resumed resumed) {
+    this(
+        id,
+        task,
+        state,
+        ordered,
+        combine,
+        total,
+        succeeded,
+        failed,
+        running,
+        pending,
+        retried,
+        combined,
+        combineError,
+        submittedAt,
+        elapsedMillis,
+        message,
+        inputsOpen,
+        resumed,
+        null,
+        null,
+        null);
+  }
 
   /**
    * What a job resumes.

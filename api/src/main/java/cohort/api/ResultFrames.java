@@ -34,6 +34,8 @@ import java.util.NoSuchElementException;
  *   outputs  a byte string holding the {@code count} outputs as a sequence of CBOR data items,
  *            null where the input failed
  *   errors   null, or an array of [offset, error] pairs: the inputs that failed and why
+ *   counters optional: a map from counter name to integer, what the attempts that made these
+ *            results added to the job's counters; absent when they added nothing
  * </pre>
  *
  * A frame holds the results of consecutive inputs; frames come in delivery order. Numbers keep
@@ -61,6 +63,18 @@ public final class ResultFrames {
    * @throws UncheckedIOException from the iterator when the stream cannot be read or is not frames
    */
   public static Iterator<Result> read(InputStream frames) {
+    return read(frames, null);
+  }
+
+  /**
+   * The results in a stream of frames, as {@link #read(InputStream)}, and what each frame's results
+   * added to the job's counters, handed to {@code counters} as the frame is decoded (only for
+   * frames that added something).
+   *
+   * @param counters takes each frame's counter additions, by name; null to skip them
+   */
+  public static Iterator<Result> read(
+      InputStream frames, java.util.function.Consumer<Map<String, Long>> counters) {
     DataInputStream in = new DataInputStream(frames);
     return new Iterator<>() {
       private final ArrayDeque<Result> ready = new ArrayDeque<>();
@@ -73,7 +87,10 @@ public final class ResultFrames {
           if (frame == null) {
             ended = true;
           } else {
-            decode(frame, ready);
+            Map<String, Long> added = decode(frame, ready);
+            if (counters != null && !added.isEmpty()) {
+              counters.accept(added);
+            }
           }
         }
         return !ready.isEmpty();
@@ -109,8 +126,11 @@ public final class ResultFrames {
     }
   }
 
-  /** Decodes one frame's results into {@code out}. */
-  static void decode(byte[] frame, ArrayDeque<Result> out) {
+  /**
+   * Decodes one frame's results into {@code out}; returns what they added to counters, empty when
+   * the frame has none.
+   */
+  static Map<String, Long> decode(byte[] frame, ArrayDeque<Result> out) {
     try (JsonParser p = FACTORY.createParser(frame)) {
       expect(p, JsonToken.START_ARRAY);
       p.nextToken();
@@ -128,6 +148,7 @@ public final class ResultFrames {
       p.nextToken();
       byte[] outputs = p.getBinaryValue();
       Map<Integer, TaskError> errors = errors(p);
+      Map<String, Long> counters = counters(p);
       try (JsonParser in = inputs == null ? null : FACTORY.createParser(inputs);
           JsonParser outs = FACTORY.createParser(outputs)) {
         for (int i = 0; i < count; i++) {
@@ -140,9 +161,24 @@ public final class ResultFrames {
                   : Result.failed(first + i, input, error));
         }
       }
+      return counters;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read a result frame: " + e.getMessage(), e);
     }
+  }
+
+  /** The frame's optional sixth element: counter additions by name. */
+  private static Map<String, Long> counters(JsonParser p) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return Map.of();
+    }
+    Map<String, Long> counters = new java.util.TreeMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      counters.put(name, p.getLongValue());
+    }
+    return counters;
   }
 
   private static Map<Integer, TaskError> errors(JsonParser p) throws IOException {

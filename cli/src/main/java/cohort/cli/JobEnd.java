@@ -7,7 +7,8 @@ import java.io.PrintWriter;
  * What {@code cohort submit} prints when its job has ended: the combined value, alone on the last
  * line of stdout, only when every input succeeded, since a script takes that line as the answer;
  * for a job that failed or was cancelled, a line on stderr that says so and shows the value of the
- * inputs that succeeded, marked partial. Then the summary line on stderr.
+ * inputs that succeeded, marked partial. Then the summary line on stderr, and the job's counters on
+ * the next line when its tasks used any.
  */
 final class JobEnd {
 
@@ -30,7 +31,21 @@ final class JobEnd {
     }
     out.flush();
     err.println(summary(end));
+    if (!end.counters().isEmpty()) {
+      err.println(counters(end));
+    }
     err.flush();
+  }
+
+  /** The job's counters on one line, in name order: {@code counters: read=10, skipped=3}. */
+  static String counters(JobStatus end) {
+    StringBuilder line = new StringBuilder("counters:");
+    String separator = " ";
+    for (java.util.Map.Entry<String, Long> counter : end.counters().entrySet()) {
+      line.append(separator).append(counter.getKey()).append('=').append(counter.getValue());
+      separator = ", ";
+    }
+    return line.toString();
   }
 
   /**

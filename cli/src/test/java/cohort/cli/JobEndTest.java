@@ -32,8 +32,6 @@ class JobEndTest {
         1500,
         null,
         false,
-        null,
-        null,
         null);
   }
 

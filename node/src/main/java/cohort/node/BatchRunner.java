@@ -1,21 +1,22 @@
 package cohort.node;
 
 import cohort.api.TaskError;
+import cohort.node.counters.CounterNames;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
+import cohort.protocol.CounterDeltas;
 import cohort.protocol.Payloads;
 import cohort.protocol.Values;
 import cohort.protocol.ValuesCodec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.RunBatch;
-import cohort.task.FileRef;
-import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -30,6 +31,7 @@ final class BatchRunner {
   private final String node;
   private final ActorRef<WorkerProtocol.Command> worker;
   private final FileInputs files;
+  private final CounterNames counterNames = new CounterNames();
 
   BatchRunner(String node, ActorRef<WorkerProtocol.Command> worker, FileInputs files) {
     this.node = node;
@@ -77,7 +79,9 @@ final class BatchRunner {
             new TaskError(TaskError.INPUT_ERROR, e.getMessage(), node, batch.attempt(), null));
         continue;
       }
-      Context context = new Context(batch.jobId(), index, batch.attempt(), node, control, files);
+      AttemptContext context =
+          new AttemptContext(
+              batch.jobId(), index, batch.attempt(), node, control, files, counterNames);
       Object output = null;
       Throwable failure = null;
       control.begin(offset, start);
@@ -89,6 +93,9 @@ final class BatchRunner {
       } finally {
         control.end();
       }
+      // What the attempt added travels with its result, whatever the result; later adds are
+      // refused.
+      Map<String, Long> added = context.sealCounters();
       if (control.abandoned()) {
         return List.of();
       }
@@ -101,6 +108,9 @@ final class BatchRunner {
         parts.failed(offset, FailureKind.TASK, TaskErrors.of(failure, node, batch.attempt()));
       } else {
         parts.succeeded(offset, output, task);
+      }
+      if (added != null) {
+        parts.counted(offset, added);
       }
       if (timed) {
         start = control.now();
@@ -200,6 +210,7 @@ final class BatchRunner {
     private final BatchControl clock;
     private final List<BatchFinished> done = new ArrayList<>();
     private final ValuesCodec.Builder outputs = OUTPUTS.get();
+    private CounterDeltas.Builder counters;
     private List<InputFailure> failures = new ArrayList<>();
     private int fromOffset;
     private long bytes;
@@ -239,6 +250,17 @@ final class BatchRunner {
       }
     }
 
+    /** Notes what the input at {@code offset}, whose result was just added, added to counters. */
+    void counted(int offset, Map<String, Long> added) {
+      if (added.isEmpty()) {
+        return;
+      }
+      if (counters == null) {
+        counters = new CounterDeltas.Builder();
+      }
+      counters.add(offset, added);
+    }
+
     void failed(int offset, FailureKind kind, TaskError error) {
       startPartIfFull();
       outputs.add(NullNode.getInstance());
@@ -275,7 +297,15 @@ final class BatchRunner {
       Values part = outputs.build();
       done.add(
           new BatchFinished(
-              batch.jobId(), batch.batchId(), fromOffset, part, failures, last, busyNanos, worker));
+              batch.jobId(),
+              batch.batchId(),
+              fromOffset,
+              part,
+              failures,
+              last,
+              busyNanos,
+              worker,
+              counters == null ? null : counters.build()));
       fromOffset += part.size();
       failures = new ArrayList<>();
       bytes = 0;
@@ -284,26 +314,6 @@ final class BatchRunner {
     List<BatchFinished> finish() {
       cut(true);
       return done;
-    }
-  }
-
-  private record Context(
-      String jobId, long index, int attempt, String node, BatchControl control, FileInputs files)
-      implements TaskContext {
-    @Override
-    public boolean isCancelled() {
-      return control.cancelled();
-    }
-
-    @Override
-    public byte[] read(FileRef file) throws java.io.IOException {
-      return files.read(file);
-    }
-
-    @Override
-    public java.nio.ByteBuffer read(FileRef file, java.nio.ByteBuffer buffer)
-        throws java.io.IOException {
-      return files.read(file, buffer);
     }
   }
 }

@@ -90,6 +90,8 @@ public interface CoordinatorProtocol {
    * @param outputs each finished batch's outputs
    * @param startedJob each started batch's job, as an index into {@code jobs}
    * @param startedIds each started batch's id
+   * @param counters each finished batch's counter additions, null where it has none; null when none
+   *     has any
    */
   record BatchProgress(
       ActorRef<WorkerProtocol.Command> worker,
@@ -99,7 +101,8 @@ public interface CoordinatorProtocol {
       long[] busyNanos,
       List<Values> outputs,
       int[] startedJob,
-      long[] startedIds)
+      long[] startedIds,
+      List<CounterDeltas> counters)
       implements Command, CborSerializable {
 
     /** Whether a part may travel in this message: a whole batch, without failures. */
@@ -122,6 +125,7 @@ public interface CoordinatorProtocol {
       long[] batchIds = new long[n];
       long[] busy = new long[n];
       List<Values> outputs = new ArrayList<>(n);
+      List<CounterDeltas> counters = null;
       for (int i = 0; i < n; i++) {
         BatchFinished part = parts.get(i);
         if (!fits(part)) {
@@ -131,6 +135,12 @@ public interface CoordinatorProtocol {
         batchIds[i] = part.batchId();
         busy[i] = part.busyNanos();
         outputs.add(part.outputs());
+        if (part.counters() != null && counters == null) {
+          counters = new ArrayList<>(java.util.Collections.nCopies(n, null));
+        }
+        if (counters != null) {
+          counters.set(i, part.counters());
+        }
       }
       int[] startedJob = new int[started.size()];
       long[] startedIds = new long[started.size()];
@@ -138,7 +148,8 @@ public interface CoordinatorProtocol {
         startedJob[i] = indexOf(jobs, started.get(i).job());
         startedIds[i] = started.get(i).batch();
       }
-      return new BatchProgress(worker, jobs, job, batchIds, busy, outputs, startedJob, startedIds);
+      return new BatchProgress(
+          worker, jobs, job, batchIds, busy, outputs, startedJob, startedIds, counters);
     }
 
     private static int indexOf(List<String> jobs, String job) {
@@ -163,7 +174,8 @@ public interface CoordinatorProtocol {
                 List.of(),
                 true,
                 busyNanos[i],
-                worker));
+                worker,
+                counters == null ? null : counters.get(i)));
       }
       return parts;
     }
@@ -290,6 +302,8 @@ public interface CoordinatorProtocol {
    *     failure did not run (the node stopped early) and run again elsewhere
    * @param busyNanos time the task spent on these inputs, for batch sizing
    * @param worker the node's worker that ran them
+   * @param counters what the tasks of these inputs added to the job's counters, by batch offset;
+   *     null when they touched none
    */
   // Sent once per batch (or part), so encoded as an array: no field names to write and look up.
   @JsonFormat(shape = JsonFormat.Shape.ARRAY)
@@ -301,7 +315,8 @@ public interface CoordinatorProtocol {
     "failures",
     "last",
     "busyNanos",
-    "worker"
+    "worker",
+    "counters"
   })
   record BatchFinished(
       String jobId,
@@ -311,13 +326,27 @@ public interface CoordinatorProtocol {
       List<InputFailure> failures,
       boolean last,
       long busyNanos,
-      ActorRef<WorkerProtocol.Command> worker)
+      ActorRef<WorkerProtocol.Command> worker,
+      CounterDeltas counters)
       implements Command, CborSerializable {
     public BatchFinished {
       Objects.requireNonNull(jobId, "jobId");
       Objects.requireNonNull(worker, "worker");
       Objects.requireNonNull(outputs, "outputs");
       failures = List.copyOf(failures);
+    }
+
+    /** Results whose tasks touched no counter. */
+    public BatchFinished(
+        String jobId,
+        long batchId,
+        int fromOffset,
+        Values outputs,
+        List<InputFailure> failures,
+        boolean last,
+        long busyNanos,
+        ActorRef<WorkerProtocol.Command> worker) {
+      this(jobId, batchId, fromOffset, outputs, failures, last, busyNanos, worker, null);
     }
   }
 }

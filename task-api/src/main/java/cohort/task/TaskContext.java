@@ -71,4 +71,20 @@ public interface TaskContext {
       throw new java.util.concurrent.CancellationException("task cancelled");
     }
   }
+
+  /**
+   * The job's counter of this name, to add to: {@code context.counter("skipped").add(3)}. The
+   * totals show in the job's status while it runs; only the attempt whose result the job delivers
+   * counts, so retried and re-dispatched inputs never count twice (see {@link Counter}).
+   *
+   * @param name 1 to 64 letters, digits, {@code -}, {@code _} or {@code .}; a job may use at most
+   *     100 names
+   * @throws IllegalArgumentException saying what is wrong with the name, or that the job has too
+   *     many; the input then fails with that message
+   * @throws UnsupportedOperationException where the task does not run as part of a job
+   */
+  default Counter counter(String name) {
+    throw new UnsupportedOperationException(
+        "counters are kept only for tasks run as part of a job");
+  }
 }

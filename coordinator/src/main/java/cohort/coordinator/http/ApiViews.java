@@ -50,7 +50,8 @@ public final class ApiViews {
             .map(plan -> new JobStatus.Resumed(plan.from(), plan.done().count()))
             .orElse(null),
         job.spec().policy().priority() == 0 ? null : job.spec().policy().priority(),
-        job.waiting().orElse(null));
+        job.waiting().orElse(null),
+        job.counters().asMap());
   }
 
   /** A waited job as {@code POST /jobs?wait=...} answers it: results only when it ended. */

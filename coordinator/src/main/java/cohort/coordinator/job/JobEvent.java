@@ -2,6 +2,7 @@ package cohort.coordinator.job;
 
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
+import cohort.protocol.CounterDeltas;
 import cohort.protocol.Values;
 import java.util.List;
 
@@ -26,6 +27,8 @@ public sealed interface JobEvent {
    *     outputs that failed without one
    * @param last whether this is the batch's final part; inputs it leaves uncovered run again
    * @param busyNanos time the task spent on these inputs
+   * @param counters what the tasks of these inputs added to counters, by batch offset; null for
+   *     none
    */
   record BatchCompleted(
       long batchId,
@@ -33,8 +36,20 @@ public sealed interface JobEvent {
       Values outputs,
       List<InputFailure> failures,
       boolean last,
-      long busyNanos)
+      long busyNanos,
+      CounterDeltas counters)
       implements JobEvent {
+
+    /** Results whose tasks added to no counter. */
+    public BatchCompleted(
+        long batchId,
+        int fromOffset,
+        Values outputs,
+        List<InputFailure> failures,
+        boolean last,
+        long busyNanos) {
+      this(batchId, fromOffset, outputs, failures, last, busyNanos, null);
+    }
 
     /** The event a node's report of a batch's results makes. */
     public static BatchCompleted of(BatchFinished finished) {
@@ -44,7 +59,8 @@ public sealed interface JobEvent {
           finished.outputs(),
           finished.failures(),
           finished.last(),
-          finished.busyNanos());
+          finished.busyNanos(),
+          finished.counters());
     }
   }
 

@@ -343,6 +343,14 @@ public final class JobState {
         : combiner.result(f.tally.combined());
   }
 
+  /**
+   * The job's counters: what the attempts whose results were released added. A retried input's
+   * earlier attempts, and inputs whose node was lost before their result came, add nothing.
+   */
+  public Counters counters() {
+    return f.tally.counters();
+  }
+
   /** Why the outputs could not be combined, or null. */
   public String combineError() {
     return f.tally.combineError();

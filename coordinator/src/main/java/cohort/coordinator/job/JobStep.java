@@ -120,7 +120,8 @@ final class JobStep {
               offset,
               e.outputs().subList(runStart - from, offset - from),
               errors,
-              origin)
+              origin,
+              e.counters())
           .ifPresent(blocks::add);
       runStart = offset + 1;
       errors = Map.of();
@@ -131,7 +132,8 @@ final class JobStep {
             from + count,
             e.outputs().subList(runStart - from, count),
             errors,
-            origin)
+            origin,
+            e.counters())
         .ifPresent(blocks::add);
     int received = from + count;
     if (e.last()) {
@@ -157,7 +159,8 @@ final class JobStep {
                     batch.firstIndex() + offset,
                     batch.inputs().subList(offset, offset + 1),
                     error,
-                    origin(flight, 0)));
+                    origin(flight, 0),
+                    Counters.of(e.counters(), offset, offset + 1)));
           }
         }
       }
@@ -269,14 +272,18 @@ final class JobStep {
         flight.address(), flight.batch().attempt(), flight.sentAt(), Math.max(0, nanosPerInput));
   }
 
-  /** The results of inputs {@code [from, to)} of a batch, if any. */
+  /**
+   * The results of inputs {@code [from, to)} of a batch, if any, with what their attempts added to
+   * the counters: these results are final, so their additions count once they are released.
+   */
   private static Optional<ResultBlock> block(
       Batch batch,
       int from,
       int to,
       Values outputs,
       Map<Integer, TaskError> errors,
-      Origin origin) {
+      Origin origin,
+      cohort.protocol.CounterDeltas counters) {
     return to > from
         ? Optional.of(
             new ResultBlock(
@@ -284,7 +291,8 @@ final class JobStep {
                 batch.inputs().subList(from, to),
                 outputs,
                 errors,
-                origin))
+                origin,
+                Counters.of(counters, from, to)))
         : Optional.empty();
   }
 

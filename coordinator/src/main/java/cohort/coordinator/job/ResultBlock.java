@@ -18,9 +18,15 @@ import java.util.Map;
  * @param outputs the outputs, one per result; a placeholder where the input failed
  * @param errors the failures by offset in the block; usually empty
  * @param origin where and when the block's inputs ran, for the job log
+ * @param counters what the attempts that made these results added to the job's counters
  */
 public record ResultBlock(
-    long firstIndex, Values inputs, Values outputs, Map<Integer, TaskError> errors, Origin origin) {
+    long firstIndex,
+    Values inputs,
+    Values outputs,
+    Map<Integer, TaskError> errors,
+    Origin origin,
+    Counters counters) {
 
   public ResultBlock {
     if (inputs.size() != outputs.size()) {
@@ -29,6 +35,17 @@ public record ResultBlock(
     }
     errors = Map.copyOf(errors);
     java.util.Objects.requireNonNull(origin, "origin");
+    java.util.Objects.requireNonNull(counters, "counters");
+  }
+
+  /** A block whose attempts added to no counter. */
+  public ResultBlock(
+      long firstIndex,
+      Values inputs,
+      Values outputs,
+      Map<Integer, TaskError> errors,
+      Origin origin) {
+    this(firstIndex, inputs, outputs, errors, origin, Counters.NONE);
   }
 
   /** A block whose origin is not known. */
@@ -43,7 +60,13 @@ public record ResultBlock(
    * @param input the input, as the one value of its run
    */
   public static ResultBlock failed(long index, Values input, TaskError error, Origin origin) {
-    return new ResultBlock(index, input, NO_OUTPUT, Map.of(0, error), origin);
+    return failed(index, input, error, origin, Counters.NONE);
+  }
+
+  /** A block of one failed input whose attempt added {@code counters}. */
+  public static ResultBlock failed(
+      long index, Values input, TaskError error, Origin origin, Counters counters) {
+    return new ResultBlock(index, input, NO_OUTPUT, Map.of(0, error), origin, counters);
   }
 
   private static final Values NO_OUTPUT = Values.of(List.of(NullNode.getInstance()));

@@ -11,11 +11,22 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param failed results with an error
  * @param combined the outputs reduced so far by the job's combiner, or null
  * @param combineError why the outputs could not be combined, or null
+ * @param counters the job's counters: what the attempts whose results were released added
  */
-public record Tally(long succeeded, long failed, JsonNode combined, String combineError) {
+public record Tally(
+    long succeeded, long failed, JsonNode combined, String combineError, Counters counters) {
 
   /** Nothing released yet. */
-  public static final Tally NONE = new Tally(0, 0, null, null);
+  public static final Tally NONE = new Tally(0, 0, null, null, Counters.NONE);
+
+  public Tally {
+    java.util.Objects.requireNonNull(counters, "counters");
+  }
+
+  /** A tally with no counters. */
+  public Tally(long succeeded, long failed, JsonNode combined, String combineError) {
+    this(succeeded, failed, combined, combineError, Counters.NONE);
+  }
 
   /** The tally after a block of results left for the client. */
   public Tally add(ResultBlock block, Combiner combiner) {
@@ -34,7 +45,12 @@ public record Tally(long succeeded, long failed, JsonNode combined, String combi
         value = null;
       }
     }
-    return new Tally(succeeded + block.size() - failures, failed + failures, value, error);
+    return new Tally(
+        succeeded + block.size() - failures,
+        failed + failures,
+        value,
+        error,
+        counters.plus(block.counters()));
   }
 
   /**
@@ -43,7 +59,7 @@ public record Tally(long succeeded, long failed, JsonNode combined, String combi
    */
   public Tally plus(Result result, Combiner combiner) {
     if (!result.succeeded()) {
-      return new Tally(succeeded, failed + 1, combined, combineError);
+      return new Tally(succeeded, failed + 1, combined, combineError, counters);
     }
     JsonNode value = combined;
     String error = combineError;
@@ -55,7 +71,15 @@ public record Tally(long succeeded, long failed, JsonNode combined, String combi
         value = null;
       }
     }
-    return new Tally(succeeded + 1, failed, value, error);
+    return new Tally(succeeded + 1, failed, value, error, counters);
+  }
+
+  /**
+   * The tally with {@code more} counted, as a result log gives back what a frame's results added to
+   * the counters.
+   */
+  public Tally counting(Counters more) {
+    return new Tally(succeeded, failed, combined, combineError, counters.plus(more));
   }
 
   /** Results released in all. */

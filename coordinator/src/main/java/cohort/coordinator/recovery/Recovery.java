@@ -117,7 +117,8 @@ public final class Recovery {
               tally.succeeded() + plan.tally().succeeded(),
               tally.failed(),
               tally.combined(),
-              tally.combineError());
+              tally.combineError(),
+              tally.counters());
     }
     JobState state =
         JobState.recovered(

@@ -36,7 +36,8 @@ public final class ResultFrameWriter {
   /** Writes the block as one frame: its length, then the frame. */
   public void write(ResultBlock block, OutputStream out) throws IOException {
     frame.reset();
-    cbor.writeStartArray(null, 5);
+    boolean counted = !block.counters().isEmpty();
+    cbor.writeStartArray(null, counted ? 6 : 5);
     cbor.writeNumber(block.firstIndex());
     cbor.writeNumber(block.size());
     OptionalLong consecutive = block.inputs().consecutiveFrom();
@@ -57,6 +58,16 @@ public final class ResultFrameWriter {
         cbor.writeEndArray();
       }
       cbor.writeEndArray();
+    }
+    if (counted) {
+      // What the block's attempts added to the job's counters: kept with the results, so a
+      // restarted coordinator rebuilds the totals from the log.
+      cbor.writeStartObject(null, block.counters().asMap().size());
+      for (Map.Entry<String, Long> counter : block.counters().asMap().entrySet()) {
+        cbor.writeFieldName(counter.getKey());
+        cbor.writeNumber(counter.getValue());
+      }
+      cbor.writeEndObject();
     }
     cbor.writeEndArray();
     cbor.flush();

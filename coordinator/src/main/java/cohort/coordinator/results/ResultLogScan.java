@@ -3,6 +3,7 @@ package cohort.coordinator.results;
 import cohort.api.Result;
 import cohort.api.ResultFrames;
 import cohort.coordinator.job.Combiner;
+import cohort.coordinator.job.Counters;
 import cohort.coordinator.job.DoneInputs;
 import cohort.coordinator.job.Tally;
 import java.io.BufferedInputStream;
@@ -19,9 +20,9 @@ import java.util.Iterator;
 
 /**
  * A job's result log read back up to the mark its journal holds, for a coordinator that restarts:
- * which inputs have their result, and what those add up to. Bytes after the mark were written but
- * never journaled (the coordinator died between the two) and are cut off; a log shorter than its
- * mark, or whose frames do not end at it, is damaged, and says so.
+ * which inputs have their result, and what those add up to, their counters included. Bytes after
+ * the mark were written but never journaled (the coordinator died between the two) and are cut off;
+ * a log shorter than its mark, or whose frames do not end at it, is damaged, and says so.
  */
 public final class ResultLogScan {
 
@@ -54,7 +55,12 @@ public final class ResultLogScan {
       }
       checkFrames(log, mark);
       try (InputStream in = new Limited(Files.newInputStream(log), mark)) {
-        Iterator<Result> results = ResultFrames.read(new BufferedInputStream(in, 64 * 1024));
+        // Each frame's counters come as it is decoded, before its results.
+        Counters[] counted = {Counters.NONE};
+        Iterator<Result> results =
+            ResultFrames.read(
+                new BufferedInputStream(in, 64 * 1024),
+                added -> counted[0] = counted[0].plus(Counters.of(added)));
         DoneInputs.Runs runs = done.runs();
         while (results.hasNext()) {
           Result result = results.next();
@@ -62,6 +68,7 @@ public final class ResultLogScan {
           tally = tally.plus(result, combiner);
         }
         runs.close();
+        tally = tally.counting(counted[0]);
       } catch (UncheckedIOException | IllegalArgumentException e) {
         throw damaged(log, e.getMessage() + " within the first " + mark + " bytes");
       }

@@ -5,6 +5,7 @@ Cohort.jobView = function (root, id) {
   var el = Cohort.el;
   var header = el('div', { 'class': 'toolbar' });
   var tiles = el('div', { 'class': 'grid' });
+  var counters = el('div', { id: 'job-counters' });
   var chartBox = el('div', { 'class': 'chart', id: 'job-chart' });
   var nodes = el('div', { id: 'job-nodes' });
   var settings = el('div', { id: 'job-settings' });
@@ -18,7 +19,7 @@ Cohort.jobView = function (root, id) {
   Cohort.replace(root, [
     el('div', { 'class': 'muted' }, [el('a', { href: '#/jobs', text: '← Jobs' })]),
     el('h1', {}, ['Job ', el('span', { 'class': 'mono', text: id })]),
-    header, tiles,
+    header, tiles, counters,
     el('div', { 'class': 'panel', style: 'margin-top:16px' }, [el('h2', { text: 'Results a second' }), chartBox]),
     el('div', { 'class': 'columns' }, [
       el('div', { 'class': 'panel' }, [el('h2', { text: 'Where its inputs ran' }), nodes]),
@@ -65,6 +66,25 @@ Cohort.jobView = function (root, id) {
       tile('ETA', live.etaSeconds === null || live.etaSeconds === undefined ? '–' : Cohort.duration(live.etaSeconds)),
       tile('Run time', Cohort.duration(status.elapsedMillis / 1000))
     ]);
+    showCounters(status.counters || {});
+  }
+
+  // The job's counters, live with each snapshot; a panel only for jobs whose tasks use them.
+  var shownCounters = null;
+  function showCounters(values) {
+    var names = Object.keys(values).sort();
+    var key = JSON.stringify(values);
+    if (key === shownCounters) { return; }
+    shownCounters = key;
+    Cohort.replace(counters, names.length === 0 ? [] : [
+      el('div', { 'class': 'panel', style: 'margin-top:16px' }, [
+        el('h2', { text: 'Counters' }),
+        numbers(['Counter', 'Value'], names.map(function (name) {
+          return el('tr', { 'data-counter': name }, [el('td', { 'class': 'mono', text: name }),
+            el('td', { 'class': 'num', text: Cohort.count(values[name]) })]);
+        })),
+        el('div', { 'class': 'muted', text: 'Each input counts once: only the attempt whose result was delivered.' })
+      ])]);
   }
 
   // Throughput: the difference between samples of results done, a second apart.

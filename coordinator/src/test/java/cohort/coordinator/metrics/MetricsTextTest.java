@@ -226,8 +226,6 @@ class MetricsTextTest {
         0,
         null,
         false,
-        null,
-        null,
         null);
   }
 }

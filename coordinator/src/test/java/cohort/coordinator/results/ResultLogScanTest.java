@@ -94,4 +94,44 @@ class ResultLogScanTest {
         .hasMessageContaining("a frame of 2130706432 bytes at byte " + ends[1]);
     assertThat(ResultLogScan.scan(dir.resolve("none.ndjson"), 0, null).done().count()).isZero();
   }
+
+  /**
+   * Tests that the counters the released blocks added are kept in their frames and rebuilt from the
+   * log up to its mark: a frame after the mark (never journaled) counts for nothing, and the frames
+   * still read as results.
+   */
+  @Test
+  void rebuildsCountersUpToTheMark(@TempDir Path dir) throws IOException {
+    Path log = dir.resolve("j-2.ndjson");
+    ResultBlock first = counted(block(0, 3), Map.of("seen", 3L, "sum", 3L));
+    ResultBlock plain = block(3, 2);
+    ResultBlock late = counted(block(5, 2), Map.of("seen", 2L, "other", 1L));
+    long[] ends = write(log, first, plain, late);
+
+    ResultLogScan.Scanned kept = ResultLogScan.scan(log, ends[1], null);
+    assertThat(kept.tally().delivered()).isEqualTo(5);
+    assertThat(kept.tally().counters().asMap())
+        .containsExactly(Map.entry("seen", 3L), Map.entry("sum", 3L));
+
+    ResultLogScan.Scanned all = ResultLogScan.scan(log, ends[2], null);
+    assertThat(all.tally().counters().asMap())
+        .containsExactly(Map.entry("other", 1L), Map.entry("seen", 5L), Map.entry("sum", 3L));
+    try (java.io.InputStream in = Files.newInputStream(log)) {
+      List<cohort.api.Result> results = new ArrayList<>();
+      cohort.api.ResultFrames.read(in).forEachRemaining(results::add);
+      assertThat(results)
+          .extracting(cohort.api.Result::index)
+          .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+    }
+  }
+
+  private static ResultBlock counted(ResultBlock block, Map<String, Long> counters) {
+    return new ResultBlock(
+        block.firstIndex(),
+        block.inputs(),
+        block.outputs(),
+        block.errors(),
+        block.origin(),
+        cohort.coordinator.job.Counters.of(counters));
+  }
 }

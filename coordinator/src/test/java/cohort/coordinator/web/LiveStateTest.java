@@ -38,8 +38,6 @@ class LiveStateTest {
         0,
         null,
         false,
-        null,
-        null,
         null);
   }
 
@@ -141,9 +139,7 @@ class LiveStateTest {
             0,
             null,
             false,
-            new JobStatus.Resumed("a", 90),
-            null,
-            null);
+            new JobStatus.Resumed("a", 90));
     sample(1, resumed);
     LiveState.ClusterPoint last = state.latest().rates().get(1);
     assertThat(last.completed()).isCloseTo(5.0, within(1e-9));
