@@ -36,6 +36,9 @@ import java.util.function.Consumer;
  * @param resumeFrom the id of an earlier job of the same task, parameters and inputs: only its
  *     inputs without a successful result run, at their own indices (GNU parallel's {@code
  *     --resume}); absent to run every input
+ * @param broadcast data every node fetches once for the job, cached there by digest, that tasks
+ *     read by name through their context: SHA-256 digests of blobs uploaded with {@code PUT
+ *     /broadcasts/{sha256}}, by name; absent for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -52,12 +55,13 @@ public record JobRequest(
     String taskTimeout,
     Boolean stream,
     CodeRef code,
-    String resumeFrom) {
+    String resumeFrom,
+    Map<String, String> broadcast) {
 
   /** The field names, for error messages. */
   public static final String FIELDS =
       "task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts,"
-          + " taskTimeout, stream, code, resumeFrom";
+          + " taskTimeout, stream, code, resumeFrom, broadcast";
 
   /** A request for the task over explicit inputs, with every option at its default. */
   public static JobRequest of(String task, List<JsonNode> inputs) {
@@ -147,6 +151,14 @@ public record JobRequest(
     return edit(d -> d.resumeFrom = value);
   }
 
+  /**
+   * This request with broadcasts: SHA-256 digests of blobs uploaded with {@code PUT
+   * /broadcasts/{sha256}}, by the names tasks read them by.
+   */
+  public JobRequest withBroadcast(Map<String, String> value) {
+    return edit(d -> d.broadcast = value);
+  }
+
   private JobRequest edit(Consumer<Draft> change) {
     Draft d = new Draft(this);
     change.accept(d);
@@ -169,6 +181,7 @@ public record JobRequest(
     Boolean stream;
     CodeRef code;
     String resumeFrom;
+    Map<String, String> broadcast;
 
     Draft(String task) {
       this.task = task;
@@ -189,6 +202,7 @@ public record JobRequest(
       stream = r.stream;
       code = r.code;
       resumeFrom = r.resumeFrom;
+      broadcast = r.broadcast;
     }
 
     JobRequest build() {
@@ -206,7 +220,8 @@ public record JobRequest(
           taskTimeout,
           stream,
           code,
-          resumeFrom);
+          resumeFrom,
+          broadcast);
     }
   }
 }

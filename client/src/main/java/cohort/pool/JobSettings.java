@@ -52,6 +52,7 @@ final class JobSettings {
         options.taskTimeout() == null ? null : options.taskTimeout().toMillis() + "ms",
         null,
         code,
+        null,
         null);
   }
 }

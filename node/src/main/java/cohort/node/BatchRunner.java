@@ -1,6 +1,9 @@
 package cohort.node;
 
 import cohort.api.TaskError;
+import cohort.node.setup.JobScope;
+import cohort.node.setup.JobScopes;
+import cohort.node.setup.SetupFailed;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
@@ -30,11 +33,21 @@ final class BatchRunner {
   private final String node;
   private final ActorRef<WorkerProtocol.Command> worker;
   private final FileInputs files;
+  private final JobScopes scopes;
 
   BatchRunner(String node, ActorRef<WorkerProtocol.Command> worker, FileInputs files) {
+    this(node, worker, files, new JobScopes(node, null, Runnable::run));
+  }
+
+  /**
+   * @param scopes what jobs keep on this node: their broadcasts and per-node setups
+   */
+  BatchRunner(
+      String node, ActorRef<WorkerProtocol.Command> worker, FileInputs files, JobScopes scopes) {
     this.node = node;
     this.worker = worker;
     this.files = files;
+    this.scopes = scopes;
   }
 
   /**
@@ -46,14 +59,43 @@ final class BatchRunner {
     control.attach();
     task.lease().begin();
     try {
-      return runAttached(batch, task, control);
+      JobScope scope;
+      try {
+        scope = enter(batch, task);
+      } catch (SetupFailed e) {
+        return failAll(batch, "cohort.SetupFailed", e.getMessage());
+      }
+      try {
+        return runAttached(batch, task, control, scope);
+      } finally {
+        scopes.leave(scope);
+      }
     } finally {
       task.lease().end();
       control.detach();
     }
   }
 
-  private List<BatchFinished> runAttached(RunBatch batch, BoundTask task, BatchControl control) {
+  /**
+   * The job's scope on this node, prepared by the first of its batches here; {@link JobScope#NONE}
+   * for a job without broadcasts or setup, and also when a cancel interrupted the wait (the batch
+   * then ends at once).
+   *
+   * @throws SetupFailed saying why the job cannot run here, for each of the batch's inputs
+   */
+  private JobScope enter(RunBatch batch, BoundTask task) throws SetupFailed {
+    if (batch.task().broadcasts().isEmpty() && !task.hasSetup()) {
+      return JobScope.NONE;
+    }
+    try {
+      return scopes.enter(batch.jobId(), task.preparation(batch.task().broadcasts()));
+    } catch (InterruptedException e) {
+      return JobScope.NONE; // cancelled: runAttached stops before the first input
+    }
+  }
+
+  private List<BatchFinished> runAttached(
+      RunBatch batch, BoundTask task, BatchControl control, JobScope scope) {
     Parts parts = new Parts(batch, control);
     Iterator<JsonNode> inputs = batch.inputs().iterator();
     // The clock is read per input only when the job has a task timeout, for the watchdog; the time
@@ -77,7 +119,8 @@ final class BatchRunner {
             new TaskError(TaskError.INPUT_ERROR, e.getMessage(), node, batch.attempt(), null));
         continue;
       }
-      Context context = new Context(batch.jobId(), index, batch.attempt(), node, control, files);
+      Context context =
+          new Context(batch.jobId(), index, batch.attempt(), node, control, files, scope);
       Object output = null;
       Throwable failure = null;
       control.begin(offset, start);
@@ -288,8 +331,29 @@ final class BatchRunner {
   }
 
   private record Context(
-      String jobId, long index, int attempt, String node, BatchControl control, FileInputs files)
+      String jobId,
+      long index,
+      int attempt,
+      String node,
+      BatchControl control,
+      FileInputs files,
+      JobScope scope)
       implements TaskContext {
+    @Override
+    public java.nio.ByteBuffer broadcast(String name) {
+      return scope.broadcast(name);
+    }
+
+    @Override
+    public java.nio.file.Path broadcastFile(String name) {
+      return scope.broadcastFile(name);
+    }
+
+    @Override
+    public <S> S shared(Class<S> type) {
+      return scope.shared(type);
+    }
+
     @Override
     public boolean isCancelled() {
       return control.cancelled();

@@ -51,7 +51,11 @@ public final class JobRequests {
               "code",
               "an object {\"jars\":[SHA256, ...], \"taskClass\":\"com.acme.MyTask\"} naming jars"
                   + " uploaded with PUT /code/{sha256}"),
-          Map.entry("stream", "true or false"));
+          Map.entry("stream", "true or false"),
+          Map.entry(
+              "broadcast",
+              "an object of SHA-256 digests by name, such as {\"model\":\"9f86d0...\"}, each"
+                  + " uploaded with PUT /broadcasts/{sha256}"));
 
   private JobRequests() {}
 
@@ -97,7 +101,8 @@ public final class JobRequests {
     }
     JobSpec spec =
         new JobSpec(
-            new TaskSpec(request.task().trim(), request.params(), request.code()),
+            new TaskSpec(
+                request.task().trim(), request.params(), request.code(), request.broadcast()),
             ordered,
             combiner,
             batch,
