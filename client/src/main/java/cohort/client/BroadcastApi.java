@@ -79,7 +79,7 @@ public final class BroadcastApi {
   public String share(Path file) {
     String digest;
     try {
-      digest = Sha256.of(file);
+      digest = digest(file);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IllegalArgumentException(file + ": no such file to broadcast");
     } catch (IOException e) {
@@ -101,6 +101,25 @@ public final class BroadcastApi {
     Map<String, String> digests = new TreeMap<>();
     files.forEach((name, file) -> digests.put(Broadcasts.checkName(name), share(file)));
     return Broadcasts.check(digests);
+  }
+
+  /** A file as last hashed: hashed again only when its size or modification time changed. */
+  private record Hashed(long size, java.nio.file.attribute.FileTime modified, String digest) {}
+
+  private final Map<Path, Hashed> hashed = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The file's SHA-256, remembered, so a job run again and again hashes a large file once. */
+  private String digest(Path file) throws IOException {
+    Path key = file.toAbsolutePath().normalize();
+    long size = java.nio.file.Files.size(key);
+    java.nio.file.attribute.FileTime modified = java.nio.file.Files.getLastModifiedTime(key);
+    Hashed known = hashed.get(key);
+    if (known != null && known.size() == size && known.modified().equals(modified)) {
+      return known.digest();
+    }
+    String digest = Sha256.of(key);
+    hashed.put(key, new Hashed(size, modified, digest));
+    return digest;
   }
 
   private HttpResponse<byte[]> check(HttpResponse<byte[]> response) {

@@ -61,7 +61,7 @@ final class BatchRunner {
     try {
       JobScope scope;
       try {
-        scope = enter(batch, task);
+        scope = enter(batch, task, control);
       } catch (SetupFailed e) {
         return failAll(batch, "cohort.SetupFailed", e.getMessage());
       }
@@ -83,14 +83,18 @@ final class BatchRunner {
    *
    * @throws SetupFailed saying why the job cannot run here, for each of the batch's inputs
    */
-  private JobScope enter(RunBatch batch, BoundTask task) throws SetupFailed {
+  private JobScope enter(RunBatch batch, BoundTask task, BatchControl control) throws SetupFailed {
     if (batch.task().broadcasts().isEmpty() && !task.hasSetup()) {
       return JobScope.NONE;
     }
     try {
       return scopes.enter(batch.jobId(), task.preparation(batch.task().broadcasts()));
     } catch (InterruptedException e) {
-      return JobScope.NONE; // cancelled: runAttached stops before the first input
+      if (control.cancelled()) {
+        return JobScope.NONE; // runAttached stops before the first input
+      }
+      throw new SetupFailed(
+          "node " + node + " was interrupted while task " + task.name() + " was being prepared", e);
     }
   }
 

@@ -140,7 +140,7 @@ public final class JobScopes {
         scope.prepared.completeExceptionally(failure);
         throw fatal;
       }
-      scope.prepared.completeExceptionally(
+      SetupFailed failed =
           new SetupFailed(
               failing != null
                   ? "broadcast '"
@@ -157,8 +157,9 @@ public final class JobScopes {
                       + node
                       + ": "
                       + words(failure),
-              failure));
-      LOG.warn("job {}: {}", scope.job(), words(failure));
+              failure);
+      scope.prepared.completeExceptionally(failed);
+      LOG.warn("job {}: {}", scope.job(), failed.getMessage());
     }
   }
 
