@@ -194,8 +194,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .onMessageEquals(Signal.TICK, this::onTick)
         .onMessageEquals(Signal.FLUSH_STARTS, this::onFlushStarts)
         .onMessage(StartConfirmed.class, this::onStartConfirmed)
-        .onMessage(CancelJob.class, this::onCancelJob)
-        .onMessage(JobEnded.class, this::onJobEnded)
+        .onMessage(CancelJob.class, cancel -> endJob(cancel.jobId()))
+        .onMessage(JobEnded.class, ended -> endJob(ended.jobId()))
         .onMessage(ReturnQueued.class, this::onReturnQueued)
         .onMessage(CheckTask.class, this::onCheckTask)
         .onMessage(DescribeCode.class, this::onDescribeCode)
@@ -247,19 +247,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onCancelJob(CancelJob cancel) {
-    batches.cancel(cancel.jobId());
-    scopes.ended(cancel.jobId());
-    return Behaviors.same();
-  }
-
   /**
-   * What the node still holds of an ended job is dropped (a failed job's batches), and its per-node
-   * state is torn down once its last batch here has returned.
+   * A job was cancelled or ended: what the node holds of it is dropped or interrupted, and its
+   * per-node state (broadcasts, setup) is torn down once its last batch here has returned.
    */
-  private Behavior<WorkerProtocol.Command> onJobEnded(JobEnded ended) {
-    batches.cancel(ended.jobId());
-    scopes.ended(ended.jobId());
+  private Behavior<WorkerProtocol.Command> endJob(String job) {
+    batches.cancel(job);
+    scopes.ended(job);
     return Behaviors.same();
   }
 

@@ -24,7 +24,8 @@ public interface NodeSetup<P, S> {
 
   /**
    * Makes what the job's inputs on this node share; may block (read a broadcast, open connections).
-   * Its thread is interrupted when the node stops.
+   * It has no time limit: the job's inputs on this node wait for it, and a cancel stops their
+   * waiting, not the setup.
    *
    * @param params the job's parameters, as {@link Task#run} gets them
    * @param context the job, the node and the job's broadcasts
