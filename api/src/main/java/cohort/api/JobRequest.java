@@ -46,6 +46,9 @@ import java.util.function.Consumer;
  *     such as {@code "100/s"}
  * @param rates named rates the job shares with every job that names them, such as {@code
  *     {"api":"10/s"}}
+ * @param broadcast data every node fetches once for the job, cached there by digest, that tasks
+ *     read by name through their context: SHA-256 digests of blobs uploaded with {@code PUT
+ *     /broadcasts/{sha256}}, by name; absent for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -67,12 +70,14 @@ public record JobRequest(
     Integer maxRunning,
     Map<String, Integer> limits,
     String rate,
-    Map<String, String> rates) {
+    Map<String, String> rates,
+    Map<String, String> broadcast) {
 
   /** The field names, for error messages. */
   public static final String FIELDS =
       "task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts,"
-          + " taskTimeout, stream, code, resumeFrom, priority, maxRunning, limits, rate, rates";
+          + " taskTimeout, stream, code, resumeFrom, priority, maxRunning, limits, rate, rates,"
+          + " broadcast";
 
   /** A request for the task over explicit inputs, with every option at its default. */
   public static JobRequest of(String task, List<JsonNode> inputs) {
@@ -190,6 +195,14 @@ public record JobRequest(
     return edit(d -> d.rates = value);
   }
 
+  /**
+   * This request with broadcasts: SHA-256 digests of blobs uploaded with {@code PUT
+   * /broadcasts/{sha256}}, by the names tasks read them by.
+   */
+  public JobRequest withBroadcast(Map<String, String> value) {
+    return edit(d -> d.broadcast = value);
+  }
+
   private JobRequest edit(Consumer<Draft> change) {
     Draft d = new Draft(this);
     change.accept(d);
@@ -217,6 +230,7 @@ public record JobRequest(
     Map<String, Integer> limits;
     String rate;
     Map<String, String> rates;
+    Map<String, String> broadcast;
 
     Draft(String task) {
       this.task = task;
@@ -242,6 +256,7 @@ public record JobRequest(
       limits = r.limits;
       rate = r.rate;
       rates = r.rates;
+      broadcast = r.broadcast;
     }
 
     JobRequest build() {
@@ -264,7 +279,8 @@ public record JobRequest(
           maxRunning,
           limits,
           rate,
-          rates);
+          rates,
+          broadcast);
     }
   }
 }

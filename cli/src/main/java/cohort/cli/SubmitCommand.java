@@ -141,6 +141,8 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Mixin JarOption jar;
 
+  @Mixin BroadcastOption broadcast;
+
   @Mixin CoordinatorOption coordinator;
 
   @Option(
@@ -192,7 +194,7 @@ final class SubmitCommand implements Callable<Integer> {
       JobRequest request = request();
       if (coordinator.given()) {
         CohortClient client = coordinator.client();
-        return run(client, client, jar.apply(request, client), fileJob(), false);
+        return run(client, client, shipped(request, client), fileJob(), false);
       }
       if (jobOptions.resumeFrom != null) {
         throw usage(
@@ -221,9 +223,13 @@ final class SubmitCommand implements Callable<Integer> {
         try {
           // Results and job control in place; HTTP only for inputs and files sent while it runs.
           // Shipped code too: the node fetches it over HTTP.
-          boolean http = inputFile != null || (fileJob != null && !filesInRequest) || jar.given();
+          boolean http =
+              inputFile != null
+                  || (fileJob != null && !filesInRequest)
+                  || jar.given()
+                  || broadcast.given();
           CohortClient client = http ? cluster.http(EMBEDDED_START) : null;
-          return run(cluster.jobs(), client, jar.apply(job, client), fileJob, filesInRequest);
+          return run(cluster.jobs(), client, shipped(job, client), fileJob, filesInRequest);
         } catch (RuntimeException e) {
           if (!cluster.stopping()) {
             throw e;
@@ -246,6 +252,11 @@ final class SubmitCommand implements Callable<Integer> {
         starting.abandon();
       }
     }
+  }
+
+  /** The request with its jars and broadcasts uploaded where the coordinator lacks them. */
+  private JobRequest shipped(JobRequest request, CohortClient client) {
+    return broadcast.apply(jar.apply(request, client), client);
   }
 
   /** The files of a job over files, listed; null for other jobs. */
@@ -272,6 +283,11 @@ final class SubmitCommand implements Callable<Integer> {
               ? "give the inputs: INPUT..., --range A..B, --input-file FILE, or --dir DIR"
               : "give the inputs one way only: INPUT..., --range A..B, --input-file FILE or --dir"
                   + " DIR");
+    }
+    try {
+      broadcast.check();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
     if (split != null && range == null) {
       throw usage("--split needs --range");
@@ -331,6 +347,7 @@ final class SubmitCommand implements Callable<Integer> {
             streamed ? Boolean.TRUE : null,
             null,
             jobOptions.resumeFrom,
+            null,
             null,
             null,
             null,

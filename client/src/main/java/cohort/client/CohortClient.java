@@ -50,6 +50,7 @@ public final class CohortClient implements JobApi {
   private final Credentials credentials;
   private final InputUploads uploads;
   private final CodeApi code;
+  private final BroadcastApi broadcasts;
   private final CoordinatorHttp calls;
 
   private CohortClient(List<URI> bases, Credentials credentials) {
@@ -60,12 +61,18 @@ public final class CohortClient implements JobApi {
     this.failover = new Failover(http, coordinators, errors, REQUEST_TIMEOUT, credentials);
     this.uploads = new InputUploads(http, coordinators, errors, credentials, json);
     this.code = new CodeApi(coordinators, failover, errors, json);
+    this.broadcasts = new BroadcastApi(coordinators, failover, errors);
     this.calls = new CoordinatorHttp(coordinators, failover, errors, json, REQUEST_TIMEOUT);
   }
 
   /** The coordinator's code routes: jars that travel to the nodes, and deployments. */
   public CodeApi code() {
     return code;
+  }
+
+  /** The coordinator's broadcast routes: files a job sends to every node once. */
+  public BroadcastApi broadcasts() {
+    return broadcasts;
   }
 
   /**

@@ -301,7 +301,10 @@ public final class Cohort implements AutoCloseable {
 
   private JobRequest request(Task<?, ?, ?> task, Options options) {
     CodeRef code = shipping.codeFor(task, options);
-    return JobSettings.request(task, options, code, mapper);
+    JobRequest request = JobSettings.request(task, options, code, mapper);
+    return options.broadcasts().isEmpty()
+        ? request
+        : request.withBroadcast(client.broadcasts().shareAll(options.broadcasts()));
   }
 
   private static <I> List<JsonNode> encode(Codec<I, ?> codec, Collection<? extends I> inputs) {

@@ -57,6 +57,7 @@ final class JobSettings {
         null,
         null,
         null,
+        null,
         null);
   }
 }

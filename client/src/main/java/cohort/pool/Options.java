@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -23,7 +24,7 @@ public final class Options {
 
   private static final Set<String> COMBINERS = Set.of("sum", "count", "min", "max", "none");
   private static final Options DEFAULTS =
-      new Options(null, null, null, null, null, null, null, List.of(), true);
+      new Options(null, null, null, null, null, null, null, List.of(), true, Map.of());
 
   private final Boolean ordered;
   private final Integer batch;
@@ -34,6 +35,7 @@ public final class Options {
   private final Object params;
   private final List<Path> jars;
   private final boolean ship;
+  private final Map<String, Path> broadcasts;
 
   private Options(
       Boolean ordered,
@@ -44,7 +46,8 @@ public final class Options {
       String combine,
       Object params,
       List<Path> jars,
-      boolean ship) {
+      boolean ship,
+      Map<String, Path> broadcasts) {
     this.ordered = ordered;
     this.batch = batch;
     this.retries = retries;
@@ -54,6 +57,7 @@ public final class Options {
     this.params = params;
     this.jars = List.copyOf(jars);
     this.ship = ship;
+    this.broadcasts = Map.copyOf(broadcasts);
   }
 
   /** Every option at its default: results in input order, batches sized from task time. */
@@ -64,7 +68,7 @@ public final class Options {
   /** Results in input order ({@code true}, the default for {@code map}) or as they complete. */
   public Options ordered(boolean value) {
     return new Options(
-        value, batch, retries, maxAttempts, taskTimeout, combine, params, jars, ship);
+        value, batch, retries, maxAttempts, taskTimeout, combine, params, jars, ship, broadcasts);
   }
 
   /** Results as they complete. */
@@ -83,7 +87,7 @@ public final class Options {
       throw new IllegalArgumentException("batch is " + value + "; give 1 or more inputs per batch");
     }
     return new Options(
-        ordered, value, retries, maxAttempts, taskTimeout, combine, params, jars, ship);
+        ordered, value, retries, maxAttempts, taskTimeout, combine, params, jars, ship, broadcasts);
   }
 
   /**
@@ -96,7 +100,7 @@ public final class Options {
       throw new IllegalArgumentException("retries is " + value + "; give 0 to " + MAX_RUNS);
     }
     return new Options(
-        ordered, batch, value, maxAttempts, taskTimeout, combine, params, jars, ship);
+        ordered, batch, value, maxAttempts, taskTimeout, combine, params, jars, ship, broadcasts);
   }
 
   /**
@@ -108,7 +112,8 @@ public final class Options {
     if (value < 1 || value > MAX_RUNS) {
       throw new IllegalArgumentException("maxAttempts is " + value + "; give 1 to " + MAX_RUNS);
     }
-    return new Options(ordered, batch, retries, value, taskTimeout, combine, params, jars, ship);
+    return new Options(
+        ordered, batch, retries, value, taskTimeout, combine, params, jars, ship, broadcasts);
   }
 
   /**
@@ -122,7 +127,8 @@ public final class Options {
       throw new IllegalArgumentException(
           "taskTimeout is " + value + "; give a positive time of at least 1 ms");
     }
-    return new Options(ordered, batch, retries, maxAttempts, value, combine, params, jars, ship);
+    return new Options(
+        ordered, batch, retries, maxAttempts, value, combine, params, jars, ship, broadcasts);
   }
 
   /**
@@ -137,7 +143,7 @@ public final class Options {
           "combine is '" + value + "'; give one of sum, count, min, max or none");
     }
     return new Options(
-        ordered, batch, retries, maxAttempts, taskTimeout, value, params, jars, ship);
+        ordered, batch, retries, maxAttempts, taskTimeout, value, params, jars, ship, broadcasts);
   }
 
   /**
@@ -150,7 +156,7 @@ public final class Options {
       throw new IllegalArgumentException("params is null; leave it out for the task's defaults");
     }
     return new Options(
-        ordered, batch, retries, maxAttempts, taskTimeout, combine, value, jars, ship);
+        ordered, batch, retries, maxAttempts, taskTimeout, combine, value, jars, ship, broadcasts);
   }
 
   /**
@@ -168,7 +174,7 @@ public final class Options {
       all.add(jar);
     }
     return new Options(
-        ordered, batch, retries, maxAttempts, taskTimeout, combine, params, all, ship);
+        ordered, batch, retries, maxAttempts, taskTimeout, combine, params, all, ship, broadcasts);
   }
 
   /**
@@ -177,7 +183,40 @@ public final class Options {
    */
   public Options installed() {
     return new Options(
-        ordered, batch, retries, maxAttempts, taskTimeout, combine, params, jars, false);
+        ordered,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        combine,
+        params,
+        jars,
+        false,
+        broadcasts);
+  }
+
+  /**
+   * Sends a file to every node once for the job, under {@code name}: tasks read it with {@link
+   * cohort.task.TaskContext#broadcast(String)} (a read-only buffer shared by all the job's inputs
+   * on a node) and their per-node setup ({@link cohort.task.NodeSetup}) with {@link
+   * cohort.task.SetupContext#broadcast(String)}. It is uploaded only when the coordinator has not
+   * got the same bytes, and a node that has them from an earlier job fetches nothing.
+   *
+   * @throws IllegalArgumentException when the name is not a broadcast name or the file is missing
+   */
+  public Options broadcast(String name, Path file) {
+    cohort.api.broadcast.Broadcasts.checkName(name);
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": no such file to broadcast as '" + name + "'");
+    }
+    Map<String, Path> all = new java.util.TreeMap<>(broadcasts);
+    all.put(name, file);
+    return new Options(
+        ordered, batch, retries, maxAttempts, taskTimeout, combine, params, jars, ship, all);
+  }
+
+  Map<String, Path> broadcasts() {
+    return broadcasts;
   }
 
   Boolean ordered() {

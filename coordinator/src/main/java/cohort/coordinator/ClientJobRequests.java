@@ -73,10 +73,11 @@ final class ClientJobRequests {
    * the cancel is journaled.
    */
   CompletionStage<Void> cancel(Job job, String reason) {
-    apply.accept(job, new Cancelled(reason));
+    // Told before the cancel applies, so nodes hear it before the job's end (JobEnded).
     for (NodeTable.Node node : nodes.get().nodes()) {
       node.worker().tell(new WorkerProtocol.CancelJob(job.id()));
     }
+    apply.accept(job, new Cancelled(reason));
     CompletionStage<Void> kept = journal.record(job.id(), new JobRecordEvent.Cancelled(reason));
     jobs.flushResults();
     return kept;

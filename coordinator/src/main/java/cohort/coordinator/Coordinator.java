@@ -25,6 +25,7 @@ import cohort.protocol.CoordinatorProtocol.BatchesReturned;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
 import cohort.protocol.CoordinatorProtocol.StartRequested;
+import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.StartConfirmed;
 import java.nio.file.Path;
@@ -343,6 +344,9 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   private void finish(Job job) {
+    // Nodes release what they keep for the job (its task's per-node setup) once it ends there.
+    WorkerProtocol.JobEnded ended = new WorkerProtocol.JobEnded(job.id());
+    nodes.nodes().forEach(node -> node.worker().tell(ended));
     for (Job old : jobs.ended(job, clock.instant())) {
       CompletableFuture.runAsync(old.log()::delete, blocking);
       intake.forget(old.id(), old.log().file());

@@ -2,6 +2,7 @@ package cohort.coordinator;
 
 import cohort.api.ApiJson;
 import cohort.coordinator.blobs.BlobStore;
+import cohort.coordinator.broadcast.BroadcastStore;
 import cohort.coordinator.code.CodeStore;
 import cohort.coordinator.http.HttpApi;
 import cohort.coordinator.http.JsonParsingErrors;
@@ -210,7 +211,8 @@ public final class CoordinatorApp {
                   coordinator,
                   blobs,
                   new CodeStore(dataDir.resolve("code"), files),
-                  access);
+                  access,
+                  BroadcastStore.fromConfig(system.settings().config(), dataDir, files));
             });
   }
 
@@ -252,7 +254,8 @@ public final class CoordinatorApp {
         local.blobs(),
         local.code(),
         local.access(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        local.broadcasts());
   }
 
   /**

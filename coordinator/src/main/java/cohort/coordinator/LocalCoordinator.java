@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param blobs where file inputs are kept
  * @param code where shipped jars and deployments are kept
  * @param access who may use its HTTP API: its token
+ * @param broadcasts where broadcasts are kept
  */
 public record LocalCoordinator(
     ActorSystem<?> system,
@@ -22,7 +23,8 @@ public record LocalCoordinator(
     ActorRef<CoordinatorProtocol.Command> coordinator,
     BlobStore blobs,
     cohort.coordinator.code.CodeStore code,
-    cohort.coordinator.security.ApiAccess access) {
+    cohort.coordinator.security.ApiAccess access,
+    cohort.coordinator.broadcast.BroadcastStore broadcasts) {
 
   /**
    * How long a client's request waits for the coordinator: a submission also waits for nodes to

@@ -604,10 +604,12 @@ class CoordinatorTest {
         new ClientRequests.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
     node.expectMessageClass(CheckTask.class).replyTo().tell(new TaskChecked(null));
     assertThat(reply.receiveMessage()).isInstanceOf(ClientRequests.Accepted.class);
+    node.expectMessageClass(WorkerProtocol.JobEnded.class); // no inputs: it ends at once
 
     coordinator.tell(
         new ClientRequests.SubmitJob(echo, InputSource.of(List.of()), true, reply.ref()));
     assertThat(reply.receiveMessage()).isInstanceOf(ClientRequests.Accepted.class);
+    node.expectMessageClass(WorkerProtocol.JobEnded.class); // not checked again
     node.expectNoMessage(Duration.ofMillis(100));
 
     // Other parameters are checked anew, and a refusal is remembered like an approval.
@@ -803,6 +805,7 @@ class CoordinatorTest {
         new ClientRequests.CancelJob(
             other.id(), testKit.<Optional<JobState>>createTestProbe().ref()));
     c.expectMessage(new WorkerProtocol.CancelJob(other.id()));
+    c.expectMessage(new WorkerProtocol.JobEnded(other.id()));
     BatchKey cancelled = new BatchKey(other.id(), first.batchId());
     coordinator.tell(new StartRequested(c.ref(), cancelled));
     c.expectMessage(new WorkerProtocol.StartConfirmed(cancelled, false));

@@ -2,6 +2,7 @@ package cohort.node;
 
 import cohort.node.counters.AttemptCounters;
 import cohort.node.counters.CounterNames;
+import cohort.node.setup.JobScope;
 import cohort.task.Counter;
 import cohort.task.FileRef;
 import cohort.task.TaskContext;
@@ -9,8 +10,8 @@ import java.util.Map;
 
 /**
  * The context of one attempt of one input, as a task sees it: where it runs, whether to stop, its
- * file inputs, and the job's counters, whose additions {@link #sealCounters()} hands over once the
- * task returned.
+ * file inputs, the job's broadcasts and per-node setup, and the job's counters, whose additions
+ * {@link #sealCounters()} hands over once the task returned.
  */
 final class AttemptContext implements TaskContext {
   private final String jobId;
@@ -20,6 +21,7 @@ final class AttemptContext implements TaskContext {
   private final BatchControl control;
   private final FileInputs files;
   private final CounterNames counterNames;
+  private final JobScope scope;
 
   /** Made on the task's first use of a counter: most tasks use none. */
   private AttemptCounters counters;
@@ -33,7 +35,8 @@ final class AttemptContext implements TaskContext {
       String node,
       BatchControl control,
       FileInputs files,
-      CounterNames counterNames) {
+      CounterNames counterNames,
+      JobScope scope) {
     this.jobId = jobId;
     this.index = index;
     this.attempt = attempt;
@@ -41,6 +44,7 @@ final class AttemptContext implements TaskContext {
     this.control = control;
     this.files = files;
     this.counterNames = counterNames;
+    this.scope = scope;
   }
 
   @Override
@@ -61,6 +65,21 @@ final class AttemptContext implements TaskContext {
   @Override
   public String node() {
     return node;
+  }
+
+  @Override
+  public java.nio.ByteBuffer broadcast(String name) {
+    return scope.broadcast(name);
+  }
+
+  @Override
+  public java.nio.file.Path broadcastFile(String name) {
+    return scope.broadcastFile(name);
+  }
+
+  @Override
+  public <S> S shared(Class<S> type) {
+    return scope.shared(type);
   }
 
   @Override

@@ -2,6 +2,9 @@ package cohort.node;
 
 import cohort.api.TaskError;
 import cohort.node.counters.CounterNames;
+import cohort.node.setup.JobScope;
+import cohort.node.setup.JobScopes;
+import cohort.node.setup.SetupFailed;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
 import cohort.protocol.CoordinatorProtocol.FailureKind;
 import cohort.protocol.CoordinatorProtocol.InputFailure;
@@ -32,11 +35,21 @@ final class BatchRunner {
   private final ActorRef<WorkerProtocol.Command> worker;
   private final FileInputs files;
   private final CounterNames counterNames = new CounterNames();
+  private final JobScopes scopes;
 
   BatchRunner(String node, ActorRef<WorkerProtocol.Command> worker, FileInputs files) {
+    this(node, worker, files, new JobScopes(node, null, Runnable::run));
+  }
+
+  /**
+   * @param scopes what jobs keep on this node: their broadcasts and per-node setups
+   */
+  BatchRunner(
+      String node, ActorRef<WorkerProtocol.Command> worker, FileInputs files, JobScopes scopes) {
     this.node = node;
     this.worker = worker;
     this.files = files;
+    this.scopes = scopes;
   }
 
   /**
@@ -48,14 +61,47 @@ final class BatchRunner {
     control.attach();
     task.lease().begin();
     try {
-      return runAttached(batch, task, control);
+      JobScope scope;
+      try {
+        scope = enter(batch, task, control);
+      } catch (SetupFailed e) {
+        return failAll(batch, "cohort.SetupFailed", e.getMessage());
+      }
+      try {
+        return runAttached(batch, task, control, scope);
+      } finally {
+        scopes.leave(scope);
+      }
     } finally {
       task.lease().end();
       control.detach();
     }
   }
 
-  private List<BatchFinished> runAttached(RunBatch batch, BoundTask task, BatchControl control) {
+  /**
+   * The job's scope on this node, prepared by the first of its batches here; {@link JobScope#NONE}
+   * for a job without broadcasts or setup, and also when a cancel interrupted the wait (the batch
+   * then ends at once).
+   *
+   * @throws SetupFailed saying why the job cannot run here, for each of the batch's inputs
+   */
+  private JobScope enter(RunBatch batch, BoundTask task, BatchControl control) throws SetupFailed {
+    if (batch.task().broadcasts().isEmpty() && !task.hasSetup()) {
+      return JobScope.NONE;
+    }
+    try {
+      return scopes.enter(batch.jobId(), task.preparation(batch.task().broadcasts()));
+    } catch (InterruptedException e) {
+      if (control.cancelled()) {
+        return JobScope.NONE; // runAttached stops before the first input
+      }
+      throw new SetupFailed(
+          "node " + node + " was interrupted while task " + task.name() + " was being prepared", e);
+    }
+  }
+
+  private List<BatchFinished> runAttached(
+      RunBatch batch, BoundTask task, BatchControl control, JobScope scope) {
     Parts parts = new Parts(batch, control);
     Iterator<JsonNode> inputs = batch.inputs().iterator();
     // The clock is read per input only when the job has a task timeout, for the watchdog; the time
@@ -81,7 +127,7 @@ final class BatchRunner {
       }
       AttemptContext context =
           new AttemptContext(
-              batch.jobId(), index, batch.attempt(), node, control, files, counterNames);
+              batch.jobId(), index, batch.attempt(), node, control, files, counterNames, scope);
       Object output = null;
       Throwable failure = null;
       control.begin(offset, start);

@@ -1,12 +1,16 @@
 package cohort.node;
 
+import cohort.node.setup.Preparation;
 import cohort.protocol.ValuesCodec;
+import cohort.task.NodeSetup;
+import cohort.task.SetupContext;
 import cohort.task.Task;
 import cohort.task.TaskContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.List;
+import java.util.Map;
 
 /** A task with a job's parameters bound: converts inputs, runs, converts outputs. */
 public final class BoundTask {
@@ -142,6 +146,57 @@ public final class BoundTask {
       }
     }
     return first;
+  }
+
+  /**
+   * What a job of this task needs on the node before its first input: its broadcasts, and the
+   * task's per-node setup when it implements {@link NodeSetup}.
+   */
+  Preparation preparation(Map<String, String> broadcasts) {
+    BoundTask bound = this;
+    return new Preparation() {
+      @Override
+      public String task() {
+        return task.name();
+      }
+
+      @Override
+      public Map<String, String> broadcasts() {
+        return broadcasts;
+      }
+
+      @Override
+      public boolean hasSetup() {
+        return bound.hasSetup();
+      }
+
+      @Override
+      @SuppressWarnings("unchecked")
+      public Object setup(SetupContext context) throws Exception {
+        return ((NodeSetup<Object, Object>) task).setup(params, context);
+      }
+
+      @Override
+      @SuppressWarnings("unchecked")
+      public void teardown(Object state) throws Exception {
+        ((NodeSetup<Object, Object>) task).teardown(state);
+      }
+
+      @Override
+      public void hold() {
+        lease.begin(); // the task's classes stay loaded while its setup's state lives
+      }
+
+      @Override
+      public void release() {
+        lease.end();
+      }
+    };
+  }
+
+  /** Whether the task has a per-node setup. */
+  boolean hasSetup() {
+    return task instanceof NodeSetup;
   }
 
   /** Runs the task on a converted input and returns its output as JSON. */

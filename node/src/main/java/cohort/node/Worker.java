@@ -6,6 +6,8 @@ import cohort.node.WorkerMessages.Signal;
 import cohort.node.WorkerMessages.SlotFree;
 import cohort.node.WorkerMessages.TaskBound;
 import cohort.node.code.ShippedCode;
+import cohort.node.setup.JobScopes;
+import cohort.node.setup.NodeScopes;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.BatchesReturned;
@@ -15,6 +17,7 @@ import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.DescribeCode;
+import cohort.protocol.WorkerProtocol.JobEnded;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
 import cohort.protocol.WorkerProtocol.ReturnQueued;
@@ -73,6 +76,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private final NodeBatches batches;
   private final CoordinatorLink coordinators;
   private final NodeDrain drain;
+  private final JobScopes scopes;
 
   /** Creates the worker. */
   static Behavior<WorkerProtocol.Command> create(WorkerSetup setup) {
@@ -92,7 +96,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     FileInputs files =
         new FileInputs(setup.access(), config.getBoolean("cohort.node.read-in-place"));
     ActorRef<WorkerProtocol.Command> self = context.getSelf();
-    BatchRunner runner = new BatchRunner(node, self, files);
+    this.scopes = NodeScopes.start(context.getSystem(), node, setup.access());
+    BatchRunner runner = new BatchRunner(node, self, files, scopes);
     this.threads =
         new SlotThreads(
             setup.executor(),
@@ -189,7 +194,8 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
         .onMessageEquals(Signal.TICK, this::onTick)
         .onMessageEquals(Signal.FLUSH_STARTS, this::onFlushStarts)
         .onMessage(StartConfirmed.class, this::onStartConfirmed)
-        .onMessage(CancelJob.class, this::onCancelJob)
+        .onMessage(CancelJob.class, cancel -> endJob(cancel.jobId()))
+        .onMessage(JobEnded.class, ended -> endJob(ended.jobId()))
         .onMessage(ReturnQueued.class, this::onReturnQueued)
         .onMessage(CheckTask.class, this::onCheckTask)
         .onMessage(DescribeCode.class, this::onDescribeCode)
@@ -241,8 +247,13 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onCancelJob(CancelJob cancel) {
-    batches.cancel(cancel.jobId());
+  /**
+   * A job was cancelled or ended: what the node holds of it is dropped or interrupted, and its
+   * per-node state (broadcasts, setup) is torn down once its last batch here has returned.
+   */
+  private Behavior<WorkerProtocol.Command> endJob(String job) {
+    batches.cancel(job);
+    scopes.ended(job);
     return Behaviors.same();
   }
 

@@ -17,11 +17,14 @@ import java.util.Objects;
  * @param name the task's registered name, for example {@code sum-range}
  * @param params parameter values by name, numbers with every digit they were given; never null
  * @param code the jars the task comes from when the nodes do not have it installed, or null
+ * @param broadcasts the job's broadcasts, SHA-256 digests by name, which each node fetches once
+ *     from the coordinator; empty for none, never null
  */
 public record TaskSpec(
     String name,
     @JsonDeserialize(contentUsing = ExactJson.class) Map<String, JsonNode> params,
-    @JsonInclude(JsonInclude.Include.NON_NULL) CodeRef code)
+    @JsonInclude(JsonInclude.Include.NON_NULL) CodeRef code,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> broadcasts)
     implements CborSerializable {
 
   /**
@@ -33,11 +36,17 @@ public record TaskSpec(
   public TaskSpec {
     Objects.requireNonNull(name, "name");
     params = params == null ? Map.of() : Map.copyOf(params);
+    broadcasts = cohort.api.broadcast.Broadcasts.check(broadcasts);
+  }
+
+  /** A task without broadcasts. */
+  public TaskSpec(String name, Map<String, JsonNode> params, CodeRef code) {
+    this(name, params, code, null);
   }
 
   /** An installed task. */
   public TaskSpec(String name, Map<String, JsonNode> params) {
-    this(name, params, null);
+    this(name, params, null, null);
   }
 
   /**

@@ -184,6 +184,17 @@ public interface WorkerProtocol {
   record CancelJob(String jobId) implements Command, CborSerializable {}
 
   /**
+   * The job ended (finished, failed or was cancelled): what the node keeps for it, such as the
+   * result of its task's per-node setup, is released once its last input here has returned. Sent to
+   * every node; a node that never ran the job ignores it.
+   */
+  record JobEnded(String jobId) implements Command, CborSerializable {
+    public JobEnded {
+      Objects.requireNonNull(jobId, "jobId");
+    }
+  }
+
+  /**
    * Check that this node can bind the task and its parameters, and that the job's first inputs
    * convert to the task's input type; answer {@link TaskChecked}. Only the node knows the task's
    * classes (a plugin's among them), so the check of the inputs travels with the task's.

@@ -87,4 +87,41 @@ public interface TaskContext {
     throw new UnsupportedOperationException(
         "counters are kept only for tasks run as part of a job");
   }
+
+  /**
+   * A broadcast of the job: data the client sent once with the job ({@code cohort submit
+   * --broadcast NAME=FILE}) that each node fetches once and keeps on its disk by digest. The buffer
+   * is a read-only view of the node's one copy, shared by every input of the job there: reading it
+   * copies nothing. Its position starts at 0 and is this call's own.
+   *
+   * @throws IllegalArgumentException when the job has no broadcast of that name, naming those it
+   *     has
+   */
+  default java.nio.ByteBuffer broadcast(String name) {
+    throw new IllegalArgumentException(
+        "this job has no broadcast '" + name + "'; give it with --broadcast " + name + "=FILE");
+  }
+
+  /**
+   * The file holding a broadcast on this node, for libraries that open files themselves. It is
+   * shared by every job with the same bytes: read it, never change or delete it.
+   *
+   * @throws IllegalArgumentException as {@link #broadcast(String)}
+   */
+  default java.nio.file.Path broadcastFile(String name) {
+    throw new IllegalArgumentException(
+        "this job has no broadcast '" + name + "'; give it with --broadcast " + name + "=FILE");
+  }
+
+  /**
+   * What the task's {@link NodeSetup#setup} made for this job on this node, shared by all the job's
+   * inputs here.
+   *
+   * @throws IllegalStateException when the task does not implement {@link NodeSetup}, or its value
+   *     is not of {@code type}
+   */
+  default <S> S shared(Class<S> type) {
+    throw new IllegalStateException(
+        "this task has no per-node setup; implement cohort.task.NodeSetup to share a value");
+  }
 }

@@ -21,6 +21,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
   private final boolean restartNodes;
   private final List<String> nodeArgs;
   private final List<String> jvmFlags;
+  private final int workers;
   private LocalCluster cluster;
   private Path logs;
 
@@ -45,6 +46,15 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
    */
   public ClusterExtension(
       int nodes, boolean restartNodes, List<String> nodeArgs, List<String> jvmFlags) {
+    this(nodes, restartNodes, nodeArgs, jvmFlags, 1);
+  }
+
+  /**
+   * @param workers slots of each node
+   */
+  public ClusterExtension(
+      int nodes, boolean restartNodes, List<String> nodeArgs, List<String> jvmFlags, int workers) {
+    this.workers = workers;
     this.nodes = nodes;
     this.restartNodes = restartNodes;
     this.nodeArgs = nodeArgs;
@@ -71,7 +81,8 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
                   false,
                   restartNodes,
                   nodeArgs),
-              nodes);
+              nodes,
+              workers);
     } catch (RuntimeException e) {
       Children.printLogs(logs);
       throw e;

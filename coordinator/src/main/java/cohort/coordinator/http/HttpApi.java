@@ -92,6 +92,7 @@ public final class HttpApi extends AllDirectives {
   private final MetricsRoutes metrics;
   private final ApiAccess access;
   private final CodeRoutes code;
+  private final BroadcastRoutes broadcasts;
   private final DashboardRoutes dashboard;
   private final Resumes resumes;
   private final ResultRoutes results;
@@ -104,6 +105,7 @@ public final class HttpApi extends AllDirectives {
    * @param code where shipped jars and deployments are kept
    * @param access who may make requests: every route but {@code /health} needs the token
    * @param clock measures how long running jobs have run
+   * @param broadcasts where broadcasts are kept
    */
   public HttpApi(
       ActorRef<CoordinatorProtocol.Command> coordinator,
@@ -114,7 +116,8 @@ public final class HttpApi extends AllDirectives {
       BlobStore blobs,
       CodeStore code,
       ApiAccess access,
-      Clock clock) {
+      Clock clock,
+      cohort.coordinator.broadcast.BroadcastStore broadcasts) {
     this.asks = new Asks(coordinator, system, askTimeout);
     this.blocking = blocking;
     this.clock = clock;
@@ -127,6 +130,7 @@ public final class HttpApi extends AllDirectives {
     this.metrics = new MetricsRoutes(asks, CoordinatorMetrics.get(system), clock);
     this.access = access;
     this.code = new CodeRoutes(asks, blocking, code, responses, json, clock);
+    this.broadcasts = new BroadcastRoutes(system, blocking, broadcasts, responses);
     this.dashboard = new DashboardRoutes(asks, blocking, clock, responses, json, access);
     this.resumes = new Resumes(asks, blocking, responses);
     this.results = new ResultRoutes(asks, blocking, responses);
@@ -154,6 +158,7 @@ public final class HttpApi extends AllDirectives {
         pathPrefix("jobs", this::jobRoutes),
         pathPrefix("blobs", files::blobRoutes),
         pathPrefix("code", code::codeRoutes),
+        pathPrefix("broadcasts", broadcasts::routes),
         pathPrefix("deployments", code::deploymentRoutes),
         path("cluster", () -> get(this::cluster)),
         path("metrics", () -> get(metrics::scrape)),
@@ -253,7 +258,13 @@ public final class HttpApi extends AllDirectives {
                           resolved ->
                               resolved.refusal() != null
                                   ? CompletableFuture.completedFuture(resolved.refusal())
-                                  : submit(resolved.request(), wait)));
+                                  : broadcasts
+                                      .refusal(resolved.request())
+                                      .thenCompose(
+                                          refused ->
+                                              refused.isPresent()
+                                                  ? CompletableFuture.completedFuture(refused.get())
+                                                  : submit(resolved.request(), wait))));
             });
     return wait.isZero()
         ? route

@@ -57,7 +57,11 @@ public final class JobRequests {
           Map.entry("maxRunning", "a whole number of inputs, 1 or more"),
           Map.entry("limits", "an object of limit names and slots, such as {\"db\":4}"),
           Map.entry("rate", "a rate such as \"100/s\", \"30/m\" or \"2.5/h\""),
-          Map.entry("rates", "an object of rate names and rates, such as {\"api\":\"10/s\"}"));
+          Map.entry("rates", "an object of rate names and rates, such as {\"api\":\"10/s\"}"),
+          Map.entry(
+              "broadcast",
+              "an object of SHA-256 digests by name, such as {\"model\":\"9f86d0...\"}, each"
+                  + " uploaded with PUT /broadcasts/{sha256}"));
 
   private JobRequests() {}
 
@@ -103,7 +107,8 @@ public final class JobRequests {
     }
     JobSpec spec =
         new JobSpec(
-            new TaskSpec(request.task().trim(), request.params(), request.code()),
+            new TaskSpec(
+                request.task().trim(), request.params(), request.code(), request.broadcast()),
             ordered,
             combiner,
             batch,

@@ -47,6 +47,9 @@ public final class RouteTemplate {
     if (first.equals("code") && size == 2) {
       return "/code/{digest}";
     }
+    if (first.equals("broadcasts") && size == 2) {
+      return "/broadcasts/{digest}";
+    }
     if (first.equals("ui")) {
       return dashboard(parts);
     }

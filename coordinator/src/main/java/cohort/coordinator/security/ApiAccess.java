@@ -21,8 +21,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Decides who may make a request of the coordinator's HTTP API. Every route needs the token ({@code
  * Authorization: Bearer TOKEN}), except {@code GET /health}, which says nothing of jobs. The node
- * token ({@link Token#forNodes()}) opens only {@code GET /blobs/...} and {@code GET /code/...}:
- * what nodes fetch. A request without either gets 401 with a JSON error saying where the token is.
+ * token ({@link Token#forNodes()}) opens only {@code GET /blobs/...}, {@code GET /code/...} and
+ * {@code GET /broadcasts/...}: what nodes fetch. A request without either gets 401 with a JSON
+ * error saying where the token is.
  *
  * <p>The dashboard's browser sends a session cookie instead ({@link Sessions}): it opens every
  * route, but a request that changes something (any method but GET and HEAD) must also carry the
@@ -126,7 +127,9 @@ public final class ApiAccess {
               .addHeader(Location.create(LOGIN)));
     }
     if (request.method().equals(HttpMethods.GET)
-        && (path.startsWith("/blobs/") || path.startsWith("/code/"))
+        && (path.startsWith("/blobs/")
+            || path.startsWith("/code/")
+            || path.startsWith("/broadcasts/"))
         && nodeToken.matchesHeader(header)) {
       return Optional.empty();
     }
