@@ -36,6 +36,11 @@ import java.util.function.Consumer;
  * @param resumeFrom the id of an earlier job of the same task, parameters and inputs: only its
  *     inputs without a successful result run, at their own indices (GNU parallel's {@code
  *     --resume}); absent to run every input
+ * @param require labels a node must have to run the job's inputs, such as {@code ["gpu",
+ *     "zone=a"]}: a bare name is met by a node with that label whatever its value, {@code
+ *     name=value} only by that value; absent for any node that offers the task
+ * @param waitForNodes true to accept the job when no node can run it yet (no node offers the task
+ *     or has the required labels) and let it wait for one; absent or false refuses such a job
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -52,12 +57,14 @@ public record JobRequest(
     String taskTimeout,
     Boolean stream,
     CodeRef code,
-    String resumeFrom) {
+    String resumeFrom,
+    List<String> require,
+    Boolean waitForNodes) {
 
   /** The field names, for error messages. */
   public static final String FIELDS =
       "task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts,"
-          + " taskTimeout, stream, code, resumeFrom";
+          + " taskTimeout, stream, code, resumeFrom, require, waitForNodes";
 
   /** A request for the task over explicit inputs, with every option at its default. */
   public static JobRequest of(String task, List<JsonNode> inputs) {
@@ -147,6 +154,22 @@ public record JobRequest(
     return edit(d -> d.resumeFrom = value);
   }
 
+  /**
+   * This request sending its inputs only to nodes with every one of these labels ({@code gpu},
+   * {@code zone=a}); null or empty for any node.
+   */
+  public JobRequest withRequire(List<String> value) {
+    return edit(d -> d.require = value == null || value.isEmpty() ? null : List.copyOf(value));
+  }
+
+  /**
+   * This request waiting for a node that can run it (true) instead of being refused when none can
+   * yet.
+   */
+  public JobRequest withWaitForNodes(Boolean value) {
+    return edit(d -> d.waitForNodes = value);
+  }
+
   private JobRequest edit(Consumer<Draft> change) {
     Draft d = new Draft(this);
     change.accept(d);
@@ -169,6 +192,8 @@ public record JobRequest(
     Boolean stream;
     CodeRef code;
     String resumeFrom;
+    List<String> require;
+    Boolean waitForNodes;
 
     Draft(String task) {
       this.task = task;
@@ -189,6 +214,8 @@ public record JobRequest(
       stream = r.stream;
       code = r.code;
       resumeFrom = r.resumeFrom;
+      require = r.require;
+      waitForNodes = r.waitForNodes;
     }
 
     JobRequest build() {
@@ -206,7 +233,9 @@ public record JobRequest(
           taskTimeout,
           stream,
           code,
-          resumeFrom);
+          resumeFrom,
+          require,
+          waitForNodes);
     }
   }
 }

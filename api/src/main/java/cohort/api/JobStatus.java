@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param inputsOpen true while a streamed job's inputs still arrive; {@code total} then counts
  *     those so far
  * @param resumed the job this one resumes ({@code --resume-from}), or null
+ * @param waiting why the job waits for nodes, such as {@code no node has the label gpu}, while no
+ *     node that takes work can run it; null when some can, or the job ended
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(
@@ -45,7 +47,8 @@ public record JobStatus(
     long elapsedMillis,
     String message,
     boolean inputsOpen,
-    Resumed resumed) {
+    Resumed resumed,
+    String waiting) {
 
   /**
    * What a job resumes.

@@ -137,6 +137,8 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Mixin JobOptions jobOptions;
 
+  @Mixin NodeNeedsOptions nodeNeeds;
+
   @Mixin JarOption jar;
 
   @Mixin CoordinatorOption coordinator;
@@ -313,21 +315,29 @@ final class SubmitCommand implements Callable<Integer> {
       list = inputs.stream().map(JsonArgs::parse).toList();
     }
     boolean streamed = inputFile != null || fileMode;
-    return new JobRequest(
-        task,
-        parameters.isEmpty() ? null : parameters,
-        list,
-        range,
-        split,
-        jobOptions.ordered(),
-        jobOptions.combine,
-        jobOptions.batch,
-        jobOptions.retries,
-        jobOptions.maxAttempts,
-        jobOptions.taskTimeout,
-        streamed ? Boolean.TRUE : null,
-        null,
-        jobOptions.resumeFrom);
+    JobRequest request =
+        new JobRequest(
+            task,
+            parameters.isEmpty() ? null : parameters,
+            list,
+            range,
+            split,
+            jobOptions.ordered(),
+            jobOptions.combine,
+            jobOptions.batch,
+            jobOptions.retries,
+            jobOptions.maxAttempts,
+            jobOptions.taskTimeout,
+            streamed ? Boolean.TRUE : null,
+            null,
+            jobOptions.resumeFrom,
+            null,
+            null);
+    try {
+      return nodeNeeds.applyTo(request);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
   }
 
   private ResultPrinter.Format outputFormat() {
@@ -380,7 +390,11 @@ final class SubmitCommand implements Callable<Integer> {
       }
       // A script or test reads the id here to follow or cancel its own job.
       acceptedJob = job.id();
-      err.println("cohort: job " + job.id() + " accepted");
+      err.println(
+          "cohort: job "
+              + job.id()
+              + " accepted"
+              + (job.waiting() == null ? "" : "; it waits for nodes: " + job.waiting()));
       err.flush();
       InputUpload.Source source =
           fileJob == null ? lines : filesInRequest ? null : fileJob.inputs(job.id());

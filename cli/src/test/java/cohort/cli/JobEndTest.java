@@ -32,6 +32,7 @@ class JobEndTest {
         1500,
         null,
         false,
+        null,
         null);
   }
 

@@ -52,6 +52,8 @@ final class JobSettings {
         options.taskTimeout() == null ? null : options.taskTimeout().toMillis() + "ms",
         null,
         code,
+        null,
+        null,
         null);
   }
 }

@@ -1,5 +1,6 @@
 package cohort.coordinator.dispatch;
 
+import cohort.api.labels.Requirement;
 import cohort.coordinator.job.Batch;
 import cohort.coordinator.job.Batching;
 import cohort.coordinator.job.JobEvent.Dispatched;
@@ -92,8 +93,8 @@ public final class Dispatcher {
     private final Instant now;
 
     /**
-     * Which nodes can run a task, worked out once per round: credit changes during a round, the
-     * nodes that offer a task do not.
+     * Which nodes can run a task for a job with these required labels, worked out once per round:
+     * credit changes during a round, the nodes that offer a task and their labels do not.
      */
     private final Map<String, TaskNodes> where = new HashMap<>();
 
@@ -137,7 +138,7 @@ public final class Dispatcher {
       int deepest = 0;
       for (Job job : jobs.active()) {
         JobState state = job.state();
-        deepest = Math.max(deepest, prefetch(state, where(state.spec().task().offeredAs())));
+        deepest = Math.max(deepest, prefetch(state, where(state)));
       }
       return deepest;
     }
@@ -146,9 +147,12 @@ public final class Dispatcher {
       return batching.prefetch(state, batching.size(state, cluster.slots()));
     }
 
-    private TaskNodes where(String task) {
+    private TaskNodes where(JobState state) {
+      String task = state.spec().task().offeredAs();
+      Requirement require = state.spec().require();
       return where.computeIfAbsent(
-          task, name -> new TaskNodes(nodes.slotsFor(name), nodes.candidates(name)));
+          NodeShape.key(task, require),
+          key -> new TaskNodes(nodes.slotsFor(task, require), nodes.candidates(task, require)));
     }
 
     /** Sends the node one batch from the next job in turn that it can run; false if none. */
@@ -156,11 +160,10 @@ public final class Dispatcher {
       for (int turn = jobs.activeCount(); turn > 0; turn--) {
         Job job = jobs.nextInTurn().orElseThrow();
         JobState state = job.state();
-        String task = state.spec().task().offeredAs();
-        if (!state.hasWork() || !node.offers(task) || job.results().heldBack()) {
+        if (!state.hasWork() || !eligible(node, state) || job.results().heldBack()) {
           continue;
         }
-        TaskNodes cluster = where(task);
+        TaskNodes cluster = where(state);
         if (node.outstanding().size() >= node.slots() * (1 + prefetch(state, cluster))) {
           continue; // the node holds enough of this job's work for now
         }
@@ -178,6 +181,13 @@ public final class Dispatcher {
         return true;
       }
       return false;
+    }
+
+    /**
+     * Whether the node may run the job's inputs: it offers the task and has the labels required.
+     */
+    private static boolean eligible(NodeTable.Node node, JobState state) {
+      return node.serves(state.spec().task().offeredAs(), state.spec().require());
     }
 
     private RunBatch runBatch(Job job, Batch batch) {

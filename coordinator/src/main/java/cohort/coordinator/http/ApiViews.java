@@ -48,7 +48,8 @@ public final class ApiViews {
         job.inputsOpen(),
         job.resumed()
             .map(plan -> new JobStatus.Resumed(plan.from(), plan.done().count()))
-            .orElse(null));
+            .orElse(null),
+        job.waiting());
   }
 
   /** A waited job as {@code POST /jobs?wait=...} answers it: results only when it ended. */
@@ -84,7 +85,8 @@ public final class ApiViews {
               figures.map(NodeFigures.Node::inputsFailed).orElse(0L),
               figures.map(f -> f.heapUsedBytes()).filter(bytes -> bytes >= 0).orElse(null),
               figures.map(f -> f.heapMaxBytes()).filter(bytes -> bytes >= 0).orElse(null),
-              figures.map(f -> f.cpuLoad()).filter(load -> load >= 0).orElse(null)));
+              figures.map(f -> f.cpuLoad()).filter(load -> load >= 0).orElse(null),
+              node.labels().texts()));
       slots += node.slots();
       busy += nodeBusy;
     }

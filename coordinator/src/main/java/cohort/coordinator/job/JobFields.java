@@ -33,6 +33,11 @@ final class JobFields implements Cloneable {
   long retried;
   double meanTaskNanos = -1;
 
+  /**
+   * Why no node can run the job now, or null when some can; see {@link JobEvent.WaitingForNodes}.
+   */
+  String waiting;
+
   /** The earlier job this one resumes, and the inputs it skips; null for most jobs. */
   ResumePlan resumed;
 

@@ -2,6 +2,7 @@ package cohort.coordinator.job;
 
 import cohort.api.Durations;
 import cohort.api.JobRequest;
+import cohort.api.labels.Requirement;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +52,9 @@ public final class JobRequests {
               "code",
               "an object {\"jars\":[SHA256, ...], \"taskClass\":\"com.acme.MyTask\"} naming jars"
                   + " uploaded with PUT /code/{sha256}"),
-          Map.entry("stream", "true or false"));
+          Map.entry("stream", "true or false"),
+          Map.entry("require", "a list of labels a node must have, such as [\"gpu\", \"zone=a\"]"),
+          Map.entry("waitForNodes", "true or false"));
 
   private JobRequests() {}
 
@@ -103,7 +106,9 @@ public final class JobRequests {
             batch,
             retries,
             maxAttempts,
-            timeout(request.taskTimeout()));
+            timeout(request.taskTimeout()),
+            Requirement.parse(request.require(), "'require'"),
+            Boolean.TRUE.equals(request.waitForNodes()));
     return new Parsed(spec, inputs(request), combine == null);
   }
 

@@ -1,5 +1,6 @@
 package cohort.coordinator.job;
 
+import cohort.api.labels.Requirement;
 import cohort.protocol.TaskSpec;
 import java.time.Duration;
 
@@ -13,6 +14,10 @@ import java.time.Duration;
  * @param retries times an input whose task threw runs again
  * @param maxAttempts runs an input gets in all when it times out or takes its node down
  * @param taskTimeout how long one input may run before it is interrupted; zero for no limit
+ * @param require the labels a node must have to run the job's inputs; {@link Requirement#NONE} for
+ *     any node (null, as journals written before labels read, is none)
+ * @param waitForNodes whether the job was submitted to wait for nodes that can run it rather than
+ *     be refused when there are none
  */
 public record JobSpec(
     TaskSpec task,
@@ -21,7 +26,9 @@ public record JobSpec(
     int batch,
     int retries,
     int maxAttempts,
-    Duration taskTimeout) {
+    Duration taskTimeout,
+    Requirement require,
+    boolean waitForNodes) {
 
   /** Default {@link #retries}: a task that throws fails at once, as in a plain pool. */
   public static final int DEFAULT_RETRIES = 0;
@@ -44,6 +51,22 @@ public record JobSpec(
       throw new IllegalArgumentException(
           "task timeout " + taskTimeout + " must be zero (none) or positive");
     }
+    if (require == null) {
+      require = Requirement.NONE;
+    }
+  }
+
+  /** A spec without required labels. */
+  public JobSpec(
+      TaskSpec task,
+      boolean ordered,
+      Combiner combiner,
+      int batch,
+      int retries,
+      int maxAttempts,
+      Duration taskTimeout) {
+    this(
+        task, ordered, combiner, batch, retries, maxAttempts, taskTimeout, Requirement.NONE, false);
   }
 
   /** A spec with the default order, batching and failure handling. */
@@ -51,13 +74,21 @@ public record JobSpec(
     return new JobSpec(task, true, null, 0, DEFAULT_RETRIES, DEFAULT_MAX_ATTEMPTS, Duration.ZERO);
   }
 
-  /** This spec with another combiner. */
   /** This spec with results in input order or as they complete. */
   public JobSpec withOrdered(boolean inOrder) {
-    return new JobSpec(task, inOrder, combiner, batch, retries, maxAttempts, taskTimeout);
+    return new JobSpec(
+        task, inOrder, combiner, batch, retries, maxAttempts, taskTimeout, require, waitForNodes);
   }
 
+  /** This spec with another combiner. */
   public JobSpec withCombiner(Combiner other) {
-    return new JobSpec(task, ordered, other, batch, retries, maxAttempts, taskTimeout);
+    return new JobSpec(
+        task, ordered, other, batch, retries, maxAttempts, taskTimeout, require, waitForNodes);
+  }
+
+  /** This spec sending inputs only to nodes that meet {@code labels}, waiting for them or not. */
+  public JobSpec withRequire(Requirement labels, boolean waitForThem) {
+    return new JobSpec(
+        task, ordered, combiner, batch, retries, maxAttempts, taskTimeout, labels, waitForThem);
   }
 }

@@ -169,6 +169,8 @@ public final class JobState {
       step.inputsAdded(e);
     } else if (event instanceof InputsClosed) {
       step.f.inputsOpen = false;
+    } else if (event instanceof JobEvent.WaitingForNodes e) {
+      step.f.waiting = e.reason();
     } else {
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -192,6 +194,14 @@ public final class JobState {
 
   public boolean terminal() {
     return f.phase.terminal();
+  }
+
+  /**
+   * Why the job waits for nodes (none that takes work can run it), or null when some node can or
+   * the job ended.
+   */
+  public String waiting() {
+    return terminal() ? null : f.waiting;
   }
 
   /** A note for a person, such as why the job failed or was cancelled, or null. */

@@ -26,14 +26,19 @@ public record JobDetail(
     List<long[]> history,
     Sample sample) {
 
-  /** How the job runs. */
+  /**
+   * How the job runs.
+   *
+   * @param require the labels a node must have to run its inputs; empty for any node
+   */
   public record Settings(
       boolean ordered,
       String combine,
       int batch,
       int retries,
       int maxAttempts,
-      long timeoutMillis) {}
+      long timeoutMillis,
+      List<String> require) {}
 
   /**
    * Some of its results.
@@ -68,7 +73,8 @@ public record JobDetail(
             spec.batch(),
             spec.retries(),
             spec.maxAttempts(),
-            spec.taskTimeout().toMillis()),
+            spec.taskTimeout().toMillis(),
+            spec.require().texts()),
         running,
         ranOn,
         points.stream().map(p -> new long[] {p.time(), p.done()}).toList(),

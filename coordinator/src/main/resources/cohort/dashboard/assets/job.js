@@ -10,6 +10,8 @@ Cohort.jobView = function (root, id) {
   var settings = el('div', { id: 'job-settings' });
   var errors = el('div', { id: 'job-errors' });
   var results = el('div', { id: 'job-results' });
+  // Why the job waits for nodes (none has the labels it requires, or offers its task); as text only.
+  var waiting = el('div', { 'class': 'notice', id: 'job-waiting', hidden: true });
   var links = el('div', { 'class': 'toolbar' }, [
     el('a', { href: '/jobs/' + encodeURIComponent(id) + '/results', target: '_blank', text: 'All results (JSON lines)' }),
     el('span', { 'class': 'muted', text: '·' }),
@@ -18,7 +20,7 @@ Cohort.jobView = function (root, id) {
   Cohort.replace(root, [
     el('div', { 'class': 'muted' }, [el('a', { href: '#/jobs', text: '← Jobs' })]),
     el('h1', {}, ['Job ', el('span', { 'class': 'mono', text: id })]),
-    header, tiles,
+    header, waiting, tiles,
     el('div', { 'class': 'panel', style: 'margin-top:16px' }, [el('h2', { text: 'Results a second' }), chartBox]),
     el('div', { 'class': 'columns' }, [
       el('div', { 'class': 'panel' }, [el('h2', { text: 'Where its inputs ran' }), nodes]),
@@ -54,6 +56,8 @@ Cohort.jobView = function (root, id) {
           ': ' + Cohort.count(status.resumed.skipped) + ' inputs were done there']) : null,
         status.message ? el('span', { 'class': 'muted', text: status.message }) : null]);
     }
+    waiting.hidden = !status.waiting;
+    waiting.textContent = status.waiting ? 'Waits for nodes: ' + status.waiting : '';
     Cohort.replace(tiles, [
       tile('Done', Cohort.count(status.succeeded + status.failed) + ' / ' + Cohort.count(status.total) +
         (status.inputsOpen ? '+' : '')),
@@ -110,6 +114,7 @@ Cohort.jobView = function (root, id) {
     [['Task', detail.status.task], ['Ordered', s.ordered ? 'yes' : 'no (as completed)'], ['Combine', s.combine || '–'],
       ['Batch', s.batch === 0 ? 'adaptive' : String(s.batch)], ['Retries', String(s.retries)],
       ['Max attempts', String(s.maxAttempts)], ['Task timeout', s.timeoutMillis ? Cohort.duration(s.timeoutMillis / 1000) : 'none'],
+      ['Node labels', (s.require || []).join(', ') || 'any node'],
       ['Submitted', new Date(detail.status.submittedAt).toLocaleString()]]
       .forEach(function (kv) { dl.appendChild(el('dt', { text: kv[0] })); dl.appendChild(el('dd', { text: kv[1] })); });
     Cohort.replace(settings, [dl, el('h2', { text: 'Parameters', style: 'margin-top:12px' }),

@@ -2,6 +2,7 @@ package cohort.coordinator.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.api.labels.Requirement;
 import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.journal.JobRecordEvent.Accepted;
@@ -44,7 +45,10 @@ class JobRecordTest {
               0,
               1,
               3,
-              Duration.ofSeconds(30)),
+              Duration.ofSeconds(30),
+              // Labels required are journaled, so a restarted coordinator routes the job alike.
+              Requirement.parse(List.of("zone=a", "gpu"), "--require"),
+              true),
           JobInputs.range(0, 2000),
           T0);
 

@@ -38,6 +38,7 @@ class LiveStateTest {
         0,
         null,
         false,
+        null,
         null);
   }
 
@@ -139,7 +140,8 @@ class LiveStateTest {
             0,
             null,
             false,
-            new JobStatus.Resumed("a", 90));
+            new JobStatus.Resumed("a", 90),
+            null);
     sample(1, resumed);
     LiveState.ClusterPoint last = state.latest().rates().get(1);
     assertThat(last.completed()).isCloseTo(5.0, within(1e-9));
