@@ -313,7 +313,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   /** Tells each running job whether some node can run it now: its status says why it waits. */
   private void noteWaits() {
-    NodeWaits.note(jobs, nodes, this::apply);
+    NodeWaits.note(jobs, nodes, getContext().getLog(), this::apply);
   }
 
   /** Applies an event to a job, and ends the job when it is done. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tells the running jobs whether some node can run them, whenever the nodes or the jobs change: a
@@ -18,26 +17,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeWaits {
 
-  private static final Logger LOG = LoggerFactory.getLogger(NodeWaits.class);
-
   private NodeWaits() {}
 
   /**
    * Applies a {@link WaitingForNodes} to each running job whose reason to wait changed.
    *
+   * @param log the coordinator's log, which says when a job starts and stops waiting
    * @param apply applies an event to a job, as the coordinator does
    */
   public static void note(
-      JobRegistry jobs, NodeTable nodes, BiConsumer<Job, WaitingForNodes> apply) {
+      JobRegistry jobs, NodeTable nodes, Logger log, BiConsumer<Job, WaitingForNodes> apply) {
     List<Job> active = jobs.active();
     for (Job job : active) {
       JobState state = job.state();
       String reason = reason(state, nodes);
       if (!Objects.equals(reason, state.waiting())) {
         if (reason != null) {
-          LOG.info("job {} waits for nodes: {}", job.id(), reason);
+          log.info("job {} waits for nodes: {}", job.id(), reason);
         } else {
-          LOG.info("job {} has nodes that can run it", job.id());
+          log.info("job {} has nodes that can run it", job.id());
         }
         apply.accept(job, new WaitingForNodes(reason));
       }
