@@ -200,6 +200,13 @@ final class SubmitCommand implements Callable<Integer> {
                 + jobOptions.resumeFrom
                 + ": give its URL with --coordinator (or $COHORT_COORDINATOR)");
       }
+      if (request.require() != null || request.waitForNodes() != null) {
+        throw usage(
+            "--require and --wait-for-nodes need a cluster with labelled nodes: without"
+                + " --coordinator (or $COHORT_COORDINATOR) the job runs on a cluster inside this"
+                + " command, whose node has no labels. Start one with 'cohort local --label"
+                + " LABEL' and give its URL with --coordinator");
+      }
       if (detach) {
         throw usage(
             "--detach needs a running coordinator: without --coordinator (or $COHORT_COORDINATOR)"
