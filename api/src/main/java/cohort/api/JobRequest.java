@@ -49,6 +49,11 @@ import java.util.function.Consumer;
  * @param broadcast data every node fetches once for the job, cached there by digest, that tasks
  *     read by name through their context: SHA-256 digests of blobs uploaded with {@code PUT
  *     /broadcasts/{sha256}}, by name; absent for none
+ * @param require labels a node must have to run the job's inputs, such as {@code ["gpu",
+ *     "zone=a"]}: a bare name is met by a node with that label whatever its value, {@code
+ *     name=value} only by that value; absent for any node that offers the task
+ * @param waitForNodes true to accept the job when no node can run it yet (no node offers the task
+ *     or has the required labels) and let it wait for one; absent or false refuses such a job
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -71,13 +76,15 @@ public record JobRequest(
     Map<String, Integer> limits,
     String rate,
     Map<String, String> rates,
-    Map<String, String> broadcast) {
+    Map<String, String> broadcast,
+    List<String> require,
+    Boolean waitForNodes) {
 
   /** The field names, for error messages. */
   public static final String FIELDS =
       "task, params, inputs, range, split, ordered, combine, batch, retries, maxAttempts,"
           + " taskTimeout, stream, code, resumeFrom, priority, maxRunning, limits, rate, rates,"
-          + " broadcast";
+          + " broadcast, require, waitForNodes";
 
   /** A request for the task over explicit inputs, with every option at its default. */
   public static JobRequest of(String task, List<JsonNode> inputs) {
@@ -203,6 +210,22 @@ public record JobRequest(
     return edit(d -> d.broadcast = value);
   }
 
+  /**
+   * This request sending its inputs only to nodes with every one of these labels ({@code gpu},
+   * {@code zone=a}); null or empty for any node.
+   */
+  public JobRequest withRequire(List<String> value) {
+    return edit(d -> d.require = value == null || value.isEmpty() ? null : List.copyOf(value));
+  }
+
+  /**
+   * This request waiting for a node that can run it (true) instead of being refused when none can
+   * yet.
+   */
+  public JobRequest withWaitForNodes(Boolean value) {
+    return edit(d -> d.waitForNodes = value);
+  }
+
   private JobRequest edit(Consumer<Draft> change) {
     Draft d = new Draft(this);
     change.accept(d);
@@ -231,6 +254,8 @@ public record JobRequest(
     String rate;
     Map<String, String> rates;
     Map<String, String> broadcast;
+    List<String> require;
+    Boolean waitForNodes;
 
     Draft(String task) {
       this.task = task;
@@ -257,6 +282,8 @@ public record JobRequest(
       rate = r.rate;
       rates = r.rates;
       broadcast = r.broadcast;
+      require = r.require;
+      waitForNodes = r.waitForNodes;
     }
 
     JobRequest build() {
@@ -280,7 +307,9 @@ public record JobRequest(
           limits,
           rate,
           rates,
-          broadcast);
+          broadcast,
+          require,
+          waitForNodes);
     }
   }
 }

@@ -29,7 +29,8 @@ import java.util.TreeMap;
  *     those so far
  * @param resumed the job this one resumes ({@code --resume-from}), or null
  * @param priority the job's priority, or null for the default 0
- * @param waiting why a pending job has not started and its place in line, or null
+ * @param waiting why a job waits: for a place among the running jobs (its place in line), or for
+ *     nodes that can run it (such as {@code no node has the label gpu}); null when it does not
  * @param counters the job's counters by name, in name order: what its tasks added through {@code
  *     TaskContext.counter(name)}, counting for each input only the attempt whose result the job
  *     delivered; empty (and left out of the JSON) when its tasks used none

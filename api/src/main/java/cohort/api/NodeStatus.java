@@ -23,6 +23,8 @@ import java.util.List;
  * @param heapMaxBytes the most heap its JVM may have; absent before its first report or without a
  *     limit
  * @param cpuLoad its JVM process's share of its machine's CPU, 0 to 1; absent when unknown
+ * @param labels its labels ({@code cohort node --label}), such as {@code ["gpu", "zone=a"]}; empty
+ *     for none, absent from an older coordinator
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NodeStatus(
@@ -37,4 +39,5 @@ public record NodeStatus(
     long inputsFailed,
     Long heapUsedBytes,
     Long heapMaxBytes,
-    Double cpuLoad) {}
+    Double cpuLoad,
+    List<String> labels) {}

@@ -83,6 +83,13 @@ final class LocalCommand implements Callable<Integer> {
       description = "A folder of jars with more tasks, for every node.")
   String plugins;
 
+  @Option(
+      names = "--label",
+      paramLabel = "LABEL",
+      description =
+          "A label for every node, gpu or zone=a, as cohort node --label; repeat for more.")
+  java.util.List<String> labels = new java.util.ArrayList<>();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private java.util.List<String> nodeArgs() {
@@ -93,6 +100,10 @@ final class LocalCommand implements Callable<Integer> {
     if (plugins != null) {
       args.add("--plugins");
       args.add(java.nio.file.Path.of(plugins).toAbsolutePath().toString());
+    }
+    for (String label : labels) {
+      args.add("--label");
+      args.add(label);
     }
     return args;
   }
@@ -120,6 +131,11 @@ final class LocalCommand implements Callable<Integer> {
               + cohort.node.NodeSettings.MAX_WORKERS
               + "; it was "
               + workers);
+    }
+    try {
+      cohort.api.labels.NodeLabels.parse(labels, "--label");
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     int cores = Runtime.getRuntime().availableProcessors();
     int slots = workers == null ? Math.max(1, cores / nodes) : workers == 0 ? cores : workers;

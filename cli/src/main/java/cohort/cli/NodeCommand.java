@@ -113,6 +113,15 @@ final class NodeCommand implements Callable<Integer> {
               + " env COHORT_SHIPPED_CODE); --no-shipped-code runs installed tasks only.")
   Boolean shippedCode;
 
+  @Option(
+      names = "--label",
+      paramLabel = "LABEL",
+      description =
+          "A label of this node, a name (gpu) or name=value (zone=a); repeat for more. Jobs"
+              + " submitted with --require LABEL run only on nodes that have it (env"
+              + " COHORT_NODE_LABELS=gpu,zone=a).")
+  java.util.List<String> labels;
+
   @Mixin ClusterTlsOption clusterTls;
 
   @Mixin ParentPidOption parent;
@@ -135,6 +144,14 @@ final class NodeCommand implements Callable<Integer> {
     CoordinatorCommand.put(overrides, "cohort.node.read-in-place", readInPlace);
     CoordinatorCommand.put(overrides, "cohort.node.direct-calls", directCalls);
     CoordinatorCommand.put(overrides, "cohort.node.direct-port", directPort);
+    if (labels != null) {
+      try {
+        cohort.api.labels.NodeLabels.parse(labels, "--label");
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    CoordinatorCommand.put(overrides, "cohort.node.labels", labels);
     clusterTls.into(overrides);
     NodeApp.Runner runner = new NodeApp.Runner(NodeApp.loadConfig(overrides));
     Runtime.getRuntime().addShutdownHook(new Thread(runner::stop, "stop-node-runner"));

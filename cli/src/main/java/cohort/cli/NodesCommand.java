@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "nodes",
     description =
-        "List the cluster's nodes with their slots, busy slots, inputs done, heap and CPU, and the"
-            + " nodes that left recently.")
+        "List the cluster's nodes with their slots, busy slots, inputs done, heap and CPU, labels"
+            + " and tasks, and the nodes that left recently.")
 final class NodesCommand extends ListingCommand<ClusterStatus> {
 
   @Override
@@ -27,7 +27,8 @@ final class NodesCommand extends ListingCommand<ClusterStatus> {
   @Override
   void print(PrintWriter out, ClusterStatus cluster) {
     Table table =
-        new Table("NODE", "STATUS", "SLOTS", "BUSY", "DONE", "FAILED", "HEAP", "CPU", "TASKS");
+        new Table(
+            "NODE", "STATUS", "SLOTS", "BUSY", "DONE", "FAILED", "HEAP", "CPU", "LABELS", "TASKS");
     for (NodeStatus node : cluster.nodes()) {
       table.row(
           node.address(),
@@ -38,6 +39,7 @@ final class NodesCommand extends ListingCommand<ClusterStatus> {
           node.inputsFailed(),
           heap(node),
           node.cpuLoad() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", node.cpuLoad() * 100),
+          node.labels() == null || node.labels().isEmpty() ? "-" : String.join(",", node.labels()),
           String.join(",", node.tasks()));
     }
     table.print(out);

@@ -47,5 +47,10 @@ final class StatusCommand extends ListingCommand<List<JobStatus>> {
           String.format("%.1fs", status.elapsedMillis() / 1000.0));
     }
     table.print(out);
+    for (JobStatus status : jobs) {
+      if (status.waiting() != null) {
+        out.println("job " + status.id() + " waits: " + status.waiting());
+      }
+    }
   }
 }

@@ -138,6 +138,7 @@ final class SubmitCommand implements Callable<Integer> {
   @Mixin JobOptions jobOptions;
 
   @Mixin SchedulingOptions scheduling;
+  @Mixin NodeNeedsOptions nodeNeeds;
 
   @Mixin JarOption jar;
 
@@ -201,6 +202,13 @@ final class SubmitCommand implements Callable<Integer> {
             "--resume-from needs the coordinator that ran job "
                 + jobOptions.resumeFrom
                 + ": give its URL with --coordinator (or $COHORT_COORDINATOR)");
+      }
+      if (request.require() != null || request.waitForNodes() != null) {
+        throw usage(
+            "--require and --wait-for-nodes need a cluster with labelled nodes: without"
+                + " --coordinator (or $COHORT_COORDINATOR) the job runs on a cluster inside this"
+                + " command, whose node has no labels. Start one with 'cohort local --label"
+                + " LABEL' and give its URL with --coordinator");
       }
       if (detach) {
         throw usage(
@@ -352,9 +360,11 @@ final class SubmitCommand implements Callable<Integer> {
             null,
             null,
             null,
+            null,
+            null,
             null);
     try {
-      return scheduling.applyTo(request);
+      return nodeNeeds.applyTo(scheduling.applyTo(request));
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -410,7 +420,11 @@ final class SubmitCommand implements Callable<Integer> {
       }
       // A script or test reads the id here to follow or cancel its own job.
       acceptedJob = job.id();
-      err.println("cohort: job " + job.id() + " accepted");
+      err.println(
+          "cohort: job "
+              + job.id()
+              + " accepted"
+              + (job.waiting() == null ? "" : "; it waits: " + job.waiting()));
       err.flush();
       InputUpload.Source source =
           fileJob == null ? lines : filesInRequest ? null : fileJob.inputs(job.id());

@@ -61,6 +61,28 @@ class CommandLineTest {
     assertThat(tooMany.err()).contains("--workers must be 0 (one per core) to 1024; it was 5000");
   }
 
+  /**
+   * Tests that labels that are not valid are refused before anything starts, naming the option, and
+   * that --require without a coordinator says why it cannot work.
+   */
+  @Test
+  void labelsAreCheckedUpFront() {
+    Outcome bad =
+        run("submit", "echo", "1", "--require", "GPU!", "--coordinator", "http://127.0.0.1:1");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--require 'GPU!' is not a label");
+    Outcome embedded = run("submit", "echo", "1", "--require", "gpu");
+    assertThat(embedded.code()).isEqualTo(2);
+    assertThat(embedded.err())
+        .contains("--require and --wait-for-nodes need a cluster with labelled nodes");
+    Outcome node = run("node", "--label", "zone=a", "--label", "zone=b");
+    assertThat(node.code()).isEqualTo(2);
+    assertThat(node.err()).contains("--label gives label 'zone' twice (zone=a and zone=b)");
+    Outcome local = run("local", "--label", "Zone A");
+    assertThat(local.code()).isEqualTo(2);
+    assertThat(local.err()).contains("--label 'Zone A' is not a label");
+  }
+
   /** Tests that a coordinator URL that is not http is refused clearly. */
   @Test
   void badCoordinatorUrl() {

@@ -58,6 +58,8 @@ final class JobSettings {
         null,
         null,
         null,
+        null,
+        null,
         null);
   }
 }

@@ -61,7 +61,7 @@ class JobSettingsTest {
         .isEqualTo(
             new JobRequest(
                 "scaled", null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null));
   }
 
   /** Tests that every option is mapped onto its JobRequest field, and the code is passed on. */

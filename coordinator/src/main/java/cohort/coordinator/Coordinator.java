@@ -14,6 +14,7 @@ import cohort.coordinator.jobs.Job;
 import cohort.coordinator.jobs.JobRegistry;
 import cohort.coordinator.jobs.JobWaiter;
 import cohort.coordinator.metrics.CoordinatorMetrics;
+import cohort.coordinator.placement.NodeWaits;
 import cohort.coordinator.recovery.Durability;
 import cohort.coordinator.results.ResultWriter;
 import cohort.coordinator.scheduling.Admission;
@@ -164,7 +165,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             blobs,
             clock,
             durability,
-            new JobIntake.Actions(this::firstRound, this::finish));
+            new JobIntake.Actions(this::firstRound, this::finish, this::noteWaits));
     intake.restore(address, dataDir);
   }
 
@@ -220,24 +221,28 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private Behavior<CoordinatorProtocol.Command> onRegisterNode(RegisterNode register) {
     nodes = membership.register(register, nodes, settings.batching().maxPrefetch(), http);
+    noteWaits();
     dispatch();
     return this;
   }
 
   private Behavior<CoordinatorProtocol.Command> onNodeLost(Membership.Lost lost) {
     nodes = membership.lost(lost, nodes);
+    noteWaits();
     dispatch();
     return this;
   }
 
   private Behavior<CoordinatorProtocol.Command> onNodeReachable(Membership.Reachable changed) {
     nodes = membership.reachable(changed, nodes);
+    noteWaits();
     dispatch();
     return this;
   }
 
   private Behavior<CoordinatorProtocol.Command> onNodeDraining(NodeDraining draining) {
     nodes = membership.draining(draining, nodes);
+    noteWaits();
     return this;
   }
 
@@ -334,6 +339,11 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
                     java.time.Duration.ofMillis(
                         Math.max(
                             1, java.time.Duration.between(clock.instant(), at).toMillis() + 1))));
+  }
+
+  /** Tells each running job whether some node can run it now: its status says why it waits. */
+  private void noteWaits() {
+    NodeWaits.note(jobs, nodes, getContext().getLog(), this::apply);
   }
 
   /** Applies an event to a job, and ends the job when it is done. */

@@ -118,7 +118,8 @@ final class InputRequests {
             check.samples(),
             actions.nodes().get(),
             address,
-            check.replyTo()));
+            check.replyTo(),
+            job.state().spec().waitForNodes()));
   }
 
   /** The inputs ended: the job can finish once they all have results. */

@@ -58,8 +58,10 @@ final class JobIntake {
    *
    * @param firstRound sends the first batches, before the job's writer starts
    * @param finish ends a job that is over as it starts
+   * @param noteWaits tells the running jobs whether some node can run them, so a new job's status
+   *     says at once why it waits for nodes
    */
-  record Actions(Runnable firstRound, Consumer<Job> finish) {}
+  record Actions(Runnable firstRound, Consumer<Job> finish, Runnable noteWaits) {}
 
   private final ActorContext<CoordinatorProtocol.Command> context;
   private final CoordinatorSettings settings;
@@ -188,6 +190,7 @@ final class JobIntake {
 
   private void start(Job job, ClientRequests.SubmitJob submit) {
     jobs.register(job);
+    actions.noteWaits().run();
     JobState state = job.state();
     if (submit.waitFor().isZero()) {
       submit.replyTo().tell(new Accepted(state));

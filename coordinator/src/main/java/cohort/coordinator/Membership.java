@@ -1,5 +1,6 @@
 package cohort.coordinator;
 
+import cohort.api.labels.NodeLabels;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.metrics.BatchFigures;
 import cohort.coordinator.metrics.NodeFigures;
@@ -131,6 +132,14 @@ final class Membership {
       worker.tell(new RegistrationRefused(refused.get()));
       return nodes;
     }
+    NodeLabels labels;
+    try {
+      labels = NodeLabels.parse(register.labels(), "the node's labels");
+    } catch (IllegalArgumentException e) {
+      context.getLog().warn("refused node {}: {}", worker.path().address(), e.getMessage());
+      worker.tell(new RegistrationRefused(e.getMessage()));
+      return nodes;
+    }
     boolean known = nodes.get(NodeTable.idOf(worker)).isPresent();
     String node = addressOf(worker);
     NodeTable now =
@@ -141,7 +150,8 @@ final class Membership {
             prefetch,
             register.tasks(),
             register.direct(),
-            register.shippedCode());
+            register.shippedCode(),
+            labels);
     if (!known) {
       figures = figures.joined(NodeTable.idOf(worker), node, clock.instant());
       nodesChanged.run();
@@ -150,9 +160,10 @@ final class Membership {
       context
           .getLog()
           .info(
-              "node {} joined with {} slots; the cluster has {} slots on {}",
+              "node {} joined with {} slots{}; the cluster has {} slots on {}",
               node,
               register.slots(),
+              labels.isEmpty() ? "" : " and labels " + labels,
               now.slots(),
               count == 1 ? "1 node" : count + " nodes");
     }

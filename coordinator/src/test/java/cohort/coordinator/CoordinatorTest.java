@@ -6,6 +6,7 @@ import cohort.api.ApiJson;
 import cohort.api.JobStatus;
 import cohort.api.Result;
 import cohort.api.TaskInfo;
+import cohort.api.labels.Requirement;
 import cohort.coordinator.ClientRequests.Refusal;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.dispatch.NodeTable;
@@ -809,5 +810,43 @@ class CoordinatorTest {
     BatchKey cancelled = new BatchKey(other.id(), first.batchId());
     coordinator.tell(new StartRequested(c.ref(), cancelled));
     c.expectMessage(new WorkerProtocol.StartConfirmed(cancelled, false));
+  }
+
+  /**
+   * Tests that a job that requires a label waits, its status saying why, while no node or only a
+   * node without the label is registered, sends nothing to that node, and runs whole on a node with
+   * the label once it registers.
+   */
+  @Test
+  void aJobRunsOnlyOnNodesWithTheLabelsItRequires() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    JobSpec spec = spec("echo").withRequire(Requirement.parse(List.of("gpu"), "--require"), true);
+    TestProbe<ClientRequests.SubmitReply> reply = testKit.createTestProbe();
+    coordinator.tell(
+        new ClientRequests.SubmitJob(spec, InputSource.of(longs(6)), false, reply.ref()));
+    JobStatus accepted = status(((ClientRequests.Accepted) reply.receiveMessage()).job());
+    assertThat(accepted.waiting()).isEqualTo("no node has joined the cluster yet");
+
+    TestProbe<WorkerProtocol.Command> plain = node(coordinator, 2);
+    TestProbe<Optional<JobState>> get = testKit.createTestProbe();
+    coordinator.tell(new ClientRequests.GetJob(accepted.id(), get.ref()));
+    assertThat(get.receiveMessage().orElseThrow().waiting())
+        .startsWith("no node has the label gpu (nodes have: no labels on ");
+
+    TestProbe<WorkerProtocol.Command> gpu = testKit.createTestProbe();
+    coordinator.tell(
+        new RegisterNode(
+            gpu.ref(), 2, TASKS, CoordinatorProtocol.VERSION, null, false, List.of("gpu=a100")));
+    gpu.expectMessageClass(Registered.class);
+    long covered = 0;
+    while (covered < 6) {
+      RunBatch batch = nextBatch(gpu);
+      covered += batch.inputs().size();
+      coordinator.tell(echo(batch, gpu.ref()));
+    }
+    JobStatus done = awaitState(coordinator, accepted.id(), JobStatus.State.SUCCEEDED);
+    assertThat(done.succeeded()).isEqualTo(6);
+    assertThat(done.waiting()).isNull();
+    expectNoBatch(plain, Duration.ofMillis(100));
   }
 }

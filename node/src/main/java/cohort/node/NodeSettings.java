@@ -1,9 +1,11 @@
 package cohort.node;
 
+import cohort.api.labels.NodeLabels;
 import cohort.protocol.HostPort;
 import cohort.protocol.cluster.MemberHost;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.Optional;
  * @param drainTimeout how long a stopping node may take to finish the batches it runs
  * @param allowExec which commands jobs may run on this node (the exec task)
  * @param plugins a folder of jars with more tasks, if any
+ * @param labels the node's labels ({@code --label gpu --label zone=a}), which jobs may require
  */
 public record NodeSettings(
     MemberHost host,
@@ -28,7 +31,8 @@ public record NodeSettings(
     int workers,
     Duration drainTimeout,
     ExecAllowance allowExec,
-    Optional<Path> plugins) {
+    Optional<Path> plugins,
+    NodeLabels labels) {
 
   /** Most slots one node may have: far above any sensible number of threads per JVM. */
   public static final int MAX_WORKERS = 1024;
@@ -74,10 +78,26 @@ public record NodeSettings(
           workers,
           drain,
           ExecAllowance.parse(config.getString("cohort.node.allow-exec")),
-          pluginDir);
+          pluginDir,
+          labels(config));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The node's labels, {@code cohort.node.labels}: a list, or labels separated by commas as the
+   * environment variable gives them ({@code COHORT_NODE_LABELS=gpu,zone=a}).
+   *
+   * @throws IllegalArgumentException naming a label that is not valid
+   */
+  public static NodeLabels labels(Config config) {
+    String key = "cohort.node.labels";
+    java.util.List<String> texts =
+        config.getValue(key).valueType() == ConfigValueType.LIST
+            ? config.getStringList(key)
+            : NodeLabels.split(config.getString(key));
+    return NodeLabels.parse(texts, key);
   }
 
   /** Addresses separated by commas: the coordinator, then any standing by for it. */

@@ -110,6 +110,14 @@ class ProtocolSerializationTest {
                         null)),
                 CoordinatorProtocol.VERSION,
                 "127.0.0.1:4711"),
+            new RegisterNode(
+                worker,
+                2,
+                List.of(),
+                CoordinatorProtocol.VERSION,
+                null,
+                true,
+                List.of("gpu=a100", "zone=a")),
             new BatchFinished(
                 "j-1",
                 3,

@@ -46,6 +46,8 @@ public interface CoordinatorProtocol {
    *     it takes none
    * @param shippedCode whether the node runs tasks whose code comes with the job ({@link
    *     TaskSpec#code()}); false when it was started with {@code --no-shipped-code}
+   * @param labels the node's labels as written ({@code gpu}, {@code zone=a}; {@code cohort node
+   *     --label}); empty for none
    */
   record RegisterNode(
       ActorRef<WorkerProtocol.Command> worker,
@@ -53,11 +55,24 @@ public interface CoordinatorProtocol {
       List<TaskInfo> tasks,
       int version,
       String direct,
-      boolean shippedCode)
+      boolean shippedCode,
+      List<String> labels)
       implements Command, CborSerializable {
     public RegisterNode {
       Objects.requireNonNull(worker, "worker");
       tasks = List.copyOf(tasks);
+      labels = labels == null ? List.of() : List.copyOf(labels);
+    }
+
+    /** A node without labels. */
+    public RegisterNode(
+        ActorRef<WorkerProtocol.Command> worker,
+        int slots,
+        List<TaskInfo> tasks,
+        int version,
+        String direct,
+        boolean shippedCode) {
+      this(worker, slots, tasks, version, direct, shippedCode, List.of());
     }
 
     /** A node that runs installed tasks only. */

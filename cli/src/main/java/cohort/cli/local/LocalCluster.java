@@ -169,6 +169,15 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts one more node with {@code workers} slots and returns it without waiting. */
   public synchronized JvmProcess launchNode(int workers) {
+    return launchNode(workers, List.of());
+  }
+
+  /**
+   * Starts one more node with {@code workers} slots and options of its own besides every node's,
+   * such as {@code --label gpu}, and returns it without waiting. A node started in its place when
+   * it dies has every node's options only.
+   */
+  public synchronized JvmProcess launchNode(int workers, List<String> ownArgs) {
     started++;
     String name = "node-" + started;
     List<String> args =
@@ -186,6 +195,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--parent-pid",
                 String.valueOf(ProcessHandle.current().pid())));
     args.addAll(options.nodeArgs());
+    args.addAll(ownArgs);
     JvmProcess node =
         JvmProcess.start(
             name,

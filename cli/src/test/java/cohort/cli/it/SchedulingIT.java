@@ -179,8 +179,8 @@ class SchedulingIT {
     JobStatus laterNow = client.status(later.id());
     JobStatus urgentNow = client.status(urgent.id());
     assertThat(laterNow.state()).isEqualTo(JobStatus.State.PENDING);
-    assertThat(laterNow.waiting()).contains("2 of 2 in line").contains("max-running-jobs");
-    assertThat(urgentNow.waiting()).contains("1 of 2 in line");
+    assertThat(laterNow.waiting()).contains("2 of 2").contains("max-running-jobs");
+    assertThat(urgentNow.waiting()).contains("1 of 2");
     List<Result> urgentResults = Jobs.results(client, urgent.id());
     List<Result> laterResults = Jobs.results(client, later.id());
     Jobs.results(client, one.id());

@@ -8,6 +8,7 @@ import cohort.coordinator.ClientRequests.Refused;
 import cohort.coordinator.ClientRequests.SubmitJob;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.InputSamples;
+import cohort.coordinator.placement.NodeNeeds;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol.CheckTask;
@@ -42,6 +43,9 @@ public final class Admissions extends AbstractBehavior<Admissions.Command> {
    */
   private sealed interface Case extends Command {
     TaskSpec task();
+
+    /** What the job needs of the nodes: labels, and whether it waits for nodes. */
+    NodeNeeds needs();
 
     List<JsonNode> samples();
 
@@ -79,6 +83,11 @@ public final class Admissions extends AbstractBehavior<Admissions.Command> {
     }
 
     @Override
+    public NodeNeeds needs() {
+      return NodeNeeds.of(submit.spec());
+    }
+
+    @Override
     public void accept(ActorRef<CoordinatorProtocol.Command> coordinatorActor) {
       coordinatorActor.tell(new Admitted(submit));
     }
@@ -101,14 +110,23 @@ public final class Admissions extends AbstractBehavior<Admissions.Command> {
    * Judge the first inputs of a streamed job that was admitted already.
    *
    * @param replyTo told whether they fit
+   * @param waitForNodes whether the job waits for nodes: its inputs are then let in unchecked while
+   *     no node can check them
    */
   public record JudgeInputs(
       TaskSpec task,
       List<JsonNode> samples,
       NodeTable nodes,
       String coordinator,
-      ActorRef<InputsChecked> replyTo)
+      ActorRef<InputsChecked> replyTo,
+      boolean waitForNodes)
       implements Case {
+
+    /** The job was admitted: its labels were judged then, only its inputs are now. */
+    @Override
+    public NodeNeeds needs() {
+      return new NodeNeeds(cohort.api.labels.Requirement.NONE, waitForNodes);
+    }
 
     @Override
     public void accept(ActorRef<CoordinatorProtocol.Command> coordinatorActor) {
@@ -174,7 +192,11 @@ public final class Admissions extends AbstractBehavior<Admissions.Command> {
     decide(
         question,
         admission.judge(
-            question.task(), question.samples(), question.nodes(), question.coordinator()),
+            question.task(),
+            question.needs(),
+            question.samples(),
+            question.nodes(),
+            question.coordinator()),
         Set.of());
     return this;
   }

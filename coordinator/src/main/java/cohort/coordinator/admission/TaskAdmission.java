@@ -5,6 +5,7 @@ import cohort.coordinator.ClientRequests.Refusal;
 import cohort.coordinator.ClientRequests.Refused;
 import cohort.coordinator.dispatch.NodeTable;
 import cohort.coordinator.job.Combiner;
+import cohort.coordinator.placement.NodeNeeds;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol.TaskChecked;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether a job may run: some node that takes work must offer its task, and a node must
- * have checked the task and its parameters (they bind to the task's parameter record and pass its
+ * Decides whether a job may run: some node that takes work must offer its task and have the labels
+ * the job requires (unless the job waits for such a node: {@link NodeNeeds}), and a node must have
+ * checked the task and its parameters (they bind to the task's parameter record and pass its
  * validation) and the job's first inputs (one of them converts to the task's input type; see {@link
  * cohort.coordinator.job.InputSamples}). Nodes' verdicts are remembered, so a repeated job skips
  * the check's round trip: that the parameters are wrong by task and parameters, that the inputs fit
@@ -87,16 +89,40 @@ public final class TaskAdmission {
    */
   public Decision judge(
       TaskSpec task, List<JsonNode> samples, NodeTable nodes, String coordinator) {
+    return judge(task, NodeNeeds.NONE, samples, nodes, coordinator);
+  }
+
+  /**
+   * The decision on a new job for {@code task} that needs {@code needs} of the nodes. A job that
+   * waits for nodes is accepted when no node can check its task: its parameters are checked by the
+   * nodes that run it.
+   */
+  public Decision judge(
+      TaskSpec task, NodeNeeds needs, List<JsonNode> samples, NodeTable nodes, String coordinator) {
     if (nodes.isEmpty()) {
-      return new Refuse(
-          new Refused(
-              Refusal.UNAVAILABLE,
-              "no node has joined the cluster yet; start one with: cohort node --join "
-                  + coordinator));
+      return needs.waitForNodes()
+          ? new Accept()
+          : new Refuse(
+              new Refused(
+                  Refusal.UNAVAILABLE,
+                  "no node has joined the cluster yet; start one with: cohort node --join "
+                      + coordinator
+                      + (needs.require().isEmpty()
+                          ? ""
+                          : needs.require().labels().stream()
+                              .map(label -> " --label " + label)
+                              .collect(Collectors.joining()))
+                      + ", or submit with --wait-for-nodes to wait for one"));
     }
     if (nodes.nodes().stream()
         .noneMatch(node -> node.available() && node.offers(task.offeredAs()))) {
-      return new Refuse(refusal(task.offeredAs(), nodes));
+      return needs.waitForNodes() ? new Accept() : new Refuse(refusal(task.offeredAs(), nodes));
+    }
+    if (!needs.waitForNodes()) {
+      Optional<String> unmet = needs.refusal(task.offeredAs(), nodes);
+      if (unmet.isPresent()) {
+        return new Refuse(new Refused(Refusal.UNAVAILABLE, unmet.get()));
+      }
     }
     TaskChecked wrong = verdicts.get(new Key(task, null));
     if (wrong != null) {

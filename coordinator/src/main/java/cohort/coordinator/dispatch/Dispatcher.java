@@ -1,5 +1,6 @@
 package cohort.coordinator.dispatch;
 
+import cohort.api.labels.Requirement;
 import cohort.coordinator.job.Batch;
 import cohort.coordinator.job.Batching;
 import cohort.coordinator.job.JobEvent;
@@ -137,8 +138,8 @@ public final class Dispatcher {
       admission.update(line);
       for (Job job : active) {
         String reason = admission.waiting(job.id()).orElse(null);
-        if (!Objects.equals(reason, job.state().waiting().orElse(null))) {
-          job.apply(new JobEvent.Waiting(reason), now);
+        if (!Objects.equals(reason, job.state().waitingInLine())) {
+          job.apply(new JobEvent.WaitingInLine(reason), now);
         }
       }
     }
@@ -163,8 +164,8 @@ public final class Dispatcher {
     final Shares.Round turn;
 
     /**
-     * Which nodes can run a task, worked out once per round: credit changes during a round, the
-     * nodes that offer a task do not.
+     * Which nodes can run a task for a job with these required labels, worked out once per round:
+     * credit changes during a round, the nodes that offer a task and their labels do not.
      */
     private final Map<String, TaskNodes> where = new HashMap<>();
 
@@ -217,7 +218,7 @@ public final class Dispatcher {
       int deepest = 0;
       for (Job job : runnable) {
         JobState state = job.state();
-        deepest = Math.max(deepest, prefetch(state, where(state.spec().task().offeredAs())));
+        deepest = Math.max(deepest, prefetch(state, where(state)));
       }
       return deepest;
     }
@@ -226,9 +227,12 @@ public final class Dispatcher {
       return batching.prefetch(state, batching.size(state, cluster.slots()));
     }
 
-    private TaskNodes where(String task) {
+    private TaskNodes where(JobState state) {
+      String task = state.spec().task().offeredAs();
+      Requirement require = state.spec().require();
       return where.computeIfAbsent(
-          task, name -> new TaskNodes(nodes.slotsFor(name), nodes.candidates(name)));
+          NodeShape.key(task, require),
+          key -> new TaskNodes(nodes.slotsFor(task, require), nodes.candidates(task, require)));
     }
 
     /**
@@ -262,11 +266,10 @@ public final class Dispatcher {
     /** Whether the job has work the node runs, room there, and its limits allow a batch now. */
     private boolean mayTake(NodeTable.Node node, Job job) {
       JobState state = job.state();
-      String task = state.spec().task().offeredAs();
-      if (!state.hasWork() || !node.offers(task) || job.results().heldBack()) {
+      if (!state.hasWork() || !eligible(node, state) || job.results().heldBack()) {
         return false;
       }
-      TaskNodes cluster = where(task);
+      TaskNodes cluster = where(state);
       int queued = turn.mayQueue(job.id(), cluster.slots()) ? prefetch(state, cluster) : 0;
       // The node holds enough of this job's work for now: or, for a job that may not queue, has no
       // slot free.
@@ -276,7 +279,7 @@ public final class Dispatcher {
 
     private boolean send(NodeTable.Node node, Job job) {
       JobState state = job.state();
-      TaskNodes cluster = where(state.spec().task().offeredAs());
+      TaskNodes cluster = where(state);
       Optional<Batch> next =
           batching.next(
               state,
@@ -295,6 +298,13 @@ public final class Dispatcher {
       outbox.add(node.worker(), runBatch(job, batch));
       turn.sent(job.id(), batch.size());
       return true;
+    }
+
+    /**
+     * Whether the node may run the job's inputs: it offers the task and has the labels required.
+     */
+    private static boolean eligible(NodeTable.Node node, JobState state) {
+      return node.serves(state.spec().task().offeredAs(), state.spec().require());
     }
 
     private RunBatch runBatch(Job job, Batch batch) {

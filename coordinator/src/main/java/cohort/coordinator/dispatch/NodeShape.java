@@ -1,14 +1,16 @@
 package cohort.coordinator.dispatch;
 
+import cohort.api.labels.Requirement;
 import io.vavr.collection.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What follows from the nodes and not from their batches: each node's place, slots, capacity and
  * whether it takes work, in plain arrays a round of dispatch reads without walking the hash trie,
- * and per-task sums filled as they are asked for. Batches taken, started and returned leave it as
- * it is, so the tables those make share it; any other change makes a new one. Thread-safe: a table
- * also travels to the admission desk and the HTTP views.
+ * and per-task sums filled as they are asked for (by task and required labels: {@link #key}).
+ * Batches taken, started and returned leave it as it is, so the tables those make share it; any
+ * other change makes a new one. Thread-safe: a table also travels to the admission desk and the
+ * HTTP views.
  */
 final class NodeShape {
   final String[] ids;
@@ -36,6 +38,11 @@ final class NodeShape {
       available[place] = node.available();
       place++;
     }
+  }
+
+  /** The key of the per-task answers: the task, and the labels its job requires, if any. */
+  static String key(String task, Requirement require) {
+    return require.isEmpty() ? task : task + '\n' + require.key();
   }
 
   /** Slots of every node. */

@@ -1,6 +1,8 @@
 package cohort.coordinator.dispatch;
 
 import cohort.api.TaskInfo;
+import cohort.api.labels.NodeLabels;
+import cohort.api.labels.Requirement;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
@@ -48,6 +50,8 @@ public final class NodeTable {
    * @param draining true once the node announced it is shutting down
    * @param runs the names of the tasks it runs, for quick lookups on the dispatch path
    * @param direct where it takes direct calls from clients ({@code host:port}), or null
+   * @param labels its labels ({@code cohort node --label}); jobs that require labels run only on
+   *     nodes that have them
    */
   public record Node(
       String id,
@@ -61,7 +65,8 @@ public final class NodeTable {
       boolean reachable,
       boolean draining,
       java.util.Set<String> runs,
-      String direct) {
+      String direct,
+      NodeLabels labels) {
 
     /** Whether the node takes work now. */
     public boolean available() {
@@ -83,10 +88,15 @@ public final class NodeTable {
       return runs.contains(task);
     }
 
+    /** Whether the node runs the task and has every label the job requires. */
+    public boolean serves(String task, Requirement require) {
+      return runs.contains(task) && require.metBy(labels);
+    }
+
     Node withBatches(Set<BatchKey> keys, Set<BatchKey> started) {
       return new Node(
           id, worker, address, slots, capacity, tasks, keys, started, reachable, draining, runs,
-          direct);
+          direct, labels);
     }
 
     Node withReachable(boolean value) {
@@ -110,7 +120,8 @@ public final class NodeTable {
           reachableNow,
           drainingNow,
           runs,
-          direct);
+          direct,
+          labels);
     }
   }
 
@@ -191,6 +202,20 @@ public final class NodeTable {
       List<TaskInfo> tasks,
       String direct,
       boolean shippedCode) {
+    return registered(
+        worker, address, slots, prefetchPerSlot, tasks, direct, shippedCode, NodeLabels.NONE);
+  }
+
+  /** A node registered with its labels; a node that registers again may bring other labels. */
+  public NodeTable registered(
+      ActorRef<WorkerProtocol.Command> worker,
+      String address,
+      int slots,
+      int prefetchPerSlot,
+      List<TaskInfo> tasks,
+      String direct,
+      boolean shippedCode,
+      NodeLabels labels) {
     String id = idOf(worker);
     Node previous = nodes.get(id).getOrNull();
     Set<BatchKey> outstanding = previous != null ? previous.outstanding() : HashSet.empty();
@@ -208,7 +233,8 @@ public final class NodeTable {
             true,
             false,
             TaskOffers.runs(tasks, shippedCode),
-            direct);
+            direct,
+            labels);
     return reshaped(nodes.put(id, node));
   }
 
@@ -233,7 +259,13 @@ public final class NodeTable {
 
   /** Addresses of the nodes that take work now and offer the task. */
   public java.util.Set<String> candidates(String task) {
-    return shape.candidates.computeIfAbsent(task, name -> TaskOffers.candidates(nodes, name));
+    return candidates(task, Requirement.NONE);
+  }
+
+  /** Addresses of the nodes that take work now, offer the task and have the required labels. */
+  public java.util.Set<String> candidates(String task, Requirement require) {
+    return shape.candidates.computeIfAbsent(
+        NodeShape.key(task, require), key -> TaskOffers.candidates(nodes, task, require));
   }
 
   /** Forgets a node. */
@@ -357,14 +389,29 @@ public final class NodeTable {
 
   /** Slots of the reachable nodes that offer the task. */
   public int slotsFor(String task) {
+    return slotsFor(task, Requirement.NONE);
+  }
+
+  /** Slots of the nodes that take work now, offer the task and have the required labels. */
+  public int slotsFor(String task, Requirement require) {
     return shape.slotsFor.computeIfAbsent(
-        task, name -> TaskOffers.sumOverOffering(nodes, name, Node::slots));
+        NodeShape.key(task, require),
+        key -> TaskOffers.sumOverServing(nodes, task, require, Node::slots));
   }
 
   /** Batches the nodes that take work now and offer the task may hold at once. */
   public int capacityFor(String task) {
+    return capacityFor(task, Requirement.NONE);
+  }
+
+  /**
+   * Batches the nodes that take work now, offer the task and have the required labels may hold at
+   * once.
+   */
+  public int capacityFor(String task, Requirement require) {
     return shape.capacityFor.computeIfAbsent(
-        task, name -> TaskOffers.sumOverOffering(nodes, name, Node::capacity));
+        NodeShape.key(task, require),
+        key -> TaskOffers.sumOverServing(nodes, task, require, Node::capacity));
   }
 
   /**

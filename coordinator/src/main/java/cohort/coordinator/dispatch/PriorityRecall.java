@@ -62,7 +62,7 @@ final class PriorityRecall {
   /** The highest priority of the waiting jobs the node runs; MIN_VALUE if it runs none. */
   private static int topFor(NodeTable.Node node, List<Job> waiting) {
     for (Job job : waiting) {
-      if (node.offers(job.state().spec().task().offeredAs())) {
+      if (node.serves(job.state().spec().task().offeredAs(), job.state().spec().require())) {
         return job.state().spec().policy().priority();
       }
     }

@@ -1,5 +1,6 @@
 package cohort.coordinator.dispatch;
 
+import cohort.api.labels.Requirement;
 import cohort.coordinator.job.JobState;
 import cohort.coordinator.jobs.JobRegistry;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
@@ -24,6 +25,9 @@ import java.util.function.Function;
  * newest of them, which then go out to the idle slots. A node gives back only what has not started,
  * so nothing runs twice.
  *
+ * <p>A batch moves only to a node that could have been sent it: one that offers its task and has
+ * the labels its job requires.
+ *
  * <p>Only batches expected to run at least {@code minBatchTime} move: quicker ones are done before
  * a move would pay off. A batch of a job with no measured time yet may move: nothing of it has
  * finished, so its tasks are not quick.
@@ -39,8 +43,15 @@ public final class Rebalancer {
    *
    * @param task the task it runs
    * @param expectedNanos how long it is expected to run; negative when not known yet
+   * @param require the labels its job requires of the node that runs it
    */
-  public record Held(String task, long expectedNanos) {}
+  public record Held(String task, long expectedNanos, Requirement require) {
+
+    /** A batch of a job that requires no labels. */
+    public Held(String task, long expectedNanos) {
+      this(task, expectedNanos, Requirement.NONE);
+    }
+  }
 
   /** A request to {@code holder} to give back these batches if they have not started. */
   public record Recall(NodeTable.Node holder, List<BatchKey> batches) {}
@@ -90,7 +101,8 @@ public final class Rebalancer {
                           flight ->
                               new Held(
                                   state.spec().task().offeredAs(),
-                                  mean < 0 ? -1 : (long) (mean * flight.batch().size())));
+                                  mean < 0 ? -1 : (long) (mean * flight.batch().size()),
+                                  state.spec().require()));
                 });
   }
 
@@ -126,8 +138,8 @@ public final class Rebalancer {
         holders.remove(0);
         continue;
       }
-      if (!takeIdleSlot(idle, next.task())) {
-        continue; // no idle slot runs this task; the holder's older batches may still move
+      if (!takeIdleSlot(idle, next.batch())) {
+        continue; // no idle slot may run this batch; the holder's older batches may still move
       }
       chosen.computeIfAbsent(holder, h -> new ArrayList<>()).add(next.key());
       holder.surplus--;
@@ -245,7 +257,7 @@ public final class Rebalancer {
         held.apply(key)
             .filter(batch -> idleTasks.contains(batch.task()))
             .filter(batch -> batch.expectedNanos() < 0 || batch.expectedNanos() >= minNanos)
-            .ifPresent(batch -> candidates.add(new Candidate(key, batch.task())));
+            .ifPresent(batch -> candidates.add(new Candidate(key, batch)));
       }
       if (!candidates.isEmpty()) {
         candidates.sort(
@@ -258,10 +270,13 @@ public final class Rebalancer {
     return holders;
   }
 
-  /** Takes an idle slot of a node that runs the task; false when none is left. */
-  private static boolean takeIdleSlot(List<IdleNode> idle, String task) {
+  /**
+   * Takes an idle slot of a node that runs the batch's task and has the labels its job requires;
+   * false when none is left.
+   */
+  private static boolean takeIdleSlot(List<IdleNode> idle, Held batch) {
     for (IdleNode slot : idle) {
-      if (slot.free > 0 && slot.node.offers(task)) {
+      if (slot.free > 0 && slot.node.serves(batch.task(), batch.require())) {
         slot.free--;
         return true;
       }
@@ -279,7 +294,7 @@ public final class Rebalancer {
     }
   }
 
-  private record Candidate(BatchKey key, String task) {}
+  private record Candidate(BatchKey key, Held batch) {}
 
   private static final class Holder {
     final NodeTable.Node node;

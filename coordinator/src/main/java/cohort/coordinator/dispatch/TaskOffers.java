@@ -1,6 +1,7 @@
 package cohort.coordinator.dispatch;
 
 import cohort.api.TaskInfo;
+import cohort.api.labels.Requirement;
 import cohort.protocol.TaskSpec;
 import io.vavr.collection.HashMap;
 import java.util.ArrayList;
@@ -31,23 +32,30 @@ final class TaskOffers {
         .collect(Collectors.toUnmodifiableSet());
   }
 
-  /** Addresses of the nodes that take work now and offer the task. */
-  static Set<String> candidates(HashMap<String, NodeTable.Node> nodes, String task) {
+  /** Addresses of the nodes that take work now, offer the task and have the labels required. */
+  static Set<String> candidates(
+      HashMap<String, NodeTable.Node> nodes, String task, Requirement require) {
     Set<String> addresses = new HashSet<>();
     for (NodeTable.Node node : nodes.valuesIterator()) {
-      if (node.available() && node.offers(task)) {
+      if (node.available() && node.serves(task, require)) {
         addresses.add(node.address());
       }
     }
     return Set.copyOf(addresses);
   }
 
-  /** The sum of {@code each} over the nodes that take work now and offer {@code task}. */
-  static int sumOverOffering(
-      HashMap<String, NodeTable.Node> nodes, String task, ToIntFunction<NodeTable.Node> each) {
+  /**
+   * The sum of {@code each} over the nodes that take work now, offer {@code task} and have the
+   * labels required.
+   */
+  static int sumOverServing(
+      HashMap<String, NodeTable.Node> nodes,
+      String task,
+      Requirement require,
+      ToIntFunction<NodeTable.Node> each) {
     int sum = 0;
     for (NodeTable.Node node : nodes.valuesIterator()) {
-      if (node.available() && node.offers(task)) {
+      if (node.available() && node.serves(task, require)) {
         sum += each.applyAsInt(node);
       }
     }

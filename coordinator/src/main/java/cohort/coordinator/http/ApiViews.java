@@ -50,7 +50,7 @@ public final class ApiViews {
             .map(plan -> new JobStatus.Resumed(plan.from(), plan.done().count()))
             .orElse(null),
         job.spec().policy().priority() == 0 ? null : job.spec().policy().priority(),
-        job.waiting().orElse(null),
+        job.waiting(),
         job.counters().asMap());
   }
 
@@ -87,7 +87,8 @@ public final class ApiViews {
               figures.map(NodeFigures.Node::inputsFailed).orElse(0L),
               figures.map(f -> f.heapUsedBytes()).filter(bytes -> bytes >= 0).orElse(null),
               figures.map(f -> f.heapMaxBytes()).filter(bytes -> bytes >= 0).orElse(null),
-              figures.map(f -> f.cpuLoad()).filter(load -> load >= 0).orElse(null)));
+              figures.map(f -> f.cpuLoad()).filter(load -> load >= 0).orElse(null),
+              node.labels().texts()));
       slots += node.slots();
       busy += nodeBusy;
     }

@@ -88,6 +88,14 @@ public sealed interface JobEvent {
   /** A streamed job's inputs ended: the job can finish once they all have results. */
   record InputsClosed() implements JobEvent {}
 
+  /**
+   * No node that takes work can run the job now (none offers its task or has the labels it
+   * requires), or one can again: its status says why it waits until then.
+   *
+   * @param reason why it waits, in plain words; null once some node can run it
+   */
+  record WaitingForNodes(String reason) implements JobEvent {}
+
   /** The job was cancelled: nothing more is sent, late results are dropped. */
   record Cancelled(String reason) implements JobEvent {}
 
@@ -95,5 +103,5 @@ public sealed interface JobEvent {
    * Why the job waits to be let in to run (the cap on running jobs, its place in line), or null
    * once it was let in.
    */
-  record Waiting(String reason) implements JobEvent {}
+  record WaitingInLine(String reason) implements JobEvent {}
 }

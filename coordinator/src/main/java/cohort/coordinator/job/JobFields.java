@@ -33,11 +33,16 @@ final class JobFields implements Cloneable {
   long retried;
   double meanTaskNanos = -1;
 
+  /**
+   * Why no node can run the job now, or null when some can; see {@link JobEvent.WaitingForNodes}.
+   */
+  String waitingForNodes;
+
   /** The earlier job this one resumes, and the inputs it skips; null for most jobs. */
   ResumePlan resumed;
 
-  /** Why the job waits to be let in to run, or null; see {@link JobEvent.Waiting}. */
-  String waiting;
+  /** Why the job waits to be let in to run, or null; see {@link JobEvent.WaitingInLine}. */
+  String waitingInLine;
 
   JobFields copy() {
     try {

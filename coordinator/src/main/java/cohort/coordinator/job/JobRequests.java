@@ -2,6 +2,7 @@ package cohort.coordinator.job;
 
 import cohort.api.Durations;
 import cohort.api.JobRequest;
+import cohort.api.labels.Requirement;
 import cohort.coordinator.scheduling.Policies;
 import cohort.protocol.Payloads;
 import cohort.protocol.TaskSpec;
@@ -61,7 +62,9 @@ public final class JobRequests {
           Map.entry(
               "broadcast",
               "an object of SHA-256 digests by name, such as {\"model\":\"9f86d0...\"}, each"
-                  + " uploaded with PUT /broadcasts/{sha256}"));
+                  + " uploaded with PUT /broadcasts/{sha256}"),
+          Map.entry("require", "a list of labels a node must have, such as [\"gpu\", \"zone=a\"]"),
+          Map.entry("waitForNodes", "true or false"));
 
   private JobRequests() {}
 
@@ -115,7 +118,9 @@ public final class JobRequests {
             retries,
             maxAttempts,
             timeout(request.taskTimeout()),
-            Policies.of(request));
+            Policies.of(request),
+            Requirement.parse(request.require(), "'require'"),
+            Boolean.TRUE.equals(request.waitForNodes()));
     return new Parsed(spec, inputs(request), combine == null);
   }
 

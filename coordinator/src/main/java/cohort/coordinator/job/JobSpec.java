@@ -1,5 +1,6 @@
 package cohort.coordinator.job;
 
+import cohort.api.labels.Requirement;
 import cohort.coordinator.scheduling.JobPolicy;
 import cohort.protocol.TaskSpec;
 import java.time.Duration;
@@ -15,6 +16,10 @@ import java.time.Duration;
  * @param maxAttempts runs an input gets in all when it times out or takes its node down
  * @param taskTimeout how long one input may run before it is interrupted; zero for no limit
  * @param policy its priority, caps, named limits and rates; {@link JobPolicy#NONE} by default
+ * @param require the labels a node must have to run the job's inputs; {@link Requirement#NONE} for
+ *     any node (null, as journals written before labels read, is none)
+ * @param waitForNodes whether the job was submitted to wait for nodes that can run it rather than
+ *     be refused when there are none
  */
 public record JobSpec(
     TaskSpec task,
@@ -24,7 +29,9 @@ public record JobSpec(
     int retries,
     int maxAttempts,
     Duration taskTimeout,
-    JobPolicy policy) {
+    JobPolicy policy,
+    Requirement require,
+    boolean waitForNodes) {
 
   /** Default {@link #retries}: a task that throws fails at once, as in a plain pool. */
   public static final int DEFAULT_RETRIES = 0;
@@ -48,9 +55,12 @@ public record JobSpec(
       throw new IllegalArgumentException(
           "task timeout " + taskTimeout + " must be zero (none) or positive");
     }
+    if (require == null) {
+      require = Requirement.NONE;
+    }
   }
 
-  /** A spec that asks the scheduler for nothing: {@link JobPolicy#NONE}. */
+  /** A spec that asks the scheduler for nothing and runs on any node. */
   public JobSpec(
       TaskSpec task,
       boolean ordered,
@@ -59,7 +69,32 @@ public record JobSpec(
       int retries,
       int maxAttempts,
       Duration taskTimeout) {
-    this(task, ordered, combiner, batch, retries, maxAttempts, taskTimeout, JobPolicy.NONE);
+    this(
+        task, ordered, combiner, batch, retries, maxAttempts, taskTimeout, Requirement.NONE, false);
+  }
+
+  /** A spec that asks the scheduler for nothing ({@link JobPolicy#NONE}). */
+  public JobSpec(
+      TaskSpec task,
+      boolean ordered,
+      Combiner combiner,
+      int batch,
+      int retries,
+      int maxAttempts,
+      Duration taskTimeout,
+      Requirement require,
+      boolean waitForNodes) {
+    this(
+        task,
+        ordered,
+        combiner,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        JobPolicy.NONE,
+        require,
+        waitForNodes);
   }
 
   /** A spec with the default order, batching and failure handling. */
@@ -69,16 +104,61 @@ public record JobSpec(
 
   /** This spec with results in input order or as they complete. */
   public JobSpec withOrdered(boolean inOrder) {
-    return new JobSpec(task, inOrder, combiner, batch, retries, maxAttempts, taskTimeout, policy);
+    return new JobSpec(
+        task,
+        inOrder,
+        combiner,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        policy,
+        require,
+        waitForNodes);
   }
 
   /** This spec with another combiner. */
   public JobSpec withCombiner(Combiner other) {
-    return new JobSpec(task, ordered, other, batch, retries, maxAttempts, taskTimeout, policy);
+    return new JobSpec(
+        task,
+        ordered,
+        other,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        policy,
+        require,
+        waitForNodes);
   }
 
   /** This spec with another scheduling policy. */
   public JobSpec withPolicy(JobPolicy other) {
-    return new JobSpec(task, ordered, combiner, batch, retries, maxAttempts, taskTimeout, other);
+    return new JobSpec(
+        task,
+        ordered,
+        combiner,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        other,
+        require,
+        waitForNodes);
+  }
+
+  /** This spec sending inputs only to nodes that meet {@code labels}, waiting for them or not. */
+  public JobSpec withRequire(Requirement labels, boolean waitForThem) {
+    return new JobSpec(
+        task,
+        ordered,
+        combiner,
+        batch,
+        retries,
+        maxAttempts,
+        taskTimeout,
+        policy,
+        labels,
+        waitForThem);
   }
 }

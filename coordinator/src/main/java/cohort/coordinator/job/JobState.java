@@ -169,8 +169,10 @@ public final class JobState {
       step.inputsAdded(e);
     } else if (event instanceof InputsClosed) {
       step.f.inputsOpen = false;
-    } else if (event instanceof JobEvent.Waiting e) {
-      step.f.waiting = e.reason();
+    } else if (event instanceof JobEvent.WaitingInLine e) {
+      step.f.waitingInLine = e.reason();
+    } else if (event instanceof JobEvent.WaitingForNodes e) {
+      step.f.waitingForNodes = e.reason();
     } else {
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -196,6 +198,22 @@ public final class JobState {
     return f.phase.terminal();
   }
 
+  /**
+   * Why the job waits: for a place among the running jobs ({@link #waitingInLine}), else for nodes
+   * that can run it ({@link #waitingForNodes}); null when it does not, or ended.
+   */
+  public String waiting() {
+    if (terminal()) {
+      return null;
+    }
+    return f.waitingInLine != null ? f.waitingInLine : f.waitingForNodes;
+  }
+
+  /** Why no node that takes work can run the job now, or null when some can. */
+  public String waitingForNodes() {
+    return terminal() ? null : f.waitingForNodes;
+  }
+
   /** A note for a person, such as why the job failed or was cancelled, or null. */
   public String message() {
     return f.message;
@@ -211,9 +229,9 @@ public final class JobState {
     return Optional.ofNullable(f.resumed);
   }
 
-  /** Why the job waits to be let in to run, and its place in line; empty once let in. */
-  public Optional<String> waiting() {
-    return f.phase.terminal() ? Optional.empty() : Optional.ofNullable(f.waiting);
+  /** Why the job waits to be let in to run, and its place in line; null once let in. */
+  public String waitingInLine() {
+    return terminal() ? null : f.waitingInLine;
   }
 
   /** Batches of the job out on the nodes now. */

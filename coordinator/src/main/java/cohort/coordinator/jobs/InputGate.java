@@ -30,12 +30,13 @@ public final class InputGate {
 
   /**
    * How many unsent inputs a streamed job may hold before the next dispatch: two rounds of batches
-   * for every node that can run it, and never fewer than {@link #MIN_BUFFER}.
+   * for every node that can run it (offers its task and has the labels it requires), and never
+   * fewer than {@link #MIN_BUFFER}.
    */
   public static long limit(JobState job, NodeTable nodes, Batching batching) {
     String task = job.spec().task().offeredAs();
-    long batch = batching.size(job, nodes.slotsFor(task));
-    return Math.max(MIN_BUFFER, 2L * nodes.capacityFor(task) * batch);
+    long batch = batching.size(job, nodes.slotsFor(task, job.spec().require()));
+    return Math.max(MIN_BUFFER, 2L * nodes.capacityFor(task, job.spec().require()) * batch);
   }
 
   /** Whether an upload may go in now: none waits before it and the job has room. */

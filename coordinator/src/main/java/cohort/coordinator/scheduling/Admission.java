@@ -85,13 +85,12 @@ public final class Admission {
       return Optional.empty();
     }
     return Optional.of(
-        "waiting for one of the "
+        "in line for one of the "
             + maxRunning
             + " running-job places (cohort.coordinator.max-running-jobs): "
             + place
             + " of "
-            + waiting
-            + " in line");
+            + waiting);
   }
 
   /** Jobs waiting to be let in. */

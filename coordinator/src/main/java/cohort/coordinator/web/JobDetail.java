@@ -26,7 +26,11 @@ public record JobDetail(
     List<long[]> history,
     Sample sample) {
 
-  /** How the job runs. */
+  /**
+   * How the job runs.
+   *
+   * @param require the labels a node must have to run its inputs; empty for any node
+   */
   public record Settings(
       boolean ordered,
       String combine,
@@ -34,7 +38,8 @@ public record JobDetail(
       int retries,
       int maxAttempts,
       long timeoutMillis,
-      String sharing) {}
+      String sharing,
+      List<String> require) {}
 
   /**
    * Some of its results.
@@ -70,7 +75,8 @@ public record JobDetail(
             spec.retries(),
             spec.maxAttempts(),
             spec.taskTimeout().toMillis(),
-            spec.policy().describe()),
+            spec.policy().describe(),
+            spec.require().texts()),
         running,
         ranOn,
         points.stream().map(p -> new long[] {p.time(), p.done()}).toList(),

@@ -11,6 +11,8 @@ Cohort.jobView = function (root, id) {
   var settings = el('div', { id: 'job-settings' });
   var errors = el('div', { id: 'job-errors' });
   var results = el('div', { id: 'job-results' });
+  // Why the job waits for nodes (none has the labels it requires, or offers its task); as text only.
+  var waiting = el('div', { 'class': 'notice', id: 'job-waiting', hidden: true });
   var links = el('div', { 'class': 'toolbar' }, [
     el('a', { href: '/jobs/' + encodeURIComponent(id) + '/results', target: '_blank', text: 'All results (JSON lines)' }),
     el('span', { 'class': 'muted', text: '·' }),
@@ -19,7 +21,7 @@ Cohort.jobView = function (root, id) {
   Cohort.replace(root, [
     el('div', { 'class': 'muted' }, [el('a', { href: '#/jobs', text: '← Jobs' })]),
     el('h1', {}, ['Job ', el('span', { 'class': 'mono', text: id })]),
-    header, tiles, counters,
+    header, waiting, tiles, counters,
     el('div', { 'class': 'panel', style: 'margin-top:16px' }, [el('h2', { text: 'Results a second' }), chartBox]),
     el('div', { 'class': 'columns' }, [
       el('div', { 'class': 'panel' }, [el('h2', { text: 'Where its inputs ran' }), nodes]),
@@ -46,16 +48,17 @@ Cohort.jobView = function (root, id) {
   function showStatus(live) {
     status = live.status;
     Cohort.replace(bar, [Cohort.progress(status)]);
-    if (shownState !== status.state + (status.waiting || '')) {
-      shownState = status.state + (status.waiting || '');
+    if (shownState !== status.state) {
+      shownState = status.state;
       Cohort.replace(header, [Cohort.state(status.state), el('span', { 'class': 'mono', text: status.task }),
         bar, Cohort.cancelButton(status),
         status.resumed ? el('span', { 'class': 'muted' }, ['resumes ',
           el('a', { href: '#/jobs/' + encodeURIComponent(status.resumed.from), text: status.resumed.from }),
           ': ' + Cohort.count(status.resumed.skipped) + ' inputs were done there']) : null,
-        status.message ? el('span', { 'class': 'muted', text: status.message }) : null,
-        status.waiting ? el('span', { 'class': 'muted', text: status.waiting }) : null]);
+        status.message ? el('span', { 'class': 'muted', text: status.message }) : null]);
     }
+    waiting.hidden = !status.waiting;
+    waiting.textContent = status.waiting ? 'Waits: ' + status.waiting : '';
     Cohort.replace(tiles, [
       tile('Done', Cohort.count(status.succeeded + status.failed) + ' / ' + Cohort.count(status.total) +
         (status.inputsOpen ? '+' : '')),
@@ -132,6 +135,7 @@ Cohort.jobView = function (root, id) {
       ['Batch', s.batch === 0 ? 'adaptive' : String(s.batch)], ['Retries', String(s.retries)],
       ['Max attempts', String(s.maxAttempts)], ['Task timeout', s.timeoutMillis ? Cohort.duration(s.timeoutMillis / 1000) : 'none'],
       ['Sharing', s.sharing || 'priority 0, no limits'],
+      ['Node labels', (s.require || []).join(', ') || 'any node'],
       ['Submitted', new Date(detail.status.submittedAt).toLocaleString()]]
       .forEach(function (kv) { dl.appendChild(el('dt', { text: kv[0] })); dl.appendChild(el('dd', { text: kv[1] })); });
     Cohort.replace(settings, [dl, el('h2', { text: 'Parameters', style: 'margin-top:12px' }),

@@ -5,9 +5,9 @@ Cohort.nodesView = function (root) {
   var body = el('tbody');
   var left = el('div', { id: 'nodes-left' });
   var empty = el('div', { 'class': 'empty', text: 'No node has joined. Start one with cohort node.' });
-  var headers = ['Node', 'State', 'Slots', 'Busy', 'Tasks', 'Done', 'Failed', 'Heap', 'CPU', 'Joined'];
+  var headers = ['Node', 'State', 'Slots', 'Busy', 'Labels', 'Tasks', 'Done', 'Failed', 'Heap', 'CPU', 'Joined'];
   var table = el('table', { id: 'nodes' }, [el('thead', {}, [el('tr', {}, headers.map(function (h, i) {
-    return el('th', { 'class': [2, 3, 5, 6, 7, 8].indexOf(i) >= 0 ? 'num' : null, text: h });
+    return el('th', { 'class': [2, 3, 6, 7, 8, 9].indexOf(i) >= 0 ? 'num' : null, text: h });
   }))]), body]);
   Cohort.replace(root, [el('h1', { text: 'Nodes' }), el('div', { 'class': 'panel' }, [table, empty]),
     el('div', { 'class': 'panel' }, [el('h2', { text: 'Left or downed lately' }), left])]);
@@ -36,6 +36,7 @@ Cohort.nodesView = function (root) {
         el('td', {}, [Cohort.state(node.status)]),
         el('td', { 'class': 'num', text: Cohort.count(node.slots) }),
         el('td', { 'class': 'num' }, [busyBar(node)]),
+        el('td', { 'class': 'wrap col-labels', text: (node.labels || []).join(', ') || '–' }),
         el('td', { 'class': 'wrap', text: (node.tasks || []).join(', ') }),
         el('td', { 'class': 'num', text: Cohort.count(node.inputsDone) }),
         el('td', { 'class': 'num', text: Cohort.count(node.inputsFailed) }),

@@ -3,8 +3,11 @@ package cohort.coordinator.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cohort.api.TaskInfo;
+import cohort.api.labels.NodeLabels;
+import cohort.api.labels.Requirement;
 import cohort.coordinator.ClientRequests.Refusal;
 import cohort.coordinator.dispatch.NodeTable;
+import cohort.coordinator.placement.NodeNeeds;
 import cohort.protocol.TaskSpec;
 import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.TaskChecked;
@@ -192,5 +195,74 @@ class TaskAdmissionTest {
             .registered(
                 a, "a:1", 1, 1, List.of(new TaskInfo("t", "", "any", List.of(), "avg", null)));
     assertThat(TaskAdmission.taskCombiner("t", odd)).isNull();
+  }
+
+  private static NodeTable labelled() {
+    return NodeTable.empty()
+        .registered(a, "a:1", 1, 1, TASKS, null, false, NodeLabels.parse(List.of("zone=a"), "x"))
+        .registered(b, "b:1", 1, 1, TASKS);
+  }
+
+  private static NodeNeeds needs(boolean wait, String... labels) {
+    return new NodeNeeds(Requirement.parse(List.of(labels), "--require"), wait);
+  }
+
+  /**
+   * Tests that a job whose labels no node has is refused with a message naming the missing labels,
+   * what the nodes have and how to fix it; and that a job no node has all the labels of says so.
+   */
+  @Test
+  void refusesLabelsNoNodeHas() {
+    TaskAdmission admission = new TaskAdmission();
+    var missing =
+        admission.judge(ECHO, needs(false, "gpu", "zone=a"), List.of(), labelled(), "c:1");
+    assertThat(refusal(missing)).isEqualTo(Refusal.UNAVAILABLE);
+    assertThat(error(missing))
+        .isEqualTo(
+            "no node has the label gpu (nodes have: zone=a on a:1; no labels on b:1): start a node"
+                + " with --label gpu --label zone=a, or submit with --wait-for-nodes"
+                + " (\"waitForNodes\": true) to wait for one");
+    NodeTable split =
+        labelled()
+            .registered(b, "b:1", 1, 1, TASKS, null, false, NodeLabels.parse(List.of("gpu"), "x"));
+    assertThat(error(admission.judge(ECHO, needs(false, "gpu", "zone=a"), List.of(), split, "c:1")))
+        .startsWith(
+            "no one node has all the labels gpu, zone=a (nodes have: zone=a on a:1; gpu on b:1)");
+    assertThat(admission.judge(ECHO, needs(false, "zone=a"), List.of(), labelled(), "c:1"))
+        .isInstanceOf(TaskAdmission.Check.class);
+  }
+
+  /**
+   * Tests that a job that waits for nodes is accepted when no node has its labels, offers its task
+   * or has joined at all, and checked by a node that offers the task when one does.
+   */
+  @Test
+  void aJobThatWaitsForNodesIsAccepted() {
+    TaskAdmission admission = new TaskAdmission();
+    assertThat(admission.judge(ECHO, needs(true, "gpu"), List.of(), NodeTable.empty(), "c:1"))
+        .isInstanceOf(TaskAdmission.Accept.class);
+    assertThat(
+            admission.judge(
+                new TaskSpec("plugin-task", Map.of()), needs(true), List.of(), labelled(), "c:1"))
+        .isInstanceOf(TaskAdmission.Accept.class);
+    assertThat(admission.judge(ECHO, needs(true, "gpu"), List.of(), labelled(), "c:1"))
+        .isInstanceOf(TaskAdmission.Check.class);
+    assertThat(error(admission.judge(ECHO, needs(false), List.of(), NodeTable.empty(), "c:1")))
+        .contains("--wait-for-nodes");
+  }
+
+  /**
+   * Tests that the reason a job waits names what is missing, and is empty once a node can run it.
+   */
+  @Test
+  void saysWhyAJobWaits() {
+    assertThat(needs(true, "gpu").unmet("echo", NodeTable.empty()))
+        .contains("no node has joined the cluster yet");
+    assertThat(needs(true, "gpu").unmet("plugin-task", labelled()))
+        .contains("no node that takes work offers task 'plugin-task' (it requires the labels gpu)");
+    assertThat(needs(true, "zone").unmet("echo", labelled())).isEmpty();
+    NodeTable drained = labelled().draining(NodeTable.idOf(a));
+    assertThat(needs(true, "zone").unmet("echo", drained))
+        .contains("no node has the label zone (nodes have: no labels on b:1)");
   }
 }

@@ -153,14 +153,14 @@ class DispatcherSchedulingTest {
     assertThat(held(nodes, second)).isZero();
     assertThat(second.state().waiting())
         .contains(
-            "waiting for one of the 1 running-job places (cohort.coordinator.max-running-jobs): 1"
-                + " of 1 in line");
+            "in line for one of the 1 running-job places (cohort.coordinator.max-running-jobs): 1"
+                + " of 1");
     first.apply(new cohort.coordinator.job.JobEvent.Cancelled("test"), T0);
     jobs.ended(first, T0);
     nodes = NodeTable.empty().registered(worker.ref(), "n:1", 2, 1, ECHO);
     nodes = dispatcher.round(nodes, jobs, new Outbox(), T0);
     assertThat(held(nodes, second)).isEqualTo(4);
-    assertThat(second.state().waiting()).isEmpty();
+    assertThat(second.state().waiting()).isNull();
   }
 
   /** Tests that queued batches of a lower priority are asked back when a higher one waits. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cohort.api.TaskInfo;
+import cohort.api.labels.NodeLabels;
+import cohort.api.labels.Requirement;
 import cohort.coordinator.ClientRequests;
 import cohort.coordinator.http.ApiViews;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
@@ -231,5 +233,42 @@ class NodeTableTest {
 
   private static BatchKey key(long batch) {
     return new BatchKey("j", batch);
+  }
+
+  /**
+   * Tests that the nodes that may run a job with required labels are those that take work, offer
+   * its task and have every label: candidates, slots and capacity count only them.
+   */
+  @Test
+  void candidatesMeetTheRequiredLabels() {
+    NodeTable table =
+        NodeTable.empty()
+            .registered(
+                workerA,
+                "a:1",
+                2,
+                1,
+                ECHO,
+                null,
+                false,
+                NodeLabels.parse(List.of("gpu=a100", "zone=a"), "x"))
+            .registered(
+                workerB, "b:1", 3, 1, ECHO, null, false, NodeLabels.parse(List.of("zone=b"), "x"));
+    Requirement gpu = Requirement.parse(List.of("gpu"), "x");
+    Requirement zoneB = Requirement.parse(List.of("zone=b"), "x");
+    Requirement both = Requirement.parse(List.of("gpu", "zone=b"), "x");
+    assertThat(table.candidates("echo")).containsExactlyInAnyOrder("a:1", "b:1");
+    assertThat(table.candidates("echo", gpu)).containsExactly("a:1");
+    assertThat(table.slotsFor("echo", gpu)).isEqualTo(2);
+    assertThat(table.capacityFor("echo", gpu)).isEqualTo(4);
+    assertThat(table.candidates("echo", zoneB)).containsExactly("b:1");
+    assertThat(table.slotsFor("echo", zoneB)).isEqualTo(3);
+    assertThat(table.candidates("echo", both)).isEmpty();
+    assertThat(table.slotsFor("echo", both)).isZero();
+    assertThat(table.candidates("sleep", gpu)).isEmpty();
+    // A node that drains leaves the candidates, and the answer is worked out again.
+    assertThat(table.draining(NodeTable.idOf(workerA)).candidates("echo", gpu)).isEmpty();
+    assertThat(table.get(NodeTable.idOf(workerA)).orElseThrow().labels().texts())
+        .containsExactly("gpu=a100", "zone=a");
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cohort.api.TaskInfo;
+import cohort.api.labels.NodeLabels;
+import cohort.api.labels.Requirement;
 import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.WorkerProtocol;
 import java.time.Duration;
@@ -179,5 +181,32 @@ class RebalancerTest {
     assertThat(rebalancer.pendingCount()).isEqualTo(1);
     rebalancer.plan(nodes.removed(id(busy)), sleeping(SECOND));
     assertThat(rebalancer.pendingCount()).isZero();
+  }
+
+  /**
+   * Tests that a queued batch of a job that requires a label stays where it is while the only idle
+   * slot is on a node without the label, and moves to an idle node that has it.
+   */
+  @Test
+  void queuedWorkMovesOnlyToANodeWithTheLabelsItRequires() {
+    Requirement gpu = Requirement.parse(List.of("gpu"), "--require");
+    Function<BatchKey, Optional<Rebalancer.Held>> needsGpu =
+        key -> Optional.of(new Rebalancer.Held("sleep", SECOND, gpu));
+    NodeTable unlabelledIdle =
+        NodeTable.empty()
+            .registered(
+                busy, "busy:1", 1, 2, SLEEP, null, false, NodeLabels.parse(List.of("gpu"), "x"))
+            .taken(id(busy), key(1))
+            .started(id(busy), key(1))
+            .taken(id(busy), key(2))
+            .registered(idle, "idle:1", 1, 2, SLEEP);
+    assertThat(new Rebalancer(Duration.ofMillis(50)).plan(unlabelledIdle, needsGpu)).isEmpty();
+
+    NodeTable gpuIdle =
+        unlabelledIdle.registered(
+            idle, "idle:1", 1, 2, SLEEP, null, false, NodeLabels.parse(List.of("gpu=a100"), "x"));
+    List<Rebalancer.Recall> recalls = new Rebalancer(Duration.ofMillis(50)).plan(gpuIdle, needsGpu);
+    assertThat(recalls).hasSize(1);
+    assertThat(recalls.get(0).batches()).containsExactly(key(2));
   }
 }

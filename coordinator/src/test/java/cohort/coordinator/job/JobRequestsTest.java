@@ -61,7 +61,7 @@ class JobRequestsTest {
                 JobRequests.parse(
                     new JobRequest(
                         "echo", null, List.of(), "0..2", null, null, null, null, null, null, null,
-                        null, null, null, null, null, null, null, null, null)))
+                        null, null, null, null, null, null, null, null, null, null, null)))
         .hasMessageContaining("not several");
     assertThatThrownBy(() -> JobRequests.parse(echo().withSplit(3)))
         .hasMessageContaining("'split'");

@@ -2,6 +2,7 @@ package cohort.coordinator.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cohort.api.labels.Requirement;
 import cohort.coordinator.job.Combiner;
 import cohort.coordinator.job.JobSpec;
 import cohort.coordinator.journal.JobRecordEvent.Accepted;
@@ -52,7 +53,10 @@ class JobRecordTest {
                   new java.util.TreeMap<>(Map.of("db", 4)),
                   cohort.coordinator.scheduling.Rate.parse("100/s", "'rate'"),
                   new java.util.TreeMap<>(
-                      Map.of("api", cohort.coordinator.scheduling.Rate.parse("10/m", "'rate'"))))),
+                      Map.of("api", cohort.coordinator.scheduling.Rate.parse("10/m", "'rate'")))),
+              // Labels required are journaled, so a restarted coordinator routes the job alike.
+              Requirement.parse(List.of("zone=a", "gpu"), "--require"),
+              true),
           JobInputs.range(0, 2000),
           T0);
 

@@ -145,7 +145,8 @@ class MetricsTextTest {
             2,
             50_000_000L,
             500_000_000L,
-            0.75);
+            0.75,
+            List.of("gpu"));
     NodeStatus fresh =
         new NodeStatus(
             "10.0.0.1:2552",
@@ -159,7 +160,8 @@ class MetricsTextTest {
             0,
             null,
             null,
-            null);
+            null,
+            List.of());
     ClusterStatus cluster =
         new ClusterStatus(
             "c:1",

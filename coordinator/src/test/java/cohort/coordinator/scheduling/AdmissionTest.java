@@ -24,8 +24,8 @@ class AdmissionTest {
     assertThat(admission.admitted("b")).isFalse();
     assertThat(admission.waiting("b"))
         .contains(
-            "waiting for one of the 2 running-job places (cohort.coordinator.max-running-jobs): 1"
-                + " of 3 in line");
+            "in line for one of the 2 running-job places (cohort.coordinator.max-running-jobs): 1"
+                + " of 3");
     assertThat(admission.waiting("e")).get().asString().contains("3 of 3");
     assertThat(admission.waiting("a")).isEmpty();
     assertThat(admission.waitingCount()).isEqualTo(3);
