@@ -28,7 +28,14 @@ public final class AttemptCounters {
    * @throws IllegalArgumentException when the name is not one, or the job has too many
    */
   public Counter counter(String name) {
-    names.admit(job, name);
+    boolean known;
+    synchronized (this) {
+      known = sums.containsKey(name);
+    }
+    if (!known) {
+      // The node-wide check of the job's names takes a shared lock: once per name an attempt.
+      names.admit(job, name);
+    }
     synchronized (this) {
       refuseIfSealed(name);
       sums.putIfAbsent(name, 0L);
