@@ -19,7 +19,7 @@ final class AttemptContext implements TaskContext {
   private final String node;
   private final BatchControl control;
   private final FileInputs files;
-  private final CounterNames counterNames;
+  private final CounterNames.Job counterNames;
 
   /** Made on the task's first use of a counter: most tasks use none. */
   private AttemptCounters counters;
@@ -33,7 +33,7 @@ final class AttemptContext implements TaskContext {
       String node,
       BatchControl control,
       FileInputs files,
-      CounterNames counterNames) {
+      CounterNames.Job counterNames) {
     this.jobId = jobId;
     this.index = index;
     this.attempt = attempt;
@@ -91,7 +91,7 @@ final class AttemptContext implements TaskContext {
                 + " task returns");
       }
       if (counters == null) {
-        counters = new AttemptCounters(jobId, counterNames);
+        counters = new AttemptCounters(counterNames);
       }
       made = counters;
     }
