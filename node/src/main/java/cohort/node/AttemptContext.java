@@ -20,7 +20,7 @@ final class AttemptContext implements TaskContext {
   private final String node;
   private final BatchControl control;
   private final FileInputs files;
-  private final CounterNames counterNames;
+  private final CounterNames.Job counterNames;
   private final JobScope scope;
 
   /** Made on the task's first use of a counter: most tasks use none. */
@@ -35,7 +35,7 @@ final class AttemptContext implements TaskContext {
       String node,
       BatchControl control,
       FileInputs files,
-      CounterNames counterNames,
+      CounterNames.Job counterNames,
       JobScope scope) {
     this.jobId = jobId;
     this.index = index;
@@ -110,7 +110,7 @@ final class AttemptContext implements TaskContext {
                 + " task returns");
       }
       if (counters == null) {
-        counters = new AttemptCounters(jobId, counterNames);
+        counters = new AttemptCounters(counterNames);
       }
       made = counters;
     }

@@ -108,6 +108,7 @@ final class BatchRunner {
     // the coordinator sizes batches by is read once per part of the results. A clock read costs as
     // much as running a tiny input: three per input were 15% of a node's CPU on tiny tasks.
     boolean timed = batch.taskTimeoutMillis() > 0;
+    CounterNames.Job jobCounterNames = counterNames.job(batch.jobId());
     long start = timed ? control.now() : 0;
     for (int offset = 0; inputs.hasNext(); offset++) {
       if (control.cancelled()) {
@@ -127,7 +128,7 @@ final class BatchRunner {
       }
       AttemptContext context =
           new AttemptContext(
-              batch.jobId(), index, batch.attempt(), node, control, files, counterNames, scope);
+              batch.jobId(), index, batch.attempt(), node, control, files, jobCounterNames, scope);
       Object output = null;
       Throwable failure = null;
       control.begin(offset, start);

@@ -9,6 +9,7 @@ import cohort.cli.local.LocalCluster;
 import cohort.client.CohortClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,14 +17,19 @@ import java.util.Map;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Job counters with real JVMs: exact after retries and after a node killed with SIGKILL mid-job
  * (each input counts once, the attempt whose result was delivered), live in the status while the
- * job runs, and printed by {@code cohort submit}.
+ * job runs, printed by {@code cohort submit}, and exact after the coordinator is killed with
+ * SIGKILL and restarted (rebuilt from the result log).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CountersIT {
 
   @RegisterExtension static final ClusterExtension CLUSTER = new ClusterExtension(2, true);
@@ -111,5 +117,33 @@ class CountersIT {
     assertThat(String.join("\n", status.stdout()))
         .contains("\"counters\"")
         .contains("\"sum\" : 12");
+  }
+
+  /**
+   * Tests that a job whose coordinator was killed with SIGKILL mid-job goes on under the restarted
+   * one with exact counters: the totals of the results it kept are rebuilt from its result log, and
+   * the inputs it runs again count once. Last, as it restarts the coordinator the class shares.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void restartedCoordinatorKeepsCountersExact() {
+    int n = 300;
+    JobStatus job =
+        client.submit(JobRequest.of("counting", upTo(n)).withParams(params(20, 0)).withBatch(4));
+    try (Stream<Result> stream = client.results(job.id())) {
+      Iterator<Result> it = stream.iterator();
+      for (int i = 0; i < 40; i++) {
+        it.next();
+      }
+    }
+    cluster.coordinator().kill();
+    cluster.coordinator().waitFor(Duration.ofSeconds(30));
+    cluster.restartCoordinator();
+    CohortClient again = cluster.client();
+    Jobs.assertEveryIndexOnce(Jobs.results(again, job.id()), n);
+    JobStatus end = again.status(job.id());
+    assertThat(end.state()).isEqualTo(JobStatus.State.SUCCEEDED);
+    assertThat(end.counters())
+        .containsExactly(Map.entry("inputs", (long) n), Map.entry("sum", n * (n - 1L) / 2));
   }
 }

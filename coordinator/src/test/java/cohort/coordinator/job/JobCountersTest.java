@@ -226,4 +226,25 @@ class JobCountersTest {
     assertThat(Counters.of(null, 0, 6)).isSameAs(Counters.NONE);
     assertThat(deltas.build()).isNull();
   }
+
+  /**
+   * Tests that a job recovered after a restart starts from the counters its log kept and counts the
+   * inputs it runs again once, on top of them.
+   */
+  @Test
+  void recoveredJobGoesOnFromItsKeptCounters() {
+    DoneInputs done = new DoneInputs();
+    done.add(0, 2);
+    Tally kept = new Tally(2, 0, null, null, Counters.of(Map.of("seen", 2L, "sum", 1L)));
+    JobSpec spec = new JobSpec(new TaskSpec("echo", Map.of()), false, null, 0, 0, 3, Duration.ZERO);
+    JobState state =
+        JobState.recovered(
+            "r-1", spec, 4, 1000, T0, done, kept, InputSource.range(0, 4), 1L << 40, 16, T0, false);
+    assertThat(counters(state)).containsExactly(Map.entry("seen", 2L), Map.entry("sum", 1L));
+    Batch rest = fresh(state, 2);
+    state = dispatch(state, rest, "n1");
+    state = state.updated(allDone(rest), T0).state();
+    assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(counters(state)).containsExactly(Map.entry("seen", 4L), Map.entry("sum", 6L));
+  }
 }

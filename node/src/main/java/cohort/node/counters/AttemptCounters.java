@@ -12,13 +12,14 @@ import java.util.TreeMap;
  */
 public final class AttemptCounters {
 
-  private final String job;
-  private final CounterNames names;
+  private final CounterNames.Job names;
   private final Map<String, Long> sums = new TreeMap<>();
   private boolean sealed;
 
-  public AttemptCounters(String job, CounterNames names) {
-    this.job = job;
+  /**
+   * @param names the names of the attempt's job, as its batch sees them
+   */
+  public AttemptCounters(CounterNames.Job names) {
     this.names = names;
   }
 
@@ -28,7 +29,7 @@ public final class AttemptCounters {
    * @throws IllegalArgumentException when the name is not one, or the job has too many
    */
   public Counter counter(String name) {
-    names.admit(job, name);
+    names.admit(name);
     synchronized (this) {
       refuseIfSealed(name);
       sums.putIfAbsent(name, 0L);

@@ -57,6 +57,47 @@ public final class CounterNames {
             + " counter names: count kinds of things, not individual items");
   }
 
+  /** The names of one job as one batch sees them; see {@link Job}. */
+  public Job job(String job) {
+    return new Job(job);
+  }
+
+  /**
+   * One batch's view of its job's names: it remembers the names it admitted, so that each is
+   * checked against the node's list, under its shared lock, once a batch rather than once an input.
+   * Thread-safe.
+   */
+  public final class Job {
+    private final String job;
+    private volatile Set<String> admitted;
+
+    private Job(String job) {
+      this.job = job;
+    }
+
+    /**
+     * Checks that {@code name} is a counter name and that the job may use it.
+     *
+     * @throws IllegalArgumentException saying what is wrong and how to fix it
+     */
+    public void admit(String name) {
+      Set<String> seen = admitted;
+      if (seen != null && name != null && seen.contains(name)) {
+        return;
+      }
+      CounterNames.this.admit(job, name);
+      if (seen == null) {
+        synchronized (this) {
+          if (admitted == null) {
+            admitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+          }
+          seen = admitted;
+        }
+      }
+      seen.add(name);
+    }
+  }
+
   /**
    * Checks the shape of a name.
    *
