@@ -32,7 +32,7 @@ public final class Broadcasts {
    * @throws IllegalArgumentException naming the bad name or digest and what it takes
    */
   public static Map<String, String> check(Map<String, String> broadcasts) {
-    if (broadcasts == null) {
+    if (broadcasts == null || broadcasts.isEmpty()) {
       return Map.of();
     }
     if (broadcasts.size() > MAX_PER_JOB) {
