@@ -153,14 +153,20 @@ public final class JvmProcess implements AutoCloseable {
    * The flags that start a child with this JVM's class-data sharing archive ({@code
    * -Dcohort.class.archive}, which {@code bin/cohort} sets when it starts a JVM with the archive
    * the build made), when the child runs the same jar: an archive holds for the exact class path it
-   * was made for. A child that cannot use it starts without it, silently, as {@code bin/cohort}
-   * does.
+   * was made for, this JVM's own unless {@code -Dcohort.class.archive.classpath} names another (the
+   * system tests, which run in a test JVM, give their children the archive the build made for
+   * {@code cli/target/cohort.jar} that way). A child that cannot use it starts without it,
+   * silently, as {@code bin/cohort} does.
    */
-  static List<String> classArchiveFlags(String classPath) {
+  public static List<String> classArchiveFlags(String classPath) {
     String archive = System.getProperty("cohort.class.archive");
+    String archived =
+        System.getProperty("cohort.class.archive.classpath", System.getProperty("java.class.path"));
     if (archive == null
         || archive.isBlank()
-        || !classPath.startsWith(System.getProperty("java.class.path"))) {
+        || archived.isBlank()
+        || !classPath.startsWith(archived)
+        || !java.nio.file.Files.isRegularFile(Path.of(archive))) {
       return List.of();
     }
     return archiveFlags(archive);

@@ -304,6 +304,8 @@ final class Cli {
     List<String> command = new ArrayList<>();
     command.add(JvmProcess.javaCommand());
     command.addAll(JvmProcess.STANDARD_JVM_FLAGS);
+    // The class-data archive the build made for the jar, as every other child JVM gets it.
+    command.addAll(JvmProcess.classArchiveFlags(Children.classPath()));
     command.addAll(jvmFlags);
     command.add("-cp");
     command.add(Children.classPath());
