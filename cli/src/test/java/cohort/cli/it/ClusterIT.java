@@ -119,8 +119,8 @@ class ClusterIT {
     assertError(
         post("{\"task\": \"thumbnial\", \"inputs\": [1]}"),
         400,
-        "unknown task 'thumbnial'; known tasks: echo, flaky, poison, sleep, stubborn, sum-range,"
-            + " thumbnail, where");
+        "unknown task 'thumbnial'; known tasks: broadcast-check, counting, echo, flaky, poison,"
+            + " sleep, slots, stubborn, sum-range, thumbnail, where");
     assertError(
         post("{\"task\": \"sleep\", \"params\": {\"ms\": 1}, \"inputs\": [1]}"),
         400,
@@ -221,7 +221,9 @@ class ClusterIT {
 
     Cli.Run unknownTask = Cli.run("submit", "nosuch", "1", "--coordinator", url);
     assertThat(unknownTask.exitCode()).isEqualTo(2);
-    assertThat(unknownTask.stderr()).contains("unknown task 'nosuch'; known tasks: echo");
+    assertThat(unknownTask.stderr())
+        .contains("unknown task 'nosuch'; known tasks: ")
+        .contains(", echo, ");
 
     Cli.Run unreachable = Cli.run("submit", "echo", "1", "--coordinator", "http://127.0.0.1:1");
     assertThat(unreachable.exitCode()).isEqualTo(2);
