@@ -847,6 +847,8 @@ class CoordinatorTest {
     JobStatus done = awaitState(coordinator, accepted.id(), JobStatus.State.SUCCEEDED);
     assertThat(done.succeeded()).isEqualTo(6);
     assertThat(done.waiting()).isNull();
+    // Every node hears that the job ended (for its teardown); the unlabelled one got nothing else.
+    plain.expectMessage(new WorkerProtocol.JobEnded(accepted.id()));
     expectNoBatch(plain, Duration.ofMillis(100));
   }
 }
