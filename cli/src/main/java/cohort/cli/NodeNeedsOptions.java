@@ -1,6 +1,7 @@
 package cohort.cli;
 
 import cohort.api.JobRequest;
+import cohort.api.JobStatus;
 import cohort.api.labels.Requirement;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,13 @@ import picocli.CommandLine.Option;
  * have, and whether the job waits for such nodes rather than be refused while there are none.
  */
 final class NodeNeedsOptions {
+
+  /** Why the options cannot be used on the cluster inside {@code cohort submit}. */
+  static final String NEEDS_COORDINATOR =
+      "--require and --wait-for-nodes need a cluster with labelled nodes: without --coordinator"
+          + " (or $COHORT_COORDINATOR) the job runs on a cluster inside this command, whose node"
+          + " has no labels. Start one with 'cohort local --label LABEL' and give its URL with"
+          + " --coordinator";
 
   @Option(
       names = "--require",
@@ -27,6 +35,16 @@ final class NodeNeedsOptions {
           "Accept the job even when no node can run it yet (none has the --require labels or"
               + " offers the task); it waits, and 'cohort status' says why, until one joins.")
   boolean waitForNodes;
+
+  /** Whether either option was given. */
+  boolean given() {
+    return !require.isEmpty() || waitForNodes;
+  }
+
+  /** What the CLI adds to the line that says a job was accepted: why it waits, if it does. */
+  static String waitNote(JobStatus job) {
+    return job.waiting() == null ? "" : "; it waits: " + job.waiting();
+  }
 
   /**
    * The request with these options.

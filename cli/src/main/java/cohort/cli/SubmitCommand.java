@@ -203,12 +203,8 @@ final class SubmitCommand implements Callable<Integer> {
                 + jobOptions.resumeFrom
                 + ": give its URL with --coordinator (or $COHORT_COORDINATOR)");
       }
-      if (request.require() != null || request.waitForNodes() != null) {
-        throw usage(
-            "--require and --wait-for-nodes need a cluster with labelled nodes: without"
-                + " --coordinator (or $COHORT_COORDINATOR) the job runs on a cluster inside this"
-                + " command, whose node has no labels. Start one with 'cohort local --label"
-                + " LABEL' and give its URL with --coordinator");
+      if (nodeNeeds.given()) {
+        throw usage(NodeNeedsOptions.NEEDS_COORDINATOR);
       }
       if (detach) {
         throw usage(
@@ -420,11 +416,7 @@ final class SubmitCommand implements Callable<Integer> {
       }
       // A script or test reads the id here to follow or cancel its own job.
       acceptedJob = job.id();
-      err.println(
-          "cohort: job "
-              + job.id()
-              + " accepted"
-              + (job.waiting() == null ? "" : "; it waits: " + job.waiting()));
+      err.println("cohort: job " + job.id() + " accepted" + NodeNeedsOptions.waitNote(job));
       err.flush();
       InputUpload.Source source =
           fileJob == null ? lines : filesInRequest ? null : fileJob.inputs(job.id());

@@ -814,8 +814,8 @@ class CoordinatorTest {
 
   /**
    * Tests that a job that requires a label waits, its status saying why, while no node or only a
-   * node without the label is registered, sends nothing to that node, and runs whole on a node with
-   * the label once it registers.
+   * node without the label is registered, sends nothing to that node, runs on a node with the label
+   * once it registers, waits again when that node leaves, and ends on the next one.
    */
   @Test
   void aJobRunsOnlyOnNodesWithTheLabelsItRequires() {
@@ -838,14 +838,30 @@ class CoordinatorTest {
         new RegisterNode(
             gpu.ref(), 2, TASKS, CoordinatorProtocol.VERSION, null, false, List.of("gpu=a100")));
     gpu.expectMessageClass(Registered.class);
+    // The only node with the label leaves before it started anything: the job waits again, and
+    // what it held runs again on the next node with the label, none of its inputs failed.
+    RunBatch lostBatch = nextBatch(gpu);
+    PENDING.remove(gpu);
+    coordinator.tell(new Membership.Lost(NodeTable.idOf(gpu.ref()), null, "it stopped"));
+    coordinator.tell(new ClientRequests.GetJob(accepted.id(), get.ref()));
+    assertThat(get.receiveMessage().orElseThrow().waiting())
+        .startsWith("no node has the label gpu");
+
+    TestProbe<WorkerProtocol.Command> gpu2 = testKit.createTestProbe();
+    coordinator.tell(
+        new RegisterNode(
+            gpu2.ref(), 2, TASKS, CoordinatorProtocol.VERSION, null, false, List.of("gpu")));
+    gpu2.expectMessageClass(Registered.class);
     long covered = 0;
     while (covered < 6) {
-      RunBatch batch = nextBatch(gpu);
+      RunBatch batch = nextBatch(gpu2);
       covered += batch.inputs().size();
-      coordinator.tell(echo(batch, gpu.ref()));
+      coordinator.tell(echo(batch, gpu2.ref()));
     }
+    assertThat(lostBatch.attempt()).isEqualTo(1);
     JobStatus done = awaitState(coordinator, accepted.id(), JobStatus.State.SUCCEEDED);
     assertThat(done.succeeded()).isEqualTo(6);
+    assertThat(done.failed()).isZero();
     assertThat(done.waiting()).isNull();
     // Every node hears that the job ended (for its teardown); the unlabelled one got nothing else.
     plain.expectMessage(new WorkerProtocol.JobEnded(accepted.id()));
