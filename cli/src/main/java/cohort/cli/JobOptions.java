@@ -62,6 +62,18 @@ final class JobOptions {
               + " inputs again, like GNU parallel's --resume. Needs --coordinator.")
   String resumeFrom;
 
+  /** The request with these options. */
+  cohort.api.JobRequest applyTo(cohort.api.JobRequest request) {
+    return request
+        .withOrdered(ordered())
+        .withCombine(combine)
+        .withBatch(batch)
+        .withRetries(retries)
+        .withMaxAttempts(maxAttempts)
+        .withTaskTimeout(taskTimeout)
+        .withResumeFrom(resumeFrom);
+  }
+
   /** The request's {@code ordered}: false for {@code --unordered}, else the default (null). */
   Boolean ordered() {
     return order.unordered ? Boolean.FALSE : null;

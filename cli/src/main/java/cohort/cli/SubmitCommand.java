@@ -336,31 +336,12 @@ final class SubmitCommand implements Callable<Integer> {
     }
     boolean streamed = inputFile != null || fileMode;
     JobRequest request =
-        new JobRequest(
-            task,
-            parameters.isEmpty() ? null : parameters,
-            list,
-            range,
-            split,
-            jobOptions.ordered(),
-            jobOptions.combine,
-            jobOptions.batch,
-            jobOptions.retries,
-            jobOptions.maxAttempts,
-            jobOptions.taskTimeout,
-            streamed ? Boolean.TRUE : null,
-            null,
-            jobOptions.resumeFrom,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        (range != null ? JobRequest.range(task, range) : JobRequest.of(task, list))
+            .withParams(parameters.isEmpty() ? null : parameters)
+            .withSplit(split)
+            .withStream(streamed ? Boolean.TRUE : null);
     try {
-      return nodeNeeds.applyTo(scheduling.applyTo(request));
+      return nodeNeeds.applyTo(scheduling.applyTo(jobOptions.applyTo(request)));
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
