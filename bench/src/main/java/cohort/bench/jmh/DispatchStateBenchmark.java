@@ -165,7 +165,7 @@ public class DispatchStateBenchmark {
       table = table.registered(worker, addresses[n], SLOTS, PREFETCH, List.of(echo));
     }
     nodes = table;
-    candidates = table.candidates("echo");
+    candidates = table.candidates("echo", cohort.api.labels.Requirement.NONE);
     batching = new Batching(Duration.ofMillis(20), 4096);
     source = InputSource.range(0, INPUTS);
   }

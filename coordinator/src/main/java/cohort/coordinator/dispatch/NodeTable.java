@@ -257,11 +257,6 @@ public final class NodeTable {
         .collect(Collectors.toList());
   }
 
-  /** Addresses of the nodes that take work now and offer the task. */
-  public java.util.Set<String> candidates(String task) {
-    return candidates(task, Requirement.NONE);
-  }
-
   /** Addresses of the nodes that take work now, offer the task and have the required labels. */
   public java.util.Set<String> candidates(String task, Requirement require) {
     return shape.candidates.computeIfAbsent(
@@ -387,21 +382,11 @@ public final class NodeTable {
     return idle;
   }
 
-  /** Slots of the reachable nodes that offer the task. */
-  public int slotsFor(String task) {
-    return slotsFor(task, Requirement.NONE);
-  }
-
   /** Slots of the nodes that take work now, offer the task and have the required labels. */
   public int slotsFor(String task, Requirement require) {
     return shape.slotsFor.computeIfAbsent(
         NodeShape.key(task, require),
         key -> TaskOffers.sumOverServing(nodes, task, require, Node::slots));
-  }
-
-  /** Batches the nodes that take work now and offer the task may hold at once. */
-  public int capacityFor(String task) {
-    return capacityFor(task, Requirement.NONE);
   }
 
   /**

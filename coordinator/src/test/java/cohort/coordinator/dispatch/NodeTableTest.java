@@ -84,8 +84,8 @@ class NodeTableTest {
             .registered(workerA, "a:1", 2, 1, ECHO)
             .registered(workerB, "b:1", 3, 1, SLEEP)
             .taken(NodeTable.idOf(workerB), key(1));
-    assertThat(table.slotsFor("echo")).isEqualTo(2);
-    assertThat(table.slotsFor("sleep")).isEqualTo(3);
+    assertThat(table.slotsFor("echo", Requirement.NONE)).isEqualTo(2);
+    assertThat(table.slotsFor("sleep", Requirement.NONE)).isEqualTo(3);
     assertThat(table.tasks()).extracting(TaskInfo::name).containsExactly("echo", "sleep");
     assertThat(table.withCredit().get(0).address()).isEqualTo("b:1");
     var view = ApiViews.cluster(new ClientRequests.ClusterView("c:1", table, 1));
@@ -148,24 +148,27 @@ class NodeTableTest {
     String a = NodeTable.idOf(workerA);
     String b = NodeTable.idOf(workerB);
     NodeTable one = NodeTable.empty().registered(workerA, "a:1", 2, 1, ECHO);
-    assertThat(one.slotsFor("echo")).isEqualTo(2);
-    assertThat(one.capacityFor("echo")).isEqualTo(4);
-    assertThat(one.candidates("echo")).containsExactly("a:1");
+    assertThat(one.slotsFor("echo", Requirement.NONE)).isEqualTo(2);
+    assertThat(one.capacityFor("echo", Requirement.NONE)).isEqualTo(4);
+    assertThat(one.candidates("echo", Requirement.NONE)).containsExactly("a:1");
     NodeTable two = one.registered(workerB, "b:1", 3, 1, ECHO);
-    assertThat(two.slotsFor("echo")).isEqualTo(5);
-    assertThat(two.capacityFor("echo")).isEqualTo(10);
-    assertThat(two.candidates("echo")).containsExactlyInAnyOrder("a:1", "b:1");
+    assertThat(two.slotsFor("echo", Requirement.NONE)).isEqualTo(5);
+    assertThat(two.capacityFor("echo", Requirement.NONE)).isEqualTo(10);
+    assertThat(two.candidates("echo", Requirement.NONE)).containsExactlyInAnyOrder("a:1", "b:1");
     NodeTable busy = two.taken(a, key(1)).started(a, key(1)).taken(b, key(2)).returned(b, key(2));
-    assertThat(busy.slotsFor("echo")).isEqualTo(5);
-    assertThat(busy.candidates("echo")).containsExactlyInAnyOrder("a:1", "b:1");
-    assertThat(busy.reachable(b, false).slotsFor("echo")).isEqualTo(2);
-    assertThat(busy.reachable(b, false).candidates("echo")).containsExactly("a:1");
-    assertThat(busy.reachable(b, false).reachable(b, true).slotsFor("echo")).isEqualTo(5);
-    assertThat(busy.draining(a).capacityFor("echo")).isEqualTo(6);
-    assertThat(busy.removed(b).slotsFor("echo")).isEqualTo(2);
-    assertThat(busy.removed(b).candidates("echo")).containsExactly("a:1");
-    assertThat(one.slotsFor("echo")).isEqualTo(2); // the tables before are as they were
-    assertThat(busy.slotsFor("sleep")).isZero();
+    assertThat(busy.slotsFor("echo", Requirement.NONE)).isEqualTo(5);
+    assertThat(busy.candidates("echo", Requirement.NONE)).containsExactlyInAnyOrder("a:1", "b:1");
+    assertThat(busy.reachable(b, false).slotsFor("echo", Requirement.NONE)).isEqualTo(2);
+    assertThat(busy.reachable(b, false).candidates("echo", Requirement.NONE))
+        .containsExactly("a:1");
+    assertThat(busy.reachable(b, false).reachable(b, true).slotsFor("echo", Requirement.NONE))
+        .isEqualTo(5);
+    assertThat(busy.draining(a).capacityFor("echo", Requirement.NONE)).isEqualTo(6);
+    assertThat(busy.removed(b).slotsFor("echo", Requirement.NONE)).isEqualTo(2);
+    assertThat(busy.removed(b).candidates("echo", Requirement.NONE)).containsExactly("a:1");
+    assertThat(one.slotsFor("echo", Requirement.NONE))
+        .isEqualTo(2); // the tables before are as they were
+    assertThat(busy.slotsFor("sleep", Requirement.NONE)).isZero();
   }
 
   /**
@@ -206,7 +209,7 @@ class NodeTableTest {
         assertThat(table.withRoom(queued)).containsExactlyElementsOf(roomByLooking(table, queued));
       }
       assertThat(table.idle()).containsExactlyElementsOf(idleByLooking(table));
-      assertThat(table.slotsFor("echo"))
+      assertThat(table.slotsFor("echo", Requirement.NONE))
           .isEqualTo(
               table.nodes().stream()
                   .filter(NodeTable.Node::available)
@@ -257,7 +260,7 @@ class NodeTableTest {
     Requirement gpu = Requirement.parse(List.of("gpu"), "x");
     Requirement zoneB = Requirement.parse(List.of("zone=b"), "x");
     Requirement both = Requirement.parse(List.of("gpu", "zone=b"), "x");
-    assertThat(table.candidates("echo")).containsExactlyInAnyOrder("a:1", "b:1");
+    assertThat(table.candidates("echo", Requirement.NONE)).containsExactlyInAnyOrder("a:1", "b:1");
     assertThat(table.candidates("echo", gpu)).containsExactly("a:1");
     assertThat(table.slotsFor("echo", gpu)).isEqualTo(2);
     assertThat(table.capacityFor("echo", gpu)).isEqualTo(4);
