@@ -4,7 +4,6 @@ import cohort.coordinator.admission.Admissions;
 import cohort.coordinator.blobs.BlobStore;
 import cohort.coordinator.dispatch.Dispatcher;
 import cohort.coordinator.dispatch.NodeTable;
-import cohort.coordinator.dispatch.Outbox;
 import cohort.coordinator.dispatch.Rebalancer;
 import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.BatchCompleted;
@@ -62,7 +61,6 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   private final CoordinatorSettings settings;
   private final Clock clock;
-  private final TimerScheduler<CoordinatorProtocol.Command> timers;
   private final Executor blocking;
   private final String address;
   private ClientRequests.HttpServing http = ClientRequests.HttpServing.NOT_YET;
@@ -71,7 +69,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   private final JobRegistry jobs;
   private final ActorRef<Admissions.Command> admissions;
   private final Dispatcher dispatcher;
-  private final Outbox outbox = new Outbox();
+  private final Rounds rounds;
   private final Membership membership;
   private final InputRequests inputs;
   private final ClientJobRequests jobRequests;
@@ -99,11 +97,6 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
                     new Coordinator(context, timers, settings, dataDir, blobs, clock, durability)));
   }
 
-  /** Time for a round: a job held back by its rate has a token again. */
-  private enum RateTick implements CoordinatorProtocol.Command {
-    INSTANCE
-  }
-
   private Coordinator(
       ActorContext<CoordinatorProtocol.Command> context,
       TimerScheduler<CoordinatorProtocol.Command> timers,
@@ -113,7 +106,6 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
       Clock clock,
       Durability durability) {
     super(context);
-    this.timers = timers;
     this.durability = durability;
     this.settings = settings;
     this.clock = clock;
@@ -131,6 +123,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
             settings.moveQueuedOver().map(Rebalancer::new).orElseGet(Rebalancer::off),
             context.getSelf(),
             new Admission(settings.limits().maxRunningJobs()));
+    this.rounds = new Rounds(dispatcher, timers, clock);
     this.admissions =
         context.spawn(Admissions.create(context.getSelf(), settings.checkTimeout()), "admissions");
     this.membership =
@@ -188,7 +181,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(Membership.Lost.class, this::onNodeLost)
         .onMessage(Membership.Reachable.class, this::onNodeReachable)
         .onMessage(JobIntake.ResultsWritten.class, this::onResultsWritten)
-        .onMessage(RateTick.class, tick -> routed(this::dispatch))
+        .onMessage(Rounds.RateTick.class, tick -> routed(this::dispatch))
         .onMessage(JobIntake.WaiterGone.class, this::onWaiterGone)
         .onMessage(ClientRequests.SubmitJob.class, this::onSubmitJob)
         .onMessage(Admissions.Admitted.class, admitted -> accept(admitted.submit()))
@@ -198,17 +191,27 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
         .onMessage(ClientRequests.ListJobs.class, list -> routed(() -> jobRequests.list(list)))
         .onMessage(
             ClientRequests.CancelJob.class,
-            cancel -> routed(() -> jobRequests.cancelRequested(cancel)))
+            cancel -> ended(() -> jobRequests.cancelRequested(cancel)))
         .onMessage(ClientRequests.OpenResults.class, open -> routed(() -> jobRequests.open(open)))
         .onMessage(ClientRequests.AddInputs.class, add -> routed(() -> inputs.add(add)))
         .onMessage(JobIntake.InputsKept.class, kept -> routed(() -> inputs.kept(kept)))
         .onMessage(ClientRequests.CheckInputs.class, check -> routed(() -> inputs.check(check)))
         .onMessage(ClientRequests.CloseInputs.class, close -> routed(() -> inputs.close(close)))
-        .onMessage(ClientRequests.AbortInputs.class, abort -> routed(() -> inputs.abort(abort)))
+        .onMessage(ClientRequests.AbortInputs.class, abort -> ended(() -> inputs.abort(abort)))
         .onMessage(ClientRequests.HttpServing.class, this::onHttpServing)
         .onMessage(ClientRequests.GetCluster.class, this::onGetCluster)
         .onMessage(ClientRequests.GetTasks.class, this::onGetTasks)
         .build();
+  }
+
+  /**
+   * Runs what ends a job on request, then a round: a job that waited in line for a place may run
+   * now, even when the one that ended had nothing out on the nodes to report back.
+   */
+  private Behavior<CoordinatorProtocol.Command> ended(Runnable handling) {
+    handling.run();
+    dispatch();
+    return this;
   }
 
   /** Runs what a plain part does for a message; the coordinator stays as it is. */
@@ -322,23 +325,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   /** Sends what can be sent now, then hands the released results to the writers. */
   private void dispatch() {
-    nodes = dispatcher.round(nodes, jobs, outbox, clock.instant());
-    outbox.flush();
+    nodes = rounds.run(nodes, jobs);
     jobs.flushResults();
-    wakeForRates();
-  }
-
-  /** Runs a round when a job that its rate held back may send again. */
-  private void wakeForRates() {
-    dispatcher
-        .wakeAt()
-        .ifPresent(
-            at ->
-                timers.startSingleTimer(
-                    RateTick.INSTANCE,
-                    java.time.Duration.ofMillis(
-                        Math.max(
-                            1, java.time.Duration.between(clock.instant(), at).toMillis() + 1))));
   }
 
   /** Tells each running job whether some node can run it now: its status says why it waits. */
@@ -379,9 +367,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
 
   /** Sends the first batches of a job that just started: it need not wait for its writer. */
   private void firstRound() {
-    nodes = dispatcher.round(nodes, jobs, outbox, clock.instant());
-    outbox.flush();
-    wakeForRates();
+    nodes = rounds.run(nodes, jobs);
   }
 
   private Behavior<CoordinatorProtocol.Command> onWaiterGone(JobIntake.WaiterGone gone) {

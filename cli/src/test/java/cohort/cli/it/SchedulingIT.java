@@ -190,4 +190,21 @@ class SchedulingIT {
     assertThat(urgentStart).isLessThan(laterStart);
     assertThat(client.status(later.id()).waiting()).isNull();
   }
+
+  /**
+   * Tests that a job waiting in line runs as soon as a job holding a place is cancelled, even one
+   * that sent nothing: two jobs wait for nodes with a label none has, holding both places.
+   */
+  @Test
+  @Timeout(value = 40, unit = TimeUnit.SECONDS)
+  void cancellingAJobThatSentNothingLetsTheNextIn() {
+    JobRequest nowhere = slots(1, 10, null).withRequire(List.of("nosuch")).withWaitForNodes(true);
+    JobStatus first = client.submit(nowhere);
+    JobStatus second = client.submit(nowhere);
+    JobStatus next = client.submit(slots(2, 10, null));
+    assertThat(client.status(next.id()).waiting()).contains("1 of 1");
+    client.cancel(first.id());
+    assertThat(Jobs.results(client, next.id())).hasSize(2);
+    client.cancel(second.id());
+  }
 }

@@ -3,11 +3,9 @@ package cohort.coordinator.dispatch;
 import cohort.api.labels.Requirement;
 import cohort.coordinator.job.Batch;
 import cohort.coordinator.job.Batching;
-import cohort.coordinator.job.JobEvent;
 import cohort.coordinator.job.JobEvent.Dispatched;
 import cohort.coordinator.job.JobEvent.Returned;
 import cohort.coordinator.job.JobState;
-import cohort.coordinator.job.Phase;
 import cohort.coordinator.jobs.InputGate;
 import cohort.coordinator.jobs.Job;
 import cohort.coordinator.jobs.JobRegistry;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,8 +42,7 @@ public final class Dispatcher {
   private final Rebalancer rebalancer;
   private final ActorRef<CoordinatorProtocol.Command> coordinator;
   private final Shares shares = new Shares();
-  private final Admission admission;
-  private long admittedAt = -1;
+  private final Lineup lineup;
   private Optional<Instant> wakeAt = Optional.empty();
 
   /**
@@ -69,7 +65,7 @@ public final class Dispatcher {
     this.batching = batching;
     this.rebalancer = rebalancer;
     this.coordinator = coordinator;
-    this.admission = admission;
+    this.lineup = new Lineup(admission);
   }
 
   /**
@@ -121,40 +117,6 @@ public final class Dispatcher {
     return InputGate.limit(job.state(), nodes, batching);
   }
 
-  /**
-   * The running jobs let in by the cap on running jobs. The line is worked out again when jobs come
-   * or go; a job waiting in it is told its place.
-   */
-  private List<Job> admitted(JobRegistry jobs, Instant now) {
-    List<Job> active = jobs.active();
-    if (jobs.generation() != admittedAt) {
-      admittedAt = jobs.generation();
-      List<Admission.Candidate> line = new ArrayList<>(active.size());
-      for (Job job : active) {
-        JobState state = job.state();
-        boolean started = state.phase() != Phase.PENDING || state.batchesMade() > 0;
-        line.add(new Admission.Candidate(job.id(), state.spec().policy().priority(), started));
-      }
-      admission.update(line);
-      for (Job job : active) {
-        String reason = admission.waiting(job.id()).orElse(null);
-        if (!Objects.equals(reason, job.state().waitingInLine())) {
-          job.apply(new JobEvent.WaitingInLine(reason), now);
-        }
-      }
-    }
-    if (admission.waitingCount() == 0) {
-      return active;
-    }
-    List<Job> let = new ArrayList<>(active.size());
-    for (Job job : active) {
-      if (admission.admitted(job.id())) {
-        let.add(job);
-      }
-    }
-    return let;
-  }
-
   private final class Round {
     private NodeTable nodes;
     private final JobRegistry jobs;
@@ -174,13 +136,16 @@ public final class Dispatcher {
       this.jobs = jobs;
       this.outbox = outbox;
       this.now = now;
-      this.runnable = admitted(jobs, now);
+      this.runnable = lineup.admitted(jobs, now);
       List<Shares.Claim> claims = new ArrayList<>(runnable.size());
       for (Job job : runnable) {
         JobState state = job.state();
         claims.add(
             new Shares.Claim(
                 job.id(), state.spec().policy(), state.inFlightCount(), state.hasWork()));
+      }
+      if (claims.stream().anyMatch(claim -> !claim.policy().limits().isEmpty())) {
+        claims.addAll(Lineup.lingering(nodes, jobs, runnable));
       }
       this.turn = shares.round(claims, now);
     }
@@ -337,7 +302,7 @@ public final class Dispatcher {
         if (state.inFlightCount() > 0) {
           lowestOut = Math.min(lowestOut, priority);
         }
-        if (state.hasWork() && !job.results().heldBack()) {
+        if (state.hasWork() && !job.results().heldBack() && turn.allowance(job.id()) > 0) {
           waiting.add(job);
         }
       }

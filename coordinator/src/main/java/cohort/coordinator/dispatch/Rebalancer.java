@@ -113,10 +113,11 @@ public final class Rebalancer {
    * @return the requests to send, each already remembered as asked
    */
   public List<Recall> plan(NodeTable nodes, Function<BatchKey, Optional<Held>> held) {
+    // Priority recalls are remembered whether or not idle slots may ask: forget what settled.
+    forgetSettled(nodes);
     if (!enabled) {
       return List.of();
     }
-    forgetSettled(nodes);
     List<IdleNode> idle = new ArrayList<>();
     int idleSlots = 0;
     for (NodeTable.Node node : nodes.idle()) {

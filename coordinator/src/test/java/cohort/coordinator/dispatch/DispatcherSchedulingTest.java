@@ -187,4 +187,25 @@ class DispatcherSchedulingTest {
     dispatcher.round(nodes, jobs, new Outbox(), T0);
     worker.expectNoMessage(Duration.ofMillis(50));
   }
+
+  /**
+   * Tests that a batch of a cancelled job that its node still runs (a task that ignores the
+   * interrupt) holds its limit's slot until the node reports it.
+   */
+  @Test
+  void endedJobsBatchHoldsItsLimitUntilReported() {
+    JobRegistry jobs = new JobRegistry(dir, 10);
+    Job holder = job(jobs, limited("lock", 1), 10);
+    Dispatcher dispatcher = dispatcher(0);
+    NodeTable nodes = dispatcher.round(node(2), jobs, new Outbox(), T0);
+    assertThat(held(nodes, holder)).isEqualTo(1);
+    holder.apply(new cohort.coordinator.job.JobEvent.Cancelled("test"), T0);
+    jobs.ended(holder, T0);
+    Job waiter = job(jobs, limited("lock", 1), 10);
+    nodes = dispatcher.round(nodes, jobs, new Outbox(), T0);
+    assertThat(held(nodes, waiter)).as("the cancelled input still runs").isZero();
+    nodes = nodes.returned(nodes.nodes().get(0).id(), new BatchKey(holder.id(), 0));
+    nodes = dispatcher.round(nodes, jobs, new Outbox(), T0);
+    assertThat(held(nodes, waiter)).isEqualTo(1);
+  }
 }
