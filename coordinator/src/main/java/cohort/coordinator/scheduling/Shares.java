@@ -51,11 +51,6 @@ public final class Shares {
     return new Round(claims, now);
   }
 
-  /** Rate buckets and turns kept between rounds: one per running job and named rate. */
-  int remembered() {
-    return jobRates.size() + namedRates.size() + served.size();
-  }
-
   /** One round of dispatch: the jobs' batches out change as it sends. */
   public final class Round {
     private final Instant now;
@@ -214,20 +209,9 @@ public final class Shares {
       return Optional.ofNullable(wakeAt);
     }
 
-    /** The job's batches out now. */
-    public int inUse(String job) {
-      Entry entry = jobs.get(job);
-      return entry == null ? 0 : entry.inUse;
-    }
-
     /** Slots of the named limit held now, by the batches of every job that names it. */
     public int limitInUse(String name) {
       return limitUse.getOrDefault(name, 0);
-    }
-
-    /** The named limit's slots: the fewest any running job naming it gives; 0 when none does. */
-    public int limitSlots(String name) {
-      return limitSlots.getOrDefault(name, 0);
     }
   }
 
