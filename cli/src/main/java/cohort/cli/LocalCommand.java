@@ -1,12 +1,12 @@
 package cohort.cli;
 
-import cohort.cli.local.JvmProcess;
 import cohort.cli.local.LocalCluster;
 import cohort.coordinator.CoordinatorApp;
 import cohort.coordinator.CoordinatorSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -151,7 +151,7 @@ final class LocalCommand implements Callable<Integer> {
     LocalCluster.Options options =
         new LocalCluster.Options(
             System.getProperty("java.class.path"),
-            JvmProcess.userJvmFlags(),
+            List.of(), // JvmProcess adds COHORT_JAVA_OPTS to every child
             settings.host().bind(),
             settings.clusterPort(),
             settings.httpPort(),

@@ -69,7 +69,8 @@ public final class JvmProcess implements AutoCloseable {
    *
    * @param name a label for logs and errors, such as {@code node-1}
    * @param classPath the child's class path
-   * @param jvmFlags flags before the main class, after {@link #STANDARD_JVM_FLAGS}
+   * @param jvmFlags flags before the main class, after {@link #STANDARD_JVM_FLAGS}; the flags in
+   *     {@code COHORT_JAVA_OPTS} come after them, as {@code bin/cohort} puts them last
    * @param args the subcommand and its options
    * @param log where the child's stderr goes; empty to share this JVM's stderr
    * @param output receives the child's stdout lines other than the readiness line
@@ -113,6 +114,7 @@ public final class JvmProcess implements AutoCloseable {
     command.addAll(STANDARD_JVM_FLAGS);
     command.addAll(classArchiveFlags(classPath));
     command.addAll(jvmFlags);
+    command.addAll(userJvmFlags());
     command.add("-cp");
     command.add(classPath);
     command.add(MAIN_CLASS);

@@ -307,6 +307,7 @@ final class Cli {
     // The class-data archive the build made for the jar, as every other child JVM gets it.
     command.addAll(JvmProcess.classArchiveFlags(Children.classPath()));
     command.addAll(jvmFlags);
+    command.addAll(JvmProcess.userJvmFlags()); // as bin/cohort adds COHORT_JAVA_OPTS last
     command.add("-cp");
     command.add(Children.classPath());
     command.add(JvmProcess.MAIN_CLASS);
