@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +46,19 @@ class SchedulingIT {
     client = CLUSTER.client();
     cluster = CLUSTER.cluster();
     Jobs.ensureNodes(cluster, client, NODES);
+  }
+
+  /**
+   * Cancels what a test left running, so a failed test's jobs do not hold the running-job places or
+   * the slots the next test needs.
+   */
+  @AfterEach
+  void cancelLeftovers() {
+    for (JobStatus job : client.jobs()) {
+      if (!job.state().terminal()) {
+        client.cancel(job.id());
+      }
+    }
   }
 
   private static JobRequest slots(int count, long millis, Path dir) {
