@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Sends a real coordinator 5,000 random, malformed and truncated HTTP requests, half of them with
+ * Sends a real coordinator 10,000 random, malformed and truncated HTTP requests, half of them with
  * the token so they reach past the guard, and checks that none gets a 5xx and that the coordinator
  * still runs jobs afterwards. The requests come from a seeded random generator: a failure names the
  * seed and the request, so it can be replayed.
@@ -30,7 +30,7 @@ class HttpFuzzIT {
 
   @RegisterExtension static final ClusterExtension CLUSTER = new ClusterExtension(1, false);
 
-  static final int REQUESTS = 5_000;
+  static final int REQUESTS = 10_000;
 
   private static final String[] METHODS = {
     "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "BREW"
