@@ -94,13 +94,27 @@ final class Jobs {
         count + " nodes up");
   }
 
-  /** The live node process at a cluster address. */
+  /**
+   * The live node process at a cluster address. A node the cluster started in place of a killed one
+   * may run inputs before this JVM has read its readiness line, so this waits up to 30 s for it.
+   */
   static JvmProcess nodeAt(LocalCluster cluster, String address) {
-    return cluster.nodes().stream()
-        .filter(JvmProcess::isAlive)
-        .filter(node -> node.readiness().map(r -> address.equals(r.get("node"))).orElse(false))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no live node at " + address));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      java.util.Optional<JvmProcess> found =
+          cluster.nodes().stream()
+              .filter(JvmProcess::isAlive)
+              .filter(
+                  node -> node.readiness().map(r -> address.equals(r.get("node"))).orElse(false))
+              .findFirst();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no live node at " + address);
+      }
+      pause(50);
+    }
   }
 
   static void pause(long millis) {
