@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -101,7 +102,7 @@ final class Jobs {
   static JvmProcess nodeAt(LocalCluster cluster, String address) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
-      java.util.Optional<JvmProcess> found =
+      Optional<JvmProcess> found =
           cluster.nodes().stream()
               .filter(JvmProcess::isAlive)
               .filter(
