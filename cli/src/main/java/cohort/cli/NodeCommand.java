@@ -162,16 +162,17 @@ final class NodeCommand implements Callable<Integer> {
         new NodeApp.Listener() {
           @Override
           public void registered(String node, String coordinator, boolean again) {
-            if (!again) {
-              out.println(
-                  "cohort node ready node="
-                      + node
-                      + " coordinator="
-                      + coordinator
-                      + " slots="
-                      + runner.settings().workers());
-              out.flush();
-            }
+            // Printed again after a rejoin: a node that had to join again (the coordinator
+            // removed it) comes back as a new cluster member, on a new port unless its
+            // --cluster-port is fixed, and whoever watches it learns where it is now.
+            out.println(
+                "cohort node ready node="
+                    + node
+                    + " coordinator="
+                    + coordinator
+                    + " slots="
+                    + runner.settings().workers());
+            out.flush();
           }
 
           @Override

@@ -54,6 +54,7 @@ public final class JvmProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final CompletableFuture<Map<String, String>> ready = new CompletableFuture<>();
+  private volatile Optional<Map<String, String>> latest = Optional.empty();
 
   private JvmProcess(String name, Process process, Path log, Consumer<String> output) {
     this.name = name;
@@ -203,8 +204,10 @@ public final class JvmProcess implements AutoCloseable {
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
-        if (!ready.isDone() && line.startsWith("cohort ") && line.contains(" ready ")) {
-          ready.complete(parseReady(line));
+        if (line.startsWith("cohort ") && line.contains(" ready ")) {
+          Map<String, String> fields = parseReady(line);
+          latest = Optional.of(fields);
+          ready.complete(fields);
         } else {
           output.accept(line);
         }
@@ -248,11 +251,12 @@ public final class JvmProcess implements AutoCloseable {
     }
   }
 
-  /** The readiness line's fields, once the child printed it. */
+  /**
+   * The fields of the child's latest readiness line, once it printed one. A node that joins its
+   * cluster again prints the line again, with its new address.
+   */
   public Optional<Map<String, String>> readiness() {
-    return ready.isDone() && !ready.isCompletedExceptionally()
-        ? Optional.of(ready.join())
-        : Optional.empty();
+    return latest;
   }
 
   private String logHint() {
