@@ -6,6 +6,7 @@ import cohort.coordinator.metrics.BatchFigures;
 import cohort.coordinator.metrics.NodeFigures;
 import cohort.protocol.CoordinatorProtocol;
 import cohort.protocol.CoordinatorProtocol.BatchFinished;
+import cohort.protocol.CoordinatorProtocol.BatchKey;
 import cohort.protocol.CoordinatorProtocol.NodeDraining;
 import cohort.protocol.CoordinatorProtocol.NodeStats;
 import cohort.protocol.CoordinatorProtocol.RegisterNode;
@@ -17,6 +18,7 @@ import cohort.protocol.cluster.SelfMember;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -198,14 +200,28 @@ final class Membership {
   /**
    * The failure detector doubts a member, or trusts it again. What a doubted node holds runs again
    * elsewhere at once, not after it is downed; if it comes back, its late results are duplicates
-   * and dropped.
+   * and dropped, so it is told to drop what it still holds of that work: its slots take work that
+   * counts instead of running it to the end for nothing.
+   *
+   * @param expected whether a batch's job still waits for its results from the node it went to
    */
-  NodeTable reachable(Reachable changed, NodeTable nodes) {
+  NodeTable reachable(Reachable changed, NodeTable nodes, Predicate<BatchKey> expected) {
     NodeTable now = nodes;
     for (NodeTable.Node node : nodes.at(changed.member())) {
       now = now.reachable(node.id(), changed.reachable());
       if (changed.reachable()) {
-        context.getLog().info("node {} is reachable again", node.address());
+        List<BatchKey> stale = node.outstanding().filter(expected.negate()).toJavaList();
+        if (!stale.isEmpty()) {
+          node.worker().tell(new WorkerProtocol.DropBatches(stale));
+        }
+        context
+            .getLog()
+            .info(
+                "node {} is reachable again{}",
+                node.address(),
+                stale.isEmpty()
+                    ? ""
+                    : "; told to drop the " + stale.size() + " batches run elsewhere");
       } else {
         int held = loser.lose(node, "the cluster lost contact with it");
         context

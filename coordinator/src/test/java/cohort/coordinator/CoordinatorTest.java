@@ -523,6 +523,52 @@ class CoordinatorTest {
     assertThat(done.retried()).isZero();
   }
 
+  /**
+   * Tests that a node the failure detector doubted for a while is told, once trusted again, to drop
+   * what it still holds of the work that was taken from it, and that its slot takes that work again
+   * once it reports the batches dropped: a false alarm does not leave stale runs on its slots.
+   */
+  @Test
+  void aNodeTrustedAgainDropsTheWorkTakenFromIt() {
+    ActorRef<CoordinatorProtocol.Command> coordinator = coordinator(1);
+    TestProbe<WorkerProtocol.Command> a = node(coordinator, 1);
+    JobStatus job = submit(coordinator, a, spec("echo"), InputSource.of(longs(2)), true);
+    List<RunBatch> taken = List.of(nextBatch(a), nextBatch(a));
+    TestProbe<ClientRequests.ClusterView> cluster = testKit.createTestProbe();
+    coordinator.tell(new ClientRequests.GetCluster(cluster.ref()));
+    String address = ApiViews.cluster(cluster.receiveMessage()).nodes().get(0).address();
+
+    coordinator.tell(new Membership.Reachable(address, false));
+    coordinator.tell(new Membership.Reachable(address, true));
+    WorkerProtocol.DropBatches drop = a.expectMessageClass(WorkerProtocol.DropBatches.class);
+    assertThat(drop.batches())
+        .containsExactlyInAnyOrderElementsOf(
+            taken.stream().map(batch -> new BatchKey(job.id(), batch.batchId())).toList());
+    expectNoBatch(a, Duration.ofMillis(200)); // its one slot and queue place are still taken
+    for (RunBatch batch : taken) {
+      coordinator.tell(
+          new BatchFinished(
+              batch.jobId(),
+              batch.batchId(),
+              0,
+              Values.of(List.of()),
+              List.of(),
+              true,
+              0,
+              a.ref()));
+    }
+    int covered = 0;
+    while (covered < 2) {
+      RunBatch again = nextBatch(a);
+      assertThat(again.batchId()).isNotIn(taken.stream().map(RunBatch::batchId).toList());
+      covered += again.inputs().size();
+      coordinator.tell(echo(again, a.ref()));
+    }
+    JobStatus done = awaitState(coordinator, job.id(), JobStatus.State.SUCCEEDED);
+    assertThat(done.succeeded()).isEqualTo(2);
+    assertThat(done.retried()).isEqualTo(2); // both inputs ran again, each once
+  }
+
   private JobStatus awaitState(
       ActorRef<CoordinatorProtocol.Command> coordinator, String id, JobStatus.State state) {
     TestProbe<Optional<JobState>> probe = testKit.createTestProbe();

@@ -224,6 +224,36 @@ final class NodeBatches {
     return given.stream().map(batch -> new BatchKey(batch.jobId(), batch.batchId())).toList();
   }
 
+  /**
+   * Drops the batches the coordinator ran elsewhere while it took this node for lost: those queued
+   * are reported dropped, those running are interrupted as a cancel does.
+   */
+  void drop(Collection<BatchKey> keys) {
+    Set<BatchKey> stale = Set.copyOf(keys);
+    List<RunBatch> dropped =
+        schedule.withdraw(batch -> stale.contains(new BatchKey(batch.jobId(), batch.batchId())));
+    refuse(dropped);
+    List<RunningBatch> running =
+        schedule.handed().stream()
+            .filter(run -> stale.contains(new BatchKey(run.batch().jobId(), run.batch().batchId())))
+            .toList();
+    interrupt(running);
+    log.info(
+        "the coordinator ran {} batches of this node elsewhere while it took the node for lost:"
+            + " interrupted {} running and dropped {} queued",
+        stale.size(),
+        running.size(),
+        dropped.size());
+    startQueued();
+  }
+
+  private void interrupt(List<RunningBatch> running) {
+    running.forEach(batch -> batch.control().cancel());
+    if (!running.isEmpty()) {
+      actions.watch().run();
+    }
+  }
+
   /** Cancels a job: what has not started is dropped, what runs is interrupted. */
   void cancel(String job) {
     if (!jobs.cancel(job)) {
@@ -233,10 +263,7 @@ final class NodeBatches {
     refuse(dropped);
     List<RunningBatch> running =
         schedule.handed().stream().filter(batch -> batch.batch().jobId().equals(job)).toList();
-    running.forEach(batch -> batch.control().cancel());
-    if (!running.isEmpty()) {
-      actions.watch().run();
-    }
+    interrupt(running);
     if (!running.isEmpty() || !dropped.isEmpty()) {
       log.info(
           "job {} cancelled: interrupted {} running and dropped {} queued batches",

@@ -17,6 +17,7 @@ import cohort.protocol.WorkerProtocol;
 import cohort.protocol.WorkerProtocol.CancelJob;
 import cohort.protocol.WorkerProtocol.CheckTask;
 import cohort.protocol.WorkerProtocol.DescribeCode;
+import cohort.protocol.WorkerProtocol.DropBatches;
 import cohort.protocol.WorkerProtocol.JobEnded;
 import cohort.protocol.WorkerProtocol.Registered;
 import cohort.protocol.WorkerProtocol.RegistrationRefused;
@@ -190,14 +191,21 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private ReceiveBuilder<WorkerProtocol.Command> always(
       ReceiveBuilder<WorkerProtocol.Command> builder) {
     return builder
-        .onMessage(BatchRan.class, this::onBatchRan)
-        .onMessage(SlotFree.class, this::onSlotFree)
+        .onMessage(
+            BatchRan.class,
+            ran ->
+                routed(
+                    () -> batches.batchEnded(ran.batch(), ran.parts(), ran.failure(), ran.next())))
+        .onMessage(SlotFree.class, free -> routed(() -> batches.runEnded(free.run())))
         .onMessageEquals(Signal.TICK, this::onTick)
         .onMessageEquals(Signal.FLUSH_STARTS, this::onFlushStarts)
-        .onMessage(StartConfirmed.class, this::onStartConfirmed)
+        .onMessage(
+            StartConfirmed.class,
+            answer -> routed(() -> batches.startConfirmed(answer.batch(), answer.run())))
         .onMessage(CancelJob.class, cancel -> endJob(cancel.jobId()))
         .onMessage(JobEnded.class, ended -> endJob(ended.jobId()))
         .onMessage(ReturnQueued.class, this::onReturnQueued)
+        .onMessage(DropBatches.class, drop -> routed(() -> batches.drop(drop.batches())))
         .onMessage(CheckTask.class, this::onCheckTask)
         .onMessage(DescribeCode.class, this::onDescribeCode)
         .onMessageEquals(Signal.SWEEP_CODE, this::onSweepCode)
@@ -227,18 +235,9 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return Behaviors.same();
   }
 
-  private Behavior<WorkerProtocol.Command> onStartConfirmed(StartConfirmed answer) {
-    batches.startConfirmed(answer.batch(), answer.run());
-    return Behaviors.same();
-  }
-
-  private Behavior<WorkerProtocol.Command> onBatchRan(BatchRan ran) {
-    batches.batchEnded(ran.batch(), ran.parts(), ran.failure(), ran.next());
-    return Behaviors.same();
-  }
-
-  private Behavior<WorkerProtocol.Command> onSlotFree(SlotFree free) {
-    batches.runEnded(free.run());
+  /** Runs what the node's batches do for a message; the worker stays as it is. */
+  private static Behavior<WorkerProtocol.Command> routed(Runnable handling) {
+    handling.run();
     return Behaviors.same();
   }
 

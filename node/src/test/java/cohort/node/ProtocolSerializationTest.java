@@ -90,6 +90,10 @@ class ProtocolSerializationTest {
         List.of(
             new RunBatch("j-1", 3, spec, 10, Values.of(values), 2, 5000, coordinator, false),
             new CancelJob("j-1"),
+            new WorkerProtocol.DropBatches(
+                List.of(
+                    new CoordinatorProtocol.BatchKey("j-1", 3),
+                    new CoordinatorProtocol.BatchKey("j-2", 4))),
             new CheckTask(spec, checked),
             new CheckTask(spec, values, checked),
             new TaskChecked(null),

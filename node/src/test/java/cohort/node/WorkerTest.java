@@ -154,6 +154,42 @@ class WorkerTest {
     assertThat(expectFinished("slow").batchId()).isEqualTo(3);
   }
 
+  /**
+   * Tests that batches the coordinator ran elsewhere while it took the node for lost are dropped:
+   * the running one is interrupted and the queued one withdrawn, both reported without outputs,
+   * while the job's other batches still run here, the next one at once on the freed slot.
+   */
+  @Test
+  void dropsBatchesThatRanElsewhere() {
+    TestTasks.resetStarted();
+    worker.tell(batch("doubted", 1, "wait", 60_000));
+    worker.tell(batch("doubted", 2, "wait", 60_000));
+    TestTasks.awaitStarted(1); // the one slot runs batch 1; batch 2 is queued
+    worker.tell(batch("doubted", 3, "wait", 1));
+    worker.tell(
+        new WorkerProtocol.DropBatches(
+            List.of(
+                new CoordinatorProtocol.BatchKey("doubted", 1),
+                new CoordinatorProtocol.BatchKey("doubted", 2))));
+    List<BatchFinished> reports =
+        List.of(expectFinished("doubted"), expectFinished("doubted"), expectFinished("doubted"));
+    assertThat(reports)
+        .filteredOn(report -> report.batchId() != 3)
+        .extracting(BatchFinished::batchId)
+        .containsExactlyInAnyOrder(1L, 2L);
+    assertThat(reports)
+        .filteredOn(report -> report.batchId() != 3)
+        .allSatisfy(report -> assertThat(report.outputs()).isEmpty());
+    assertThat(reports)
+        .filteredOn(report -> report.batchId() == 3)
+        .singleElement()
+        .satisfies(
+            report ->
+                assertThat(report.outputs())
+                    .extracting(JsonNode::textValue)
+                    .containsExactly("slept"));
+  }
+
   /** Tests that many small batches in one message all run and come back, possibly coalesced. */
   @Test
   void runsCoalescedBatches() {

@@ -26,7 +26,7 @@ public interface CoordinatorProtocol {
    * Version of this protocol. A node with another version is refused at registration, so a cluster
    * never runs with two builds that read messages differently.
    */
-  int VERSION = 9;
+  int VERSION = 10;
 
   /** Name of the actor system on every Cohort JVM; cluster addresses include it. */
   String SYSTEM_NAME = "cohort";

@@ -180,6 +180,19 @@ public interface WorkerProtocol {
     }
   }
 
+  /**
+   * The coordinator took this node for lost for a while (its failure detector doubted it) and ran
+   * these batches' inputs elsewhere; their results here would be dropped. The node drops those
+   * still queued and interrupts those running, reporting each as it does a cancelled one, so that
+   * the slots they hold take work that counts again.
+   */
+  record DropBatches(List<CoordinatorProtocol.BatchKey> batches)
+      implements Command, CborSerializable {
+    public DropBatches {
+      batches = List.copyOf(batches);
+    }
+  }
+
   /** Stop every queued and running input of the job on this node. */
   record CancelJob(String jobId) implements Command, CborSerializable {}
 
