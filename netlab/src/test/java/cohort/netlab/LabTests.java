@@ -101,6 +101,21 @@ final class LabTests {
     throw new AssertionError(what + "; last seen: " + last);
   }
 
+  /** Waits until the file (a member's log) holds the text. */
+  static void awaitLogLine(Path file, String text, Duration timeout) {
+    poll(
+        () -> {
+          try {
+            return java.nio.file.Files.readString(file);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        },
+        content -> content.contains(text),
+        timeout,
+        "no line with '" + text + "' in " + file);
+  }
+
   /** Waits until {@code count} nodes are UP. */
   static void awaitNodesUp(CohortClient client, int count) {
     awaitCluster(

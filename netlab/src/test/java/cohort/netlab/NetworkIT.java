@@ -158,6 +158,48 @@ class NetworkIT {
   }
 
   /**
+   * Tests that a false alarm leaves no stale run behind: a node host cut off while it runs a long
+   * input, healed as soon as the coordinator takes it for unreachable (well within the downing
+   * time, so it keeps its membership), drops that run once it is trusted again, as its input runs
+   * elsewhere meanwhile. Once every node is trusted again only one run of the input holds a slot,
+   * long before a stale run would have ended. (The healed host's own doubts about the others, which
+   * reach the coordinator by gossip, may take the input from the node that took it over too: that
+   * node drops its run the same way.)
+   */
+  @Test
+  void aNodeTrustedAgainDropsTheRunThatMovedElsewhere() {
+    JobStatus job = client.submit(JobRequest.of("sleep", List.of(LongNode.valueOf(120_000))));
+    ClusterStatus running =
+        LabTests.awaitCluster(
+            client, s -> s.busySlots() == 1, Duration.ofSeconds(30), "the long input running");
+    String address =
+        running.nodes().stream().filter(n -> n.busy() == 1).findFirst().orElseThrow().address();
+    Host victim =
+        lab.hosts().stream().filter(h -> h.address().equals(hostOf(address))).findFirst().get();
+    victim.cut();
+    try {
+      LabTests.awaitCluster(
+          client, s -> !up(s, victim), Duration.ofSeconds(30), victim.name() + " unreachable");
+    } finally {
+      victim.heal();
+    }
+    LabTests.awaitLogLine(
+        cluster.node(victim).log().orElseThrow(),
+        "interrupted 1 running and dropped 0 queued",
+        Duration.ofSeconds(60));
+    ClusterStatus after =
+        LabTests.awaitCluster(
+            client,
+            s -> s.nodes().stream().allMatch(n -> n.status().equals("UP")) && s.busySlots() == 1,
+            Duration.ofSeconds(60),
+            "every node trusted again and one run of the input holding a slot");
+    assertThat(after.nodes()).extracting(n -> n.address()).contains(address); // the same member
+    assertThat(client.status(job.id()).state()).isEqualTo(JobStatus.State.RUNNING);
+    client.cancel(job.id());
+    assertThat(LabTests.awaitEnd(client, job.id()).state()).isEqualTo(JobStatus.State.CANCELLED);
+  }
+
+  /**
    * Tests that cutting the coordinator off from every node, once for less than the downing time and
    * once for more, neither stops a job nor counts anything twice.
    */
