@@ -211,9 +211,7 @@ final class Membership {
       now = now.reachable(node.id(), changed.reachable());
       if (changed.reachable()) {
         List<BatchKey> stale = node.outstanding().filter(expected.negate()).toJavaList();
-        if (!stale.isEmpty()) {
-          node.worker().tell(new WorkerProtocol.DropBatches(stale));
-        }
+        WorkerProtocol.DropBatches.inParts(stale).forEach(node.worker()::tell);
         context
             .getLog()
             .info(

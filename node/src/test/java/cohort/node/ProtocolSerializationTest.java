@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.typesafe.config.ConfigFactory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -66,6 +67,28 @@ class ProtocolSerializationTest {
     byte[] bytes = serialization.serialize(message).get();
     String manifest = Serializers.manifestFor(serializer, message);
     return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+  }
+
+  /**
+   * Tests that the batches a node is told to drop travel in parts of at most {@code MAX_BATCHES},
+   * in order, each serialized well within a message's size even with long job ids.
+   */
+  @Test
+  void droppedBatchesTravelInPartsWithinAMessage() {
+    List<CoordinatorProtocol.BatchKey> keys = new ArrayList<>();
+    for (long i = 0; i < 2_500; i++) {
+      keys.add(new CoordinatorProtocol.BatchKey("job-" + "x".repeat(60) + (i % 7), 1L << 40 | i));
+    }
+    List<WorkerProtocol.DropBatches> parts = WorkerProtocol.DropBatches.inParts(keys);
+    assertThat(parts).extracting(part -> part.batches().size()).containsExactly(1000, 1000, 500);
+    assertThat(parts.stream().flatMap(part -> part.batches().stream()).toList()).isEqualTo(keys);
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    for (WorkerProtocol.DropBatches part : parts) {
+      assertThat(serialization.serialize(part).get().length)
+          .isLessThan(cohort.protocol.Payloads.TARGET_MESSAGE_BYTES);
+      assertThat(roundTrip(part)).isEqualTo(part);
+    }
+    assertThat(WorkerProtocol.DropBatches.inParts(List.of())).isEmpty();
   }
 
   /** Tests that every protocol record survives the trip, JSON values and actor refs included. */

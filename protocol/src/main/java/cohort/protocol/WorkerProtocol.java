@@ -188,8 +188,21 @@ public interface WorkerProtocol {
    */
   record DropBatches(List<CoordinatorProtocol.BatchKey> batches)
       implements Command, CborSerializable {
+    /** Batches named in one message: a few tens of bytes each, well within a message's size. */
+    public static final int MAX_BATCHES = 1000;
+
     public DropBatches {
       batches = List.copyOf(batches);
+    }
+
+    /** The messages that name these batches, in order: a node with many slots holds thousands. */
+    public static List<DropBatches> inParts(List<CoordinatorProtocol.BatchKey> batches) {
+      List<DropBatches> parts = new java.util.ArrayList<>();
+      for (int from = 0; from < batches.size(); from += MAX_BATCHES) {
+        parts.add(
+            new DropBatches(batches.subList(from, Math.min(batches.size(), from + MAX_BATCHES))));
+      }
+      return parts;
     }
   }
 
