@@ -194,8 +194,14 @@ final class Cli {
   private static void isolate(ProcessBuilder builder) {
     builder.environment().remove("COHORT_COORDINATOR");
     try {
+      // Beside the system tests' logs in the build folder, which a clean build removes; the
+      // temporary folder only when run otherwise.
+      String logs = System.getProperty("cohort.it.logs");
       Path data =
-          Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "cohort-it"));
+          Files.createDirectories(
+              logs != null
+                  ? Path.of(logs, "it-data", "cli")
+                  : Path.of(System.getProperty("java.io.tmpdir"), "cohort-it"));
       builder
           .environment()
           .put("COHORT_DATA_DIR", Files.createTempDirectory(data, "coordinator-").toString());
