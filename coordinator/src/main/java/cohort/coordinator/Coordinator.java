@@ -237,7 +237,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
   }
 
   private Behavior<CoordinatorProtocol.Command> onNodeReachable(Membership.Reachable changed) {
-    nodes = membership.reachable(changed, nodes, this::expected);
+    nodes = membership.reachable(changed, nodes, jobs::expects);
     noteWaits();
     dispatch();
     return this;
@@ -297,17 +297,12 @@ public final class Coordinator extends AbstractBehavior<CoordinatorProtocol.Comm
     String node = NodeTable.idOf(request.worker());
     BatchKey key = request.batch();
     boolean run =
-        nodes.get(node).map(n -> n.outstanding().contains(key)).orElse(false) && expected(key);
+        nodes.get(node).map(n -> n.outstanding().contains(key)).orElse(false) && jobs.expects(key);
     if (run) {
       nodes = nodes.started(node, key);
     }
     request.worker().tell(new StartConfirmed(key, run));
     return this;
-  }
-
-  /** Whether the batch's job still waits for its results from the node it was sent to. */
-  private boolean expected(BatchKey key) {
-    return jobs.get(key.job()).map(job -> job.state().isInFlight(key.batch())).orElse(false);
   }
 
   /** A node gave back queued batches, so that idle slots elsewhere run them. */

@@ -163,7 +163,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
     return always(newReceiveBuilder())
         .onMessage(RunBatch.class, this::onRunBatch)
         .onMessage(RunBatches.class, this::onRunBatches)
-        .onMessageEquals(Signal.FLUSH_OUTBOX, this::onFlushOutbox)
+        .onMessageEquals(Signal.FLUSH_OUTBOX, () -> routed(batches::flush))
         .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
         .onMessage(Drain.class, this::onDrain)
         .build();
@@ -198,7 +198,7 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
                     () -> batches.batchEnded(ran.batch(), ran.parts(), ran.failure(), ran.next())))
         .onMessage(SlotFree.class, free -> routed(() -> batches.runEnded(free.run())))
         .onMessageEquals(Signal.TICK, this::onTick)
-        .onMessageEquals(Signal.FLUSH_STARTS, this::onFlushStarts)
+        .onMessageEquals(Signal.FLUSH_STARTS, () -> routed(batches::flushStarts))
         .onMessage(
             StartConfirmed.class,
             answer -> routed(() -> batches.startConfirmed(answer.batch(), answer.run())))
@@ -254,16 +254,6 @@ public final class Worker extends AbstractBehavior<WorkerProtocol.Command> {
   private Behavior<WorkerProtocol.Command> endJob(String job) {
     batches.cancel(job);
     scopes.ended(job);
-    return Behaviors.same();
-  }
-
-  private Behavior<WorkerProtocol.Command> onFlushOutbox() {
-    batches.flush();
-    return Behaviors.same();
-  }
-
-  private Behavior<WorkerProtocol.Command> onFlushStarts() {
-    batches.flushStarts();
     return Behaviors.same();
   }
 

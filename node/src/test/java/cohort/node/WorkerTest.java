@@ -136,13 +136,18 @@ class WorkerTest {
         .isEqualTo(new TaskChecked(null, "task 'scale' takes integer inputs, not \"seven\""));
   }
 
+  /** Sends the job's batches 1 and 2 of a minute each: the one slot runs 1, and 2 waits. */
+  private static void runningAndQueued(String job) {
+    TestTasks.resetStarted();
+    worker.tell(batch(job, 1, "wait", 60_000));
+    worker.tell(batch(job, 2, "wait", 60_000));
+    TestTasks.awaitStarted(1);
+  }
+
   /** Tests that a cancel interrupts the running batch and drops the queued one, reporting both. */
   @Test
   void cancelStopsRunningAndQueuedBatches() {
-    TestTasks.resetStarted();
-    worker.tell(batch("slow", 1, "wait", 60_000));
-    worker.tell(batch("slow", 2, "wait", 60_000));
-    TestTasks.awaitStarted(1); // the one slot runs batch 1; batch 2 is queued
+    runningAndQueued("slow");
     worker.tell(new CancelJob("slow"));
     BatchFinished first = expectFinished("slow");
     BatchFinished second = expectFinished("slow");
@@ -161,10 +166,7 @@ class WorkerTest {
    */
   @Test
   void dropsBatchesThatRanElsewhere() {
-    TestTasks.resetStarted();
-    worker.tell(batch("doubted", 1, "wait", 60_000));
-    worker.tell(batch("doubted", 2, "wait", 60_000));
-    TestTasks.awaitStarted(1); // the one slot runs batch 1; batch 2 is queued
+    runningAndQueued("doubted");
     worker.tell(batch("doubted", 3, "wait", 1));
     worker.tell(
         new WorkerProtocol.DropBatches(

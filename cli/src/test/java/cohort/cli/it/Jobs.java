@@ -96,8 +96,10 @@ final class Jobs {
   }
 
   /**
-   * The live node process at a cluster address. A node the cluster started in place of a killed one
-   * may run inputs before this JVM has read its readiness line, so this waits up to 30 s for it.
+   * The live node process at a cluster address, by its latest readiness line. A node that joined
+   * anew (removed after missing heartbeats on a loaded machine) prints its line with its new
+   * address once accepted, and may run inputs before this JVM has read it, so this waits up to 30 s
+   * for it.
    */
   static JvmProcess nodeAt(LocalCluster cluster, String address) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -167,6 +167,12 @@ public final class JobRegistry {
     return Optional.ofNullable(jobs.get(id));
   }
 
+  /** Whether the batch's job still waits for its results from the node it was sent to. */
+  public boolean expects(BatchKey key) {
+    Job job = jobs.get(key.job());
+    return job != null && job.state().isInFlight(key.batch());
+  }
+
   /** Why the job with this id takes no streamed inputs now, if it does not, or is unknown. */
   public Optional<Refused> inputsRefused(String id) {
     Job job = jobs.get(id);
