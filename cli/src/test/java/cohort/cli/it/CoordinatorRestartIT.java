@@ -68,11 +68,21 @@ class CoordinatorRestartIT {
 
   private static void servesItsNodes(String url, List<Long> pids) {
     CohortClient client = CohortClient.connect(URI.create(url));
+    // Each node joins the restarted coordinator as a new member, on a new port, and prints its
+    // ready line again with that address.
     Jobs.awaitCluster(
         client,
-        status -> status.nodes().stream().filter(n -> n.status().equals("UP")).count() == 2,
+        status ->
+            status.nodes().stream().filter(n -> n.status().equals("UP")).count() == 2
+                && status.nodes().stream()
+                    .map(n -> n.address())
+                    .collect(java.util.stream.Collectors.toSet())
+                    .equals(
+                        CLUSTER.cluster().nodes().stream()
+                            .map(node -> node.readiness().orElseThrow().get("node"))
+                            .collect(java.util.stream.Collectors.toSet())),
         Duration.ofSeconds(90),
-        "both nodes back");
+        "both nodes back, each at the address of its latest ready line");
     assertThat(CLUSTER.cluster().nodes()).allSatisfy(node -> assertThat(node.isAlive()).isTrue());
     assertThat(CLUSTER.cluster().nodes().stream().map(JvmProcess::pid).toList()).isEqualTo(pids);
     JobStatus job = client.submit(JobRequest.range("echo", "0..1000"));
